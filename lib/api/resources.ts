@@ -1,0 +1,100 @@
+// The table of resources Rudder serves. Discovery, routing, storage keys, OpenAPI and kubectl's
+// short names all come from here, so adding a kind starts with one entry.
+
+export type Subresource = 'status' | 'scale' | 'binding';
+
+export interface ResourceInfo {
+  /** API group; '' for the legacy core group. */
+  readonly group: string;
+  readonly version: string;
+  /** Plural, lower case: the URL segment and the storage key segment. */
+  readonly resource: string;
+  readonly singular: string;
+  readonly kind: string;
+  readonly listKind: string;
+  readonly namespaced: boolean;
+  readonly shortNames: readonly string[];
+  readonly categories: readonly string[];
+  readonly subresources: readonly Subresource[];
+}
+
+export const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
+export type Verb = (typeof VERBS)[number];
+
+function define(
+  group: string,
+  version: string,
+  resource: string,
+  kind: string,
+  namespaced: boolean,
+  extra: { shortNames?: string[]; categories?: string[]; subresources?: Subresource[]; singular?: string } = {},
+): ResourceInfo {
+  return {
+    group,
+    version,
+    resource,
+    singular: extra.singular ?? kind.toLowerCase(),
+    kind,
+    listKind: `${kind}List`,
+    namespaced,
+    shortNames: extra.shortNames ?? [],
+    categories: extra.categories ?? [],
+    subresources: extra.subresources ?? [],
+  };
+}
+
+export const RESOURCES: readonly ResourceInfo[] = [
+  define('', 'v1', 'namespaces', 'Namespace', false, { shortNames: ['ns'], subresources: ['status'] }),
+  define('', 'v1', 'nodes', 'Node', false, { shortNames: ['no'], subresources: ['status'] }),
+  define('', 'v1', 'pods', 'Pod', true, { shortNames: ['po'], categories: ['all'], subresources: ['status', 'binding'] }),
+  define('', 'v1', 'services', 'Service', true, { shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),
+  define('', 'v1', 'endpoints', 'Endpoints', true, { shortNames: ['ep'], singular: 'endpoints' }),
+  define('', 'v1', 'configmaps', 'ConfigMap', true, { shortNames: ['cm'] }),
+  define('', 'v1', 'secrets', 'Secret', true),
+  define('', 'v1', 'serviceaccounts', 'ServiceAccount', true, { shortNames: ['sa'] }),
+  define('', 'v1', 'events', 'Event', true, { shortNames: ['ev'] }),
+  define('apps', 'v1', 'deployments', 'Deployment', true, { shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'] }),
+  define('apps', 'v1', 'replicasets', 'ReplicaSet', true, { shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'] }),
+  define('apps', 'v1', 'daemonsets', 'DaemonSet', true, { shortNames: ['ds'], categories: ['all'], subresources: ['status'] }),
+  define('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
+  define('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
+];
+
+/** "v1" for the core group, "apps/v1" otherwise: the apiVersion field of objects. */
+export function apiVersionOf(info: Pick<ResourceInfo, 'group' | 'version'>): string {
+  return info.group === '' ? info.version : `${info.group}/${info.version}`;
+}
+
+/** "pods" or "deployments.apps": how Kubernetes names a resource in messages. */
+export function qualifiedResource(info: Pick<ResourceInfo, 'group' | 'resource'>): string {
+  return info.group === '' ? info.resource : `${info.resource}.${info.group}`;
+}
+
+export function findResource(group: string, version: string, resource: string): ResourceInfo | undefined {
+  return RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
+}
+
+export function findKind(apiVersion: string, kind: string): ResourceInfo | undefined {
+  return RESOURCES.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
+}
+
+/** The group versions served, in discovery order (core first). */
+export function groupVersions(): { group: string; version: string }[] {
+  const seen = new Map<string, { group: string; version: string }>();
+  for (const r of RESOURCES) seen.set(apiVersionOf(r), { group: r.group, version: r.version });
+  return [...seen.values()];
+}
+
+/**
+ * The storage key of an object: /registry/<group>/<resource>/<namespace>/<name>, with
+ * "core" for the legacy group and no namespace segment for cluster-scoped kinds.
+ */
+export function storageKey(info: ResourceInfo, namespace: string | undefined, name: string): string {
+  return `${storagePrefix(info, namespace)}${name}`;
+}
+
+/** The key prefix that lists a resource, in one namespace or (namespace undefined) in all. */
+export function storagePrefix(info: ResourceInfo, namespace?: string): string {
+  const base = `/registry/${info.group === '' ? 'core' : info.group}/${info.resource}/`;
+  return info.namespaced && namespace !== undefined ? `${base}${namespace}/` : base;
+}

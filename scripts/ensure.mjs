@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Brings a checkout to a runnable state, doing only the steps whose inputs changed:
+// npm dependencies, the Rust addon (native/rudder.node), the TypeScript build (dist/),
+// and the OpenAPI documents generated from the Kubernetes type definitions.
+// Uses only Node built-ins so it runs before `npm install` has ever happened.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const force = process.argv.includes('--force');
+const quiet = process.argv.includes('--quiet');
+
+function say(message) {
+  if (!quiet) process.stderr.write(`rudder: ${message}\n`);
+}
+
+function mtime(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** Newest modification time of files under `dir` whose names pass `accept`. */
+function newest(dir, accept) {
+  let best = 0;
+  if (!existsSync(dir)) return best;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'target' || entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) best = Math.max(best, newest(path, accept));
+    else if (accept(entry.name)) best = Math.max(best, mtime(path));
+  }
+  return best;
+}
+
+function run(command, args, what) {
+  say(what);
+  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
+  if (result.error) {
+    process.stderr.write(`rudder: ${what} failed: ${result.error.message}\n`);
+    process.exit(1);
+  }
+  if (result.status !== 0) {
+    process.stderr.write(`rudder: ${what} failed (exit ${result.status ?? result.signal})\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function hasCommand(command) {
+  return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+// 1. npm dependencies
+const lockfile = join(root, 'package-lock.json');
+const installed = join(root, 'node_modules', '.package-lock.json');
+if (force || !existsSync(installed) || mtime(lockfile) > mtime(installed) || mtime(join(root, 'package.json')) > mtime(installed)) {
+  run('npm', existsSync(lockfile) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'], 'installing npm dependencies');
+}
+
+// 2. the Rust addon
+const addon = join(root, 'native', 'rudder.node');
+const rustInputs = Math.max(
+  newest(join(root, 'crates'), (name) => name.endsWith('.rs') || name === 'Cargo.toml'),
+  mtime(join(root, 'Cargo.toml')),
+  mtime(join(root, 'Cargo.lock')),
+);
+if (force || !existsSync(addon) || rustInputs > mtime(addon)) {
+  if (!hasCommand('cargo')) {
+    process.stderr.write('rudder: the Rust addon needs cargo to build; install Rust from https://rustup.rs and run this again.\n');
+    process.exit(1);
+  }
+  run('npm', ['run', '--silent', 'build:native'], 'building the Rust addon (release)');
+}
+
+// 3. TypeScript
+const tsInputs = Math.max(
+  ...['lib', 'services', 'cli', 'test', 'bench', 'scripts'].map((dir) => newest(join(root, dir), (name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))),
+  mtime(join(root, 'tsconfig.json')),
+);
+const tsOutput = join(root, 'dist', '.tsbuildinfo');
+if (force || !existsSync(tsOutput) || tsInputs > mtime(tsOutput)) {
+  run(join(root, 'node_modules', '.bin', 'tsc'), ['-b'], 'compiling TypeScript');
+}
+
+// 4. OpenAPI documents generated from the kubernetes-types definitions
+const openapiOutput = join(root, 'dist', 'openapi', 'definitions.json');
+const generator = join(root, 'dist', 'lib', 'api', 'openapi', 'generate.js');
+if (existsSync(generator) && (force || mtime(openapiOutput) < Math.max(mtime(generator), mtime(installed)))) {
+  run(process.execPath, [generator, join(root, 'dist', 'openapi')], 'generating OpenAPI schemas');
+}
