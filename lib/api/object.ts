@@ -1,6 +1,6 @@
 // The generic shape of a Kubernetes object as the apiserver handles it: typed metadata,
 // everything else open. Kind-specific code narrows with the kubernetes-types definitions.
-import type { ObjectMeta } from 'kubernetes-types/meta/v1';
+import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 
 export type { ObjectMeta };
 

@@ -110,7 +110,8 @@ export const errors = {
   gone: (message: string): StatusError => failure(410, 'Gone', message),
   invalid: (kind: string, group: string, name: string, fieldErrors: readonly FieldError[]): StatusError => {
     const texts = fieldErrors.map(formatFieldError);
-    const message = `${kind} "${name}" is invalid: ${texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`}`;
+    const qualifiedKind = group === '' ? kind : `${kind}.${group}`;
+    const message = `${qualifiedKind} "${name}" is invalid: ${texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`}`;
     const details: StatusDetails = {
       name,
       kind,
