@@ -1,8 +1,9 @@
 // The generic shape of a Kubernetes object as the apiserver handles it: typed metadata,
 // everything else open. Kind-specific code narrows with the kubernetes-types definitions.
-import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
+import type { ObjectMeta as ReadonlyObjectMeta } from 'kubernetes-types/meta/v1.js';
 
-export type { ObjectMeta };
+/** kubernetes-types marks every field readonly; the server owns and writes these. */
+export type ObjectMeta = { -readonly [K in keyof ReadonlyObjectMeta]: ReadonlyObjectMeta[K] };
 
 export interface KubeObject {
   apiVersion?: string;

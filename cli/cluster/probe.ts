@@ -1,0 +1,27 @@
+// Health probes against a component's /readyz or /livez over HTTPS with the cluster CA.
+import { request } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export function probe(url: string, caPem: string | undefined, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request(url, { ca: caPem, timeout: timeoutMs, method: 'GET' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200));
+      res.on('error', () => resolve(false));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+/** Polls until the URL answers 200 or the deadline passes; `alive` stops early when the process died. */
+export async function waitReady(url: string, caPem: string | undefined, timeoutMs: number, alive: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe(url, caPem)) return true;
+    if (!alive()) return false;
+    await sleep(100);
+  }
+  return false;
+}

@@ -1,0 +1,131 @@
+// rudder up: prepares the cluster's certificates and token, starts every component under a
+// supervisor, writes <data-dir>/kubeconfig and says how to use it. In the foreground it stops the
+// cluster on Ctrl-C; with --detach the supervisor runs in the background and this returns once
+// every component is ready.
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { writeKubeconfig } from '../../lib/client/kubeconfig.js';
+import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
+import { ensureTokenFile } from '../../lib/pki/tokens.js';
+import { apiserverUrl, clusterComponents, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';
+import { portFree } from '../cluster/port.js';
+import { isAlive } from '../cluster/process.js';
+import { readState, removeState } from '../cluster/state.js';
+import { Supervisor } from '../cluster/supervisor.js';
+
+export interface UpOptions {
+  dataDir: string;
+  detach: boolean;
+  port: number;
+  bindAddress: string;
+  logLevel: string;
+  readyTimeoutSeconds: number;
+}
+
+function usage(dataDir: string, kubeconfig: string): string {
+  const shown = relative(process.cwd(), kubeconfig) || kubeconfig;
+  return [
+    '',
+    `Rudder is running. Its kubeconfig is ${shown} (context "rudder").`,
+    '',
+    `  export KUBECONFIG=${kubeconfig}`,
+    '  kubectl get namespaces',
+    '',
+    `Logs: ${join(dataDir, 'logs')}/    Stop: ${dataDir === resolve('.rudder') ? 'rudder down' : `rudder down --data-dir ${dataDir}`}`,
+    '',
+  ].join('\n');
+}
+
+function tail(path: string, lines = 20): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+async function upDetached(options: UpOptions, dataDir: string): Promise<number> {
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  const log = join(dataDir, 'logs', 'supervisor.log');
+  const fd = openSync(log, 'a');
+  const cli = fileURLToPath(new URL('../main.js', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    [cli, 'up', '--data-dir', dataDir, '--port', String(options.port), '--bind-address', options.bindAddress, '--log-level', options.logLevel, '--ready-timeout', String(options.readyTimeoutSeconds)],
+    { detached: true, stdio: ['ignore', fd, fd], env: process.env },
+  );
+  closeSync(fd);
+  child.unref();
+  const deadline = Date.now() + (options.readyTimeoutSeconds + 15) * 1000;
+  while (Date.now() < deadline) {
+    const state = readState(dataDir);
+    if (state && state.supervisorPid === child.pid && state.ready) {
+      process.stdout.write(usage(dataDir, state.kubeconfig));
+      return 0;
+    }
+    if (child.pid === undefined || !isAlive(child.pid)) {
+      process.stderr.write(`rudder: the cluster did not start. Supervisor log (${log}):\n${tail(log)}\n`);
+      return 1;
+    }
+    await sleep(100);
+  }
+  process.stderr.write(`rudder: the cluster was not ready after ${options.readyTimeoutSeconds}s; see ${log}\n`);
+  return 1;
+}
+
+export async function up(options: UpOptions): Promise<number> {
+  const dataDir = resolve(options.dataDir);
+  const existing = readState(dataDir);
+  if (existing && isAlive(existing.supervisorPid)) {
+    process.stdout.write(`Rudder is already running from ${dataDir} (supervisor pid ${existing.supervisorPid}).\n`);
+    process.stdout.write(usage(dataDir, existing.kubeconfig));
+    return 0;
+  }
+  const bindHost = options.bindAddress === '0.0.0.0' ? '0.0.0.0' : options.bindAddress;
+  if (!(await portFree(bindHost, options.port))) {
+    process.stderr.write(`rudder: port ${options.port} on ${options.bindAddress} is already in use (another cluster?); choose another with --port.\n`);
+    return 1;
+  }
+  if (options.detach) return upDetached(options, dataDir);
+
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const layout: ClusterLayout = { dataDir, bindAddress: options.bindAddress, apiserverPort: options.port, logLevel: options.logLevel };
+  const hosts = [...defaultServingHosts()];
+  if (options.bindAddress !== '0.0.0.0') hosts.push(options.bindAddress);
+  const pki = await ensurePki(pkiDir(dataDir), hosts);
+  const token = ensureTokenFile(tokenFile(dataDir));
+  const caPem = readFileSync(pki.caCert, 'utf8');
+  const kubeconfig = kubeconfigPath(dataDir);
+  writeKubeconfig(kubeconfig, { name: 'rudder', server: apiserverUrl(layout), caPem, token });
+
+  const report = (message: string): void => void process.stderr.write(`rudder: ${message}\n`);
+  const supervisor = new Supervisor({ dataDir, kubeconfig, caPem, readyTimeoutMs: options.readyTimeoutSeconds * 1000, report });
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    report(`${signal}: stopping the cluster`);
+    await supervisor.stop();
+    removeState(dataDir);
+    report('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('interrupt'));
+  process.on('SIGTERM', () => void stop('terminate'));
+
+  const components = clusterComponents(layout);
+  report(`starting ${components.map((c) => c.name).join(', ')} (data in ${dataDir})`);
+  if (!(await supervisor.start(components))) {
+    removeState(dataDir);
+    const log = join(dataDir, 'logs', `${components[0]?.name ?? 'apiserver'}.log`);
+    process.stderr.write(`rudder: the cluster did not start. Last lines of ${log}:\n${tail(log)}\n`);
+    return 1;
+  }
+  process.stdout.write(usage(dataDir, kubeconfig));
+  process.stdout.write('Press Ctrl-C to stop.\n');
+  await new Promise<never>(() => undefined);
+  return 0;
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// The `rudder` command: local cluster lifecycle and tools.
+import { Command, InvalidArgumentError } from 'commander';
+import { down } from './commands/down.js';
+import { kubeconfig } from './commands/kubeconfig.js';
+import { logs } from './commands/logs.js';
+import { status } from './commands/status.js';
+import { up } from './commands/up.js';
+
+const DEFAULT_DATA_DIR = process.env.RUDDER_DATA_DIR ?? '.rudder';
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer between ${min} and ${max}`);
+    return n;
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('rudder').description('A Kubernetes-compatible control plane.').showHelpAfterError().exitOverride();
+
+  program
+    .command('up')
+    .description('start a local cluster (apiserver and the other components) and write its kubeconfig')
+    .option('--data-dir <dir>', 'where the cluster keeps its state', DEFAULT_DATA_DIR)
+    .option('-d, --detach', 'run in the background and return once the cluster is ready', false)
+    .option('--port <port>', 'apiserver HTTPS port', integer(1, 65535), 6443)
+    .option('--bind-address <address>', 'address the apiserver listens on', '127.0.0.1')
+    .option('--log-level <level>', 'log level of the components', 'info')
+    .option('--ready-timeout <seconds>', 'how long to wait for the cluster to become ready', integer(1, 3600), 120)
+    .action(async (o: { dataDir: string; detach: boolean; port: number; bindAddress: string; logLevel: string; readyTimeout: number }) => {
+      exitCode = await up({ ...o, readyTimeoutSeconds: o.readyTimeout });
+    });
+
+  program
+    .command('down')
+    .description('stop the local cluster')
+    .option('--data-dir <dir>', 'the cluster to stop', DEFAULT_DATA_DIR)
+    .action(async (o: { dataDir: string }) => {
+      exitCode = await down(o);
+    });
+
+  program
+    .command('status')
+    .description('show the components of the local cluster and their health')
+    .option('--data-dir <dir>', 'the cluster to inspect', DEFAULT_DATA_DIR)
+    .option('-o, --output <format>', 'table or json', 'table')
+    .action(async (o: { dataDir: string; output: string }) => {
+      exitCode = await status(o);
+    });
+
+  program
+    .command('kubeconfig')
+    .description("print the local cluster's kubeconfig")
+    .option('--data-dir <dir>', 'the cluster', DEFAULT_DATA_DIR)
+    .option('--path', 'print only its path', false)
+    .action((o: { dataDir: string; path: boolean }) => {
+      exitCode = kubeconfig(o);
+    });
+
+  program
+    .command('logs')
+    .description("print a component's log")
+    .argument('<component>', 'apiserver, supervisor, ...')
+    .option('--data-dir <dir>', 'the cluster', DEFAULT_DATA_DIR)
+    .option('-f, --follow', 'keep printing new lines', false)
+    .action(async (component: string, o: { dataDir: string; follow: boolean }) => {
+      exitCode = await logs({ ...o, component });
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    const code = (error as { exitCode?: number }).exitCode;
+    return typeof code === 'number' ? code : 1;
+  }
+  return exitCode;
+}
+
+process.exitCode = await main(process.argv.slice(2));

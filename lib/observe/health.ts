@@ -1,0 +1,47 @@
+// /livez, /readyz and /metrics as every Rudder component serves them. Checks are named so the
+// verbose form (?verbose) lists each one like Kubernetes does: "[+]store ok".
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+
+export type HealthCheck = () => boolean | Promise<boolean>;
+
+export interface HealthOptions {
+  metrics: Registry;
+  livez?: Record<string, HealthCheck>;
+  readyz?: Record<string, HealthCheck>;
+}
+
+async function runChecks(checks: Record<string, HealthCheck>): Promise<{ ok: boolean; lines: string[] }> {
+  const lines: string[] = [];
+  let ok = true;
+  for (const [name, check] of Object.entries(checks)) {
+    let passed = false;
+    try {
+      passed = await check();
+    } catch {
+      passed = false;
+    }
+    ok &&= passed;
+    lines.push(passed ? `[+]${name} ok` : `[-]${name} failed`);
+  }
+  return { ok, lines };
+}
+
+export async function healthRoutes(app: FastifyInstance, options: HealthOptions): Promise<void> {
+  for (const [path, checks] of [
+    ['/livez', options.livez ?? {}],
+    ['/readyz', options.readyz ?? {}],
+  ] as const) {
+    app.get(path, async (request, reply) => {
+      const { ok, lines } = await runChecks(checks);
+      const verbose = Object.prototype.hasOwnProperty.call(request.query ?? {}, 'verbose');
+      const name = path.slice(1);
+      const body = verbose ? `${lines.join('\n')}\n${name} check ${ok ? 'passed' : 'failed'}\n` : ok ? 'ok' : `${lines.filter((l) => l.startsWith('[-]')).join('\n')}\n${name} check failed\n`;
+      return reply.code(ok ? 200 : 500).type('text/plain; charset=utf-8').send(body);
+    });
+  }
+  app.get('/metrics', async (_request, reply) => {
+    const text = await options.metrics.metrics();
+    return reply.type(options.metrics.contentType).send(text);
+  });
+}

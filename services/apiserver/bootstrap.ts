@@ -1,0 +1,49 @@
+// What every cluster has from its first start: the system namespaces and the "kubernetes" Service
+// in default, whose Endpoints point at this apiserver.
+import type { KubeObject } from '../../lib/api/object.js';
+import { findResource, type ResourceInfo } from '../../lib/api/resources.js';
+import { isStatusError } from '../../lib/api/status.js';
+import type { Registry } from './registry/registry.js';
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+function resource(name: string): ResourceInfo {
+  const info = findResource('', 'v1', name);
+  if (!info) throw new Error(`resource ${name} is not served`);
+  return info;
+}
+
+async function ensure(registry: Registry, info: ResourceInfo, namespace: string | undefined, body: KubeObject): Promise<void> {
+  try {
+    await registry.create({ info, namespace }, body, { dryRun: false });
+  } catch (error) {
+    if (isStatusError(error) && error.code === 409) return;
+    throw error;
+  }
+}
+
+export interface BootstrapOptions {
+  serviceIP: string;
+  advertiseAddress: string;
+  port: number;
+}
+
+export async function bootstrapCluster(registry: Registry, options: BootstrapOptions): Promise<void> {
+  for (const name of SYSTEM_NAMESPACES) {
+    await ensure(registry, resource('namespaces'), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  }
+  await ensure(registry, resource('services'), 'default', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: { clusterIP: options.serviceIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: options.port }] },
+  });
+  const endpoints: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    subsets: [{ addresses: [{ ip: options.advertiseAddress }], ports: [{ name: 'https', port: options.port, protocol: 'TCP' }] }],
+  };
+  // Endpoints may be created by a PUT, so one unconditional update covers first and later starts.
+  await registry.update({ info: resource('endpoints'), namespace: 'default', name: 'kubernetes' }, endpoints, { dryRun: false });
+}

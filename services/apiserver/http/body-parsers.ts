@@ -1,0 +1,37 @@
+// Request bodies Kubernetes accepts: JSON and YAML objects, and the three PATCH formats. Bodies
+// are limited to 3 MiB; anything else is a 415 Status.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parseAllDocuments } from 'yaml';
+import { errors } from '../../../lib/api/status.js';
+import { MAX_BODY_BYTES } from './errors.js';
+
+export const PATCH_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+] as const;
+
+function parseYamlBody(text: string): unknown {
+  const documents = parseAllDocuments(text);
+  if (Array.isArray(documents) && documents.length > 1) throw errors.badRequest('the request body holds more than one YAML document');
+  const doc = Array.isArray(documents) ? documents[0] : documents;
+  if (!doc) throw errors.badRequest('the request body is empty; expected a JSON or YAML object');
+  if (doc.errors.length > 0) throw errors.badRequest(`the request body is not valid YAML: ${doc.errors[0]?.message ?? 'parse error'}`);
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
+export function installBodyParsers(app: FastifyInstance): void {
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser(['application/json', ...PATCH_TYPES], { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (request: FastifyRequest, body: string | Buffer, done) => {
+    if (String(body).trim() === '') return done(errors.badRequest('the request body is empty; expected a JSON object'), undefined);
+    json(request, String(body), done);
+  });
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
+    try {
+      done(null, parseYamlBody(String(body)));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+}

@@ -1,0 +1,52 @@
+// Every failure leaves the apiserver as a Kubernetes Status object with the matching code:
+// StatusErrors as they are, Fastify's body errors as 400/413/415, unknown paths as 404, and
+// anything unexpected as a logged 500 — never a crash, never an HTML page.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errors, isStatusError, type Status, StatusError } from '../../../lib/api/status.js';
+
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+function fromFastify(error: FastifyError): StatusError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.tooLarge(MAX_BODY_BYTES);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return errors.unsupportedMediaType(error.message.replace(/^Unsupported Media Type: ?/, ''));
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return errors.badRequest('the request body is empty; expected a JSON or YAML object');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return errors.badRequest('the request body does not match its Content-Length');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return errors.badRequest(`the request body is not valid JSON: ${error.message}`);
+    default:
+      break;
+  }
+  if (error.validation) return errors.badRequest(error.message);
+  if (error instanceof SyntaxError || error.statusCode === 400) return errors.badRequest(`the request body is not valid JSON: ${error.message}`);
+  if (error.statusCode === 413) return errors.tooLarge(MAX_BODY_BYTES);
+  if (error.statusCode === 415) return errors.unsupportedMediaType(String(error.message));
+  return undefined;
+}
+
+export function sendStatus(reply: FastifyReply, status: Status): FastifyReply {
+  return reply.code(status.code).type('application/json').send(JSON.stringify(status));
+}
+
+export function toStatusError(error: unknown): StatusError | undefined {
+  if (isStatusError(error)) return error;
+  if (error && typeof error === 'object' && 'code' in error && typeof (error as FastifyError).code === 'string') {
+    return fromFastify(error as FastifyError);
+  }
+  return undefined;
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const known = toStatusError(error);
+    if (known) return sendStatus(reply, known.status);
+    request.log.error({ err: error }, 'request failed');
+    return sendStatus(reply, errors.internal((error as Error)?.message ?? String(error)).status);
+  });
+  app.setNotFoundHandler((_request, reply) => sendStatus(reply, errors.noSuchResource().status));
+}

@@ -1,0 +1,61 @@
+// Response formats chosen from the Accept header as Kubernetes negotiates them: plain JSON, YAML,
+// a server-side Table (kubectl get), or PartialObjectMetadata; 406 when none is acceptable.
+import { errors } from '../../../lib/api/status.js';
+
+export type ResponseFormat =
+  | { kind: 'json' }
+  | { kind: 'yaml' }
+  | { kind: 'table'; version: 'v1' | 'v1beta1' }
+  | { kind: 'metadata'; version: 'v1' | 'v1beta1' };
+
+interface MediaRange {
+  type: string;
+  params: Record<string, string>;
+  q: number;
+}
+
+export function parseAccept(header: string | undefined): MediaRange[] {
+  if (!header || header.trim() === '') return [{ type: '*/*', params: {}, q: 1 }];
+  return header
+    .split(',')
+    .map((part) => {
+      const [type, ...rest] = part.split(';').map((s) => s.trim());
+      const params: Record<string, string> = {};
+      for (const p of rest) {
+        const eq = p.indexOf('=');
+        if (eq > 0) params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim();
+      }
+      const q = params.q === undefined ? 1 : Number(params.q);
+      delete params.q;
+      return { type: (type ?? '').toLowerCase(), params, q: Number.isFinite(q) ? q : 0 };
+    })
+    .filter((m) => m.type !== '' && m.q > 0)
+    .sort((a, b) => b.q - a.q);
+}
+
+function jsonish(type: string): boolean {
+  return type === 'application/json' || type === 'application/*' || type === '*/*';
+}
+
+/**
+ * Picks the first acceptable format. `tables` says whether the endpoint can answer as=Table
+ * (lists, gets and watches of resources can; discovery cannot).
+ */
+export function negotiate(header: string | undefined, tables: boolean): ResponseFormat {
+  const ranges = parseAccept(header);
+  for (const range of ranges) {
+    const as = range.params.as;
+    if (as !== undefined) {
+      if (!tables || !jsonish(range.type)) continue;
+      if (range.params.g !== undefined && range.params.g !== 'meta.k8s.io') continue;
+      const version = range.params.v ?? 'v1';
+      if (version !== 'v1' && version !== 'v1beta1') continue;
+      if (as === 'Table') return { kind: 'table', version };
+      if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') return { kind: 'metadata', version };
+      continue;
+    }
+    if (jsonish(range.type)) return { kind: 'json' };
+    if (range.type === 'application/yaml') return { kind: 'yaml' };
+  }
+  throw errors.notAcceptable('application/json, application/yaml, application/json;as=Table;g=meta.k8s.io;v=v1');
+}

@@ -1,0 +1,129 @@
+// An HTTP watch: a chunked response of newline-delimited WatchEvents that lasts until the client
+// goes away, the timeout passes, or the client falls too far behind (then it relists).
+import { randomInt } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { KubeObject } from '../../../lib/api/object.js';
+import type { ResourceInfo } from '../../../lib/api/resources.js';
+import { errors } from '../../../lib/api/status.js';
+import { buildTable } from '../../../lib/api/tables/index.js';
+import { compileFilter } from '../registry/filter.js';
+import { parseResourceVersion, type ListOptions } from '../registry/list-options.js';
+import type { HubEvent, WatchEncoder, WatchHub } from '../watch/watch-hub.js';
+import { jsonWatchEncoder } from '../watch/json-encoder.js';
+import type { RequestMetrics } from './metrics.js';
+import type { ResponseFormat } from './negotiate.js';
+
+/** Bytes a watch may have queued in its socket before the server gives up on the client. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+export interface WatchRouteOptions {
+  hub: WatchHub;
+  info: ResourceInfo;
+  namespace: string | undefined;
+  name: string | undefined;
+  listOptions: ListOptions;
+  format: ResponseFormat;
+  includeObject: 'None' | 'Metadata' | 'Object';
+  clock: () => Date;
+  metrics: RequestMetrics;
+  minRequestTimeoutSeconds: number;
+}
+
+/**
+ * Table watches (kubectl get -w) carry one-row Tables; the first event of each watch also carries
+ * the column definitions, later ones leave them out, as Kubernetes' watch encoder does.
+ */
+function tableEncoder(info: ResourceInfo, includeObject: WatchRouteOptions['includeObject'], version: string, clock: () => Date): WatchEncoder {
+  let first = true;
+  return {
+    get id() {
+      return `table:${version}:${includeObject}:${first ? 'columns' : 'rows'}`;
+    },
+    encode(event: HubEvent) {
+      if (event.type === 'ERROR' || event.type === 'BOOKMARK') return jsonWatchEncoder.encode(event);
+      const table = buildTable(info, [event.object], { now: clock(), includeObject, omitColumns: !first });
+      (table as { apiVersion: string }).apiVersion = `meta.k8s.io/${version}`;
+      first = false;
+      return `{"type":"${event.type}","object":${JSON.stringify(table)}}\n`;
+    },
+  };
+}
+
+function metadataEncoder(version: string): WatchEncoder {
+  return {
+    id: `metadata:${version}`,
+    encode: (event: HubEvent) => {
+      if (event.type === 'ERROR') return jsonWatchEncoder.encode(event);
+      const object: KubeObject = { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: event.object.metadata };
+      return `{"type":"${event.type}","object":${JSON.stringify(object)}}\n`;
+    },
+  };
+}
+
+export function serveWatch(request: FastifyRequest, reply: FastifyReply, options: WatchRouteOptions): void {
+  const { listOptions, info } = options;
+  const filter = compileFilter(info, listOptions.labelSelector, listOptions.fieldSelector);
+  const requested = parseResourceVersion(listOptions.resourceVersion);
+  const sendInitialEvents = listOptions.sendInitialEvents === true;
+  if (listOptions.sendInitialEvents !== undefined) {
+    if (listOptions.resourceVersionMatch !== 'NotOlderThan') {
+      throw errors.invalid('ListOptions', 'meta.k8s.io', '', [
+        { type: 'FieldValueForbidden', field: 'sendInitialEvents', detail: 'sendInitialEvents is forbidden unless resourceVersionMatch is "NotOlderThan"' },
+      ]);
+    }
+    if (sendInitialEvents && !listOptions.allowWatchBookmarks) {
+      throw errors.invalid('ListOptions', 'meta.k8s.io', '', [
+        { type: 'FieldValueForbidden', field: 'allowWatchBookmarks', detail: 'allowWatchBookmarks must be true if sendInitialEvents = true' },
+      ]);
+    }
+  } else if (listOptions.resourceVersionMatch !== undefined) {
+    throw errors.badRequest('resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+  }
+  const encoder =
+    options.format.kind === 'table'
+      ? tableEncoder(info, options.includeObject, options.format.version, options.clock)
+      : options.format.kind === 'metadata'
+        ? metadataEncoder(options.format.version)
+        : jsonWatchEncoder;
+
+  const started = process.hrtime.bigint();
+  const raw = reply.raw;
+  reply.hijack();
+  raw.writeHead(200, {
+    'content-type': 'application/json',
+    'cache-control': 'no-cache, private',
+    'transfer-encoding': 'chunked',
+  });
+  raw.flushHeaders();
+
+  let ended = false;
+  const timeoutSeconds = listOptions.timeoutSeconds ?? options.minRequestTimeoutSeconds + randomInt(Math.max(1, options.minRequestTimeoutSeconds));
+  const sink = {
+    write: (chunk: string | Buffer): boolean => {
+      if (ended) return false;
+      raw.write(chunk);
+      return raw.writableLength < MAX_BUFFERED_BYTES;
+    },
+    end: (): void => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(timer);
+      raw.end();
+      const labels = request.metricLabels;
+      if (labels) options.metrics.observe(labels, 200, Number(process.hrtime.bigint() - started) / 1e9);
+    },
+  };
+  const timer = setTimeout(() => watch.stop(), timeoutSeconds * 1000);
+  const watch = options.hub.start({
+    info,
+    namespace: options.namespace,
+    name: options.name,
+    filter,
+    fromRevision: sendInitialEvents ? undefined : requested === 0 ? undefined : requested,
+    sendInitialEvents,
+    bookmarks: listOptions.allowWatchBookmarks,
+    encoder,
+    sink,
+  });
+  raw.on('close', () => watch.stop());
+}

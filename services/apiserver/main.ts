@@ -1,0 +1,63 @@
+// rudder-apiserver: configuration and wiring only.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadOptions } from '../../lib/config/options.js';
+import { Store } from '../../lib/native/store.js';
+import { createLogger } from '../../lib/observe/logger.js';
+import { createMetricsRegistry } from '../../lib/observe/metrics.js';
+import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
+import { ensureTokenFile, readTokenFile } from '../../lib/pki/tokens.js';
+import { bootstrapCluster } from './bootstrap.js';
+import { startCompactor } from './compactor.js';
+import { apiserverOptions } from './options.js';
+import { buildApiServer } from './server.js';
+
+const options = loadOptions('rudder-apiserver', apiserverOptions, { description: 'The Rudder API server: Kubernetes REST over a durable MVCC store.' });
+const log = createLogger('apiserver', options.logLevel);
+const dataDir = resolve(options.dataDir);
+mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+const hosts = [...defaultServingHosts(), options.advertiseAddress];
+if (options.bindAddress !== '0.0.0.0' && options.bindAddress !== '::') hosts.push(options.bindAddress);
+const pki = await ensurePki(options.certDir ? resolve(options.certDir) : join(dataDir, 'pki'), hosts);
+const tokenFile = options.tokenAuthFile ? resolve(options.tokenAuthFile) : join(dataDir, 'tokens.csv');
+ensureTokenFile(tokenFile);
+const tokens = readTokenFile(tokenFile);
+
+const store = Store.open({ dataDir: join(dataDir, 'store'), historyRevisions: options.historyRevisions });
+let bootstrapped = false;
+const server = await buildApiServer({
+  store,
+  log,
+  metrics: createMetricsRegistry('apiserver'),
+  tokens: () => tokens,
+  serviceCidr: options.serviceClusterIpRange,
+  nodePortRange: options.serviceNodePortRange,
+  bookmarkIntervalMs: options.watchBookmarkInterval,
+  minRequestTimeoutSeconds: Math.round(options.minRequestTimeout / 1000),
+  readyz: { bootstrap: () => bootstrapped },
+  https: { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert) },
+});
+const stopCompactor = startCompactor(store, options.compactionInterval, log);
+
+await server.app.listen({ host: options.bindAddress, port: options.securePort });
+const address = server.app.server.address();
+const port = typeof address === 'object' && address ? address.port : options.securePort;
+await bootstrapCluster(server.registry, { serviceIP: server.allocator.firstAddress(), advertiseAddress: options.advertiseAddress, port });
+bootstrapped = true;
+log.info({ address: `https://${options.bindAddress}:${port}`, dataDir }, 'apiserver ready');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  stopCompactor();
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  await server.app.close();
+  await store.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,29 @@
+// A read "not older than" a resourceVersion the server has not seen yet waits briefly for it,
+// then answers 504 "Too large resource version" as Kubernetes does.
+import { failure } from '../../../lib/api/status.js';
+import type { Store } from '../../../lib/native/store.js';
+
+const WAIT_MS = 3000;
+
+export async function waitForRevision(store: Store, revision: number, waitMs = WAIT_MS): Promise<void> {
+  if (store.revision >= revision) return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      const current = store.revision;
+      reject(
+        failure(504, 'Timeout', `Too large resource version: ${revision}, current: ${current}`, {
+          causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+          retryAfterSeconds: 1,
+        }),
+      );
+    }, waitMs);
+    const unsubscribe = store.onCommit(() => {
+      if (store.revision >= revision) {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      }
+    });
+  });
+}

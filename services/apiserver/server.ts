@@ -1,0 +1,85 @@
+// Assembles the apiserver's HTTP surface from its parts. Tests build it with their own store and
+// use inject(); main.ts adds TLS and listens.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Registry as MetricsRegistry } from 'prom-client';
+import type { Store } from '../../lib/native/store.js';
+import type { Logger } from '../../lib/observe/logger.js';
+import { healthRoutes, type HealthCheck } from '../../lib/observe/health.js';
+import type { TokenUser } from '../../lib/pki/tokens.js';
+import { discoveryRoutes } from './discovery.js';
+import { installTokenAuth } from './http/auth.js';
+import { installBodyParsers } from './http/body-parsers.js';
+import { installErrorHandling, MAX_BODY_BYTES } from './http/errors.js';
+import { RequestMetrics } from './http/metrics.js';
+import { resourceRoutes } from './http/resource-routes.js';
+import { openapiRoutes } from './openapi-routes.js';
+import { Registry } from './registry/registry.js';
+import { ServiceAllocator } from './registry/service-allocator.js';
+import { KindWriteHooks } from './registry/write-hooks.js';
+import { WatchHub } from './watch/watch-hub.js';
+
+export interface ApiServerDeps {
+  store: Store;
+  log: Logger;
+  metrics: MetricsRegistry;
+  /** Tokens accepted for bearer authentication; undefined turns authentication off (tests only). */
+  tokens?: () => ReadonlyMap<string, TokenUser>;
+  clock?: () => Date;
+  serviceCidr: string;
+  nodePortRange: string;
+  bookmarkIntervalMs: number;
+  minRequestTimeoutSeconds: number;
+  /** Extra readiness checks (e.g. bootstrap finished). */
+  readyz?: Record<string, HealthCheck>;
+  https?: { key: Buffer; cert: Buffer };
+}
+
+export interface ApiServer {
+  app: FastifyInstance;
+  registry: Registry;
+  hub: WatchHub;
+  allocator: ServiceAllocator;
+}
+
+export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
+  const clock = deps.clock ?? (() => new Date());
+  const options: FastifyServerOptions = {
+    loggerInstance: deps.log,
+    disableRequestLogging: true,
+    bodyLimit: MAX_BODY_BYTES,
+    ignoreTrailingSlash: true,
+    return503OnClosing: true,
+    keepAliveTimeout: 75_000,
+    routerOptions: { maxParamLength: 1024 },
+  } as FastifyServerOptions;
+  if (deps.https) (options as { https: unknown }).https = deps.https;
+  const app = Fastify(options) as unknown as FastifyInstance;
+
+  installErrorHandling(app);
+  if (deps.tokens) installTokenAuth(app, deps.tokens);
+  installBodyParsers(app);
+  const requestMetrics = new RequestMetrics(deps.metrics);
+  requestMetrics.install(app);
+
+  const allocator = new ServiceAllocator(deps.store, deps.serviceCidr, deps.nodePortRange);
+  const registry = new Registry({ store: deps.store, clock, hooks: new KindWriteHooks(new Map([['Service', allocator]])) });
+  const hub = new WatchHub({ store: deps.store, log: deps.log, bookmarkIntervalMs: deps.bookmarkIntervalMs });
+  app.addHook('onClose', async () => hub.close());
+
+  await app.register(healthRoutes, {
+    metrics: deps.metrics,
+    livez: { ping: () => true },
+    readyz: { ping: () => true, store: () => deps.store.status().revision >= 0, ...deps.readyz },
+  });
+  await app.register(discoveryRoutes);
+  await app.register(openapiRoutes);
+  await app.register(resourceRoutes, {
+    registry,
+    store: deps.store,
+    hub,
+    metrics: requestMetrics,
+    clock,
+    minRequestTimeoutSeconds: deps.minRequestTimeoutSeconds,
+  });
+  return { app, registry, hub, allocator };
+}
