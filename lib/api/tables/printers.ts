@@ -1,0 +1,46 @@
+// Which printer serves which kind. Keyed by group and kind, so a same-named kind in another
+// group never borrows a printer.
+import type { ResourceInfo } from '../resources.js';
+import { configMapPrinter } from './configmap.js';
+import { daemonSetPrinter } from './daemonset.js';
+import { deploymentPrinter } from './deployment.js';
+import { endpointsPrinter } from './endpoints.js';
+import { endpointSlicePrinter } from './endpointslice.js';
+import { eventPrinter } from './event.js';
+import { genericPrinter } from './generic.js';
+import { leasePrinter } from './lease.js';
+import { namespacePrinter } from './namespace.js';
+import { nodePrinter } from './node.js';
+import { podPrinter } from './pod.js';
+import { replicaSetPrinter } from './replicaset.js';
+import { secretPrinter } from './secret.js';
+import { serviceAccountPrinter } from './serviceaccount.js';
+import { servicePrinter } from './service.js';
+import type { Printer } from './types.js';
+
+const PRINTERS = new Map<string, Printer>([
+  ['/Namespace', namespacePrinter],
+  ['/Node', nodePrinter],
+  ['/Pod', podPrinter],
+  ['/Service', servicePrinter],
+  ['/Endpoints', endpointsPrinter],
+  ['/ConfigMap', configMapPrinter],
+  ['/Secret', secretPrinter],
+  ['/ServiceAccount', serviceAccountPrinter],
+  ['/Event', eventPrinter],
+  ['apps/Deployment', deploymentPrinter],
+  ['apps/ReplicaSet', replicaSetPrinter],
+  ['apps/DaemonSet', daemonSetPrinter],
+  ['discovery.k8s.io/EndpointSlice', endpointSlicePrinter],
+  ['coordination.k8s.io/Lease', leasePrinter],
+]);
+
+/** The printer for a kind, or the generic Name / Created At one. */
+export function printerFor(info: Pick<ResourceInfo, 'group' | 'kind'>): Printer {
+  return PRINTERS.get(`${info.group}/${info.kind}`) ?? genericPrinter;
+}
+
+/** Whether the kind has a printer of its own rather than the generic one. */
+export function hasPrinter(info: Pick<ResourceInfo, 'group' | 'kind'>): boolean {
+  return PRINTERS.has(`${info.group}/${info.kind}`);
+}
