@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { apiVersionOf, findResource, type ResourceInfo } from '../lib/api/resources.js';
 import type { KubeObject } from '../lib/api/object.js';
-import { acceptsTable, buildTable, parseIncludeObject } from '../lib/api/tables/index.js';
+import { negotiate } from '../lib/api/negotiate.js';
+import { buildTable, parseIncludeObject } from '../lib/api/tables/index.js';
+
+const acceptsTable = (accept: string | undefined): boolean => negotiate(accept, true).kind === 'table';
 
 const run = promisify(execFile);
 const KUBECTL = '/usr/lib/google-cloud-sdk/bin';

@@ -2,8 +2,8 @@ import t from 'tap';
 import { RESOURCES, findResource, type ResourceInfo } from '../lib/api/resources.js';
 import type { KubeObject } from '../lib/api/object.js';
 import { isStatusError } from '../lib/api/status.js';
+import { negotiate } from '../lib/api/negotiate.js';
 import {
-  acceptsTable,
   buildTable,
   hasPrinter,
   humanDuration,
@@ -647,6 +647,7 @@ t.test('buildTable', async (t) => {
 });
 
 t.test('reading the request', async (t) => {
+  const acceptsTable = (accept: string | undefined): boolean => negotiate(accept, true).kind === 'table';
   const kubectl = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
   t.ok(acceptsTable(kubectl), 'what kubectl get sends');
   t.ok(acceptsTable('application/json;as=Table;v=v1beta1;g=meta.k8s.io'));

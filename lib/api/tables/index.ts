@@ -6,7 +6,7 @@ import { printerFor } from './printers.js';
 import type { IncludeObject, Table, TableColumn, TableRow } from './types.js';
 
 export type { IncludeObject, Printer, Table, TableColumn, TableListMeta, TableRow, TableRowCondition } from './types.js';
-export { acceptsTable, parseIncludeObject } from './negotiate.js';
+export { parseIncludeObject } from './negotiate.js';
 export { hasPrinter } from './printers.js';
 export { humanDuration, timestampSince } from './duration.js';
 

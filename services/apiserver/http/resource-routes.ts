@@ -6,7 +6,7 @@ import type { KubeList, KubeObject, StoredObject } from '../../../lib/api/object
 import { isPlainObject } from '../../../lib/api/object.js';
 import { checkObject } from '../../../lib/api/schema/index.js';
 import { errors, successStatus } from '../../../lib/api/status.js';
-import { buildTable } from '../../../lib/api/tables/index.js';
+import { buildTable, parseIncludeObject } from '../../../lib/api/tables/index.js';
 import { bindPod, checkBinding } from '../registry/binding.js';
 import { compileFilter } from '../registry/filter.js';
 import { listObjects } from '../registry/list.js';
@@ -18,7 +18,7 @@ import type { WatchHub } from '../watch/watch-hub.js';
 import { parseRequestInfo, type RequestInfo } from '../request-info.js';
 import { PATCH_TYPES } from './body-parsers.js';
 import type { RequestMetrics } from './metrics.js';
-import { negotiate, type ResponseFormat } from './negotiate.js';
+import { negotiate, type ResponseFormat } from '../../../lib/api/negotiate.js';
 import { serveWatch } from './watch-route.js';
 import { parseDeleteOptions, parseWriteParams, type WriteParams } from './write-params.js';
 import type { Store } from '../../../lib/native/store.js';
@@ -43,15 +43,6 @@ const METRIC_VERBS: Record<RequestInfo['verb'], string> = {
   delete: 'DELETE',
   deletecollection: 'DELETECOLLECTION',
 };
-
-type IncludeObject = 'None' | 'Metadata' | 'Object';
-
-function includeObjectOf(query: Record<string, unknown>): IncludeObject {
-  const value = query.includeObject;
-  if (value === undefined || value === '') return 'Metadata';
-  if (value === 'None' || value === 'Metadata' || value === 'Object') return value;
-  throw errors.badRequest(`includeObject: Unsupported value: ${JSON.stringify(value)}: supported values: "None", "Metadata", "Object"`);
-}
 
 function partialMetadata(obj: KubeObject, version: string): KubeObject {
   return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: obj.metadata };
@@ -78,7 +69,7 @@ function send(
       const items = isList ? (body as KubeList).items : [body as KubeObject];
       const table = buildTable(info, items, {
         now,
-        includeObject: includeObjectOf(request.query as Record<string, unknown>),
+        includeObject: parseIncludeObject(request.query as Record<string, unknown>),
         listMeta: isList ? (body as KubeList).metadata : { resourceVersion: body.metadata?.resourceVersion as string | undefined },
       });
       if (format.version === 'v1beta1') (table as { apiVersion: string }).apiVersion = 'meta.k8s.io/v1beta1';
@@ -160,7 +151,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
           name: ri.name,
           listOptions,
           format,
-          includeObject: includeObjectOf(query),
+          includeObject: parseIncludeObject(query),
           clock,
           metrics: options.metrics,
           minRequestTimeoutSeconds: options.minRequestTimeoutSeconds,

@@ -11,7 +11,7 @@ import { parseResourceVersion, type ListOptions } from '../registry/list-options
 import type { HubEvent, WatchEncoder, WatchHub } from '../watch/watch-hub.js';
 import { jsonWatchEncoder } from '../watch/json-encoder.js';
 import type { RequestMetrics } from './metrics.js';
-import type { ResponseFormat } from './negotiate.js';
+import type { ResponseFormat } from '../../../lib/api/negotiate.js';
 
 /** Bytes a watch may have queued in its socket before the server gives up on the client. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;

@@ -1,6 +1,6 @@
 // Response formats chosen from the Accept header as Kubernetes negotiates them: plain JSON, YAML,
 // a server-side Table (kubectl get), or PartialObjectMetadata; 406 when none is acceptable.
-import { errors } from '../../../lib/api/status.js';
+import { errors } from './status.js';
 
 export type ResponseFormat =
   | { kind: 'json' }
