@@ -4,7 +4,7 @@
 // and the OpenAPI documents generated from the Kubernetes type definitions.
 // Uses only Node built-ins so it runs before `npm install` has ever happened.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,10 +54,17 @@ function hasCommand(command) {
   return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-// 1. npm dependencies
+// 1. npm dependencies (a symlinked node_modules belongs to another checkout: leave it alone)
 const lockfile = join(root, 'package-lock.json');
 const installed = join(root, 'node_modules', '.package-lock.json');
-if (force || !existsSync(installed) || mtime(lockfile) > mtime(installed) || mtime(join(root, 'package.json')) > mtime(installed)) {
+const linked = (() => {
+  try {
+    return lstatSync(join(root, 'node_modules')).isSymbolicLink();
+  } catch {
+    return false;
+  }
+})();
+if (!linked && (force || !existsSync(installed) || mtime(lockfile) > mtime(installed))) {
   run('npm', existsSync(lockfile) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'], 'installing npm dependencies');
 }
 

@@ -1,0 +1,108 @@
+// Starts the real apiserver (dist/services/apiserver/main.js) as a child process on a free
+// loopback port with its own data directory, waits for /readyz, and writes a kubeconfig for it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { writeKubeconfig } from '../../lib/client/kubeconfig.js';
+import { ensureTokenFile } from '../../lib/pki/tokens.js';
+import { DIST } from './paths.js';
+import { freePort } from './ports.js';
+
+export interface ApiserverProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  kubeconfig: string;
+  token: string;
+  caPem: string;
+  child: ChildProcess;
+  /** Output so far (stdout and stderr), for failure messages. */
+  output(): string;
+  /** Restarts on the same port and data directory (after a stop or kill). */
+  restart(): Promise<void>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  dataDir?: string;
+  extraArgs?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+function get(url: string, caPem: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(url, { ca: caPem, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+export async function startApiserver(options: StartOptions = {}): Promise<ApiserverProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'rudder-apiserver-'));
+  const ownsDir = options.dataDir === undefined;
+  const port = await freePort();
+  const token = ensureTokenFile(join(dataDir, 'tokens.csv'));
+  let output = '';
+  let child: ChildProcess;
+
+  const launch = async (): Promise<void> => {
+    child = spawn(process.execPath, [join(DIST, 'services', 'apiserver', 'main.js'), '--data-dir', dataDir, '--secure-port', String(port), '--log-level', 'warn', ...(options.extraArgs ?? [])], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    });
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`apiserver exited with ${child.exitCode}:\n${output}`);
+      let caPem = '';
+      try {
+        caPem = readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8');
+      } catch {
+        await sleep(50);
+        continue;
+      }
+      if ((await get(`https://127.0.0.1:${port}/readyz`, caPem)) === 200) return;
+      await sleep(50);
+    }
+    throw new Error(`apiserver did not become ready:\n${output}`);
+  };
+  await launch();
+  const caPem = readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8');
+  const url = `https://127.0.0.1:${port}`;
+  const kubeconfig = join(dataDir, 'kubeconfig');
+  writeKubeconfig(kubeconfig, { name: 'rudder', server: url, caPem, token });
+
+  const waitExit = (): Promise<void> =>
+    child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    port,
+    dataDir,
+    kubeconfig,
+    token,
+    caPem,
+    get child() {
+      return child;
+    },
+    output: () => output,
+    restart: launch,
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      child.kill(signal);
+      await waitExit();
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await waitExit();
+      if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
