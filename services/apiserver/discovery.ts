@@ -86,7 +86,7 @@ function versionInfo(overrides: Partial<Info> | undefined): Info {
 
 /** Always plain JSON, also when the client asked for aggregated discovery first. */
 function sendJson(reply: FastifyReply, body: unknown, code = 200): FastifyReply {
-  return reply.code(code).type('application/json').send(JSON.stringify(body));
+  return reply.code(code).type('application/json').send(Buffer.from(JSON.stringify(body)));
 }
 
 export async function discoveryRoutes(app: FastifyInstance, options: DiscoveryOptions): Promise<void> {

@@ -66,7 +66,7 @@ function sendVariant(request: FastifyRequest, reply: FastifyReply, chosen: Varia
 }
 
 function sendStatus(reply: FastifyReply, error: StatusError): FastifyReply {
-  return reply.code(error.code).type(JSON_TYPE).send(JSON.stringify(error.status));
+  return reply.code(error.code).type(JSON_TYPE).send(Buffer.from(JSON.stringify(error.status)));
 }
 
 export async function openapiRoutes(app: FastifyInstance, options: OpenApiRoutesOptions): Promise<void> {

@@ -6,7 +6,8 @@ export type ParameterType = 'string' | 'integer' | 'boolean';
 export interface Parameter {
   name: string;
   in: 'query' | 'path' | 'body';
-  description: string;
+  /** Query and path parameters only. */
+  description?: string;
   required?: boolean;
   /** Query and path parameters only. */
   type?: ParameterType;

@@ -117,7 +117,7 @@ function convertOperation(operation: Operation, roots: Set<string>): V3Operation
 function convertParameter(parameter: Parameter): V3Parameter {
   const schema: V3Schema = { type: parameter.type ?? 'string' };
   if (parameter.uniqueItems) schema.uniqueItems = true;
-  const converted: V3Parameter = { name: parameter.name, in: parameter.in as 'query' | 'path', description: parameter.description, schema };
+  const converted: V3Parameter = { name: parameter.name, in: parameter.in as 'query' | 'path', description: parameter.description ?? '', schema };
   if (parameter.required) converted.required = true;
   return converted;
 }

@@ -69,7 +69,7 @@ function pathParam(name: 'name' | 'namespace', kind: string): Parameter {
 }
 
 function body(definition: string): Parameter {
-  return { name: 'body', in: 'body', description: '', required: true, schema: { $ref: definitionRef(definition) } };
+  return { name: 'body', in: 'body', required: true, schema: { $ref: definitionRef(definition) } };
 }
 
 function ok(definition: string, ...codes: string[]): Operation['responses'] {
@@ -111,8 +111,6 @@ interface OperationSpec {
   verb: string;
   description: string;
   gvk: GroupVersionKind;
-  /** The definition the operation answers with (and, for writes, accepts). */
-  definition: string;
   parameters: Parameter[];
   responses: Operation['responses'];
   consumes?: string[];
@@ -155,14 +153,13 @@ function resourcePaths(r: ResourceInfo): Paths {
     'x-kubernetes-group-version-kind': spec.gvk,
   });
   const read = (gvk: GroupVersionKind, definition: string, what: string, idSuffix = ''): Operation =>
-    operation({ action: 'get', verb: 'read', description: `read ${what}`, gvk, definition, parameters: [], responses: ok(definition, '200'), idSuffix });
+    operation({ action: 'get', verb: 'read', description: `read ${what}`, gvk, parameters: [], responses: ok(definition, '200'), idSuffix });
   const replace = (gvk: GroupVersionKind, definition: string, what: string, idSuffix = ''): Operation =>
     operation({
       action: 'put',
       verb: 'replace',
       description: `replace ${what}`,
       gvk,
-      definition,
       parameters: [body(definition), ...WRITE_PARAMS],
       responses: ok(definition, '200', '201'),
       idSuffix,
@@ -173,7 +170,6 @@ function resourcePaths(r: ResourceInfo): Paths {
       verb: 'patch',
       description: `partially update ${what}`,
       gvk,
-      definition,
       parameters: [body(patchDef), ...WRITE_PARAMS, param.force],
       responses: ok(definition, '200', '201'),
       consumes: PATCH_TYPES,
@@ -187,7 +183,6 @@ function resourcePaths(r: ResourceInfo): Paths {
       verb: 'list',
       description: `list or watch objects of kind ${r.kind}`,
       gvk: kindGvk,
-      definition: listDef,
       parameters: LIST_PARAMS,
       responses: ok(listDef, '200'),
       produces: WATCHABLE,
@@ -197,7 +192,6 @@ function resourcePaths(r: ResourceInfo): Paths {
       verb: 'create',
       description: `create ${article(r.kind)} ${r.kind}`,
       gvk: kindGvk,
-      definition: kindDef,
       parameters: [body(kindDef), ...WRITE_PARAMS],
       responses: ok(kindDef, '200', '201', '202'),
     }),
@@ -206,7 +200,6 @@ function resourcePaths(r: ResourceInfo): Paths {
       verb: 'deleteCollection',
       description: `delete collection of ${r.kind}`,
       gvk: kindGvk,
-      definition: statusDef,
       parameters: [body(deleteOptions), ...DELETE_PARAMS, ...LIST_PARAMS.filter((p) => p.name !== 'watch' && p.name !== 'allowWatchBookmarks')],
       responses: ok(statusDef, '200'),
     }),
@@ -220,7 +213,6 @@ function resourcePaths(r: ResourceInfo): Paths {
       verb: 'delete',
       description: `delete ${article(r.kind)} ${r.kind}`,
       gvk: kindGvk,
-      definition: kindDef,
       parameters: [body(deleteOptions), ...DELETE_PARAMS],
       responses: ok(kindDef, '200', '202'),
     }),
@@ -252,7 +244,6 @@ function resourcePaths(r: ResourceInfo): Paths {
           verb: 'create',
           description: `create binding of ${article(r.kind)} ${r.kind}`,
           gvk: BINDING_GVK,
-          definition: bindingDef,
           parameters: [body(bindingDef), ...WRITE_PARAMS],
           responses: ok(bindingDef, '200', '201', '202'),
           idSuffix: 'Binding',
@@ -268,7 +259,6 @@ function resourcePaths(r: ResourceInfo): Paths {
         verb: 'list',
         description: `list or watch objects of kind ${r.kind}`,
         gvk: kindGvk,
-        definition: listDef,
         parameters: LIST_PARAMS,
         responses: ok(listDef, '200'),
         produces: WATCHABLE,
@@ -284,7 +274,6 @@ function resourcePaths(r: ResourceInfo): Paths {
       verb: 'watch',
       description,
       gvk: kindGvk,
-      definition: watchEvent,
       parameters: LIST_PARAMS,
       responses: ok(watchEvent, '200'),
       produces: WATCHABLE,
@@ -362,9 +351,4 @@ export function groupVersionOfPath(path: string): string | undefined {
     if (path === `${prefix}/` || path.startsWith(`${prefix}/`)) return prefix.slice(1);
   }
   return undefined;
-}
-
-/** "api/v1" for core, "apis/apps/v1" otherwise. */
-export function groupVersionKey(info: Pick<ResourceInfo, 'group' | 'version'>): string {
-  return groupVersionPrefix(info.group, info.version).slice(1);
 }

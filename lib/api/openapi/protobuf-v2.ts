@@ -89,7 +89,7 @@ function parameterMessage(parameter: Parameter): Message {
   const common = {
     required: parameter.required ?? false,
     in: parameter.in,
-    description: parameter.description,
+    description: parameter.description ?? '',
     name: parameter.name,
     type: parameter.type ?? 'string',
     unique_items: parameter.uniqueItems ?? false,
