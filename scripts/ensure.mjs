@@ -93,9 +93,16 @@ if (force || !existsSync(tsOutput) || tsInputs > mtime(tsOutput)) {
   run(join(root, 'node_modules', '.bin', 'tsc'), ['-b'], 'compiling TypeScript');
 }
 
-// 4. OpenAPI documents generated from the kubernetes-types definitions
+// 4. OpenAPI documents generated from the kubernetes-types definitions (and the resource table)
 const openapiOutput = join(root, 'dist', 'openapi', 'definitions.json');
 const generator = join(root, 'dist', 'lib', 'api', 'openapi', 'generate.js');
-if (existsSync(generator) && (force || mtime(openapiOutput) < Math.max(mtime(generator), mtime(installed)))) {
-  run(process.execPath, [generator, join(root, 'dist', 'openapi')], 'generating OpenAPI schemas');
+const openapiInputs = Math.max(
+  newest(join(root, 'dist', 'lib', 'api', 'openapi'), (name) => name.endsWith('.js')),
+  mtime(join(root, 'dist', 'lib', 'api', 'resources.js')),
+  mtime(join(root, 'lib', 'api', 'openapi', 'openapiv2.proto')),
+  mtime(join(root, 'node_modules', 'kubernetes-types', 'package.json')),
+  mtime(installed),
+);
+if (existsSync(generator) && (force || mtime(openapiOutput) < openapiInputs)) {
+  run(process.execPath, [generator, join(root, 'dist', 'openapi')], 'generating OpenAPI documents');
 }
