@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { stringify as stringifyYaml } from 'yaml';
 import type { KubeList, KubeObject, StoredObject } from '../../../lib/api/object.js';
 import { isPlainObject } from '../../../lib/api/object.js';
-import { checkObject } from '../../../lib/api/schema/index.js';
+import { checkObject, warningHeader } from '../../../lib/api/schema/strict-decoding.js';
 import { errors, successStatus } from '../../../lib/api/status.js';
 import { buildTable, parseIncludeObject } from '../../../lib/api/tables/index.js';
 import { bindPod, checkBinding } from '../registry/binding.js';
@@ -100,13 +100,8 @@ function requireObject(body: unknown, info: RequestInfo['info']): KubeObject {
 function checkFields(reply: FastifyReply, info: RequestInfo['info'], obj: KubeObject, params: WriteParams): void {
   if (params.fieldValidation === 'Ignore') return;
   const result = checkObject(info, obj, params.fieldValidation);
-  if (result.errors.length > 0) throw errors.badRequest(result.errors.join(', '));
-  if (result.warnings.length > 0) {
-    reply.header(
-      'Warning',
-      result.warnings.map((w) => `299 - ${JSON.stringify(w)}`),
-    );
-  }
+  if (result.message !== undefined) throw errors.badRequest(result.message);
+  if (result.warnings.length > 0) reply.header('Warning', result.warnings.map(warningHeader));
 }
 
 export async function resourceRoutes(app: FastifyInstance, options: ResourceRoutesOptions): Promise<void> {

@@ -4,7 +4,7 @@ import { isPlainObject } from '../../../lib/api/object.js';
 import { errors } from '../../../lib/api/status.js';
 import type { DeleteOptions } from '../registry/registry.js';
 
-export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+import type { FieldValidation } from '../../../lib/api/schema/strict-decoding.js';
 
 export interface WriteParams {
   dryRun: boolean;
