@@ -55,6 +55,8 @@ export function applyJsonPatch(document: Record<string, unknown>, body: unknown)
   let current: unknown = structuredClone(document);
   const operations = structuredClone(body) as Operation[];
   for (const operation of operations) {
+    // fast-json-patch's private "_get" is no RFC 6902 operation.
+    if ((operation.op as string) === '_get') throw unprocessablePatch(`Unexpected kind: ${operation.op}`);
     try {
       // One at a time, so a failure names its own operation.
       current = jsonpatch.applyOperation(current, operation, true, true, true).newDocument;
@@ -62,6 +64,8 @@ export function applyJsonPatch(document: Record<string, unknown>, body: unknown)
       if (error instanceof jsonpatch.JsonPatchError) {
         throw unprocessablePatch(causeOf(error, operation as unknown as Record<string, unknown>));
       }
+      // The library refuses paths through __proto__ with a TypeError.
+      if (error instanceof TypeError && error.message.startsWith('JSON-Patch:')) throw unprocessablePatch(error.message);
       throw error;
     }
   }

@@ -5,8 +5,7 @@
 import { isPlainObject } from '../object.js';
 import { errors } from '../status.js';
 import { isDeepStrictEqual } from 'node:util';
-
-type JsonMap = Record<string, unknown>;
+import { getOwn, hasOwn, type JsonMap, setOwn } from './json-object.js';
 
 function pruneNulls(value: unknown): unknown {
   if (Array.isArray(value)) {
@@ -26,9 +25,9 @@ function mergeDocs(doc: JsonMap, patch: JsonMap): void {
       delete doc[key];
       continue;
     }
-    const current = doc[key];
-    if (current === undefined || current === null || !isPlainObject(current)) doc[key] = pruneNulls(value);
-    else if (!isPlainObject(value)) doc[key] = value;
+    const current = getOwn(doc, key);
+    if (current === undefined || current === null || !isPlainObject(current)) setOwn(doc, key, pruneNulls(value));
+    else if (!isPlainObject(value)) setOwn(doc, key, value);
     else mergeDocs(current, value);
   }
 }
@@ -49,15 +48,15 @@ export function applyMergePatch(document: JsonMap, body: unknown): unknown {
 export function createMergePatch(from: JsonMap, to: JsonMap): JsonMap {
   const patch: JsonMap = {};
   for (const key of Object.keys(from)) {
-    if (!Object.prototype.hasOwnProperty.call(to, key)) patch[key] = null;
+    if (!hasOwn(to, key)) setOwn(patch, key, null);
   }
   for (const [key, value] of Object.entries(to)) {
-    const before = from[key];
+    const before = getOwn(from, key);
     if (isPlainObject(before) && isPlainObject(value)) {
       const nested = createMergePatch(before, value);
-      if (Object.keys(nested).length > 0) patch[key] = nested;
-    } else if (!Object.prototype.hasOwnProperty.call(from, key) || !isDeepStrictEqual(before, value)) {
-      patch[key] = value;
+      if (Object.keys(nested).length > 0) setOwn(patch, key, nested);
+    } else if (!hasOwn(from, key) || !isDeepStrictEqual(before, value)) {
+      setOwn(patch, key, value);
     }
   }
   return patch;

@@ -10,9 +10,9 @@
 // step, because kubectl apply's three-way patches depend on it.
 import { isPlainObject } from '../object.js';
 import { patchErrors, goFormat, goTypeName } from './patch-errors.js';
+import { hasOwn, type JsonMap, setOwn } from './json-object.js';
 import { PATCH_SCHEMA, type PatchSchema, schemaFieldOf } from './patch-strategies.js';
 
-type JsonMap = Record<string, unknown>;
 type TypeName = string | undefined;
 type Kind = 'map' | 'list' | 'string' | 'number' | 'boolean' | 'null';
 
@@ -30,10 +30,6 @@ const MESSAGES = {
 
 const MAP_TYPE = 'map[string]interface {}';
 const LIST_TYPE = '[]interface {}';
-
-function hasOwn(map: JsonMap, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(map, key);
-}
 
 function kindOf(value: unknown): Kind {
   if (value === null || value === undefined) return 'null';
@@ -118,14 +114,16 @@ function mergeMap(schema: PatchSchema, original: JsonMap | undefined, patch: Jso
     }
     const meta = lookup(schema, type, key);
     switch (kindOf(patchValue)) {
-      case 'map':
-        target[key] = meta.strategy === 'replace' ? patchValue : mergeMap(schema, target[key] as JsonMap, patchValue as JsonMap, meta.type);
+      case 'map': {
+        const merged = meta.strategy === 'replace' ? patchValue : mergeMap(schema, target[key] as JsonMap, patchValue as JsonMap, meta.type);
+        setOwn(target, key, merged);
         break;
+      }
       case 'list':
-        target[key] = mergeSliceHandler(schema, target[key] as unknown[], patchValue as unknown[], meta, isDeleteList);
+        setOwn(target, key, mergeSliceHandler(schema, target[key] as unknown[], patchValue as unknown[], meta, isDeleteList));
         break;
       default:
-        target[key] = patchValue;
+        setOwn(target, key, patchValue);
     }
   }
   return target;
@@ -133,7 +131,7 @@ function mergeMap(schema: PatchSchema, original: JsonMap | undefined, patch: Jso
 
 function setWithoutDirectives(target: JsonMap, key: string, value: unknown): void {
   const [cleaned, keep] = removeDirectives(value);
-  if (keep) target[key] = cleaned;
+  if (keep) setOwn(target, key, cleaned);
   else delete target[key];
 }
 
@@ -199,7 +197,7 @@ function mergePatchIntoOriginal(schema: PatchSchema, original: JsonMap, patch: J
       ? partitionMapsByPresentInList(merged, orderList, meta.mergeKey)
       : partitionPrimitivesByPresentInList(merged, orderList);
     const kind = sliceElementKind(originalList, patchList);
-    original[key] = normalizeElementOrder(patchItems, serverOnlyItems, orderList, originalList, meta.mergeKey, kind);
+    setOwn(original, key, normalizeElementOrder(patchItems, serverOnlyItems, orderList, originalList, meta.mergeKey, kind));
     delete patch[key];
   }
 }
@@ -447,7 +445,7 @@ function removeDirectives(value: unknown): [unknown, boolean] {
     if (hasOwn(value, DIRECTIVE_MARKER)) return [null, false];
     for (const key of Object.keys(value)) {
       const [cleaned, keep] = removeDirectives(value[key]);
-      if (keep) value[key] = cleaned;
+      if (keep) setOwn(value, key, cleaned);
       else delete value[key];
     }
   }
