@@ -99,6 +99,7 @@ const generator = join(root, 'dist', 'lib', 'api', 'openapi', 'generate.js');
 const openapiInputs = Math.max(
   newest(join(root, 'dist', 'lib', 'api', 'openapi'), (name) => name.endsWith('.js')),
   mtime(join(root, 'dist', 'lib', 'api', 'resources.js')),
+  mtime(join(root, 'dist', 'lib', 'api', 'patch', 'patch-strategies.js')),
   mtime(join(root, 'lib', 'api', 'openapi', 'openapiv2.proto')),
   mtime(join(root, 'node_modules', 'kubernetes-types', 'package.json')),
   mtime(installed),

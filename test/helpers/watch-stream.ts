@@ -1,5 +1,6 @@
 // Reads a watch response as it streams: newline-delimited JSON WatchEvents collected in order.
-import { request, type ClientRequest } from 'node:https';
+import type { ClientRequest } from 'node:http';
+import { request } from 'node:https';
 import type { RestTarget } from './rest.js';
 
 export interface WatchEventRecord {
@@ -61,7 +62,7 @@ export function openWatch(target: RestTarget, path: string, headers: Record<stri
         resolve(stream);
       },
     );
-    req.on('error', (error) => {
+    req.on('error', (error: Error) => {
       stream.ended = true;
       if (stream.status === 0) reject(error);
     });

@@ -8,7 +8,8 @@ import type { SwaggerDocument } from './document-types.js';
 import { buildV3Documents, type OpenAPIV3Document } from './document-v3.js';
 import { readDefinitions } from './from-typescript.js';
 import { KUBERNETES_VERSION } from './kubernetes-version.js';
-import { noPatchMetadata, type PatchMetadataLookup } from './patch-metadata.js';
+import { patchStrategyOf } from '../patch/patch-strategies.js';
+import type { PatchMetadataLookup } from './patch-metadata.js';
 import { allPaths } from './paths.js';
 import { encodeSwagger } from './protobuf-v2.js';
 import { publishedKinds } from './published-kinds.js';
@@ -16,7 +17,7 @@ import type { Definitions } from './schema.js';
 import { DEFINITIONS_FILE, V2_JSON_FILE, V2_PROTOBUF_FILE, V3_INDEX_FILE, v3File } from './files.js';
 
 export interface GenerateOptions {
-  /** Strategic-merge-patch metadata per field; see patch-metadata.ts. */
+  /** Strategic-merge-patch metadata per field (default: the table the patch code merges with). */
   patchMetadata?: PatchMetadataLookup;
 }
 
@@ -30,7 +31,7 @@ export interface GeneratedDocuments {
 
 export function generateDocuments(options: GenerateOptions = {}): GeneratedDocuments {
   const { roots, groupVersionKinds } = publishedKinds();
-  const definitions = readDefinitions(roots, { patchMetadata: options.patchMetadata ?? noPatchMetadata });
+  const definitions = readDefinitions(roots, { patchMetadata: options.patchMetadata ?? patchStrategyOf });
   for (const [name, gvks] of groupVersionKinds) definitions[name]!['x-kubernetes-group-version-kind'] = gvks;
   const swagger: SwaggerDocument = {
     swagger: '2.0',

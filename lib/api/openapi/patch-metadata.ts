@@ -17,5 +17,5 @@ export interface PatchMetadata {
  */
 export type PatchMetadataLookup = (typeName: string, field: string) => PatchMetadata | undefined;
 
-/** Used until the strategic-merge-patch table is wired in: no field has patch metadata. */
+/** For documents without patch metadata (tests that look at the schema alone). */
 export const noPatchMetadata: PatchMetadataLookup = () => undefined;

@@ -1,9 +1,10 @@
 // The errors a PATCH can fail with, shaped as the apiserver's patch handler shapes them:
-// malformed bodies are 400, patches that cannot apply are 422 with the library's text as a
-// cause, and strategic-merge errors the handler does not classify come back as 500 with the
-// bare message (kubectl shows them as "Error from server: map: ... does not contain declared
-// merge key: name").
-import { type Status, StatusError, errors, failure } from '../status.js';
+// malformed bodies are 400 and patches that cannot apply are 422 with the library's text as a
+// cause. Strategic-merge errors Kubernetes leaves unclassified (it answers them with a bare 500,
+// e.g. "map: ... does not contain declared merge key: name") are the client's mistake, so Rudder
+// answers them as 400 BadRequest with the same message: a malformed patch never looks like a
+// server fault.
+import { StatusError, errors, failure } from '../status.js';
 
 /** A message whose HTTP class is decided where the patch is applied. */
 export class PatchError extends Error {
@@ -30,12 +31,6 @@ export function unprocessablePatch(cause: string): StatusError {
   });
 }
 
-/** A plain Go error that reached the response writer: 500, no reason. */
-export function unclassifiedPatchError(message: string): StatusError {
-  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 };
-  return new StatusError(status);
-}
-
 export function toStatusError(error: PatchError): StatusError {
   switch (error.kind) {
     case 'badRequest':
@@ -43,7 +38,7 @@ export function toStatusError(error: PatchError): StatusError {
     case 'unprocessable':
       return unprocessablePatch(error.message);
     case 'internal':
-      return unclassifiedPatchError(error.message);
+      return errors.badRequest(error.message);
   }
 }
 

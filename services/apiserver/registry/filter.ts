@@ -2,7 +2,7 @@
 // fields Kubernetes supports for the kind; an unsupported field is a 400 before anything is read.
 import type { KubeObject } from '../../../lib/api/object.js';
 import type { ResourceInfo } from '../../../lib/api/resources.js';
-import { compileFieldSelector, parseLabelSelector } from '../../../lib/api/selectors/index.js';
+import { compileFieldSelector, fieldSetOf, parseLabelSelector } from '../../../lib/api/selectors/index.js';
 
 export interface ObjectFilter {
   readonly empty: boolean;
@@ -19,7 +19,7 @@ export function compileFilter(info: ResourceInfo, labelSelector: string, fieldSe
   const fields = compileFieldSelector(info, fieldSelector);
   return {
     empty: labels.isEmpty() && fields.isEmpty(),
-    matches: (obj) => labels.matches(obj.metadata?.labels ?? {}) && fields.matches(obj),
-    exactField: (field) => fields.exactValue(field),
+    matches: (obj) => labels.matches(obj.metadata?.labels ?? {}) && (fields.isEmpty() || fields.matches(fieldSetOf(info, obj))),
+    exactField: (field) => fields.requiresExactMatch(field),
   };
 }
