@@ -1,0 +1,90 @@
+// The local-cluster lifecycle a user drives: `rudder up --detach`, status, kubectl through the
+// written kubeconfig, `rudder down`; and `rudder up` in the foreground stopped with Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { kubectl } from '../helpers/kubectl.js';
+import { DIST } from '../helpers/paths.js';
+import { freePort } from '../helpers/ports.js';
+
+const CLI = join(DIST, 'cli', 'main.js');
+
+function rudder(args: string[]): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+t.test('rudder up --detach, status, kubectl, down', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rudder-cli-'));
+  t.teardown(() => {
+    rudder(['down', '--data-dir', dataDir]);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const port = await freePort();
+
+  // 1. up returns once ready and says how to use the cluster
+  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port)]);
+  t.equal(up.code, 0, up.stderr);
+  const kubeconfig = join(dataDir, 'kubeconfig');
+  t.match(up.stdout, `export KUBECONFIG=${kubeconfig}`);
+  t.ok(existsSync(kubeconfig));
+
+  // 2. kubectl works with the written kubeconfig, context "rudder"
+  const context = await kubectl('1.33', kubeconfig, ['config', 'current-context']);
+  t.equal(context.stdout.trim(), 'rudder');
+  const namespaces = await kubectl('1.33', kubeconfig, ['get', 'namespaces', '-o', 'name']);
+  t.equal(namespaces.code, 0, namespaces.stderr);
+  t.match(namespaces.stdout, 'namespace/default');
+
+  // 3. status lists every component as healthy, in JSON and as a table
+  const status = rudder(['status', '--data-dir', dataDir, '-o', 'json']);
+  t.equal(status.code, 0, status.stderr);
+  const report = JSON.parse(status.stdout) as { components: { name: string; pid: number; healthy: boolean }[]; apiservers: { url: string; healthy: boolean }[] };
+  t.match(report.components, [{ name: 'apiserver', healthy: true }]);
+  t.match(report.apiservers, [{ url: `https://127.0.0.1:${port}`, healthy: true }]);
+  const pids = report.components.map((c) => c.pid);
+  t.match(rudder(['status', '--data-dir', dataDir]).stdout, /^apiserver\s+\d+\s+yes\s+0\s+https:/m);
+
+  // 4. a second up finds it running
+  const again = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port)]);
+  t.equal(again.code, 0);
+  t.match(again.stdout, 'already running');
+
+  // 5. down stops every process
+  const down = rudder(['down', '--data-dir', dataDir]);
+  t.equal(down.code, 0, down.stderr);
+  t.ok(pids.every((pid) => !alive(pid)), 'no component is left running');
+  t.equal(rudder(['status', '--data-dir', dataDir]).code, 1, 'status says nothing runs');
+});
+
+t.test('rudder up in the foreground stops everything on Ctrl-C', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rudder-cli-fg-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const port = await freePort();
+  const child = spawn(process.execPath, [CLI, 'up', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('Press Ctrl-C to stop.') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+  t.match(output, 'Press Ctrl-C to stop.');
+  const status = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as { components: { pid: number; healthy: boolean }[] };
+  t.ok(status.components.every((c) => c.healthy));
+
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  t.equal(code, 0, output);
+  t.ok(status.components.every((c) => !alive(c.pid)), 'the components stopped with it');
+  t.notOk(existsSync(join(dataDir, 'cluster.json')), 'no stale state is left');
+});
