@@ -1,15 +1,19 @@
 // Starts the real apiserver (dist/services/apiserver/main.js) as a child process on a free
 // loopback port with its own data directory, waits for /readyz, and writes a kubeconfig for it.
+// Tests and benchmarks use it to run the component exactly as users do.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { writeKubeconfig } from '../../lib/client/kubeconfig.js';
-import { ensureTokenFile } from '../../lib/pki/tokens.js';
-import { DIST } from './paths.js';
+import { writeKubeconfig } from '../client/kubeconfig.js';
+import { ensureTokenFile } from '../pki/tokens.js';
 import { freePort } from './ports.js';
+
+/** dist/ of this checkout (this file compiles to dist/lib/harness/). */
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface ApiserverProcess {
   url: string;

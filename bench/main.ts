@@ -1,0 +1,16 @@
+// npm run bench -- <name>: runs one benchmark (or all with no name); each writes
+// bench/results/<name>.json.
+import { benchApiserver } from './apiserver.js';
+
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  apiserver: benchApiserver,
+};
+
+const names = process.argv.slice(2);
+for (const name of names) {
+  if (!BENCHMARKS[name]) {
+    process.stderr.write(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}\n`);
+    process.exit(2);
+  }
+}
+for (const name of names.length > 0 ? names : Object.keys(BENCHMARKS)) await BENCHMARKS[name]!();
