@@ -81,9 +81,13 @@ const CONVERTIBLE_FIELD_PATHS = new Set([
 const RESOURCE_FIELD_PATHS = ['limits.cpu', 'limits.ephemeral-storage', 'limits.memory', 'requests.cpu', 'requests.ephemeral-storage', 'requests.memory'];
 const HUGEPAGE_FIELD_PREFIXES = ['limits.hugepages-', 'requests.hugepages-'];
 
+/** "metadata.labels['app']" → path and subscript (SplitMaybeSubscriptedPath). */
 function splitSubscript(fieldPath: string): { path: string; subscript: string } | undefined {
-  const m = /^(.+)\['(.*)'\]$/.exec(fieldPath);
-  return m ? { path: m[1]!, subscript: m[2]! } : undefined;
+  if (!fieldPath.endsWith("']")) return undefined;
+  const body = fieldPath.slice(0, -2);
+  const at = body.indexOf("['");
+  if (at <= 0) return undefined;
+  return { path: body.slice(0, at), subscript: body.slice(at + 2) };
 }
 
 export function validateObjectFieldSelector(errs: Errs, fs: Rec, expressions: readonly string[], path: FieldPath): void {

@@ -241,10 +241,10 @@ export function selectorFromLabelSelector(selector: unknown): Selector | undefin
       const set = new Set(vals as string[]);
       if ((operator === 'In' || operator === 'NotIn') && set.size === 0) return undefined;
       if ((operator === 'Exists' || operator === 'DoesNotExist') && set.size > 0) return undefined;
-      if (operator === 'In') requirements.push((l) => key in l && set.has(l[key]!));
-      if (operator === 'NotIn') requirements.push((l) => !(key in l) || !set.has(l[key]!));
-      if (operator === 'Exists') requirements.push((l) => key in l);
-      if (operator === 'DoesNotExist') requirements.push((l) => !(key in l));
+      if (operator === 'In') requirements.push((l) => Object.hasOwn(l, key) && set.has(l[key]!));
+      if (operator === 'NotIn') requirements.push((l) => !Object.hasOwn(l, key) || !set.has(l[key]!));
+      if (operator === 'Exists') requirements.push((l) => Object.hasOwn(l, key));
+      if (operator === 'DoesNotExist') requirements.push((l) => !Object.hasOwn(l, key));
     }
   }
   return { empty: requirements.length === 0, matches: (labels) => requirements.every((r) => r(labels ?? {})) };

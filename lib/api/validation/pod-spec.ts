@@ -13,6 +13,7 @@ import { type Errs, type Rec, asRec, optInt, optStr, rec, recList, str, strList,
 import { validateAnnotations, validateLabels } from './meta.js';
 import {
   byteLength,
+  edgedRun,
   isDNS1123Label,
   isDNS1123Subdomain,
   isQualifiedName,
@@ -67,7 +68,8 @@ const SUBDOMAIN_UNDERSCORE_FMT = '_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]
 function isSubdomainWithUnderscore(value: string): string[] {
   const errs: string[] = [];
   if (byteLength(value) > 253) errs.push('must be no more than 253 characters');
-  if (!new RegExp(`^${SUBDOMAIN_UNDERSCORE_FMT}$`).test(value)) {
+  const labelOk = (l: string): boolean => edgedRun(l.startsWith('_') ? l.slice(1) : l, /^[-_a-z0-9]*$/, /[a-z0-9]/);
+  if (!value.split('.').every(labelOk)) {
     errs.push(
       `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '${SUBDOMAIN_UNDERSCORE_FMT}')`,
     );
@@ -281,17 +283,17 @@ function validateSeccompAnnotationValue(errs: Errs, value: string, path: FieldPa
 /** Annotations with a meaning for pods: mirror pods, deletion cost, seccomp and AppArmor profiles. */
 export function validatePodSpecificAnnotations(errs: Errs, annotations: Record<string, string> | undefined, spec: Rec, path: FieldPath): void {
   if (!annotations) return;
-  if (MIRROR_POD_ANNOTATION in annotations && !spec.nodeName) {
+  if (Object.hasOwn(annotations, MIRROR_POD_ANNOTATION) && !spec.nodeName) {
     errs.invalid(path.key(MIRROR_POD_ANNOTATION), annotations[MIRROR_POD_ANNOTATION], ['must set spec.nodeName if mirror pod annotation is set']);
   }
-  if (DELETION_COST_ANNOTATION in annotations) {
+  if (Object.hasOwn(annotations, DELETION_COST_ANNOTATION)) {
     const cost = annotations[DELETION_COST_ANNOTATION]!;
     const n = Number(cost);
     if (!/^[+-]?[0-9]+$/.test(cost) || n < -2147483648 || n > MAX_INT32) {
       errs.invalid(path.key(DELETION_COST_ANNOTATION), cost, ['must be a 32bit integer']);
     }
   }
-  if (SECCOMP_POD_ANNOTATION in annotations) validateSeccompAnnotationValue(errs, annotations[SECCOMP_POD_ANNOTATION]!, path.child(SECCOMP_POD_ANNOTATION));
+  if (Object.hasOwn(annotations, SECCOMP_POD_ANNOTATION)) validateSeccompAnnotationValue(errs, annotations[SECCOMP_POD_ANNOTATION]!, path.child(SECCOMP_POD_ANNOTATION));
   const containerNames = new Set(allContainers(spec, path).map(([c]) => c.name));
   for (const [key, value] of Object.entries(annotations)) {
     if (key.startsWith(SECCOMP_CONTAINER_PREFIX)) validateSeccompAnnotationValue(errs, value, path.child(key));

@@ -68,7 +68,7 @@ function validatePodAnnotationUpdates(errs: Errs, pod: Rec, old: Rec): void {
   }
   for (const k of Object.keys(next)) {
     const what = guarded(k);
-    if (what && !(k in prev)) errs.add(fieldErrors.forbidden(path.key(k).toString(), `may not add ${what}`));
+    if (what && !Object.hasOwn(prev, k)) errs.add(fieldErrors.forbidden(path.key(k).toString(), `may not add ${what}`));
   }
   validatePodSpecificAnnotations(errs, next, specOf(new Errs(), pod), path);
 }

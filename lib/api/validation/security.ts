@@ -1,7 +1,7 @@
 // Pod and container security contexts.
 import { type FieldPath, fieldErrors } from '../field-errors.js';
 import { type Errs, type Rec, optBool, optInt, optStr, rec, recList, str, strList } from './json.js';
-import { byteLength, isValidGroupID, isValidUserID } from './names.js';
+import { byteLength, edgedRun, isValidGroupID, isValidUserID } from './names.js';
 import { validateLocalDescendingPath } from './paths.js';
 
 export function validateSeccompProfile(errs: Errs, profile: Rec | undefined, path: FieldPath): void {
@@ -75,7 +75,10 @@ export function validateContainerSecurityContext(errs: Errs, sc: Rec | undefined
 }
 
 const SYSCTL_SEGMENT = '[a-z0-9]([-_a-z0-9]*[a-z0-9])?';
-const SYSCTL_RE = new RegExp(`^(${SYSCTL_SEGMENT}[\\./])*${SYSCTL_SEGMENT}$`);
+/** "(segment[./])*segment" */
+function isSysctlName(name: string): boolean {
+  return name.split(/[./]/).every((s) => edgedRun(s, /^[-_a-z0-9]*$/, /[a-z0-9]/));
+}
 
 /** Which host namespace a sysctl belongs to, if it is namespaced by net or ipc. */
 function sysctlNamespace(name: string): 'net' | 'ipc' | undefined {
@@ -110,7 +113,7 @@ export function validatePodSecurityContext(errs: Errs, spec: Rec, specPath: Fiel
     const p = path.child('sysctls').index(i).child('name');
     const name = str(errs, s, 'name', p);
     if (name === '') errs.add(fieldErrors.required(p.toString(), ''));
-    else if (byteLength(name) > 253 || !SYSCTL_RE.test(name)) {
+    else if (byteLength(name) > 253 || !isSysctlName(name)) {
       errs.invalid(p, name, [`must have at most 253 characters and match regex ^(${SYSCTL_SEGMENT}[\\./])*${SYSCTL_SEGMENT}$`]);
     } else if (seen.has(name)) errs.add(fieldErrors.duplicate(p.toString(), name));
     const ns = sysctlNamespace(name);

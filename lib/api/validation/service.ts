@@ -191,7 +191,7 @@ export function validateServiceSpec(errs: Errs, obj: Rec): void {
   if (ranges.length > 0) {
     if (s.type !== 'LoadBalancer') errs.add(fieldErrors.forbidden(rangesPath.toString(), "may only be used when `type` is 'LoadBalancer'"));
     ranges.forEach((r, i) => validateCIDR(errs, rangesPath.index(i), r.trim()));
-  } else if ('service.beta.kubernetes.io/load-balancer-source-ranges' in annotations) {
+  } else if (Object.hasOwn(annotations, 'service.beta.kubernetes.io/load-balancer-source-ranges')) {
     const path = FieldPath.root('metadata').child('annotations').key('service.beta.kubernetes.io/load-balancer-source-ranges');
     if (s.type !== 'LoadBalancer') errs.add(fieldErrors.forbidden(path.toString(), "may only be used when `type` is 'LoadBalancer'"));
     const value = annotations['service.beta.kubernetes.io/load-balancer-source-ranges']!.trim();

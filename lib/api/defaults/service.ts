@@ -1,0 +1,62 @@
+// Service defaults (SetDefaults_Service) and the IP-family fields the apiserver fills in before
+// allocating cluster IPs (which it does itself, after this).
+import { type Rec, asRec, isUnset, recs, setDefault } from './util.js';
+
+function externallyAccessible(spec: Rec): boolean {
+  const externalIPs = Array.isArray(spec.externalIPs) ? spec.externalIPs.length : 0;
+  return spec.type === 'LoadBalancer' || spec.type === 'NodePort' || (spec.type === 'ClusterIP' && externalIPs > 0);
+}
+
+/** clusterIP and clusterIPs[0] name the same address; whichever the client set fills the other. */
+function syncClusterIPs(spec: Rec): void {
+  const ips = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : undefined;
+  if (typeof spec.clusterIP === 'string' && spec.clusterIP !== '' && (ips === undefined || ips.length === 0)) {
+    spec.clusterIPs = [spec.clusterIP];
+  } else if (isUnset(spec.clusterIP) && ips && ips.length > 0 && typeof ips[0] === 'string') {
+    spec.clusterIP = ips[0];
+  }
+}
+
+/** A single-stack IPv4 cluster: families default to [IPv4]; headless selectorless services may span both. */
+function defaultIPFamilies(spec: Rec): void {
+  if (spec.type === 'ExternalName') return;
+  const headless = Array.isArray(spec.clusterIPs) && spec.clusterIPs.length === 1 && spec.clusterIPs[0] === 'None';
+  const selector = asRec(spec.selector);
+  const selectorless = !selector || Object.keys(selector).length === 0;
+  setDefault(spec, 'ipFamilyPolicy', headless && selectorless ? 'RequireDualStack' : 'SingleStack');
+  if (spec.ipFamilies === undefined || spec.ipFamilies === null || (Array.isArray(spec.ipFamilies) && spec.ipFamilies.length === 0)) {
+    const firstIP = Array.isArray(spec.clusterIPs) && typeof spec.clusterIPs[0] === 'string' ? spec.clusterIPs[0] : '';
+    spec.ipFamilies = [firstIP.includes(':') ? 'IPv6' : 'IPv4'];
+  }
+}
+
+export function defaultService(svc: Rec): void {
+  const spec = asRec(svc.spec);
+  if (!spec) return;
+  setDefault(spec, 'sessionAffinity', 'None');
+  if (spec.sessionAffinity === 'None') delete spec.sessionAffinityConfig;
+  if (spec.sessionAffinity === 'ClientIP') {
+    const timeout = asRec(asRec(spec.sessionAffinityConfig)?.clientIP)?.timeoutSeconds;
+    if (timeout === undefined || timeout === null) spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: 10800 } };
+  }
+  setDefault(spec, 'type', 'ClusterIP');
+  for (const port of recs(spec, 'ports')) {
+    setDefault(port, 'protocol', 'TCP');
+    if (port.targetPort === undefined || port.targetPort === null || port.targetPort === 0 || port.targetPort === '') port.targetPort = port.port;
+  }
+  if (externallyAccessible(spec)) setDefault(spec, 'externalTrafficPolicy', 'Cluster');
+  if (isUnset(spec.internalTrafficPolicy) && ['NodePort', 'LoadBalancer', 'ClusterIP'].includes(spec.type as string)) spec.internalTrafficPolicy = 'Cluster';
+  if (spec.type === 'LoadBalancer' && (spec.allocateLoadBalancerNodePorts === undefined || spec.allocateLoadBalancerNodePorts === null)) {
+    spec.allocateLoadBalancerNodePorts = true;
+  }
+  syncClusterIPs(spec);
+  defaultIPFamilies(spec);
+  if (svc.status === undefined || svc.status === null) svc.status = { loadBalancer: {} };
+  const status = asRec(svc.status);
+  if (status && (status.loadBalancer === undefined || status.loadBalancer === null)) status.loadBalancer = {};
+  if (spec.type === 'LoadBalancer') {
+    for (const ingress of recs(asRec(status?.loadBalancer), 'ingress')) {
+      if (!isUnset(ingress.ip) && isUnset(ingress.ipMode)) ingress.ipMode = 'VIP';
+    }
+  }
+}
