@@ -42,7 +42,9 @@ export function defaultService(svc: Rec): void {
   setDefault(spec, 'type', 'ClusterIP');
   for (const port of recs(spec, 'ports')) {
     setDefault(port, 'protocol', 'TCP');
-    if (port.targetPort === undefined || port.targetPort === null || port.targetPort === 0 || port.targetPort === '') port.targetPort = port.port;
+    const targetUnset = port.targetPort === undefined || port.targetPort === null || port.targetPort === 0 || port.targetPort === '';
+    // Go reads a missing port as 0, so the target then defaults to 0 too.
+    if (targetUnset && (typeof port.port === 'number' || port.port === undefined || port.port === null)) port.targetPort = port.port ?? 0;
   }
   if (externallyAccessible(spec)) setDefault(spec, 'externalTrafficPolicy', 'Cluster');
   if (isUnset(spec.internalTrafficPolicy) && ['NodePort', 'LoadBalancer', 'ClusterIP'].includes(spec.type as string)) spec.internalTrafficPolicy = 'Cluster';

@@ -1,7 +1,7 @@
 // Containers of a pod spec: names, images, ports, environment, mounts, probes, lifecycle
 // hooks and the differences between regular, init and ephemeral containers.
 import { FieldPath, fieldErrors } from '../field-errors.js';
-import { Errs, type Rec, asRec, int, intOrString, optInt, optStr, rec, recList, str, strList } from './json.js';
+import { Errs, type Rec, asRec, int, intOrString, optInt, optStr, rec, recList, scalarText, str, strList } from './json.js';
 import {
   isConfigMapKey,
   isDNS1123Label,
@@ -439,7 +439,7 @@ function checkHostPortConflicts(errs: Errs, containers: Rec[], path: FieldPath, 
       const p = asRec(port);
       const hostPort = typeof p?.hostPort === 'number' ? p.hostPort : 0;
       if (hostPort === 0) return;
-      const key = `${String(p?.protocol ?? '')}/${String(p?.hostIP ?? '')}/${hostPort}`;
+      const key = `${scalarText(p?.protocol)}/${scalarText(p?.hostIP)}/${hostPort}`;
       const at = path.index(indexes[n]!).child('ports').index(pi).child('hostPort');
       if (seen.has(key)) errs.add(fieldErrors.duplicate(at.toString(), key));
       else seen.add(key);

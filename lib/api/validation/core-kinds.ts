@@ -3,7 +3,7 @@ import { FieldPath, fieldErrors } from '../field-errors.js';
 import { PORT_PROTOCOLS } from './container.js';
 import { GoValue } from './go-format.js';
 import { isDualStack, validateCIDR, validateIP, validateNonSpecialIP } from './ip.js';
-import { Errs, type Rec, asRec, optBool, optStr, rec, recList, str, strList, strMap } from './json.js';
+import { Errs, type Rec, asRec, optBool, optStr, rec, recList, scalarText, str, strList, strMap } from './json.js';
 import { type MetaRules, validateImmutable, validateKubeFinalizerName } from './meta.js';
 import {
   byteLength,
@@ -77,9 +77,9 @@ export function validateNodeUpdateRules(errs: Errs, obj: Rec, old: Rec): void {
   const addresses = recList(errs, asRec(obj.status), 'addresses', FieldPath.root('status'));
   const seen = new Set<string>();
   addresses.forEach((a, i) => {
-    const key = `${String(a.type ?? '')}/${String(a.address ?? '')}`;
+    const key = `${scalarText(a.type)}/${scalarText(a.address)}`;
     if (seen.has(key)) {
-      errs.add(fieldErrors.duplicate(FieldPath.root('status').child('addresses').index(i).toString(), new GoValue(`core.NodeAddress{Type:${JSON.stringify(a.type ?? '')}, Address:${JSON.stringify(a.address ?? '')}}`)));
+      errs.add(fieldErrors.duplicate(FieldPath.root('status').child('addresses').index(i).toString(), new GoValue(`core.NodeAddress{Type:${JSON.stringify(scalarText(a.type))}, Address:${JSON.stringify(scalarText(a.address))}}`)));
     }
     seen.add(key);
   });

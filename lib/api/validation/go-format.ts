@@ -2,6 +2,7 @@
 // and kubectl users compare those messages; these helpers render the same text for the few
 // shapes that appear in common error messages.
 import { isPlainObject } from '../object.js';
+import { scalarText } from './json.js';
 
 /** A bad value that prints as the given Go syntax (field-errors prints it verbatim). */
 export class GoValue {
@@ -13,7 +14,7 @@ export class GoValue {
 }
 
 function quote(value: unknown): string {
-  return JSON.stringify(typeof value === 'string' ? value : String(value ?? ''));
+  return JSON.stringify(scalarText(value));
 }
 
 function goInt(value: unknown): string {
@@ -72,8 +73,9 @@ export function goTaint(taint: Record<string, unknown>): GoValue {
 }
 
 /** A Go string slice ([]string{"a", "b"}), used for list-valued bad values. */
-export function goStringSlice(value: unknown): GoValue {
-  return new GoValue(goStringSliceText(value));
+export function goStringSlice(value: unknown, elementType = 'string'): GoValue {
+  const text = goStringSliceText(value);
+  return new GoValue(elementType === 'string' ? text : text.replace('[]string', `[]${elementType}`));
 }
 
 /**

@@ -144,6 +144,13 @@ export function intOrString(errs: Errs, o: Rec | undefined, key: string, path: F
   return undefined;
 }
 
+/** Text of a scalar for keys and messages; objects (which may not even convert) read as ''. */
+export function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return '';
+}
+
 export function asRec(value: unknown): Rec | undefined {
   return isPlainObject(value) ? value : undefined;
 }

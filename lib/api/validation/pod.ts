@@ -2,7 +2,7 @@
 import { FieldPath, fieldErrors } from '../field-errors.js';
 import { validateImageWhitespace } from './container.js';
 import { isDualStack, validateIP } from './ip.js';
-import { Errs, type Rec, asRec, optInt, rec, recList, str, strMap } from './json.js';
+import { Errs, type Rec, asRec, optInt, rec, recList, scalarText, str, strMap } from './json.js';
 import { type MetaRules, validateImmutable, validateObjectMeta } from './meta.js';
 import { isQualifiedName, nameIsDNSSubdomain } from './names.js';
 import { validatePodSpec, validatePodSpecificAnnotations } from './pod-spec.js';
@@ -149,7 +149,7 @@ export function validatePodUpdate(errs: Errs, pod: Rec, old: Rec): void {
   const gates = recList(new Errs(), spec, 'schedulingGates', SPEC);
   gates.forEach((g, i) => {
     if (!oldGates.has(g.name)) {
-      errs.add(fieldErrors.forbidden(SPEC.child('schedulingGates').index(i).child('name').toString(), `only deletion is allowed, but found new scheduling gate '${String(g.name)}'`));
+      errs.add(fieldErrors.forbidden(SPEC.child('schedulingGates').index(i).child('name').toString(), `only deletion is allowed, but found new scheduling gate '${scalarText(g.name)}'`));
     }
   });
   if (semanticEqual(spec, oldSpec)) return;

@@ -2,7 +2,7 @@
 // taints they are matched against.
 import { type FieldPath, fieldErrors } from '../field-errors.js';
 import { goTaint } from './go-format.js';
-import { type Errs, type Rec, int, optInt, optStr, rec, recList, str, strList } from './json.js';
+import { type Errs, type Rec, int, optInt, optStr, rec, recList, scalarText, str, strList } from './json.js';
 import { isValidLabelValue, nameIsDNSLabel, nameIsDNSSubdomain } from './names.js';
 import { validateLabelName, validateLabelSelector } from './meta.js';
 
@@ -198,7 +198,7 @@ export function validateTopologySpreadConstraints(errs: Errs, constraints: Rec[]
       if (!selector) errs.add(fieldErrors.forbidden(mp.toString(), 'must not be specified when labelSelector is not set'));
       const selectorKeys = new Set([
         ...Object.keys(rec(errs, selector, 'matchLabels', p) ?? {}),
-        ...recList(errs, selector, 'matchExpressions', p).map((e) => String(e.key ?? '')),
+        ...recList(errs, selector, 'matchExpressions', p).map((e) => scalarText(e.key)),
       ]);
       matchLabelKeys.forEach((k, j) => {
         validateLabelName(errs, k, mp.index(j));

@@ -4,7 +4,7 @@ import { FieldPath, fieldErrors } from '../field-errors.js';
 import { PORT_PROTOCOLS } from './container.js';
 import { goServicePortKey, goStringSlice } from './go-format.js';
 import { isDualStack, isIPv6String, validateCIDR, validateIP, validateNonSpecialIP } from './ip.js';
-import { Errs, type Rec, asRec, int, intOrString, optBool, optInt, optStr, rec, recList, str, strList, strMap } from './json.js';
+import { Errs, type Rec, asRec, int, intOrString, optBool, optInt, optStr, rec, recList, scalarText, str, strList, strMap } from './json.js';
 import { type MetaRules, validateLabels } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortName, isValidPortNum, nameIsDNS1035Label } from './names.js';
 
@@ -173,7 +173,7 @@ export function validateServiceSpec(errs: Errs, obj: Rec): void {
   ports.forEach((port, i) => {
     const nodePort = typeof port.nodePort === 'number' ? port.nodePort : 0;
     if (nodePort === 0) return;
-    const key = `${String(port.protocol ?? '')}/${nodePort}`;
+    const key = `${scalarText(port.protocol)}/${nodePort}`;
     if (nodePorts.has(key)) errs.add(fieldErrors.duplicate(SPEC.child('ports').index(i).child('nodePort').toString(), nodePort));
     nodePorts.add(key);
   });
@@ -269,10 +269,10 @@ export function validateServiceUpdateRules(errs: Errs, obj: Rec, old: Rec): void
     const fp = SPEC.child('ipFamilies').index(0);
     if (families.length === oldFamilies.length) {
       oldFamilies.forEach((f, i) => {
-        if (f !== families[i]) errs.invalid(fp, goStringSlice(families), ['may not change once set']);
+        if (f !== families[i]) errs.invalid(fp, goStringSlice(families, 'core.IPFamily'), ['may not change once set']);
       });
     } else if (oldFamilies.length > families.length) {
-      if (s.clusterIPs.length === 0) errs.invalid(fp, goStringSlice(families), ['primary ipFamily can not be unset']);
+      if (s.clusterIPs.length === 0) errs.invalid(fp, goStringSlice(families, 'core.IPFamily'), ['primary ipFamily can not be unset']);
       if (families.length > 0 && families[0] !== oldFamilies[0]) errs.invalid(fp, ips, ['may not change once set']);
       if (families.length === 1 && policy !== 'SingleStack') {
         errs.invalid(SPEC.child('ipFamilyPolicy'), policy ?? null, ["must be set to 'SingleStack' when releasing the secondary ipFamily"]);
