@@ -78,7 +78,7 @@ export function stored(obj: Obj): Obj {
 /** Messages of replacing `old` (a stored object) with `next` (a client body, defaulted as an update). */
 export function updateProblems(next: Obj, old: Obj): string[] {
   const o = clone(next);
-  applyDefaults(info(o), o, { operation: 'update' });
+  applyDefaults(info(o), o, { operation: 'update', old });
   return validateUpdate(info(o), o, old).map(formatFieldError);
 }
 

@@ -59,12 +59,13 @@ t.test('Scale and Binding bodies never make validation throw', async (t) => {
 
 t.test('applyDefaults is idempotent', async (t) => {
   fc.assert(
-    fc.property(anyKubeObject, fc.constantFrom<'create' | 'update'>('create', 'update'), ({ kind, obj }, operation) => {
+    fc.property(anyKubeObject, anyKubeObject, fc.constantFrom<'create' | 'update'>('create', 'update'), ({ kind, obj }, other, operation) => {
       const info = infoOf(kind);
+      const old = { ...other.obj, kind: obj.kind, apiVersion: obj.apiVersion };
       const once = structuredClone(obj);
-      applyDefaults(info, once, { operation });
+      applyDefaults(info, once, { operation, old });
       const twice = structuredClone(once);
-      applyDefaults(info, twice, { operation });
+      applyDefaults(info, twice, { operation, old });
       return isDeepStrictEqual(once, twice);
     }),
     { numRuns: RUNS },

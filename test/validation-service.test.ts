@@ -156,8 +156,29 @@ t.test('Service updates keep allocated IPs', async (t) => {
   t.same(
     updateProblems(edited(old, (o) => set(o, 'spec', { type: 'ExternalName', externalName: 'db.example.com', sessionAffinity: 'None' })), old),
     [],
-    'becoming ExternalName releases the IPs',
+    'becoming ExternalName without IPs',
   );
+  t.same(
+    updateProblems(edited(old, (o) => set(set(o, 'spec.type', 'ExternalName'), 'spec.externalName', 'db.example.com')), old),
+    [],
+    'becoming ExternalName releases the untouched IPs',
+  );
+  const externalWithNewIP = edited(old, (o) => {
+    set(o, 'spec.type', 'ExternalName');
+    set(o, 'spec.externalName', 'db.example.com');
+    set(o, 'spec.clusterIP', '10.96.0.99');
+    set(o, 'spec.clusterIPs', ['10.96.0.99']);
+  });
+  t.same(updateProblems(externalWithNewIP, old), ['spec.clusterIPs: Forbidden: may not be set for ExternalName services'], 'IPs the client changed stay, and are refused');
+});
+
+t.test('Service replaced from a manifest keeps what was allocated', async (t) => {
+  const old = stored(set(set(service(), 'spec.type', 'NodePort'), 'spec.clusterIP', '10.96.0.10'));
+  set(old, 'spec.ports[0].nodePort', 30080);
+  const manifest = set(set(service(), 'spec.type', 'NodePort'), 'metadata', old.metadata);
+  t.same(updateProblems(manifest, old), []);
+  const toClusterIP = edited(old, (o) => set(o, 'spec.type', 'ClusterIP'));
+  t.same(updateProblems(toClusterIP, old), [], 'node ports the client did not touch go away with the type');
 });
 
 t.test('Service status: load balancer ingress', async (t) => {

@@ -14,6 +14,12 @@ export interface DefaultingOptions {
    * "kubernetes" finalizer.
    */
   operation?: 'create' | 'update';
+  /**
+   * The stored object, on update. Services keep the cluster IPs, IP families and node ports
+   * the apiserver allocated when the client leaves them out, and drop the ones a new type has
+   * no use for.
+   */
+  old?: KubeObject;
 }
 
 function defaultDeployment(obj: Rec): void {
@@ -131,7 +137,7 @@ export function applyDefaults(info: ResourceInfo, obj: KubeObject, options: Defa
       defaultPod(o, creating);
       break;
     case '/Service':
-      defaultService(o);
+      defaultService(o, creating ? undefined : asRec(options.old));
       break;
     case '/Namespace':
       defaultNamespace(o, creating);

@@ -1,5 +1,6 @@
 // Service defaults (SetDefaults_Service) and the IP-family fields the apiserver fills in before
 // allocating cluster IPs (which it does itself, after this).
+import { isDeepStrictEqual } from 'node:util';
 import { type Rec, asRec, isUnset, recs, setDefault } from './util.js';
 
 function externallyAccessible(spec: Rec): boolean {
@@ -30,7 +31,70 @@ function defaultIPFamilies(spec: Rec): void {
   }
 }
 
-export function defaultService(svc: Rec): void {
+function needsClusterIP(spec: Rec): boolean {
+  return spec.type !== 'ExternalName';
+}
+
+function needsNodePorts(spec: Rec): boolean {
+  return spec.type === 'NodePort' || (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
+}
+
+function needsHealthCheckNodePort(spec: Rec): boolean {
+  return spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local';
+}
+
+function nodePorts(spec: Rec): number[] {
+  return recs(spec, 'ports').flatMap((p) => (typeof p.nodePort === 'number' && p.nodePort !== 0 ? [p.nodePort] : []));
+}
+
+/**
+ * On update the apiserver keeps what it allocated when the client leaves it out (a replace
+ * from a manifest has no cluster IP or node ports), and drops it when the new type has no
+ * use for it and the client did not touch it.
+ */
+function carryOverAllocations(spec: Rec, old: Rec): void {
+  const same = (key: string): boolean => isDeepStrictEqual(spec[key] ?? null, old[key] ?? null);
+  if (needsClusterIP(old) && !needsClusterIP(spec)) {
+    if (same('clusterIP') && same('clusterIPs')) {
+      delete spec.clusterIP;
+      delete spec.clusterIPs;
+    }
+    if (same('ipFamilies')) delete spec.ipFamilies;
+    if (same('ipFamilyPolicy')) delete spec.ipFamilyPolicy;
+  } else if (needsClusterIP(old) && needsClusterIP(spec)) {
+    if (isUnset(spec.clusterIP) && !isUnset(old.clusterIP)) spec.clusterIP = old.clusterIP;
+    if ((spec.clusterIPs === undefined || spec.clusterIPs === null || (Array.isArray(spec.clusterIPs) && spec.clusterIPs.length === 0)) && Array.isArray(old.clusterIPs)) {
+      spec.clusterIPs = [...old.clusterIPs];
+    }
+    if (isUnset(spec.ipFamilyPolicy) && !isUnset(old.ipFamilyPolicy)) spec.ipFamilyPolicy = old.ipFamilyPolicy;
+    if ((spec.ipFamilies === undefined || spec.ipFamilies === null) && Array.isArray(old.ipFamilies)) spec.ipFamilies = [...old.ipFamilies];
+  }
+  if (needsNodePorts(old) && needsNodePorts(spec)) {
+    const used = new Set(nodePorts(spec));
+    const byName = new Map(recs(old, 'ports').map((p) => [p.name ?? '', p.nodePort]));
+    for (const port of recs(spec, 'ports')) {
+      const previous = byName.get(port.name ?? '');
+      if ((isUnset(port.nodePort) || port.nodePort === 0) && typeof previous === 'number' && !used.has(previous)) port.nodePort = previous;
+    }
+  } else if (needsNodePorts(old) && !needsNodePorts(spec) && isDeepStrictEqual(nodePorts(spec), nodePorts(old))) {
+    for (const port of recs(spec, 'ports')) delete port.nodePort;
+  }
+  if (needsHealthCheckNodePort(old)) {
+    if (needsHealthCheckNodePort(spec)) {
+      if (isUnset(spec.healthCheckNodePort) || spec.healthCheckNodePort === 0) spec.healthCheckNodePort = old.healthCheckNodePort;
+    } else if (same('healthCheckNodePort')) {
+      delete spec.healthCheckNodePort;
+    }
+  }
+  if (old.type === 'LoadBalancer' && spec.type !== 'LoadBalancer') {
+    for (const key of ['allocateLoadBalancerNodePorts', 'loadBalancerClass']) if (same(key)) delete spec[key];
+  }
+  const externallyAccessibleBefore = externallyAccessible(old);
+  if (externallyAccessibleBefore && !externallyAccessible(spec) && same('externalTrafficPolicy')) delete spec.externalTrafficPolicy;
+}
+
+/** `old` is the stored service when defaulting an update. */
+export function defaultService(svc: Rec, old?: Rec): void {
   const spec = asRec(svc.spec);
   if (!spec) return;
   setDefault(spec, 'sessionAffinity', 'None');
@@ -51,6 +115,8 @@ export function defaultService(svc: Rec): void {
   if (spec.type === 'LoadBalancer' && (spec.allocateLoadBalancerNodePorts === undefined || spec.allocateLoadBalancerNodePorts === null)) {
     spec.allocateLoadBalancerNodePorts = true;
   }
+  const oldSpec = asRec(old?.spec);
+  if (oldSpec) carryOverAllocations(spec, oldSpec);
   syncClusterIPs(spec);
   defaultIPFamilies(spec);
   if (svc.status === undefined || svc.status === null) svc.status = { loadBalancer: {} };
