@@ -151,7 +151,7 @@ function quantityOf(value: unknown): Quantity | undefined {
 }
 
 /** The pod's QoS class from its containers' cpu and memory requests and limits (GetPodQOS). */
-export function podQOSClass(spec: Rec): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+function podQOSClass(spec: Rec): 'Guaranteed' | 'Burstable' | 'BestEffort' {
   const requests = new Map<string, Quantity>();
   const limits = new Map<string, Quantity>();
   let guaranteed = true;

@@ -1,7 +1,7 @@
 // Validation reads request bodies that are arbitrary JSON. These readers return the value at a
 // key in the shape the Go types would have decoded (absent → zero value) and record a field
 // error, instead of throwing, when the JSON has the wrong type there.
-import { type FieldError, FieldPath, fieldErrors } from '../field-errors.js';
+import { type FieldError, type FieldPath, fieldErrors } from '../field-errors.js';
 import { isPlainObject } from '../object.js';
 
 export type Rec = Record<string, unknown>;
@@ -155,4 +155,3 @@ export function asRec(value: unknown): Rec | undefined {
   return isPlainObject(value) ? value : undefined;
 }
 
-export { FieldPath };

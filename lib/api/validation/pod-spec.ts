@@ -173,7 +173,7 @@ function validateOS(errs: Errs, spec: Rec, path: FieldPath): void {
   }
 }
 
-/** ValidatePodSpec: `podName` is given for real pods, to check names of generated ephemeral claims. */
+/** ValidatePodSpec: the spec of a Pod or of a workload's pod template. */
 export function validatePodSpec(errs: Errs, spec: Rec, path: FieldPath, opts: PodSpecOptions): void {
   const gracePeriod = optInt(errs, spec, 'terminationGracePeriodSeconds', path);
   if (gracePeriod === undefined) errs.add(fieldErrors.required(path.child('terminationGracePeriodSeconds').toString(), ''));

@@ -9,7 +9,6 @@ import {
   compareQuantities,
   formatQuantity,
   isNegativeQuantity,
-  parseQuantity,
   quantityMilliValue,
   quantityValue,
   tryParseQuantity,
@@ -209,4 +208,3 @@ export function validateResourceListValues(errs: Errs, o: Rec | undefined, key: 
   for (const [name, q] of readResourceList(errs, o, key, path)) validateResourceQuantityValue(errs, name, q, path.child(key).child(name));
 }
 
-export { parseQuantity };

@@ -46,23 +46,34 @@ function notMoreThan100Percent(errs: Errs, value: IntOrPercent, path: FieldPath)
  */
 function validateSelectorAndTemplate(errs: Errs, spec: Rec, emptyWhat: string, path: FieldPath, requireSelector: boolean): Rec | undefined {
   const selector = rec(errs, spec, 'selector', path);
-  if (!selector && requireSelector) errs.add(fieldErrors.required(path.child('selector').toString(), ''));
-  if (selector) {
-    validateLabelSelector(errs, selector, path.child('selector'));
-    const labels = Object.keys(asRec(selector.matchLabels) ?? {}).length;
-    const exprs = Array.isArray(selector.matchExpressions) ? selector.matchExpressions.length : 0;
-    if (labels + exprs === 0) errs.invalid(path.child('selector'), goLabelSelector(selector), [`empty selector is invalid for ${emptyWhat}`]);
-  }
   const template = rec(errs, spec, 'template', path) ?? {};
   const templateLabels = strMap(new Errs(), asRec(template.metadata), 'labels', path);
   const matcher = selectorFromLabelSelector(selector);
+  const checkMatch = (): void => {
+    if (matcher && !matcher.empty && !matcher.matches(templateLabels)) {
+      errs.invalid(path.child('template').child('metadata').child('labels'), goStringMap(templateLabels), ['`selector` does not match template `labels`']);
+    }
+  };
+  const checkEmpty = (): void => {
+    if (!selector) return;
+    const labels = Object.keys(asRec(selector.matchLabels) ?? {}).length;
+    const exprs = Array.isArray(selector.matchExpressions) ? selector.matchExpressions.length : 0;
+    if (labels + exprs === 0) errs.invalid(path.child('selector'), goLabelSelector(selector), [`empty selector is invalid for ${emptyWhat}`]);
+  };
+  if (!selector && requireSelector) errs.add(fieldErrors.required(path.child('selector').toString(), ''));
+  if (selector) validateLabelSelector(errs, selector, path.child('selector'));
+  // DaemonSets check the match before the emptiness; the others the other way round.
+  if (!requireSelector) {
+    checkMatch();
+    checkEmpty();
+    return template;
+  }
+  checkEmpty();
   if (!matcher) {
-    if (!requireSelector) return template;
     errs.invalid(path.child('selector'), goLabelSelector(selector), ['invalid label selector']);
     return undefined;
-  } else if (!matcher.empty && !matcher.matches(templateLabels)) {
-    errs.invalid(path.child('template').child('metadata').child('labels'), goStringMap(templateLabels), ['`selector` does not match template `labels`']);
   }
+  checkMatch();
   return template;
 }
 
