@@ -37,8 +37,16 @@ const TYPE_TEXT: Record<FieldErrorType, string> = {
 /** Types whose message never repeats the offending value. */
 const VALUELESS: ReadonlySet<FieldErrorType> = new Set(['FieldValueRequired', 'FieldValueForbidden', 'FieldValueTooLong', 'InternalError']);
 
+/** True for objects that print themselves, as Go prints a value implementing fmt.Stringer. */
+function isStringer(value: unknown): value is { toString(): string } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const own = (value as { toString?: unknown }).toString;
+  return typeof own === 'function' && own !== Object.prototype.toString;
+}
+
 function formatValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
+  if (isStringer(value)) return value.toString();
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value === null || value === undefined) return 'null';
   return JSON.stringify(value);

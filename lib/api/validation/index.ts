@@ -1,0 +1,212 @@
+// Validation of API objects as the Kubernetes apiserver performs it, kind by kind. Every
+// function returns field errors (never throws) so the apiserver can answer 422 Invalid with
+// the messages kubectl users know.
+//
+// Callers prepare objects the way the apiserver does before validating: the name generated
+// from generateName, the namespace taken from the URL, defaults applied, and on update the
+// resourceVersion of an unconditional update filled in from the stored object.
+import { FieldPath, type FieldError, formatFieldError } from '../field-errors.js';
+import type { KubeObject } from '../object.js';
+import type { ResourceInfo } from '../resources.js';
+import {
+  NAMESPACED_SUBDOMAIN_META,
+  NAMESPACE_META,
+  NODE_META,
+  validateConfigMapData,
+  validateEndpointsSubsets,
+  validateEvent,
+  validateImmutableData,
+  validateNamespaceSpec,
+  validateNamespaceStatus,
+  validateNodeSpec,
+  validateNodeUpdateRules,
+  validateSecretData,
+  validateSecretUpdateRules,
+} from './core-kinds.js';
+import { validateEndpointSlice, validateEndpointSliceUpdateRules } from './endpointslice.js';
+import { Errs, type Rec, asRec, int, rec } from './json.js';
+import { validateLeaseSpec } from './lease.js';
+import { type MetaRules, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { nameIsDNSSubdomain, nameIsPathSegment } from './names.js';
+import { validateBindingBody, validatePodCreate, validatePodStatusUpdate, validatePodUpdate } from './pod.js';
+import { SERVICE_META, validateServiceSpec, validateServiceStatus, validateServiceUpdateRules } from './service.js';
+import {
+  WORKLOAD_META,
+  validateDaemonSet,
+  validateDaemonSetStatus,
+  validateDeployment,
+  validateDeploymentStatus,
+  validateReplicaSet,
+  validateReplicaSetStatus,
+  validateSelectorUnchanged,
+} from './workloads.js';
+
+type Check = (errs: Errs, obj: Rec, old: Rec) => void;
+
+interface KindValidation {
+  /** Everything checked on create, ObjectMeta included. */
+  create: Check;
+  /** Kind rules on update; ObjectMeta update rules run for every kind before these. */
+  update: Check;
+  /** Rules of the status subresource, if the kind has one. */
+  status?: Check;
+}
+
+const LEASE_META: MetaRules = { nameRule: nameIsDNSSubdomain, namespaced: true, kubeFinalizers: false };
+
+/** Create-time rules of a kind that only has metadata rules plus `spec`. */
+function withMeta(meta: MetaRules, spec: (errs: Errs, obj: Rec) => void = () => undefined): Check {
+  return (errs, obj) => {
+    validateObjectMeta(errs, obj, meta);
+    spec(errs, obj);
+  };
+}
+
+function metaUpdate(kubeFinalizers = true): Check {
+  return (errs, obj, old) => validateObjectMetaUpdate(errs, obj, old, kubeFinalizers);
+}
+
+function all(...checks: Check[]): Check {
+  return (errs, obj, old) => checks.forEach((c) => c(errs, obj, old));
+}
+
+const namespaceCreate = withMeta(NAMESPACE_META, validateNamespaceSpec);
+const nodeCreate = withMeta(NODE_META, validateNodeSpec);
+const serviceCreate = withMeta(SERVICE_META, validateServiceSpec);
+const endpointsCreate = withMeta(NAMESPACED_SUBDOMAIN_META, validateEndpointsSubsets);
+const configMapCreate = withMeta(NAMESPACED_SUBDOMAIN_META, validateConfigMapData);
+const secretCreate = withMeta(NAMESPACED_SUBDOMAIN_META, validateSecretData);
+const serviceAccountCreate = withMeta(NAMESPACED_SUBDOMAIN_META);
+const deploymentSpec: Check = (errs, obj) => validateDeployment(errs, obj);
+const replicaSetSpec: Check = (errs, obj) => validateReplicaSet(errs, obj);
+const daemonSetSpec: Check = (errs, obj) => validateDaemonSet(errs, obj);
+const sliceCreate = withMeta(NAMESPACED_SUBDOMAIN_META, (errs, obj) => validateEndpointSlice(errs, obj, false));
+const sliceUpdate = withMeta(NAMESPACED_SUBDOMAIN_META, (errs, obj) => validateEndpointSlice(errs, obj, true));
+const eventRules: Check = (errs, obj) => validateEvent(errs, obj);
+
+const KINDS: Record<string, KindValidation> = {
+  '/Namespace': {
+    create: namespaceCreate,
+    update: all(namespaceCreate, metaUpdate()),
+    status: all(metaUpdate(), (errs, obj) => validateNamespaceStatus(errs, obj)),
+  },
+  '/Node': {
+    create: nodeCreate,
+    update: all(nodeCreate, metaUpdate(), validateNodeUpdateRules),
+    status: all(metaUpdate(), validateNodeUpdateRules),
+  },
+  '/Pod': {
+    create: (errs, obj) => validatePodCreate(errs, obj),
+    update: all(metaUpdate(), validatePodUpdate),
+    status: all(metaUpdate(), validatePodStatusUpdate),
+  },
+  '/Service': {
+    create: serviceCreate,
+    update: all(metaUpdate(), validateServiceUpdateRules, serviceCreate),
+    status: all(metaUpdate(), (errs, obj) => validateServiceStatus(errs, obj)),
+  },
+  '/Endpoints': { create: endpointsCreate, update: all(metaUpdate(), endpointsCreate) },
+  '/ConfigMap': {
+    create: configMapCreate,
+    update: all(metaUpdate(), (errs, obj, old) => validateImmutableData(errs, obj, old, ['data', 'binaryData']), configMapCreate),
+  },
+  '/Secret': { create: secretCreate, update: all(metaUpdate(), validateSecretUpdateRules, secretCreate) },
+  '/ServiceAccount': { create: serviceAccountCreate, update: all(metaUpdate(), serviceAccountCreate) },
+  // core/v1 Events only get the legacy event checks; their metadata gets the generic ones.
+  '/Event': { create: eventRules, update: eventRules },
+  'apps/Deployment': {
+    create: all(withMeta(WORKLOAD_META), deploymentSpec),
+    update: all(metaUpdate(), deploymentSpec, validateSelectorUnchanged),
+    status: all(metaUpdate(), validateDeploymentStatus),
+  },
+  'apps/ReplicaSet': {
+    create: all(withMeta(WORKLOAD_META), replicaSetSpec),
+    update: all(metaUpdate(), replicaSetSpec, validateSelectorUnchanged),
+    status: all(metaUpdate(), (errs, obj) => validateReplicaSetStatus(errs, obj)),
+  },
+  'apps/DaemonSet': {
+    create: all(withMeta(WORKLOAD_META), daemonSetSpec),
+    update: all(metaUpdate(), daemonSetSpec, validateSelectorUnchanged),
+    status: all(metaUpdate(), validateDaemonSetStatus),
+  },
+  'discovery.k8s.io/EndpointSlice': { create: sliceCreate, update: all(sliceUpdate, validateEndpointSliceUpdateRules) },
+  'coordination.k8s.io/Lease': {
+    create: withMeta(LEASE_META, validateLeaseSpec),
+    update: all(metaUpdate(false), (errs, obj) => validateLeaseSpec(errs, obj)),
+  },
+};
+
+function asObject(value: unknown): Rec {
+  return asRec(value) ?? {};
+}
+
+/** Kubernetes prints each distinct message once; the same rule can fire from two layers. */
+function distinct(errors: readonly FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const text = formatFieldError(e);
+    if (seen.has(text)) return false;
+    seen.add(text);
+    return true;
+  });
+}
+
+/** The rules every object gets from the generic registry: its name must be usable in a URL path. */
+function genericMetaRules(info: ResourceInfo): MetaRules {
+  return { nameRule: nameIsPathSegment, namespaced: info.namespaced, kubeFinalizers: false };
+}
+
+function kindOf(info: ResourceInfo): KindValidation | undefined {
+  return KINDS[`${info.group}/${info.kind}`];
+}
+
+export function validateCreate(info: ResourceInfo, obj: KubeObject): FieldError[] {
+  const o = asObject(obj);
+  const errs = new Errs();
+  kindOf(info)?.create(errs, o, {});
+  // As in the apiserver, the generic metadata pass only runs once the kind's own rules pass.
+  if (errs.length === 0) validateObjectMeta(errs, o, genericMetaRules(info));
+  return distinct(errs.list);
+}
+
+function commonUpdate(errs: Errs, info: ResourceInfo, o: Rec, prev: Rec): void {
+  validateObjectMeta(errs, o, genericMetaRules(info));
+  validateObjectMetaUpdate(errs, o, prev, false);
+}
+
+export function validateUpdate(info: ResourceInfo, obj: KubeObject, old: KubeObject): FieldError[] {
+  const o = asObject(obj);
+  const prev = asObject(old);
+  const errs = new Errs();
+  commonUpdate(errs, info, o, prev);
+  kindOf(info)?.update(errs, o, prev);
+  return distinct(errs.list);
+}
+
+export function validateStatusUpdate(info: ResourceInfo, obj: KubeObject, old: KubeObject): FieldError[] {
+  const o = asObject(obj);
+  const prev = asObject(old);
+  const errs = new Errs();
+  commonUpdate(errs, info, o, prev);
+  const kind = kindOf(info);
+  (kind?.status ?? kind?.update)?.(errs, o, prev);
+  return distinct(errs.list);
+}
+
+/** autoscaling/v1 Scale, the body of the scale subresource. */
+export function validateScale(obj: KubeObject): FieldError[] {
+  const o = asObject(obj);
+  const errs = new Errs();
+  validateObjectMeta(errs, o, WORKLOAD_META);
+  const replicas = int(errs, rec(errs, o, 'spec', FieldPath.root()), 'replicas', FieldPath.root('spec'));
+  if (replicas < 0) errs.invalid(FieldPath.root('spec').child('replicas'), replicas, ['must be greater than or equal to 0']);
+  return distinct(errs.list);
+}
+
+/** core/v1 Binding, the body of pods/binding. */
+export function validateBinding(obj: KubeObject): FieldError[] {
+  const errs = new Errs();
+  validateBindingBody(errs, asObject(obj));
+  return distinct(errs.list);
+}
+

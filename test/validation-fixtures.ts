@@ -1,0 +1,213 @@
+// Shared by the validation and defaulting tests: valid objects of every kind, and helpers that
+// run the apiserver's order of work (defaults, then validation) and return kubectl's messages.
+import { applyDefaults } from '../lib/api/defaults/index.js';
+import { formatFieldError } from '../lib/api/field-errors.js';
+import type { KubeObject } from '../lib/api/object.js';
+import { type ResourceInfo, findKind } from '../lib/api/resources.js';
+import { validateCreate, validateStatusUpdate, validateUpdate } from '../lib/api/validation/index.js';
+
+export type Obj = KubeObject;
+
+/** "spec.containers[0].ports[1]" or "metadata.labels['app.kubernetes.io/name']" → keys. */
+function pathKeys(path: string): (string | number)[] {
+  const keys: (string | number)[] = [];
+  const re = /([^.[\]]+)|\[(\d+)\]|\['([^']*)'\]/g;
+  for (let m = re.exec(path); m; m = re.exec(path)) keys.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : m[3]!));
+  return keys;
+}
+
+type Container = Record<string | number, unknown>;
+
+function parentOf(obj: Obj, path: string): [Container, string | number] {
+  const keys = pathKeys(path);
+  let cur = obj as unknown as Container;
+  for (const [i, key] of keys.slice(0, -1).entries()) {
+    if (cur[key] === undefined || cur[key] === null) cur[key] = typeof keys[i + 1] === 'number' ? [] : {};
+    cur = cur[key] as Container;
+  }
+  return [cur, keys[keys.length - 1]!];
+}
+
+/** Sets the value at a path, creating objects and lists on the way. */
+export function set(obj: Obj, path: string, value: unknown): Obj {
+  const [parent, key] = parentOf(obj, path);
+  parent[key] = value;
+  return obj;
+}
+
+export function unset(obj: Obj, path: string): Obj {
+  const [parent, key] = parentOf(obj, path);
+  if (Array.isArray(parent) && typeof key === 'number') parent.splice(key, 1);
+  else delete parent[key];
+  return obj;
+}
+
+export function get(obj: unknown, path: string): unknown {
+  let cur = obj as Container | undefined;
+  for (const key of pathKeys(path)) cur = cur?.[key] as Container | undefined;
+  return cur;
+}
+
+export function info(obj: KubeObject): ResourceInfo {
+  const found = findKind(obj.apiVersion ?? '', obj.kind ?? '');
+  if (!found) throw new Error(`no resource for ${obj.apiVersion} ${obj.kind}`);
+  return found;
+}
+
+export function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+/** Messages of creating `obj` after defaulting, as kubectl prints them. */
+export function createProblems(obj: Obj): string[] {
+  const o = clone(obj);
+  applyDefaults(info(o), o);
+  return validateCreate(info(o), o).map(formatFieldError);
+}
+
+/** The object as the store would hold it after a successful create. */
+export function stored(obj: Obj): Obj {
+  const o = clone(obj);
+  applyDefaults(info(o), o);
+  const problems = validateCreate(info(o), o).map(formatFieldError);
+  if (problems.length > 0) throw new Error(`fixture is invalid: ${problems.join('; ')}`);
+  o.metadata = { ...o.metadata, uid: '6f1c1b6e-0000-4000-8000-000000000001', resourceVersion: '7', creationTimestamp: '2024-05-01T10:00:00Z' };
+  return o;
+}
+
+/** Messages of replacing `old` (a stored object) with `next` (a client body, defaulted as an update). */
+export function updateProblems(next: Obj, old: Obj): string[] {
+  const o = clone(next);
+  applyDefaults(info(o), o, { operation: 'update', old });
+  return validateUpdate(info(o), o, old).map(formatFieldError);
+}
+
+export function statusProblems(next: Obj, old: Obj): string[] {
+  return validateStatusUpdate(info(next), next, old).map(formatFieldError);
+}
+
+/** `old` with changes applied by `edit`, keeping identity and resourceVersion like kubectl edit does. */
+export function edited(old: Obj, edit: (o: Obj) => void): Obj {
+  const o = clone(old);
+  edit(o);
+  return o;
+}
+
+export const SUBDOMAIN_MSG =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+export const LABEL_MSG =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+export const DNS1035_MSG =
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+export const NAME_PART_MSG =
+  "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+export const LABEL_VALUE_MSG =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+
+export function pod(): Obj {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } },
+    spec: { containers: [{ name: 'app', image: 'nginx:1.25', ports: [{ containerPort: 80, name: 'http' }] }] },
+  };
+}
+
+function template(): Obj {
+  return { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] } };
+}
+
+export function deployment(): Obj {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: template() },
+  };
+}
+
+export function replicaSet(): Obj {
+  return { ...deployment(), kind: 'ReplicaSet', metadata: { name: 'web-5d9c7b', namespace: 'default' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: template() } };
+}
+
+export function daemonSet(): Obj {
+  return { ...deployment(), kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'kube-system' }, spec: { selector: { matchLabels: { app: 'web' } }, template: template() } };
+}
+
+export function service(): Obj {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] },
+  };
+}
+
+export function namespace(): Obj {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } };
+}
+
+export function node(): Obj {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: 'node-1', labels: { 'kubernetes.io/hostname': 'node-1' } },
+    spec: { podCIDR: '10.244.1.0/24' },
+    status: { capacity: { cpu: '4', memory: '8Gi', pods: '110' } },
+  };
+}
+
+export function endpoints(): Obj {
+  return {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'web', namespace: 'default' },
+    subsets: [{ addresses: [{ ip: '10.244.1.5', nodeName: 'node-1' }], ports: [{ port: 80 }] }],
+  };
+}
+
+export function endpointSlice(): Obj {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'web-x7k2p', namespace: 'default', labels: { 'kubernetes.io/service-name': 'web' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: ['10.244.1.5'], conditions: { ready: true }, nodeName: 'node-1' }],
+    ports: [{ name: 'http', port: 80 }],
+  };
+}
+
+export function configMap(): Obj {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'default' }, data: { 'app.conf': 'x=1' } };
+}
+
+export function secret(): Obj {
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'default' }, data: { password: Buffer.from('s3cret').toString('base64') } };
+}
+
+export function serviceAccount(): Obj {
+  return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder', namespace: 'default' } };
+}
+
+export function event(): Obj {
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: 'web.17c8f2a1b3', namespace: 'default' },
+    involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' },
+    reason: 'Scheduled',
+    message: 'Successfully assigned default/web to node-1',
+    type: 'Normal',
+  };
+}
+
+export function lease(): Obj {
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: 'node-1', namespace: 'kube-node-lease' },
+    spec: { holderIdentity: 'node-1', leaseDurationSeconds: 40, renewTime: '2024-05-01T10:00:00.000000Z' },
+  };
+}
+
+export const ALL_VALID: (() => Obj)[] = [pod, deployment, replicaSet, daemonSet, service, namespace, node, endpoints, endpointSlice, configMap, secret, serviceAccount, event, lease];
