@@ -3,7 +3,6 @@
 import type { KubeObject } from '../../../lib/api/object.js';
 import { isPlainObject } from '../../../lib/api/object.js';
 import type { ResourceInfo } from '../../../lib/api/resources.js';
-import { podQosClass } from './pod-qos.js';
 
 /** Kinds whose metadata.generation counts spec changes (the workload controllers read it). */
 const GENERATION_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'DaemonSet']);
@@ -16,26 +15,13 @@ export function hasStatusSubresource(info: ResourceInfo): boolean {
   return info.subresources.includes('status');
 }
 
-/** Resets what a client may not set on create: status for kinds whose controllers own it. */
+/**
+ * Resets what a client may not set on create: the status of kinds whose controllers own it
+ * (defaulting then writes the initial status, e.g. a Pod's Pending phase and QoS class). Nodes
+ * register with their status, so theirs is kept.
+ */
 export function prepareForCreate(info: ResourceInfo, obj: KubeObject): void {
-  switch (info.kind) {
-    case 'Pod':
-      obj.status = { phase: 'Pending', qosClass: podQosClass(isPlainObject(obj.spec) ? obj.spec : {}) };
-      break;
-    case 'Service':
-      obj.status = { loadBalancer: {} };
-      break;
-    case 'Deployment':
-    case 'ReplicaSet':
-    case 'DaemonSet':
-      obj.status = {};
-      break;
-    case 'Namespace':
-      obj.status = { phase: 'Active' };
-      break;
-    default:
-      break; // Nodes register with their status; the other kinds have none.
-  }
+  if (hasStatusSubresource(info) && info.kind !== 'Node') obj.status = {};
 }
 
 /**

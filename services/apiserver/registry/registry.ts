@@ -134,7 +134,7 @@ export class Registry {
     const now = this.deps.clock();
     prepareCreateMeta(meta, now, tracksGeneration(info));
     prepareForCreate(info, body);
-    applyDefaults(info, body);
+    applyDefaults(info, body, { operation: 'create' });
     const found = validateCreate(info, body);
     if (found.length > 0) throw this.invalid(scope, body, found);
     const name = meta.name as string;
@@ -200,8 +200,9 @@ export class Registry {
     let next = prepareForUpdate(info, proposed, current, scope.subresource);
     const nextMeta = metaOf(next);
     carryServerMeta(nextMeta, current.metadata);
-    if (scope.subresource === undefined) this.deps.hooks.prepareUpdate(scope, current, next);
-    applyDefaults(info, next);
+    // Preconditions were checked by the caller; what is validated is an update of this revision.
+    nextMeta.resourceVersion = current.metadata.resourceVersion;
+    applyDefaults(info, next, { operation: 'update', old: current });
     if (tracksGeneration(info) && scope.subresource !== 'status' && specChanged(next, current)) {
       nextMeta.generation = (current.metadata.generation ?? 0) + 1;
     }

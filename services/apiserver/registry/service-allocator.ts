@@ -100,24 +100,6 @@ export class ServiceAllocator implements WriteHooks {
     return formatIpv4(this.range.base + 1);
   }
 
-  /** Copies allocated values a PUT left out from the stored Service (Kubernetes' patchAllocatedValues). */
-  prepareUpdate(old: KubeObject, next: KubeObject): void {
-    const before = view(old);
-    if (!before || !isPlainObject(next.spec)) return;
-    const spec = next.spec;
-    if ((spec.clusterIP === undefined || spec.clusterIP === '') && before.clusterIP !== undefined && spec.type !== 'ExternalName') {
-      spec.clusterIP = before.clusterIP;
-      if (spec.clusterIPs === undefined) spec.clusterIPs = [before.clusterIP];
-    }
-    if (needsNodePorts(view(next) as ServiceView) && Array.isArray(spec.ports)) {
-      for (const port of spec.ports) {
-        if (!isPlainObject(port) || (typeof port.nodePort === 'number' && port.nodePort !== 0)) continue;
-        const match = before.ports.find((p) => p.port === port.port && p.protocol === (port.protocol ?? 'TCP'));
-        if (match?.nodePort !== undefined) port.nodePort = match.nodePort;
-      }
-    }
-  }
-
   private ipKey(ip: string): string {
     return `${IP_PREFIX}${ip}`;
   }

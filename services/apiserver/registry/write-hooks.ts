@@ -15,8 +15,6 @@ export interface WriteHooks {
    * stored (null on delete). May fill server-assigned fields of `next`, and may throw a StatusError.
    */
   beforeWrite(scope: Scope, old: StoredObject | null, next: KubeObject | null): Promise<WriteExtras>;
-  /** Called on update before defaulting and validation: carry server-assigned values a PUT left out. */
-  prepareUpdate?(old: StoredObject, next: KubeObject): void;
 }
 
 export const NO_EXTRAS: WriteExtras = { compare: [], ops: [] };
@@ -30,7 +28,4 @@ export class KindWriteHooks {
     return hooks ? hooks.beforeWrite(scope, old, next) : Promise.resolve(NO_EXTRAS);
   }
 
-  prepareUpdate(scope: Scope, old: StoredObject, next: KubeObject): void {
-    this.byKind.get(scope.info.kind)?.prepareUpdate?.(old, next);
-  }
 }
