@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Brings a checkout to a runnable state, doing only the steps whose inputs changed:
-// npm dependencies, the Rust addon (native/rudder.node), the TypeScript build (dist/),
-// and the OpenAPI documents generated from the Kubernetes type definitions.
+// npm dependencies, the Rust addon (native/rudder.node), the TypeScript build (dist/), the
+// Kubernetes protobuf schema (dist/proto/), and the OpenAPI documents generated from the
+// Kubernetes type definitions.
 // Uses only Node built-ins so it runs before `npm install` has ever happened.
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const force = process.argv.includes('--force');
@@ -93,7 +94,15 @@ if (force || !existsSync(tsOutput) || tsInputs > mtime(tsOutput)) {
   run(join(root, 'node_modules', '.bin', 'tsc'), ['-b'], 'compiling TypeScript');
 }
 
-// 4. OpenAPI documents generated from the kubernetes-types definitions (and the resource table)
+// 4. the Kubernetes protobuf schema, fetched like a dependency; without it (offline) the
+//    apiserver still runs and refuses protobuf request bodies with 415
+const schemaFetcher = join(root, 'dist', 'lib', 'api', 'protobuf', 'fetch.js');
+if (existsSync(schemaFetcher)) {
+  const { schemaUpToDate } = await import(pathToFileURL(join(root, 'dist', 'lib', 'api', 'protobuf', 'schema-source.js')).href);
+  if (force || !schemaUpToDate()) run(process.execPath, [schemaFetcher, ...(quiet ? ['--quiet'] : [])], 'fetching the Kubernetes protobuf schema');
+}
+
+// 5. OpenAPI documents generated from the kubernetes-types definitions (and the resource table)
 const openapiOutput = join(root, 'dist', 'openapi', 'definitions.json');
 const generator = join(root, 'dist', 'lib', 'api', 'openapi', 'generate.js');
 const openapiInputs = Math.max(
