@@ -1,7 +1,9 @@
-// Request bodies Kubernetes accepts: JSON and YAML objects, and the three PATCH formats. Bodies
-// are limited to 3 MiB; anything else is a 415 Status.
+// Request bodies Kubernetes accepts: JSON, YAML and protobuf objects (kubectl 1.33's typed
+// commands send protobuf), and the three PATCH formats. Bodies are limited to 3 MiB; anything
+// else is a 415 Status.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseAllDocuments } from 'yaml';
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../../../lib/api/protobuf/decode.js';
 import { errors } from '../../../lib/api/status.js';
 import { MAX_BODY_BYTES } from './errors.js';
 
@@ -30,6 +32,13 @@ export function installBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
     try {
       done(null, parseYamlBody(String(body)));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.addContentTypeParser(PROTOBUF_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
+    try {
+      done(null, decodeProtobufObject(body as Buffer));
     } catch (error) {
       done(error as Error, undefined);
     }
