@@ -22,7 +22,11 @@ pub struct Effects {
 
 /// Applies `commands` on top of `index`. `history_revisions` bounds the history window: when
 /// the batch pushes the revision past it, the compacted revision follows.
-pub fn apply<'a>(index: &Index, commands: impl IntoIterator<Item = &'a Command>, history_revisions: u64) -> Effects {
+pub fn apply<'a>(
+    index: &Index,
+    commands: impl IntoIterator<Item = &'a Command>,
+    history_revisions: u64,
+) -> Effects {
     let mut batch = Batch {
         index,
         written: HashMap::new(),
@@ -40,7 +44,12 @@ pub fn apply<'a>(index: &Index, commands: impl IntoIterator<Item = &'a Command>,
     if batch.revision.saturating_sub(batch.compact_revision) > history_revisions {
         batch.compact_revision = batch.revision - history_revisions;
     }
-    Effects { records: batch.records, results, revision: batch.revision, compact_revision: batch.compact_revision }
+    Effects {
+        records: batch.records,
+        results,
+        revision: batch.revision,
+        compact_revision: batch.compact_revision,
+    }
 }
 
 struct Batch<'a> {
@@ -61,7 +70,11 @@ impl Batch<'_> {
     }
 
     fn txn(&mut self, txn: &Txn) -> TxnResult {
-        let compared: Vec<Option<KeyValue>> = txn.compare.iter().map(|compare| self.current(&compare.key)).collect();
+        let compared: Vec<Option<KeyValue>> = txn
+            .compare
+            .iter()
+            .map(|compare| self.current(&compare.key))
+            .collect();
         let succeeded = txn.compare.iter().zip(&compared).all(|(compare, kv)| {
             let actual = kv.as_ref().map_or(0, |kv| match compare.target {
                 CompareTarget::Mod => kv.mod_revision,
@@ -70,7 +83,11 @@ impl Batch<'_> {
             });
             compare.op.holds(actual, compare.value)
         });
-        let ops = if succeeded { &txn.success } else { &txn.failure };
+        let ops = if succeeded {
+            &txn.success
+        } else {
+            &txn.failure
+        };
         // All writes of one transaction share its revision and are told apart by `sub`.
         let revision = self.revision + 1;
         let mut sub: u32 = 0;
@@ -100,7 +117,12 @@ impl Batch<'_> {
                 TxnOp::Delete { .. } if before.is_none() => None,
                 TxnOp::Delete { .. } => {
                     self.written.insert(key.clone(), None);
-                    Some(Record { key, value: None, create_revision: 0, version: 0 })
+                    Some(Record {
+                        key,
+                        value: None,
+                        create_revision: 0,
+                        version: 0,
+                    })
                 }
             };
             if let Some(record) = record {
@@ -123,10 +145,16 @@ impl Batch<'_> {
 
     fn compact(&mut self, revision: u64) -> Result<Outcome> {
         if revision > self.revision {
-            return Err(StoreError::FutureRevision { requested: revision, current: self.revision });
+            return Err(StoreError::FutureRevision {
+                requested: revision,
+                current: self.revision,
+            });
         }
         if revision <= self.compact_revision {
-            return Err(StoreError::Compacted { requested: revision, compacted: self.compact_revision });
+            return Err(StoreError::Compacted {
+                requested: revision,
+                compacted: self.compact_revision,
+            });
         }
         self.compact_revision = revision;
         Ok(Outcome::Compacted { revision })

@@ -9,7 +9,9 @@ pub enum StoreError {
     #[error("required revision {requested} has been compacted; the oldest readable revision is {compacted}")]
     Compacted { requested: u64, compacted: u64 },
     /// The revision asked for is newer than the store's current revision.
-    #[error("required revision {requested} is a future revision; the current revision is {current}")]
+    #[error(
+        "required revision {requested} is a future revision; the current revision is {current}"
+    )]
     FutureRevision { requested: u64, current: u64 },
     /// The request itself is malformed (bad key, value that is not one msgpack value, ...).
     #[error("{0}")]

@@ -38,7 +38,13 @@ pub type RecordId = (u64, u32);
 impl Index {
     /// An empty store is at revision 1, like etcd; nothing is compacted.
     pub fn new() -> Index {
-        Index { keys: BTreeMap::new(), events: VecDeque::new(), revision: 1, compact_revision: 0, live_keys: 0 }
+        Index {
+            keys: BTreeMap::new(),
+            events: VecDeque::new(),
+            revision: 1,
+            compact_revision: 0,
+            live_keys: 0,
+        }
     }
 
     pub fn revision(&self) -> u64 {
@@ -69,7 +75,10 @@ impl Index {
 
     pub fn get(&self, key: &str, revision: u64) -> Result<Option<KeyValue>> {
         let revision = self.readable(revision)?;
-        Ok(self.keys.get_key_value(key).and_then(|(key, versions)| at_revision(key, versions, revision)))
+        Ok(self
+            .keys
+            .get_key_value(key)
+            .and_then(|(key, versions)| at_revision(key, versions, revision)))
     }
 
     pub fn range(&self, request: &RangeRequest) -> Result<RangeResult> {
@@ -86,7 +95,9 @@ impl Index {
             if !key.starts_with(prefix) {
                 break;
             }
-            let Some(kv) = at_revision(key, versions, revision) else { continue };
+            let Some(kv) = at_revision(key, versions, revision) else {
+                continue;
+            };
             count += 1;
             if request.limit == 0 || kvs.len() < request.limit {
                 kvs.push(kv);
@@ -94,17 +105,28 @@ impl Index {
                 more = true;
             }
         }
-        Ok(RangeResult { revision, kvs, more, count })
+        Ok(RangeResult {
+            revision,
+            kvs,
+            more,
+            count,
+        })
     }
 
     /// Events with `after < revision <= up_to` whose key starts with `prefix`, in order.
     pub fn events_since(&self, prefix: &str, after: u64, up_to: u64) -> Result<Vec<Event>> {
         if after < self.compact_revision {
-            return Err(StoreError::Compacted { requested: after, compacted: self.compact_revision });
+            return Err(StoreError::Compacted {
+                requested: after,
+                compacted: self.compact_revision,
+            });
         }
         let up_to = if up_to == 0 { self.revision } else { up_to };
         if up_to > self.revision {
-            return Err(StoreError::FutureRevision { requested: up_to, current: self.revision });
+            return Err(StoreError::FutureRevision {
+                requested: up_to,
+                current: self.revision,
+            });
         }
         let first = self.events.partition_point(|event| event.revision <= after);
         Ok(self
@@ -138,7 +160,11 @@ impl Index {
             value: record.value.clone(),
         });
         let event = Event {
-            kind: if record.value.is_some() { EventKind::Put } else { EventKind::Delete },
+            kind: if record.value.is_some() {
+                EventKind::Put
+            } else {
+                EventKind::Delete
+            },
             revision,
             key,
             value: record.value,
@@ -160,7 +186,11 @@ impl Index {
             return Vec::new();
         }
         let mut touched: Vec<Arc<str>> = Vec::new();
-        while self.events.front().is_some_and(|event| event.revision <= target) {
+        while self
+            .events
+            .front()
+            .is_some_and(|event| event.revision <= target)
+        {
             if let Some(event) = self.events.pop_front() {
                 touched.push(event.key);
             }
@@ -169,14 +199,20 @@ impl Index {
         touched.dedup();
         let mut removed = Vec::new();
         for key in touched {
-            let Some(versions) = self.keys.get_mut(&*key) else { continue };
+            let Some(versions) = self.keys.get_mut(&*key) else {
+                continue;
+            };
             let old = versions.partition_point(|version| version.revision <= target);
             if old == 0 {
                 continue;
             }
             let keep_newest_old = versions[old - 1].value.is_some();
             let drop = if keep_newest_old { old - 1 } else { old };
-            removed.extend(versions.drain(..drop).map(|version| (version.revision, version.sub)));
+            removed.extend(
+                versions
+                    .drain(..drop)
+                    .map(|version| (version.revision, version.sub)),
+            );
             if versions.is_empty() {
                 self.keys.remove(&*key);
             }
@@ -191,10 +227,16 @@ impl Index {
             return Ok(self.revision);
         }
         if revision < self.compact_revision {
-            return Err(StoreError::Compacted { requested: revision, compacted: self.compact_revision });
+            return Err(StoreError::Compacted {
+                requested: revision,
+                compacted: self.compact_revision,
+            });
         }
         if revision > self.revision {
-            return Err(StoreError::FutureRevision { requested: revision, current: self.revision });
+            return Err(StoreError::FutureRevision {
+                requested: revision,
+                current: self.revision,
+            });
         }
         Ok(revision)
     }

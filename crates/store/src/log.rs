@@ -1,15 +1,19 @@
-//! The step between accepting proposals and applying them. With one replica it only numbers
-//! each batch: the batch is made durable by the same commit that applies it. A replicated log
-//! (Raft) takes this place: `submit` hands proposals to the leader's log, and `take_committed`
-//! returns the entries a quorum has persisted, in log order, on every replica.
+//! The step between accepting proposals and applying them: the command log.
+//!
+//! With one replica the log is a local write-ahead file ([`crate::wal`]): a batch is committed
+//! once its frame is fsynced. A replicated log (Raft) takes this place: `submit` proposes the
+//! batch on the leader, `take_committed` returns the entries a quorum has persisted, in log
+//! order, on every replica, and `release_through` compacts the log once the state machine holds
+//! the entries durably (a snapshot point).
 
 use crossbeam_channel::Sender;
 
 use crate::types::{Command, Outcome};
-use crate::Result;
+use crate::wal::Wal;
+use crate::{Result, StoreError};
 
 /// A command waiting to be applied, with who is waiting for it. The reply channel and the id
-/// are local to the replica that accepted the proposal; only `command` would be replicated.
+/// are local to the replica that accepted the proposal; only `command` goes into the log.
 pub struct Proposal {
     pub id: u64,
     pub command: Command,
@@ -22,36 +26,72 @@ pub struct Entry {
     pub proposals: Vec<Proposal>,
 }
 
-pub trait CommandLog: Send {
-    /// Accepts proposals in the order they arrived.
-    fn submit(&mut self, proposals: Vec<Proposal>);
-    /// Entries committed since the last call, in log order.
-    fn take_committed(&mut self) -> Vec<Entry>;
+/// The proposals of a batch the log could not take, with why.
+pub struct Refused {
+    pub error: StoreError,
+    pub proposals: Vec<Proposal>,
 }
 
-/// One replica: an entry is committed as soon as it is submitted; its durability comes from
-/// the apply commit, which records the entry's index as `applied_index`.
+pub trait CommandLog: Send {
+    /// Takes a batch of proposals into the log, in arrival order.
+    fn submit(&mut self, proposals: Vec<Proposal>) -> std::result::Result<(), Refused>;
+    /// Entries committed since the last call, in log order.
+    fn take_committed(&mut self) -> Vec<Entry>;
+    /// The state machine durably holds every entry up to `index`; the log may drop them.
+    fn release_through(&mut self, index: u64);
+    /// Bytes held that a checkpoint of the state machine would let the log release.
+    fn held_bytes(&self) -> u64;
+}
+
+/// One replica's log: a batch is committed as soon as its frame is on disk.
 pub struct LocalLog {
+    wal: Wal,
     last_index: u64,
-    pending: Vec<Entry>,
+    committed: Vec<Entry>,
 }
 
 impl LocalLog {
-    pub fn new(applied_index: u64) -> LocalLog {
-        LocalLog { last_index: applied_index, pending: Vec::new() }
+    /// `last_index`: the newest entry already in the log or applied.
+    pub fn new(wal: Wal, last_index: u64) -> LocalLog {
+        LocalLog {
+            wal,
+            last_index,
+            committed: Vec::new(),
+        }
     }
 }
 
 impl CommandLog for LocalLog {
-    fn submit(&mut self, proposals: Vec<Proposal>) {
+    fn submit(&mut self, proposals: Vec<Proposal>) -> std::result::Result<(), Refused> {
         if proposals.is_empty() {
-            return;
+            return Ok(());
         }
-        self.last_index += 1;
-        self.pending.push(Entry { index: self.last_index, proposals });
+        let index = self.last_index + 1;
+        match self
+            .wal
+            .append(index, proposals.iter().map(|proposal| &proposal.command))
+        {
+            Ok(()) => {
+                self.last_index = index;
+                self.committed.push(Entry { index, proposals });
+                Ok(())
+            }
+            Err(error) => Err(Refused { error, proposals }),
+        }
     }
 
     fn take_committed(&mut self) -> Vec<Entry> {
-        std::mem::take(&mut self.pending)
+        std::mem::take(&mut self.committed)
+    }
+
+    fn release_through(&mut self, index: u64) {
+        // The single writer applies every entry before it checkpoints, so all of them are held.
+        if index >= self.last_index {
+            self.wal.restart();
+        }
+    }
+
+    fn held_bytes(&self) -> u64 {
+        self.wal.len()
     }
 }

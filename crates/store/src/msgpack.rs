@@ -14,7 +14,8 @@ pub fn validate_value(bytes: &[u8]) -> Result<(), String> {
         let at = reader.position;
         let marker = Marker::from_u8(reader.byte()?);
         match marker {
-            Marker::FixPos(_) | Marker::FixNeg(_) | Marker::Null | Marker::False | Marker::True => {}
+            Marker::FixPos(_) | Marker::FixNeg(_) | Marker::Null | Marker::False | Marker::True => {
+            }
             Marker::Reserved => return Err(format!("reserved byte 0xc1 at offset {at}")),
             Marker::U8 | Marker::I8 => reader.skip(1)?,
             Marker::U16 | Marker::I16 => reader.skip(2)?,
@@ -72,11 +73,17 @@ pub fn validate_value(bytes: &[u8]) -> Result<(), String> {
         }
         // Every value takes at least one byte, so a count beyond the bytes left is a lie.
         if expected > reader.remaining() {
-            return Err(format!("truncated: {expected} more values announced but {} bytes left", reader.remaining()));
+            return Err(format!(
+                "truncated: {expected} more values announced but {} bytes left",
+                reader.remaining()
+            ));
         }
     }
     if reader.remaining() > 0 {
-        return Err(format!("{} trailing bytes after the value", reader.remaining()));
+        return Err(format!(
+            "{} trailing bytes after the value",
+            reader.remaining()
+        ));
     }
     Ok(())
 }
@@ -93,7 +100,11 @@ impl Reader<'_> {
 
     fn take(&mut self, count: u64) -> Result<&[u8], String> {
         if count > self.remaining() {
-            return Err(format!("truncated: {count} bytes needed at offset {}, {} left", self.position, self.remaining()));
+            return Err(format!(
+                "truncated: {count} bytes needed at offset {}, {} left",
+                self.position,
+                self.remaining()
+            ));
         }
         // count <= remaining <= usize::MAX, so the cast is exact.
         let start = self.position;
@@ -111,13 +122,18 @@ impl Reader<'_> {
 
     /// A big-endian length of `width` bytes.
     fn length(&mut self, width: u64) -> Result<u64, String> {
-        Ok(self.take(width)?.iter().fold(0u64, |length, byte| (length << 8) | u64::from(*byte)))
+        Ok(self
+            .take(width)?
+            .iter()
+            .fold(0u64, |length, byte| (length << 8) | u64::from(*byte)))
     }
 
     fn string(&mut self, length: u64) -> Result<(), String> {
         let at = self.position;
         let bytes = self.take(length)?;
-        std::str::from_utf8(bytes).map(|_| ()).map_err(|_| format!("string at offset {at} is not UTF-8"))
+        std::str::from_utf8(bytes)
+            .map(|_| ())
+            .map_err(|_| format!("string at offset {at} is not UTF-8"))
     }
 }
 
@@ -132,7 +148,9 @@ mod tests {
             &[0xc0],
             &[0xa3, b'a', b'b', b'c'],
             // {"a": [1, -1, 1.5]}
-            &[0x81, 0xa1, b'a', 0x93, 0x01, 0xff, 0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0],
+            &[
+                0x81, 0xa1, b'a', 0x93, 0x01, 0xff, 0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0,
+            ],
             &[0xc4, 0x02, 0xde, 0xad],
             &[0xd6, 0xff, 0, 0, 0, 1],
             &[0x90],
@@ -159,7 +177,10 @@ mod tests {
             &[0x81, 0x01],
         ];
         for case in cases {
-            assert!(validate_value(case).is_err(), "{case:x?} should be rejected");
+            assert!(
+                validate_value(case).is_err(),
+                "{case:x?} should be rejected"
+            );
         }
     }
 

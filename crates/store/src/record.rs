@@ -37,7 +37,11 @@ impl Record {
     }
 
     pub fn decode(revision: u64, sub: u32, bytes: &[u8]) -> Result<Record> {
-        let corrupt = |why: &str| StoreError::Io(format!("corrupt record at revision {revision}.{sub}: {why}"));
+        let corrupt = |why: &str| {
+            StoreError::Io(format!(
+                "corrupt record at revision {revision}.{sub}: {why}"
+            ))
+        };
         if bytes.len() < HEADER {
             return Err(corrupt("shorter than its header"));
         }
@@ -63,7 +67,12 @@ impl Record {
             DELETE => return Err(corrupt("delete with a value")),
             _ => return Err(corrupt("unknown kind")),
         };
-        Ok(Record { key: Arc::from(key), value, create_revision, version })
+        Ok(Record {
+            key: Arc::from(key),
+            value,
+            create_revision,
+            version,
+        })
     }
 }
 
@@ -73,16 +82,32 @@ mod tests {
 
     #[test]
     fn round_trips_puts_and_deletes() {
-        let put = Record { key: Arc::from("/a/b"), value: Some(Value::from(&[0x01u8][..])), create_revision: 3, version: 2 };
+        let put = Record {
+            key: Arc::from("/a/b"),
+            value: Some(Value::from(&[0x01u8][..])),
+            create_revision: 3,
+            version: 2,
+        };
         assert_eq!(Record::decode(5, 0, &put.encode()), Ok(put));
-        let delete = Record { key: Arc::from("/a/b"), value: None, create_revision: 0, version: 0 };
+        let delete = Record {
+            key: Arc::from("/a/b"),
+            value: None,
+            create_revision: 0,
+            version: 0,
+        };
         assert_eq!(Record::decode(6, 1, &delete.encode()), Ok(delete));
     }
 
     #[test]
     fn rejects_damaged_bytes() {
         assert!(Record::decode(1, 0, &[1, 2, 3]).is_err());
-        let mut bytes = Record { key: Arc::from("/k"), value: None, create_revision: 0, version: 0 }.encode();
+        let mut bytes = Record {
+            key: Arc::from("/k"),
+            value: None,
+            create_revision: 0,
+            version: 0,
+        }
+        .encode();
         bytes[0] = 9;
         assert!(Record::decode(1, 0, &bytes).is_err());
     }

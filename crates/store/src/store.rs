@@ -12,8 +12,12 @@ use parking_lot::{Mutex, RwLock};
 use crate::backend::{Backend, DeleteQueue};
 use crate::index::Index;
 use crate::log::{LocalLog, Proposal};
-use crate::types::{Command, Event, KeyValue, Listener, Options, Outcome, RangeRequest, RangeResult, Status, Txn, TxnResult};
+use crate::types::{
+    Command, Event, KeyValue, Listener, Options, Outcome, RangeRequest, RangeResult, Status, Txn,
+    TxnResult,
+};
 use crate::validate;
+use crate::wal::Wal;
 use crate::writer::{Request, Writer};
 use crate::{Result, StoreError};
 
@@ -38,8 +42,12 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the store in `dir`, rebuilding the in-memory index from disk.
     pub fn open(dir: impl AsRef<Path>, options: Options) -> Result<Store> {
-        if options.history_revisions == 0 || options.max_batch == 0 || options.compaction_chunk == 0 {
-            return Err(StoreError::invalid("historyRevisions, maxBatch and compactionChunk must each be at least 1"));
+        if options.history_revisions == 0
+            || options.max_batch == 0
+            || options.compaction_chunk == 0
+            || options.checkpoint_bytes == 0
+        {
+            return Err(StoreError::invalid("historyRevisions, maxBatch, compactionChunk and checkpointBytes must each be at least 1"));
         }
         let dir = dir.as_ref();
         let backend = Backend::open(dir)?;
@@ -54,6 +62,12 @@ impl Store {
         let mut deletes = DeleteQueue::default();
         deletes.extend(index.compact(meta.compact_revision));
 
+        let (wal, frames) = Wal::open(dir)?;
+        let last_index = frames
+            .last()
+            .map_or(0, |frame| frame.index)
+            .max(meta.applied_index);
+
         let shared = Arc::new(Shared {
             index: RwLock::new(index),
             listener: RwLock::new(None),
@@ -64,17 +78,24 @@ impl Store {
             db_path: Backend::path(dir),
         });
         let (sender, receiver) = crossbeam_channel::unbounded();
-        let writer = Writer {
+        let mut writer = Writer {
             shared: shared.clone(),
             backend,
-            log: Box::new(LocalLog::new(meta.applied_index)),
+            log: Box::new(LocalLog::new(wal, last_index)),
             requests: receiver,
             deletes,
             meta,
             options,
         };
-        let handle = thread::Builder::new().name("rudder-store-writer".into()).spawn(move || writer.run())?;
-        Ok(Store { shared, requests: RwLock::new(Some(sender)), writer: Mutex::new(Some(handle)) })
+        writer.recover(frames)?;
+        let handle = thread::Builder::new()
+            .name("rudder-store-writer".into())
+            .spawn(move || writer.run())?;
+        Ok(Store {
+            shared,
+            requests: RwLock::new(Some(sender)),
+            writer: Mutex::new(Some(handle)),
+        })
     }
 
     /// Receives every commit from now on (replacing any earlier listener).
@@ -85,7 +106,11 @@ impl Store {
     /// Queues a command; its outcome reaches the listener under `id`.
     pub fn propose(&self, id: u64, command: Command) -> Result<()> {
         validate::command(&command)?;
-        self.send(vec![Proposal { id, command, reply: None }])
+        self.send(vec![Proposal {
+            id,
+            command,
+            reply: None,
+        }])
     }
 
     /// Queues many commands at once. Returns the ones refused before entering the log (invalid
@@ -95,7 +120,11 @@ impl Store {
         let mut accepted = Vec::with_capacity(commands.len());
         for (id, command) in commands {
             match validate::command(&command) {
-                Ok(()) => accepted.push(Proposal { id, command, reply: None }),
+                Ok(()) => accepted.push(Proposal {
+                    id,
+                    command,
+                    reply: None,
+                }),
                 Err(error) => refused.push((id, error)),
             }
         }
@@ -107,7 +136,9 @@ impl Store {
     pub fn txn(&self, txn: Txn) -> Result<TxnResult> {
         match self.execute(Command::Txn(txn))? {
             Outcome::Txn(result) => Ok(result),
-            Outcome::Compacted { .. } => Err(StoreError::Io("a transaction produced a compaction outcome".into())),
+            Outcome::Compacted { .. } => Err(StoreError::Io(
+                "a transaction produced a compaction outcome".into(),
+            )),
         }
     }
 
@@ -119,17 +150,23 @@ impl Store {
     fn execute(&self, command: Command) -> Result<Outcome> {
         validate::command(&command)?;
         let (reply, result) = crossbeam_channel::bounded(1);
-        self.send(vec![Proposal { id: 0, command, reply: Some(reply) }])?;
+        self.send(vec![Proposal {
+            id: 0,
+            command,
+            reply: Some(reply),
+        }])?;
         result.recv().map_err(|_| StoreError::Closed)?
     }
 
     fn send(&self, proposals: Vec<Proposal>) -> Result<()> {
         let requests = self.requests.read();
         let sender = requests.as_ref().ok_or(StoreError::Closed)?;
-        for proposal in proposals {
-            sender.send(Request::Propose(proposal)).map_err(|_| StoreError::Closed)?;
+        if proposals.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        sender
+            .send(Request::Propose(proposals))
+            .map_err(|_| StoreError::Closed)
     }
 
     pub fn get(&self, key: &str, revision: u64) -> Result<Option<KeyValue>> {
@@ -152,13 +189,20 @@ impl Store {
     pub fn status(&self) -> Result<Status> {
         let (revision, compact_revision, keys, history_events) = {
             let index = self.open_index()?;
-            (index.revision(), index.compact_revision(), index.live_keys(), index.history_events())
+            (
+                index.revision(),
+                index.compact_revision(),
+                index.live_keys(),
+                index.history_events(),
+            )
         };
         Ok(Status {
             revision,
             compact_revision,
             keys,
-            db_size_bytes: std::fs::metadata(&self.shared.db_path).map(|meta| meta.len()).unwrap_or(0),
+            db_size_bytes: std::fs::metadata(&self.shared.db_path)
+                .map(|meta| meta.len())
+                .unwrap_or(0),
             records: self.shared.records.load(Ordering::Relaxed),
             history_events,
             commits: self.shared.commits.load(Ordering::Relaxed),
@@ -189,7 +233,9 @@ impl Store {
         self.begin_close();
         let handle = self.writer.lock().take();
         match handle {
-            Some(handle) => handle.join().map_err(|_| StoreError::Io("the writer thread panicked".into())),
+            Some(handle) => handle
+                .join()
+                .map_err(|_| StoreError::Io("the writer thread panicked".into())),
             None => Ok(()),
         }
     }

@@ -118,7 +118,9 @@ pub struct TxnResult {
 pub enum Command {
     Txn(Txn),
     /// Drop history at and below `revision`, keeping the latest version of each live key.
-    Compact { revision: u64 },
+    Compact {
+        revision: u64,
+    },
 }
 
 /// What applying a command produced.
@@ -204,10 +206,18 @@ pub struct Options {
     pub max_batch: usize,
     /// At most this many superseded records are deleted from disk per commit.
     pub compaction_chunk: usize,
+    /// Checkpoint the state machine (one fsync of its file) once the command log holds this
+    /// many bytes; also after a second without work. Bounds replay time after a crash.
+    pub checkpoint_bytes: u64,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { history_revisions: 100_000, max_batch: 1024, compaction_chunk: 4096 }
+        Options {
+            history_revisions: 100_000,
+            max_batch: 1024,
+            compaction_chunk: 4096,
+            checkpoint_bytes: 16 << 20,
+        }
     }
 }

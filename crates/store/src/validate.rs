@@ -31,7 +31,10 @@ pub fn command(command: &Command) -> Result<()> {
 
 pub fn txn(txn: &Txn) -> Result<()> {
     if txn.compare.len() > MAX_TXN_OPS {
-        return Err(StoreError::invalid(format!("a transaction has {} compares; the limit is {MAX_TXN_OPS}", txn.compare.len())));
+        return Err(StoreError::invalid(format!(
+            "a transaction has {} compares; the limit is {MAX_TXN_OPS}",
+            txn.compare.len()
+        )));
     }
     for compare in &txn.compare {
         key(&compare.key)?;
@@ -42,20 +45,32 @@ pub fn txn(txn: &Txn) -> Result<()> {
 
 fn branch(ops: &[TxnOp], name: &str) -> Result<()> {
     if ops.len() > MAX_TXN_OPS {
-        return Err(StoreError::invalid(format!("the {name} branch has {} ops; the limit is {MAX_TXN_OPS}", ops.len())));
+        return Err(StoreError::invalid(format!(
+            "the {name} branch has {} ops; the limit is {MAX_TXN_OPS}",
+            ops.len()
+        )));
     }
     let mut seen = HashSet::with_capacity(ops.len());
     for op in ops {
         key(op.key())?;
         if !seen.insert(op.key()) {
-            return Err(StoreError::invalid(format!("duplicate key {:?} in the {name} branch of a transaction", op.key())));
+            return Err(StoreError::invalid(format!(
+                "duplicate key {:?} in the {name} branch of a transaction",
+                op.key()
+            )));
         }
         if let TxnOp::Put { key, value } = op {
             if value.len() > MAX_VALUE_BYTES {
-                return Err(StoreError::invalid(format!("value of {key:?} is {} bytes; the limit is {MAX_VALUE_BYTES}", value.len())));
+                return Err(StoreError::invalid(format!(
+                    "value of {key:?} is {} bytes; the limit is {MAX_VALUE_BYTES}",
+                    value.len()
+                )));
             }
-            msgpack::validate_value(value)
-                .map_err(|why| StoreError::invalid(format!("value of {key:?} is not one well-formed msgpack value: {why}")))?;
+            msgpack::validate_value(value).map_err(|why| {
+                StoreError::invalid(format!(
+                    "value of {key:?} is not one well-formed msgpack value: {why}"
+                ))
+            })?;
         }
     }
     Ok(())
@@ -66,7 +81,10 @@ pub fn key(key: &str) -> Result<()> {
         return Err(StoreError::invalid("key must not be empty"));
     }
     if key.len() > MAX_KEY_BYTES {
-        return Err(StoreError::invalid(format!("key is {} bytes; the limit is {MAX_KEY_BYTES}", key.len())));
+        return Err(StoreError::invalid(format!(
+            "key is {} bytes; the limit is {MAX_KEY_BYTES}",
+            key.len()
+        )));
     }
     Ok(())
 }

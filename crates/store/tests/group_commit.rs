@@ -13,7 +13,9 @@ fn many_concurrent_proposers_share_commits() {
             let store = &store;
             scope.spawn(move || {
                 for i in 0..each {
-                    let result = store.txn(create(&format!("/g/{thread}/{i}"), "value")).unwrap();
+                    let result = store
+                        .txn(create(&format!("/g/{thread}/{i}"), "value"))
+                        .unwrap();
                     assert!(result.succeeded);
                 }
             });
@@ -22,7 +24,15 @@ fn many_concurrent_proposers_share_commits() {
     let status = store.status().unwrap();
     let txns = (proposers * each) as u64;
     assert_eq!(status.proposals, txns);
-    assert_eq!(status.revision, 1 + txns, "every create got its own revision");
-    assert!(status.commits * 4 <= txns, "{} commits for {txns} transactions: proposals were not batched", status.commits);
+    assert_eq!(
+        status.revision,
+        1 + txns,
+        "every create got its own revision"
+    );
+    assert!(
+        status.commits * 4 <= txns,
+        "{} commits for {txns} transactions: proposals were not batched",
+        status.commits
+    );
     eprintln!("{txns} transactions in {} durable commits", status.commits);
 }

@@ -7,10 +7,16 @@ use rudder_store::{CompareOp, CompareTarget, EventKind, StoreError, Txn, TxnOp, 
 fn create_if_absent_then_cas_update_then_delete() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
-    assert_eq!(store.revision().unwrap(), 1, "an empty store is at revision 1");
+    assert_eq!(
+        store.revision().unwrap(),
+        1,
+        "an empty store is at revision 1"
+    );
 
     // 1. create-if-absent succeeds on an empty key
-    let created = store.txn(create("/registry/pods/default/web", "v1")).unwrap();
+    let created = store
+        .txn(create("/registry/pods/default/web", "v1"))
+        .unwrap();
     assert!(created.succeeded);
     assert_eq!(created.revision, 2);
     assert_eq!(created.prev, vec![None]);
@@ -19,14 +25,18 @@ fn create_if_absent_then_cas_update_then_delete() {
     assert_eq!(text(&kv.value), "v1");
 
     // 2. a second create fails and shows the current value, without writing
-    let again = store.txn(create("/registry/pods/default/web", "other")).unwrap();
+    let again = store
+        .txn(create("/registry/pods/default/web", "other"))
+        .unwrap();
     assert!(!again.succeeded);
     assert_eq!(again.revision, 2);
     assert_eq!(again.current, vec![Some(kv.clone())]);
     assert_eq!(store.revision().unwrap(), 2);
 
     // 3. CAS update on the right mod revision succeeds and returns the previous value
-    let updated = store.txn(update("/registry/pods/default/web", 2, "v2")).unwrap();
+    let updated = store
+        .txn(update("/registry/pods/default/web", 2, "v2"))
+        .unwrap();
     assert!(updated.succeeded);
     assert_eq!(updated.revision, 3);
     assert_eq!(updated.prev, vec![Some(kv)]);
@@ -34,15 +44,31 @@ fn create_if_absent_then_cas_update_then_delete() {
     assert_eq!((kv.create_revision, kv.mod_revision, kv.version), (2, 3, 2));
 
     // 4. CAS on a stale revision fails with the current key-value
-    let stale = store.txn(update("/registry/pods/default/web", 2, "v3")).unwrap();
+    let stale = store
+        .txn(update("/registry/pods/default/web", 2, "v3"))
+        .unwrap();
     assert!(!stale.succeeded);
     assert_eq!(stale.current, vec![Some(kv.clone())]);
-    assert_eq!(text(&store.get("/registry/pods/default/web", 0).unwrap().unwrap().value), "v2");
+    assert_eq!(
+        text(
+            &store
+                .get("/registry/pods/default/web", 0)
+                .unwrap()
+                .unwrap()
+                .value
+        ),
+        "v2"
+    );
 
     // 5. delete guarded by mod revision
     let deleted = store
         .txn(Txn {
-            compare: vec![compare("/registry/pods/default/web", CompareTarget::Mod, CompareOp::Equal, 3)],
+            compare: vec![compare(
+                "/registry/pods/default/web",
+                CompareTarget::Mod,
+                CompareOp::Equal,
+                3,
+            )],
             success: vec![delete("/registry/pods/default/web")],
             failure: vec![],
         })
@@ -53,7 +79,9 @@ fn create_if_absent_then_cas_update_then_delete() {
     assert_eq!(store.get("/registry/pods/default/web", 0).unwrap(), None);
 
     // 6. re-creating starts a new life: version 1, new create revision
-    store.txn(create("/registry/pods/default/web", "v4")).unwrap();
+    store
+        .txn(create("/registry/pods/default/web", "v4"))
+        .unwrap();
     let kv = store.get("/registry/pods/default/web", 0).unwrap().unwrap();
     assert_eq!((kv.create_revision, kv.mod_revision, kv.version), (5, 5, 1));
 }
@@ -62,13 +90,21 @@ fn create_if_absent_then_cas_update_then_delete() {
 fn writes_of_one_txn_share_a_revision_and_no_op_txns_do_not_advance_it() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
-    let result = store.txn(plain(vec![put("/a", "1"), put("/b", "2"), put("/c", "3")])).unwrap();
+    let result = store
+        .txn(plain(vec![put("/a", "1"), put("/b", "2"), put("/c", "3")]))
+        .unwrap();
     assert_eq!(result.revision, 2);
     for key in ["/a", "/b", "/c"] {
         assert_eq!(store.get(key, 0).unwrap().unwrap().mod_revision, 2);
     }
     let events = store.events_since("", 1, 0).unwrap();
-    assert_eq!(events.iter().map(|e| (e.revision, &*e.key)).collect::<Vec<_>>(), vec![(2, "/a"), (2, "/b"), (2, "/c")]);
+    assert_eq!(
+        events
+            .iter()
+            .map(|e| (e.revision, &*e.key))
+            .collect::<Vec<_>>(),
+        vec![(2, "/a"), (2, "/b"), (2, "/c")]
+    );
 
     // Deleting an absent key and a txn without ops write nothing.
     let nothing = store.txn(plain(vec![delete("/missing")])).unwrap();
@@ -77,14 +113,33 @@ fn writes_of_one_txn_share_a_revision_and_no_op_txns_do_not_advance_it() {
     assert_eq!(store.revision().unwrap(), 2);
 
     // Mixed put and delete in one txn: one revision, version arithmetic per key.
-    let mixed = store.txn(plain(vec![put("/a", "1b"), delete("/b"), put("/d", "4")])).unwrap();
+    let mixed = store
+        .txn(plain(vec![put("/a", "1b"), delete("/b"), put("/d", "4")]))
+        .unwrap();
     assert_eq!(mixed.revision, 3);
-    assert_eq!(mixed.prev.iter().map(|kv| kv.as_ref().map(|kv| kv.version)).collect::<Vec<_>>(), vec![Some(1), Some(1), None]);
+    assert_eq!(
+        mixed
+            .prev
+            .iter()
+            .map(|kv| kv.as_ref().map(|kv| kv.version))
+            .collect::<Vec<_>>(),
+        vec![Some(1), Some(1), None]
+    );
     let a = store.get("/a", 0).unwrap().unwrap();
     assert_eq!((a.create_revision, a.mod_revision, a.version), (2, 3, 2));
     let events = store.events_since("", 2, 0).unwrap();
-    assert_eq!(events.iter().map(|e| (e.kind, &*e.key)).collect::<Vec<_>>(), vec![(EventKind::Put, "/a"), (EventKind::Delete, "/b"), (EventKind::Put, "/d")]);
-    assert_eq!(events[1].prev_value.as_deref().map(text), Some("2".to_string()));
+    assert_eq!(
+        events.iter().map(|e| (e.kind, &*e.key)).collect::<Vec<_>>(),
+        vec![
+            (EventKind::Put, "/a"),
+            (EventKind::Delete, "/b"),
+            (EventKind::Put, "/d")
+        ]
+    );
+    assert_eq!(
+        events[1].prev_value.as_deref().map(text),
+        Some("2".to_string())
+    );
 }
 
 #[test]
@@ -95,7 +150,11 @@ fn compares_on_version_create_and_absent_keys() {
     store.txn(plain(vec![put("/k", "2")])).unwrap();
     let check = |target, op, value| {
         store
-            .txn(Txn { compare: vec![compare("/k", target, op, value)], success: vec![], failure: vec![] })
+            .txn(Txn {
+                compare: vec![compare("/k", target, op, value)],
+                success: vec![],
+                failure: vec![],
+            })
             .unwrap()
             .succeeded
     };
@@ -131,13 +190,23 @@ fn invalid_input_is_rejected_before_it_is_applied() {
     let store = open(dir.path());
     let bad_values: [&[u8]; 4] = [&[], &[0xc1], &[0x92, 0x01], &[0x01, 0x02]];
     for bytes in bad_values {
-        let error = store.txn(plain(vec![TxnOp::Put { key: "/k".into(), value: Value::from(bytes) }])).unwrap_err();
-        assert!(matches!(&error, StoreError::InvalidArgument(message) if message.contains("msgpack")), "{error}");
+        let error = store
+            .txn(plain(vec![TxnOp::Put {
+                key: "/k".into(),
+                value: Value::from(bytes),
+            }]))
+            .unwrap_err();
+        assert!(
+            matches!(&error, StoreError::InvalidArgument(message) if message.contains("msgpack")),
+            "{error}"
+        );
         assert_eq!(error.code(), "InvalidArgument");
     }
     let empty_key = store.txn(plain(vec![put("", "x")])).unwrap_err();
     assert_eq!(empty_key.code(), "InvalidArgument");
-    let duplicate = store.txn(plain(vec![put("/k", "1"), delete("/k")])).unwrap_err();
+    let duplicate = store
+        .txn(plain(vec![put("/k", "1"), delete("/k")]))
+        .unwrap_err();
     assert!(duplicate.to_string().contains("duplicate"));
     assert_eq!(store.revision().unwrap(), 1, "nothing was written");
 
@@ -145,11 +214,26 @@ fn invalid_input_is_rejected_before_it_is_applied() {
     let refused = store
         .propose_batch(vec![
             (1, rudder_store::Command::Txn(plain(vec![put("/ok", "1")]))),
-            (2, rudder_store::Command::Txn(plain(vec![TxnOp::Put { key: "/bad".into(), value: Value::from(&[0xc1u8][..]) }]))),
+            (
+                2,
+                rudder_store::Command::Txn(plain(vec![TxnOp::Put {
+                    key: "/bad".into(),
+                    value: Value::from(&[0xc1u8][..]),
+                }])),
+            ),
         ])
         .unwrap();
-    assert_eq!(refused.iter().map(|(id, e)| (*id, e.code())).collect::<Vec<_>>(), vec![(2, "InvalidArgument")]);
+    assert_eq!(
+        refused
+            .iter()
+            .map(|(id, e)| (*id, e.code()))
+            .collect::<Vec<_>>(),
+        vec![(2, "InvalidArgument")]
+    );
     store.close().unwrap();
-    assert_eq!(store.txn(plain(vec![put("/x", "1")])), Err(StoreError::Closed));
+    assert_eq!(
+        store.txn(plain(vec![put("/x", "1")])),
+        Err(StoreError::Closed)
+    );
     assert_eq!(store.get("/ok", 0), Err(StoreError::Closed));
 }

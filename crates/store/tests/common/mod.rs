@@ -20,29 +20,51 @@ pub fn text(value: &[u8]) -> String {
 }
 
 pub fn put(key: &str, text: &str) -> TxnOp {
-    TxnOp::Put { key: key.to_string(), value: value(text) }
+    TxnOp::Put {
+        key: key.to_string(),
+        value: value(text),
+    }
 }
 
 pub fn delete(key: &str) -> TxnOp {
-    TxnOp::Delete { key: key.to_string() }
+    TxnOp::Delete {
+        key: key.to_string(),
+    }
 }
 
 pub fn compare(key: &str, target: CompareTarget, op: CompareOp, value: u64) -> Compare {
-    Compare { key: key.to_string(), target, op, value }
+    Compare {
+        key: key.to_string(),
+        target,
+        op,
+        value,
+    }
 }
 
 /// Put `key` only if it does not exist yet (create revision 0).
 pub fn create(key: &str, text: &str) -> Txn {
-    Txn { compare: vec![compare(key, CompareTarget::Create, CompareOp::Equal, 0)], success: vec![put(key, text)], failure: vec![] }
+    Txn {
+        compare: vec![compare(key, CompareTarget::Create, CompareOp::Equal, 0)],
+        success: vec![put(key, text)],
+        failure: vec![],
+    }
 }
 
 /// Put `key` only if its mod revision is still `revision`.
 pub fn update(key: &str, revision: u64, text: &str) -> Txn {
-    Txn { compare: vec![compare(key, CompareTarget::Mod, CompareOp::Equal, revision)], success: vec![put(key, text)], failure: vec![] }
+    Txn {
+        compare: vec![compare(key, CompareTarget::Mod, CompareOp::Equal, revision)],
+        success: vec![put(key, text)],
+        failure: vec![],
+    }
 }
 
 pub fn plain(ops: Vec<TxnOp>) -> Txn {
-    Txn { compare: vec![], success: ops, failure: vec![] }
+    Txn {
+        compare: vec![],
+        success: ops,
+        failure: vec![],
+    }
 }
 
 pub fn open(dir: &Path) -> Store {
