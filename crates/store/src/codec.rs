@@ -51,6 +51,31 @@ pub fn encode_commands<'a>(
     }
 }
 
+/// Bytes `command` takes in a log entry (as `encode_commands` writes it).
+pub fn encoded_len(command: &Command) -> usize {
+    match command {
+        Command::Compact { .. } => 1 + 8,
+        Command::Txn(txn) => 1 + txn_encoded_len(txn),
+    }
+}
+
+pub fn txn_encoded_len(txn: &Txn) -> usize {
+    let compares: usize = txn
+        .compare
+        .iter()
+        .map(|compare| 4 + compare.key.len() + 1 + 1 + 8)
+        .sum();
+    let ops = |ops: &[TxnOp]| -> usize {
+        ops.iter()
+            .map(|op| match op {
+                TxnOp::Put { key, value } => 1 + 4 + key.len() + 4 + value.len(),
+                TxnOp::Delete { key } => 1 + 4 + key.len(),
+            })
+            .sum()
+    };
+    4 + compares + 4 + ops(&txn.success) + 4 + ops(&txn.failure)
+}
+
 fn ops(out: &mut Vec<u8>, ops: &[TxnOp]) {
     put_u32(out, ops.len() as u32);
     for op in ops {
@@ -224,6 +249,10 @@ mod tests {
         let commands = sample();
         let mut bytes = Vec::new();
         encode_commands(&mut bytes, commands.iter());
+        assert_eq!(
+            bytes.len(),
+            4 + commands.iter().map(encoded_len).sum::<usize>()
+        );
         let mut decoder = Decoder::new(&bytes);
         assert_eq!(decoder.commands(), Some(commands));
         assert!(decoder.is_empty());

@@ -74,4 +74,4 @@ pub use types::{
     Options, Outcome, ProposalOutcome, RangeRequest, RangeResult, Status, Txn, TxnOp, TxnResult,
     Value,
 };
-pub use validate::{MAX_KEY_BYTES, MAX_TXN_OPS, MAX_VALUE_BYTES};
+pub use validate::{MAX_KEY_BYTES, MAX_TXN_BYTES, MAX_TXN_OPS, MAX_VALUE_BYTES};

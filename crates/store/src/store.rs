@@ -1,6 +1,7 @@
 //! The public handle: proposals go to the writer thread, reads are served from the published
 //! in-memory index on the caller's thread.
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -86,6 +87,8 @@ impl Store {
             deletes,
             meta,
             options,
+            backlog: VecDeque::new(),
+            stopping: false,
         };
         writer.recover(frames)?;
         let handle = thread::Builder::new()

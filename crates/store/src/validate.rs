@@ -13,6 +13,9 @@ pub const MAX_KEY_BYTES: usize = 4096;
 /// Most ops in one branch of a transaction (etcd's default `--max-txn-ops` is 128; a
 /// Kubernetes write touches one or two keys).
 pub const MAX_TXN_OPS: usize = 10_000;
+/// Largest transaction accepted, counting its keys and values, in bytes: a log entry must hold
+/// it whole (etcd's default request limit is 1.5 MiB).
+pub const MAX_TXN_BYTES: usize = 16 << 20;
 /// Largest value accepted, in bytes (etcd's default request size limit).
 pub const MAX_VALUE_BYTES: usize = 1536 * 1024;
 
@@ -40,7 +43,14 @@ pub fn txn(txn: &Txn) -> Result<()> {
         key(&compare.key)?;
     }
     branch(&txn.success, "success")?;
-    branch(&txn.failure, "failure")
+    branch(&txn.failure, "failure")?;
+    let size = crate::codec::txn_encoded_len(txn);
+    if size > MAX_TXN_BYTES {
+        return Err(StoreError::invalid(format!(
+            "the transaction is {size} bytes; the limit is {MAX_TXN_BYTES}"
+        )));
+    }
+    Ok(())
 }
 
 fn branch(ops: &[TxnOp], name: &str) -> Result<()> {

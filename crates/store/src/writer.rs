@@ -7,6 +7,7 @@
 //! Storage errors stop the writer (fail-stop): after a failed fsync the state of the disk is
 //! unknown, so the store closes instead of guessing; reopening recovers from what is durable.
 
+use std::collections::VecDeque;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, TryRecvError};
 
 use crate::apply::{self, Effects};
 use crate::backend::{Backend, DeleteQueue, Meta, WriteSet};
+use crate::codec;
 use crate::log::{CommandLog, Entry, Proposal, Refused};
 use crate::store::Shared;
 use crate::types::{Commit, Options, ProposalOutcome};
@@ -24,6 +26,9 @@ use crate::{Result, StoreError};
 
 /// With nothing to do for this long, a writer holding log entries checkpoints.
 const IDLE_CHECKPOINT: Duration = Duration::from_secs(1);
+/// Most command bytes in one batch (one log entry); a transaction alone is at most
+/// `validate::MAX_TXN_BYTES`.
+const MAX_BATCH_BYTES: usize = 64 << 20;
 
 pub enum Request {
     /// Proposals sent together stay together, so one wake-up of the writer sees all of them.
@@ -40,6 +45,10 @@ pub struct Writer {
     pub deletes: DeleteQueue,
     pub meta: Meta,
     pub options: Options,
+    /// Proposals received but not yet in a batch.
+    pub backlog: VecDeque<Proposal>,
+    /// Shutdown was requested (or every sender is gone): finish the backlog, then stop.
+    pub stopping: bool,
 }
 
 /// What waiting for work brought.
@@ -129,41 +138,63 @@ impl Writer {
         }
     }
 
-    /// Waits for work, then takes everything already queued, up to `max_batch` proposals.
-    /// Does not wait while superseded records are still to be deleted.
+    /// Waits for work, then takes everything already queued, up to `max_batch` proposals and
+    /// [`MAX_BATCH_BYTES`]; the rest waits in the backlog for the next batch. Does not wait
+    /// while superseded records are still to be deleted.
     fn collect(&mut self) -> Work {
         let mut work = Work {
             proposals: Vec::new(),
             stop: false,
             idle: false,
         };
-        let mut next = if !self.deletes.is_empty() {
-            self.requests.try_recv()
-        } else if self.log.held_bytes() > 0 {
-            match self.requests.recv_timeout(IDLE_CHECKPOINT) {
-                Ok(request) => Ok(request),
-                Err(RecvTimeoutError::Timeout) => {
-                    work.idle = true;
-                    return work;
+        if self.backlog.is_empty() && !self.stopping {
+            let first = if !self.deletes.is_empty() {
+                self.requests.try_recv().ok()
+            } else if self.log.held_bytes() > 0 {
+                match self.requests.recv_timeout(IDLE_CHECKPOINT) {
+                    Ok(request) => Some(request),
+                    Err(RecvTimeoutError::Timeout) => {
+                        work.idle = true;
+                        return work;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => Some(Request::Shutdown),
                 }
-                Err(RecvTimeoutError::Disconnected) => Err(TryRecvError::Disconnected),
+            } else {
+                Some(self.requests.recv().unwrap_or(Request::Shutdown))
+            };
+            match first {
+                Some(request) => self.take(request),
+                None => return work,
             }
-        } else {
-            self.requests.recv().map_err(|_| TryRecvError::Disconnected)
-        };
+        }
+        let mut bytes = 0;
         loop {
-            match next {
-                Ok(Request::Propose(mut proposals)) => work.proposals.append(&mut proposals),
-                Ok(Request::Shutdown) | Err(TryRecvError::Disconnected) => {
-                    work.stop = true;
+            while let Some(proposal) = self.backlog.front() {
+                let size = codec::encoded_len(&proposal.command);
+                let full = work.proposals.len() >= self.options.max_batch
+                    || bytes + size > MAX_BATCH_BYTES;
+                if full && !work.proposals.is_empty() {
                     return work;
                 }
-                Err(TryRecvError::Empty) => return work,
+                bytes += size;
+                work.proposals.extend(self.backlog.pop_front());
             }
-            if work.proposals.len() >= self.options.max_batch {
+            if self.stopping {
+                work.stop = true;
                 return work;
             }
-            next = self.requests.try_recv();
+            match self.requests.try_recv() {
+                Ok(request) => self.take(request),
+                Err(TryRecvError::Empty) => return work,
+                Err(TryRecvError::Disconnected) => self.stopping = true,
+            }
+        }
+    }
+
+    fn take(&mut self, request: Request) {
+        match request {
+            Request::Propose(proposals) => self.backlog.extend(proposals),
+            Request::Shutdown => self.stopping = true,
         }
     }
 

@@ -36,3 +36,33 @@ fn many_concurrent_proposers_share_commits() {
     );
     eprintln!("{txns} transactions in {} durable commits", status.commits);
 }
+
+#[test]
+fn a_large_batch_is_split_at_max_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_with(
+        dir.path(),
+        rudder_store::Options {
+            max_batch: 10,
+            ..rudder_store::Options::default()
+        },
+    );
+    let batch = (0..95u64)
+        .map(|id| {
+            (
+                id,
+                rudder_store::Command::Txn(create(&format!("/s/{id}"), "v")),
+            )
+        })
+        .collect();
+    assert!(store.propose_batch(batch).unwrap().is_empty());
+    // A blocking txn queued behind the batch returns once everything before it is applied.
+    assert_eq!(store.txn(create("/s/last", "v")).unwrap().revision, 97);
+    let status = store.status().unwrap();
+    assert_eq!(status.proposals, 96);
+    assert!(
+        status.commits >= 10,
+        "{} commits for 96 proposals with max_batch 10",
+        status.commits
+    );
+}

@@ -208,6 +208,19 @@ fn invalid_input_is_rejected_before_it_is_applied() {
         .txn(plain(vec![put("/k", "1"), delete("/k")]))
         .unwrap_err();
     assert!(duplicate.to_string().contains("duplicate"));
+    let megabyte = Value::from({
+        let mut bytes = vec![0xc6, 0x00, 0x10, 0x00, 0x00];
+        bytes.resize(5 + (1 << 20), 0);
+        bytes
+    });
+    let huge = (0..17)
+        .map(|i| TxnOp::Put {
+            key: format!("/big/{i}"),
+            value: megabyte.clone(),
+        })
+        .collect();
+    let too_big = store.txn(plain(huge)).unwrap_err();
+    assert!(too_big.to_string().contains("limit"), "{too_big}");
     assert_eq!(store.revision().unwrap(), 1, "nothing was written");
 
     // A batch keeps its valid proposals and reports the invalid ones.
