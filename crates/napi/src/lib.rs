@@ -1,0 +1,211 @@
+//! The Node.js binding: thin `#[napi]` wrappers that convert arguments, call the Rust crates
+//! and convert results. Data crosses the boundary in bulk: one call per batch of proposals,
+//! one callback per commit, one Buffer per read.
+
+mod decode;
+mod encode;
+mod error;
+mod listener;
+mod options;
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::Buffer;
+use napi_derive::napi;
+use rudder_store::{Command, Options, RangeRequest, Store, Txn};
+
+use crate::error::{guard, invalid, js_error, whole_number, Code, JsResult};
+use crate::listener::{JsListener, NoticeCallback};
+pub use crate::options::StoreOptions;
+
+// Entry points spell out `napi::Result<_, Code>`: the macro recognises a fallible return by that
+// name, not through an alias.
+
+/// A proposal refused before it entered the log.
+#[napi(object)]
+pub struct Rejection {
+    pub id: f64,
+    pub code: String,
+    pub message: String,
+}
+
+#[napi(object)]
+pub struct StoreStatus {
+    pub revision: f64,
+    pub compact_revision: f64,
+    pub keys: f64,
+    pub db_size_bytes: f64,
+    pub records: f64,
+    pub history_events: f64,
+    pub commits: f64,
+    pub proposals: f64,
+}
+
+/// The durable MVCC store. Results of proposals and compactions, and every committed event,
+/// arrive through the listener set with `setListener`.
+#[napi]
+pub struct NativeStore {
+    store: Store,
+}
+
+fn buffer(bytes: Result<Vec<u8>, rudder_store::StoreError>) -> JsResult<Buffer> {
+    bytes.map(Buffer::from).map_err(js_error)
+}
+
+fn optional_revision(value: Option<f64>, name: &str) -> JsResult<u64> {
+    value.map_or(Ok(0), |number| whole_number(number, name))
+}
+
+#[napi]
+impl NativeStore {
+    /// Opens (or creates) the store under `dataDir`.
+    #[napi(factory)]
+    pub fn open(
+        data_dir: String,
+        options: Option<StoreOptions>,
+    ) -> napi::Result<NativeStore, Code> {
+        guard(|| {
+            if data_dir.is_empty() {
+                return Err(invalid("dataDir must not be empty"));
+            }
+            let options = Options::try_from(options.unwrap_or_default())?;
+            let store = Store::open(&data_dir, options).map_err(js_error)?;
+            Ok(NativeStore { store })
+        })
+    }
+
+    /// `listener(notice: Buffer)` receives one msgpack notice per commit
+    /// (`{type: 'commit', revision, compactRevision, outcomes, events}`) and a final
+    /// `{type: 'closed'}` after `close`.
+    #[napi]
+    pub fn set_listener(&self, listener: NoticeCallback) -> napi::Result<(), Code> {
+        guard(|| {
+            self.store
+                .set_listener(Some(Arc::new(JsListener::new(listener))));
+            Ok(())
+        })
+    }
+
+    /// Queues a msgpack array of `[id, txn]`. Returns the proposals refused for bad input;
+    /// the others' outcomes arrive with their commit. Throws when the batch is malformed or
+    /// the store is closed.
+    #[napi]
+    pub fn propose(&self, batch: Buffer) -> napi::Result<Vec<Rejection>, Code> {
+        guard(|| {
+            let wire = decode::batch(&batch).map_err(js_error)?;
+            let mut refused = Vec::new();
+            let mut commands = Vec::with_capacity(wire.len());
+            for decode::WireProposal(id, txn) in wire {
+                match Txn::try_from(txn) {
+                    Ok(txn) => commands.push((id, Command::Txn(txn))),
+                    Err(error) => refused.push((id, error)),
+                }
+            }
+            refused.extend(self.store.propose_batch(commands).map_err(js_error)?);
+            Ok(refused
+                .into_iter()
+                .map(|(id, error)| Rejection {
+                    id: id as f64,
+                    code: error.code().to_string(),
+                    message: error.to_string(),
+                })
+                .collect())
+        })
+    }
+
+    /// Queues a compaction at `revision`; its outcome arrives under `id` with its commit.
+    #[napi]
+    pub fn compact(&self, id: f64, revision: f64) -> napi::Result<(), Code> {
+        guard(|| {
+            let id = whole_number(id, "id")?;
+            let revision = whole_number(revision, "revision")?;
+            self.store
+                .propose(id, Command::Compact { revision })
+                .map_err(js_error)
+        })
+    }
+
+    /// msgpack `{revision, kvs, more, count}` of keys under `prefix`.
+    #[napi]
+    pub fn range(
+        &self,
+        prefix: String,
+        start_after: Option<String>,
+        limit: Option<f64>,
+        revision: Option<f64>,
+    ) -> napi::Result<Buffer, Code> {
+        guard(|| {
+            let limit = usize::try_from(optional_revision(limit, "limit")?)
+                .map_err(|_| invalid("limit is too large"))?;
+            let request = RangeRequest {
+                prefix,
+                start_after,
+                limit,
+                revision: optional_revision(revision, "revision")?,
+            };
+            buffer(
+                self.store
+                    .range(&request)
+                    .and_then(|result| encode::range(&result)),
+            )
+        })
+    }
+
+    /// msgpack key-value of `key` at `revision` (0 or absent: current), or null.
+    #[napi]
+    pub fn get(&self, key: String, revision: Option<f64>) -> napi::Result<Option<Buffer>, Code> {
+        guard(|| {
+            let revision = optional_revision(revision, "revision")?;
+            match self.store.get(&key, revision).map_err(js_error)? {
+                Some(kv) => buffer(encode::single(&kv)).map(Some),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// msgpack array of the events under `prefix` with `after < revision <= upTo`.
+    #[napi]
+    pub fn events_since(
+        &self,
+        prefix: String,
+        after_revision: f64,
+        up_to_revision: Option<f64>,
+    ) -> napi::Result<Buffer, Code> {
+        guard(|| {
+            let after = whole_number(after_revision, "afterRevision")?;
+            let up_to = optional_revision(up_to_revision, "upToRevision")?;
+            buffer(
+                self.store
+                    .events_since(&prefix, after, up_to)
+                    .and_then(|events| encode::events(&events)),
+            )
+        })
+    }
+
+    #[napi]
+    pub fn status(&self) -> napi::Result<StoreStatus, Code> {
+        guard(|| {
+            let status = self.store.status().map_err(js_error)?;
+            Ok(StoreStatus {
+                revision: status.revision as f64,
+                compact_revision: status.compact_revision as f64,
+                keys: status.keys as f64,
+                db_size_bytes: status.db_size_bytes as f64,
+                records: status.records as f64,
+                history_events: status.history_events as f64,
+                commits: status.commits as f64,
+                proposals: status.proposals as f64,
+            })
+        })
+    }
+
+    /// Starts closing: queued proposals are applied, then the files are closed and the
+    /// listener gets `{type: 'closed'}`. Returns at once; calling it again does nothing.
+    #[napi]
+    pub fn close(&self) -> napi::Result<(), Code> {
+        guard(|| {
+            self.store.begin_close();
+            Ok(())
+        })
+    }
+}
