@@ -1,5 +1,7 @@
 // The cluster CA and the apiserver's serving certificate, made at first start the way kubeadm's
 // certs phase lays them out: <dir>/ca.crt, ca.key, apiserver.crt, apiserver.key (PEM, keys 0600).
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API.
+import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';

@@ -38,6 +38,9 @@ export async function bootstrapCluster(registry: Registry, options: BootstrapOpt
     metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
     spec: { clusterIP: options.serviceIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: options.port }] },
   });
+  // Endpoints may not point at loopback addresses; an apiserver that only listens on loopback is
+  // reachable from nowhere else, so it publishes none (pods reach it once it advertises a real IP).
+  if (options.advertiseAddress.startsWith('127.') || options.advertiseAddress === '::1') return;
   const endpoints: KubeObject = {
     apiVersion: 'v1',
     kind: 'Endpoints',

@@ -1,6 +1,6 @@
 // Assembles the apiserver's HTTP surface from its parts. Tests build it with their own store and
 // use inject(); main.ts adds TLS and listens.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Registry as MetricsRegistry } from 'prom-client';
 import type { Store } from '../../lib/native/store.js';
 import type { Logger } from '../../lib/observe/logger.js';
@@ -45,12 +45,12 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const clock = deps.clock ?? (() => new Date());
   const options: FastifyServerOptions = {
     loggerInstance: deps.log,
-    disableRequestLogging: true,
+    // Request lines would dominate the log at thousands of requests a second; metrics count them.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,
-    ignoreTrailingSlash: true,
     return503OnClosing: true,
     keepAliveTimeout: 75_000,
-    routerOptions: { maxParamLength: 1024 },
+    routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true },
   } as FastifyServerOptions;
   if (deps.https) (options as { https: unknown }).https = deps.https;
   const app = Fastify(options) as unknown as FastifyInstance;

@@ -69,7 +69,7 @@ function send(
       const items = isList ? (body as KubeList).items : [body as KubeObject];
       const table = buildTable(info, items, {
         now,
-        includeObject: parseIncludeObject(request.query as Record<string, unknown>),
+        includeObject: parseIncludeObject((request.query as Record<string, unknown>).includeObject),
         listMeta: isList ? (body as KubeList).metadata : { resourceVersion: body.metadata?.resourceVersion as string | undefined },
       });
       if (format.version === 'v1beta1') (table as { apiVersion: string }).apiVersion = 'meta.k8s.io/v1beta1';
@@ -146,7 +146,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
           name: ri.name,
           listOptions,
           format,
-          includeObject: parseIncludeObject(query),
+          includeObject: parseIncludeObject(query.includeObject),
           clock,
           metrics: options.metrics,
           minRequestTimeoutSeconds: options.minRequestTimeoutSeconds,

@@ -141,6 +141,8 @@ export class Registry {
     this.checkNamespace(scope, name);
     const key = this.keyOf(scope, name);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      // An existing object is reported as such before allocations could complain about it.
+      if (this.deps.store.get(key) !== null) throw errors.alreadyExists(ref(info), name);
       const extra = await this.deps.hooks.beforeWrite(scope, null, body);
       if (options.dryRun) return body as StoredObject;
       const result = await this.deps.store.txn<KubeObject>({
