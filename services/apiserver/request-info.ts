@@ -50,7 +50,10 @@ function subresourceVerb(method: string, subresource: Subresource): RequestVerb 
 }
 
 function isWatchParam(value: unknown): boolean {
-  return value === 'true' || value === '1';
+  const text = Array.isArray(value) ? value[value.length - 1] : value;
+  if (text === undefined || text === '' || text === 'false' || text === '0') return false;
+  if (text === 'true' || text === '1') return true;
+  throw errors.badRequest(`watch: Invalid value: ${JSON.stringify(String(text))}: must be a boolean`);
 }
 
 /**

@@ -85,6 +85,12 @@ function withRevision(obj: KubeObject, revision: number): KubeObject {
   return obj;
 }
 
+/** Objects in an event carry the event's revision, deletions included (as Kubernetes sends them). */
+function stampRevision(event: StoreEvent<KubeObject>): void {
+  if (event.value) withRevision(event.value, event.revision);
+  if (event.prevValue) withRevision(event.prevValue, event.revision);
+}
+
 export interface WatchHubOptions {
   store: Store;
   log: Logger;
@@ -183,6 +189,7 @@ export class WatchHub {
       }
       for (const event of history) {
         if (watch.exactKey !== undefined && event.key !== watch.exactKey) continue;
+        stampRevision(event);
         const out = this.translate(watch, event);
         if (out && !this.send(watch, out)) return;
       }
@@ -214,8 +221,7 @@ export class WatchHub {
       const watches = this.byResource.get(resourcePrefixOf(raw.key));
       if (!watches || watches.size === 0) continue;
       const event = raw as StoreEvent<KubeObject>;
-      if (event.value) withRevision(event.value, event.revision);
-      if (event.prevValue) withRevision(event.prevValue, event.revision);
+      stampRevision(event);
       // Watches that see the same translation share one HubEvent, so its encodings are made once.
       const variants = new Map<string, HubEvent>();
       for (const watch of watches) {
