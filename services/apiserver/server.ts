@@ -13,6 +13,7 @@ import { installErrorHandling, MAX_BODY_BYTES } from './http/errors.js';
 import { RequestMetrics } from './http/metrics.js';
 import { resourceRoutes } from './http/resource-routes.js';
 import { openapiRoutes } from './openapi-routes.js';
+import { NamespaceLifecycle } from './registry/namespace-lifecycle.js';
 import { Registry } from './registry/registry.js';
 import { ServiceAllocator } from './registry/service-allocator.js';
 import { KindWriteHooks } from './registry/write-hooks.js';
@@ -62,9 +63,13 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   requestMetrics.install(app);
 
   const allocator = new ServiceAllocator(deps.store, deps.serviceCidr, deps.nodePortRange);
-  const registry = new Registry({ store: deps.store, clock, hooks: new KindWriteHooks(new Map([['Service', allocator]])) });
+  const namespaces = new NamespaceLifecycle(deps.store);
+  const registry = new Registry({ store: deps.store, clock, hooks: new KindWriteHooks(new Map([['Service', allocator]])), namespaces });
   const hub = new WatchHub({ store: deps.store, log: deps.log, bookmarkIntervalMs: deps.bookmarkIntervalMs });
-  app.addHook('onClose', async () => hub.close());
+  app.addHook('onClose', async () => {
+    hub.close();
+    namespaces.close();
+  });
 
   await app.register(healthRoutes, {
     metrics: deps.metrics,

@@ -13,6 +13,7 @@ import { validateCreate, validateStatusUpdate, validateUpdate } from '../../../l
 import type { Compare, KeyValue, Store, TxnOp } from '../../../lib/native/store.js';
 import { hasStatusSubresource, prepareForCreate, prepareForUpdate, tracksGeneration } from './kind-rules.js';
 import { carryServerMeta, formatTime, generateNameSuffix, prepareCreateMeta, specChanged } from './object-meta.js';
+import type { NamespaceLifecycle } from './namespace-lifecycle.js';
 import type { KindWriteHooks } from './write-hooks.js';
 
 export interface Scope {
@@ -42,6 +43,7 @@ export interface RegistryDeps {
   store: Store;
   clock: () => Date;
   hooks: KindWriteHooks;
+  namespaces: NamespaceLifecycle;
 }
 
 /** How many times a write retries after losing a compare-and-swap race before giving up. */
@@ -119,9 +121,9 @@ export class Registry {
   /** NamespaceLifecycle admission: objects are created only in namespaces that exist and are not terminating. */
   private checkNamespace(scope: Scope, name: string): void {
     if (!scope.info.namespaced || scope.namespace === undefined) return;
-    const kv = this.deps.store.get<KubeObject>(storageKey(NAMESPACES, undefined, scope.namespace));
-    if (!kv) throw errors.notFound({ group: '', resource: 'namespaces' }, scope.namespace);
-    if (kv.value.metadata?.deletionTimestamp) {
+    const phase = this.deps.namespaces.phase(scope.namespace);
+    if (phase === 'absent') throw errors.notFound({ group: '', resource: 'namespaces' }, scope.namespace);
+    if (phase === 'terminating') {
       throw errors.forbidden(ref(scope.info), name, `unable to create new content in namespace ${scope.namespace} because it is being terminated`);
     }
   }
@@ -141,8 +143,8 @@ export class Registry {
     this.checkNamespace(scope, name);
     const key = this.keyOf(scope, name);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-      // An existing object is reported as such before allocations could complain about it.
-      if (this.deps.store.get(key) !== null) throw errors.alreadyExists(ref(info), name);
+      // An existing object is reported as such before its allocations could complain about it.
+      if (this.deps.hooks.has(info.kind) && this.deps.store.get(key) !== null) throw errors.alreadyExists(ref(info), name);
       const extra = await this.deps.hooks.beforeWrite(scope, null, body);
       if (options.dryRun) return body as StoredObject;
       const result = await this.deps.store.txn<KubeObject>({
@@ -412,8 +414,6 @@ export class Registry {
     return obj;
   }
 }
-
-const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces', namespaced: false } as ResourceInfo;
 
 /** Kinds a PUT may create when the object does not exist yet (Kubernetes' AllowCreateOnUpdate). */
 const ALLOW_CREATE_ON_UPDATE = new Set(['Endpoints', 'Lease', 'Event']);

@@ -23,6 +23,10 @@ export const NO_EXTRAS: WriteExtras = { compare: [], ops: [] };
 export class KindWriteHooks {
   constructor(private readonly byKind: ReadonlyMap<string, WriteHooks>) {}
 
+  has(kind: string): boolean {
+    return this.byKind.has(kind);
+  }
+
   beforeWrite(scope: Scope, old: StoredObject | null, next: KubeObject | null): Promise<WriteExtras> {
     const hooks = this.byKind.get(scope.info.kind);
     return hooks ? hooks.beforeWrite(scope, old, next) : Promise.resolve(NO_EXTRAS);
