@@ -121,7 +121,9 @@ function defaultPodOnly(spec: Rec): void {
   if (spec.hostNetwork === true) {
     for (const key of ['containers', 'initContainers']) {
       for (const c of recs(spec, key)) {
-        for (const port of recs(c, 'ports')) if (isUnset(port.hostPort) || port.hostPort === 0) port.hostPort = port.containerPort;
+        for (const port of recs(c, 'ports')) {
+          if ((isUnset(port.hostPort) || port.hostPort === 0) && typeof port.containerPort === 'number') port.hostPort = port.containerPort;
+        }
       }
     }
   }

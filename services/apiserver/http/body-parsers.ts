@@ -19,7 +19,12 @@ function parseYamlBody(text: string): unknown {
   const doc = Array.isArray(documents) ? documents[0] : documents;
   if (!doc) throw errors.badRequest('the request body is empty; expected a JSON or YAML object');
   if (doc.errors.length > 0) throw errors.badRequest(`the request body is not valid YAML: ${doc.errors[0]?.message ?? 'parse error'}`);
-  return doc.toJS({ maxAliasCount: 100 });
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // Aliases that resolve to nothing or expand without bound.
+    throw errors.badRequest(`the request body is not valid YAML: ${(error as Error).message}`);
+  }
 }
 
 export function installBodyParsers(app: FastifyInstance): void {
