@@ -25,6 +25,11 @@ export interface UpOptions {
   readyTimeoutSeconds: number;
 }
 
+/** How to run a rudder subcommand the way this one was run (through npm from a checkout, or installed). */
+function command(args: string): string {
+  return process.env.npm_lifecycle_event ? `npm run rudder -- ${args}` : `rudder ${args}`;
+}
+
 function usage(dataDir: string, kubeconfig: string): string {
   const shown = relative(process.cwd(), kubeconfig) || kubeconfig;
   return [
@@ -34,7 +39,7 @@ function usage(dataDir: string, kubeconfig: string): string {
     `  export KUBECONFIG=${kubeconfig}`,
     '  kubectl get namespaces',
     '',
-    `Logs: ${join(dataDir, 'logs')}/    Stop: ${dataDir === resolve('.rudder') ? 'rudder down' : `rudder down --data-dir ${dataDir}`}`,
+    `Logs: ${join(dataDir, 'logs')}/    Stop: ${command(dataDir === resolve('.rudder') ? 'down' : `down --data-dir ${dataDir}`)}`,
     '',
   ].join('\n');
 }
