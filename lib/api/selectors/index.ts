@@ -1,5 +1,4 @@
 // Label and field selectors: parsing, matching and the per-kind field sets.
-export * from './label-syntax.js';
 export * from './label-selector.js';
 export * from './label-selector-object.js';
 export * from './field-selector.js';

@@ -14,7 +14,7 @@ import {
   newLabelRequirement,
   nothingSelector,
 } from './label-selector.js';
-import { isQualifiedName, isValidLabelValue } from './label-syntax.js';
+import { isQualifiedName, isValidLabelValue } from '../names.js';
 
 const OBJECT_OPERATORS: Readonly<Record<string, LabelOperator>> = {
   In: 'in',

@@ -3,7 +3,7 @@
 // `kubectl get -l` behaves and fails here as it does against a real apiserver.
 import { errors } from '../status.js';
 import { fieldErrors, formatFieldError } from '../field-errors.js';
-import { isQualifiedName, isValidLabelValue } from './label-syntax.js';
+import { isQualifiedName, isValidLabelValue } from '../names.js';
 
 /** The operator names of k8s.io/apimachinery/pkg/selection. */
 export type LabelOperator = '=' | '==' | '!=' | 'in' | 'notin' | 'exists' | '!' | 'gt' | 'lt';

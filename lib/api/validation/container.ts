@@ -10,7 +10,7 @@ import {
   isValidPortName,
   isValidPortNum,
   nameIsDNSSubdomain,
-} from './names.js';
+} from '../names.js';
 import { validateLocalDescendingPath } from './paths.js';
 import { validateResourceRequirements } from './resources.js';
 import { validateContainerSecurityContext } from './security.js';

@@ -14,7 +14,7 @@ import {
   isValidPortNum,
   nameIsDNSLabel,
   nameIsDNSSubdomain,
-} from './names.js';
+} from '../names.js';
 import { validateResourceListValues } from './resources.js';
 import { validateTaints } from './scheduling.js';
 import { semanticEqual } from './equality.js';

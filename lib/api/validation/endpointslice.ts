@@ -4,7 +4,7 @@ import { PORT_PROTOCOLS } from './container.js';
 import { validateIPv4, validateIPv6, validateNonSpecialIP } from './ip.js';
 import { type Errs, type Rec, optStr, recList, str, strList, strMap } from './json.js';
 import { validateImmutable, validateLabels } from './meta.js';
-import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, nameIsDNSSubdomain } from './names.js';
+import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, nameIsDNSSubdomain } from '../names.js';
 
 const ADDRESS_TYPES = ['FQDN', 'IPv4', 'IPv6'];
 const ROOT = FieldPath.root();

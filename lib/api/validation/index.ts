@@ -27,7 +27,7 @@ import { validateEndpointSlice, validateEndpointSliceUpdateRules } from './endpo
 import { Errs, type Rec, asRec, int, rec } from './json.js';
 import { validateLeaseSpec } from './lease.js';
 import { type MetaRules, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
-import { nameIsDNSSubdomain, nameIsPathSegment } from './names.js';
+import { nameIsDNSSubdomain, nameIsPathSegment } from '../names.js';
 import { validateBindingBody, validatePodCreate, validatePodStatusUpdate, validatePodUpdate } from './pod.js';
 import { SERVICE_META, validateServiceSpec, validateServiceStatus, validateServiceUpdateRules } from './service.js';
 import {

@@ -1,7 +1,7 @@
 // coordination.k8s.io/v1 Leases.
 import { FieldPath, fieldErrors } from '../field-errors.js';
 import { type Errs, type Rec, optInt, optStr, rec } from './json.js';
-import { isQualifiedName } from './names.js';
+import { isQualifiedName } from '../names.js';
 
 const SPEC = FieldPath.root('spec');
 const STRATEGIES = ['OldestEmulationVersion'];

@@ -3,7 +3,7 @@
 import { FieldPath, fieldErrors } from '../field-errors.js';
 import { GoValue, goStringSlice } from './go-format.js';
 import { Errs, type Rec, bool, int, optInt, optStr, rec, recList, str, strList, strMap } from './json.js';
-import { type NameRule, byteLength, isQualifiedName, isValidLabelValue, nameIsDNSLabel } from './names.js';
+import { type NameRule, byteLength, isQualifiedName, isValidLabelValue, nameIsDNSLabel } from '../names.js';
 import { semanticEqual } from './equality.js';
 
 export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;

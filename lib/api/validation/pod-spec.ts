@@ -18,7 +18,7 @@ import {
   isDNS1123Subdomain,
   isQualifiedName,
   nameIsDNSSubdomain,
-} from './names.js';
+} from '../names.js';
 import { readQuantity, validateContainerResourceName, validateResourceQuantityValue } from './resources.js';
 import { validateAffinity, validateTolerations, validateTopologySpreadConstraints } from './scheduling.js';
 import { validatePodSecurityContext } from './security.js';

@@ -4,7 +4,7 @@ import { validateImageWhitespace } from './container.js';
 import { isDualStack, validateIP } from './ip.js';
 import { Errs, type Rec, asRec, optInt, rec, recList, scalarText, str, strMap } from './json.js';
 import { type MetaRules, validateImmutable, validateObjectMeta } from './meta.js';
-import { isQualifiedName, nameIsDNSSubdomain } from './names.js';
+import { isQualifiedName, nameIsDNSSubdomain } from '../names.js';
 import { validatePodSpec, validatePodSpecificAnnotations } from './pod-spec.js';
 import { validateTolerations } from './scheduling.js';
 import { semanticEqual } from './equality.js';

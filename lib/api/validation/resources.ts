@@ -3,7 +3,7 @@
 import { type FieldPath, fieldErrors } from '../field-errors.js';
 import { GoValue } from './go-format.js';
 import { type Errs, type Rec, rec, recList, str } from './json.js';
-import { isDNS1123Label, isQualifiedName } from './names.js';
+import { isDNS1123Label, isQualifiedName } from '../names.js';
 import {
   type Quantity,
   compareQuantities,

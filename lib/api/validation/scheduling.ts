@@ -3,7 +3,7 @@
 import { type FieldPath, fieldErrors } from '../field-errors.js';
 import { goTaint } from './go-format.js';
 import { type Errs, type Rec, int, optInt, optStr, rec, recList, scalarText, str, strList } from './json.js';
-import { isValidLabelValue, nameIsDNSLabel, nameIsDNSSubdomain } from './names.js';
+import { isValidLabelValue, nameIsDNSLabel, nameIsDNSSubdomain } from '../names.js';
 import { validateLabelName, validateLabelSelector } from './meta.js';
 
 export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];

@@ -1,7 +1,7 @@
 // Pod and container security contexts.
 import { type FieldPath, fieldErrors } from '../field-errors.js';
 import { type Errs, type Rec, optBool, optInt, optStr, rec, recList, str, strList } from './json.js';
-import { byteLength, edgedRun, isValidGroupID, isValidUserID } from './names.js';
+import { byteLength, edgedRun, isValidGroupID, isValidUserID } from '../names.js';
 import { validateLocalDescendingPath } from './paths.js';
 
 export function validateSeccompProfile(errs: Errs, profile: Rec | undefined, path: FieldPath): void {

@@ -6,7 +6,7 @@ import { goServicePortKey, goStringSlice } from './go-format.js';
 import { isDualStack, isIPv6String, validateCIDR, validateIP, validateNonSpecialIP } from './ip.js';
 import { Errs, type Rec, asRec, int, intOrString, optBool, optInt, optStr, rec, recList, scalarText, str, strList, strMap } from './json.js';
 import { type MetaRules, validateLabels } from './meta.js';
-import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortName, isValidPortNum, nameIsDNS1035Label } from './names.js';
+import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortName, isValidPortNum, nameIsDNS1035Label } from '../names.js';
 
 export const SERVICE_META: MetaRules = { nameRule: nameIsDNS1035Label, namespaced: true, kubeFinalizers: true };
 const SPEC = FieldPath.root('spec');

@@ -4,7 +4,7 @@
 import { type FieldPath, fieldErrors } from '../field-errors.js';
 import { VOLUME_FIELD_PATHS, validateObjectFieldSelector, validateResourceFieldSelector } from './container.js';
 import { type Errs, type Rec, optInt, optStr, rec, recList, str, strList } from './json.js';
-import { isDNS1123Label, nameIsDNSSubdomain } from './names.js';
+import { isDNS1123Label, nameIsDNSSubdomain } from '../names.js';
 import { validateLocalDescendingPath, validateLocalNonReservedPath, validatePathNoBacksteps } from './paths.js';
 import { isNegativeQuantity, tryParseQuantity } from './quantity.js';
 

@@ -4,7 +4,7 @@ import { FieldPath, fieldErrors } from '../field-errors.js';
 import { goIntOrString, goLabelSelector, goStrategy, goStringMap } from './go-format.js';
 import { Errs, type Rec, asRec, int, intOrString, optInt, rec, str, strMap } from './json.js';
 import { type MetaRules, selectorFromLabelSelector, validateImmutable, validateLabelSelector } from './meta.js';
-import { isValidPercent, nameIsDNSSubdomain } from './names.js';
+import { isValidPercent, nameIsDNSSubdomain } from '../names.js';
 import { validatePodTemplateSpec } from './pod-spec.js';
 
 export const WORKLOAD_META: MetaRules = { nameRule: nameIsDNSSubdomain, namespaced: true, kubeFinalizers: true };
