@@ -56,7 +56,8 @@ async function main(argv: string[]): Promise<number> {
     .description("print the local cluster's kubeconfig")
     .option('--data-dir <dir>', 'the cluster', DEFAULT_DATA_DIR)
     .option('--path', 'print only its path', false)
-    .action((o: { dataDir: string; path: boolean }) => {
+    .option('--server <url>', "build one for this apiserver URL from the data directory's CA and admin token")
+    .action((o: { dataDir: string; path: boolean; server?: string }) => {
       exitCode = kubeconfig(o);
     });
 

@@ -1,0 +1,51 @@
+// docker-compose.yml and the Dockerfile are checked statically (no Docker engine here): the
+// compose cluster runs the same components as `rudder up`, each entry point exists in the build,
+// and every flag it passes is one the component accepts.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { parse } from 'yaml';
+import { parseOptions, type OptionSpecs } from '../lib/config/options.js';
+import { apiserverOptions } from '../services/apiserver/options.js';
+import { clusterComponents } from '../cli/cluster/components.js';
+import { DIST, ROOT } from './helpers/paths.js';
+
+/** Each component's entry point and its options: a new component must be added here, in compose and in rudder up. */
+const COMPONENT_OPTIONS: Record<string, OptionSpecs> = {
+  'dist/services/apiserver/main.js': apiserverOptions,
+};
+
+interface ComposeService {
+  image?: string;
+  command?: string[];
+}
+
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+
+t.test('every compose service runs a built entry point with flags it accepts', async (t) => {
+  for (const [name, service] of Object.entries(compose.services)) {
+    const [entry, ...args] = service.command ?? [];
+    t.ok(entry && COMPONENT_OPTIONS[entry], `${name} runs a known component (${entry})`);
+    if (!entry || !COMPONENT_OPTIONS[entry]) continue;
+    t.ok(existsSync(join(DIST, '..', entry)), `${entry} is built`);
+    t.doesNotThrow(() => parseOptions(name, COMPONENT_OPTIONS[entry]!, { argv: args, env: {} }), `${name}'s flags parse`);
+    t.equal(service.image, 'rudder:latest');
+  }
+});
+
+t.test('compose starts the same components as rudder up, with flags the components accept', async (t) => {
+  const components = clusterComponents({ dataDir: '/data', bindAddress: '127.0.0.1', apiserverPort: 6443, logLevel: 'info' });
+  t.same(Object.keys(compose.services).sort(), components.map((c) => c.name).sort());
+  for (const component of components) {
+    const entry = `dist/${component.entry.split('/dist/')[1]}`;
+    t.ok(COMPONENT_OPTIONS[entry], `${component.name} is described`);
+    t.doesNotThrow(() => parseOptions(component.name, COMPONENT_OPTIONS[entry]!, { argv: component.args, env: {} }), `${component.name}'s rudder up flags parse`);
+  }
+});
+
+t.test('the Dockerfile builds everything and ships what the entry points need', async (t) => {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  t.match(dockerfile, /RUN node scripts\/ensure\.mjs --force/);
+  for (const shipped of ['dist', 'native', 'node_modules']) t.match(dockerfile, new RegExp(`COPY --from=build /src/${shipped} `), `ships ${shipped}`);
+  t.match(dockerfile, /^FROM node:20/m, 'the Node.js version the project runs on');
+});
