@@ -119,9 +119,14 @@ export class Registry {
   }
 
   /** NamespaceLifecycle admission: objects are created only in namespaces that exist and are not terminating. */
-  private checkNamespace(scope: Scope, name: string): void {
+  private async checkNamespace(scope: Scope, name: string): Promise<void> {
     if (!scope.info.namespaced || scope.namespace === undefined) return;
-    const phase = this.deps.namespaces.phase(scope.namespace);
+    let phase = this.deps.namespaces.phase(scope.namespace);
+    // A replica may not have applied a namespace another replica just created.
+    if (phase === 'absent' && this.deps.store.replicated) {
+      await this.deps.store.linearizableRead();
+      phase = this.deps.namespaces.phase(scope.namespace);
+    }
     if (phase === 'absent') throw errors.notFound({ group: '', resource: 'namespaces' }, scope.namespace);
     if (phase === 'terminating') {
       throw errors.forbidden(ref(scope.info), name, `unable to create new content in namespace ${scope.namespace} because it is being terminated`);
@@ -140,7 +145,7 @@ export class Registry {
     const found = validateCreate(info, body);
     if (found.length > 0) throw this.invalid(scope, body, found);
     const name = meta.name as string;
-    this.checkNamespace(scope, name);
+    await this.checkNamespace(scope, name);
     const key = this.keyOf(scope, name);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       // An existing object is reported as such before its allocations could complain about it.
