@@ -178,6 +178,9 @@ export class Registry {
   ): Promise<{ object: StoredObject; created: boolean }> {
     const key = this.keyOf(scope, scope.name);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      // A replica's local copy may lag: preconditions and patches must see the latest object,
+      // as Kubernetes retries GuaranteedUpdate with a fresh read from etcd.
+      await this.deps.store.linearizableRead();
       const kv = this.deps.store.get<KubeObject>(key);
       if (!kv) {
         if (createIfMissing) return { object: await this.create(scope, createIfMissing(), options), created: true };
@@ -314,6 +317,7 @@ export class Registry {
   async transition(scope: Scope & { name: string }, options: WriteOptions, mutate: (current: StoredObject) => KubeObject): Promise<StoredObject> {
     const key = this.keyOf(scope, scope.name);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      await this.deps.store.linearizableRead();
       const kv = this.deps.store.get<KubeObject>(key);
       if (!kv) throw errors.notFound(ref(scope.info), scope.name);
       const current = toStored(kv);
@@ -347,6 +351,7 @@ export class Registry {
   async delete(scope: Scope & { name: string }, options: DeleteOptions): Promise<DeleteResult> {
     const key = this.keyOf(scope, scope.name);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      await this.deps.store.linearizableRead();
       const kv = this.deps.store.get<KubeObject>(key);
       if (!kv) throw errors.notFound(ref(scope.info), scope.name);
       const current = toStored(kv);
