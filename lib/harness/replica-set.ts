@@ -69,6 +69,11 @@ export interface ReplicaSet {
   add(via: number): Promise<Replica>;
   /** Removes a replica from the cluster (through `via`) and stops its process. */
   remove(id: number, via: number): Promise<void>;
+  /**
+   * A replica loses its data: it is removed from the cluster (through `via`), its data directory
+   * is wiped, and it is started empty and added back under its id, as one replaces an etcd member.
+   */
+  wipeAndRejoin(id: number, via: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -119,11 +124,12 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
   for (const id of ids) peerAddresses.set(id, `127.0.0.1:${await freePort()}`);
   const peers = ids.map((id) => `${id}=${peerAddresses.get(id)}`).join(',');
 
-  const launch = async (id: number, peerAddress: string, args: string[]): Promise<Replica> => {
+  const launch = async (id: number, peerAddress: string, args: string[], port?: number): Promise<Replica> => {
     const dataDir = join(root, `apiserver-${id}`);
     mkdirSync(dataDir, { recursive: true });
     const server = await startApiserver({
       dataDir,
+      port,
       certDir,
       tokenFile,
       readyTimeoutMs: 60_000,
@@ -198,6 +204,18 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
       const replica = set.replica(id);
       await replica.process.kill('SIGTERM');
       replicas.splice(replicas.indexOf(replica), 1);
+    },
+    async wipeAndRejoin(id, via) {
+      const replica = set.replica(id);
+      const removed = await adminCall(set.replica(via).url, caPem, token, 'DELETE', `/admin/replicas/${id}`, undefined, 30_000);
+      if (removed.status !== 200) throw new Error(`removing replica ${id} failed: ${removed.status} ${removed.body}`);
+      await replica.process.kill('SIGKILL');
+      rmSync(replica.dataDir, { recursive: true, force: true });
+      const added = adminCall(set.replica(via).url, caPem, token, 'POST', '/admin/replicas', { id, address: replica.peerAddress }, 30_000);
+      const fresh = await launch(id, replica.peerAddress, ['--join'], replica.process.port);
+      const res = await added;
+      if (res.status !== 201) throw new Error(`adding replica ${id} back failed: ${res.status} ${res.body}`);
+      replicas.splice(replicas.indexOf(replica), 1, fresh);
     },
     async stop() {
       await Promise.all(replicas.map(async (r) => {

@@ -113,7 +113,7 @@ export interface ReplicationOptions {
   requestTimeoutMs?: number;
   /** Compact the log once this many writes were applied since the last compaction (default 100000). */
   snapshotWrites?: number;
-  /** Entries kept behind a compaction point for slightly lagging replicas (default 1000). */
+  /** Entries kept behind a compaction point for slightly lagging replicas (default 100). */
   catchUpEntries?: number;
 }
 

@@ -45,7 +45,8 @@ pub struct ReplicationOptions {
     pub request_timeout: Duration,
     /// Compact the Raft log once this many writes were applied since the last compaction.
     pub snapshot_writes: u64,
-    /// Entries kept behind a compaction point for followers that are only a little behind.
+    /// Entries kept behind a compaction point for followers that are only a little behind (at
+    /// most half of those since the last compaction).
     pub catch_up_entries: u64,
 }
 
@@ -61,7 +62,7 @@ impl Default for ReplicationOptions {
             heartbeat_ticks: 1,
             request_timeout: Duration::from_secs(5),
             snapshot_writes: 100_000,
-            catch_up_entries: 1_000,
+            catch_up_entries: 100,
         }
     }
 }

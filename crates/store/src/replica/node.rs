@@ -707,8 +707,11 @@ impl ReplicaNode {
         self.held_bytes = 0;
         if self.writes_since_compaction >= self.options.snapshot_writes {
             let applied = self.sm.meta.applied_index;
-            let point = applied.saturating_sub(self.options.catch_up_entries).max(1);
             let store = self.raw.mut_store();
+            // Keep some entries for followers a little behind, but never all of them: batching
+            // can pack a hundred thousand writes into a few hundred entries.
+            let since = applied.saturating_sub(store.first_index());
+            let point = applied - self.options.catch_up_entries.min(since / 2);
             if point > store.first_index() && point <= store.last_index() {
                 store.compact(point)?;
                 self.writes_since_compaction = 0;

@@ -4,7 +4,10 @@
 //! again with backoff after a failure; messages that cannot be delivered are dropped, which
 //! Raft tolerates (it retries), and the writer is told the peer is unreachable.
 //!
-//! frame := length:u32 payload            hello payload := "RDRRAFT1" sender_id:u64
+//! frame := length:u32 payload            hello payload := "RDRRAFT1" sender_id:u64 address
+//!
+//! The hello names the sender's listen address, so a replica that joined knowing no one learns
+//! where to answer the leader that contacted it.
 //! batch payload := count:u32 (length:u32 message)*      (a message in Raft's protobuf form)
 //!
 //! The fault hook (`set_blocked`) drops all traffic to and from the given peers, so tests can
@@ -14,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::{BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -45,6 +48,8 @@ pub struct Transport {
     requests: Sender<Request>,
     stopped: Arc<AtomicBool>,
     local: SocketAddr,
+    /// The address peers are told to answer at.
+    advertise: String,
 }
 
 impl Transport {
@@ -54,6 +59,7 @@ impl Transport {
             StoreError::Io(format!("cannot listen for replicas on {address}: {error}"))
         })?;
         let local = listener.local_addr()?;
+        let advertise = if address.ends_with(":0") { local.to_string() } else { address.to_string() };
         let transport = Arc::new(Transport {
             id,
             links: Mutex::new(HashMap::new()),
@@ -61,13 +67,21 @@ impl Transport {
             requests: requests.clone(),
             stopped: Arc::new(AtomicBool::new(false)),
             local,
+            advertise,
         });
-        let blocked = transport.blocked.clone();
-        let stopped = transport.stopped.clone();
+        let weak = Arc::downgrade(&transport);
         thread::Builder::new()
             .name("rudder-raft-accept".into())
-            .spawn(move || accept(listener, requests, blocked, stopped))?;
+            .spawn(move || accept(listener, requests, weak))?;
         Ok(transport)
+    }
+
+    /// A peer that contacted us said where it listens; links to unknown peers are made from it.
+    fn learn(&self, peer: u64, address: &str) {
+        if peer == self.id || address.is_empty() || self.links.lock().contains_key(&peer) {
+            return;
+        }
+        self.add_link(peer, address);
     }
 
     /// Where this replica listens (with the port the system chose for port 0).
@@ -80,31 +94,39 @@ impl Transport {
     pub fn set_peers(&self, peers: &Peers) {
         let mut links = self.links.lock();
         links.retain(|id, link| peers.get(id).is_some_and(|address| *address == link.address));
-        for (id, address) in peers {
-            if *id == self.id || links.contains_key(id) {
-                continue;
-            }
-            let (queue, outbox) = crossbeam_channel::unbounded();
-            let worker = Outbox {
-                peer: *id,
-                self_id: self.id,
-                address: address.clone(),
-                messages: outbox,
-                requests: self.requests.clone(),
-                stopped: self.stopped.clone(),
-            };
-            let spawned = thread::Builder::new()
-                .name(format!("rudder-raft-peer-{id}"))
-                .spawn(move || worker.run());
-            if spawned.is_ok() {
-                links.insert(
-                    *id,
-                    Link {
-                        address: address.clone(),
-                        queue,
-                    },
-                );
-            }
+        let missing: Vec<(u64, String)> = peers
+            .iter()
+            .filter(|(id, _)| **id != self.id && !links.contains_key(id))
+            .map(|(id, address)| (*id, address.clone()))
+            .collect();
+        drop(links);
+        for (id, address) in missing {
+            self.add_link(id, &address);
+        }
+    }
+
+    fn add_link(&self, id: u64, address: &str) {
+        let (queue, outbox) = crossbeam_channel::unbounded();
+        let worker = Outbox {
+            peer: id,
+            self_id: self.id,
+            advertise: self.advertise.clone(),
+            address: address.to_string(),
+            messages: outbox,
+            requests: self.requests.clone(),
+            stopped: self.stopped.clone(),
+        };
+        let spawned = thread::Builder::new()
+            .name(format!("rudder-raft-peer-{id}"))
+            .spawn(move || worker.run());
+        if spawned.is_ok() {
+            self.links.lock().insert(
+                id,
+                Link {
+                    address: address.to_string(),
+                    queue,
+                },
+            );
         }
     }
 
@@ -192,6 +214,7 @@ fn read_frame(reader: &mut impl Read) -> std::io::Result<Vec<u8>> {
 struct Outbox {
     peer: u64,
     self_id: u64,
+    advertise: String,
     address: String,
     messages: Receiver<Vec<Message>>,
     requests: Sender<Request>,
@@ -269,49 +292,46 @@ impl Outbox {
         let mut hello = Vec::with_capacity(16);
         hello.extend_from_slice(MAGIC);
         hello.extend_from_slice(&self.self_id.to_le_bytes());
+        hello.extend_from_slice(self.advertise.as_bytes());
         write_frame(&mut stream, &hello)?;
         Ok(stream)
     }
 }
 
-fn accept(
-    listener: TcpListener,
-    requests: Sender<Request>,
-    blocked: Arc<RwLock<HashSet<u64>>>,
-    stopped: Arc<AtomicBool>,
-) {
+fn accept(listener: TcpListener, requests: Sender<Request>, transport: Weak<Transport>) {
     for stream in listener.incoming() {
-        if stopped.load(Ordering::SeqCst) {
+        let Some(live) = transport.upgrade() else { break };
+        if live.stopped.load(Ordering::SeqCst) {
             break;
         }
+        drop(live);
         let Ok(stream) = stream else { continue };
         let requests = requests.clone();
-        let blocked = blocked.clone();
-        let stopped = stopped.clone();
+        let transport = transport.clone();
         drop(
             thread::Builder::new()
                 .name("rudder-raft-inbound".into())
-                .spawn(move || receive(stream, requests, blocked, stopped)),
+                .spawn(move || receive(stream, requests, transport)),
         );
     }
 }
 
 /// Reads one peer's frames and hands its messages to the writer, unless the peer is blocked.
-fn receive(
-    stream: TcpStream,
-    requests: Sender<Request>,
-    blocked: Arc<RwLock<HashSet<u64>>>,
-    stopped: Arc<AtomicBool>,
-) {
+fn receive(stream: TcpStream, requests: Sender<Request>, transport: Weak<Transport>) {
     drop(stream.set_nodelay(true));
     let mut reader = BufReader::with_capacity(256 << 10, &stream);
     let Ok(hello) = read_frame(&mut reader) else {
         return;
     };
-    if hello.len() != 16 || &hello[..8] != MAGIC {
+    if hello.len() < 16 || &hello[..8] != MAGIC {
         return;
     }
     let peer = u64::from_le_bytes(hello[8..16].try_into().unwrap_or_default());
+    let (blocked, stopped) = {
+        let Some(live) = transport.upgrade() else { return };
+        live.learn(peer, &String::from_utf8_lossy(&hello[16..]));
+        (live.blocked.clone(), live.stopped.clone())
+    };
     while let Ok(payload) = read_frame(&mut reader) {
         if stopped.load(Ordering::SeqCst) {
             break;
