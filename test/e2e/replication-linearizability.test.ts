@@ -173,7 +173,6 @@ t.test(`${SEEDS} seeded runs under faults: 0 violations`, async (t) => {
       t.equal(created.status, 201, `key ${key} created`);
     }
     // 3. clients run while the seed's fault happens halfway
-    const rand = random(seed);
     const down = new Set<number>();
     const alive = (): number[] => set.replicas.map((r) => r.id).filter((id) => !down.has(id));
     const history: Op[] = [];
@@ -207,7 +206,6 @@ t.test(`${SEEDS} seeded runs under faults: 0 violations`, async (t) => {
       }
     })();
     const [what] = await Promise.all([fault, ...clients]);
-    void rand;
     // 4. check the history
     const result = check(history, `seed-${seed}`);
     const known = history.filter((o) => !o.unknown).length;
