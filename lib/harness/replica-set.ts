@@ -3,33 +3,17 @@
 // certificate and token file, talking Raft to each other on their own free ports. Each replica
 // can be killed, stopped, paused, restarted, wiped, or cut off through the admin API's fault hook.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { adminCall, replicaReport, type ReplicaReport } from '../client/admin.js';
 import { writeKubeconfig } from '../client/kubeconfig.js';
 import { defaultServingHosts, ensurePki } from '../pki/certs.js';
 import { ensureTokenFile } from '../pki/tokens.js';
 import { startApiserver, type ApiserverProcess } from './apiserver-process.js';
 import { freePort } from './ports.js';
 
-export interface ReplicaReport {
-  replicated: boolean;
-  id: number;
-  role: 'leader' | 'follower' | 'candidate';
-  term: number;
-  leader: number;
-  commitIndex: number;
-  appliedIndex: number;
-  firstIndex: number;
-  lastIndex: number;
-  snapshotIndex: number;
-  members: { id: number; address: string }[];
-  removed: boolean;
-  blocked: number[];
-  revision: number;
-  compactRevision: number;
-}
+export type { ReplicaReport };
 
 export interface ReplicaSetOptions {
   size: number;
@@ -75,36 +59,6 @@ export interface ReplicaSet {
    */
   wipeAndRejoin(id: number, via: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-interface AdminResponse {
-  status: number;
-  body: string;
-}
-
-export function adminCall(url: string, caPem: string, token: string, method: string, path: string, body?: unknown, timeoutMs = 10_000): Promise<AdminResponse> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      `${url}${path}`,
-      {
-        method,
-        ca: caPem,
-        timeout: timeoutMs,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(payload ? { 'content-type': 'application/json' } : {}) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
-    req.on('error', reject);
-    if (payload) req.write(payload);
-    req.end();
-  });
 }
 
 export async function startReplicaSet(options: ReplicaSetOptions): Promise<ReplicaSet> {
@@ -155,14 +109,7 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
       if (!replica) throw new Error(`no replica ${id}`);
       return replica;
     },
-    async report(id) {
-      try {
-        const res = await adminCall(set.replica(id).url, caPem, token, 'GET', '/admin/replica', undefined, 2000);
-        return res.status === 200 ? (JSON.parse(res.body) as ReplicaReport) : undefined;
-      } catch {
-        return undefined;
-      }
-    },
+    report: (id) => replicaReport(set.replica(id).url, caPem, token),
     async leader(timeoutMs = 10_000, among = replicas.map((r) => r.id)) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {

@@ -173,6 +173,25 @@ fn writes_through_any_replica_reach_all_and_a_leader_loss_is_survived() {
     cluster.stores[(leader - 1) as usize] = Some(cluster.open(leader, false));
     let expected = keys(cluster.store(new_leader), "/");
     wait_for("catch-up", Duration::from_secs(10), || keys(cluster.store(leader), "/") == expected);
+
+    // 5. a replica that joins knowing no one replays the whole log, members included
+    let root = tempfile::tempdir().unwrap();
+    let address = format!("127.0.0.1:{}", free_port());
+    let joiner = open_replica(
+        &root.path().join("r4"),
+        ReplicationOptions {
+            listen: address.clone(),
+            peers: BTreeMap::new(),
+            ..cluster.options(4, true)
+        },
+    );
+    cluster
+        .store(new_leader)
+        .change_member(MemberChange::Add { id: 4, address })
+        .unwrap();
+    wait_for("the joiner catches up", Duration::from_secs(10), || keys(&joiner, "/") == expected);
+    assert_eq!(joiner.replica_status().unwrap().members.len(), 4);
+    joiner.txn(create("/b/from-the-joiner", "v")).unwrap();
 }
 
 #[test]

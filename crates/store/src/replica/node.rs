@@ -133,8 +133,32 @@ impl ReplicaNode {
             snapshot_index = index;
         }
         if !storage.initialized() && !options.join && !options.peers.is_empty() {
+            // Like etcd, a new cluster's first entries add its members, identically on each of
+            // them, so a replica that joins later and replays the log learns them too.
+            let entries: Vec<RaftEntry> = options
+                .peers
+                .iter()
+                .enumerate()
+                .map(|(position, (id, address))| {
+                    let mut change = ConfChange::default();
+                    change.set_change_type(ConfChangeType::AddNode);
+                    change.node_id = *id;
+                    change.context = address.clone().into_bytes().into();
+                    let mut entry = RaftEntry::default();
+                    entry.set_entry_type(EntryType::EntryConfChange);
+                    entry.term = 1;
+                    entry.index = position as u64 + 1;
+                    entry.data = change.write_to_bytes().unwrap_or_default().into();
+                    entry
+                })
+                .collect();
             let mut conf_state = ConfState::default();
             conf_state.voters = options.peers.keys().copied().collect();
+            storage.append(&entries)?;
+            let mut hard_state = storage.hard_state();
+            hard_state.term = 1;
+            hard_state.commit = entries.len() as u64;
+            storage.set_hard_state(&hard_state);
             storage.set_conf_state(&conf_state);
             storage.set_peers(options.peers.clone());
             storage.sync(true)?;
