@@ -18,8 +18,10 @@ use rudder_store::{Command, MemberChange, Options, RangeRequest, ReplicationOpti
 use crate::error::{guard, invalid, js_error, whole_number, Code, JsResult};
 use crate::listener::{JsListener, NoticeCallback};
 pub use crate::options::StoreOptions;
-pub use crate::replication::{ChangeOutcome, PeerAddress, ReplicaMember, ReplicaState, ReplicationConfig};
 use crate::replication::{ChangeMember, ChangeMemberTask};
+pub use crate::replication::{
+    ChangeOutcome, PeerAddress, ReplicaMember, ReplicaState, ReplicationConfig,
+};
 
 // Entry points spell out `napi::Result<_, Code>`: the macro recognises a fallible return by that
 // name, not through an alias.
@@ -92,7 +94,8 @@ impl NativeStore {
             }
             let options = Options::try_from(options.unwrap_or_default())?;
             let replication = ReplicationOptions::try_from(replication)?;
-            let store = Store::open_replicated(&data_dir, options, replication).map_err(js_error)?;
+            let store =
+                Store::open_replicated(&data_dir, options, replication).map_err(js_error)?;
             Ok(NativeStore {
                 store: Arc::new(store),
             })

@@ -62,7 +62,9 @@ impl TryFrom<ReplicationConfig> for ReplicationOptions {
         for peer in value.peers {
             let peer_id = whole_number(peer.id, "peers[].id")?;
             if peer_id == 0 || peer.address.is_empty() {
-                return Err(invalid("every peer needs an id of at least 1 and an address"));
+                return Err(invalid(
+                    "every peer needs an id of at least 1 and an address",
+                ));
             }
             peers.insert(peer_id, peer.address);
         }
@@ -72,8 +74,16 @@ impl TryFrom<ReplicationConfig> for ReplicationOptions {
                 "the peers of a new cluster must include this replica ({id})"
             )));
         }
-        let election_ticks = positive(value.election_ticks, "electionTicks", defaults.election_ticks as u64)?;
-        let heartbeat_ticks = positive(value.heartbeat_ticks, "heartbeatTicks", defaults.heartbeat_ticks as u64)?;
+        let election_ticks = positive(
+            value.election_ticks,
+            "electionTicks",
+            defaults.election_ticks as u64,
+        )?;
+        let heartbeat_ticks = positive(
+            value.heartbeat_ticks,
+            "heartbeatTicks",
+            defaults.heartbeat_ticks as u64,
+        )?;
         if heartbeat_ticks >= election_ticks {
             return Err(invalid("heartbeatTicks must be fewer than electionTicks"));
         }
@@ -82,7 +92,11 @@ impl TryFrom<ReplicationConfig> for ReplicationOptions {
             listen: value.listen,
             peers,
             join,
-            tick: Duration::from_millis(positive(value.tick_ms, "tickMs", defaults.tick.as_millis() as u64)?),
+            tick: Duration::from_millis(positive(
+                value.tick_ms,
+                "tickMs",
+                defaults.tick.as_millis() as u64,
+            )?),
             election_ticks: election_ticks as usize,
             heartbeat_ticks: heartbeat_ticks as usize,
             request_timeout: Duration::from_millis(positive(
@@ -90,7 +104,11 @@ impl TryFrom<ReplicationConfig> for ReplicationOptions {
                 "requestTimeoutMs",
                 defaults.request_timeout.as_millis() as u64,
             )?),
-            snapshot_writes: positive(value.snapshot_writes, "snapshotWrites", defaults.snapshot_writes)?,
+            snapshot_writes: positive(
+                value.snapshot_writes,
+                "snapshotWrites",
+                defaults.snapshot_writes,
+            )?,
             catch_up_entries: match value.catch_up_entries {
                 Some(number) => whole_number(number, "catchUpEntries")?,
                 None => defaults.catch_up_entries,

@@ -86,7 +86,9 @@ impl StateMachine {
             events
         };
         self.meta = meta;
-        self.shared.applied_index.store(meta.applied_index, Ordering::Release);
+        self.shared
+            .applied_index
+            .store(meta.applied_index, Ordering::Release);
         if applied > 0 {
             self.shared.commits.fetch_add(1, Ordering::Relaxed);
             self.shared.proposals.fetch_add(applied, Ordering::Relaxed);
@@ -120,7 +122,11 @@ impl StateMachine {
     }
 
     /// Like [`StateMachine::answer`], for waiters whose commands are no longer at hand.
-    pub fn answer_waiters(&self, answers: Vec<(u64, Option<Sender<Result<Outcome>>>, Result<Outcome>)>, events: Vec<Event>) {
+    pub fn answer_waiters(
+        &self,
+        answers: Vec<(u64, Option<Sender<Result<Outcome>>>, Result<Outcome>)>,
+        events: Vec<Event>,
+    ) {
         let mut outcomes = Vec::new();
         let mut replies = Vec::new();
         for (id, reply, result) in answers {

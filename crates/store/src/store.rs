@@ -135,7 +135,9 @@ impl Store {
             return Err(StoreError::invalid("a replica's id must be at least 1"));
         }
         if replication.tick.is_zero() || replication.request_timeout.is_zero() {
-            return Err(StoreError::invalid("the tick and the request timeout must be positive"));
+            return Err(StoreError::invalid(
+                "the tick and the request timeout must be positive",
+            ));
         }
         let dir = dir.as_ref();
         if dir.join(crate::wal::FILE_NAME).exists()
@@ -176,14 +178,18 @@ impl Store {
 
     /// This replica's view of its cluster; `None` for a store that is not replicated.
     pub fn replica_status(&self) -> Option<ReplicaStatus> {
-        self.replica.as_ref().map(|replica| replica.status.lock().clone())
+        self.replica
+            .as_ref()
+            .map(|replica| replica.status.lock().clone())
     }
 
     /// The fault hook: drops all traffic to and from these peers (empty heals). Does nothing
     /// for a store that is not replicated.
     pub fn set_blocked_peers(&self, peers: &[u64]) {
         if let Some(replica) = &self.replica {
-            replica.transport.set_blocked(peers.iter().copied().collect());
+            replica
+                .transport
+                .set_blocked(peers.iter().copied().collect());
         }
     }
 

@@ -36,7 +36,9 @@ impl Cluster {
         let peers: BTreeMap<u64, String> = (1..=size)
             .map(|id| (id, format!("127.0.0.1:{}", free_port())))
             .collect();
-        let dirs: Vec<PathBuf> = (1..=size).map(|id| root.path().join(format!("r{id}"))).collect();
+        let dirs: Vec<PathBuf> = (1..=size)
+            .map(|id| root.path().join(format!("r{id}")))
+            .collect();
         let mut cluster = Cluster {
             dirs,
             peers,
@@ -151,12 +153,17 @@ fn writes_through_any_replica_reach_all_and_a_leader_loss_is_survived() {
     for i in 0..50 {
         revisions.push(write_through(cluster.store(follower), &format!("/a/{i:03}")).unwrap());
     }
-    assert!(revisions.windows(2).all(|pair| pair[0] < pair[1]), "revisions increase");
+    assert!(
+        revisions.windows(2).all(|pair| pair[0] < pair[1]),
+        "revisions increase"
+    );
     cluster.store(follower).linearizable_read().unwrap();
     let expected = keys(cluster.store(follower), "/a/");
     assert_eq!(expected.len(), 50);
     for id in 1..=3 {
-        wait_for("replication", Duration::from_secs(5), || keys(cluster.store(id), "/a/") == expected);
+        wait_for("replication", Duration::from_secs(5), || {
+            keys(cluster.store(id), "/a/") == expected
+        });
     }
 
     // 3. the leader stops; the others elect a new one and keep taking writes
@@ -164,15 +171,22 @@ fn writes_through_any_replica_reach_all_and_a_leader_loss_is_survived() {
     let started = Instant::now();
     let new_leader = cluster.leader(Duration::from_secs(5));
     assert_ne!(new_leader, leader);
-    assert!(started.elapsed() < Duration::from_secs(3), "a new leader within 3 s");
-    let survivor = (1..=3).find(|id| *id != leader && *id != new_leader).unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "a new leader within 3 s"
+    );
+    let survivor = (1..=3)
+        .find(|id| *id != leader && *id != new_leader)
+        .unwrap();
     let revision = write_through(cluster.store(survivor), "/b/after").unwrap();
     assert!(revision > *revisions.last().unwrap());
 
     // 4. the old leader comes back and catches up from the log
     cluster.stores[(leader - 1) as usize] = Some(cluster.open(leader, false));
     let expected = keys(cluster.store(new_leader), "/");
-    wait_for("catch-up", Duration::from_secs(10), || keys(cluster.store(leader), "/") == expected);
+    wait_for("catch-up", Duration::from_secs(10), || {
+        keys(cluster.store(leader), "/") == expected
+    });
 
     // 5. a replica that joins knowing no one replays the whole log, members included
     let root = tempfile::tempdir().unwrap();
@@ -189,7 +203,9 @@ fn writes_through_any_replica_reach_all_and_a_leader_loss_is_survived() {
         .store(new_leader)
         .change_member(MemberChange::Add { id: 4, address })
         .unwrap();
-    wait_for("the joiner catches up", Duration::from_secs(10), || keys(&joiner, "/") == expected);
+    wait_for("the joiner catches up", Duration::from_secs(10), || {
+        keys(&joiner, "/") == expected
+    });
     assert_eq!(joiner.replica_status().unwrap().members.len(), 4);
     joiner.txn(create("/b/from-the-joiner", "v")).unwrap();
 }
@@ -209,7 +225,10 @@ fn a_cut_off_replica_refuses_work_in_bounded_time_and_converges_when_healed() {
     // 2. the isolated replica refuses writes and linearizable reads within the timeout
     let started = Instant::now();
     let refused = cluster.store(isolated).txn(create("/c/isolated", "v"));
-    assert!(matches!(refused, Err(StoreError::Unavailable(_))), "{refused:?}");
+    assert!(
+        matches!(refused, Err(StoreError::Unavailable(_))),
+        "{refused:?}"
+    );
     assert!(started.elapsed() < Duration::from_secs(3));
     assert!(matches!(
         cluster.store(isolated).linearizable_read(),
@@ -226,7 +245,9 @@ fn a_cut_off_replica_refuses_work_in_bounded_time_and_converges_when_healed() {
         cluster.store(id).set_blocked_peers(&[]);
     }
     let expected = keys(cluster.store(leader), "/c/");
-    wait_for("convergence", Duration::from_secs(10), || keys(cluster.store(isolated), "/c/") == expected);
+    wait_for("convergence", Duration::from_secs(10), || {
+        keys(cluster.store(isolated), "/c/") == expected
+    });
     cluster.store(isolated).linearizable_read().unwrap();
 }
 
@@ -286,15 +307,35 @@ fn a_wiped_replica_rejoins_from_a_snapshot_and_members_change_at_run_time() {
         .store(leader)
         .change_member(MemberChange::Add { id: 4, address })
         .unwrap();
-    wait_for("the new replica catches up", Duration::from_secs(15), || {
-        keys(&joiner, "/d/") == expected
-    });
-    assert_eq!(cluster.store(leader).replica_status().unwrap().members.len(), 4);
+    wait_for(
+        "the new replica catches up",
+        Duration::from_secs(15),
+        || keys(&joiner, "/d/") == expected,
+    );
+    assert_eq!(
+        cluster
+            .store(leader)
+            .replica_status()
+            .unwrap()
+            .members
+            .len(),
+        4
+    );
     cluster
         .store(leader)
         .change_member(MemberChange::Remove { id: 4 })
         .unwrap();
-    wait_for("removal", Duration::from_secs(5), || joiner.replica_status().unwrap().removed);
-    assert_eq!(cluster.store(leader).replica_status().unwrap().members.len(), 3);
+    wait_for("removal", Duration::from_secs(5), || {
+        joiner.replica_status().unwrap().removed
+    });
+    assert_eq!(
+        cluster
+            .store(leader)
+            .replica_status()
+            .unwrap()
+            .members
+            .len(),
+        3
+    );
     write_through(cluster.store(leader), "/d/after-removal").unwrap();
 }

@@ -316,7 +316,9 @@ impl ReplicaNode {
                 for mut message in messages {
                     // A leader that still counts entries this replica lost (its data was wiped
                     // without leaving the cluster) would make Raft commit past the log's end.
-                    if message.get_msg_type() == MessageType::MsgHeartbeat && message.commit > last_index {
+                    if message.get_msg_type() == MessageType::MsgHeartbeat
+                        && message.commit > last_index
+                    {
                         message.commit = last_index;
                     }
                     // Messages from removed or unknown peers are refused by Raft; nothing to do.
@@ -360,8 +362,8 @@ impl ReplicaNode {
             let mut bytes = 0;
             while let Some(proposal) = self.backlog.front() {
                 let size = codec::encoded_len(&proposal.command);
-                let full = commands.len() >= self.sm.options.max_batch
-                    || bytes + size > MAX_ENTRY_BYTES;
+                let full =
+                    commands.len() >= self.sm.options.max_batch || bytes + size > MAX_ENTRY_BYTES;
                 if full && !commands.is_empty() {
                     break;
                 }
@@ -421,10 +423,8 @@ impl ReplicaNode {
             .propose_conf_change(context(self.options.id, seq), conf_change)
         {
             Ok(()) => {
-                self.members.insert(
-                    seq,
-                    (Instant::now() + self.options.request_timeout, reply),
-                );
+                self.members
+                    .insert(seq, (Instant::now() + self.options.request_timeout, reply));
             }
             Err(raft::Error::ProposalDropped) => drop(reply.send(Err(unavailable(
                 "the membership change",
@@ -482,12 +482,16 @@ impl ReplicaNode {
             self.unproposed.retain(|batch| batch.seq != seq);
             self.fail_batch(seq, unavailable("the write", timeout, id, leader));
         }
-        let (expired_reads, live): (Vec<PendingRead>, Vec<PendingRead>) = std::mem::take(&mut self.reads)
-            .into_iter()
-            .partition(|read| read.deadline <= now);
+        let (expired_reads, live): (Vec<PendingRead>, Vec<PendingRead>) =
+            std::mem::take(&mut self.reads)
+                .into_iter()
+                .partition(|read| read.deadline <= now);
         self.reads = live;
         for read in expired_reads {
-            self.answer_reads(read.waiters, Some(unavailable("the linearizable read", timeout, id, leader)));
+            self.answer_reads(
+                read.waiters,
+                Some(unavailable("the linearizable read", timeout, id, leader)),
+            );
         }
         let expired_members: Vec<u64> = self
             .members
@@ -497,7 +501,12 @@ impl ReplicaNode {
             .collect();
         for seq in expired_members {
             if let Some((_, reply)) = self.members.remove(&seq) {
-                drop(reply.send(Err(unavailable("the membership change", timeout, id, leader))));
+                drop(reply.send(Err(unavailable(
+                    "the membership change",
+                    timeout,
+                    id,
+                    leader,
+                ))));
             }
         }
     }
@@ -537,9 +546,10 @@ impl ReplicaNode {
     /// Serves the reads whose confirmed index is now applied.
     fn serve_reads(&mut self) {
         let applied = self.sm.meta.applied_index;
-        let (ready, waiting): (Vec<PendingRead>, Vec<PendingRead>) = std::mem::take(&mut self.reads)
-            .into_iter()
-            .partition(|read| read.index.is_some_and(|index| index <= applied));
+        let (ready, waiting): (Vec<PendingRead>, Vec<PendingRead>) =
+            std::mem::take(&mut self.reads)
+                .into_iter()
+                .partition(|read| read.index.is_some_and(|index| index <= applied));
         self.reads = waiting;
         let waiters: Vec<ReadWaiter> = ready.into_iter().flat_map(|read| read.waiters).collect();
         if !waiters.is_empty() {
@@ -621,7 +631,9 @@ impl ReplicaNode {
         let (image, peers) = snapshot::decode(&snapshot.data)
             .ok_or_else(|| StoreError::Io("a Raft snapshot from the leader is damaged".into()))?;
         let index = snapshot.get_metadata().index;
-        self.raw.mut_store().apply_snapshot(snapshot, peers.clone())?;
+        self.raw
+            .mut_store()
+            .apply_snapshot(snapshot, peers.clone())?;
         self.sm.restore(image)?;
         self.transport.set_peers(&peers);
         self.snapshot_index = index;
@@ -685,7 +697,10 @@ impl ReplicaNode {
 
     fn apply_conf_change(&mut self, entry: &RaftEntry) -> Result<()> {
         let conf_change = ConfChange::parse_from_bytes(&entry.data).map_err(|error| {
-            StoreError::Io(format!("the committed conf change {} is damaged: {error}", entry.index))
+            StoreError::Io(format!(
+                "the committed conf change {} is damaged: {error}",
+                entry.index
+            ))
         })?;
         let outcome = match self.raw.apply_conf_change(&conf_change) {
             Ok(conf_state) => {
@@ -799,4 +814,3 @@ pub fn initial_status(options: &ReplicationOptions, address: String) -> ReplicaS
         address,
     }
 }
-

@@ -102,7 +102,10 @@ mod tests {
                 },
             )],
         };
-        let peers = Peers::from([(1, "127.0.0.1:1".to_string()), (2, "127.0.0.1:2".to_string())]);
+        let peers = Peers::from([
+            (1, "127.0.0.1:1".to_string()),
+            (2, "127.0.0.1:2".to_string()),
+        ]);
         let bytes = encode(&image, &peers);
         let (decoded, decoded_peers) = decode(&bytes).unwrap();
         assert_eq!(decoded.applied_index, 42);

@@ -116,8 +116,11 @@ impl RaftStorage {
         let mut peers = Peers::new();
         let mut offset = 0usize;
         while offset + HEADER <= bytes.len() {
-            let length = u32::from_le_bytes(bytes[offset..offset + 4].try_into().unwrap_or_default()) as usize;
-            let crc = u32::from_le_bytes(bytes[offset + 4..offset + 8].try_into().unwrap_or_default());
+            let length =
+                u32::from_le_bytes(bytes[offset..offset + 4].try_into().unwrap_or_default())
+                    as usize;
+            let crc =
+                u32::from_le_bytes(bytes[offset + 4..offset + 8].try_into().unwrap_or_default());
             let start = offset + HEADER;
             if length == 0 || start + length > bytes.len() {
                 break;
@@ -223,7 +226,12 @@ impl RaftStorage {
         let conf_state = self.conf_state();
         let remaining = if index <= self.last_index() {
             self.mem
-                .entries(index, self.last_index() + 1, None, GetEntriesContext::empty(false))
+                .entries(
+                    index,
+                    self.last_index() + 1,
+                    None,
+                    GetEntriesContext::empty(false),
+                )
                 .map_err(io)?
         } else {
             Vec::new()

@@ -59,7 +59,11 @@ impl Transport {
             StoreError::Io(format!("cannot listen for replicas on {address}: {error}"))
         })?;
         let local = listener.local_addr()?;
-        let advertise = if address.ends_with(":0") { local.to_string() } else { address.to_string() };
+        let advertise = if address.ends_with(":0") {
+            local.to_string()
+        } else {
+            address.to_string()
+        };
         let transport = Arc::new(Transport {
             id,
             links: Mutex::new(HashMap::new()),
@@ -93,7 +97,11 @@ impl Transport {
     /// its link.
     pub fn set_peers(&self, peers: &Peers) {
         let mut links = self.links.lock();
-        links.retain(|id, link| peers.get(id).is_some_and(|address| *address == link.address));
+        links.retain(|id, link| {
+            peers
+                .get(id)
+                .is_some_and(|address| *address == link.address)
+        });
         let missing: Vec<(u64, String)> = peers
             .iter()
             .filter(|(id, _)| **id != self.id && !links.contains_key(id))
@@ -300,7 +308,9 @@ impl Outbox {
 
 fn accept(listener: TcpListener, requests: Sender<Request>, transport: Weak<Transport>) {
     for stream in listener.incoming() {
-        let Some(live) = transport.upgrade() else { break };
+        let Some(live) = transport.upgrade() else {
+            break;
+        };
         if live.stopped.load(Ordering::SeqCst) {
             break;
         }
@@ -328,7 +338,9 @@ fn receive(stream: TcpStream, requests: Sender<Request>, transport: Weak<Transpo
     }
     let peer = u64::from_le_bytes(hello[8..16].try_into().unwrap_or_default());
     let (blocked, stopped) = {
-        let Some(live) = transport.upgrade() else { return };
+        let Some(live) = transport.upgrade() else {
+            return;
+        };
         live.learn(peer, &String::from_utf8_lossy(&hello[16..]));
         (live.blocked.clone(), live.stopped.clone())
     };
