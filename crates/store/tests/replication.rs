@@ -339,3 +339,33 @@ fn a_wiped_replica_rejoins_from_a_snapshot_and_members_change_at_run_time() {
     );
     write_through(cluster.store(leader), "/d/after-removal").unwrap();
 }
+
+#[test]
+fn removing_the_leader_leaves_a_working_cluster() {
+    // 1. three replicas
+    let mut cluster = Cluster::start(3, 100_000);
+    let leader = cluster.leader(Duration::from_secs(10));
+    let other = (1..=3).find(|id| *id != leader).unwrap();
+    write_through(cluster.store(other), "/e/before").unwrap();
+
+    // 2. the leader is removed through another replica, then stopped
+    cluster
+        .store(other)
+        .change_member(MemberChange::Remove { id: leader })
+        .unwrap();
+    cluster.stop(leader);
+
+    // 3. the two left elect a leader among themselves and take writes
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let written = loop {
+        match write_through(cluster.store(other), "/e/after") {
+            Ok(revision) => break revision,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            Err(error) => panic!("no write after removing the leader: {error}"),
+        }
+    };
+    assert!(written > 0);
+    let status = cluster.store(other).replica_status().unwrap();
+    assert_eq!(status.members.len(), 2, "{status:?}");
+    assert_ne!(status.leader, leader);
+}
