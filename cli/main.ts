@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `rudder` command: local cluster lifecycle and tools.
 import { Command, InvalidArgumentError } from 'commander';
+import { addApiserver, removeApiserver } from './commands/apiserver.js';
 import { down } from './commands/down.js';
 import { kubeconfig } from './commands/kubeconfig.js';
 import { logs } from './commands/logs.js';
@@ -30,8 +31,27 @@ async function main(argv: string[]): Promise<number> {
     .option('--bind-address <address>', 'address the apiserver listens on', '127.0.0.1')
     .option('--log-level <level>', 'log level of the components', 'info')
     .option('--ready-timeout <seconds>', 'how long to wait for the cluster to become ready', integer(1, 3600), 120)
-    .action(async (o: { dataDir: string; detach: boolean; port: number; bindAddress: string; logLevel: string; readyTimeout: number }) => {
+    .option('--apiservers <n>', 'apiserver replicas: 1 keeps a local store; 3 or 5 replicate it with Raft (consecutive ports from --port)', integer(1, 9), 1)
+    .option('--peer-port <port>', 'first port the replicas talk Raft on (default: --port + 1000)', integer(1, 65535))
+    .action(async (o: { dataDir: string; detach: boolean; port: number; bindAddress: string; logLevel: string; readyTimeout: number; apiservers: number; peerPort?: number }) => {
       exitCode = await up({ ...o, readyTimeoutSeconds: o.readyTimeout });
+    });
+
+  const apiserver = program.command('apiserver').description('add or remove apiserver replicas of a running replicated cluster');
+  apiserver
+    .command('add')
+    .description('start one more apiserver replica and add it to the cluster (it catches up from a snapshot)')
+    .option('--data-dir <dir>', 'the cluster', DEFAULT_DATA_DIR)
+    .action(async (o: { dataDir: string }) => {
+      exitCode = await addApiserver(o);
+    });
+  apiserver
+    .command('remove')
+    .description('remove an apiserver replica from the cluster and stop it')
+    .argument('<id>', 'the replica id (see rudder status)', integer(1, 1_000_000))
+    .option('--data-dir <dir>', 'the cluster', DEFAULT_DATA_DIR)
+    .action(async (id: number, o: { dataDir: string }) => {
+      exitCode = await removeApiserver({ ...o, id });
     });
 
   program

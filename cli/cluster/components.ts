@@ -13,8 +13,10 @@ export interface ComponentSpec {
   args: string[];
   /** Base URL of its health endpoints. */
   url: string;
-  /** Wait for this component to be ready before starting the next one. */
+  /** Wait for this component (and any started before it without waiting) to be ready before starting the next one. */
   readyBeforeNext: boolean;
+  /** Set for an apiserver replica of a replicated store. */
+  replica?: { id: number; peerAddress: string };
 }
 
 export interface ClusterLayout {
@@ -22,6 +24,10 @@ export interface ClusterLayout {
   bindAddress: string;
   apiserverPort: number;
   logLevel: string;
+  /** Apiserver replicas (1: one apiserver with a local store; 3 or 5: a Raft cluster). */
+  apiservers: number;
+  /** Port the first replica talks Raft on; the others follow consecutively. */
+  peerPort: number;
 }
 
 export function pkiDir(dataDir: string): string {
@@ -36,17 +42,55 @@ export function kubeconfigPath(dataDir: string): string {
   return join(dataDir, 'kubeconfig');
 }
 
-export function apiserverUrl(layout: ClusterLayout): string {
-  const host = layout.bindAddress === '0.0.0.0' ? '127.0.0.1' : layout.bindAddress;
-  return `https://${host}:${layout.apiserverPort}`;
+function host(layout: Pick<ClusterLayout, 'bindAddress'>): string {
+  return layout.bindAddress === '0.0.0.0' ? '127.0.0.1' : layout.bindAddress;
+}
+
+/** The first apiserver's URL: the one the kubeconfig names. */
+export function apiserverUrl(layout: ClusterLayout, port = layout.apiserverPort): string {
+  return `https://${host(layout)}:${port}`;
+}
+
+export const APISERVER_ENTRY = join(DIST, 'services', 'apiserver', 'main.js');
+
+/** One apiserver replica; `peers` (id=host:port) for a new cluster, or none to join a running one. */
+export function apiserverReplica(layout: ClusterLayout, id: number, port: number, peerPort: number, peers: string[] | 'join'): ComponentSpec {
+  const peerAddress = `${host(layout)}:${peerPort}`;
+  return {
+    name: `apiserver-${id}`,
+    entry: APISERVER_ENTRY,
+    args: [
+      '--data-dir', join(layout.dataDir, `apiserver-${id}`),
+      '--cert-dir', pkiDir(layout.dataDir),
+      '--token-auth-file', tokenFile(layout.dataDir),
+      '--bind-address', layout.bindAddress,
+      '--secure-port', String(port),
+      '--replica-id', String(id),
+      '--peer-address', peerAddress,
+      ...(peers === 'join' ? ['--join'] : ['--peers', peers.join(',')]),
+      '--log-level', layout.logLevel,
+    ],
+    url: apiserverUrl(layout, port),
+    readyBeforeNext: true,
+    replica: { id, peerAddress },
+  };
 }
 
 export function clusterComponents(layout: ClusterLayout): ComponentSpec[] {
   const { dataDir } = layout;
+  if (layout.apiservers > 1) {
+    const ids = Array.from({ length: layout.apiservers }, (_, i) => i + 1);
+    const peers = ids.map((id) => `${id}=${host(layout)}:${layout.peerPort + id - 1}`);
+    // Replicas need a quorum to become ready, so all start before any is waited for.
+    return ids.map((id) => ({
+      ...apiserverReplica(layout, id, layout.apiserverPort + id - 1, layout.peerPort + id - 1, peers),
+      readyBeforeNext: id === layout.apiservers,
+    }));
+  }
   return [
     {
       name: 'apiserver',
-      entry: join(DIST, 'services', 'apiserver', 'main.js'),
+      entry: APISERVER_ENTRY,
       args: [
         '--data-dir', join(dataDir, 'apiserver'),
         '--cert-dir', pkiDir(dataDir),

@@ -10,6 +10,10 @@ export interface ComponentState {
   url: string;
   log: string;
   restarts: number;
+  /** Set for an apiserver replica of a replicated store. */
+  replica?: { id: number; peerAddress: string };
+  /** How it was started, so `rudder apiserver add` can start more like it. */
+  args?: string[];
 }
 
 export interface ClusterState {
@@ -20,6 +24,8 @@ export interface ClusterState {
   /** True once every component answered /readyz. */
   ready: boolean;
   components: ComponentState[];
+  /** The cluster's shape as `rudder up` laid it out. */
+  layout?: { bindAddress: string; apiserverPort: number; peerPort: number; apiservers: number; logLevel: string };
 }
 
 export function statePath(dataDir: string): string {

@@ -1,8 +1,10 @@
 // Runs the cluster's components as child processes, each logging to <data-dir>/logs/<name>.log,
 // restarts one that dies (with backoff), records pids in cluster.json, and stops them all in
-// reverse order.
+// reverse order. A control socket (<data-dir>/supervisor.sock) lets `rudder apiserver add|remove`
+// start and stop apiserver replicas in the running cluster.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ComponentSpec } from './components.js';
@@ -26,6 +28,11 @@ export interface SupervisorOptions {
   readyTimeoutMs: number;
   /** Told about starts, exits and restarts, for the terminal. */
   report: (message: string) => void;
+  layout?: ClusterState['layout'];
+}
+
+export function controlSocket(dataDir: string): string {
+  return join(dataDir, 'supervisor.sock');
 }
 
 export class Supervisor {
@@ -33,6 +40,7 @@ export class Supervisor {
   private stopped = false;
   private ready = false;
   private readonly startedAt = new Date().toISOString();
+  private control: Server | undefined;
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -58,6 +66,8 @@ export class Supervisor {
       url: r.spec.url,
       log: r.log,
       restarts: r.restarts,
+      replica: r.spec.replica,
+      args: r.spec.args,
     }));
     const state: ClusterState = {
       supervisorPid: process.pid,
@@ -66,6 +76,7 @@ export class Supervisor {
       startedAt: this.startedAt,
       ready: this.ready,
       components,
+      layout: this.options.layout,
     };
     writeState(this.options.dataDir, state);
   }
@@ -85,29 +96,95 @@ export class Supervisor {
     });
   }
 
+  private launch(spec: ComponentSpec): Running {
+    const log = this.logFile(spec.name);
+    const entry: Running = { spec, child: this.spawnChild(spec, log), log, restarts: 0, backoffMs: 1000, stopping: false };
+    this.running.push(entry);
+    this.watch(entry);
+    this.record();
+    return entry;
+  }
+
+  private async waitReady(entry: Running): Promise<boolean> {
+    return waitReady(`${entry.spec.url}/readyz`, this.options.caPem, this.options.readyTimeoutMs, () => entry.child.exitCode === null && !this.stopped && !entry.stopping);
+  }
+
   /** Starts the components in order; resolves false (after stopping them) if one never became ready. */
   async start(specs: readonly ComponentSpec[]): Promise<boolean> {
+    let unwaited: Running[] = [];
     for (const spec of specs) {
-      const log = this.logFile(spec.name);
-      const entry: Running = { spec, child: this.spawnChild(spec, log), log, restarts: 0, backoffMs: 1000, stopping: false };
-      this.running.push(entry);
-      this.watch(entry);
-      this.record();
+      unwaited.push(this.launch(spec));
       if (!spec.readyBeforeNext) continue;
-      const ready = await waitReady(`${spec.url}/readyz`, this.options.caPem, this.options.readyTimeoutMs, () => entry.child.exitCode === null && !this.stopped);
-      if (!ready) {
-        this.options.report(`${spec.name} did not become ready; its log is ${log}`);
+      const results = await Promise.all(unwaited.map((entry) => this.waitReady(entry)));
+      const failed = unwaited.find((_, i) => !results[i]);
+      unwaited = [];
+      if (failed) {
+        this.options.report(`${failed.spec.name} did not become ready; its log is ${failed.log}`);
         await this.stop();
         return false;
       }
     }
     this.ready = true;
     this.record();
+    await this.listen();
     return true;
+  }
+
+  /** Starts one more component in the running cluster; resolves whether it became ready. */
+  async add(spec: ComponentSpec): Promise<boolean> {
+    if (this.running.some((r) => r.spec.name === spec.name && !r.stopping)) throw new Error(`${spec.name} is already running`);
+    const entry = this.launch(spec);
+    return this.waitReady(entry);
+  }
+
+  /** Stops one component and forgets it. */
+  async remove(name: string): Promise<boolean> {
+    const entry = this.running.find((r) => r.spec.name === name);
+    if (!entry) return false;
+    entry.stopping = true;
+    const pid = entry.child.pid;
+    if (pid !== undefined && entry.child.exitCode === null) await terminate(pid, 10_000);
+    this.running.splice(this.running.indexOf(entry), 1);
+    this.record();
+    return true;
+  }
+
+  /** The control socket: POST /components (a ComponentSpec) starts one, DELETE /components/NAME stops one. */
+  private async listen(): Promise<void> {
+    const path = controlSocket(this.options.dataDir);
+    rmSync(path, { force: true });
+    this.control = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const answer = (code: number, body: unknown): void => void res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        const run = async (): Promise<void> => {
+          if (req.method === 'POST' && req.url === '/components') {
+            const spec = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ComponentSpec;
+            this.options.report(`starting ${spec.name}`);
+            const ready = await this.add(spec);
+            return answer(ready ? 201 : 504, { ready });
+          }
+          const match = /^\/components\/([\w.-]+)$/.exec(req.url ?? '');
+          if (req.method === 'DELETE' && match) {
+            this.options.report(`stopping ${match[1]}`);
+            return answer((await this.remove(match[1]!)) ? 200 : 404, {});
+          }
+          answer(404, { error: 'unknown request' });
+        };
+        run().catch((error: unknown) => answer(400, { error: (error as Error).message }));
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.control!.once('error', reject);
+      this.control!.listen(path, () => resolve());
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.control?.close();
+    rmSync(controlSocket(this.options.dataDir), { force: true });
     for (const entry of [...this.running].reverse()) {
       entry.stopping = true;
       const pid = entry.child.pid;

@@ -1,7 +1,9 @@
-// rudder status: each recorded component with its pid and whether it answers /readyz, as a table
-// or as JSON (-o json).
+// rudder status: each recorded component with its pid and whether it answers /readyz, and each
+// apiserver's Raft role, term and indexes (from its admin API), as tables or as JSON (-o json).
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { adminToken, replicaReport } from '../../lib/client/admin.js';
+import { tokenFile } from '../cluster/components.js';
 import { isAlive } from '../cluster/process.js';
 import { probe } from '../cluster/probe.js';
 import { readState } from '../cluster/state.js';
@@ -14,11 +16,25 @@ export interface ComponentStatus {
   restarts: number;
 }
 
+export interface ApiserverStatus {
+  name: string;
+  url: string;
+  pid: number;
+  /** Raft role; null when the apiserver does not answer. */
+  role: 'leader' | 'follower' | 'candidate' | null;
+  term: number | null;
+  commitIndex: number | null;
+  appliedIndex: number | null;
+  healthy: boolean;
+  /** Replica id in a replicated cluster. */
+  replicaId?: number;
+}
+
 export interface StatusReport {
   running: boolean;
   dataDir: string;
   kubeconfig?: string;
-  apiservers: { url: string; pid: number; healthy: boolean }[];
+  apiservers: ApiserverStatus[];
   components: ComponentStatus[];
 }
 
@@ -40,13 +56,32 @@ export async function collectStatus(dataDir: string): Promise<StatusReport> {
       healthy: isAlive(c.pid) && (await probe(`${c.url}/readyz`, caPem)),
     })),
   );
-  return {
-    running: true,
-    dataDir,
-    kubeconfig: state.kubeconfig,
-    apiservers: components.filter((c) => c.name.startsWith('apiserver')).map((c) => ({ url: c.url, pid: c.pid, healthy: c.healthy })),
-    components,
-  };
+  const token = (() => {
+    try {
+      return adminToken(tokenFile(dataDir));
+    } catch {
+      return undefined;
+    }
+  })();
+  const apiservers = await Promise.all(
+    state.components
+      .filter((c) => c.name === 'apiserver' || c.name.startsWith('apiserver-'))
+      .map(async (c): Promise<ApiserverStatus> => {
+        const report = token && caPem && isAlive(c.pid) ? await replicaReport(c.url, caPem, token) : undefined;
+        return {
+          name: c.name,
+          url: c.url,
+          pid: c.pid,
+          role: report?.role ?? null,
+          term: report?.term ?? null,
+          commitIndex: report?.commitIndex ?? null,
+          appliedIndex: report?.appliedIndex ?? null,
+          healthy: components.find((h) => h.name === c.name)?.healthy ?? false,
+          ...(c.replica ? { replicaId: c.replica.id } : {}),
+        };
+      }),
+  );
+  return { running: true, dataDir, kubeconfig: state.kubeconfig, apiservers, components };
 }
 
 function table(rows: string[][]): string {
@@ -66,5 +101,11 @@ export async function status(options: { dataDir: string; output: string }): Prom
   }
   const rows = [['COMPONENT', 'PID', 'HEALTHY', 'RESTARTS', 'URL'], ...report.components.map((c) => [c.name, String(c.pid), c.healthy ? 'yes' : 'no', String(c.restarts), c.url])];
   process.stdout.write(table(rows));
+  const shown = (value: number | string | null): string => (value === null ? '-' : String(value));
+  const apiserverRows = [
+    ['APISERVER', 'PID', 'ROLE', 'TERM', 'COMMIT', 'APPLIED', 'HEALTHY', 'URL'],
+    ...report.apiservers.map((a) => [a.name, String(a.pid), shown(a.role), shown(a.term), shown(a.commitIndex), shown(a.appliedIndex), a.healthy ? 'yes' : 'no', a.url]),
+  ];
+  process.stdout.write(`\n${table(apiserverRows)}`);
   return report.components.every((c) => c.healthy) ? 0 : 1;
 }

@@ -23,6 +23,10 @@ export interface UpOptions {
   bindAddress: string;
   logLevel: string;
   readyTimeoutSeconds: number;
+  /** Apiserver replicas: 1 (a local store) or 3, 5, ... (a Raft cluster). */
+  apiservers: number;
+  /** First Raft peer port (default: port + 1000). */
+  peerPort?: number;
 }
 
 /** How to run a rudder subcommand the way this one was run (through npm from a checkout, or installed). */
@@ -59,7 +63,11 @@ async function upDetached(options: UpOptions, dataDir: string): Promise<number> 
   const cli = fileURLToPath(new URL('../main.js', import.meta.url));
   const child = spawn(
     process.execPath,
-    [cli, 'up', '--data-dir', dataDir, '--port', String(options.port), '--bind-address', options.bindAddress, '--log-level', options.logLevel, '--ready-timeout', String(options.readyTimeoutSeconds)],
+    [
+      cli, 'up', '--data-dir', dataDir, '--port', String(options.port), '--bind-address', options.bindAddress, '--log-level', options.logLevel,
+      '--ready-timeout', String(options.readyTimeoutSeconds), '--apiservers', String(options.apiservers),
+      ...(options.peerPort !== undefined ? ['--peer-port', String(options.peerPort)] : []),
+    ],
     { detached: true, stdio: ['ignore', fd, fd], env: process.env },
   );
   closeSync(fd);
@@ -90,14 +98,20 @@ export async function up(options: UpOptions): Promise<number> {
     return 0;
   }
   const bindHost = options.bindAddress === '0.0.0.0' ? '0.0.0.0' : options.bindAddress;
-  if (!(await portFree(bindHost, options.port))) {
-    process.stderr.write(`rudder: port ${options.port} on ${options.bindAddress} is already in use (another cluster?); choose another with --port.\n`);
-    return 1;
+  const peerPort = options.peerPort ?? options.port + 1000;
+  const ports = Array.from({ length: options.apiservers }, (_, i) => options.port + i);
+  const peerPorts = options.apiservers > 1 ? Array.from({ length: options.apiservers }, (_, i) => peerPort + i) : [];
+  for (const port of [...ports, ...peerPorts]) {
+    if (!(await portFree(bindHost, port))) {
+      const flag = peerPorts.includes(port) ? '--peer-port' : '--port';
+      process.stderr.write(`rudder: port ${port} on ${options.bindAddress} is already in use (another cluster?); choose another with ${flag}.\n`);
+      return 1;
+    }
   }
   if (options.detach) return upDetached(options, dataDir);
 
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const layout: ClusterLayout = { dataDir, bindAddress: options.bindAddress, apiserverPort: options.port, logLevel: options.logLevel };
+  const layout: ClusterLayout = { dataDir, bindAddress: options.bindAddress, apiserverPort: options.port, logLevel: options.logLevel, apiservers: options.apiservers, peerPort };
   const hosts = [...defaultServingHosts()];
   if (options.bindAddress !== '0.0.0.0') hosts.push(options.bindAddress);
   const pki = await ensurePki(pkiDir(dataDir), hosts);
@@ -107,7 +121,14 @@ export async function up(options: UpOptions): Promise<number> {
   writeKubeconfig(kubeconfig, { name: 'rudder', server: apiserverUrl(layout), caPem, token });
 
   const report = (message: string): void => void process.stderr.write(`rudder: ${message}\n`);
-  const supervisor = new Supervisor({ dataDir, kubeconfig, caPem, readyTimeoutMs: options.readyTimeoutSeconds * 1000, report });
+  const supervisor = new Supervisor({
+    dataDir,
+    kubeconfig,
+    caPem,
+    readyTimeoutMs: options.readyTimeoutSeconds * 1000,
+    report,
+    layout: { bindAddress: options.bindAddress, apiserverPort: options.port, peerPort, apiservers: options.apiservers, logLevel: options.logLevel },
+  });
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;

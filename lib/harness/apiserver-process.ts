@@ -35,6 +35,14 @@ export interface StartOptions {
   dataDir?: string;
   extraArgs?: string[];
   env?: NodeJS.ProcessEnv;
+  /** HTTPS port (default: a free one). */
+  port?: number;
+  /** Shared cluster CA and serving certificate (default: <dataDir>/pki, made by the apiserver). */
+  certDir?: string;
+  /** Shared token file (default: <dataDir>/tokens.csv). */
+  tokenFile?: string;
+  /** How long to wait for /readyz (default 30 s). */
+  readyTimeoutMs?: number;
 }
 
 function get(url: string, caPem: string): Promise<number> {
@@ -52,24 +60,27 @@ function get(url: string, caPem: string): Promise<number> {
 export async function startApiserver(options: StartOptions = {}): Promise<ApiserverProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'rudder-apiserver-'));
   const ownsDir = options.dataDir === undefined;
-  const port = await freePort();
-  const token = ensureTokenFile(join(dataDir, 'tokens.csv'));
+  const port = options.port ?? (await freePort());
+  const certDir = options.certDir ?? join(dataDir, 'pki');
+  const tokenFile = options.tokenFile ?? join(dataDir, 'tokens.csv');
+  const token = ensureTokenFile(tokenFile);
+  const shared = [...(options.certDir ? ['--cert-dir', options.certDir] : []), ...(options.tokenFile ? ['--token-auth-file', options.tokenFile] : [])];
   let output = '';
   let child: ChildProcess;
 
   const launch = async (): Promise<void> => {
-    child = spawn(process.execPath, [join(DIST, 'services', 'apiserver', 'main.js'), '--data-dir', dataDir, '--secure-port', String(port), '--log-level', 'warn', ...(options.extraArgs ?? [])], {
+    child = spawn(process.execPath, [join(DIST, 'services', 'apiserver', 'main.js'), '--data-dir', dataDir, '--secure-port', String(port), '--log-level', 'warn', ...shared, ...(options.extraArgs ?? [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...options.env },
     });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`apiserver exited with ${child.exitCode}:\n${output}`);
       let caPem = '';
       try {
-        caPem = readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8');
+        caPem = readFileSync(join(certDir, 'ca.crt'), 'utf8');
       } catch {
         await sleep(50);
         continue;
@@ -80,7 +91,7 @@ export async function startApiserver(options: StartOptions = {}): Promise<Apiser
     throw new Error(`apiserver did not become ready:\n${output}`);
   };
   await launch();
-  const caPem = readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8');
+  const caPem = readFileSync(join(certDir, 'ca.crt'), 'utf8');
   const url = `https://127.0.0.1:${port}`;
   const kubeconfig = join(dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfig, { name: 'rudder', server: url, caPem, token });

@@ -17,6 +17,41 @@ export interface NativeRejection {
   message: string;
 }
 
+export interface NativePeerAddress {
+  id: number;
+  address: string;
+}
+
+/** Options of `NativeStore.openReplicated`. */
+export interface NativeReplicationConfig {
+  id: number;
+  listen: string;
+  peers: NativePeerAddress[];
+  join?: boolean;
+  tickMs?: number;
+  electionTicks?: number;
+  heartbeatTicks?: number;
+  requestTimeoutMs?: number;
+  snapshotWrites?: number;
+  catchUpEntries?: number;
+}
+
+export interface NativeReplicaState {
+  id: number;
+  role: 'leader' | 'follower' | 'candidate';
+  term: number;
+  leader: number;
+  commitIndex: number;
+  appliedIndex: number;
+  firstIndex: number;
+  lastIndex: number;
+  snapshotIndex: number;
+  members: NativePeerAddress[];
+  removed: boolean;
+  blocked: number[];
+  address: string;
+}
+
 export interface NativeStoreStatus {
   revision: number;
   compactRevision: number;
@@ -32,6 +67,8 @@ export interface NativeStoreStatus {
  * The raw store. Reads return msgpack Buffers (stored values embedded as they are); writes are
  * queued and their outcomes, with every committed event, arrive as one msgpack notice per
  * commit through `setListener`, in commit order, ending with `{type: 'closed'}` after `close`.
+ * A replica also sends `{type: 'reads', ids, error?}` when linearizable reads may be served and
+ * `{type: 'reset', revision, compactRevision}` when a snapshot replaced its whole state.
  * Errors are thrown as Error objects with a string `code`.
  */
 export interface NativeStore {
@@ -44,10 +81,17 @@ export interface NativeStore {
   eventsSince(prefix: string, afterRevision: number, upToRevision?: number | null): Buffer;
   status(): NativeStoreStatus;
   close(): void;
+  /** Replication: a linearizable read answered by a `{type: 'reads', ids, error?}` notice. */
+  readIndex(id: number): void;
+  replicaStatus(): NativeReplicaState | null;
+  setBlockedPeers(peers: number[]): void;
+  /** Adds the replica when `address` is given, removes it otherwise. */
+  changeMember(id: number, address?: string | null): Promise<{ code?: string | null; message?: string | null }>;
 }
 
 export interface NativeStoreClass {
   open(dataDir: string, options?: NativeStoreOptions | null): NativeStore;
+  openReplicated(dataDir: string, options: NativeStoreOptions | null, replication: NativeReplicationConfig): NativeStore;
 }
 
 export interface NativeBinding {

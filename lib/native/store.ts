@@ -7,8 +7,16 @@
 // `eventsSince(prefix, rev)` reads up to it by default, so a new watcher can catch up with
 // eventsSince and then follow onCommit, registered in the same synchronous step, with no gap
 // and no duplicate.
+//
+// Replicated (Raft), the same contract holds on every replica: each applies the same commits
+// in the same order. `linearizableRead()` resolves once this replica's state reflects every
+// write committed anywhere before the call (ReadIndex); its resolution comes after the commit
+// notices it waited for. A snapshot that replaces a lagging replica's state is announced to
+// `onReset` listeners (watchers relist).
 import { Packr, Unpackr } from 'msgpackr';
-import { loadNative, type NativeStore } from './index.js';
+import { loadNative, type NativeReplicaState, type NativeStore } from './index.js';
+
+export type ReplicaState = NativeReplicaState;
 
 export interface KeyValue<T = unknown> {
   key: string;
@@ -86,8 +94,33 @@ export interface StoreStatus {
   proposals: number;
 }
 
+export interface ReplicationOptions {
+  /** This replica's id (at least 1). */
+  id: number;
+  /** host:port to listen on for the other replicas. */
+  listen: string;
+  /** The cluster's replicas, this one included, with their listen addresses. */
+  peers: { id: number; address: string }[];
+  /** Wait to be added to a running cluster instead of starting a new one. */
+  join?: boolean;
+  /** One Raft clock tick (default 100 ms). */
+  tickMs?: number;
+  /** Ticks without a leader before an election (default 10). */
+  electionTicks?: number;
+  /** Ticks between heartbeats (default 1). */
+  heartbeatTicks?: number;
+  /** Writes, linearizable reads and membership changes fail with 'Unavailable' after this (default 5000). */
+  requestTimeoutMs?: number;
+  /** Compact the log once this many writes were applied since the last compaction (default 100000). */
+  snapshotWrites?: number;
+  /** Entries kept behind a compaction point for slightly lagging replicas (default 100). */
+  catchUpEntries?: number;
+}
+
 export interface StoreOpenOptions {
   dataDir: string;
+  /** Makes this store one replica of a Raft cluster. */
+  replication?: ReplicationOptions;
   /** Revisions of history kept for eventsSince and reads at old revisions (default 100000). */
   historyRevisions?: number;
   /** Most proposals in one durable commit (default 1024). */
@@ -95,9 +128,10 @@ export interface StoreOpenOptions {
 }
 
 /** `Internal` marks a bug in the native store, never bad input. */
-export type StoreErrorCode = 'Compacted' | 'FutureRevision' | 'InvalidArgument' | 'Closed' | 'Io' | 'Internal';
+/** `Unavailable`: a replica could not reach a quorum in time; the write may or may not have happened. */
+export type StoreErrorCode = 'Compacted' | 'FutureRevision' | 'InvalidArgument' | 'Closed' | 'Io' | 'Unavailable' | 'Internal';
 
-const codes = new Set<string>(['Compacted', 'FutureRevision', 'InvalidArgument', 'Closed', 'Io', 'Internal']);
+const codes = new Set<string>(['Compacted', 'FutureRevision', 'InvalidArgument', 'Closed', 'Io', 'Unavailable', 'Internal']);
 
 export class StoreError extends Error {
   override name = 'StoreError';
@@ -111,6 +145,9 @@ export class StoreError extends Error {
 
 export type CommitListener = (events: StoreEvent[], revision: number) => void;
 
+/** The whole state was replaced (a snapshot); history starts at `revision`. */
+export type ResetListener = (revision: number, compactRevision: number) => void;
+
 interface WireOutcome {
   id: number;
   txn?: TxnResult;
@@ -120,6 +157,8 @@ interface WireOutcome {
 
 type Notice =
   | { type: 'commit'; revision: number; compactRevision: number; outcomes: WireOutcome[]; events: StoreEvent[] }
+  | { type: 'reads'; ids: number[]; error?: { code: string; message: string } }
+  | { type: 'reset'; revision: number; compactRevision: number }
   | { type: 'closed' };
 
 type WireOp = { type: 'put'; key: string; value: Buffer } | { type: 'delete'; key: string };
@@ -219,6 +258,9 @@ export class Store {
   readonly #native: NativeStore;
   readonly #waiters = new Map<number, Waiter>();
   readonly #listeners = new Set<CommitListener>();
+  readonly #resetListeners = new Set<ResetListener>();
+  readonly #replicated: boolean;
+  #pendingRead: { id: number; promise: Promise<void> } | null = null;
   #queue: [number, WireTxn][] = [];
   #flushScheduled = false;
   #nextId = 1;
@@ -239,18 +281,93 @@ export class Store {
     if (options.maxBatch !== undefined) nativeOptions.maxBatch = checkWhole(options.maxBatch, 'maxBatch');
     const binding = loadNative();
     try {
-      return new Store(binding.NativeStore.open(options.dataDir, nativeOptions));
+      if (options.replication) {
+        const r = options.replication;
+        if (typeof r !== 'object' || !Array.isArray(r.peers)) throw invalid('replication needs an id, a listen address and peers');
+        return new Store(binding.NativeStore.openReplicated(options.dataDir, nativeOptions, { ...r, peers: r.peers.map((p) => ({ id: p.id, address: p.address })) }), true);
+      }
+      return new Store(binding.NativeStore.open(options.dataDir, nativeOptions), false);
     } catch (error) {
       throw storeError(error);
     }
   }
 
-  private constructor(native: NativeStore) {
+  private constructor(native: NativeStore, replicated: boolean) {
     this.#native = native;
+    this.#replicated = replicated;
     const status = native.status();
     this.#revision = status.revision;
     this.#compactRevision = status.compactRevision;
     native.setListener((notice) => this.#onNotice(notice));
+  }
+
+  /** Whether this store is one replica of a Raft cluster. */
+  get replicated(): boolean {
+    return this.#replicated;
+  }
+
+  /**
+   * Resolves once local reads reflect every write committed (on any replica) before this call;
+   * rejects with code 'Unavailable' when no quorum answers in time. Free on a single replica.
+   * Calls in one turn of the event loop share one ReadIndex.
+   */
+  linearizableRead(): Promise<void> {
+    if (!this.#replicated) return Promise.resolve();
+    if (this.#closing || this.#closed) return Promise.reject(closedError());
+    if (this.#pendingRead) return this.#pendingRead.promise;
+    const id = this.#takeId();
+    const promise = this.#wait<void>(id);
+    this.#pendingRead = { id, promise };
+    setImmediate(() => {
+      this.#pendingRead = null;
+      try {
+        this.#native.readIndex(id);
+      } catch (error) {
+        this.#settle(id, (waiter) => waiter.reject(storeError(error)));
+        this.#releaseIfIdle();
+      }
+    });
+    return promise;
+  }
+
+  /** This replica's role, term, indexes and members; null when not replicated. */
+  replicaStatus(): ReplicaState | null {
+    return this.#read(() => this.#native.replicaStatus());
+  }
+
+  /** The fault hook: drops all replication traffic to and from these replicas ([] heals). */
+  setBlockedPeers(peers: number[]): void {
+    for (const peer of peers) checkWhole(peer, 'peer id');
+    this.#read(() => this.#native.setBlockedPeers(peers));
+  }
+
+  /** Adds a replica (listening for peers at `address`) through the cluster's log. */
+  addReplica(id: number, address: string): Promise<void> {
+    if (typeof address !== 'string' || address === '') return Promise.reject(invalid('address must be a non-empty host:port'));
+    return this.#changeMember(id, address);
+  }
+
+  /** Removes a replica through the cluster's log. */
+  removeReplica(id: number): Promise<void> {
+    return this.#changeMember(id, null);
+  }
+
+  async #changeMember(id: number, address: string | null): Promise<void> {
+    if (this.#closing || this.#closed) throw closedError();
+    checkWhole(id, 'id');
+    let outcome;
+    try {
+      outcome = await this.#native.changeMember(id, address);
+    } catch (error) {
+      throw storeError(error);
+    }
+    if (outcome.code) throw storeError(Object.assign(new Error(outcome.message ?? outcome.code), { code: outcome.code }));
+  }
+
+  /** Calls `listener` when a snapshot replaces this replica's state, until the returned function is called. */
+  onReset(listener: ResetListener): () => void {
+    this.#resetListeners.add(listener);
+    return () => this.#resetListeners.delete(listener);
   }
 
   /** Newest revision whose events have been delivered to onCommit listeners. */
@@ -408,6 +525,28 @@ export class Store {
       for (const id of [...this.#waiters.keys()]) this.#settle(id, (waiter) => waiter.reject(closedError()));
       this.#onClosed();
       this.#releaseIfIdle();
+      return;
+    }
+    if (notice.type === 'reads') {
+      const failure = notice.error ? storeError(Object.assign(new Error(notice.error.message), { code: notice.error.code })) : null;
+      for (const id of notice.ids) {
+        this.#settle(id, (waiter) => (failure ? waiter.reject(failure) : waiter.resolve(undefined)));
+      }
+      this.#releaseIfIdle();
+      return;
+    }
+    if (notice.type === 'reset') {
+      this.#revision = notice.revision;
+      this.#compactRevision = notice.compactRevision;
+      for (const listener of [...this.#resetListeners]) {
+        try {
+          listener(notice.revision, notice.compactRevision);
+        } catch (error) {
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
       return;
     }
     // Set before delivery: a watcher that registers from inside a listener catches up through

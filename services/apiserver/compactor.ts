@@ -9,6 +9,8 @@ export function startCompactor(store: Store, intervalMs: number, log: Logger): (
   const timer = setInterval(() => {
     const target = previous;
     previous = store.revision;
+    // Compaction goes through the log, so one replica (the leader) asks for it.
+    if (store.replicated && store.replicaStatus()?.role !== 'leader') return;
     if (target <= store.compactRevision) return;
     store.compact(target).then(
       () => log.debug({ revision: target }, 'compacted store history'),

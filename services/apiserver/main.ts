@@ -2,7 +2,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadOptions } from '../../lib/config/options.js';
-import { Store } from '../../lib/native/store.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isStatusError } from '../../lib/api/status.js';
+import { Store, StoreError } from '../../lib/native/store.js';
 import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
@@ -10,6 +12,7 @@ import { ensureTokenFile, readTokenFile } from '../../lib/pki/tokens.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { startCompactor } from './compactor.js';
 import { apiserverOptions } from './options.js';
+import { replicationOptions } from './replication.js';
 import { buildApiServer } from './server.js';
 
 const options = loadOptions('rudder-apiserver', apiserverOptions, { description: 'The Rudder API server: Kubernetes REST over a durable MVCC store.' });
@@ -24,7 +27,14 @@ const tokenFile = options.tokenAuthFile ? resolve(options.tokenAuthFile) : join(
 ensureTokenFile(tokenFile);
 const tokens = readTokenFile(tokenFile);
 
-const store = Store.open({ dataDir: join(dataDir, 'store'), historyRevisions: options.historyRevisions });
+let replication;
+try {
+  replication = replicationOptions(options);
+} catch (error) {
+  process.stderr.write(`rudder-apiserver: ${(error as Error).message}\n`);
+  process.exit(2);
+}
+const store = Store.open({ dataDir: join(dataDir, 'store'), historyRevisions: options.historyRevisions, replication });
 let bootstrapped = false;
 const server = await buildApiServer({
   store,
@@ -43,9 +53,19 @@ const stopCompactor = startCompactor(store, options.compactionInterval, log);
 await server.app.listen({ host: options.bindAddress, port: options.securePort });
 const address = server.app.server.address();
 const port = typeof address === 'object' && address ? address.port : options.securePort;
-await bootstrapCluster(server.registry, { serviceIP: server.allocator.firstAddress(), advertiseAddress: options.advertiseAddress, port });
+// Replicas bootstrap once a quorum has elected a leader; until then writes answer Unavailable.
+for (;;) {
+  try {
+    await bootstrapCluster(server.registry, { serviceIP: server.allocator.firstAddress(), advertiseAddress: options.advertiseAddress, port });
+    break;
+  } catch (error) {
+    if (!(error instanceof StoreError && error.code === 'Unavailable') && !(isStatusError(error) && error.code === 503)) throw error;
+    log.info({ reason: (error as Error).message }, 'waiting for a quorum to bootstrap');
+    await sleep(200);
+  }
+}
 bootstrapped = true;
-log.info({ address: `https://${options.bindAddress}:${port}`, dataDir }, 'apiserver ready');
+log.info({ address: `https://${options.bindAddress}:${port}`, dataDir, replica: replication?.id, peerAddress: replication?.listen }, 'apiserver ready');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

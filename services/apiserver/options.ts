@@ -16,5 +16,13 @@ export const apiserverOptions = {
   historyRevisions: option.number(100000, 'most revisions of history kept for watches and paged lists'),
   watchBookmarkInterval: option.duration('60s', 'how often watches that allow bookmarks receive one'),
   minRequestTimeout: option.duration('1800s', 'watches without timeoutSeconds end after a random time between this and twice this'),
+  replicaId: option.number(0, 'this apiserver\'s replica id in a replicated store (0: a single replica with a local log)'),
+  peers: option.list([], 'the replicas of a new cluster as id=host:port (the port replicas talk Raft on), this one included'),
+  peerAddress: option.string('', 'host:port to listen on for the other replicas (default: this replica\'s entry in --peers)'),
+  join: option.boolean(false, 'join a running cluster (after `rudder apiserver add` or POST /admin/replicas) instead of starting one'),
+  heartbeatInterval: option.duration('100ms', 'Raft heartbeat interval (one Raft clock tick)'),
+  electionTimeout: option.duration('1s', 'time without a leader before a replica calls an election (randomized up to twice this)'),
+  storeRequestTimeout: option.duration('5s', 'writes and linearizable reads that cannot reach a quorum fail with 503 after this'),
+  snapshotWrites: option.number(100000, 'compact the Raft log (snapshot point) after this many writes'),
   logLevel: option.string('info', 'log level', LOG_LEVELS),
 };

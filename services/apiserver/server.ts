@@ -7,6 +7,7 @@ import type { Logger } from '../../lib/observe/logger.js';
 import { healthRoutes, type HealthCheck } from '../../lib/observe/health.js';
 import type { TokenUser } from '../../lib/pki/tokens.js';
 import { discoveryRoutes } from './discovery.js';
+import { adminRoutes } from './http/admin-routes.js';
 import { installTokenAuth } from './http/auth.js';
 import { installBodyParsers } from './http/body-parsers.js';
 import { installErrorHandling, MAX_BODY_BYTES } from './http/errors.js';
@@ -74,8 +75,18 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   await app.register(healthRoutes, {
     metrics: deps.metrics,
     livez: { ping: () => true },
-    readyz: { ping: () => true, store: () => deps.store.status().revision >= 0, ...deps.readyz },
+    readyz: {
+      ping: () => true,
+      store: () => deps.store.status().revision >= 0,
+      // A replica that knows no leader cannot serve writes or linearizable reads.
+      replication: () => {
+        const replica = deps.store.replicaStatus();
+        return replica === null || (replica.leader !== 0 && !replica.removed);
+      },
+      ...deps.readyz,
+    },
   });
+  await app.register(adminRoutes, { store: deps.store, authenticated: deps.tokens !== undefined });
   await app.register(discoveryRoutes);
   await app.register(openapiRoutes);
   await app.register(resourceRoutes, {

@@ -183,6 +183,40 @@ pub fn closed() -> Result<Vec<u8>, StoreError> {
     finish(written, out)
 }
 
+/// `{type: 'reset', revision, compactRevision}`: the state was replaced by a snapshot.
+pub fn reset(revision: u64, compact_revision: u64) -> Result<Vec<u8>, StoreError> {
+    let mut out = Vec::new();
+    let written = (|| {
+        mp::write_map_len(&mut out, 3)?;
+        field(&mut out, "type")?;
+        mp::write_str(&mut out, "reset")?;
+        uint(&mut out, "revision", revision)?;
+        uint(&mut out, "compactRevision", compact_revision)
+    })();
+    finish(written, out)
+}
+
+/// `{type: 'reads', ids, error?}`: linearizable reads that may now be served (or failed).
+pub fn reads(ids: &[u64], failure: Option<&StoreError>) -> Result<Vec<u8>, StoreError> {
+    let mut out = Vec::new();
+    let written = (|| {
+        mp::write_map_len(&mut out, if failure.is_some() { 3 } else { 2 })?;
+        field(&mut out, "type")?;
+        mp::write_str(&mut out, "reads")?;
+        field(&mut out, "ids")?;
+        array_len(&mut out, ids.len())?;
+        for id in ids {
+            mp::write_uint(&mut out, *id)?;
+        }
+        if let Some(failure) = failure {
+            field(&mut out, "error")?;
+            error(&mut out, failure)?;
+        }
+        Ok(())
+    })();
+    finish(written, out)
+}
+
 /// `{revision, kvs, more, count}`
 pub fn range(result: &RangeResult) -> Result<Vec<u8>, StoreError> {
     let mut out = Vec::with_capacity(

@@ -13,6 +13,7 @@ pub enum Code {
     InvalidArgument,
     Closed,
     Io,
+    Unavailable,
     Internal,
 }
 
@@ -24,6 +25,7 @@ impl AsRef<str> for Code {
             Code::InvalidArgument => "InvalidArgument",
             Code::Closed => "Closed",
             Code::Io => "Io",
+            Code::Unavailable => "Unavailable",
             Code::Internal => "Internal",
         }
     }
@@ -38,6 +40,7 @@ pub fn js_error(error: StoreError) -> napi::Error<Code> {
         StoreError::InvalidArgument(_) => Code::InvalidArgument,
         StoreError::Closed => Code::Closed,
         StoreError::Io(_) => Code::Io,
+        StoreError::Unavailable(_) => Code::Unavailable,
     };
     napi::Error::new(code, error.to_string())
 }

@@ -7,16 +7,21 @@ mod encode;
 mod error;
 mod listener;
 mod options;
+mod replication;
 
 use std::sync::Arc;
 
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
-use rudder_store::{Command, Options, RangeRequest, Store, Txn};
+use rudder_store::{Command, MemberChange, Options, RangeRequest, ReplicationOptions, Store, Txn};
 
 use crate::error::{guard, invalid, js_error, whole_number, Code, JsResult};
 use crate::listener::{JsListener, NoticeCallback};
 pub use crate::options::StoreOptions;
+use crate::replication::{ChangeMember, ChangeMemberTask};
+pub use crate::replication::{
+    ChangeOutcome, PeerAddress, ReplicaMember, ReplicaState, ReplicationConfig,
+};
 
 // Entry points spell out `napi::Result<_, Code>`: the macro recognises a fallible return by that
 // name, not through an alias.
@@ -45,7 +50,7 @@ pub struct StoreStatus {
 /// arrive through the listener set with `setListener`.
 #[napi]
 pub struct NativeStore {
-    store: Store,
+    store: Arc<Store>,
 }
 
 fn buffer(bytes: Result<Vec<u8>, rudder_store::StoreError>) -> JsResult<Buffer> {
@@ -70,7 +75,80 @@ impl NativeStore {
             }
             let options = Options::try_from(options.unwrap_or_default())?;
             let store = Store::open(&data_dir, options).map_err(js_error)?;
-            Ok(NativeStore { store })
+            Ok(NativeStore {
+                store: Arc::new(store),
+            })
+        })
+    }
+
+    /// Opens (or creates) one replica of a replicated store under `dataDir`.
+    #[napi(factory)]
+    pub fn open_replicated(
+        data_dir: String,
+        options: Option<StoreOptions>,
+        replication: ReplicationConfig,
+    ) -> napi::Result<NativeStore, Code> {
+        guard(|| {
+            if data_dir.is_empty() {
+                return Err(invalid("dataDir must not be empty"));
+            }
+            let options = Options::try_from(options.unwrap_or_default())?;
+            let replication = ReplicationOptions::try_from(replication)?;
+            let store =
+                Store::open_replicated(&data_dir, options, replication).map_err(js_error)?;
+            Ok(NativeStore {
+                store: Arc::new(store),
+            })
+        })
+    }
+
+    /// Asks for a linearizable read; the listener gets `{type: 'reads', ids: [id], error?}`
+    /// once local state reflects every write committed before the call.
+    #[napi]
+    pub fn read_index(&self, id: f64) -> napi::Result<(), Code> {
+        guard(|| {
+            let id = whole_number(id, "id")?;
+            self.store.read_index(id).map_err(js_error)
+        })
+    }
+
+    /// This replica's role, term, indexes and members; null when the store is not replicated.
+    #[napi]
+    pub fn replica_status(&self) -> napi::Result<Option<ReplicaState>, Code> {
+        guard(|| Ok(self.store.replica_status().map(ReplicaState::from)))
+    }
+
+    /// The fault hook: drop all replication traffic to and from these replicas ([] heals).
+    #[napi]
+    pub fn set_blocked_peers(&self, peers: Vec<f64>) -> napi::Result<(), Code> {
+        guard(|| {
+            let ids = peers
+                .into_iter()
+                .map(|id| whole_number(id, "peer id"))
+                .collect::<Result<Vec<u64>, _>>()?;
+            self.store.set_blocked_peers(&ids);
+            Ok(())
+        })
+    }
+
+    /// Adds (with its peer address) or removes a replica; resolves with `{code?, message?}`
+    /// once the change is applied here or has failed.
+    #[napi(ts_return_type = "Promise<ChangeOutcome>")]
+    pub fn change_member(
+        &self,
+        id: f64,
+        address: Option<String>,
+    ) -> napi::Result<ChangeMemberTask, Code> {
+        guard(|| {
+            let id = whole_number(id, "id")?;
+            let change = match address {
+                Some(address) if !address.is_empty() => MemberChange::Add { id, address },
+                _ => MemberChange::Remove { id },
+            };
+            Ok(ChangeMemberTask::new(ChangeMember {
+                store: self.store.clone(),
+                change: Some(change),
+            }))
         })
     }
 

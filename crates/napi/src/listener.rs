@@ -45,4 +45,12 @@ impl Listener for JsListener {
     fn on_close(&self) {
         self.send(encode::closed());
     }
+
+    fn on_reset(&self, revision: u64, compact_revision: u64) {
+        self.send(encode::reset(revision, compact_revision));
+    }
+
+    fn on_reads(&self, ids: &[u64], error: Option<&rudder_store::StoreError>) {
+        self.send(encode::reads(ids, error));
+    }
 }

@@ -142,6 +142,25 @@ impl Backend {
 }
 
 impl Backend {
+    /// Replaces every record and the counters at once, durably (a snapshot install).
+    pub fn replace(&self, records: &[(RecordId, Record)], meta: Meta) -> Result<()> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(Durability::Immediate)?;
+        {
+            txn.delete_table(RECORDS)?;
+            let mut table = txn.open_table(RECORDS)?;
+            for ((revision, sub), record) in records {
+                table.insert((*revision, *sub), record.encode().as_slice())?;
+            }
+            let mut counters = txn.open_table(META)?;
+            counters.insert(META_REVISION, meta.revision)?;
+            counters.insert(META_COMPACT_REVISION, meta.compact_revision)?;
+            counters.insert(META_APPLIED_INDEX, meta.applied_index)?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
     /// Makes every earlier commit durable; returns once it is on disk. Checkpoints are rare, so
     /// they also pay for 2-phase commit with the allocator state saved (quick repair): reopening
     /// after a crash then starts from a verified commit without scanning the whole file.

@@ -125,11 +125,11 @@ impl<'a> Decoder<'a> {
         Some(head)
     }
 
-    fn u8(&mut self) -> Option<u8> {
+    pub fn u8(&mut self) -> Option<u8> {
         self.take(1).map(|bytes| bytes[0])
     }
 
-    fn u32(&mut self) -> Option<u32> {
+    pub fn u32(&mut self) -> Option<u32> {
         let mut word = [0u8; 4];
         word.copy_from_slice(self.take(4)?);
         Some(u32::from_le_bytes(word))
@@ -141,12 +141,12 @@ impl<'a> Decoder<'a> {
         Some(u64::from_le_bytes(word))
     }
 
-    fn bytes(&mut self) -> Option<&'a [u8]> {
+    pub fn bytes(&mut self) -> Option<&'a [u8]> {
         let length = self.u32()? as usize;
         self.take(length)
     }
 
-    fn string(&mut self) -> Option<String> {
+    pub fn string(&mut self) -> Option<String> {
         std::str::from_utf8(self.bytes()?).ok().map(str::to_string)
     }
 

@@ -22,6 +22,10 @@ pub enum StoreError {
     /// The durable backend failed or holds data this version cannot read.
     #[error("storage error: {0}")]
     Io(String),
+    /// A replicated store could not reach a quorum in time (no leader, or this replica is cut
+    /// off); the request may or may not have taken effect.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl StoreError {
@@ -33,6 +37,7 @@ impl StoreError {
             StoreError::InvalidArgument(_) => "InvalidArgument",
             StoreError::Closed => "Closed",
             StoreError::Io(_) => "Io",
+            StoreError::Unavailable(_) => "Unavailable",
         }
     }
 

@@ -222,6 +222,30 @@ impl Index {
         removed
     }
 
+    /// The latest record of every live key, in (revision, sub) order: the state a snapshot
+    /// carries.
+    pub fn live_records(&self) -> Vec<(RecordId, Record)> {
+        let mut records: Vec<(RecordId, Record)> = self
+            .keys
+            .iter()
+            .filter_map(|(key, versions)| {
+                let latest = versions.last()?;
+                let value = latest.value.clone()?;
+                Some((
+                    (latest.revision, latest.sub),
+                    Record {
+                        key: key.clone(),
+                        value: Some(value),
+                        create_revision: latest.create_revision,
+                        version: latest.version,
+                    },
+                ))
+            })
+            .collect();
+        records.sort_unstable_by_key(|(id, _)| *id);
+        records
+    }
+
     fn readable(&self, revision: u64) -> Result<u64> {
         if revision == 0 {
             return Ok(self.revision);

@@ -40,18 +40,18 @@
 //! carry a CRC and consecutive indexes, so a torn tail (never acknowledged) is ignored. Storage
 //! errors stop the writer (fail-stop) rather than guess what reached the disk.
 //!
-//! # Adding Raft
-//! Replication replaces step 2 only. A `CommandLog` backed by the tikv `raft` crate (or
-//! openraft) would, on the leader, encode the batch's commands into an entry and propose it;
-//! persist entries and hard state in its own log storage before sending them (the Raft log
-//! replaces `wal.log` as what makes an entry durable); and return from `take_committed` the
-//! entries a quorum has persisted, on every replica, in index order. Apply, publish and
-//! materialize stay as they are: apply is deterministic, and the state machine stores the
-//! applied index with its data, so a restarted replica replays only entries after it;
-//! `release_through` at a checkpoint becomes the point up to which the Raft log may be compacted
-//! (a snapshot ships the records table). Proposal ids and reply channels stay on the proposing
-//! node; followers forward proposals to the leader, and linearizable reads wait until a
-//! ReadIndex has been applied.
+//! # Replication (Raft)
+//! [`Store::open_replicated`] replaces step 2 with the tikv `raft` crate (module [`replica`]):
+//! the writer batches proposals into one Raft entry tagged with (origin replica, sequence);
+//! followers' entries are forwarded to the leader by Raft; entries, hard state, conf state and
+//! peer addresses are persisted in `raft/raft.log` with one fdatasync per Ready before
+//! messages that depend on them are sent; every replica applies committed entries through the
+//! same apply/publish/materialize steps, so revisions and events agree, and the origin answers
+//! its proposers when it applies their entry. A write or linearizable read (ReadIndex, then
+//! wait for apply) that cannot complete within the request timeout fails with
+//! [`StoreError::Unavailable`]. At a checkpoint the log is compacted once enough writes were
+//! applied; a replica that needs older entries gets a snapshot (every live key and the
+//! revision), and its watch history starts at the snapshot's revision.
 
 mod apply;
 mod backend;
@@ -61,6 +61,8 @@ mod index;
 mod log;
 pub mod msgpack;
 mod record;
+pub mod replica;
+mod state_machine;
 mod store;
 mod types;
 mod validate;
@@ -68,6 +70,7 @@ mod wal;
 mod writer;
 
 pub use error::{Result, StoreError};
+pub use replica::{Member, MemberChange, ReplicaStatus, ReplicationOptions, Role};
 pub use store::Store;
 pub use types::{
     Command, Commit, Compare, CompareOp, CompareTarget, Event, EventKind, KeyValue, Listener,

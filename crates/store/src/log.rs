@@ -24,6 +24,8 @@ pub struct Proposal {
 pub struct Entry {
     pub index: u64,
     pub proposals: Vec<Proposal>,
+    /// Proposed on this replica, so its proposers wait here for their results.
+    pub local: bool,
 }
 
 /// The proposals of a batch the log could not take, with why.
@@ -73,7 +75,11 @@ impl CommandLog for LocalLog {
         {
             Ok(()) => {
                 self.last_index = index;
-                self.committed.push(Entry { index, proposals });
+                self.committed.push(Entry {
+                    index,
+                    proposals,
+                    local: true,
+                });
                 Ok(())
             }
             Err(error) => Err(Refused { error, proposals }),

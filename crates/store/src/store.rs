@@ -13,13 +13,18 @@ use parking_lot::{Mutex, RwLock};
 use crate::backend::{Backend, DeleteQueue};
 use crate::index::Index;
 use crate::log::{LocalLog, Proposal};
+use crate::replica::node::{initial_status, ReplicaNode};
+use crate::replica::storage::RaftStorage;
+use crate::replica::transport::Transport;
+use crate::replica::{MemberChange, ReplicaStatus, ReplicationOptions};
+use crate::state_machine::StateMachine;
 use crate::types::{
     Command, Event, KeyValue, Listener, Options, Outcome, RangeRequest, RangeResult, Status, Txn,
     TxnResult,
 };
 use crate::validate;
 use crate::wal::Wal;
-use crate::writer::{Request, Writer};
+use crate::writer::{ReadWaiter, Request, Writer};
 use crate::{Result, StoreError};
 
 /// State shared by the handle, the writer thread and readers.
@@ -30,6 +35,8 @@ pub struct Shared {
     pub commits: AtomicU64,
     pub proposals: AtomicU64,
     pub records: AtomicU64,
+    /// Last log index applied to the state machine (what a snapshot taken now holds).
+    pub applied_index: AtomicU64,
     db_path: PathBuf,
 }
 
@@ -38,55 +45,70 @@ pub struct Store {
     shared: Arc<Shared>,
     requests: RwLock<Option<Sender<Request>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
+    replica: Option<Replica>,
+}
+
+/// What a replicated store keeps beside the writer.
+struct Replica {
+    status: Arc<Mutex<ReplicaStatus>>,
+    transport: Arc<Transport>,
+}
+
+/// Opens the state machine in `dir` and rebuilds the in-memory index from it.
+fn recover_state_machine(dir: &Path, options: Options) -> Result<(StateMachine, Arc<Shared>)> {
+    if options.history_revisions == 0
+        || options.max_batch == 0
+        || options.compaction_chunk == 0
+        || options.checkpoint_bytes == 0
+    {
+        return Err(StoreError::invalid("historyRevisions, maxBatch, compactionChunk and checkpointBytes must each be at least 1"));
+    }
+    let backend = Backend::open(dir)?;
+    let mut index = Index::new();
+    let mut records = 0u64;
+    let meta = backend.load(|(revision, sub), record| {
+        index.apply(revision, sub, record);
+        records += 1;
+    })?;
+    index.set_revision(meta.revision);
+    // Records deleted by compaction before a crash are found again here.
+    let mut deletes = DeleteQueue::default();
+    deletes.extend(index.compact(meta.compact_revision));
+    let shared = Arc::new(Shared {
+        index: RwLock::new(index),
+        listener: RwLock::new(None),
+        closed: AtomicBool::new(false),
+        commits: AtomicU64::new(0),
+        proposals: AtomicU64::new(0),
+        records: AtomicU64::new(records),
+        applied_index: AtomicU64::new(meta.applied_index),
+        db_path: Backend::path(dir),
+    });
+    let sm = StateMachine {
+        shared: shared.clone(),
+        backend,
+        deletes,
+        meta,
+        options,
+    };
+    Ok((sm, shared))
 }
 
 impl Store {
     /// Opens (or creates) the store in `dir`, rebuilding the in-memory index from disk.
     pub fn open(dir: impl AsRef<Path>, options: Options) -> Result<Store> {
-        if options.history_revisions == 0
-            || options.max_batch == 0
-            || options.compaction_chunk == 0
-            || options.checkpoint_bytes == 0
-        {
-            return Err(StoreError::invalid("historyRevisions, maxBatch, compactionChunk and checkpointBytes must each be at least 1"));
-        }
         let dir = dir.as_ref();
-        let backend = Backend::open(dir)?;
-        let mut index = Index::new();
-        let mut records = 0u64;
-        let meta = backend.load(|(revision, sub), record| {
-            index.apply(revision, sub, record);
-            records += 1;
-        })?;
-        index.set_revision(meta.revision);
-        // Records deleted by compaction before a crash are found again here.
-        let mut deletes = DeleteQueue::default();
-        deletes.extend(index.compact(meta.compact_revision));
-
+        let (sm, shared) = recover_state_machine(dir, options)?;
         let (wal, frames) = Wal::open(dir)?;
         let last_index = frames
             .last()
             .map_or(0, |frame| frame.index)
-            .max(meta.applied_index);
-
-        let shared = Arc::new(Shared {
-            index: RwLock::new(index),
-            listener: RwLock::new(None),
-            closed: AtomicBool::new(false),
-            commits: AtomicU64::new(0),
-            proposals: AtomicU64::new(0),
-            records: AtomicU64::new(records),
-            db_path: Backend::path(dir),
-        });
+            .max(sm.meta.applied_index);
         let (sender, receiver) = crossbeam_channel::unbounded();
         let mut writer = Writer {
-            shared: shared.clone(),
-            backend,
+            sm,
             log: Box::new(LocalLog::new(wal, last_index)),
             requests: receiver,
-            deletes,
-            meta,
-            options,
             backlog: VecDeque::new(),
             stopping: false,
         };
@@ -98,7 +120,106 @@ impl Store {
             shared,
             requests: RwLock::new(Some(sender)),
             writer: Mutex::new(Some(handle)),
+            replica: None,
         })
+    }
+
+    /// Opens (or creates) one replica of a replicated store in `dir`: its log is Raft's, kept
+    /// in `dir/raft`, and it talks to its peers over TCP. See [`ReplicationOptions`].
+    pub fn open_replicated(
+        dir: impl AsRef<Path>,
+        options: Options,
+        replication: ReplicationOptions,
+    ) -> Result<Store> {
+        if replication.id == 0 {
+            return Err(StoreError::invalid("a replica's id must be at least 1"));
+        }
+        if replication.tick.is_zero() || replication.request_timeout.is_zero() {
+            return Err(StoreError::invalid(
+                "the tick and the request timeout must be positive",
+            ));
+        }
+        let dir = dir.as_ref();
+        if dir.join(crate::wal::FILE_NAME).exists()
+            && std::fs::metadata(dir.join(crate::wal::FILE_NAME))?.len() > 0
+            && !dir.join("raft").exists()
+        {
+            return Err(StoreError::invalid(format!(
+                "{} holds a single-replica store; a replica needs a data directory of its own",
+                dir.display()
+            )));
+        }
+        let (sm, shared) = recover_state_machine(dir, options)?;
+        let storage = RaftStorage::open(&dir.join("raft"), shared.clone())?;
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        let transport = Transport::start(replication.id, &replication.listen, sender.clone())?;
+        let status = Arc::new(Mutex::new(initial_status(
+            &replication,
+            transport.local_address().to_string(),
+        )));
+        let node = ReplicaNode::new(
+            sm,
+            storage,
+            transport.clone(),
+            receiver,
+            replication,
+            status.clone(),
+        )?;
+        let handle = thread::Builder::new()
+            .name("rudder-store-replica".into())
+            .spawn(move || node.run())?;
+        Ok(Store {
+            shared,
+            requests: RwLock::new(Some(sender)),
+            writer: Mutex::new(Some(handle)),
+            replica: Some(Replica { status, transport }),
+        })
+    }
+
+    /// This replica's view of its cluster; `None` for a store that is not replicated.
+    pub fn replica_status(&self) -> Option<ReplicaStatus> {
+        self.replica
+            .as_ref()
+            .map(|replica| replica.status.lock().clone())
+    }
+
+    /// The fault hook: drops all traffic to and from these peers (empty heals). Does nothing
+    /// for a store that is not replicated.
+    pub fn set_blocked_peers(&self, peers: &[u64]) {
+        if let Some(replica) = &self.replica {
+            replica
+                .transport
+                .set_blocked(peers.iter().copied().collect());
+        }
+    }
+
+    /// Asks for a linearizable read; the listener hears `on_reads([id])` once local state
+    /// reflects every write committed before this call (or an `Unavailable` error).
+    pub fn read_index(&self, id: u64) -> Result<()> {
+        self.send_request(Request::ReadIndex(ReadWaiter { id, reply: None }))
+    }
+
+    /// Waits until local state reflects every write committed before this call.
+    pub fn linearizable_read(&self) -> Result<()> {
+        let (reply, result) = crossbeam_channel::bounded(1);
+        self.send_request(Request::ReadIndex(ReadWaiter {
+            id: 0,
+            reply: Some(reply),
+        }))?;
+        result.recv().map_err(|_| StoreError::Closed)?
+    }
+
+    /// Adds or removes a replica through the cluster's log; returns once it is applied here.
+    pub fn change_member(&self, change: MemberChange) -> Result<()> {
+        let (reply, result) = crossbeam_channel::bounded(1);
+        self.send_request(Request::Member(change, reply))?;
+        result.recv().map_err(|_| StoreError::Closed)?
+    }
+
+    fn send_request(&self, request: Request) -> Result<()> {
+        let requests = self.requests.read();
+        let sender = requests.as_ref().ok_or(StoreError::Closed)?;
+        sender.send(request).map_err(|_| StoreError::Closed)
     }
 
     /// Receives every commit from now on (replacing any earlier listener).

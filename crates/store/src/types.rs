@@ -155,6 +155,12 @@ pub trait Listener: Send + Sync {
     fn on_commit(&self, commit: &Commit);
     /// Called once, after the last commit, when the writer stops and the files are closed.
     fn on_close(&self) {}
+    /// The whole state was replaced by a snapshot from the leader (this replica had fallen
+    /// behind a compacted log): history now starts at `revision`, so watchers must relist.
+    fn on_reset(&self, _revision: u64, _compact_revision: u64) {}
+    /// Linearizable reads requested under these ids may now be served from local state (or,
+    /// with an error, cannot be).
+    fn on_reads(&self, _ids: &[u64], _error: Option<&crate::StoreError>) {}
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

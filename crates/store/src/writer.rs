@@ -10,17 +10,14 @@
 use std::collections::VecDeque;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
 use std::time::Duration;
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, TryRecvError};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TryRecvError};
 
-use crate::apply::{self, Effects};
-use crate::backend::{Backend, DeleteQueue, Meta, WriteSet};
 use crate::codec;
 use crate::log::{CommandLog, Entry, Proposal, Refused};
-use crate::store::Shared;
-use crate::types::{Commit, Options, ProposalOutcome};
+use crate::replica::MemberChange;
+use crate::state_machine::StateMachine;
 use crate::wal::Frame;
 use crate::{Result, StoreError};
 
@@ -35,16 +32,28 @@ pub enum Request {
     Propose(Vec<Proposal>),
     /// Apply everything sent before, then stop and close the files.
     Shutdown,
+    /// A linearizable read: answered once local state reflects everything committed before it.
+    ReadIndex(ReadWaiter),
+    /// Replication only: messages from a peer.
+    Raft(Vec<raft::prelude::Message>),
+    /// Replication only: add or remove a replica.
+    Member(MemberChange, Sender<Result<()>>),
+    /// Replication only: a peer could not be reached.
+    Unreachable(u64),
+    /// Replication only: a snapshot was (true) or was not delivered to a peer.
+    SnapshotSent(u64, bool),
+}
+
+/// Who waits for a linearizable read: a reply channel, or the listener under `id`.
+pub struct ReadWaiter {
+    pub id: u64,
+    pub reply: Option<Sender<Result<()>>>,
 }
 
 pub struct Writer {
-    pub shared: Arc<Shared>,
-    pub backend: Backend,
+    pub sm: StateMachine,
     pub log: Box<dyn CommandLog>,
     pub requests: Receiver<Request>,
-    pub deletes: DeleteQueue,
-    pub meta: Meta,
-    pub options: Options,
     /// Proposals received but not yet in a batch.
     pub backlog: VecDeque<Proposal>,
     /// Shutdown was requested (or every sender is gone): finish the backlog, then stop.
@@ -63,13 +72,13 @@ impl Writer {
     /// checkpoints so the log can start over.
     pub fn recover(&mut self, frames: Vec<Frame>) -> Result<()> {
         for frame in frames {
-            if frame.index <= self.meta.applied_index {
+            if frame.index <= self.sm.meta.applied_index {
                 continue;
             }
-            if frame.index != self.meta.applied_index + 1 {
+            if frame.index != self.sm.meta.applied_index + 1 {
                 return Err(StoreError::Io(format!(
                     "the command log continues at entry {} but the store holds entries up to {}",
-                    frame.index, self.meta.applied_index
+                    frame.index, self.sm.meta.applied_index
                 )));
             }
             let proposals = frame
@@ -81,16 +90,17 @@ impl Writer {
                     reply: None,
                 })
                 .collect();
-            self.apply_entries(vec![Entry {
+            self.sm.apply_entries(vec![Entry {
                 index: frame.index,
                 proposals,
+                local: false,
             }])?;
         }
         self.checkpoint()
     }
 
     pub fn run(self) {
-        let shared = self.shared.clone();
+        let shared = self.sm.shared.clone();
         let outcome = panic::catch_unwind(AssertUnwindSafe(move || self.serve()));
         shared.closed.store(true, Ordering::SeqCst);
         match outcome {
@@ -113,7 +123,7 @@ impl Writer {
         loop {
             let work = self.collect();
             if let Err(Refused { error, proposals }) = self.log.submit(work.proposals) {
-                self.answer(
+                self.sm.answer(
                     proposals
                         .into_iter()
                         .map(|proposal| (proposal, Err(error.clone())))
@@ -123,16 +133,16 @@ impl Writer {
                 return Err(error);
             }
             let entries = self.log.take_committed();
-            if !entries.is_empty() || !self.deletes.is_empty() {
-                self.apply_entries(entries)?;
+            if !entries.is_empty() || !self.sm.deletes.is_empty() {
+                self.sm.apply_entries(entries)?;
             }
             let held = self.log.held_bytes();
-            if work.stop || held >= self.options.checkpoint_bytes || (work.idle && held > 0) {
+            if work.stop || held >= self.sm.options.checkpoint_bytes || (work.idle && held > 0) {
                 self.checkpoint()?;
             }
             if work.stop {
                 // Dropping the database releases its file lock before on_close is reported.
-                drop(self.backend);
+                drop(self.sm.backend);
                 return Ok(());
             }
         }
@@ -148,7 +158,7 @@ impl Writer {
             idle: false,
         };
         if self.backlog.is_empty() && !self.stopping {
-            let first = if !self.deletes.is_empty() {
+            let first = if !self.sm.deletes.is_empty() {
                 self.requests.try_recv().ok()
             } else if self.log.held_bytes() > 0 {
                 match self.requests.recv_timeout(IDLE_CHECKPOINT) {
@@ -171,7 +181,7 @@ impl Writer {
         loop {
             while let Some(proposal) = self.backlog.front() {
                 let size = codec::encoded_len(&proposal.command);
-                let full = work.proposals.len() >= self.options.max_batch
+                let full = work.proposals.len() >= self.sm.options.max_batch
                     || bytes + size > MAX_BATCH_BYTES;
                 if full && !work.proposals.is_empty() {
                     return work;
@@ -195,114 +205,26 @@ impl Writer {
         match request {
             Request::Propose(proposals) => self.backlog.extend(proposals),
             Request::Shutdown => self.stopping = true,
-        }
-    }
-
-    /// Applies committed entries: publishes the new state to readers, reports it, and writes
-    /// the records (with a chunk of compaction deletes) in one state-machine transaction.
-    fn apply_entries(&mut self, entries: Vec<Entry>) -> Result<()> {
-        let Effects {
-            records,
-            results,
-            revision,
-            compact_revision,
-        } = {
-            let index = self.shared.index.read();
-            let commands = entries
-                .iter()
-                .flat_map(|entry| entry.proposals.iter().map(|proposal| &proposal.command));
-            apply::apply(&index, commands, self.options.history_revisions)
-        };
-        let meta = Meta {
-            revision,
-            compact_revision,
-            applied_index: entries
-                .last()
-                .map_or(self.meta.applied_index, |entry| entry.index),
-        };
-        let deletes = self.deletes.peek(self.options.compaction_chunk);
-        let proposals: Vec<Proposal> = entries
-            .into_iter()
-            .flat_map(|entry| entry.proposals)
-            .collect();
-
-        // The entries are durable in the command log, so readers may see them and proposers
-        // may hear now; the state-machine write below only materializes them, and after a
-        // crash the log replays whatever it had not made durable. Answering first lets
-        // JavaScript work on this commit while the writer writes it.
-        let events = {
-            let mut index = self.shared.index.write();
-            let events: Vec<_> = records
-                .iter()
-                .map(|((revision, sub), record)| index.apply(*revision, *sub, record.clone()))
-                .collect();
-            index.set_revision(meta.revision);
-            let superseded = index.compact(meta.compact_revision);
-            self.deletes.extend(superseded);
-            events
-        };
-        self.meta = meta;
-        if !proposals.is_empty() {
-            self.shared.commits.fetch_add(1, Ordering::Relaxed);
-            self.shared
-                .proposals
-                .fetch_add(proposals.len() as u64, Ordering::Relaxed);
-        }
-        self.answer(proposals.into_iter().zip(results).collect(), events);
-
-        self.backend.commit(&WriteSet {
-            records: &records,
-            meta,
-            deletes: &deletes,
-        })?;
-        self.deletes.remove(&deletes);
-        self.shared
-            .records
-            .fetch_add(records.len() as u64, Ordering::Relaxed);
-        self.shared
-            .records
-            .fetch_sub(deletes.len() as u64, Ordering::Relaxed);
-        Ok(())
-    }
-
-    /// Reports a commit: listeners hear of the events before any proposer hears of its result.
-    fn answer(
-        &self,
-        answers: Vec<(Proposal, Result<crate::types::Outcome>)>,
-        events: Vec<crate::types::Event>,
-    ) {
-        let mut outcomes = Vec::new();
-        let mut replies = Vec::new();
-        for (proposal, result) in answers {
-            match proposal.reply {
-                Some(reply) => replies.push((reply, result)),
-                None => outcomes.push(ProposalOutcome {
-                    id: proposal.id,
-                    result,
-                }),
-            }
-        }
-        if !outcomes.is_empty() || !events.is_empty() {
-            let listener = self.shared.listener.read().clone();
-            if let Some(listener) = listener {
-                let commit = Commit {
-                    revision: self.meta.revision,
-                    compact_revision: self.meta.compact_revision,
-                    outcomes,
-                    events,
-                };
-                listener.on_commit(&commit);
-            }
-        }
-        for (reply, result) in replies {
-            // A proposer that gave up waiting is no reason to stop.
-            drop(reply.send(result));
+            // One replica: every acknowledged write is already visible, so reads are current.
+            Request::ReadIndex(waiter) => match waiter.reply {
+                Some(reply) => drop(reply.send(Ok(()))),
+                None => {
+                    let listener = self.sm.shared.listener.read().clone();
+                    if let Some(listener) = listener {
+                        listener.on_reads(&[waiter.id], None);
+                    }
+                }
+            },
+            Request::Member(_, reply) => drop(reply.send(Err(StoreError::invalid(
+                "this store is not replicated; start it with replication to change members",
+            )))),
+            Request::Raft(_) | Request::Unreachable(_) | Request::SnapshotSent(..) => {}
         }
     }
 
     fn checkpoint(&mut self) -> Result<()> {
-        self.backend.checkpoint()?;
-        self.log.release_through(self.meta.applied_index);
+        self.sm.checkpoint()?;
+        self.log.release_through(self.sm.meta.applied_index);
         Ok(())
     }
 }

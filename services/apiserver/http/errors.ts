@@ -3,6 +3,7 @@
 // anything unexpected as a logged 500 — never a crash, never an HTML page.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors, isStatusError, type Status, StatusError } from '../../../lib/api/status.js';
+import { StoreError } from '../../../lib/native/store.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -35,6 +36,9 @@ export function sendStatus(reply: FastifyReply, status: Status): FastifyReply {
 
 export function toStatusError(error: unknown): StatusError | undefined {
   if (isStatusError(error)) return error;
+  // A replica without a quorum: the client may retry (the write may or may not have happened).
+  if (error instanceof StoreError && error.code === 'Unavailable') return errors.unavailable(error.message);
+  if (error instanceof StoreError && error.code === 'InvalidArgument') return errors.badRequest(error.message);
   if (error && typeof error === 'object' && 'code' in error && typeof (error as FastifyError).code === 'string') {
     return fromFastify(error as FastifyError);
   }

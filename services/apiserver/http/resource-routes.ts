@@ -127,6 +127,9 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
 
     switch (ri.verb) {
       case 'get': {
+        // Without a resourceVersion a GET is a quorum read, as against etcd; "0" may be stale.
+        const requested = query.resourceVersion;
+        if (requested === undefined || requested === '') await store.linearizableRead();
         const object = registry.get(named);
         return send(reply, request, info, format, 200, ri.subresource === 'scale' ? toScale(object) : object, now);
       }

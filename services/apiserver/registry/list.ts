@@ -35,6 +35,8 @@ export async function listObjects(
     startAfter = prefix + token.startAfter;
   } else {
     const requested = parseResourceVersion(options.resourceVersion);
+    // No resourceVersion asks for the most recent state: a quorum read on a replica.
+    if (requested === undefined) await store.linearizableRead();
     if (requested !== undefined && requested > 0) {
       await waitForRevision(store, requested);
       if (options.resourceVersionMatch === 'Exact') revision = requested;

@@ -14,14 +14,22 @@ const PREFIX = storagePrefix(NAMESPACES);
 export class NamespaceLifecycle {
   private readonly terminating = new Map<string, boolean>();
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeReset: () => void;
 
-  constructor(store: Store) {
-    // The snapshot and the subscription meet at store.revision: nothing commits in between.
-    const { kvs } = store.range<KubeObject>(PREFIX, { revision: store.revision });
-    for (const kv of kvs) this.record(kv.key, kv.value);
+  constructor(private readonly store: Store) {
+    this.load();
     this.unsubscribe = store.onCommit((events) => {
       for (const event of events) if (event.key.startsWith(PREFIX)) this.apply(event as StoreEvent<KubeObject>);
     });
+    // A replica whose state a snapshot replaced reads it again.
+    this.unsubscribeReset = store.onReset(() => this.load());
+  }
+
+  private load(): void {
+    // The snapshot and the subscription meet at store.revision: nothing commits in between.
+    this.terminating.clear();
+    const { kvs } = this.store.range<KubeObject>(PREFIX, { revision: this.store.revision });
+    for (const kv of kvs) this.record(kv.key, kv.value);
   }
 
   phase(name: string): NamespacePhase {
@@ -32,6 +40,7 @@ export class NamespaceLifecycle {
 
   close(): void {
     this.unsubscribe();
+    this.unsubscribeReset();
   }
 
   private record(key: string, value: KubeObject): void {

@@ -119,9 +119,14 @@ export class Registry {
   }
 
   /** NamespaceLifecycle admission: objects are created only in namespaces that exist and are not terminating. */
-  private checkNamespace(scope: Scope, name: string): void {
+  private async checkNamespace(scope: Scope, name: string): Promise<void> {
     if (!scope.info.namespaced || scope.namespace === undefined) return;
-    const phase = this.deps.namespaces.phase(scope.namespace);
+    let phase = this.deps.namespaces.phase(scope.namespace);
+    // A replica may not have applied a namespace another replica just created.
+    if (phase === 'absent' && this.deps.store.replicated) {
+      await this.deps.store.linearizableRead();
+      phase = this.deps.namespaces.phase(scope.namespace);
+    }
     if (phase === 'absent') throw errors.notFound({ group: '', resource: 'namespaces' }, scope.namespace);
     if (phase === 'terminating') {
       throw errors.forbidden(ref(scope.info), name, `unable to create new content in namespace ${scope.namespace} because it is being terminated`);
@@ -140,7 +145,7 @@ export class Registry {
     const found = validateCreate(info, body);
     if (found.length > 0) throw this.invalid(scope, body, found);
     const name = meta.name as string;
-    this.checkNamespace(scope, name);
+    await this.checkNamespace(scope, name);
     const key = this.keyOf(scope, name);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       // An existing object is reported as such before its allocations could complain about it.
@@ -173,6 +178,9 @@ export class Registry {
   ): Promise<{ object: StoredObject; created: boolean }> {
     const key = this.keyOf(scope, scope.name);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      // A replica's local copy may lag: preconditions and patches must see the latest object,
+      // as Kubernetes retries GuaranteedUpdate with a fresh read from etcd.
+      await this.deps.store.linearizableRead();
       const kv = this.deps.store.get<KubeObject>(key);
       if (!kv) {
         if (createIfMissing) return { object: await this.create(scope, createIfMissing(), options), created: true };
@@ -309,6 +317,7 @@ export class Registry {
   async transition(scope: Scope & { name: string }, options: WriteOptions, mutate: (current: StoredObject) => KubeObject): Promise<StoredObject> {
     const key = this.keyOf(scope, scope.name);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      await this.deps.store.linearizableRead();
       const kv = this.deps.store.get<KubeObject>(key);
       if (!kv) throw errors.notFound(ref(scope.info), scope.name);
       const current = toStored(kv);
@@ -342,6 +351,7 @@ export class Registry {
   async delete(scope: Scope & { name: string }, options: DeleteOptions): Promise<DeleteResult> {
     const key = this.keyOf(scope, scope.name);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      await this.deps.store.linearizableRead();
       const kv = this.deps.store.get<KubeObject>(key);
       if (!kv) throw errors.notFound(ref(scope.info), scope.name);
       const current = toStored(kv);

@@ -101,11 +101,14 @@ export class WatchHub {
   private readonly byResource = new Map<string, Set<ActiveWatch>>();
   private nextId = 1;
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeReset: () => void;
   private readonly bookmarkTimer: NodeJS.Timeout;
   private watchCount = 0;
 
   constructor(private readonly options: WatchHubOptions) {
     this.unsubscribe = options.store.onCommit((events) => this.dispatch(events));
+    // A snapshot replaced this replica's state: no watch can continue without a gap.
+    this.unsubscribeReset = options.store.onReset((revision) => this.expireAll(revision));
     this.bookmarkTimer = setInterval(() => this.sendBookmarks(), options.bookmarkIntervalMs);
     this.bookmarkTimer.unref();
   }
@@ -114,9 +117,17 @@ export class WatchHub {
     return this.watchCount;
   }
 
+  /** Ends every watch with 410 Expired, so clients relist. */
+  private expireAll(revision: number): void {
+    for (const set of [...this.byResource.values()]) {
+      for (const watch of [...set]) this.fail(watch, errors.expired(`the store was restored from a snapshot at revision ${revision}; relist`).status);
+    }
+  }
+
   close(): void {
     clearInterval(this.bookmarkTimer);
     this.unsubscribe();
+    this.unsubscribeReset();
     for (const set of this.byResource.values()) for (const watch of set) this.finish(watch);
     this.byResource.clear();
   }
