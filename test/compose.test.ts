@@ -34,7 +34,7 @@ t.test('every compose service runs a built entry point with flags it accepts', a
 });
 
 t.test('compose starts the same components as rudder up, with flags the components accept', async (t) => {
-  const components = clusterComponents({ dataDir: '/data', bindAddress: '127.0.0.1', apiserverPort: 6443, logLevel: 'info' });
+  const components = clusterComponents({ dataDir: '/data', bindAddress: '127.0.0.1', apiserverPort: 6443, logLevel: 'info', apiservers: 1, peerPort: 7443 });
   t.same(Object.keys(compose.services).sort(), components.map((c) => c.name).sort());
   for (const component of components) {
     const entry = `dist/${component.entry.split('/dist/')[1]}`;
