@@ -1,17 +1,24 @@
-// A free loopback port, found by binding port 0 and letting the kernel choose.
+// Free loopback ports for components under test. They are picked below the kernel's ephemeral
+// range: a port from that range, free when checked, can be taken a moment later as the local end
+// of any outgoing connection (and tests make many), so servers would collide with clients.
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+const LOWEST = 10_000;
+
+/** The first port of the ephemeral range (Linux: /proc/sys/net/ipv4/ip_local_port_range). */
+function ephemeralStart(): number {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low !== undefined && Number.isInteger(low) && low > LOWEST + 1000) return low;
+  } catch {
+    // not Linux: fall through
+  }
+  return 32_768;
 }
+
+const HIGHEST = ephemeralStart() - 1;
 
 function bindable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -23,12 +30,15 @@ function bindable(port: number): Promise<boolean> {
 
 /** The first of `count` consecutive free loopback ports, none of them in `avoid`. */
 export async function freePortRange(count: number, avoid: readonly number[] = []): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const first = await freePort();
-    if (first + count > 65535) continue;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const first = randomInt(LOWEST, HIGHEST - count + 1);
     let ok = true;
-    for (let port = first; port < first + count && ok; port++) ok = !avoid.includes(port) && (port === first || (await bindable(port)));
+    for (let port = first; port < first + count && ok; port++) ok = !avoid.includes(port) && (await bindable(port));
     if (ok) return first;
   }
-  throw new Error(`no ${count} consecutive free ports found`);
+  throw new Error(`no ${count} consecutive free ports found between ${LOWEST} and ${HIGHEST}`);
+}
+
+export function freePort(): Promise<number> {
+  return freePortRange(1);
 }
