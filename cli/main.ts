@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `rudder` command: local cluster lifecycle and tools.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { down } from './commands/down.js';
 import { kubeconfig } from './commands/kubeconfig.js';
 import { logs } from './commands/logs.js';
@@ -30,7 +30,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--bind-address <address>', 'address the apiserver listens on', '127.0.0.1')
     .option('--log-level <level>', 'log level of the components', 'info')
     .option('--ready-timeout <seconds>', 'how long to wait for the cluster to become ready', integer(1, 3600), 120)
-    .action(async (o: { dataDir: string; detach: boolean; port: number; bindAddress: string; logLevel: string; readyTimeout: number }) => {
+    .addOption(new Option('--bus <bus>', 'watch bus of the components: http (the apiserver watch) or redis (Redis Streams)').choices(['http', 'redis']).default('http'))
+    .option('--redis-url <url>', 'Redis for --bus redis (default: start a local redis-server)', '')
+    .action(async (o: { dataDir: string; detach: boolean; port: number; bindAddress: string; logLevel: string; readyTimeout: number; bus: 'http' | 'redis'; redisUrl: string }) => {
       exitCode = await up({ ...o, readyTimeoutSeconds: o.readyTimeout });
     });
 

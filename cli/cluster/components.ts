@@ -8,10 +8,12 @@ const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface ComponentSpec {
   name: string;
-  /** Compiled entry point. */
+  /** Compiled entry point (run with node), or the program when `command` is set. */
   entry: string;
+  /** An executable to run instead of a node entry point (e.g. redis-server). */
+  command?: string;
   args: string[];
-  /** Base URL of its health endpoints. */
+  /** Base URL of its health endpoints (redis://host:port for Redis, answered with PING). */
   url: string;
   /** Wait for this component to be ready before starting the next one. */
   readyBeforeNext: boolean;
@@ -22,6 +24,11 @@ export interface ClusterLayout {
   bindAddress: string;
   apiserverPort: number;
   logLevel: string;
+  /** The components' watch bus (default http). */
+  bus?: 'http' | 'redis';
+  /** Redis of the redis bus; when absent, a local redis-server runs on localRedisPort. */
+  redisUrl?: string;
+  localRedisPort?: number;
 }
 
 export function pkiDir(dataDir: string): string {
@@ -41,9 +48,37 @@ export function apiserverUrl(layout: ClusterLayout): string {
   return `https://${host}:${layout.apiserverPort}`;
 }
 
+/** The Redis URL the components use, when the bus is redis. */
+export function redisUrlOf(layout: ClusterLayout): string | undefined {
+  if (layout.bus !== 'redis') return undefined;
+  return layout.redisUrl ?? `redis://127.0.0.1:${layout.localRedisPort ?? 6379}`;
+}
+
+/** --bus and --redis-url as every component takes them. */
+export function busArgs(layout: ClusterLayout): string[] {
+  const url = redisUrlOf(layout);
+  return url === undefined ? ['--bus', 'http'] : ['--bus', 'redis', '--redis-url', url];
+}
+
+/** A local Redis for the redis bus: loopback only, no persistence (the bus is a cache of the store). */
+function localRedis(layout: ClusterLayout): ComponentSpec {
+  const port = layout.localRedisPort ?? 6379;
+  const dir = join(layout.dataDir, 'redis');
+  return {
+    name: 'redis',
+    entry: 'redis-server',
+    command: 'redis-server',
+    args: ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir],
+    url: `redis://127.0.0.1:${port}`,
+    readyBeforeNext: true,
+  };
+}
+
 export function clusterComponents(layout: ClusterLayout): ComponentSpec[] {
   const { dataDir } = layout;
+  const redis = layout.bus === 'redis' && layout.redisUrl === undefined ? [localRedis(layout)] : [];
   return [
+    ...redis,
     {
       name: 'apiserver',
       entry: join(DIST, 'services', 'apiserver', 'main.js'),
@@ -54,6 +89,7 @@ export function clusterComponents(layout: ClusterLayout): ComponentSpec[] {
         '--bind-address', layout.bindAddress,
         '--secure-port', String(layout.apiserverPort),
         '--log-level', layout.logLevel,
+        ...busArgs(layout),
       ],
       url: apiserverUrl(layout),
       readyBeforeNext: true,

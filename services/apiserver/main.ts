@@ -11,6 +11,7 @@ import { bootstrapCluster } from './bootstrap.js';
 import { startCompactor } from './compactor.js';
 import { apiserverOptions } from './options.js';
 import { buildApiServer } from './server.js';
+import { RedisPublisher } from './watch/redis-publisher.js';
 
 const options = loadOptions('rudder-apiserver', apiserverOptions, { description: 'The Rudder API server: Kubernetes REST over a durable MVCC store.' });
 const log = createLogger('apiserver', options.logLevel);
@@ -26,10 +27,11 @@ const tokens = readTokenFile(tokenFile);
 
 const store = Store.open({ dataDir: join(dataDir, 'store'), historyRevisions: options.historyRevisions });
 let bootstrapped = false;
+const metrics = createMetricsRegistry('apiserver');
 const server = await buildApiServer({
   store,
   log,
-  metrics: createMetricsRegistry('apiserver'),
+  metrics,
   tokens: () => tokens,
   serviceCidr: options.serviceClusterIpRange,
   nodePortRange: options.serviceNodePortRange,
@@ -39,6 +41,12 @@ const server = await buildApiServer({
   https: { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert) },
 });
 const stopCompactor = startCompactor(store, options.compactionInterval, log);
+// One replica always leads; with Raft replicas this predicate becomes the replica's role.
+const publisher =
+  options.bus === 'redis'
+    ? new RedisPublisher({ store, url: options.redisUrl, log, isLeader: () => true, maxLen: options.redisStreamMaxLen, metrics })
+    : undefined;
+await publisher?.start();
 
 await server.app.listen({ host: options.bindAddress, port: options.securePort });
 const address = server.app.server.address();
@@ -56,6 +64,7 @@ async function shutdown(signal: string): Promise<void> {
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
   await server.app.close();
+  await publisher?.close();
   await store.close();
   process.exit(0);
 }

@@ -1,5 +1,6 @@
 // The apiserver's options (flags, RUDDER_* environment, --config-file), named after
 // kube-apiserver's where one exists.
+import { busOptions } from '../../lib/bus/options.js';
 import { option } from '../../lib/config/options.js';
 import { LOG_LEVELS } from '../../lib/observe/logger.js';
 
@@ -17,4 +18,6 @@ export const apiserverOptions = {
   watchBookmarkInterval: option.duration('60s', 'how often watches that allow bookmarks receive one'),
   minRequestTimeout: option.duration('1800s', 'watches without timeoutSeconds end after a random time between this and twice this'),
   logLevel: option.string('info', 'log level', LOG_LEVELS),
+  ...busOptions,
+  redisStreamMaxLen: option.number(10000, 'with --bus redis: about how many entries each stream keeps (XADD MAXLEN ~); readers further behind relist'),
 };
