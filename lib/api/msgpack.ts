@@ -7,8 +7,9 @@ export const MSGPACK_MEDIA_TYPE = 'application/vnd.rudder.msgpack';
 /** Content type of a msgpack watch response: a sequence of length-prefixed frames. */
 export const MSGPACK_WATCH_MEDIA_TYPE = `${MSGPACK_MEDIA_TYPE};stream=watch`;
 
-// Plain msgpack maps (no msgpackr record extension), so any msgpack reader can decode the bytes.
-const packr = new Packr({ useRecords: false });
+// Plain msgpack maps (no msgpackr record extension), so any msgpack reader can decode the bytes;
+// undefined properties are left out, as JSON.stringify leaves them out.
+const packr = new Packr({ useRecords: false, skipValues: [undefined] } as ConstructorParameters<typeof Packr>[0]);
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
 
 export function encodeMsgpack(value: unknown): Buffer {

@@ -34,7 +34,8 @@ export interface RedisBusOptions {
   count?: number;
   /** How long one blocking read waits (default 5000 ms). */
   blockMs?: number;
-  /** Least time between two BOOKMARK events of one watch (default 1000 ms). */
+  /** Least time between two BOOKMARK events of one watch (default 5000 ms); an idle watch that
+   *  asked for bookmarks gets one about this often. */
   bookmarkIntervalMs?: number;
   clock?: Clock;
 }
@@ -224,7 +225,9 @@ class RedisWatch<T extends KubeObject> implements BusWatch<T> {
   }
 
   private async run(): Promise<void> {
-    const { count = 500, blockMs = 5000 } = this.bus.options;
+    const { count = 500, blockMs = 5000, bookmarkIntervalMs = 5000 } = this.bus.options;
+    // A watch that wants bookmarks wakes up often enough to send them while nothing happens.
+    const block = this.request.bookmarks ? Math.min(blockMs, bookmarkIntervalMs) : blockMs;
     let runId: string | undefined;
     let checkRunId = true;
     while (!this.ended) {
@@ -249,7 +252,7 @@ class RedisWatch<T extends KubeObject> implements BusWatch<T> {
           .pipeline()
           .get(BASE_KEY)
           .get(PUBLISHED_KEY)
-          .xreadBuffer('COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.stream, entryId(this.position))
+          .xreadBuffer('COUNT', count, 'BLOCK', block, 'STREAMS', this.stream, entryId(this.position))
           .exec();
         if (!results) continue;
         for (const [error] of results) if (error) throw error;
@@ -264,10 +267,10 @@ class RedisWatch<T extends KubeObject> implements BusWatch<T> {
         for (const entry of entries) {
           if (!this.deliver(entry)) return;
         }
-        if (entries.length < count && base !== undefined && published !== undefined && published > this.position) {
+        if (entries.length < count && base !== undefined && published !== undefined) {
           // Everything published up to `published` was in the stream when this read began, and
           // this read drained the stream: nothing up to it is missing.
-          this.position = published;
+          this.position = Math.max(this.position, published);
           this.bookmark();
         }
       } catch (error) {
@@ -300,7 +303,7 @@ class RedisWatch<T extends KubeObject> implements BusWatch<T> {
 
   private bookmark(): void {
     if (!this.request.bookmarks) return;
-    const { bookmarkIntervalMs = 1000 } = this.bus.options;
+    const { bookmarkIntervalMs = 5000 } = this.bus.options;
     const now = (this.bus.options.clock ?? realClock).now();
     if (now - this.lastBookmarkAt < bookmarkIntervalMs) return;
     this.lastBookmarkAt = now;

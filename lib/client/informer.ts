@@ -15,7 +15,7 @@ export interface EventHandlers<T extends KubeObject> {
   /** `initialList` is true for objects of the first list. */
   onAdd?(obj: T, initialList: boolean): void;
   onUpdate?(before: T, after: T): void;
-  /** The last state the cache knew of the object. */
+  /** The object as it was deleted (after a relist: the last state the cache knew). */
   onDelete?(obj: T): void;
 }
 
@@ -110,8 +110,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   private apply(event: BusEvent<T>): void {
     const obj = event.object;
     if (event.type === 'DELETED') {
-      const before = this.indexer.delete(objectKey(obj));
-      this.each('onDelete', (h) => h.onDelete?.(before ?? obj));
+      this.indexer.delete(objectKey(obj));
+      this.each('onDelete', (h) => h.onDelete?.(obj));
       return;
     }
     const before = this.indexer.set(obj);

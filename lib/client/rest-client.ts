@@ -5,7 +5,7 @@
 // server's Status.
 import { Pool } from 'undici';
 import { decodeMsgpack, encodeMsgpack, MSGPACK_MEDIA_TYPE, MSGPACK_WATCH_MEDIA_TYPE } from '../api/msgpack.js';
-import type { KubeList, KubeObject } from '../api/object.js';
+import type { KubeObject, ListMeta } from '../api/object.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { failure, StatusError, type Status } from '../api/status.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
@@ -64,6 +64,14 @@ export interface WatchOptions {
   allowWatchBookmarks?: boolean;
   timeoutSeconds?: number;
   signal?: AbortSignal;
+}
+
+/** A list response (kubernetes-types' lists fit). */
+export interface ObjectList<T> {
+  apiVersion: string;
+  kind: string;
+  metadata: ListMeta;
+  items: T[];
 }
 
 /** What the client needs of an object it sends (kubernetes-types' interfaces fit). */
@@ -230,13 +238,13 @@ export class RestClient {
     return this.request<T>({ method: 'GET', path: resourcePath(info, ref), signal });
   }
 
-  list<T extends KubeObject = KubeObject>(info: ResourceInfo, options: ListOptions = {}): Promise<KubeList<T>> {
+  list<T = KubeObject>(info: ResourceInfo, options: ListOptions = {}): Promise<ObjectList<T>> {
     const { namespace, signal, ...query } = options;
-    return this.request<KubeList<T>>({ method: 'GET', path: resourcePath(info, { namespace }), query: { ...query }, signal });
+    return this.request<ObjectList<T>>({ method: 'GET', path: resourcePath(info, { namespace }), query: { ...query }, signal });
   }
 
   /** Every page of a list, read at one resourceVersion (limit/continue as client-go's pager). */
-  async listAll<T extends KubeObject = KubeObject>(info: ResourceInfo, options: Omit<ListOptions, 'continue'> & { pageSize?: number } = {}): Promise<KubeList<T>> {
+  async listAll<T = KubeObject>(info: ResourceInfo, options: Omit<ListOptions, 'continue'> & { pageSize?: number } = {}): Promise<ObjectList<T>> {
     const { pageSize = 500, ...rest } = options;
     const first = await this.list<T>(info, { ...rest, limit: pageSize });
     let next = first.metadata.continue;
@@ -249,14 +257,15 @@ export class RestClient {
     return first;
   }
 
-  create<T = KubeObject>(info: ResourceInfo, object: ApiObject, ref: ObjectRef = {}): Promise<T> {
-    const namespace = ref.namespace ?? object.metadata?.namespace;
+  create<T = KubeObject>(info: ResourceInfo, object: object, ref: ObjectRef = {}): Promise<T> {
+    const namespace = ref.namespace ?? (object as ApiObject).metadata?.namespace;
     return this.request<T>({ method: 'POST', path: resourcePath(info, { namespace, subresource: ref.subresource, name: ref.name }), body: object });
   }
 
   /** PUT: fails with 409 Conflict when metadata.resourceVersion is stale. */
-  update<T = KubeObject>(info: ResourceInfo, object: ApiObject, subresource?: string): Promise<T> {
-    const ref = { namespace: object.metadata?.namespace, name: object.metadata?.name ?? '', subresource };
+  update<T = KubeObject>(info: ResourceInfo, object: object, subresource?: string): Promise<T> {
+    const { metadata } = object as ApiObject;
+    const ref = { namespace: metadata?.namespace, name: metadata?.name ?? '', subresource };
     return this.request<T>({ method: 'PUT', path: resourcePath(info, ref), body: object });
   }
 

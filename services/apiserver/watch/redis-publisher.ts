@@ -101,7 +101,10 @@ export class RedisPublisher {
     this.redis.on('error', () => undefined);
     this.redis.on('ready', () => this.kick());
     // Any reconnect may be to a Redis that lost data: resume from what it holds.
-    this.redis.on('close', () => (this.needResume = true));
+    this.redis.on('close', () => {
+      this.needResume = true;
+      this.markUnavailable(new Error('connection closed'));
+    });
     if (options.metrics) {
       const registers = [options.metrics];
       this.published = new Counter({ name: 'rudder_bus_redis_published_entries_total', help: 'Stream entries added to Redis by this apiserver.', registers });
