@@ -13,6 +13,7 @@ import { fieldSetOf } from '../../../lib/api/selectors/index.js';
 import { errors, type Status } from '../../../lib/api/status.js';
 import { StoreError, type Store, type StoreEvent } from '../../../lib/native/store.js';
 import type { Logger } from '../../../lib/observe/logger.js';
+import { Gauge, type Registry } from 'prom-client';
 import type { ObjectFilter } from '../registry/filter.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -134,6 +135,8 @@ export interface WatchHubOptions {
   store: Store;
   log: Logger;
   bookmarkIntervalMs: number;
+  /** Where apiserver_registered_watchers goes. */
+  metrics?: Registry;
 }
 
 export class WatchHub {
@@ -147,6 +150,21 @@ export class WatchHub {
     this.unsubscribe = options.store.onCommit((events) => this.dispatch(events));
     this.bookmarkTimer = setInterval(() => this.sendBookmarks(), options.bookmarkIntervalMs);
     this.bookmarkTimer.unref();
+    if (options.metrics) {
+      const live = this.live;
+      new Gauge({
+        name: 'apiserver_registered_watchers',
+        help: 'Number of currently registered watchers for a given resource',
+        labelNames: ['group', 'version', 'kind'],
+        registers: [options.metrics],
+        collect() {
+          this.reset();
+          const counts = new Map<ResourceInfo, number>();
+          for (const watch of live) counts.set(watch.request.info, (counts.get(watch.request.info) ?? 0) + 1);
+          for (const [info, count] of counts) this.set({ group: info.group, version: info.version, kind: info.kind }, count);
+        },
+      });
+    }
   }
 
   get size(): number {
