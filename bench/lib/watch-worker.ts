@@ -20,10 +20,11 @@ export interface WorkerConfig {
   resourceVersion: string;
 }
 
-export type ToWorker = { type: 'start'; config: WorkerConfig } | { type: 'report' } | { type: 'stop' };
+export type ToWorker = { type: 'start'; config: WorkerConfig } | { type: 'mark' } | { type: 'report' } | { type: 'stop' };
 export type FromWorker =
   | { type: 'opened' }
-  | { type: 'report'; latenciesMs: number[]; events: number; failures: number; firstFailure?: string };
+  | { type: 'marked' }
+  | { type: 'report'; latenciesMs: number[]; events: number; failures: number; firstFailure?: string; cpuSeconds: number };
 
 const PODS = findResource('', 'v1', 'pods')!;
 const now = (): number => performance.timeOrigin + performance.now();
@@ -35,6 +36,7 @@ const latenciesMs: number[] = [];
 let events = 0;
 let failures = 0;
 let firstFailure: string | undefined;
+let cpuMark = process.cpuUsage();
 
 function send(message: FromWorker): void {
   process.send?.(message);
@@ -75,9 +77,15 @@ process.on('message', (message: ToWorker) => {
     case 'start':
       start(message.config);
       break;
-    case 'report':
-      send({ type: 'report', latenciesMs, events, failures, firstFailure });
+    case 'mark':
+      cpuMark = process.cpuUsage();
+      send({ type: 'marked' });
       break;
+    case 'report': {
+      const cpu = process.cpuUsage(cpuMark);
+      send({ type: 'report', latenciesMs, events, failures, firstFailure, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+      break;
+    }
     case 'stop':
       for (const watch of watches) watch.close();
       void Promise.all([bus?.close(), client?.close()]).finally(() => process.exit(0));

@@ -33,6 +33,8 @@ export interface RestClientConfig extends ClusterAccess {
   timeoutMs?: number;
   clock?: Clock;
   userAgent?: string;
+  /** Most connections to the server (default: as many as requests in flight; each watch holds one). */
+  connections?: number;
 }
 
 export interface RequestOptions {
@@ -167,6 +169,7 @@ export class RestClient {
         rejectUnauthorized: !config.insecureSkipTlsVerify,
       },
       keepAliveTimeout: 60_000,
+      connections: config.connections ?? null,
     });
     this.baseHeaders = { 'user-agent': config.userAgent ?? 'rudder' };
     if (config.token) this.baseHeaders.authorization = `Bearer ${config.token}`;
