@@ -2,10 +2,12 @@
 // bench/results/<name>.json.
 import { benchApiserver } from './apiserver.js';
 import { benchStore } from './store.js';
+import { benchWatch } from './watch.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   apiserver: benchApiserver,
   store: benchStore,
+  watch: benchWatch,
 };
 
 const names = process.argv.slice(2);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `rudder` command: local cluster lifecycle and tools.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { addApiserver, removeApiserver } from './commands/apiserver.js';
 import { down } from './commands/down.js';
 import { kubeconfig } from './commands/kubeconfig.js';
@@ -33,9 +33,24 @@ async function main(argv: string[]): Promise<number> {
     .option('--ready-timeout <seconds>', 'how long to wait for the cluster to become ready', integer(1, 3600), 120)
     .option('--apiservers <n>', 'apiserver replicas: 1 keeps a local store; 3 or 5 replicate it with Raft (consecutive ports from --port)', integer(1, 9), 1)
     .option('--peer-port <port>', 'first port the replicas talk Raft on (default: --port + 1000)', integer(1, 65535))
-    .action(async (o: { dataDir: string; detach: boolean; port: number; bindAddress: string; logLevel: string; readyTimeout: number; apiservers: number; peerPort?: number }) => {
-      exitCode = await up({ ...o, readyTimeoutSeconds: o.readyTimeout });
-    });
+    .addOption(new Option('--bus <bus>', 'watch bus of the components: http (the apiserver watch) or redis (Redis Streams)').choices(['http', 'redis']).default('http'))
+    .option('--redis-url <url>', 'Redis for --bus redis (default: start a local redis-server)', '')
+    .action(
+      async (o: {
+        dataDir: string;
+        detach: boolean;
+        port: number;
+        bindAddress: string;
+        logLevel: string;
+        readyTimeout: number;
+        apiservers: number;
+        peerPort?: number;
+        bus: 'http' | 'redis';
+        redisUrl: string;
+      }) => {
+        exitCode = await up({ ...o, readyTimeoutSeconds: o.readyTimeout });
+      },
+    );
 
   const apiserver = program.command('apiserver').description('add or remove apiserver replicas of a running replicated cluster');
   apiserver

@@ -8,10 +8,12 @@ const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface ComponentSpec {
   name: string;
-  /** Compiled entry point. */
+  /** Compiled entry point (run with node), or the program when `command` is set. */
   entry: string;
+  /** An executable to run instead of a node entry point (e.g. redis-server). */
+  command?: string;
   args: string[];
-  /** Base URL of its health endpoints. */
+  /** Base URL of its health endpoints (redis://host:port for Redis, answered with PING). */
   url: string;
   /** Wait for this component (and any started before it without waiting) to be ready before starting the next one. */
   readyBeforeNext: boolean;
@@ -28,6 +30,11 @@ export interface ClusterLayout {
   apiservers: number;
   /** Port the first replica talks Raft on; the others follow consecutively. */
   peerPort: number;
+  /** The components' watch bus (default http). */
+  bus?: 'http' | 'redis';
+  /** Redis of the redis bus; when absent, a local redis-server runs on localRedisPort. */
+  redisUrl?: string;
+  localRedisPort?: number;
 }
 
 export function pkiDir(dataDir: string): string {
@@ -69,6 +76,7 @@ export function apiserverReplica(layout: ClusterLayout, id: number, port: number
       '--peer-address', peerAddress,
       ...(peers === 'join' ? ['--join'] : ['--peers', peers.join(',')]),
       '--log-level', layout.logLevel,
+      ...busArgs(layout),
     ],
     url: apiserverUrl(layout, port),
     readyBeforeNext: true,
@@ -76,18 +84,49 @@ export function apiserverReplica(layout: ClusterLayout, id: number, port: number
   };
 }
 
+/** The Redis URL the components use, when the bus is redis. */
+export function redisUrlOf(layout: ClusterLayout): string | undefined {
+  if (layout.bus !== 'redis') return undefined;
+  return layout.redisUrl ?? `redis://127.0.0.1:${layout.localRedisPort ?? 6379}`;
+}
+
+/** --bus and --redis-url as every component takes them. */
+export function busArgs(layout: ClusterLayout): string[] {
+  const url = redisUrlOf(layout);
+  return url === undefined ? ['--bus', 'http'] : ['--bus', 'redis', '--redis-url', url];
+}
+
+/** A local Redis for the redis bus: loopback only, no persistence (the bus is a cache of the store). */
+function localRedis(layout: ClusterLayout): ComponentSpec {
+  const port = layout.localRedisPort ?? 6379;
+  const dir = join(layout.dataDir, 'redis');
+  return {
+    name: 'redis',
+    entry: 'redis-server',
+    command: 'redis-server',
+    args: ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir],
+    url: `redis://127.0.0.1:${port}`,
+    readyBeforeNext: true,
+  };
+}
+
 export function clusterComponents(layout: ClusterLayout): ComponentSpec[] {
   const { dataDir } = layout;
+  const redis = layout.bus === 'redis' && layout.redisUrl === undefined ? [localRedis(layout)] : [];
   if (layout.apiservers > 1) {
     const ids = Array.from({ length: layout.apiservers }, (_, i) => i + 1);
     const peers = ids.map((id) => `${id}=${host(layout)}:${layout.peerPort + id - 1}`);
     // Replicas need a quorum to become ready, so all start before any is waited for.
-    return ids.map((id) => ({
-      ...apiserverReplica(layout, id, layout.apiserverPort + id - 1, layout.peerPort + id - 1, peers),
-      readyBeforeNext: id === layout.apiservers,
-    }));
+    return [
+      ...redis,
+      ...ids.map((id) => ({
+        ...apiserverReplica(layout, id, layout.apiserverPort + id - 1, layout.peerPort + id - 1, peers),
+        readyBeforeNext: id === layout.apiservers,
+      })),
+    ];
   }
   return [
+    ...redis,
     {
       name: 'apiserver',
       entry: APISERVER_ENTRY,
@@ -98,6 +137,7 @@ export function clusterComponents(layout: ClusterLayout): ComponentSpec[] {
         '--bind-address', layout.bindAddress,
         '--secure-port', String(layout.apiserverPort),
         '--log-level', layout.logLevel,
+        ...busArgs(layout),
       ],
       url: apiserverUrl(layout),
       readyBeforeNext: true,

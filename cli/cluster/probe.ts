@@ -1,8 +1,26 @@
-// Health probes against a component's /readyz or /livez over HTTPS with the cluster CA.
+// Health probes against a component's /readyz or /livez over HTTPS with the cluster CA, or a
+// PING for Redis (redis:// URLs).
 import { request } from 'node:https';
+import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+function pingRedis(url: URL, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: url.hostname, port: Number(url.port || 6379) });
+    socket.setTimeout(timeoutMs);
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG'));
+    });
+    socket.once('timeout', () => socket.destroy());
+    socket.once('error', () => resolve(false));
+    socket.once('close', () => resolve(false));
+  });
+}
+
 export function probe(url: string, caPem: string | undefined, timeoutMs = 2000): Promise<boolean> {
+  if (url.startsWith('redis://')) return pingRedis(new URL(url), timeoutMs);
   return new Promise((resolve) => {
     const req = request(url, { ca: caPem, timeout: timeoutMs, method: 'GET' }, (res) => {
       res.resume();

@@ -2,6 +2,7 @@
 // and each component's pid, URL and log file. `rudder status` and `rudder down` read it.
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ClusterLayout } from './components.js';
 
 export interface ComponentState {
   name: string;
@@ -25,7 +26,7 @@ export interface ClusterState {
   ready: boolean;
   components: ComponentState[];
   /** The cluster's shape as `rudder up` laid it out. */
-  layout?: { bindAddress: string; apiserverPort: number; peerPort: number; apiservers: number; logLevel: string };
+  layout?: Omit<ClusterLayout, 'dataDir'>;
 }
 
 export function statePath(dataDir: string): string {

@@ -53,7 +53,8 @@ export class Supervisor {
   private spawnChild(spec: ComponentSpec, log: string): ChildProcess {
     const fd = openSync(log, 'a');
     try {
-      return spawn(process.execPath, [spec.entry, ...spec.args], { stdio: ['ignore', fd, fd], env: process.env });
+      const [program, args] = spec.command ? [spec.command, spec.args] : [process.execPath, [spec.entry, ...spec.args]];
+      return spawn(program, args, { stdio: ['ignore', fd, fd], env: process.env });
     } finally {
       closeSync(fd);
     }

@@ -2,12 +2,13 @@
 // supervisor, writes <data-dir>/kubeconfig and says how to use it. In the foreground it stops the
 // cluster on Ctrl-C; with --detach the supervisor runs in the background and this returns once
 // every component is ready.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { writeKubeconfig } from '../../lib/client/kubeconfig.js';
+import { freePort } from '../../lib/harness/ports.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
 import { ensureTokenFile } from '../../lib/pki/tokens.js';
 import { apiserverUrl, clusterComponents, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';
@@ -27,6 +28,16 @@ export interface UpOptions {
   apiservers: number;
   /** First Raft peer port (default: port + 1000). */
   peerPort?: number;
+  bus: 'http' | 'redis';
+  /** Redis of the redis bus; '' starts a local redis-server. */
+  redisUrl: string;
+}
+
+const REDIS_MISSING =
+  'the redis bus needs a Redis server, and redis-server is not installed. Install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or pass --redis-url redis://HOST:PORT, or use --bus http.';
+
+function redisServerInstalled(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 /** How to run a rudder subcommand the way this one was run (through npm from a checkout, or installed). */
@@ -67,6 +78,7 @@ async function upDetached(options: UpOptions, dataDir: string): Promise<number> 
       cli, 'up', '--data-dir', dataDir, '--port', String(options.port), '--bind-address', options.bindAddress, '--log-level', options.logLevel,
       '--ready-timeout', String(options.readyTimeoutSeconds), '--apiservers', String(options.apiservers),
       ...(options.peerPort !== undefined ? ['--peer-port', String(options.peerPort)] : []),
+      '--bus', options.bus, ...(options.redisUrl ? ['--redis-url', options.redisUrl] : []),
     ],
     { detached: true, stdio: ['ignore', fd, fd], env: process.env },
   );
@@ -108,10 +120,28 @@ export async function up(options: UpOptions): Promise<number> {
       return 1;
     }
   }
+  const localRedis = options.bus === 'redis' && !options.redisUrl;
+  if (localRedis && !redisServerInstalled()) {
+    process.stderr.write(`rudder: ${REDIS_MISSING}\n`);
+    return 1;
+  }
   if (options.detach) return upDetached(options, dataDir);
 
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const layout: ClusterLayout = { dataDir, bindAddress: options.bindAddress, apiserverPort: options.port, logLevel: options.logLevel, apiservers: options.apiservers, peerPort };
+  const layout: ClusterLayout = {
+    dataDir,
+    bindAddress: options.bindAddress,
+    apiserverPort: options.port,
+    logLevel: options.logLevel,
+    apiservers: options.apiservers,
+    peerPort,
+    bus: options.bus,
+  };
+  if (options.redisUrl) layout.redisUrl = options.redisUrl;
+  if (localRedis) {
+    layout.localRedisPort = await freePort();
+    mkdirSync(join(dataDir, 'redis'), { recursive: true });
+  }
   const hosts = [...defaultServingHosts()];
   if (options.bindAddress !== '0.0.0.0') hosts.push(options.bindAddress);
   const pki = await ensurePki(pkiDir(dataDir), hosts);
@@ -127,7 +157,7 @@ export async function up(options: UpOptions): Promise<number> {
     caPem,
     readyTimeoutMs: options.readyTimeoutSeconds * 1000,
     report,
-    layout: { bindAddress: options.bindAddress, apiserverPort: options.port, peerPort, apiservers: options.apiservers, logLevel: options.logLevel },
+    layout: (({ dataDir: _dir, ...rest }) => rest)(layout),
   });
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

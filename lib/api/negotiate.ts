@@ -1,10 +1,13 @@
 // Response formats chosen from the Accept header as Kubernetes negotiates them: plain JSON, YAML,
-// a server-side Table (kubectl get), or PartialObjectMetadata; 406 when none is acceptable.
+// a server-side Table (kubectl get), or PartialObjectMetadata; Rudder's own components may ask
+// for msgpack; 406 when none is acceptable.
+import { MSGPACK_MEDIA_TYPE } from './msgpack.js';
 import { errors } from './status.js';
 
 export type ResponseFormat =
   | { kind: 'json' }
   | { kind: 'yaml' }
+  | { kind: 'msgpack' }
   | { kind: 'table'; version: 'v1' | 'v1beta1' }
   | { kind: 'metadata'; version: 'v1' | 'v1beta1' };
 
@@ -56,6 +59,7 @@ export function negotiate(header: string | undefined, tables: boolean): Response
     }
     if (jsonish(range.type)) return { kind: 'json' };
     if (range.type === 'application/yaml') return { kind: 'yaml' };
+    if (range.type === MSGPACK_MEDIA_TYPE) return { kind: 'msgpack' };
   }
-  throw errors.notAcceptable('application/json, application/yaml, application/json;as=Table;g=meta.k8s.io;v=v1');
+  throw errors.notAcceptable(`application/json, application/yaml, ${MSGPACK_MEDIA_TYPE}, application/json;as=Table;g=meta.k8s.io;v=v1`);
 }

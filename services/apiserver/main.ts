@@ -14,6 +14,7 @@ import { startCompactor } from './compactor.js';
 import { apiserverOptions } from './options.js';
 import { replicationOptions } from './replication.js';
 import { buildApiServer } from './server.js';
+import { RedisPublisher } from './watch/redis-publisher.js';
 
 const options = loadOptions('rudder-apiserver', apiserverOptions, { description: 'The Rudder API server: Kubernetes REST over a durable MVCC store.' });
 const log = createLogger('apiserver', options.logLevel);
@@ -36,10 +37,11 @@ try {
 }
 const store = Store.open({ dataDir: join(dataDir, 'store'), historyRevisions: options.historyRevisions, replication });
 let bootstrapped = false;
+const metrics = createMetricsRegistry('apiserver');
 const server = await buildApiServer({
   store,
   log,
-  metrics: createMetricsRegistry('apiserver'),
+  metrics,
   tokens: () => tokens,
   serviceCidr: options.serviceClusterIpRange,
   nodePortRange: options.serviceNodePortRange,
@@ -49,6 +51,12 @@ const server = await buildApiServer({
   https: { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert) },
 });
 const stopCompactor = startCompactor(store, options.compactionInterval, log);
+// One replica always leads; with Raft replicas this predicate becomes the replica's role.
+const publisher =
+  options.bus === 'redis'
+    ? new RedisPublisher({ store, url: options.redisUrl, log, isLeader: () => true, maxLen: options.redisStreamMaxLen, metrics })
+    : undefined;
+await publisher?.start();
 
 await server.app.listen({ host: options.bindAddress, port: options.securePort });
 const address = server.app.server.address();
@@ -76,6 +84,7 @@ async function shutdown(signal: string): Promise<void> {
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
   await server.app.close();
+  await publisher?.close();
   await store.close();
   process.exit(0);
 }

@@ -1,5 +1,6 @@
 // The apiserver's options (flags, RUDDER_* environment, --config-file), named after
 // kube-apiserver's where one exists.
+import { busOptions } from '../../lib/bus/options.js';
 import { option } from '../../lib/config/options.js';
 import { LOG_LEVELS } from '../../lib/observe/logger.js';
 
@@ -25,4 +26,6 @@ export const apiserverOptions = {
   storeRequestTimeout: option.duration('5s', 'writes and linearizable reads that cannot reach a quorum fail with 503 after this'),
   snapshotWrites: option.number(100000, 'compact the Raft log (snapshot point) after this many writes'),
   logLevel: option.string('info', 'log level', LOG_LEVELS),
+  ...busOptions,
+  redisStreamMaxLen: option.number(10000, 'with --bus redis: about how many entries each stream keeps (XADD MAXLEN ~); readers further behind relist'),
 };

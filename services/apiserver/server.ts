@@ -66,7 +66,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const allocator = new ServiceAllocator(deps.store, deps.serviceCidr, deps.nodePortRange);
   const namespaces = new NamespaceLifecycle(deps.store);
   const registry = new Registry({ store: deps.store, clock, hooks: new KindWriteHooks(new Map([['Service', allocator]])), namespaces });
-  const hub = new WatchHub({ store: deps.store, log: deps.log, bookmarkIntervalMs: deps.bookmarkIntervalMs });
+  const hub = new WatchHub({ store: deps.store, log: deps.log, bookmarkIntervalMs: deps.bookmarkIntervalMs, metrics: deps.metrics });
   app.addHook('onClose', async () => {
     hub.close();
     namespaces.close();

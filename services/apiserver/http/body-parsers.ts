@@ -1,8 +1,9 @@
 // Request bodies Kubernetes accepts: JSON, YAML and protobuf objects (kubectl 1.33's typed
-// commands send protobuf), and the three PATCH formats. Bodies are limited to 3 MiB; anything
-// else is a 415 Status.
+// commands send protobuf), and the three PATCH formats; plus msgpack objects from Rudder's own
+// components. Bodies are limited to 3 MiB; anything else is a 415 Status.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseAllDocuments } from 'yaml';
+import { decodeMsgpack, MSGPACK_MEDIA_TYPE } from '../../../lib/api/msgpack.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../../../lib/api/protobuf/decode.js';
 import { errors } from '../../../lib/api/status.js';
 import { MAX_BODY_BYTES } from './errors.js';
@@ -48,6 +49,14 @@ export function installBodyParsers(app: FastifyInstance): void {
       done(null, decodeProtobufObject(body as Buffer));
     } catch (error) {
       done(error as Error, undefined);
+    }
+  });
+  app.addContentTypeParser(MSGPACK_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
+    if ((body as Buffer).length === 0) return done(null, undefined);
+    try {
+      done(null, decodeMsgpack(body as Buffer));
+    } catch (error) {
+      done(errors.badRequest(`the request body is not valid msgpack: ${(error as Error).message}`), undefined);
     }
   });
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { stringify as stringifyYaml } from 'yaml';
 import type { KubeList, KubeObject, StoredObject } from '../../../lib/api/object.js';
 import { isPlainObject } from '../../../lib/api/object.js';
+import { encodeMsgpack, MSGPACK_MEDIA_TYPE } from '../../../lib/api/msgpack.js';
 import { checkObject, warningHeader } from '../../../lib/api/schema/strict-decoding.js';
 import { errors, successStatus } from '../../../lib/api/status.js';
 import { buildTable, parseIncludeObject } from '../../../lib/api/tables/index.js';
@@ -65,6 +66,8 @@ function send(
       return reply.type('application/json').send(JSON.stringify(body));
     case 'yaml':
       return reply.type('application/yaml').send(stringifyYaml(body));
+    case 'msgpack':
+      return reply.type(MSGPACK_MEDIA_TYPE).send(encodeMsgpack(body));
     case 'table': {
       const items = isList ? (body as KubeList).items : [body as KubeObject];
       const table = buildTable(info, items, {
@@ -141,7 +144,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
       }
       case 'watch': {
         const listOptions = parseListOptions(query);
-        if (format.kind === 'yaml') throw errors.notAcceptable('application/json, application/json;as=Table;g=meta.k8s.io;v=v1');
+        if (format.kind === 'yaml') throw errors.notAcceptable(`application/json, ${MSGPACK_MEDIA_TYPE}, application/json;as=Table;g=meta.k8s.io;v=v1`);
         return serveWatch(request, reply, {
           hub,
           info,

@@ -10,6 +10,8 @@ import { compileFilter } from '../registry/filter.js';
 import { parseResourceVersion, type ListOptions } from '../registry/list-options.js';
 import type { HubEvent, WatchEncoder, WatchHub } from '../watch/watch-hub.js';
 import { jsonWatchEncoder } from '../watch/json-encoder.js';
+import { msgpackWatchEncoder } from '../watch/msgpack-encoder.js';
+import { MSGPACK_WATCH_MEDIA_TYPE } from '../../../lib/api/msgpack.js';
 import type { RequestMetrics } from './metrics.js';
 import type { ResponseFormat } from '../../../lib/api/negotiate.js';
 
@@ -84,13 +86,15 @@ export function serveWatch(request: FastifyRequest, reply: FastifyReply, options
       ? tableEncoder(info, options.includeObject, options.format.version, options.clock)
       : options.format.kind === 'metadata'
         ? metadataEncoder(options.format.version)
-        : jsonWatchEncoder;
+        : options.format.kind === 'msgpack'
+          ? msgpackWatchEncoder
+          : jsonWatchEncoder;
 
   const started = process.hrtime.bigint();
   const raw = reply.raw;
   reply.hijack();
   raw.writeHead(200, {
-    'content-type': 'application/json',
+    'content-type': options.format.kind === 'msgpack' ? MSGPACK_WATCH_MEDIA_TYPE : 'application/json',
     'cache-control': 'no-cache, private',
     'transfer-encoding': 'chunked',
   });

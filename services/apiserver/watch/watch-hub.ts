@@ -3,11 +3,17 @@
 // watches whose scope and selectors it concerns. A watch that starts from a resourceVersion first
 // replays the store's history after it, then follows live events with no gap and no duplicate
 // (JavaScript runs one thing at a time, so nothing commits between the replay and the follow).
+// Watches are indexed by the key prefix they cover and, for kinds with an indexed field (pods by
+// spec.nodeName), by the value their field selector pins, so an event costs the watches it
+// concerns, not every watch of its resource.
 import type { KubeObject } from '../../../lib/api/object.js';
-import { apiVersionOf, storageKey, storagePrefix, type ResourceInfo } from '../../../lib/api/resources.js';
+import { watchTransition } from '../../../lib/api/object-filter.js';
+import { apiVersionOf, RESOURCES, storageKey, storagePrefix, type ResourceInfo } from '../../../lib/api/resources.js';
+import { fieldSetOf } from '../../../lib/api/selectors/index.js';
 import { errors, type Status } from '../../../lib/api/status.js';
 import { StoreError, type Store, type StoreEvent } from '../../../lib/native/store.js';
 import type { Logger } from '../../../lib/observe/logger.js';
+import { Gauge, type Registry } from 'prom-client';
 import type { ObjectFilter } from '../registry/filter.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -59,7 +65,24 @@ interface ActiveWatch {
   keyPrefix: string;
   exactKey: string | undefined;
   stopped: boolean;
+  /** Takes the watch out of the live index; set while it follows live events. */
+  unfollow: (() => void) | undefined;
 }
+
+/** Fields whose selector values index watches, per kind: what a per-node component selects on. */
+const INDEXED_FIELDS: Readonly<Record<string, string>> = { '/pods': 'spec.nodeName' };
+
+/** The live watches of one resource. */
+interface ResourceWatches {
+  info: ResourceInfo | undefined;
+  indexedField: string | undefined;
+  /** Watches without an indexed field value, by the key prefix they cover. */
+  byPrefix: Map<string, Set<ActiveWatch>>;
+  /** Watches whose selector pins the indexed field, by that value. */
+  byField: Map<string, Set<ActiveWatch>>;
+}
+
+const RESOURCE_BY_PREFIX = new Map(RESOURCES.map((info) => [storagePrefix(info), info]));
 
 function encodeWith(encoder: WatchEncoder, event: HubEvent): string | Buffer {
   const cache = (event.cache ??= new Map());
@@ -80,6 +103,23 @@ export function resourcePrefixOf(key: string): string {
   return key;
 }
 
+/** "/registry/core/pods/ns/name" → "/registry/core/pods/ns/" (the resource prefix for cluster-scoped keys). */
+function parentPrefixOf(key: string): string {
+  return key.slice(0, key.lastIndexOf('/') + 1);
+}
+
+/** Adds the watch to map[key]; returns how to take it out again (dropping an emptied bucket). */
+function addTo(map: Map<string, Set<ActiveWatch>>, key: string, watch: ActiveWatch): () => void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(watch);
+  const bucket = set;
+  return () => {
+    bucket.delete(watch);
+    if (bucket.size === 0 && map.get(key) === bucket) map.delete(key);
+  };
+}
+
 function withRevision(obj: KubeObject, revision: number): KubeObject {
   if (obj.metadata) obj.metadata.resourceVersion = String(revision);
   return obj;
@@ -95,15 +135,17 @@ export interface WatchHubOptions {
   store: Store;
   log: Logger;
   bookmarkIntervalMs: number;
+  /** Where apiserver_registered_watchers goes. */
+  metrics?: Registry;
 }
 
 export class WatchHub {
-  private readonly byResource = new Map<string, Set<ActiveWatch>>();
+  private readonly byResource = new Map<string, ResourceWatches>();
+  private readonly live = new Set<ActiveWatch>();
   private nextId = 1;
   private readonly unsubscribe: () => void;
   private readonly unsubscribeReset: () => void;
   private readonly bookmarkTimer: NodeJS.Timeout;
-  private watchCount = 0;
 
   constructor(private readonly options: WatchHubOptions) {
     this.unsubscribe = options.store.onCommit((events) => this.dispatch(events));
@@ -111,24 +153,39 @@ export class WatchHub {
     this.unsubscribeReset = options.store.onReset((revision) => this.expireAll(revision));
     this.bookmarkTimer = setInterval(() => this.sendBookmarks(), options.bookmarkIntervalMs);
     this.bookmarkTimer.unref();
+    if (options.metrics) {
+      const live = this.live;
+      new Gauge({
+        name: 'apiserver_registered_watchers',
+        help: 'Number of currently registered watchers for a given resource',
+        labelNames: ['group', 'version', 'kind'],
+        registers: [options.metrics],
+        collect() {
+          this.reset();
+          const counts = new Map<ResourceInfo, number>();
+          for (const watch of live) counts.set(watch.request.info, (counts.get(watch.request.info) ?? 0) + 1);
+          for (const [info, count] of counts) this.set({ group: info.group, version: info.version, kind: info.kind }, count);
+        },
+      });
+    }
   }
 
   get size(): number {
-    return this.watchCount;
+    return this.live.size;
   }
 
   /** Ends every watch with 410 Expired, so clients relist. */
   private expireAll(revision: number): void {
-    for (const set of [...this.byResource.values()]) {
-      for (const watch of [...set]) this.fail(watch, errors.expired(`the store was restored from a snapshot at revision ${revision}; relist`).status);
-    }
+    const expired = errors.expired(`the store was restored from a snapshot at revision ${revision}; relist`).status;
+    for (const watch of [...this.live]) this.fail(watch, expired);
   }
 
   close(): void {
     clearInterval(this.bookmarkTimer);
     this.unsubscribe();
     this.unsubscribeReset();
-    for (const set of this.byResource.values()) for (const watch of set) this.finish(watch);
+    for (const watch of this.live) this.finish(watch);
+    this.live.clear();
     this.byResource.clear();
   }
 
@@ -144,6 +201,7 @@ export class WatchHub {
       keyPrefix: name !== undefined ? storageKey(info, namespace, name) : storagePrefix(info, namespace),
       exactKey: name !== undefined ? storageKey(info, namespace, name) : undefined,
       stopped: false,
+      unfollow: undefined,
     };
     const stop = (): void => this.stopWatch(watch);
     const { store } = this.options;
@@ -205,45 +263,75 @@ export class WatchHub {
         if (out && !this.send(watch, out)) return;
       }
     }
-    const resource = resourcePrefixOf(watch.keyPrefix);
-    let set = this.byResource.get(resource);
-    if (!set) this.byResource.set(resource, (set = new Set()));
-    set.add(watch);
-    this.watchCount++;
+    this.follow(watch);
+  }
+
+  private resourceWatches(resource: string): ResourceWatches {
+    let entry = this.byResource.get(resource);
+    if (!entry) {
+      const info = RESOURCE_BY_PREFIX.get(resource);
+      const indexedField = info ? INDEXED_FIELDS[`${info.group}/${info.resource}`] : undefined;
+      entry = { info, indexedField, byPrefix: new Map(), byField: new Map() };
+      this.byResource.set(resource, entry);
+    }
+    return entry;
+  }
+
+  /** Adds a watch to the live index, under its pinned field value when it has one. */
+  private follow(watch: ActiveWatch): void {
+    const entry = this.resourceWatches(resourcePrefixOf(watch.keyPrefix));
+    const pinned = entry.indexedField !== undefined ? watch.request.filter.exactField(entry.indexedField) : undefined;
+    watch.unfollow = pinned !== undefined ? addTo(entry.byField, pinned, watch) : addTo(entry.byPrefix, watch.keyPrefix, watch);
+    this.live.add(watch);
   }
 
   /** The event a watch sees for a store event, given its selectors (objects moving in or out). */
   private translate(watch: ActiveWatch, event: StoreEvent<KubeObject>): HubEvent | null {
-    const { filter } = watch.request;
-    const now = event.value;
-    const before = event.prevValue;
-    const matchedBefore = before !== null && filter.matches(before);
-    if (event.type === 'delete') {
-      return matchedBefore ? { type: 'DELETED', object: before } : null;
+    return watchTransition(watch.request.filter, event.type === 'delete', event.value, event.prevValue);
+  }
+
+  /** The index buckets that may hold watches concerned with an event on `key`. */
+  private bucketsFor(entry: ResourceWatches, resource: string, key: string, event: StoreEvent<KubeObject>): Set<ActiveWatch>[] {
+    const buckets: Set<ActiveWatch>[] = [];
+    const push = (set: Set<ActiveWatch> | undefined): void => {
+      if (set && set.size > 0) buckets.push(set);
+    };
+    push(entry.byPrefix.get(resource));
+    const parent = parentPrefixOf(key);
+    if (parent !== resource) push(entry.byPrefix.get(parent));
+    push(entry.byPrefix.get(key));
+    if (entry.indexedField !== undefined && entry.info !== undefined && entry.byField.size > 0) {
+      const field = entry.indexedField;
+      const now = event.value ? (fieldSetOf(entry.info, event.value)[field] ?? '') : undefined;
+      const before = event.prevValue ? (fieldSetOf(entry.info, event.prevValue)[field] ?? '') : undefined;
+      if (now !== undefined) push(entry.byField.get(now));
+      if (before !== undefined && before !== now) push(entry.byField.get(before));
     }
-    if (now === null) return null;
-    const matchesNow = filter.matches(now);
-    if (matchesNow) return { type: matchedBefore ? 'MODIFIED' : 'ADDED', object: now };
-    return matchedBefore ? { type: 'DELETED', object: now } : null;
+    return buckets;
   }
 
   private dispatch(events: StoreEvent[]): void {
     for (const raw of events) {
-      const watches = this.byResource.get(resourcePrefixOf(raw.key));
-      if (!watches || watches.size === 0) continue;
+      const resource = resourcePrefixOf(raw.key);
+      const entry = this.byResource.get(resource);
+      if (!entry) continue;
       const event = raw as StoreEvent<KubeObject>;
+      const buckets = this.bucketsFor(entry, resource, raw.key, event);
+      if (buckets.length === 0) continue;
       stampRevision(event);
       // Watches that see the same translation share one HubEvent, so its encodings are made once.
       const variants = new Map<string, HubEvent>();
-      for (const watch of watches) {
-        if (!raw.key.startsWith(watch.keyPrefix)) continue;
-        if (watch.exactKey !== undefined && raw.key !== watch.exactKey) continue;
-        const out = this.translate(watch, event);
-        if (!out) continue;
-        const variant = `${out.type}:${out.object === event.value ? 'now' : 'before'}`;
-        let shared = variants.get(variant);
-        if (!shared) variants.set(variant, (shared = out));
-        this.send(watch, shared);
+      for (const watches of buckets) {
+        for (const watch of watches) {
+          if (!raw.key.startsWith(watch.keyPrefix)) continue;
+          if (watch.exactKey !== undefined && raw.key !== watch.exactKey) continue;
+          const out = this.translate(watch, event);
+          if (!out) continue;
+          const variant = `${out.type}:${out.object === event.value ? 'now' : 'before'}`;
+          let shared = variants.get(variant);
+          if (!shared) variants.set(variant, (shared = out));
+          this.send(watch, shared);
+        }
       }
     }
   }
@@ -254,11 +342,9 @@ export class WatchHub {
 
   private sendBookmarks(): void {
     const revision = this.options.store.revision;
-    for (const set of this.byResource.values()) {
-      for (const watch of set) {
-        if (!watch.request.bookmarks) continue;
-        this.send(watch, { type: 'BOOKMARK', object: this.bookmarkObject(watch.request.info, revision) });
-      }
+    for (const watch of this.live) {
+      if (!watch.request.bookmarks) continue;
+      this.send(watch, { type: 'BOOKMARK', object: this.bookmarkObject(watch.request.info, revision) });
     }
   }
 
@@ -280,8 +366,9 @@ export class WatchHub {
 
   private stopWatch(watch: ActiveWatch): void {
     if (watch.stopped) return;
-    const set = this.byResource.get(resourcePrefixOf(watch.keyPrefix));
-    if (set?.delete(watch)) this.watchCount--;
+    watch.unfollow?.();
+    watch.unfollow = undefined;
+    this.live.delete(watch);
     this.finish(watch);
   }
 

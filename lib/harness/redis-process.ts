@@ -1,0 +1,81 @@
+// Starts a real redis-server on a free loopback port, persistence off (the bus treats Redis as a
+// cache), for tests and benchmarks. kill() and restart() model a Redis crash: a restarted server
+// comes back empty, on the same port.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './ports.js';
+
+export interface RedisProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  output(): string;
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function redisServerInstalled(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.setTimeout(500);
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG'));
+    });
+    socket.once('timeout', () => socket.destroy());
+    socket.once('error', () => resolve(false));
+    socket.once('close', () => resolve(false));
+  });
+}
+
+export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'rudder-redis-'));
+  let child: ChildProcess;
+  let output = '';
+  const launch = async (): Promise<void> => {
+    child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${output}`);
+      if (await ping(port)) return;
+      await sleep(25);
+    }
+    throw new Error(`redis-server did not answer:\n${output}`);
+  };
+  const exited = (): Promise<void> =>
+    child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  await launch();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    get child() {
+      return child;
+    },
+    output: () => output,
+    async kill() {
+      child.kill('SIGKILL');
+      await exited();
+    },
+    restart: launch,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
