@@ -260,8 +260,12 @@ impl ReplicaNode {
                 self.last_work = now;
             }
             let idle = now.duration_since(self.last_work) >= IDLE_CHECKPOINT;
+            // Heartbeats count as work, so a replicated cluster is rarely idle: the snapshot
+            // threshold triggers its own checkpoint rather than waiting for the next 16 MiB.
+            let compaction_due = self.writes_since_compaction >= self.options.snapshot_writes;
             if self.held_bytes >= self.sm.options.checkpoint_bytes
                 || (idle && self.held_bytes > 0)
+                || compaction_due
                 || self.stopping
             {
                 self.checkpoint()?;
@@ -753,8 +757,10 @@ impl ReplicaNode {
             let point = applied - self.options.catch_up_entries.min(since / 2);
             if point > store.first_index() && point <= store.last_index() {
                 store.compact(point)?;
-                self.writes_since_compaction = 0;
             }
+            // Counted afresh either way, so a threshold that cannot compact (nothing new in the
+            // log) does not ask for a checkpoint on every turn of the loop.
+            self.writes_since_compaction = 0;
         }
         Ok(())
     }
