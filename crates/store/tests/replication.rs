@@ -329,9 +329,19 @@ fn a_wiped_replica_rejoins_from_a_snapshot_and_members_change_at_run_time() {
         joiner.replica_status().unwrap().removed
     });
     // The leader publishes its status once per turn of its loop: wait for it rather than race it.
-    wait_for("the leader counts three members", Duration::from_secs(5), || {
-        cluster.store(leader).replica_status().unwrap().members.len() == 3
-    });
+    wait_for(
+        "the leader counts three members",
+        Duration::from_secs(5),
+        || {
+            cluster
+                .store(leader)
+                .replica_status()
+                .unwrap()
+                .members
+                .len()
+                == 3
+        },
+    );
     write_through(cluster.store(leader), "/d/after-removal").unwrap();
 }
 
