@@ -30,7 +30,10 @@ const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'watch-worke
 const now = (): number => performance.timeOrigin + performance.now();
 
 interface BusResult {
+  /** Writer's send → watcher has the event. */
   delivery: LatencySummary;
+  /** Writer's answer → watcher has the event (negative: the watcher knew first): the bus's own delay. */
+  deliveryAfterAck: LatencySummary;
   updatesSent: number;
   updatesFailed: number;
   updatesPerSecond: number;
@@ -124,8 +127,15 @@ async function createPods(client: RestClient, nodes: string[]): Promise<void> {
 }
 
 /** Open-loop writer: `rate` merge patches a second, each stamped with its send time. */
-async function writeUpdates(client: RestClient, pods: string[], rate: number, seconds: number, phase: string): Promise<{ sent: number; failed: number; latenciesMs: number[]; seconds: number }> {
+async function writeUpdates(
+  client: RestClient,
+  pods: string[],
+  rate: number,
+  seconds: number,
+  phase: string,
+): Promise<{ sent: number; failed: number; latenciesMs: number[]; acks: Map<number, number>; seconds: number }> {
   const latenciesMs: number[] = [];
+  const acks = new Map<number, number>();
   let sent = 0;
   let failed = 0;
   let inFlight = 0;
@@ -144,7 +154,11 @@ async function writeUpdates(client: RestClient, pods: string[], rate: number, se
         client
           .patch(PODS, { namespace: NAMESPACE, name }, { metadata: { annotations: { 'bench/sent': String(stamp), 'bench/phase': phase } } })
           .then(
-            () => void latenciesMs.push(now() - stamp),
+            () => {
+              const answered = now();
+              latenciesMs.push(answered - stamp);
+              acks.set(stamp, answered);
+            },
             () => void failed++,
           )
           .finally(() => void inFlight--),
@@ -153,7 +167,7 @@ async function writeUpdates(client: RestClient, pods: string[], rate: number, se
     await sleep(5);
   }
   await Promise.all(pending);
-  return { sent, failed, latenciesMs, seconds: (now() - started) / 1000 };
+  return { sent, failed, latenciesMs, acks, seconds: (now() - started) / 1000 };
 }
 
 async function runBus(bus: 'http' | 'redis'): Promise<BusResult> {
@@ -209,12 +223,15 @@ async function runBus(bus: 'http' | 'redis'): Promise<BusResult> {
     await sleep(2000);
     const reports = await Promise.all(workers.map((w) => w.ask({ type: 'report' }, 'report')));
     const cores = (seconds: number): number => Math.round((seconds / run.seconds) * 1000) / 1000;
-    const latencies = reports.flatMap((r) => r.latenciesMs);
+    const deliveries = reports.flatMap((r) => r.deliveries);
+    const latencies = deliveries.map(([sent, received]) => received - sent);
+    const afterAck = deliveries.filter(([sent]) => run.acks.has(sent)).map(([sent, received]) => received - run.acks.get(sent)!);
     const delivered = latencies.length;
     const succeeded = run.sent - run.failed;
     await writer.close();
     const result: BusResult = {
       delivery: summarize(latencies),
+      deliveryAfterAck: summarize(afterAck),
       updatesSent: run.sent,
       updatesFailed: run.failed,
       updatesPerSecond: Math.round(succeeded / run.seconds),
@@ -246,7 +263,7 @@ export async function benchWatch(): Promise<void> {
   const redis = only === 'http' ? http : await runBus('redis');
   const goalP99Ms = 50;
   const path = writeResults('watch', {
-    config: { watchers: WATCHERS, podsPerNode: PODS_PER_NODE, updatesPerSecond: RATE, seconds: SECONDS, watcherProcesses: WORKERS, latency: 'writer send stamp → watcher has the event', transport: 'HTTPS + msgpack (http bus); Redis Streams, one connection per watcher (redis bus)' },
+    config: { watchers: WATCHERS, podsPerNode: PODS_PER_NODE, updatesPerSecond: RATE, seconds: SECONDS, watcherProcesses: WORKERS, latency: 'delivery: writer send stamp → watcher has the event; afterAck: writer got its answer → watcher has the event', transport: 'HTTPS + msgpack (http bus); Redis Streams, one connection per watcher (redis bus)' },
     http,
     redis,
     ratios: { p99RedisVsHttp: ratio(redis.delivery.p99Ms, http.delivery.p99Ms), apiserverCpuRedisVsHttp: ratio(redis.apiserverCpuCores, http.apiserverCpuCores) },
@@ -255,9 +272,11 @@ export async function benchWatch(): Promise<void> {
     loadAverage1m: { before: Math.round(loadBefore * 100) / 100, after: Math.round(loadavg()[0]! * 100) / 100 },
   });
   printTable([
-    ['bus', 'updates/s', 'delivered/update', 'p50 ms', 'p99 ms', 'max ms', 'apiserver cores', 'redis cores', 'watchers cores', 'writer cores'],
-    ['http', http.updatesPerSecond, http.deliveredPerUpdate, http.delivery.p50Ms, http.delivery.p99Ms, http.delivery.maxMs, http.apiserverCpuCores, '-', http.watchersCpuCores, http.writerCpuCores],
-    ['redis', redis.updatesPerSecond, redis.deliveredPerUpdate, redis.delivery.p50Ms, redis.delivery.p99Ms, redis.delivery.maxMs, redis.apiserverCpuCores, redis.redisCpuCores ?? '-', redis.watchersCpuCores, redis.writerCpuCores],
+    ['bus', 'updates/s', 'delivered/update', 'delivery p50 ms', 'p99 ms', 'write p50 ms', 'p99 ms', 'after ack p50 ms', 'p99 ms', 'apiserver cores', 'redis cores', 'watchers cores', 'writer cores'],
+    ...([['http', http], ['redis', redis]] as const).map(([name, r]) => [
+      name, r.updatesPerSecond, r.deliveredPerUpdate, r.delivery.p50Ms, r.delivery.p99Ms, r.writeLatency.p50Ms, r.writeLatency.p99Ms, r.deliveryAfterAck.p50Ms, r.deliveryAfterAck.p99Ms,
+      r.apiserverCpuCores, r.redisCpuCores ?? '-', r.watchersCpuCores, r.writerCpuCores,
+    ]),
   ]);
   process.stdout.write(`→ ${path}\n`);
 }

@@ -1,6 +1,6 @@
 // One process of the watch benchmark's simulated kubelets: a watch per node, each selecting that
-// node's pods (spec.nodeName), on the bus under test. For every update it receives it records the
-// delivery latency from the time the writer stamped into the pod. Driven over IPC by bench/watch.ts.
+// node's pods (spec.nodeName), on the bus under test. For every update it receives it records when
+// it had it, beside the send time the writer stamped into the pod. Driven over IPC by bench/watch.ts.
 import { pino } from 'pino';
 import type { KubeObject } from '../../lib/api/object.js';
 import { findResource } from '../../lib/api/resources.js';
@@ -24,7 +24,8 @@ export type ToWorker = { type: 'start'; config: WorkerConfig } | { type: 'mark' 
 export type FromWorker =
   | { type: 'opened' }
   | { type: 'marked' }
-  | { type: 'report'; latenciesMs: number[]; events: number; failures: number; firstFailure?: string; cpuSeconds: number };
+  /** deliveries: [the writer's send stamp, when this process had the event], epoch ms. */
+  | { type: 'report'; deliveries: [number, number][]; events: number; failures: number; firstFailure?: string; cpuSeconds: number };
 
 const PODS = findResource('', 'v1', 'pods')!;
 const now = (): number => performance.timeOrigin + performance.now();
@@ -32,7 +33,7 @@ const now = (): number => performance.timeOrigin + performance.now();
 let bus: WatchBus | undefined;
 let client: RestClient | undefined;
 const watches: BusWatch[] = [];
-const latenciesMs: number[] = [];
+const deliveries: [number, number][] = [];
 let events = 0;
 let failures = 0;
 let firstFailure: string | undefined;
@@ -49,7 +50,7 @@ async function follow(watch: BusWatch): Promise<void> {
       const received = now();
       const annotations = (event.object as KubeObject).metadata?.annotations ?? {};
       events++;
-      if (annotations['bench/phase'] === 'measure') latenciesMs.push(received - Number(annotations['bench/sent']));
+      if (annotations['bench/phase'] === 'measure') deliveries.push([Number(annotations['bench/sent']), received]);
     }
   } catch (error) {
     failures++;
@@ -83,7 +84,7 @@ process.on('message', (message: ToWorker) => {
       break;
     case 'report': {
       const cpu = process.cpuUsage(cpuMark);
-      send({ type: 'report', latenciesMs, events, failures, firstFailure, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+      send({ type: 'report', deliveries, events, failures, firstFailure, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
       break;
     }
     case 'stop':
