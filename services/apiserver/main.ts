@@ -51,10 +51,10 @@ const server = await buildApiServer({
   https: { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert) },
 });
 const stopCompactor = startCompactor(store, options.compactionInterval, log);
-// One replica always leads; with Raft replicas this predicate becomes the replica's role.
+// Only the Raft leader publishes (a single replica has no Raft role: it always leads).
 const publisher =
   options.bus === 'redis'
-    ? new RedisPublisher({ store, url: options.redisUrl, log, isLeader: () => true, maxLen: options.redisStreamMaxLen, metrics })
+    ? new RedisPublisher({ store, url: options.redisUrl, log, isLeader: () => (store.replicaStatus()?.role ?? 'leader') === 'leader', maxLen: options.redisStreamMaxLen, metrics })
     : undefined;
 await publisher?.start();
 

@@ -290,8 +290,8 @@ if (!redisServerInstalled()) {
   });
 
   t.test('the apiserver killed and restarted on the same data: redis readers lose and duplicate nothing', async (t) => {
-    // The multi-replica version (leader failover between Raft replicas) needs replication; this is
-    // the single-replica case: the publisher dies with unpublished commits and resumes from Redis.
+    // The single-replica case: the publisher dies with unpublished commits and resumes from Redis
+    // (watch-bus-failover.test.ts has the failover between Raft replicas).
     const ns = 'failover';
     await namespace(ns);
     const redisBus = new RedisBus({ url: redis.url, log: silent });
