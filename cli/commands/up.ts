@@ -2,13 +2,14 @@
 // supervisor, writes <data-dir>/kubeconfig and says how to use it. In the foreground it stops the
 // cluster on Ctrl-C; with --detach the supervisor runs in the background and this returns once
 // every component is ready.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { writeKubeconfig } from '../../lib/client/kubeconfig.js';
 import { freePort } from '../../lib/harness/ports.js';
+import { redisServerInstalled } from '../../lib/harness/redis-process.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
 import { ensureTokenFile } from '../../lib/pki/tokens.js';
 import { apiserverUrl, clusterComponents, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';
@@ -36,9 +37,6 @@ export interface UpOptions {
 const REDIS_MISSING =
   'the redis bus needs a Redis server, and redis-server is not installed. Install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or pass --redis-url redis://HOST:PORT, or use --bus http.';
 
-function redisServerInstalled(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-}
 
 /** How to run a rudder subcommand the way this one was run (through npm from a checkout, or installed). */
 function command(args: string): string {

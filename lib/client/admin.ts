@@ -2,27 +2,9 @@
 // and membership changes, used by `rudder` and the test harness.
 import { request } from 'node:https';
 import { readTokenFile } from '../pki/tokens.js';
+import type { ReplicaReport } from '../api/replica-report.js';
 
-/** GET /admin/replica: one replica's view of its cluster. */
-export interface ReplicaReport {
-  replicated: boolean;
-  id: number;
-  role: 'leader' | 'follower' | 'candidate';
-  term: number;
-  /** 0 when no leader is known. */
-  leader: number;
-  commitIndex: number;
-  appliedIndex: number;
-  firstIndex: number;
-  lastIndex: number;
-  snapshotIndex: number;
-  members: { id: number; address: string }[];
-  removed: boolean;
-  blocked: number[];
-  address: string;
-  revision: number;
-  compactRevision: number;
-}
+export type { ReplicaReport };
 
 export interface AdminResponse {
   status: number;

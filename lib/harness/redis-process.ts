@@ -3,11 +3,11 @@
 // comes back empty, on the same port.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './ports.js';
+import { probe } from './probe.js';
 
 export interface RedisProcess {
   url: string;
@@ -21,21 +21,6 @@ export interface RedisProcess {
 
 export function redisServerInstalled(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-}
-
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.setTimeout(500);
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
-    });
-    socket.once('timeout', () => socket.destroy());
-    socket.once('error', () => resolve(false));
-    socket.once('close', () => resolve(false));
-  });
 }
 
 export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess> {
@@ -52,7 +37,7 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${output}`);
-      if (await ping(port)) return;
+      if (await probe(`redis://127.0.0.1:${port}`, undefined, 500)) return;
       await sleep(25);
     }
     throw new Error(`redis-server did not answer:\n${output}`);

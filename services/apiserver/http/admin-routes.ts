@@ -4,30 +4,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../../../lib/api/status.js';
 import type { Store } from '../../../lib/native/store.js';
+import type { ReplicaReport } from '../../../lib/api/replica-report.js';
 
 export interface AdminRoutesOptions {
   store: Store;
   /** False when authentication is off (tests that inject requests). */
   authenticated: boolean;
-}
-
-export interface ReplicaReport {
-  replicated: boolean;
-  id: number;
-  role: 'leader' | 'follower' | 'candidate';
-  term: number;
-  leader: number;
-  commitIndex: number;
-  appliedIndex: number;
-  firstIndex: number;
-  lastIndex: number;
-  snapshotIndex: number;
-  members: { id: number; address: string }[];
-  removed: boolean;
-  blocked: number[];
-  address: string;
-  revision: number;
-  compactRevision: number;
 }
 
 export function replicaReport(store: Store): ReplicaReport {

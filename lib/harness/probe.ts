@@ -1,4 +1,4 @@
-// Health probes against a component's /readyz or /livez over HTTPS with the cluster CA, or a
+// Health probes of a component process (the CLI's supervisor, tests and benchmarks): its /readyz or /livez over HTTPS with the cluster CA, or a
 // PING for Redis (redis:// URLs).
 import { request } from 'node:https';
 import { createConnection } from 'node:net';
