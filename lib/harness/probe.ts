@@ -1,5 +1,5 @@
-// Health probes of a component process (the CLI's supervisor, tests and benchmarks): its /readyz or /livez over HTTPS with the cluster CA, or a
-// PING for Redis (redis:// URLs).
+// Health probes of a component process, for the CLI's supervisor, tests and benchmarks: its
+// /readyz or /livez over HTTPS with the cluster CA, or a PING for Redis (redis:// URLs).
 import { request } from 'node:https';
 import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
