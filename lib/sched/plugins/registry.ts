@@ -2,6 +2,7 @@
 // plugin by its Kubernetes name. A plugin missing here is simply absent from the default
 // profile (config/defaults.ts skips names the registry lacks).
 import { Registry, type PluginFactory } from '../framework/registry.js';
+import { newPodTopologySpread } from './pod-topology-spread.js';
 
 /** Names as kube-scheduler spells them (pkg/scheduler/framework/plugins/names). */
 export const PluginNames = {
@@ -22,7 +23,7 @@ export const PluginNames = {
 } as const;
 
 const IN_TREE: [string, PluginFactory][] = [
-  // sched-plugins adds PodTopologySpread, InterPodAffinity and DefaultPreemption here.
+  [PluginNames.PodTopologySpread, newPodTopologySpread],
 ];
 
 export function inTreeRegistry(): Registry {
