@@ -2,6 +2,7 @@
 // plugin by its Kubernetes name. A plugin missing here is simply absent from the default
 // profile (config/defaults.ts skips names the registry lacks).
 import { Registry, type PluginFactory } from '../framework/registry.js';
+import { newInterPodAffinity } from './inter-pod-affinity.js';
 import { newPodTopologySpread } from './pod-topology-spread.js';
 
 /** Names as kube-scheduler spells them (pkg/scheduler/framework/plugins/names). */
@@ -24,6 +25,7 @@ export const PluginNames = {
 
 const IN_TREE: [string, PluginFactory][] = [
   [PluginNames.PodTopologySpread, newPodTopologySpread],
+  [PluginNames.InterPodAffinity, newInterPodAffinity],
 ];
 
 export function inTreeRegistry(): Registry {
