@@ -17,6 +17,7 @@ import {
   MAX_NODE_SCORE,
 } from '../framework/interfaces.js';
 import { Status, type MaybeStatus } from '../framework/status.js';
+import { argsObject, PluginArgsError } from './helper/args.js';
 import type { NodeInfo } from '../node-info.js';
 import type { AffinityTerm, Labels, PodInfo, WeightedAffinityTerm } from '../types.js';
 
@@ -170,7 +171,7 @@ class PreScoreState {
 export function validateInterPodAffinityArgs(args: InterPodAffinityArgs): void {
   const w = args.hardPodAffinityWeight;
   if (w !== undefined && (!Number.isInteger(w) || w < 0 || w > 100)) {
-    throw new Error(`hardPodAffinityWeight: Invalid value: ${w}: not in valid range [0, 100]`);
+    throw new PluginArgsError(`hardPodAffinityWeight: Invalid value: ${w}: not in valid range [0, 100]`);
   }
 }
 
@@ -372,5 +373,5 @@ function satisfyExistingPodsAntiAffinity(s: PreFilterState, labels: Labels): boo
 }
 
 export function newInterPodAffinity(args: unknown, handle: FrameworkHandle): InterPodAffinity {
-  return new InterPodAffinity(args as InterPodAffinityArgs | undefined, handle);
+  return new InterPodAffinity(argsObject(INTER_POD_AFFINITY, args) as InterPodAffinityArgs, handle);
 }

@@ -19,10 +19,11 @@ import {
   MAX_NODE_SCORE,
 } from '../framework/interfaces.js';
 import { Status, type MaybeStatus } from '../framework/status.js';
+import { argsObject, PluginArgsError } from './helper/args.js';
 import type { NodeInfo } from '../node-info.js';
-import { nodeSelectorMatches } from '../node-selector.js';
 import { findUntoleratedTaint } from '../taints.js';
 import type { Labels, PodInfo } from '../types.js';
+import { podMatchesNodeSelectorAndAffinity } from './node-affinity.js';
 
 export const POD_TOPOLOGY_SPREAD = 'PodTopologySpread';
 
@@ -162,18 +163,11 @@ function countPodsMatchSelector(pods: readonly PodInfo[], selector: LabelSelecto
   return count;
 }
 
-/** nodeaffinity.GetRequiredNodeAffinity(pod).Match(node): spec.nodeSelector and the required terms. */
-function requiredNodeAffinityMatches(podInfo: PodInfo, nodeInfo: NodeInfo): boolean {
-  const labels = nodeInfo.labels;
-  for (const key in podInfo.nodeSelector) if (labels[key] !== podInfo.nodeSelector[key]) return false;
-  return podInfo.requiredNodeAffinity === undefined || nodeSelectorMatches(podInfo.requiredNodeAffinity, labels, nodeInfo.name);
-}
-
 const doNotScheduleTaint = (t: Taint): boolean => t.effect === 'NoSchedule' || t.effect === 'NoExecute';
 
 /** Whether the node counts for the constraint under its nodeAffinityPolicy and nodeTaintsPolicy. */
 function matchNodeInclusionPolicies(c: SpreadConstraint, podInfo: PodInfo, nodeInfo: NodeInfo): boolean {
-  if (c.nodeAffinityPolicy === 'Honor' && !requiredNodeAffinityMatches(podInfo, nodeInfo)) return false;
+  if (c.nodeAffinityPolicy === 'Honor' && !podMatchesNodeSelectorAndAffinity(podInfo, nodeInfo)) return false;
   if (c.nodeTaintsPolicy === 'Honor' && findUntoleratedTaint(nodeInfo.taints, podInfo.tolerations, doNotScheduleTaint)) return false;
   return true;
 }
@@ -254,23 +248,23 @@ export function defaultSelector(podInfo: PodInfo, workloads: WorkloadLister | un
 export function validatePodTopologySpreadArgs(args: PodTopologySpreadArgs): void {
   const type = args.defaultingType ?? 'System';
   if (type !== 'System' && type !== 'List') {
-    throw new Error(`defaultingType: Unsupported value: "${String(type)}": supported values: "List", "System"`);
+    throw new PluginArgsError(`defaultingType: Unsupported value: "${String(type)}": supported values: "List", "System"`);
   }
   const defaults = args.defaultConstraints ?? [];
   if (type === 'System' && defaults.length > 0) {
-    throw new Error('defaultConstraints: Invalid value: "": when .defaultingType is "System", .defaultConstraints must be empty');
+    throw new PluginArgsError('defaultConstraints: Invalid value: "": when .defaultingType is "System", .defaultConstraints must be empty');
   }
   const seen = new Set<string>();
   defaults.forEach((c, i) => {
     const path = `defaultConstraints[${i}]`;
-    if (!Number.isInteger(c.maxSkew) || c.maxSkew <= 0) throw new Error(`${path}.maxSkew: Invalid value: ${c.maxSkew}: must be greater than zero`);
-    if (!c.topologyKey) throw new Error(`${path}.topologyKey: Required value: can not be empty`);
+    if (!Number.isInteger(c.maxSkew) || c.maxSkew <= 0) throw new PluginArgsError(`${path}.maxSkew: Invalid value: ${c.maxSkew}: must be greater than zero`);
+    if (!c.topologyKey) throw new PluginArgsError(`${path}.topologyKey: Required value: can not be empty`);
     if (c.whenUnsatisfiable !== 'DoNotSchedule' && c.whenUnsatisfiable !== 'ScheduleAnyway') {
-      throw new Error(`${path}.whenUnsatisfiable: Unsupported value: "${c.whenUnsatisfiable}": supported values: "DoNotSchedule", "ScheduleAnyway"`);
+      throw new PluginArgsError(`${path}.whenUnsatisfiable: Unsupported value: "${c.whenUnsatisfiable}": supported values: "DoNotSchedule", "ScheduleAnyway"`);
     }
-    if (c.labelSelector) throw new Error(`${path}.labelSelector: Forbidden: constraint must not define a selector, as they deduced for each pod`);
+    if (c.labelSelector) throw new PluginArgsError(`${path}.labelSelector: Forbidden: constraint must not define a selector, as they deduced for each pod`);
     const pair = `${c.topologyKey}/${c.whenUnsatisfiable}`;
-    if (seen.has(pair)) throw new Error(`${path}: Duplicate value: {"${c.topologyKey}", "${c.whenUnsatisfiable}"}`);
+    if (seen.has(pair)) throw new PluginArgsError(`${path}: Duplicate value: {"${c.topologyKey}", "${c.whenUnsatisfiable}"}`);
     seen.add(pair);
   });
 }
@@ -469,5 +463,5 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
 }
 
 export function newPodTopologySpread(args: unknown, handle: FrameworkHandle): PodTopologySpread {
-  return new PodTopologySpread(args as PodTopologySpreadArgs | undefined, handle);
+  return new PodTopologySpread(argsObject(POD_TOPOLOGY_SPREAD, args) as PodTopologySpreadArgs, handle);
 }
