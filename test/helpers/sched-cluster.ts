@@ -1,14 +1,11 @@
 // Small clusters for scheduler plugin tests: node and pod builders, a cache snapshot, and a
-// Framework running only the plugins a test names (plus a cpu/pods fit filter for tests that
-// need a resource to run out of).
+// Framework running only the plugins a test names.
 import type { Affinity, Node, Pod, Taint, TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
 import { SchedulerCache } from '../../lib/sched/cache.js';
 import { CycleState } from '../../lib/sched/framework/cycle-state.js';
 import { Framework, type FindNodesResult } from '../../lib/sched/framework/framework.js';
-import type { FilterPlugin, HandleDeps } from '../../lib/sched/framework/interfaces.js';
+import type { HandleDeps } from '../../lib/sched/framework/interfaces.js';
 import { emptyPlugins, type EnabledPlugin, type ExtensionPoint } from '../../lib/sched/framework/profile.js';
-import { Registry } from '../../lib/sched/framework/registry.js';
-import { Status } from '../../lib/sched/framework/status.js';
 import { seededRandom } from '../../lib/sched/framework/random.js';
 import { inTreeRegistry } from '../../lib/sched/plugins/registry.js';
 import { podInfoFromPod, type PodInfo, type Snapshot } from '../../lib/sched/types.js';
@@ -69,21 +66,6 @@ export function snapshotOf(nodes: readonly Node[], bound: readonly (readonly [st
   return cache.snapshot();
 }
 
-/** A filter for tests: the pod's cpu requests and the pod count must fit the node's allocatable. */
-export const TEST_FIT = 'TestFit';
-export function testFitFilter(): FilterPlugin {
-  return {
-    name: TEST_FIT,
-    filter(_state, podInfo, nodeInfo) {
-      if (nodeInfo.pods.length + 1 > (nodeInfo.allocatable.allowedPodNumber ?? 0)) return Status.unschedulable(TEST_FIT, 'Too many pods');
-      if (podInfo.requests.milliCpu + nodeInfo.requested.milliCpu > nodeInfo.allocatable.milliCpu) {
-        return Status.unschedulable(TEST_FIT, 'Insufficient cpu');
-      }
-      return null;
-    },
-  };
-}
-
 export type PluginList = readonly (string | EnabledPlugin)[];
 
 /** A Framework whose profile enables exactly the listed plugins at each extension point. */
@@ -96,10 +78,9 @@ export function frameworkWith(
   for (const [point, list] of Object.entries(points) as [ExtensionPoint, PluginList][]) {
     plugins[point] = list.map((p) => (typeof p === 'string' ? { name: p } : p));
   }
-  const registry = inTreeRegistry().merge(new Registry([[TEST_FIT, () => testFitFilter()]]));
   return new Framework(
     { schedulerName: 'default-scheduler', plugins, pluginConfig },
-    registry,
+    inTreeRegistry(),
     { binder: async () => undefined, random: seededRandom(1), clock: () => Date.parse('2024-01-01T00:00:00Z'), ...deps },
   );
 }

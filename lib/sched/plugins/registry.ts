@@ -3,6 +3,7 @@
 // profile (config/defaults.ts skips names the registry lacks).
 import { Registry, type PluginFactory } from '../framework/registry.js';
 import { newDefaultBinder } from './default-binder.js';
+import { newDefaultPreemption } from './default-preemption.js';
 import { newImageLocality } from './image-locality.js';
 import { newInterPodAffinity } from './inter-pod-affinity.js';
 import { newNodeAffinity } from './node-affinity.js';
@@ -47,6 +48,7 @@ const IN_TREE: [string, PluginFactory][] = [
   [PluginNames.ImageLocality, newImageLocality],
   [PluginNames.PodTopologySpread, newPodTopologySpread],
   [PluginNames.InterPodAffinity, newInterPodAffinity],
+  [PluginNames.DefaultPreemption, newDefaultPreemption],
   [PluginNames.DefaultBinder, newDefaultBinder],
 ];
 
