@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { startReplicaSet, type ReplicaSet } from '../../lib/harness/replica-set.js';
+import { seededRandom } from '../../lib/sched/framework/random.js';
 import { ROOT } from '../helpers/paths.js';
 import { rest } from '../helpers/rest.js';
 import { target } from '../helpers/replicas.js';
@@ -47,18 +48,6 @@ function check(operations: Op[], name: string): { code: number; output: string; 
   writeFileSync(file, JSON.stringify({ operations }));
   const result = spawnSync(checker, ['-visualize', join(work, `${name}.html`), file], { encoding: 'utf8' });
   return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}`, file };
-}
-
-/** A small seeded generator (mulberry32), so a failing run can be repeated. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const started = process.hrtime.bigint();
@@ -180,7 +169,7 @@ t.test(`${SEEDS} seeded runs under faults: 0 violations`, async (t) => {
     const alive = (): number[] => set.replicas.map((r) => r.id).filter((id) => !down.has(id));
     const history: Op[] = [];
     const until = Date.now() + RUN_MS;
-    const clients = Array.from({ length: CLIENTS }, (_, c) => runClient(set, alive, c, random(seed * 100 + c), keys, until, history));
+    const clients = Array.from({ length: CLIENTS }, (_, c) => runClient(set, alive, c, seededRandom(seed * 100 + c), keys, until, history));
     const fault = (async () => {
       await sleep(RUN_MS / 3);
       const current = await set.leader(10_000).catch(() => undefined);
