@@ -17,19 +17,28 @@ pub struct ScheduleRequest {
     pub start: f64,
     /// numFeasibleNodesToFind; 0 means every node.
     pub feasible_to_find: f64,
-    /// Also return each score plugin's weighted score per ranked node.
+    /// Score the feasible nodes (default true; false when more filters run before scoring).
+    pub score: Option<bool>,
+    /// Also return each score plugin's weighted score per feasible node.
     pub plugin_scores: Option<bool>,
 }
 
-/// Feasible nodes best first, and the rejected nodes with the index of the filter (in the
-/// profile's `filters`) that rejected them and their reasons.
+#[napi(object)]
+pub struct NodeScores {
+    pub scores: Float64Array,
+    /// Row per node, column per score plugin (weighted); empty unless asked.
+    pub plugin_scores: Float64Array,
+}
+
+/// Feasible nodes in the order they were found with their scores, and the rejected nodes with
+/// the index of the filter (in the profile's `filters`) that rejected them and their reasons.
 #[napi(object)]
 pub struct ScheduleOutcome {
     pub evaluated: u32,
-    /// Slots of the feasible nodes, best score first.
+    /// Slots of the feasible nodes, in evaluation order.
     pub nodes: Uint32Array,
     pub scores: Float64Array,
-    /// Row per ranked node, column per score plugin (weighted); empty unless asked.
+    /// Row per feasible node, column per score plugin (weighted); empty unless asked.
     pub plugin_scores: Float64Array,
     pub failed_nodes: Uint32Array,
     pub failed_plugins: Uint8Array,
@@ -55,6 +64,13 @@ impl SchedKernel {
             }
         }
         Ok(())
+    }
+
+    fn profile(&self, handle: f64) -> JsResult<&Profile> {
+        let handle = whole_number(handle, "profile")?;
+        self.profiles
+            .get(handle as usize)
+            .ok_or_else(|| invalid(format!("no profile {handle} was defined")))
     }
 
     fn convert_usages(pods: Vec<KernelPodUsage>) -> JsResult<Vec<(String, PodUsage)>> {
@@ -181,16 +197,13 @@ impl SchedKernel {
     ) -> napi::Result<ScheduleOutcome, Code> {
         guard(|| {
             let query = PodQuery::try_from(pod)?;
-            let handle = whole_number(request.profile, "profile")?;
-            let profile = self
-                .profiles
-                .get(handle as usize)
-                .ok_or_else(|| invalid(format!("no profile {handle} was defined")))?;
+            let profile = self.profile(request.profile)?;
             let start = whole_number(request.start, "start")?;
             let feasible_to_find = whole_number(request.feasible_to_find, "feasibleToFind")?;
             let request = Request {
                 start: start as usize,
                 feasible_to_find: feasible_to_find as usize,
+                score: request.score.unwrap_or(true),
                 plugin_scores: request.plugin_scores.unwrap_or(false),
             };
             let outcome = self.cluster.schedule(&query, profile, &request);
@@ -210,8 +223,8 @@ impl SchedKernel {
             };
             Ok(ScheduleOutcome {
                 evaluated: outcome.evaluated as u32,
-                nodes: Uint32Array::new(outcome.ranked.iter().map(|r| r.slot).collect()),
-                scores: Float64Array::new(outcome.ranked.iter().map(|r| r.score as f64).collect()),
+                nodes: Uint32Array::new(outcome.feasible),
+                scores: Float64Array::new(outcome.scores.iter().map(|&s| s as f64).collect()),
                 plugin_scores: Float64Array::new(
                     outcome.plugin_scores.iter().map(|&s| s as f64).collect(),
                 ),
@@ -226,6 +239,34 @@ impl SchedKernel {
                 reason_offsets: Uint32Array::new(reason_offsets),
                 reason_ids: Uint32Array::new(reason_ids),
                 reasons: outcome.reasons,
+            })
+        })
+    }
+
+    /// Scores nodes (by slot) already known to be feasible for the pod, in the given order.
+    #[napi]
+    pub fn score_nodes(
+        &self,
+        pod: KernelPod,
+        profile: f64,
+        nodes: Uint32Array,
+        plugin_scores: Option<bool>,
+    ) -> napi::Result<NodeScores, Code> {
+        guard(|| {
+            let query = PodQuery::try_from(pod)?;
+            let profile = self.profile(profile)?;
+            let slots: Vec<u32> = nodes.to_vec();
+            if let Some(slot) = slots.iter().find(|&&slot| !self.cluster.is_live(slot)) {
+                return Err(invalid(format!("slot {slot} holds no node")));
+            }
+            let scores =
+                self.cluster
+                    .score_nodes(&query, profile, &slots, plugin_scores.unwrap_or(false));
+            Ok(NodeScores {
+                scores: Float64Array::new(scores.totals.iter().map(|&s| s as f64).collect()),
+                plugin_scores: Float64Array::new(
+                    scores.per_plugin.iter().map(|&s| s as f64).collect(),
+                ),
             })
         })
     }

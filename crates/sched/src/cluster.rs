@@ -38,6 +38,12 @@ pub struct WellKnown {
     pub empty: Sym,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageState {
+    pub size: i64,
+    pub nodes: i64,
+}
+
 #[derive(Debug)]
 pub struct Cluster {
     pub(crate) strings: Interner,
@@ -68,10 +74,10 @@ pub struct Cluster {
     labels: Vec<Vec<(Sym, Sym)>>,
     /// Used host ports with how many pods use each.
     pub(crate) ports: Vec<Vec<(PortKey, u32)>>,
-    /// Image → size, sorted by image.
-    pub(crate) images: Vec<Vec<(Sym, i64)>>,
-    /// Image → number of nodes that have it.
-    pub(crate) image_nodes: HashMap<Sym, i64>,
+    /// The images each node has, sorted.
+    pub(crate) images: Vec<Vec<Sym>>,
+    /// Image → its size (as the node that last reported it says) and how many nodes have it.
+    pub(crate) image_states: HashMap<Sym, ImageState>,
 }
 
 impl Default for Cluster {
@@ -122,7 +128,7 @@ impl Cluster {
             labels: Vec::new(),
             ports: Vec::new(),
             images: Vec::new(),
-            image_nodes: HashMap::new(),
+            image_states: HashMap::new(),
         }
     }
 
@@ -136,6 +142,11 @@ impl Cluster {
 
     pub fn slot(&self, name: &str) -> Option<Slot> {
         self.slot_of.get(&self.strings.lookup(name)).copied()
+    }
+
+    /// Whether the slot holds a node.
+    pub fn is_live(&self, slot: Slot) -> bool {
+        self.name.get(slot_index(slot)) != UNKNOWN
     }
 
     pub fn node_name(&self, slot: Slot) -> &str {
@@ -339,16 +350,20 @@ impl Cluster {
             labels.push((key, value));
         }
         self.labels[index] = labels;
-        let mut images: Vec<(Sym, i64)> = spec
-            .images
-            .iter()
-            .map(|(image, size)| (self.strings.intern(image), *size))
-            .collect();
-        images.sort_by_key(|(image, _)| *image);
-        images.dedup_by_key(|(image, _)| *image);
-        for (image, _) in &images {
-            *self.image_nodes.entry(*image).or_insert(0) += 1;
+        let mut images = Vec::with_capacity(spec.images.len());
+        for (image, size) in &spec.images {
+            let image = self.strings.intern(image);
+            let state = self
+                .image_states
+                .entry(image)
+                .or_insert(ImageState { size: 0, nodes: 0 });
+            state.size = *size;
+            if !images.contains(&image) {
+                state.nodes += 1;
+                images.push(image);
+            }
         }
+        images.sort_unstable();
         self.images[index] = images;
     }
 
@@ -378,11 +393,11 @@ impl Cluster {
                 column.set(index, UNKNOWN);
             }
         }
-        for (image, _) in std::mem::take(&mut self.images[index]) {
-            if let Some(count) = self.image_nodes.get_mut(&image) {
-                *count -= 1;
-                if *count <= 0 {
-                    self.image_nodes.remove(&image);
+        for image in std::mem::take(&mut self.images[index]) {
+            if let Some(state) = self.image_states.get_mut(&image) {
+                state.nodes -= 1;
+                if state.nodes <= 0 {
+                    self.image_states.remove(&image);
                 }
             }
         }

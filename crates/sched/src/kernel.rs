@@ -20,24 +20,20 @@ pub struct Failure {
     pub reasons: Vec<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ranked {
-    pub slot: Slot,
-    pub score: i64,
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
     /// Nodes the filters looked at (feasible + rejected).
     pub evaluated: usize,
-    /// Feasible nodes, best score first; equal scores keep the order they were found in.
-    pub ranked: Vec<Ranked>,
+    /// Feasible nodes in the order they were found.
+    pub feasible: Vec<Slot>,
+    /// Each feasible node's total (weighted, summed) score; zeros when not scored.
+    pub scores: Vec<i64>,
+    /// When asked: per feasible node (same order), each score plugin's weighted score.
+    pub plugin_scores: Vec<i64>,
     /// Rejected nodes in the order they were evaluated.
     pub failures: Vec<Failure>,
     /// The distinct reason texts of this call.
     pub reasons: Vec<String>,
-    /// When asked: per ranked node (same order), each score plugin's weighted score.
-    pub plugin_scores: Vec<i64>,
 }
 
 impl Outcome {
@@ -48,6 +44,23 @@ impl Outcome {
             .map(|&index| self.reasons[index as usize].as_str())
             .collect()
     }
+
+    /// Feasible nodes best score first; equal scores keep the order they were found in.
+    pub fn ranked(&self) -> Vec<(Slot, i64)> {
+        let mut positions: Vec<usize> = (0..self.feasible.len()).collect();
+        positions.sort_by(|&a, &b| self.scores[b].cmp(&self.scores[a]).then(a.cmp(&b)));
+        positions
+            .into_iter()
+            .map(|position| (self.feasible[position], self.scores[position]))
+            .collect()
+    }
+}
+
+/// Weighted totals and (when asked) per-plugin weighted scores of some nodes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scores {
+    pub totals: Vec<i64>,
+    pub per_plugin: Vec<i64>,
 }
 
 struct ReasonTable<'a> {
@@ -124,50 +137,61 @@ impl Cluster {
                 }),
             }
         }
+        let scores = if request.score {
+            self.score_compiled(&compiled, profile, &feasible, request.plugin_scores)
+        } else {
+            Scores {
+                totals: vec![0; feasible.len()],
+                per_plugin: Vec::new(),
+            }
+        };
+        Outcome {
+            evaluated,
+            feasible,
+            scores: scores.totals,
+            plugin_scores: scores.per_plugin,
+            failures,
+            reasons: table.texts,
+        }
+    }
+
+    /// Scores the given nodes (feasible for the pod) with the profile's score plugins.
+    pub fn score_nodes(
+        &self,
+        pod: &PodQuery,
+        profile: &Profile,
+        slots: &[Slot],
+        plugin_scores: bool,
+    ) -> Scores {
+        let compiled = CompiledPod::new(self, pod, &profile.fit);
+        self.score_compiled(&compiled, profile, slots, plugin_scores)
+    }
+
+    fn score_compiled(
+        &self,
+        pod: &CompiledPod,
+        profile: &Profile,
+        slots: &[Slot],
+        plugin_scores: bool,
+    ) -> Scores {
         let plugins = profile.scores.len();
-        let mut totals = vec![0i64; feasible.len()];
-        let mut per_plugin = if request.plugin_scores {
-            vec![0i64; feasible.len() * plugins]
+        let mut totals = vec![0i64; slots.len()];
+        let mut per_plugin = if plugin_scores {
+            vec![0i64; slots.len() * plugins]
         } else {
             Vec::new()
         };
-        let mut column = vec![0i64; feasible.len()];
+        let mut column = vec![0i64; slots.len()];
         for (index, (plugin, weight)) in profile.scores.iter().enumerate() {
-            scores::score(plugin, self, &compiled, &feasible, &mut column);
+            scores::score(plugin, self, pod, slots, &mut column);
             for (node, score) in column.iter().enumerate() {
                 let weighted = score * weight;
                 totals[node] += weighted;
-                if request.plugin_scores {
+                if plugin_scores {
                     per_plugin[node * plugins + index] = weighted;
                 }
             }
         }
-        let mut positions: Vec<usize> = (0..feasible.len()).collect();
-        positions.sort_by(|&a, &b| totals[b].cmp(&totals[a]).then(a.cmp(&b)));
-        let plugin_scores = if request.plugin_scores {
-            positions
-                .iter()
-                .flat_map(|&position| {
-                    per_plugin[position * plugins..(position + 1) * plugins]
-                        .iter()
-                        .copied()
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        Outcome {
-            evaluated,
-            ranked: positions
-                .iter()
-                .map(|&position| Ranked {
-                    slot: feasible[position],
-                    score: totals[position],
-                })
-                .collect(),
-            failures,
-            reasons: table.texts,
-            plugin_scores,
-        }
+        Scores { totals, per_plugin }
     }
 }

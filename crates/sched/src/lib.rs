@@ -23,7 +23,7 @@ pub use filters::{
     NODE_PORTS, TOO_MANY_PODS, UNSCHEDULABLE,
 };
 pub use intern::parse_int64;
-pub use kernel::{Failure, Outcome, Ranked};
+pub use kernel::{Failure, Outcome, Scores};
 pub use model::{
     FilterPlugin, FitFilterArgs, HostPort, NodeSpec, PodQuery, PodUsage, Profile, Request,
     Requirement, ResourceSpec, Resources, ScorePlugin, ScoringStrategy, SelectorTerm, ShapePoint,

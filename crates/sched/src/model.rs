@@ -212,6 +212,8 @@ pub struct Request {
     pub start: usize,
     /// Stop filtering once this many feasible nodes are found (numFeasibleNodesToFind).
     pub feasible_to_find: usize,
+    /// Score the feasible nodes (false when more filters run elsewhere before scoring).
+    pub score: bool,
     /// Return each score plugin's weighted score per feasible node.
     pub plugin_scores: bool,
 }

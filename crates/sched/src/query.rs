@@ -74,10 +74,13 @@ pub struct CompiledPod {
     pub containers: i64,
 }
 
-/// Kubernetes' IsExtendedResourceName: outside the kubernetes.io namespace, with a domain
-/// prefix, and not a quota `requests.` name.
+/// Kubernetes' IsExtendedResourceName: with a domain prefix outside kubernetes.io, and not a
+/// quota `requests.` name.
 pub fn is_extended_resource(name: &str) -> bool {
-    name.contains('/') && !name.contains("kubernetes.io/") && !name.starts_with("requests.")
+    name.contains('/')
+        && !name.starts_with("kubernetes.io/")
+        && !name.contains(".kubernetes.io/")
+        && !name.starts_with("requests.")
 }
 
 impl CompiledPod {

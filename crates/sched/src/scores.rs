@@ -311,7 +311,15 @@ pub fn score(
             }
         },
         ScorePlugin::NodeResourcesBalancedAllocation { resources } => {
-            resource_scores(cluster, pod, resources, false, slots, out, balanced)
+            // PreScore skips best-effort pods (kubernetes#129138): they score 0 everywhere.
+            let best_effort = scored_resources(cluster, pod, resources, false)
+                .iter()
+                .all(|resource| resource.pod_request == 0);
+            if best_effort {
+                out.iter_mut().for_each(|score| *score = 0);
+            } else {
+                resource_scores(cluster, pod, resources, false, slots, out, balanced)
+            }
         }
         ScorePlugin::TaintToleration => {
             let prefer = cluster.known.prefer_no_schedule;
@@ -339,21 +347,25 @@ pub fn score(
         }
         ScorePlugin::ImageLocality => {
             let total_nodes = cluster.len() as f64;
-            let spreads: Vec<(Sym, f64)> = pod
+            // Each image's contribution where present: size scaled by its spread.
+            let scaled: Vec<(Sym, i64)> = pod
                 .images
                 .iter()
-                .map(|image| {
-                    let nodes = cluster.image_nodes.get(image).copied().unwrap_or(0) as f64;
-                    (*image, nodes / total_nodes)
+                .filter_map(|image| {
+                    let state = cluster.image_states.get(image)?;
+                    Some((
+                        *image,
+                        (state.size as f64 * (state.nodes as f64 / total_nodes)) as i64,
+                    ))
                 })
                 .collect();
             let max_threshold = MAX_CONTAINER_IMAGE_THRESHOLD * pod.containers;
             for (slot, out) in slots.iter().zip(out.iter_mut()) {
                 let images = &cluster.images[*slot as usize];
                 let mut sum = 0i64;
-                for (image, spread) in &spreads {
-                    if let Ok(at) = images.binary_search_by_key(image, |(image, _)| *image) {
-                        sum += (images[at].1 as f64 * spread) as i64;
+                for (image, score) in &scaled {
+                    if images.binary_search(image).is_ok() {
+                        sum += score;
                     }
                 }
                 let clamped = if sum < MIN_IMAGE_THRESHOLD {

@@ -71,6 +71,7 @@ fn everything() -> Request {
     Request {
         start: 0,
         feasible_to_find: 0,
+        score: true,
         plugin_scores: true,
     }
 }
@@ -86,9 +87,9 @@ fn cluster(nodes: &[NodeSpec]) -> Cluster {
 /// Node name → total score.
 fn scores(cluster: &Cluster, outcome: &Outcome) -> Vec<(String, i64)> {
     let mut named: Vec<(String, i64)> = outcome
-        .ranked
-        .iter()
-        .map(|ranked| (cluster.node_name(ranked.slot).to_string(), ranked.score))
+        .ranked()
+        .into_iter()
+        .map(|(slot, score)| (cluster.node_name(slot).to_string(), score))
         .collect();
     named.sort();
     named
@@ -131,7 +132,7 @@ fn least_allocated_on_differently_sized_nodes() {
         scores(&cluster, &outcome),
         pairs(&[("node1", 37), ("node2", 50)])
     );
-    assert_eq!(cluster.node_name(outcome.ranked[0].slot), "node2");
+    assert_eq!(cluster.node_name(outcome.ranked()[0].0), "node2");
 }
 
 #[test]
@@ -408,8 +409,8 @@ fn filters_report_kubernetes_reasons() {
     };
     let outcome = cluster.schedule(&query, &profile, &everything());
     assert_eq!(outcome.evaluated, 7);
-    assert_eq!(outcome.ranked.len(), 1);
-    assert_eq!(cluster.node_name(outcome.ranked[0].slot), "fits");
+    assert_eq!(outcome.feasible.len(), 1);
+    assert_eq!(cluster.node_name(outcome.ranked()[0].0), "fits");
     let expected: Vec<(String, Vec<String>)> = vec![
         ("small", vec!["Insufficient cpu", "Insufficient memory"]),
         (
@@ -472,7 +473,7 @@ fn tolerations_and_node_name() {
         },
         &everything(),
     );
-    assert_eq!(cluster.node_name(outcome.ranked[0].slot), "closed");
+    assert_eq!(cluster.node_name(outcome.ranked()[0].0), "closed");
     assert_eq!(
         rejections(&cluster, &outcome),
         vec![(
@@ -508,9 +509,9 @@ fn affinity_operators_and_fields() {
         &everything(),
     );
     let mut feasible: Vec<&str> = outcome
-        .ranked
+        .feasible
         .iter()
-        .map(|r| cluster.node_name(r.slot))
+        .map(|&slot| cluster.node_name(slot))
         .collect();
     feasible.sort();
     assert_eq!(feasible, vec!["n1", "n2"]);
@@ -532,15 +533,16 @@ fn filtering_rotates_from_the_start_and_stops_when_enough_are_found() {
     let request = Request {
         start: 6,
         feasible_to_find: 2,
+        score: true,
         plugin_scores: false,
     };
     let outcome = cluster.schedule(&pod(500, 500), &profile, &request);
     // Starts at 6 % 5 = 1: n1 fails, n2 and n3 pass, then it stops.
     assert_eq!(outcome.evaluated, 3);
     let found: Vec<&str> = outcome
-        .ranked
+        .feasible
         .iter()
-        .map(|r| cluster.node_name(r.slot))
+        .map(|&slot| cluster.node_name(slot))
         .collect();
     assert_eq!(found, vec!["n2", "n3"]);
     assert_eq!(rejections(&cluster, &outcome).len(), 1);
@@ -561,9 +563,9 @@ fn filtering_rotates_from_the_start_and_stops_when_enough_are_found() {
     cluster.upsert_node(&node("n3", 1000, 1000)).unwrap();
     let outcome = cluster.schedule(&pod(500, 500), &profile, &request);
     let found: Vec<&str> = outcome
-        .ranked
+        .feasible
         .iter()
-        .map(|r| cluster.node_name(r.slot))
+        .map(|&slot| cluster.node_name(slot))
         .collect();
     assert_eq!(found, vec!["n4", "n0"]);
     assert_eq!(cluster.node_names(), vec!["n0", "n1", "n3", "n4"]);
@@ -596,7 +598,7 @@ fn scalar_resources_filter_and_ignored_groups() {
     assert_eq!(
         cluster
             .schedule(&query, &profile, &everything())
-            .ranked
+            .feasible
             .len(),
         2
     );
