@@ -10,7 +10,7 @@ use crate::query::{
 
 pub const UNSCHEDULABLE: &str = "node(s) were unschedulable";
 pub const NODE_NAME: &str = "node(s) didn't match the requested node name";
-pub const NODE_AFFINITY: &str = "node(s) didn't match Node's node affinity/selector";
+pub const NODE_AFFINITY: &str = "node(s) didn't match Pod's node affinity/selector";
 pub const NODE_PORTS: &str = "node(s) didn't have free ports for the requested pod ports";
 pub const TOO_MANY_PODS: &str = "Too many pods";
 pub const INSUFFICIENT_CPU: &str = "Insufficient cpu";

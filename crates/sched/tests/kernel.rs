@@ -424,7 +424,7 @@ fn filters_report_kubernetes_reasons() {
         ("closed", vec!["node(s) were unschedulable"]),
         (
             "labelled",
-            vec!["node(s) didn't match Node's node affinity/selector"],
+            vec!["node(s) didn't match Pod's node affinity/selector"],
         ),
         (
             "ported",
