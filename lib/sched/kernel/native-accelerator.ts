@@ -15,6 +15,7 @@ import { kernelPod } from './convert.js';
 import { NodeMirror } from './node-mirror.js';
 import { nodeAffinityPreFilter } from './pre-filter.js';
 import { kernelProfile, kernelSupports } from './profile.js';
+import { skippedScores } from './skipped.js';
 
 /** Filters whose rejection preemption may resolve; the others are UnschedulableAndUnresolvable. */
 const RESOLVABLE: ReadonlySet<string> = new Set(['NodePorts', 'NodeResourcesFit']);
@@ -73,7 +74,8 @@ export class NativeAccelerator implements FilterScoreAccelerator {
       pluginScores: request.score && request.wantPluginScores,
     });
     const names = this.mirror.names;
-    const feasible = this.accelerated(out.nodes, out.scores, out.pluginScores, request.score && request.wantPluginScores ? scores : undefined);
+    const wanted = request.score && request.wantPluginScores;
+    const feasible = this.accelerated(out.nodes, out.scores, out.pluginScores, wanted ? scores : undefined, wanted ? skippedScores(request.podInfo, scores) : undefined);
     const nodeToStatus = new Map<string, Status>();
     const statuses = new Map<string, Status>();
     for (let i = 0; i < out.failedNodes.length; i++) {
@@ -99,17 +101,26 @@ export class NativeAccelerator implements FilterScoreAccelerator {
       return slot;
     });
     const out = this.kernel.scoreNodes(kernelPod(request.podInfo), this.profile(NO_FILTERS, request.scores), slots, request.wantPluginScores);
-    return this.accelerated(slots, out.scores, out.pluginScores, request.wantPluginScores ? request.scores : undefined);
+    const wanted = request.wantPluginScores;
+    return this.accelerated(slots, out.scores, out.pluginScores, wanted ? request.scores : undefined, wanted ? skippedScores(request.podInfo, request.scores) : undefined);
   }
 
-  private accelerated(slots: Uint32Array, totals: Float64Array, perPlugin: Float64Array, scores: readonly AcceleratedPlugin[] | undefined): AcceleratedNode[] {
+  private accelerated(
+    slots: Uint32Array,
+    totals: Float64Array,
+    perPlugin: Float64Array,
+    scores: readonly AcceleratedPlugin[] | undefined,
+    skipped: ReadonlySet<string> | undefined,
+  ): AcceleratedNode[] {
     const names = this.mirror.names;
     const nodes: AcceleratedNode[] = new Array(slots.length);
     for (let i = 0; i < slots.length; i++) {
       const name = names[slots[i]!]!;
       if (scores) {
         const row = i * scores.length;
-        nodes[i] = { name, score: totals[i]!, pluginScores: scores.map((p, j) => ({ name: p.name, score: perPlugin[row + j]! })) };
+        const pluginScores = [];
+        for (let j = 0; j < scores.length; j++) if (!skipped?.has(scores[j]!.name)) pluginScores.push({ name: scores[j]!.name, score: perPlugin[row + j]! });
+        nodes[i] = { name, score: totals[i]!, pluginScores };
       } else {
         nodes[i] = { name, score: totals[i]! };
       }
