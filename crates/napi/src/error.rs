@@ -14,6 +14,7 @@ pub enum Code {
     Closed,
     Io,
     Unavailable,
+    UnknownNode,
     Internal,
 }
 
@@ -26,6 +27,7 @@ impl AsRef<str> for Code {
             Code::Closed => "Closed",
             Code::Io => "Io",
             Code::Unavailable => "Unavailable",
+            Code::UnknownNode => "UnknownNode",
             Code::Internal => "Internal",
         }
     }
@@ -45,6 +47,14 @@ pub fn js_error(error: StoreError) -> napi::Error<Code> {
     napi::Error::new(code, error.to_string())
 }
 
+pub fn sched_error(error: rudder_sched::SchedError) -> napi::Error<Code> {
+    let code = match error {
+        rudder_sched::SchedError::UnknownNode(_) => Code::UnknownNode,
+        rudder_sched::SchedError::InvalidArgument(_) => Code::InvalidArgument,
+    };
+    napi::Error::new(code, error.to_string())
+}
+
 pub fn invalid(message: impl Into<String>) -> napi::Error<Code> {
     napi::Error::new(Code::InvalidArgument, message.into())
 }
@@ -60,7 +70,7 @@ pub fn guard<T>(body: impl FnOnce() -> JsResult<T>) -> JsResult<T> {
             .unwrap_or_else(|| "unknown panic".to_string());
         Err(napi::Error::new(
             Code::Internal,
-            format!("internal error in the native store: {message}"),
+            format!("internal error in the native addon: {message}"),
         ))
     })
 }

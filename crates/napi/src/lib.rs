@@ -8,6 +8,8 @@ mod error;
 mod listener;
 mod options;
 mod replication;
+mod sched;
+mod sched_convert;
 
 use std::sync::Arc;
 
@@ -22,6 +24,7 @@ use crate::replication::{ChangeMember, ChangeMemberTask};
 pub use crate::replication::{
     ChangeOutcome, PeerAddress, ReplicaMember, ReplicaState, ReplicationConfig,
 };
+pub use crate::sched::{SchedKernel, ScheduleOutcome, ScheduleRequest};
 
 // Entry points spell out `napi::Result<_, Code>`: the macro recognises a fallible return by that
 // name, not through an alias.

@@ -1,0 +1,31 @@
+//! Rudder's scheduling kernel: node state as struct-of-arrays, updated incrementally, and
+//! kube-scheduler's filter and score plugins run over it in one call per pod.
+//!
+//! Supported natively: NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts,
+//! NodeResourcesFit (filter; LeastAllocated, MostAllocated and RequestedToCapacityRatio
+//! scores), NodeResourcesBalancedAllocation, TaintToleration and NodeAffinity scores, and
+//! ImageLocality. PodTopologySpread and InterPodAffinity run in the TypeScript framework.
+
+mod cluster;
+mod columns;
+mod error;
+mod filters;
+mod intern;
+mod kernel;
+mod model;
+mod query;
+mod scores;
+
+pub use cluster::{Cluster, Slot};
+pub use error::SchedError;
+pub use filters::{
+    INSUFFICIENT_CPU, INSUFFICIENT_EPHEMERAL, INSUFFICIENT_MEMORY, NODE_AFFINITY, NODE_NAME,
+    NODE_PORTS, TOO_MANY_PODS, UNSCHEDULABLE,
+};
+pub use intern::parse_int64;
+pub use kernel::{Failure, Outcome, Scores};
+pub use model::{
+    FilterPlugin, FitFilterArgs, HostPort, NodeSpec, PodQuery, PodUsage, Profile, Request,
+    Requirement, ResourceSpec, Resources, ScorePlugin, ScoringStrategy, SelectorTerm, ShapePoint,
+    Taint, Toleration,
+};

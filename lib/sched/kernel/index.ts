@@ -1,0 +1,2 @@
+export { NativeAccelerator } from './native-accelerator.js';
+export { kernelSupports } from './profile.js';
