@@ -157,10 +157,10 @@ t.test('nominated pods are listed per node', async (t) => {
   const { q } = queue();
   const p = pod('preemptor', 1000);
   q.add(p);
-  q.nominator.add(p, 'node-1');
-  t.same(q.nominator.podsForNode('node-1').map((x) => x.key), ['default/preemptor']);
+  q.nominator.addNominatedPod(p, 'node-1');
+  t.same(q.nominator.nominatedPodsForNode('node-1').map((x) => x.key), ['default/preemptor']);
   q.delete('default/preemptor');
-  t.same(q.nominator.podsForNode('node-1'), []);
+  t.same(q.nominator.nominatedPodsForNode('node-1'), []);
   q.close();
 });
 

@@ -1,5 +1,6 @@
 // Pods nominated to run on a node after preemption (status.nominatedNodeName), so filters can
 // count them as if they were there while the victims terminate (kube-scheduler's nominator).
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { QueueablePod } from './queued-pod.js';
 
 export class Nominator<P extends QueueablePod = QueueablePod> {
@@ -7,7 +8,7 @@ export class Nominator<P extends QueueablePod = QueueablePod> {
   private readonly nodeOf = new Map<string, string>();
 
   /** Records the pod's nomination: `nodeName`, or its status.nominatedNodeName when not given. */
-  add(podInfo: P, nodeName?: string): void {
+  addNominatedPod(podInfo: P, nodeName?: string): void {
     this.delete(podInfo.key);
     const node = nodeName ?? podInfo.pod.status?.nominatedNodeName ?? '';
     if (node === '') return;
@@ -20,7 +21,7 @@ export class Nominator<P extends QueueablePod = QueueablePod> {
   /** Replaces the pod's info, keeping a nomination the scheduler made unless the new pod names another node. */
   update(podInfo: P): void {
     const node = podInfo.pod.status?.nominatedNodeName || this.nodeOf.get(podInfo.key);
-    if (node !== undefined) this.add(podInfo, node);
+    if (node !== undefined) this.addNominatedPod(podInfo, node);
   }
 
   delete(key: string): void {
@@ -36,7 +37,15 @@ export class Nominator<P extends QueueablePod = QueueablePod> {
     return this.nodeOf.get(key);
   }
 
-  podsForNode(nodeName: string): P[] {
+  deleteNominatedPodIfExists(pod: Pod): void {
+    this.delete(pod.metadata?.namespace ? `${pod.metadata.namespace}/${pod.metadata.name}` : (pod.metadata?.name ?? ''));
+  }
+
+  hasNominatedPods(): boolean {
+    return this.nodeOf.size > 0;
+  }
+
+  nominatedPodsForNode(nodeName: string): P[] {
     return [...(this.byNode.get(nodeName)?.values() ?? [])];
   }
 }

@@ -109,7 +109,7 @@ export class SchedulingQueue<P extends QueueablePod = QueueablePod> {
   add(podInfo: P): void {
     if (this.where(podInfo.key) !== undefined) return this.update(podInfo);
     const queued: QueuedPodInfo<P> = { podInfo, timestamp: this.clock.now(), attempts: 0, unschedulablePlugins: new Set() };
-    this.nominator.add(podInfo);
+    this.nominator.addNominatedPod(podInfo);
     this.enqueueIfAllowed(queued);
   }
 
