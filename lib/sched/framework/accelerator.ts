@@ -1,0 +1,66 @@
+// The seam where a native kernel takes over Filter and Score for the plugins it implements.
+// The framework keeps the cycle's shape (PreFilter of TypeScript-only plugins, the rotating
+// start index, numFeasibleNodesToFind, TypeScript-only filters and scores on top, selectHost)
+// and asks the accelerator for the parts it supports. Node order is `snapshot.nodes`; an
+// accelerator that mirrors nodes re-syncs its order when `snapshot.nodeListGeneration` moves.
+import type { PodInfo, Snapshot } from '../types.js';
+import type { Status } from './status.js';
+
+export interface AcceleratedPlugin {
+  readonly name: string;
+  readonly weight: number;
+  /** The plugin's args after defaulting (from pluginConfig). */
+  readonly args: unknown;
+}
+
+export interface AcceleratedNode {
+  readonly name: string;
+  /** Weighted sum of the accelerated plugins' normalised scores (0 when not scored). */
+  readonly score: number;
+  /** Per plugin, weighted, when asked for. */
+  readonly pluginScores?: readonly { readonly name: string; readonly score: number }[];
+}
+
+export interface AcceleratorFindRequest {
+  readonly podInfo: PodInfo;
+  readonly snapshot: Snapshot;
+  /** Filter plugins to run (all supported), in profile order. */
+  readonly filters: readonly AcceleratedPlugin[];
+  /** Score plugins to run (all supported); ignored when `score` is false. */
+  readonly scores: readonly AcceleratedPlugin[];
+  /** Index into snapshot.nodes to start from; evaluation wraps around. */
+  readonly startIndex: number;
+  /** Stop after this many feasible nodes (may equal the node count). */
+  readonly numNodesToFind: number;
+  /** False when TypeScript filters must run before scoring: return feasible nodes unscored. */
+  readonly score: boolean;
+  readonly wantPluginScores: boolean;
+}
+
+export interface AcceleratorFindResult {
+  /** A PreFilter rejection (all nodes rejected with it), as kube-scheduler's PreFilterMsg. */
+  readonly preFilterStatus?: Status;
+  /** Feasible nodes in evaluation order from startIndex. */
+  readonly feasible: readonly AcceleratedNode[];
+  /** Rejected nodes with the first failing filter's status (plugin name set). */
+  readonly nodeToStatus: ReadonlyMap<string, Status>;
+  /** Feasible plus rejected nodes looked at (advances the start index). */
+  readonly processedNodes: number;
+}
+
+export interface AcceleratorScoreRequest {
+  readonly podInfo: PodInfo;
+  readonly snapshot: Snapshot;
+  /** The final feasible nodes, by name. */
+  readonly nodes: readonly string[];
+  readonly scores: readonly AcceleratedPlugin[];
+  readonly wantPluginScores: boolean;
+}
+
+export interface FilterScoreAccelerator {
+  /** Whether this plugin (with these args) runs natively with identical results. */
+  supports(pluginName: string, args: unknown): boolean;
+  findNodes(request: AcceleratorFindRequest): AcceleratorFindResult;
+  /** Scores a given feasible list (used after TypeScript-only filters); same order as request.nodes. */
+  scoreNodes(request: AcceleratorScoreRequest): readonly AcceleratedNode[];
+}
