@@ -3,6 +3,7 @@
 // A pod that gets bound moves from the queue to the cache (confirming an assumed pod). Node and
 // pod changes that can make pending pods fit are told to the queue as cluster events.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { KubeObject } from '../../lib/api/object.js';
 import { findResource } from '../../lib/api/resources.js';
 import type { WatchBus } from '../../lib/bus/bus.js';
 import type { Clock } from '../../lib/client/clock.js';
@@ -33,8 +34,8 @@ const assigned = (pod: Pod): boolean => (pod.spec?.nodeName ?? '') !== '';
 const terminal = (pod: Pod): boolean => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 
 export class ClusterInformers {
-  readonly pods: Informer<Pod & { metadata: NonNullable<Pod['metadata']> }>;
-  readonly nodes: Informer<Node & { metadata: NonNullable<Node['metadata']> }>;
+  readonly pods: Informer<KubeObject>;
+  readonly nodes: Informer<KubeObject>;
 
   constructor(private readonly deps: ClusterInformersDeps) {
     const common = { client: deps.client, bus: deps.bus, clock: deps.clock, log: deps.log, pageSize: 2000 };
@@ -42,22 +43,22 @@ export class ClusterInformers {
     this.pods = new Informer({ ...common, resource: PODS });
     this.nodes.addEventHandler({
       onAdd: (node) => {
-        deps.cache.addNode(node);
+        deps.cache.addNode(node as Node);
         deps.queue.onEvent(NODE_ADD);
       },
       onUpdate: (before, after) => {
-        deps.cache.updateNode(after);
-        for (const event of nodeUpdateEvents(before, after)) deps.queue.onEvent(event);
+        deps.cache.updateNode(after as Node);
+        for (const event of nodeUpdateEvents(before as Node, after as Node)) deps.queue.onEvent(event);
       },
       onDelete: (node) => {
-        deps.cache.removeNode(node.metadata.name ?? '');
+        deps.cache.removeNode(node.metadata?.name ?? '');
         deps.queue.onEvent(NODE_DELETE);
       },
     });
     this.pods.addEventHandler({
-      onAdd: (pod) => this.podAdded(pod),
-      onUpdate: (before, after) => this.podUpdated(before, after),
-      onDelete: (pod) => this.podDeleted(pod),
+      onAdd: (pod) => this.podAdded(pod as Pod),
+      onUpdate: (before, after) => this.podUpdated(before as Pod, after as Pod),
+      onDelete: (pod) => this.podDeleted(pod as Pod),
     });
   }
 

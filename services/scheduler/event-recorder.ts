@@ -29,10 +29,9 @@ export class EventRecorder {
     this.record(pod, schedulerName, 'Warning', 'FailedScheduling', 'Scheduling', message);
   }
 
-  /** On a victim of preemption. */
-  preempted(victim: Pod, preemptor: Pod, nodeName: string): void {
-    const by = `${preemptor.metadata?.namespace}/${preemptor.metadata?.name}`;
-    this.record(victim, preemptor.spec?.schedulerName ?? 'default-scheduler', 'Normal', 'Preempted', 'Preempting', `Preempted by ${by} on node ${nodeName}`);
+  /** On a victim of preemption ("Preempted by ns/name on node N", as the preemption plugin words it). */
+  preemptedWithMessage(victim: Pod, message: string): void {
+    this.record(victim, victim.spec?.schedulerName ?? 'default-scheduler', 'Normal', 'Preempted', 'Preempting', message);
   }
 
   private record(pod: Pod, schedulerName: string, type: 'Normal' | 'Warning', reason: string, action: string, message: string): void {

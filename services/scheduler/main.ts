@@ -11,6 +11,7 @@ import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
 import { pkiPaths } from '../../lib/pki/certs.js';
 import { SchedulerCache } from '../../lib/sched/cache.js';
+import { Nominator } from '../../lib/sched/queue/nominator.js';
 import { SchedulingQueue } from '../../lib/sched/queue/scheduling-queue.js';
 import type { PodInfo } from '../../lib/sched/types.js';
 import { Binder } from './binder.js';
@@ -48,12 +49,12 @@ const binder = new Binder(client, pool);
 const cache = new SchedulerCache();
 const explanations = new ExplanationStore();
 
-let queue: SchedulingQueue<PodInfo>;
+const nominator = new Nominator<PodInfo>();
 const { profiles, configuration } = await buildProfiles({
   configFile: options.config ? resolve(options.config) : undefined,
   pluginModules: options.pluginModule,
   cache,
-  nominator: () => queue.nominator,
+  nominator,
   binder,
   client,
   pool,
@@ -61,8 +62,9 @@ const { profiles, configuration } = await buildProfiles({
   clock,
   log,
 });
-queue = new SchedulingQueue<PodInfo>({
+const queue = new SchedulingQueue<PodInfo>({
   clock,
+  nominator,
   less: configuration.less,
   preEnqueue: configuration.preEnqueue,
   pluginEvents: configuration.pluginEvents,

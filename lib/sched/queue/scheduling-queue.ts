@@ -29,6 +29,8 @@ export interface SchedulingQueueConfig<P extends QueueablePod> {
   podMaxInUnschedulablePodsDurationMs?: number;
   /** Which events each plugin registers for; default the in-tree plugins' registrations. */
   pluginEvents?: Readonly<Record<string, readonly EventRegistration[]>>;
+  /** Shared with the frameworks (preemption reads it); default a new one. */
+  nominator?: Nominator<P>;
   /** Registers scheduler_pending_pods{queue} here. */
   metrics?: Registry;
   log?: Logger;
@@ -50,7 +52,7 @@ const UNSCHEDULABLE_FLUSH_MS = 30_000;
 const MAX_IN_FLIGHT_EVENTS = 64;
 
 export class SchedulingQueue<P extends QueueablePod = QueueablePod> {
-  readonly nominator = new Nominator<P>();
+  readonly nominator: Nominator<P>;
   private readonly clock: Clock;
   private readonly activeQ: KeyedHeap<QueuedPodInfo<P>>;
   private readonly backoffQ: KeyedHeap<QueuedPodInfo<P>>;
@@ -69,6 +71,7 @@ export class SchedulingQueue<P extends QueueablePod = QueueablePod> {
 
   constructor(private readonly config: SchedulingQueueConfig<P>) {
     this.clock = config.clock;
+    this.nominator = config.nominator ?? new Nominator<P>();
     this.initialBackoffMs = config.podInitialBackoffMs ?? 1000;
     this.maxBackoffMs = config.podMaxBackoffMs ?? 10_000;
     this.maxUnschedulableMs = config.podMaxInUnschedulablePodsDurationMs ?? 300_000;

@@ -1,0 +1,43 @@
+// What preemption asks of the API: delete a victim (with a Preempted event on it) and clear a
+// pod's status.nominatedNodeName. Deletes carry the victim's uid as a precondition, so a pod
+// recreated under the same name is never deleted by mistake.
+import { findResource } from '../../lib/api/resources.js';
+import { StatusError } from '../../lib/api/status.js';
+import type { RestClient } from '../../lib/client/rest-client.js';
+import type { PodInfo } from '../../lib/sched/types.js';
+import type { EventRecorder } from './event-recorder.js';
+import type { RequestPool } from './request-pool.js';
+
+const PODS = findResource('', 'v1', 'pods')!;
+
+export class PreemptionActions {
+  constructor(
+    private readonly client: RestClient,
+    private readonly pool: RequestPool,
+    private readonly events: EventRecorder,
+  ) {}
+
+  deletePod(victim: PodInfo, reason: string): Promise<void> {
+    this.events.preemptedWithMessage(victim.pod, reason);
+    return new Promise((resolve, reject) => {
+      this.pool.submit('urgent', async () => {
+        try {
+          await this.client.delete(PODS, { namespace: victim.namespace, name: victim.name }, { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: victim.uid } });
+          resolve();
+        } catch (error) {
+          if (error instanceof StatusError && (error.code === 404 || error.code === 409)) resolve();
+          else reject(error);
+        }
+      });
+    });
+  }
+
+  clearNominatedNodeName(podInfo: PodInfo): Promise<void> {
+    return this.client.patch(PODS, { namespace: podInfo.namespace, name: podInfo.name, subresource: 'status' }, { status: { nominatedNodeName: null } }, 'merge').then(
+      () => undefined,
+      (error: unknown) => {
+        if (!(error instanceof StatusError && error.code === 404)) throw error;
+      },
+    );
+  }
+}
