@@ -1,11 +1,13 @@
 // npm run bench -- <name>: runs one benchmark (or all with no name); each writes
 // bench/results/<name>.json.
 import { benchApiserver } from './apiserver.js';
+import { benchScheduler } from './scheduler.js';
 import { benchStore } from './store.js';
 import { benchWatch } from './watch.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   apiserver: benchApiserver,
+  scheduler: benchScheduler,
   store: benchStore,
   watch: benchWatch,
 };
