@@ -43,7 +43,7 @@ export function podInfoFromPod(pod: Pod): PodInfo {
   const images: string[] = [];
   for (const list of [spec?.initContainers ?? [], spec?.containers ?? []]) {
     for (const c of list) {
-      if (c.image && list === spec?.containers) images.push(normalizedImageName(c.image));
+      if (c.image) images.push(normalizedImageName(c.image));
       for (const p of c.ports ?? []) {
         if (p.hostPort !== undefined && p.hostPort > 0) {
           hostPorts.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort });

@@ -69,7 +69,7 @@ export interface PodInfo {
   readonly hasPodAffinity: boolean;
   readonly topologySpreadConstraints: readonly TopologySpreadConstraint[];
   readonly schedulingGates: readonly string[];
-  /** Container images (not init containers, as ImageLocality reads them), normalised with ":latest" when untagged. */
+  /** Init container and container images, normalised with ":latest" when untagged. */
   readonly images: readonly string[];
   /** spec.nodeName ("" when unbound). */
   readonly nodeName: string;

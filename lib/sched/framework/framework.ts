@@ -44,7 +44,7 @@ import {
   isScore,
 } from './interfaces.js';
 import { numFeasibleNodesToFind } from './num-feasible.js';
-import type { ExtensionPoint, FrameworkProfile } from './profile.js';
+import { expandProfile, type EnabledPlugin, type ExtensionPoint, type FrameworkProfile } from './profile.js';
 import type { Registry } from './registry.js';
 import { selectHost } from './select-host.js';
 import { Code, Status, isSuccess, type MaybeStatus } from './status.js';
@@ -153,6 +153,8 @@ export class Framework implements FrameworkRunner {
   readonly preBindPlugins: PreBindPlugin[] = [];
   readonly bindPlugins: BindPlugin[] = [];
   readonly postBindPlugins: PostBindPlugin[] = [];
+  /** The plugins at each extension point after multiPoint expansion, with score weights. */
+  readonly enabled: Readonly<Record<ExtensionPoint, readonly EnabledPlugin[]>>;
   /** Where the next Filter pass starts (kube-scheduler's nextStartNodeIndex). */
   nextStartNodeIndex = 0;
   accelerator: FilterScoreAccelerator | undefined;
@@ -190,8 +192,24 @@ export class Framework implements FrameworkRunner {
       this.plugins.set(name, plugin);
       return plugin;
     };
+    const guards: Record<ExtensionPoint, (p: Plugin) => boolean> = {
+      preEnqueue: isPreEnqueue,
+      queueSort: isQueueSort,
+      preFilter: isPreFilter,
+      filter: isFilter,
+      postFilter: isPostFilter,
+      preScore: isPreScore,
+      score: isScore,
+      reserve: isReserve,
+      permit: isPermit,
+      preBind: isPreBind,
+      bind: isBind,
+      postBind: isPostBind,
+    };
+    const expanded = expandProfile(profile, (name, point) => guards[point](instantiate(name)));
+    this.enabled = expanded;
     const at = <T extends Plugin>(point: ExtensionPoint, guard: (p: Plugin) => p is T): T[] =>
-      profile.plugins[point].map((e) => {
+      expanded[point].map((e) => {
         const p = instantiate(e.name);
         if (!guard(p)) throw new Error(`plugin ${JSON.stringify(e.name)} does not extend ${point} plugin (profile ${profile.schedulerName})`);
         return p;
@@ -205,7 +223,7 @@ export class Framework implements FrameworkRunner {
     this.postFilterPlugins = at('postFilter', isPostFilter);
     this.preScorePlugins = at('preScore', isPreScore);
     const scores = at('score', isScore);
-    this.scorePlugins = scores.map((plugin, i) => ({ plugin, weight: profile.plugins.score[i]!.weight ?? 1 }));
+    this.scorePlugins = scores.map((plugin, i) => ({ plugin, weight: expanded.score[i]!.weight ?? 1 }));
     this.reservePlugins = at('reserve', isReserve);
     this.permitPlugins = at('permit', isPermit);
     this.preBindPlugins = at('preBind', isPreBind);

@@ -2,6 +2,17 @@
 // plugin by its Kubernetes name. A plugin missing here is simply absent from the default
 // profile (config/defaults.ts skips names the registry lacks).
 import { Registry, type PluginFactory } from '../framework/registry.js';
+import { newDefaultBinder } from './default-binder.js';
+import { newImageLocality } from './image-locality.js';
+import { newNodeAffinity } from './node-affinity.js';
+import { newNodeName } from './node-name.js';
+import { newNodePorts } from './node-ports.js';
+import { newNodeResourcesBalancedAllocation } from './node-resources-balanced-allocation.js';
+import { newNodeResourcesFit } from './node-resources-fit.js';
+import { newNodeUnschedulable } from './node-unschedulable.js';
+import { newPrioritySort } from './priority-sort.js';
+import { newSchedulingGates } from './scheduling-gates.js';
+import { newTaintToleration } from './taint-toleration.js';
 
 /** Names as kube-scheduler spells them (pkg/scheduler/framework/plugins/names). */
 export const PluginNames = {
@@ -22,6 +33,17 @@ export const PluginNames = {
 } as const;
 
 const IN_TREE: [string, PluginFactory][] = [
+  [PluginNames.SchedulingGates, newSchedulingGates],
+  [PluginNames.PrioritySort, newPrioritySort],
+  [PluginNames.NodeUnschedulable, newNodeUnschedulable],
+  [PluginNames.NodeName, newNodeName],
+  [PluginNames.TaintToleration, newTaintToleration],
+  [PluginNames.NodeAffinity, newNodeAffinity],
+  [PluginNames.NodePorts, newNodePorts],
+  [PluginNames.NodeResourcesFit, newNodeResourcesFit],
+  [PluginNames.NodeResourcesBalancedAllocation, newNodeResourcesBalancedAllocation],
+  [PluginNames.ImageLocality, newImageLocality],
+  [PluginNames.DefaultBinder, newDefaultBinder],
   // sched-plugins adds PodTopologySpread, InterPodAffinity and DefaultPreemption here.
 ];
 
