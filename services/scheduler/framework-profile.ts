@@ -1,8 +1,8 @@
 // The scheduling loop's SchedulingProfile over one lib/sched Framework (one profile of the
 // KubeSchedulerConfiguration).
 import { codeName, CycleState, Code, type Framework, type FindNodesResult, type Status } from '../../lib/sched/framework/index.js';
+import { fitErrorMessage } from '../../lib/sched/fit-error.js';
 import type { PodInfo, Snapshot } from '../../lib/sched/types.js';
-import type { Binder } from './binder.js';
 import type { FindNodesOutcome, PluginVerdict, PostFilterOutcome, SchedulingProfile } from './profile.js';
 
 function verdict(status: Status): PluginVerdict {
@@ -14,10 +14,7 @@ function failure(status: Status): Error {
 }
 
 export class FrameworkSchedulingProfile implements SchedulingProfile {
-  constructor(
-    readonly framework: Framework,
-    private readonly binder: Binder,
-  ) {}
+  constructor(readonly framework: Framework) {}
 
   get schedulerName(): string {
     return this.framework.profileName;
@@ -59,9 +56,9 @@ export class FrameworkSchedulingProfile implements SchedulingProfile {
     const preBind = await this.framework.runPreBindPlugins(state, podInfo, nodeName);
     if (preBind.code !== Code.Success) throw failure(preBind);
     const bind = await this.framework.runBindPlugins(state, podInfo, nodeName);
-    // No bind plugin took it (DefaultBinder not enabled): bind through the API as DefaultBinder does.
-    if (bind.code === Code.Skip) await this.binder.bind(podInfo.pod, nodeName);
-    else if (bind.code !== Code.Success) throw failure(bind);
+    // Every bind plugin skipped the pod: as in kube-scheduler, the binding cycle fails.
+    if (bind.code === Code.Skip) throw new Error('no bind plugin bound the pod');
+    if (bind.code !== Code.Success) throw failure(bind);
   }
 
   postBind(cycle: unknown, podInfo: PodInfo, nodeName: string): void {
@@ -82,20 +79,6 @@ export class FrameworkSchedulingProfile implements SchedulingProfile {
   fitError(_podInfo: PodInfo, numAllNodes: number, outcome: FindNodesOutcome, postFilterMessage?: string): string {
     const result = outcome.cycle as FindNodesResult;
     if (postFilterMessage !== undefined) result.diagnosis.postFilterMsg = postFilterMessage;
-    return fitErrorText(numAllNodes, result.diagnosis.nodeToStatus, result.diagnosis.preFilterMsg, result.diagnosis.postFilterMsg);
+    return fitErrorMessage(numAllNodes, result.diagnosis);
   }
-}
-
-/** kube-scheduler's FitError text: "0/N nodes are available: " + reasons counted over nodes, sorted. */
-function fitErrorText(numAllNodes: number, nodeToStatus: ReadonlyMap<string, Status>, preFilterMsg: string, postFilterMsg: string): string {
-  let text = `0/${numAllNodes} nodes are available`;
-  if (preFilterMsg) text += `: ${preFilterMsg}.`;
-  else {
-    const counts = new Map<string, number>();
-    for (const status of nodeToStatus.values()) for (const reason of status.reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-    const reasons = [...counts].map(([reason, n]) => `${n} ${reason}`).sort();
-    text += reasons.length > 0 ? `: ${reasons.join(', ')}.` : '.';
-  }
-  if (postFilterMsg) text += ` ${postFilterMsg}`;
-  return text;
 }

@@ -22,6 +22,7 @@ import { ExplanationStore } from './explanations.js';
 import { SchedulerMetrics } from './metrics.js';
 import { schedulerOptions } from './options.js';
 import { PodStatusWriter } from './pod-status.js';
+import { PreemptionActions } from './preemption-actions.js';
 import { buildProfiles } from './profiles.js';
 import { RequestPool } from './request-pool.js';
 import { SchedulingLoop } from './scheduling-loop.js';
@@ -50,26 +51,31 @@ const cache = new SchedulerCache();
 const explanations = new ExplanationStore();
 
 const nominator = new Nominator<PodInfo>();
-const { profiles, configuration } = await buildProfiles({
-  configFile: options.config ? resolve(options.config) : undefined,
-  pluginModules: options.pluginModule,
-  cache,
-  nominator,
-  binder,
-  client,
-  pool,
-  events,
-  clock,
-  log,
-});
+let built;
+try {
+  built = await buildProfiles({
+    configFile: options.config ? resolve(options.config) : undefined,
+    pluginModules: options.pluginModule,
+    cache,
+    nominator,
+    binder,
+    preemption: new PreemptionActions(client, pool, events),
+    clock,
+    log,
+  });
+} catch (error) {
+  process.stderr.write(`rudder-scheduler: ${(error as Error).message}\n`);
+  process.exit(2);
+}
+const { profiles, queue: queueSettings } = built;
 const queue = new SchedulingQueue<PodInfo>({
   clock,
   nominator,
-  less: configuration.less,
-  preEnqueue: configuration.preEnqueue,
-  pluginEvents: configuration.pluginEvents,
-  podInitialBackoffMs: configuration.podInitialBackoffSeconds * 1000,
-  podMaxBackoffMs: configuration.podMaxBackoffSeconds * 1000,
+  less: queueSettings.less,
+  preEnqueue: queueSettings.preEnqueue,
+  pluginEvents: queueSettings.pluginEvents,
+  podInitialBackoffMs: queueSettings.podInitialBackoffSeconds * 1000,
+  podMaxBackoffMs: queueSettings.podMaxBackoffSeconds * 1000,
   metrics,
   log,
 });
