@@ -156,7 +156,9 @@ export class SchedulerCache {
     if (!nodeName) return;
     const s = this.pods.get(info.key);
     if (s) {
-      this.removeFromNode(info.key, s.nodeName);
+      // Same node (the usual confirmation of an assumed pod): swap quietly, notify once.
+      if (s.nodeName === nodeName) this.infos.get(nodeName)?.removePod(info.key);
+      else this.removeFromNode(info.key, s.nodeName);
     }
     this.pods.set(info.key, { info, nodeName, assumed: false, bindingFinished: false });
     this.nodeFor(nodeName).addPod(info);
