@@ -12,7 +12,7 @@ import { startApiserver } from '../../lib/harness/apiserver-process.js';
 import { probe } from '../../lib/harness/probe.js';
 import { startScheduler } from '../../lib/harness/scheduler-process.js';
 import { adminCall } from '../../lib/client/admin.js';
-import { boundNode, node, NODES, pod, podEvents, PODS } from '../helpers/sched-cluster.js';
+import { boundNode, node, NODES, pod, podEvents, PODS } from '../helpers/sched-api.js';
 
 const LEASES = findResource('coordination.k8s.io', 'v1', 'leases')!;
 

@@ -7,7 +7,7 @@ import t from 'tap';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { startApiserver } from '../../lib/harness/apiserver-process.js';
 import { startScheduler } from '../../lib/harness/scheduler-process.js';
-import { boundNode, node, NODES, pod, PODS } from '../helpers/sched-cluster.js';
+import { boundNode, node, NODES, pod, PODS } from '../helpers/sched-api.js';
 
 t.test('pods land where kube-scheduler would put them', async (t) => {
   // 1. four nodes: small and medium in zone a, large in zone b, the biggest (zone c) tainted for GPU work

@@ -6,7 +6,7 @@ import { RestClient } from '../../lib/client/rest-client.js';
 import { startApiserver } from '../../lib/harness/apiserver-process.js';
 import { startScheduler } from '../../lib/harness/scheduler-process.js';
 import { ROOT } from '../helpers/paths.js';
-import { boundNode, node, NODES, pod, PODS } from '../helpers/sched-cluster.js';
+import { boundNode, node, NODES, pod, PODS } from '../helpers/sched-api.js';
 
 t.test('the FewestPods example plugin steers research-scheduler pods to the emptiest node', async (t) => {
   // 1. two nodes; node-busy already runs three pods

@@ -1,55 +1,111 @@
-// Nodes and pods for scheduler stories, created through the API (no kubelet): nodes with a given
-// capacity, labels and taints; pods with requests; and waits for a pod's binding or events.
-import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { findResource } from '../../lib/api/resources.js';
-import type { RestClient } from '../../lib/client/rest-client.js';
+// Small clusters for scheduler plugin tests: node and pod builders, a cache snapshot, and a
+// Framework running only the plugins a test names.
+import type { Affinity, Node, Pod, Taint, TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
+import { SchedulerCache } from '../../lib/sched/cache.js';
+import { CycleState } from '../../lib/sched/framework/cycle-state.js';
+import { Framework, type FindNodesResult } from '../../lib/sched/framework/framework.js';
+import type { HandleDeps } from '../../lib/sched/framework/interfaces.js';
+import { emptyPlugins, type EnabledPlugin, type ExtensionPoint } from '../../lib/sched/framework/profile.js';
+import { seededRandom } from '../../lib/sched/framework/random.js';
+import { inTreeRegistry } from '../../lib/sched/plugins/registry.js';
+import { podInfoFromPod, type PodInfo, type Snapshot } from '../../lib/sched/types.js';
 
-export const NODES = findResource('', 'v1', 'nodes')!;
-export const PODS = findResource('', 'v1', 'pods')!;
-export const EVENTS = findResource('', 'v1', 'events')!;
+export interface NodeOptions {
+  cpu?: string;
+  pods?: number;
+  taints?: Taint[];
+}
 
-export function node(name: string, options: { cpu?: string; memory?: string; pods?: string; labels?: Record<string, string>; taints?: Node['spec'] extends infer S ? S extends { taints?: infer T } ? T : never : never } = {}): Node {
-  const capacity = { cpu: options.cpu ?? '4', memory: options.memory ?? '8Gi', pods: options.pods ?? '110' };
+export function node(name: string, labels: Record<string, string> = {}, options: NodeOptions = {}): Node {
   return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/hostname': name, ...options.labels } },
-    spec: { taints: options.taints },
-    status: { capacity, allocatable: capacity, conditions: [{ type: 'Ready', status: 'True' }] },
+    metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels } },
+    spec: options.taints ? { taints: options.taints } : {},
+    status: { allocatable: { cpu: options.cpu ?? '4', memory: '8Gi', pods: String(options.pods ?? 110) } },
   };
 }
 
-export function pod(name: string, options: { cpu?: string; memory?: string; priority?: number; spec?: Partial<Pod['spec']>; annotations?: Record<string, string>; labels?: Record<string, string> } = {}): Pod {
-  const requests: Record<string, string> = {};
-  if (options.cpu) requests.cpu = options.cpu;
-  if (options.memory) requests.memory = options.memory;
+export interface PodOptions {
+  namespace?: string;
+  labels?: Record<string, string>;
+  nodeName?: string;
+  priority?: number;
+  cpu?: string;
+  spread?: TopologySpreadConstraint[];
+  affinity?: Affinity;
+  nodeSelector?: Record<string, string>;
+  startTime?: string;
+  preemptionPolicy?: 'Never' | 'PreemptLowerPriority';
+  nominatedNodeName?: string;
+}
+
+export function pod(name: string, options: PodOptions = {}): Pod {
+  const namespace = options.namespace ?? 'default';
   return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'default', annotations: options.annotations, labels: options.labels },
-    spec: { containers: [{ name: 'c', image: 'busybox', resources: { requests } }], ...(options.priority !== undefined ? { priority: options.priority } : {}), ...options.spec },
+    metadata: { name, namespace, uid: `uid-${namespace}-${name}`, labels: options.labels ?? {} },
+    spec: {
+      containers: [{ name: 'c', image: 'busybox', ...(options.cpu ? { resources: { requests: { cpu: options.cpu } } } : {}) }],
+      ...(options.nodeName ? { nodeName: options.nodeName } : {}),
+      ...(options.priority !== undefined ? { priority: options.priority } : {}),
+      ...(options.spread ? { topologySpreadConstraints: options.spread } : {}),
+      ...(options.affinity ? { affinity: options.affinity } : {}),
+      ...(options.nodeSelector ? { nodeSelector: options.nodeSelector } : {}),
+      ...(options.preemptionPolicy ? { preemptionPolicy: options.preemptionPolicy } : {}),
+    },
+    status: {
+      ...(options.startTime ? { startTime: options.startTime } : {}),
+      ...(options.nominatedNodeName ? { nominatedNodeName: options.nominatedNodeName } : {}),
+    },
   };
 }
 
-/** The node the pod gets bound to, or undefined after `timeoutMs`. */
-export async function boundNode(client: RestClient, name: string, timeoutMs = 15_000): Promise<string | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const current = await client.get<Pod>(PODS, { namespace: 'default', name });
-    if (current.spec?.nodeName) return current.spec.nodeName;
-    await sleep(100);
-  }
-  return undefined;
+/** Bound pods are given as [nodeName, pod]; nodeName is written into the pod. */
+export function snapshotOf(nodes: readonly Node[], bound: readonly (readonly [string, Pod])[] = []): Snapshot {
+  const cache = new SchedulerCache();
+  for (const n of nodes) cache.addNode(n);
+  for (const [nodeName, p] of bound) cache.addPod({ ...p, spec: { ...p.spec!, nodeName } });
+  return cache.snapshot();
 }
 
-/** Events about the pod with this reason, waiting up to `timeoutMs` for at least one. */
-export async function podEvents(client: RestClient, name: string, reason: string, timeoutMs = 15_000): Promise<Event[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const list = await client.list<Event>(EVENTS, { namespace: 'default' });
-    const found = list.items.filter((e) => e.involvedObject?.name === name && e.reason === reason);
-    if (found.length > 0 || Date.now() >= deadline) return found;
-    await sleep(100);
+export type PluginList = readonly (string | EnabledPlugin)[];
+
+/** A Framework whose profile enables exactly the listed plugins at each extension point. */
+export function frameworkWith(
+  points: Partial<Record<ExtensionPoint, PluginList>>,
+  pluginConfig: Record<string, unknown> = {},
+  deps: Partial<HandleDeps> = {},
+): Framework {
+  const plugins = emptyPlugins();
+  for (const [point, list] of Object.entries(points) as [ExtensionPoint, PluginList][]) {
+    plugins[point] = list.map((p) => (typeof p === 'string' ? { name: p } : p));
   }
+  return new Framework(
+    { schedulerName: 'default-scheduler', plugins, pluginConfig },
+    inTreeRegistry(),
+    { binder: async () => undefined, random: seededRandom(1), clock: () => Date.parse('2024-01-01T00:00:00Z'), ...deps },
+  );
+}
+
+/** findNodes with every node scored and per-plugin scores reported. */
+export function run(framework: Framework, p: Pod | PodInfo, snapshot: Snapshot): FindNodesResult {
+  const info = 'pod' in p && 'key' in p ? (p as PodInfo) : podInfoFromPod(p as Pod);
+  return framework.findNodes(info, snapshot, new CycleState(), { alwaysScore: true, wantPluginScores: true });
+}
+
+/** Feasible node names, sorted. */
+export function feasibleNames(result: FindNodesResult): string[] {
+  return result.feasible.map((n) => n.name).sort();
+}
+
+/** node → the named plugin's (weighted) score. */
+export function pluginScores(result: FindNodesResult, plugin: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const n of result.feasible) out[n.name] = n.pluginScores?.find((s) => s.name === plugin)?.score ?? 0;
+  return out;
+}
+
+/** node → "Code: reasons" for rejected nodes. */
+export function rejections(result: FindNodesResult): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, s] of result.diagnosis.nodeToStatus) out[name] = `${s.codeName}: ${s.message()}`;
+  return out;
 }

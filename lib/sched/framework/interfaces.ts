@@ -1,7 +1,8 @@
 // One interface per kube-scheduler extension point. A plugin is an object with a `name` and
 // the methods of the extension points it implements; the framework finds them by method
 // name, as Go finds them by type assertion. `null`/`undefined` statuses mean success.
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Pod, ReplicationController, Service } from 'kubernetes-types/core/v1.js';
+import type { ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { Logger } from '../../observe/logger.js';
 import type { NodeInfo } from '../node-info.js';
 import type { Labels, PodInfo, Snapshot } from '../types.js';
@@ -69,6 +70,8 @@ export interface PostFilterResult {
   status: Status;
   /** Set by preemption: the node the pod was nominated to ("" clears a nomination). */
   nominatedNodeName?: string;
+  /** Set by preemption: the pods evicted from the nominated node to make room. */
+  victims?: readonly PodInfo[];
 }
 
 export interface PostFilterPlugin extends Plugin {
@@ -128,6 +131,18 @@ export interface PodNominator {
   deleteNominatedPodIfExists(pod: Pod): void;
 }
 
+/**
+ * Services and workload controllers as informers see them: PodTopologySpread's default
+ * constraints select the pods of the same Service, ReplicationController, ReplicaSet or
+ * StatefulSet (helper.DefaultSelector).
+ */
+export interface WorkloadLister {
+  services(namespace: string): readonly Service[];
+  replicationController(namespace: string, name: string): ReplicationController | undefined;
+  replicaSet(namespace: string, name: string): ReplicaSet | undefined;
+  statefulSet(namespace: string, name: string): StatefulSet | undefined;
+}
+
 /** Binds a pod to a node through the API (POST pods/binding); rejects on failure. */
 export type Binder = (podInfo: PodInfo, nodeName: string) => Promise<void>;
 
@@ -143,6 +158,8 @@ export interface HandleDeps {
   namespaceLabels?: (namespace: string) => Labels | undefined;
   /** All pods the scheduler knows, bound or assumed (for preemption). */
   listPods?: () => readonly PodInfo[];
+  /** Services and controllers (for PodTopologySpread's default constraints); without it they never apply. */
+  workloads?: WorkloadLister;
   /** PodDisruptionBudgets (for preemption), as API objects. */
   listPodDisruptionBudgets?: () => readonly unknown[];
   /** Milliseconds; defaults to Date.now. */

@@ -3,13 +3,16 @@
 // profile (config/defaults.ts skips names the registry lacks).
 import { Registry, type PluginFactory } from '../framework/registry.js';
 import { newDefaultBinder } from './default-binder.js';
+import { newDefaultPreemption } from './default-preemption.js';
 import { newImageLocality } from './image-locality.js';
+import { newInterPodAffinity } from './inter-pod-affinity.js';
 import { newNodeAffinity } from './node-affinity.js';
 import { newNodeName } from './node-name.js';
 import { newNodePorts } from './node-ports.js';
 import { newNodeResourcesBalancedAllocation } from './node-resources-balanced-allocation.js';
 import { newNodeResourcesFit } from './node-resources-fit.js';
 import { newNodeUnschedulable } from './node-unschedulable.js';
+import { newPodTopologySpread } from './pod-topology-spread.js';
 import { newPrioritySort } from './priority-sort.js';
 import { newSchedulingGates } from './scheduling-gates.js';
 import { newTaintToleration } from './taint-toleration.js';
@@ -43,8 +46,10 @@ const IN_TREE: [string, PluginFactory][] = [
   [PluginNames.NodeResourcesFit, newNodeResourcesFit],
   [PluginNames.NodeResourcesBalancedAllocation, newNodeResourcesBalancedAllocation],
   [PluginNames.ImageLocality, newImageLocality],
+  [PluginNames.PodTopologySpread, newPodTopologySpread],
+  [PluginNames.InterPodAffinity, newInterPodAffinity],
+  [PluginNames.DefaultPreemption, newDefaultPreemption],
   [PluginNames.DefaultBinder, newDefaultBinder],
-  // sched-plugins adds PodTopologySpread, InterPodAffinity and DefaultPreemption here.
 ];
 
 export function inTreeRegistry(): Registry {
