@@ -26,6 +26,7 @@ import { PreemptionActions } from './preemption-actions.js';
 import { buildProfiles } from './profiles.js';
 import { RequestPool } from './request-pool.js';
 import { SchedulingLoop } from './scheduling-loop.js';
+import { WorkloadInformers } from './workload-informers.js';
 import { buildSchedulerServer } from './server.js';
 
 const options = loadOptions('rudder-scheduler', schedulerOptions, { description: 'The Rudder scheduler: assigns pending pods to nodes with kube-scheduler\'s framework.' });
@@ -51,6 +52,7 @@ const cache = new SchedulerCache();
 const explanations = new ExplanationStore();
 
 const nominator = new Nominator<PodInfo>();
+const workloads = new WorkloadInformers({ client, bus, clock, log });
 let built;
 try {
   built = await buildProfiles({
@@ -60,6 +62,7 @@ try {
     nominator,
     binder,
     preemption: new PreemptionActions(client, pool, events),
+    workloads,
     clock,
     log,
   });
@@ -84,16 +87,18 @@ const loop = new SchedulingLoop({ queue, cache, profiles, client, pool, events, 
 
 const https = options.certDir ? { key: readFileSync(pkiPaths(resolve(options.certDir)).serverKey), cert: readFileSync(pkiPaths(resolve(options.certDir)).serverCert) } : undefined;
 // A standby is ready too (as kube-scheduler): it has its caches and waits for the lease.
-const server = await buildSchedulerServer({ metrics, explanations, readyz: { informerSync: () => informers.hasSynced() }, https });
+const server = await buildSchedulerServer({ metrics, explanations, readyz: { informerSync: () => informers.hasSynced() && workloads.hasSynced() }, https });
 await server.listen({ host: options.bindAddress, port: options.securePort });
 const address = server.server.address();
 const port = typeof address === 'object' && address ? address.port : options.securePort;
 informers.start();
+workloads.start();
 log.info({ address: `${https ? 'https' : 'http'}://${options.bindAddress}:${port}`, profiles: [...profiles.keys()], identity }, 'scheduler serving');
 
 let stopping = false;
 async function lead(): Promise<void> {
-  if (!(await informers.waitForSync(120_000))) log.warn({}, 'caches not synced after 120s; scheduling anyway');
+  const synced = await Promise.all([informers.waitForSync(120_000), workloads.waitForSync(120_000)]);
+  if (!synced.every(Boolean)) log.warn({}, 'caches not synced after 120s; scheduling anyway');
   queue.run();
   loop.start();
   log.info({ identity }, 'scheduling');
@@ -138,7 +143,7 @@ async function shutdown(signal: string): Promise<void> {
   await Promise.race([pool.idle(), new Promise((r) => setTimeout(r, 3000))]);
   campaign.abort();
   await elector;
-  await informers.stop();
+  await Promise.all([informers.stop(), workloads.stop()]);
   await server.close();
   await bus.close();
   await client.close();

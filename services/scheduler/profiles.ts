@@ -17,6 +17,7 @@ import { pluginEvents } from './plugin-events.js';
 import { registerPluginModules } from './plugin-modules.js';
 import type { PreemptionActions } from './preemption-actions.js';
 import type { SchedulingProfile } from './profile.js';
+import type { WorkloadInformers } from './workload-informers.js';
 
 export interface QueueSettings {
   less: (a: QueuedPodInfo<PodInfo>, b: QueuedPodInfo<PodInfo>) => boolean;
@@ -33,6 +34,7 @@ export interface BuildProfilesDeps {
   nominator: Nominator<PodInfo>;
   binder: Binder;
   preemption: PreemptionActions;
+  workloads: WorkloadInformers;
   clock: Clock;
   log: Logger;
 }
@@ -57,6 +59,8 @@ export async function buildProfiles(deps: BuildProfilesDeps): Promise<BuiltProfi
     deletePod: (podInfo, reason) => deps.preemption.deletePod(podInfo, reason),
     clearNominatedNodeName: (podInfo) => deps.preemption.clearNominatedNodeName(podInfo),
     listPods: () => deps.cache.snapshot().nodes.flatMap((n) => n.pods),
+    namespaceLabels: (namespace) => deps.workloads.namespaceLabels(namespace),
+    workloads: deps.workloads,
     clock: () => deps.clock.now(),
     logger: deps.log,
   };
