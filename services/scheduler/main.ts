@@ -61,7 +61,7 @@ try {
     cache,
     nominator,
     binder,
-    preemption: new PreemptionActions(client, pool, events),
+    preemption: new PreemptionActions(client, pool, events, status),
     workloads,
     clock,
     log,

@@ -1,6 +1,8 @@
-// What the scheduler writes on a pod it could not place, as kube-scheduler does: the PodScheduled
-// condition False/Unschedulable with the fit error, and status.nominatedNodeName after preemption.
-// A strategic merge patch on pods/status, so other conditions stay as they are.
+// What the scheduler writes on a pod's status, as kube-scheduler does: the PodScheduled
+// condition False/Unschedulable with the fit error and status.nominatedNodeName after
+// preemption (a strategic merge patch on pods/status, so other conditions stay as they are),
+// and the nomination cleared once it is over (the pod bound, or preemption no longer helps).
+// Nothing is written for a pod scheduled at the first attempt.
 import type { Pod, PodCondition } from 'kubernetes-types/core/v1.js';
 import { findResource } from '../../lib/api/resources.js';
 import { StatusError } from '../../lib/api/status.js';
@@ -33,19 +35,28 @@ export class PodStatusWriter {
       lastTransitionTime: current?.status === 'False' && current.lastTransitionTime ? current.lastTransitionTime : new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     };
     const patch: Record<string, unknown> = { status: { conditions: [condition], ...(nominated !== undefined ? { nominatedNodeName: nominated } : {}) } };
-    this.submit(pod, patch);
+    this.submit(pod, patch).catch(() => undefined);
   }
 
-  private submit(pod: Pod, patch: unknown): void {
+  /** Removes status.nominatedNodeName; resolves once written (or the pod is gone). */
+  clearNominatedNodeName(pod: Pod): Promise<void> {
+    return this.submit(pod, { status: { nominatedNodeName: null } }, 'merge');
+  }
+
+  private submit(pod: Pod, patch: unknown, type: 'strategic' | 'merge' = 'strategic'): Promise<void> {
     const ref = { namespace: pod.metadata?.namespace, name: pod.metadata?.name ?? '', subresource: 'status' };
-    this.pool.submit('background', async () => {
-      try {
-        await this.client.patch(PODS, ref, patch, 'strategic');
-      } catch (error) {
-        // The pod went away meanwhile: nothing to report on.
-        if (error instanceof StatusError && error.code === 404) return;
-        throw error;
-      }
+    return new Promise((resolve, reject) => {
+      this.pool.submit('background', async () => {
+        try {
+          await this.client.patch(PODS, ref, patch, type);
+          resolve();
+        } catch (error) {
+          // The pod went away meanwhile: nothing to report on.
+          if (error instanceof StatusError && error.code === 404) return resolve();
+          reject(error);
+          throw error;
+        }
+      });
     });
   }
 }

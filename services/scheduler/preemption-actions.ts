@@ -6,6 +6,7 @@ import { StatusError } from '../../lib/api/status.js';
 import type { RestClient } from '../../lib/client/rest-client.js';
 import type { PodInfo } from '../../lib/sched/types.js';
 import type { EventRecorder } from './event-recorder.js';
+import type { PodStatusWriter } from './pod-status.js';
 import type { RequestPool } from './request-pool.js';
 
 const PODS = findResource('', 'v1', 'pods')!;
@@ -15,6 +16,7 @@ export class PreemptionActions {
     private readonly client: RestClient,
     private readonly pool: RequestPool,
     private readonly events: EventRecorder,
+    private readonly status: PodStatusWriter,
   ) {}
 
   deletePod(victim: PodInfo, reason: string): Promise<void> {
@@ -33,11 +35,6 @@ export class PreemptionActions {
   }
 
   clearNominatedNodeName(podInfo: PodInfo): Promise<void> {
-    return this.client.patch(PODS, { namespace: podInfo.namespace, name: podInfo.name, subresource: 'status' }, { status: { nominatedNodeName: null } }, 'merge').then(
-      () => undefined,
-      (error: unknown) => {
-        if (!(error instanceof StatusError && error.code === 404)) throw error;
-      },
-    );
+    return this.status.clearNominatedNodeName(podInfo.pod);
   }
 }

@@ -114,13 +114,15 @@ export class SchedulingLoop {
       this.failBinding(queued, schedulerName, `running Reserve plugin: ${reserveFailure}`, started);
       return;
     }
+    // The nomination ends with the assumption; once bound, the pod's status says so too.
+    const nominated = queue.nominator.nominatedNode(podInfo.key) !== undefined || (pod.status?.nominatedNodeName ?? '') !== '';
     queue.nominator.delete(podInfo.key);
     queue.done(podInfo.key);
     this.explain(podInfo, schedulerName, outcome, explain, { result: 'Scheduled', selectedNode: nodeName });
-    void this.bindingCycle(queued, profile, outcome, nodeName, started);
+    void this.bindingCycle(queued, profile, outcome, nodeName, started, nominated);
   }
 
-  private async bindingCycle(queued: QueuedPodInfo<PodInfo>, profile: SchedulingProfile, outcome: FindNodesOutcome, nodeName: string, started: number): Promise<void> {
+  private async bindingCycle(queued: QueuedPodInfo<PodInfo>, profile: SchedulingProfile, outcome: FindNodesOutcome, nodeName: string, started: number, nominated: boolean): Promise<void> {
     const podInfo = queued.podInfo;
     const schedulerName = profile.schedulerName;
     try {
@@ -136,6 +138,7 @@ export class SchedulingLoop {
       return;
     }
     this.deps.cache.finishBinding(podInfo.key);
+    if (nominated) this.deps.status.clearNominatedNodeName(podInfo.pod).catch(() => undefined);
     profile.postBind(outcome.cycle, podInfo, nodeName);
     this.deps.events.scheduled(podInfo.pod, schedulerName, nodeName);
     this.deps.metrics.attempt('scheduled', schedulerName, (this.deps.clock.now() - started) / 1000);
