@@ -2,12 +2,13 @@
 // different capacity, labels and taints — each placement the one kube-scheduler's default
 // profile makes: requests go to the least allocated node, nodeSelector and required node
 // affinity restrict, preferred node affinity outweighs free room, a toleration opens a tainted
-// node that everything else avoids.
+// node that everything else avoids, pod anti-affinity puts replicas on different nodes and a
+// topology spread constraint one per zone.
 import t from 'tap';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { startApiserver } from '../../lib/harness/apiserver-process.js';
 import { startScheduler } from '../../lib/harness/scheduler-process.js';
-import { boundNode, node, NODES, pod, PODS } from '../helpers/sched-api.js';
+import { boundNode, node, NODES, pod, podEvents, PODS } from '../helpers/sched-api.js';
 
 t.test('pods land where kube-scheduler would put them', async (t) => {
   // 1. four nodes: small and medium in zone a, large in zone b, the biggest (zone c) tainted for GPU work
@@ -75,4 +76,32 @@ t.test('pods land where kube-scheduler would put them', async (t) => {
   //    allocated of the others
   await client.create(PODS, pod('ml-job', { cpu: '1', memory: '2Gi', spec: { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'ml', effect: 'NoSchedule' }] } }));
   t.equal(await boundNode(client, 'ml-job'), 'medium-a', 'untolerated taint excludes gpu-c');
+
+  // 9. required pod anti-affinity on the hostname: three replicas on three different nodes, a
+  //    fourth fits nowhere (gpu-c is still tainted)
+  const webSpec = {
+    affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }] } },
+  };
+  for (let i = 1; i <= 4; i++) await client.create(PODS, pod(`web-${i}`, { cpu: '100m', memory: '128Mi', labels: { app: 'web' }, spec: webSpec }));
+  const webNodes = await Promise.all([1, 2, 3].map((i) => boundNode(client, `web-${i}`)));
+  t.same([...webNodes].sort(), ['large-b', 'medium-a', 'small-a'], 'one replica per node');
+  const webFailed = await podEvents(client, 'web-4', 'FailedScheduling');
+  t.equal(
+    webFailed[0]?.message,
+    "0/4 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 3 node(s) didn't match pod anti-affinity rules. preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod..",
+  );
+
+  // 10. a topology spread constraint (maxSkew 1 over zones): three pods that tolerate the GPU
+  //     taint take one zone each, whatever the free room says
+  const zoneOf: Record<string, string> = { 'small-a': 'a', 'medium-a': 'a', 'large-b': 'b', 'gpu-c': 'c' };
+  const spreadSpec = {
+    tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }],
+    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'spread' } } }],
+  };
+  const zones: string[] = [];
+  for (let i = 1; i <= 3; i++) {
+    await client.create(PODS, pod(`spread-${i}`, { cpu: '100m', memory: '128Mi', labels: { app: 'spread' }, spec: spreadSpec }));
+    zones.push(zoneOf[(await boundNode(client, `spread-${i}`)) ?? ''] ?? 'none');
+  }
+  t.same([...zones].sort(), ['a', 'b', 'c'], `one pod per zone (${zones.join(', ')})`);
 });
