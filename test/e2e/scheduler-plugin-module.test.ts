@@ -9,12 +9,13 @@ import { ROOT } from '../helpers/paths.js';
 import { boundNode, node, NODES, pod, PODS } from '../helpers/sched-api.js';
 
 t.test('the FewestPods example plugin steers research-scheduler pods to the emptiest node', async (t) => {
-  // 1. two nodes; node-busy already runs three pods
+  // 1. two nodes; node-busy already runs three pods but is so much bigger that the default
+  //    profile (least allocated) would still choose it
   const apiserver = await startApiserver();
   t.teardown(() => apiserver.stop());
   const client = RestClient.fromKubeconfig(apiserver.kubeconfig);
   t.teardown(() => client.close());
-  await client.create(NODES, node('node-busy'));
+  await client.create(NODES, node('node-busy', { cpu: '64', memory: '256Gi' }));
   await client.create(NODES, node('node-empty'));
   for (let i = 0; i < 3; i++) await client.create(PODS, pod(`existing-${i}`, { spec: { nodeName: 'node-busy' } }));
 
