@@ -7,6 +7,7 @@ import { findResource } from '../../lib/api/resources.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { startApiserver } from '../../lib/harness/apiserver-process.js';
 import { startScheduler } from '../../lib/harness/scheduler-process.js';
+import { processCpuSeconds } from './process-cpu.js';
 
 const NODES = findResource('', 'v1', 'nodes')!;
 const PODS = findResource('', 'v1', 'pods')!;
@@ -19,6 +20,8 @@ export interface E2eBenchOptions {
   measuredPods: number;
   /** Concurrent creating clients. */
   clients: number;
+  /** Node flags for the scheduler process (e.g. --cpu-prof --cpu-prof-dir DIR). */
+  schedulerNodeArgs?: string[];
 }
 
 export interface E2eBenchResult extends E2eBenchOptions {
@@ -26,7 +29,8 @@ export interface E2eBenchResult extends E2eBenchOptions {
   seconds: number;
   /** Milliseconds from each measured pod's create request to its binding on the watch. */
   bindLatencyMs: { p50: number; p99: number; max: number };
-  schedulerCpuSeconds?: number;
+  /** CPU seconds each process used from the first measured create to the last binding. */
+  cpuSeconds: { scheduler?: number; apiserver?: number; benchClient: number };
 }
 
 export const SCHEDULING_BASIC: E2eBenchOptions = { nodes: 5000, initialPods: 1000, measuredPods: 10_000, clients: 64 };
@@ -58,7 +62,7 @@ async function createAll(client: RestClient, count: number, clients: number, mak
 export async function runE2eBench(options: E2eBenchOptions = SCHEDULING_BASIC, log: (line: string) => void = () => undefined): Promise<E2eBenchResult> {
   const apiserver = await startApiserver({ readyTimeoutMs: 60_000 });
   const client = RestClient.fromKubeconfig(apiserver.kubeconfig, { encoding: 'msgpack', qps: 0, connections: options.clients });
-  const scheduler = await startScheduler(apiserver, ['--leader-elect=false']);
+  const scheduler = await startScheduler(apiserver, ['--leader-elect=false'], { nodeArgs: options.schedulerNodeArgs ?? [] });
   try {
     await client.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
     log(`creating ${options.nodes} nodes`);
@@ -91,8 +95,19 @@ export async function runE2eBench(options: E2eBenchOptions = SCHEDULING_BASIC, l
     log(`creating ${options.measuredPods} measured pods`);
     const created = new Map<string, number>();
     const first = now();
+    const cpuBefore = { scheduler: processCpuSeconds(scheduler.child.pid), apiserver: processCpuSeconds(apiserver.child.pid), bench: process.cpuUsage() };
     await createAll(client, options.measuredPods, options.clients, (i) => [benchPod(`pod-${i}`), 'bench'], created);
     await allBound(options.initialPods + options.measuredPods);
+    const used = (pid: number | undefined, before: number | undefined): number | undefined => {
+      const after = processCpuSeconds(pid);
+      return after === undefined || before === undefined ? undefined : Math.round((after - before) * 100) / 100;
+    };
+    const benchCpu = process.cpuUsage(cpuBefore.bench);
+    const cpuSeconds = {
+      scheduler: used(scheduler.child.pid, cpuBefore.scheduler),
+      apiserver: used(apiserver.child.pid, cpuBefore.apiserver),
+      benchClient: Math.round((benchCpu.user + benchCpu.system) / 1e4) / 100,
+    };
     const last = Math.max(...[...created.keys()].map((name) => bound.get(name) ?? 0));
     watch.close();
     await watching.catch(() => undefined);
@@ -100,7 +115,7 @@ export async function runE2eBench(options: E2eBenchOptions = SCHEDULING_BASIC, l
     const latencies = [...created].map(([name, at]) => (bound.get(name) ?? at) - at).sort((a, b) => a - b);
     const pick = (q: number): number => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
     const seconds = (last - first) / 1000;
-    return { ...options, podsPerSecond: Math.round(options.measuredPods / seconds), seconds: Math.round(seconds * 100) / 100, bindLatencyMs: { p50: pick(0.5), p99: pick(0.99), max: pick(1) } };
+    return { ...options, podsPerSecond: Math.round(options.measuredPods / seconds), seconds: Math.round(seconds * 100) / 100, bindLatencyMs: { p50: pick(0.5), p99: pick(0.99), max: pick(1) }, cpuSeconds };
   } finally {
     await scheduler.stop();
     await client.close();

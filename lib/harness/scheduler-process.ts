@@ -18,12 +18,19 @@ export interface SchedulerProcess {
   stop(): Promise<void>;
 }
 
-export async function startScheduler(apiserver: ApiserverProcess, extraArgs: string[] = [], readyTimeoutMs = 30_000): Promise<SchedulerProcess> {
+export interface SchedulerStartOptions {
+  readyTimeoutMs?: number;
+  /** Flags for node itself, before the script (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+}
+
+export async function startScheduler(apiserver: ApiserverProcess, extraArgs: string[] = [], options: SchedulerStartOptions = {}): Promise<SchedulerProcess> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const port = await freePort();
   let output = '';
   const child = spawn(
     process.execPath,
-    [join(DIST, 'services', 'scheduler', 'main.js'), '--kubeconfig', apiserver.kubeconfig, '--cert-dir', join(apiserver.dataDir, 'pki'), '--secure-port', String(port), '--log-level', 'warn', ...extraArgs],
+    [...(options.nodeArgs ?? []), join(DIST, 'services', 'scheduler', 'main.js'), '--kubeconfig', apiserver.kubeconfig, '--cert-dir', join(apiserver.dataDir, 'pki'), '--secure-port', String(port), '--log-level', 'warn', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,5 +1,5 @@
-// DefaultBinder: POST pods/NAME/binding with the chosen node, in the urgent lane of the request
-// pool. Resolves when the apiserver accepted the binding; rejects with its error otherwise.
+// DefaultBinder's API call: POST pods/NAME/binding with the chosen node, in the urgent lane of
+// the request pool. Resolves when the apiserver accepted the binding; rejects with its error.
 import type { Binding, Pod } from 'kubernetes-types/core/v1.js';
 import { findResource } from '../../lib/api/resources.js';
 import type { RestClient } from '../../lib/client/rest-client.js';
@@ -22,15 +22,8 @@ export class Binder {
       metadata: { namespace, name, uid: pod.metadata?.uid },
       target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
     };
-    return new Promise((resolve, reject) => {
-      this.pool.submit('urgent', async () => {
-        try {
-          await this.client.create(PODS, binding, { namespace, name, subresource: 'binding' });
-          resolve();
-        } catch (error) {
-          reject(error);
-        }
-      });
+    return this.pool.run('urgent', async () => {
+      await this.client.create(PODS, binding, { namespace, name, subresource: 'binding' });
     });
   }
 }

@@ -3,11 +3,7 @@
 import { codeName, CycleState, Code, type Framework, type FindNodesResult, type Status } from '../../lib/sched/framework/index.js';
 import { fitErrorMessage } from '../../lib/sched/fit-error.js';
 import type { PodInfo, Snapshot } from '../../lib/sched/types.js';
-import type { FindNodesOutcome, PluginVerdict, PostFilterOutcome, SchedulingProfile } from './profile.js';
-
-function verdict(status: Status): PluginVerdict {
-  return { code: codeName(status.code) as PluginVerdict['code'], reasons: [...status.reasons], plugin: status.plugin || undefined };
-}
+import type { FindNodesOptions, PostFilterOutcome, SchedulingProfile } from './profile.js';
 
 function failure(status: Status): Error {
   return status.error ?? new Error(status.reasons.join(', ') || codeName(status.code));
@@ -20,36 +16,23 @@ export class FrameworkSchedulingProfile implements SchedulingProfile {
     return this.framework.profileName;
   }
 
-  findNodes(podInfo: PodInfo, snapshot: Snapshot, options: { explain: boolean }): FindNodesOutcome {
-    const result = this.framework.findNodes(podInfo, snapshot, new CycleState(), { wantPluginScores: options.explain, alwaysScore: options.explain });
+  findNodes(podInfo: PodInfo, snapshot: Snapshot, options: FindNodesOptions): FindNodesResult {
+    const result = this.framework.findNodes(podInfo, snapshot, new CycleState(), options.pluginScores ? { wantPluginScores: true, alwaysScore: true } : {});
     if (result.status.code === Code.Error) throw failure(result.status);
-    const nodeToStatus = new Map<string, PluginVerdict>();
-    for (const [node, status] of result.diagnosis.nodeToStatus) nodeToStatus.set(node, verdict(status));
-    return {
-      feasible: result.feasible.map((n) => ({
-        name: n.name,
-        score: n.score,
-        ...(n.pluginScores ? { pluginScores: Object.fromEntries(n.pluginScores.map((p) => [p.name, p.score])) } : {}),
-      })),
-      nodeToStatus,
-      unschedulablePlugins: result.diagnosis.unschedulablePlugins,
-      evaluatedNodes: result.evaluatedNodes,
-      feasibleNodes: result.feasibleNodes,
-      cycle: result,
-    };
+    return result;
   }
 
-  reserve(cycle: unknown, podInfo: PodInfo, nodeName: string): string | undefined {
-    const status = this.framework.runReservePluginsReserve((cycle as FindNodesResult).state, podInfo, nodeName);
+  reserve(attempt: FindNodesResult, podInfo: PodInfo, nodeName: string): string | undefined {
+    const status = this.framework.runReservePluginsReserve(attempt.state, podInfo, nodeName);
     return status.code === Code.Success ? undefined : status.reasons.join(', ');
   }
 
-  unreserve(cycle: unknown, podInfo: PodInfo, nodeName: string): void {
-    this.framework.runReservePluginsUnreserve((cycle as FindNodesResult).state, podInfo, nodeName);
+  unreserve(attempt: FindNodesResult, podInfo: PodInfo, nodeName: string): void {
+    this.framework.runReservePluginsUnreserve(attempt.state, podInfo, nodeName);
   }
 
-  async permitAndBind(cycle: unknown, podInfo: PodInfo, nodeName: string): Promise<void> {
-    const state = (cycle as FindNodesResult).state;
+  async permitAndBind(attempt: FindNodesResult, podInfo: PodInfo, nodeName: string): Promise<void> {
+    const state = attempt.state;
     let permit = this.framework.runPermitPlugins(state, podInfo, nodeName);
     if (permit.code === Code.Wait) permit = await this.framework.waitOnPermit(podInfo);
     if (permit.code !== Code.Success) throw failure(permit);
@@ -61,14 +44,13 @@ export class FrameworkSchedulingProfile implements SchedulingProfile {
     if (bind.code !== Code.Success) throw failure(bind);
   }
 
-  postBind(cycle: unknown, podInfo: PodInfo, nodeName: string): void {
-    this.framework.runPostBindPlugins((cycle as FindNodesResult).state, podInfo, nodeName);
+  postBind(attempt: FindNodesResult, podInfo: PodInfo, nodeName: string): void {
+    this.framework.runPostBindPlugins(attempt.state, podInfo, nodeName);
   }
 
-  async postFilter(cycle: unknown, podInfo: PodInfo, _snapshot: Snapshot, _outcome: FindNodesOutcome): Promise<PostFilterOutcome | undefined> {
+  async postFilter(attempt: FindNodesResult, podInfo: PodInfo): Promise<PostFilterOutcome | undefined> {
     if (!this.framework.hasPostFilterPlugins()) return undefined;
-    const result = cycle as FindNodesResult;
-    const post = await this.framework.runPostFilterPlugins(result.state, podInfo, result.diagnosis.nodeToStatus);
+    const post = await this.framework.runPostFilterPlugins(attempt.state, podInfo, attempt.diagnosis.nodeToStatus);
     const outcome: PostFilterOutcome = {};
     if (post.nominatedNodeName) outcome.nominatedNodeName = post.nominatedNodeName;
     const message = post.status?.reasons.join(', ');
@@ -76,9 +58,8 @@ export class FrameworkSchedulingProfile implements SchedulingProfile {
     return outcome;
   }
 
-  fitError(_podInfo: PodInfo, numAllNodes: number, outcome: FindNodesOutcome, postFilterMessage?: string): string {
-    const result = outcome.cycle as FindNodesResult;
-    if (postFilterMessage !== undefined) result.diagnosis.postFilterMsg = postFilterMessage;
-    return fitErrorMessage(numAllNodes, result.diagnosis);
+  fitError(attempt: FindNodesResult, numAllNodes: number, postFilterMessage?: string): string {
+    if (postFilterMessage !== undefined) attempt.diagnosis.postFilterMsg = postFilterMessage;
+    return fitErrorMessage(numAllNodes, attempt.diagnosis);
   }
 }

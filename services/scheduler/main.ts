@@ -44,9 +44,9 @@ try {
 const client = new RestClient({ ...access, encoding: 'msgpack', qps: options.kubeApiQps, burst: options.kubeApiBurst, userAgent: 'rudder-scheduler', clock });
 const bus = createBus(options, client, log);
 const metrics = createMetricsRegistry('scheduler');
-const pool = new RequestPool(options.bindConcurrency, 20_000, (error) => log.warn({ err: (error as Error)?.message }, 'apiserver write failed'));
-const events = new EventRecorder(client, pool, clock, identity);
-const status = new PodStatusWriter(client, pool, clock);
+const pool = new RequestPool(options.bindConcurrency);
+const events = new EventRecorder({ client, clock, identity, metrics, log });
+const status = new PodStatusWriter(client, pool, clock, log);
 const binder = new Binder(client, pool);
 const cache = new SchedulerCache();
 const explanations = new ExplanationStore();
@@ -140,7 +140,7 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   queue.close();
   await loop.stop();
-  await Promise.race([pool.idle(), new Promise((r) => setTimeout(r, 3000))]);
+  await Promise.race([Promise.all([pool.idle(), events.flushed()]), new Promise((r) => setTimeout(r, 3000))]);
   campaign.abort();
   await elector;
   await Promise.all([informers.stop(), workloads.stop()]);

@@ -8,6 +8,7 @@ import { findResource } from '../../lib/api/resources.js';
 import { StatusError } from '../../lib/api/status.js';
 import type { Clock } from '../../lib/client/clock.js';
 import type { RestClient } from '../../lib/client/rest-client.js';
+import type { Logger } from '../../lib/observe/logger.js';
 import type { RequestPool } from './request-pool.js';
 
 const PODS = findResource('', 'v1', 'pods')!;
@@ -17,6 +18,7 @@ export class PodStatusWriter {
     private readonly client: RestClient,
     private readonly pool: RequestPool,
     private readonly clock: Clock,
+    private readonly log: Logger,
   ) {}
 
   /** Sets PodScheduled=False (reason Unschedulable, or SchedulerError for errors) unless it already says so. */
@@ -35,7 +37,7 @@ export class PodStatusWriter {
       lastTransitionTime: current?.status === 'False' && current.lastTransitionTime ? current.lastTransitionTime : new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     };
     const patch: Record<string, unknown> = { status: { conditions: [condition], ...(nominated !== undefined ? { nominatedNodeName: nominated } : {}) } };
-    this.submit(pod, patch).catch(() => undefined);
+    this.submit(pod, patch).catch((error: unknown) => this.log.warn({ pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, err: (error as Error)?.message }, 'pod status not written'));
   }
 
   /** Removes status.nominatedNodeName; resolves once written (or the pod is gone). */
@@ -43,20 +45,20 @@ export class PodStatusWriter {
     return this.submit(pod, { status: { nominatedNodeName: null } }, 'merge');
   }
 
+  /** The same, for a pod the scheduler does not wait on: failures are logged. */
+  clearNominatedNodeNameLater(pod: Pod): void {
+    this.clearNominatedNodeName(pod).catch((error: unknown) => this.log.warn({ pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, err: (error as Error)?.message }, 'nomination not cleared'));
+  }
+
   private submit(pod: Pod, patch: unknown, type: 'strategic' | 'merge' = 'strategic'): Promise<void> {
     const ref = { namespace: pod.metadata?.namespace, name: pod.metadata?.name ?? '', subresource: 'status' };
-    return new Promise((resolve, reject) => {
-      this.pool.submit('background', async () => {
-        try {
-          await this.client.patch(PODS, ref, patch, type);
-          resolve();
-        } catch (error) {
-          // The pod went away meanwhile: nothing to report on.
-          if (error instanceof StatusError && error.code === 404) return resolve();
-          reject(error);
-          throw error;
-        }
-      });
+    return this.pool.run('background', async () => {
+      try {
+        await this.client.patch(PODS, ref, patch, type);
+      } catch (error) {
+        // The pod went away meanwhile: nothing to report on.
+        if (!(error instanceof StatusError && error.code === 404)) throw error;
+      }
     });
   }
 }

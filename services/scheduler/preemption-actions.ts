@@ -20,17 +20,14 @@ export class PreemptionActions {
   ) {}
 
   deletePod(victim: PodInfo, reason: string): Promise<void> {
-    this.events.preemptedWithMessage(victim.pod, reason);
-    return new Promise((resolve, reject) => {
-      this.pool.submit('urgent', async () => {
-        try {
-          await this.client.delete(PODS, { namespace: victim.namespace, name: victim.name }, { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: victim.uid } });
-          resolve();
-        } catch (error) {
-          if (error instanceof StatusError && (error.code === 404 || error.code === 409)) resolve();
-          else reject(error);
-        }
-      });
+    this.events.preempted(victim.pod, reason);
+    return this.pool.run('urgent', async () => {
+      try {
+        await this.client.delete(PODS, { namespace: victim.namespace, name: victim.name }, { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: victim.uid } });
+      } catch (error) {
+        // Already gone, or a new pod under the same name: nothing of the victim is left to delete.
+        if (!(error instanceof StatusError && (error.code === 404 || error.code === 409))) throw error;
+      }
     });
   }
 

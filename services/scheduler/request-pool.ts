@@ -1,12 +1,21 @@
-// Writes to the apiserver run here, off the scheduling loop: at most `concurrency` at once, the
-// urgent lane (bindings) always before the background lane (events, status updates). The
-// background lane is bounded: when the apiserver falls behind, the oldest background writes are
-// dropped (and counted) rather than delaying bindings or growing without limit.
+// Writes to the apiserver that the scheduling loop does not wait for run here: at most
+// `concurrency` at once, the urgent lane (bindings, preemption's deletes) always before the
+// background lane (status updates, explanation annotations). The background lane is bounded:
+// when the apiserver falls behind, the oldest background writes are dropped (their promises
+// reject with RequestDropped) rather than delaying bindings or growing without limit.
 
 export type Lane = 'urgent' | 'background';
 
+export class RequestDropped extends Error {
+  override name = 'RequestDropped';
+  constructor() {
+    super('dropped: too many background writes waiting');
+  }
+}
+
 interface Job {
   run: () => Promise<void>;
+  drop: () => void;
 }
 
 export class RequestPool {
@@ -19,21 +28,24 @@ export class RequestPool {
   constructor(
     private readonly concurrency: number,
     private readonly maxBackground = 20_000,
-    private readonly onError: (error: unknown) => void = () => undefined,
   ) {
     if (!(concurrency >= 1)) throw new Error(`concurrency must be at least 1, got ${concurrency}`);
   }
 
-  submit(lane: Lane, run: () => Promise<void>): void {
-    if (lane === 'urgent') this.urgent.push({ run });
-    else {
-      this.background.push({ run });
-      if (this.background.length > this.maxBackground) {
-        this.background.shift();
-        this.dropped++;
+  /** Runs `fn` when a slot is free; settles as `fn` does (or rejects with RequestDropped). */
+  run<T>(lane: Lane, fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const job: Job = { run: () => fn().then(resolve, reject), drop: () => reject(new RequestDropped()) };
+      if (lane === 'urgent') this.urgent.push(job);
+      else {
+        this.background.push(job);
+        if (this.background.length > this.maxBackground) {
+          this.background.shift()!.drop();
+          this.dropped++;
+        }
       }
-    }
-    this.pump();
+      this.pump();
+    });
   }
 
   get pending(): number {
@@ -51,14 +63,11 @@ export class RequestPool {
       const job = this.urgent.shift() ?? this.background.shift();
       if (!job) break;
       this.active++;
-      job
-        .run()
-        .catch(this.onError)
-        .finally(() => {
-          this.active--;
-          this.pump();
-          if (this.pending === 0) for (const wake of this.idleWaiters.splice(0)) wake();
-        });
+      void job.run().finally(() => {
+        this.active--;
+        this.pump();
+        if (this.pending === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      });
     }
   }
 }

@@ -13,10 +13,11 @@ import type { SchedulingQueue } from '../../lib/sched/queue/scheduling-queue.js'
 import type { QueuedPodInfo } from '../../lib/sched/queue/queued-pod.js';
 import type { PodInfo } from '../../lib/sched/types.js';
 import type { EventRecorder } from './event-recorder.js';
-import { annotationText, EXPLAIN_ANNOTATION, EXPLANATION_ANNOTATION, type Explanation, type ExplanationStore, type NodeExplanation } from './explanations.js';
+import type { FindNodesResult, Status } from '../../lib/sched/framework/index.js';
+import { annotationText, explanationOf, EXPLAIN_ANNOTATION, EXPLANATION_ANNOTATION, type Attempt, type ExplanationStore } from './explanations.js';
 import type { SchedulerMetrics } from './metrics.js';
 import type { PodStatusWriter } from './pod-status.js';
-import type { FindNodesOutcome, SchedulingProfile } from './profile.js';
+import type { SchedulingProfile } from './profile.js';
 import type { RequestPool } from './request-pool.js';
 
 const PODS = findResource('', 'v1', 'pods')!;
@@ -90,26 +91,26 @@ export class SchedulingLoop {
     const started = clock.now();
     const snapshot = cache.snapshot();
     const explain = pod.metadata?.annotations?.[EXPLAIN_ANNOTATION] === 'true';
-    const outcome = profile.findNodes(podInfo, snapshot, { explain });
+    const outcome = profile.findNodes(podInfo, snapshot, { pluginScores: explain });
 
     if (outcome.feasible.length === 0) {
-      const postFilter = await profile.postFilter(outcome.cycle, podInfo, snapshot, outcome);
+      const postFilter = await profile.postFilter(outcome, podInfo);
       if (postFilter?.nominatedNodeName) queue.nominator.addNominatedPod(podInfo, postFilter.nominatedNodeName);
-      const message = profile.fitError(podInfo, snapshot.nodes.length, outcome, postFilter?.message);
+      const message = profile.fitError(outcome, snapshot.nodes.length, postFilter?.message);
       this.deps.events.failedScheduling(pod, schedulerName, message);
       this.deps.status.unschedulable(pod, message, { nominatedNodeName: postFilter?.nominatedNodeName });
       this.explain(podInfo, schedulerName, outcome, explain, { result: 'Unschedulable', message });
       this.deps.metrics.attempt('unschedulable', schedulerName, (clock.now() - started) / 1000);
-      queue.addUnschedulableIfNotPresent(queued, { unschedulablePlugins: outcome.unschedulablePlugins });
+      queue.addUnschedulableIfNotPresent(queued, { unschedulablePlugins: outcome.diagnosis.unschedulablePlugins });
       this.deps.log.debug({ pod: podInfo.key, reason: message }, 'unschedulable');
       return;
     }
 
     const nodeName = outcome.feasible[0]!.name;
     cache.assumePod(podInfo, nodeName);
-    const reserveFailure = profile.reserve(outcome.cycle, podInfo, nodeName);
+    const reserveFailure = profile.reserve(outcome, podInfo, nodeName);
     if (reserveFailure !== undefined) {
-      profile.unreserve(outcome.cycle, podInfo, nodeName);
+      profile.unreserve(outcome, podInfo, nodeName);
       cache.forgetPod(podInfo.key);
       this.failBinding(queued, schedulerName, `running Reserve plugin: ${reserveFailure}`, started);
       return;
@@ -122,13 +123,13 @@ export class SchedulingLoop {
     void this.bindingCycle(queued, profile, outcome, nodeName, started, nominated);
   }
 
-  private async bindingCycle(queued: QueuedPodInfo<PodInfo>, profile: SchedulingProfile, outcome: FindNodesOutcome, nodeName: string, started: number, nominated: boolean): Promise<void> {
+  private async bindingCycle(queued: QueuedPodInfo<PodInfo>, profile: SchedulingProfile, outcome: FindNodesResult, nodeName: string, started: number, nominated: boolean): Promise<void> {
     const podInfo = queued.podInfo;
     const schedulerName = profile.schedulerName;
     try {
-      await profile.permitAndBind(outcome.cycle, podInfo, nodeName);
+      await profile.permitAndBind(outcome, podInfo, nodeName);
     } catch (error) {
-      profile.unreserve(outcome.cycle, podInfo, nodeName);
+      profile.unreserve(outcome, podInfo, nodeName);
       this.deps.cache.forgetPod(podInfo.key);
       if (error instanceof StatusError && error.code === 404) {
         this.deps.queue.done(podInfo.key);
@@ -138,8 +139,8 @@ export class SchedulingLoop {
       return;
     }
     this.deps.cache.finishBinding(podInfo.key);
-    if (nominated) this.deps.status.clearNominatedNodeName(podInfo.pod).catch(() => undefined);
-    profile.postBind(outcome.cycle, podInfo, nodeName);
+    if (nominated) this.deps.status.clearNominatedNodeNameLater(podInfo.pod);
+    profile.postBind(outcome, podInfo, nodeName);
     this.deps.events.scheduled(podInfo.pod, schedulerName, nodeName);
     this.deps.metrics.attempt('scheduled', schedulerName, (this.deps.clock.now() - started) / 1000);
   }
@@ -153,38 +154,35 @@ export class SchedulingLoop {
     this.deps.queue.addUnschedulableIfNotPresent(queued, { unschedulablePlugins: new Set(), error: true });
   }
 
-  private explain(podInfo: PodInfo, profile: string, outcome: FindNodesOutcome, annotate: boolean, result: Pick<Explanation, 'result' | 'selectedNode' | 'message'>): void {
-    const nodes: NodeExplanation[] = outcome.feasible.slice(0, annotate ? undefined : SUMMARY_NODES).map((n) => ({
-      node: n.name,
-      verdict: 'Feasible',
-      ...(n.pluginScores ? { scores: n.pluginScores } : {}),
-      finalScore: n.score,
-    }));
-    let rejected = 0;
-    for (const [node, status] of outcome.nodeToStatus) {
-      if (!annotate && rejected++ >= SUMMARY_NODES) break;
-      nodes.push({ node, verdict: status.code === 'Success' ? 'Feasible' : (status.code as NodeExplanation['verdict']), plugin: status.plugin, reasons: status.reasons });
+  /** Keeps the attempt for /debug/explain (the best and the first rejected nodes) and, when the pod asks, writes it all to its annotation. */
+  private explain(podInfo: PodInfo, profile: string, outcome: FindNodesResult, annotate: boolean, result: Pick<Attempt, 'result' | 'selectedNode' | 'message'>): void {
+    const limit = annotate ? Infinity : SUMMARY_NODES;
+    const feasible = outcome.feasible.length > limit ? outcome.feasible.slice(0, limit) : outcome.feasible;
+    const rejected: (readonly [string, Status])[] = [];
+    for (const entry of outcome.diagnosis.nodeToStatus) {
+      if (rejected.length >= limit) break;
+      rejected.push(entry);
     }
-    const explanation: Explanation = {
+    const attempt: Attempt = {
       pod: podInfo.key,
       uid: podInfo.uid,
       profile,
-      time: new Date(this.deps.clock.now()).toISOString(),
+      time: this.deps.clock.now(),
       ...result,
       evaluatedNodes: outcome.evaluatedNodes,
       feasibleNodes: outcome.feasibleNodes,
-      nodes,
+      feasible,
+      rejected,
+      omitted: outcome.feasible.length - feasible.length + outcome.diagnosis.nodeToStatus.size - rejected.length,
     };
-    this.deps.explanations.record(explanation);
+    this.deps.explanations.record(attempt);
     if (!annotate) return;
-    const text = annotationText(explanation);
+    const text = annotationText(explanationOf(attempt));
     if (podInfo.pod.metadata?.annotations?.[EXPLANATION_ANNOTATION] === text) return;
-    this.deps.pool.submit('background', async () => {
-      try {
-        await this.deps.client.patch(PODS, { namespace: podInfo.namespace, name: podInfo.name }, { metadata: { annotations: { [EXPLANATION_ANNOTATION]: text } } }, 'merge');
-      } catch (error) {
-        if (!(error instanceof StatusError && error.code === 404)) throw error;
-      }
-    });
+    this.deps.pool
+      .run('background', () => this.deps.client.patch(PODS, { namespace: podInfo.namespace, name: podInfo.name }, { metadata: { annotations: { [EXPLANATION_ANNOTATION]: text } } }, 'merge'))
+      .catch((error: unknown) => {
+        if (!(error instanceof StatusError && error.code === 404)) this.deps.log.warn({ pod: podInfo.key, err: (error as Error)?.message }, 'explanation annotation not written');
+      });
   }
 }
