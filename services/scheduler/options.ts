@@ -22,7 +22,7 @@ export const schedulerOptions = {
   pluginModule: option.list([], 'ESM modules (paths) exporting scheduler plugin factories to register by name'),
   kubeApiQps: option.number(0, 'requests per second to the apiserver (0: unlimited)'),
   kubeApiBurst: option.number(1000, 'requests allowed at once above kube-api-qps'),
-  bindConcurrency: option.number(64, 'most binding requests in flight at once'),
+  bindConcurrency: option.number(256, 'most API writes (bindings first, then status updates) in flight at once; a binding waits mostly on the apiserver\'s commit, so many must be in flight to keep pace'),
   logLevel: option.string('info', 'log level', LOG_LEVELS),
   ...busOptions,
 };
