@@ -1,8 +1,11 @@
 // npm run bench -- scheduler: the end-to-end part (SchedulingBasic/5000Nodes_10000Pods through
 // a real apiserver and scheduler process); writes bench/results/scheduler.json as
-// {"kernel": {...}, "e2e": {"podsPerSecond", ...}}. BENCH_SCHED_NODES / _INITIAL_PODS / _PODS /
-// _CLIENTS shrink it for a quick run; BENCH_SCHED_PROFILE=DIR writes the scheduler's CPU profile there.
-import { runE2eBench, SCHEDULING_BASIC } from './lib/scheduler-e2e.js';
+// {"kernel": {...}, "e2e": {"podsPerSecond", ...}}. The machine is shared and small, so the
+// e2e run is repeated (BENCH_SCHED_RUNS, default 3) and the median run is the result; every
+// run is kept. BENCH_SCHED_NODES / _INITIAL_PODS / _PODS / _CLIENTS shrink it for a quick run;
+// BENCH_SCHED_PROFILE=DIR writes the scheduler's CPU profiles there.
+import { loadavg } from 'node:os';
+import { runE2eBench, SCHEDULING_BASIC, type E2eBenchResult } from './lib/scheduler-e2e.js';
 import { printTable, writeResults } from './lib/results.js';
 
 export async function benchScheduler(): Promise<void> {
@@ -13,11 +16,35 @@ export async function benchScheduler(): Promise<void> {
     clients: Number(process.env.BENCH_SCHED_CLIENTS ?? SCHEDULING_BASIC.clients),
     schedulerNodeArgs: process.env.BENCH_SCHED_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SCHED_PROFILE] : [],
   };
-  const e2e = await runE2eBench(options, (line) => process.stdout.write(`scheduler e2e: ${line}\n`));
+  const count = Math.max(1, Number(process.env.BENCH_SCHED_RUNS ?? 3));
+  const runs: (E2eBenchResult & { loadAverage1m: number })[] = [];
+  for (let i = 1; i <= count; i++) {
+    const loadAverage1m = Math.round(loadavg()[0]! * 100) / 100;
+    const run = await runE2eBench(options, (line) => process.stdout.write(`scheduler e2e ${i}/${count}: ${line}\n`));
+    runs.push({ ...run, loadAverage1m });
+  }
+  const byRate = [...runs].sort((a, b) => a.podsPerSecond - b.podsPerSecond);
+  const median = byRate[Math.floor((byRate.length - 1) / 2)]!;
+  const e2e = {
+    ...median,
+    runs: runs.map((r) => ({ podsPerSecond: r.podsPerSecond, seconds: r.seconds, bindLatencyMs: r.bindLatencyMs, cpuSeconds: r.cpuSeconds, loadAverage1m: r.loadAverage1m })),
+  };
   const path = writeResults('scheduler', { e2e });
   printTable([
-    ['part', 'nodes', 'pods', 'pods/s', 'seconds', 'bind p50 ms', 'bind p99 ms', 'cpu s: scheduler', 'apiserver', 'bench client'],
-    ['e2e', e2e.nodes, e2e.measuredPods, e2e.podsPerSecond, e2e.seconds, e2e.bindLatencyMs.p50, e2e.bindLatencyMs.p99, e2e.cpuSeconds.scheduler ?? '-', e2e.cpuSeconds.apiserver ?? '-', e2e.cpuSeconds.benchClient],
+    ['run', 'nodes', 'pods', 'pods/s', 'seconds', 'bind p50 ms', 'bind p99 ms', 'cpu s: scheduler', 'apiserver', 'bench client', 'load 1m'],
+    ...runs.map((r, i) => [
+      r === median ? `${i + 1} (median)` : String(i + 1),
+      r.nodes,
+      r.measuredPods,
+      r.podsPerSecond,
+      r.seconds,
+      r.bindLatencyMs.p50,
+      r.bindLatencyMs.p99,
+      r.cpuSeconds.scheduler ?? '-',
+      r.cpuSeconds.apiserver ?? '-',
+      r.cpuSeconds.benchClient,
+      r.loadAverage1m,
+    ]),
   ]);
   process.stdout.write(`results: ${path}\n`);
 }

@@ -43,11 +43,46 @@ export interface Attempt {
   message?: string;
   evaluatedNodes: number;
   feasibleNodes: number;
-  /** Best first. */
-  feasible: readonly ScoredNode[];
+  /** The best feasible nodes, best first. */
+  feasible: RankedNodes;
   rejected: readonly (readonly [string, Status])[];
   /** Nodes evaluated but not kept in `feasible`/`rejected`. */
   omitted: number;
+}
+
+/**
+ * The best nodes of an attempt, kept compactly (a few arrays instead of an object per node and
+ * plugin, since thousands of attempts are kept): node names, final scores, and each plugin's
+ * weighted score per node.
+ */
+export interface RankedNodes {
+  names: string[];
+  finalScores: Float64Array;
+  plugins: string[];
+  /** scores[node * plugins.length + plugin]; NaN where the plugin did not score the node. */
+  scores: Float64Array;
+}
+
+export function rankedNodes(feasible: readonly ScoredNode[], limit: number): RankedNodes {
+  const count = Math.min(limit, feasible.length);
+  const names = new Array<string>(count);
+  const finalScores = new Float64Array(count);
+  const plugins: string[] = [];
+  for (const p of feasible[0]?.pluginScores ?? []) plugins.push(p.name);
+  const scores = new Float64Array(count * plugins.length).fill(NaN);
+  for (let i = 0; i < count; i++) {
+    const node = feasible[i]!;
+    names[i] = node.name;
+    finalScores[i] = node.score;
+    const perPlugin = node.pluginScores;
+    if (!perPlugin) continue;
+    for (let j = 0; j < perPlugin.length; j++) {
+      // Plugins come in the same order for every node of one attempt.
+      const at = plugins[j] === perPlugin[j]!.name ? j : plugins.indexOf(perPlugin[j]!.name);
+      if (at >= 0) scores[i * plugins.length + at] = perPlugin[j]!.score;
+    }
+  }
+  return { names, finalScores, plugins, scores };
 }
 
 export const EXPLAIN_ANNOTATION = 'scheduler.rudder.dev/explain';
@@ -56,12 +91,15 @@ export const EXPLANATION_ANNOTATION = 'scheduler.rudder.dev/explanation';
 export const MAX_ANNOTATION_BYTES = 64 * 1024;
 
 export function explanationOf(attempt: Attempt): Explanation {
-  const nodes: NodeExplanation[] = attempt.feasible.map((n) => ({
-    node: n.name,
-    verdict: 'Feasible',
-    ...(n.pluginScores ? { scores: Object.fromEntries(n.pluginScores.map((p) => [p.name, p.score])) } : {}),
-    finalScore: n.score,
-  }));
+  const { names, finalScores, plugins, scores } = attempt.feasible;
+  const nodes: NodeExplanation[] = names.map((node, i) => {
+    const perPlugin: Record<string, number> = {};
+    plugins.forEach((plugin, j) => {
+      const score = scores[i * plugins.length + j]!;
+      if (!Number.isNaN(score)) perPlugin[plugin] = score;
+    });
+    return { node, verdict: 'Feasible', ...(Object.keys(perPlugin).length > 0 ? { scores: perPlugin } : {}), finalScore: finalScores[i]! };
+  });
   for (const [node, status] of attempt.rejected) {
     nodes.push({ node, verdict: codeName(status.code) as NodeExplanation['verdict'], ...(status.plugin ? { plugin: status.plugin } : {}), reasons: [...status.reasons] });
   }

@@ -17,7 +17,7 @@ export class FrameworkSchedulingProfile implements SchedulingProfile {
   }
 
   findNodes(podInfo: PodInfo, snapshot: Snapshot, options: FindNodesOptions): FindNodesResult {
-    const result = this.framework.findNodes(podInfo, snapshot, new CycleState(), options.pluginScores ? { wantPluginScores: true, alwaysScore: true } : {});
+    const result = this.framework.findNodes(podInfo, snapshot, new CycleState(), { wantPluginScores: options.pluginScores, alwaysScore: options.alwaysScore });
     if (result.status.code === Code.Error) throw failure(result.status);
     return result;
   }

@@ -83,7 +83,7 @@ const queue = new SchedulingQueue<PodInfo>({
   log,
 });
 const informers = new ClusterInformers({ client, bus, cache, queue, schedulerNames: new Set(profiles.keys()), clock, log });
-const loop = new SchedulingLoop({ queue, cache, profiles, client, pool, events, status, metrics: new SchedulerMetrics(metrics), explanations, clock, log });
+const loop = new SchedulingLoop({ queue, cache, profiles, client, pool, events, status, metrics: new SchedulerMetrics(metrics), explanations, pluginScores: options.explainPluginScores, clock, log });
 
 const https = options.certDir ? { key: readFileSync(pkiPaths(resolve(options.certDir)).serverKey), cert: readFileSync(pkiPaths(resolve(options.certDir)).serverCert) } : undefined;
 // A standby is ready too (as kube-scheduler): it has its caches and waits for the lease.

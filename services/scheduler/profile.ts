@@ -12,8 +12,10 @@ export interface PostFilterOutcome {
 }
 
 export interface FindNodesOptions {
-  /** Score even a single feasible node and keep every plugin's score per node. */
+  /** Keep every score plugin's score per node. */
   pluginScores: boolean;
+  /** Score even a single feasible node (kube-scheduler does not need to). */
+  alwaysScore: boolean;
 }
 
 export interface SchedulingProfile {

@@ -14,7 +14,7 @@ import type { QueuedPodInfo } from '../../lib/sched/queue/queued-pod.js';
 import type { PodInfo } from '../../lib/sched/types.js';
 import type { EventRecorder } from './event-recorder.js';
 import type { FindNodesResult, Status } from '../../lib/sched/framework/index.js';
-import { annotationText, explanationOf, EXPLAIN_ANNOTATION, EXPLANATION_ANNOTATION, type Attempt, type ExplanationStore } from './explanations.js';
+import { annotationText, explanationOf, EXPLAIN_ANNOTATION, EXPLANATION_ANNOTATION, rankedNodes, type Attempt, type ExplanationStore } from './explanations.js';
 import type { SchedulerMetrics } from './metrics.js';
 import type { PodStatusWriter } from './pod-status.js';
 import type { SchedulingProfile } from './profile.js';
@@ -36,6 +36,8 @@ export interface SchedulingLoopDeps {
   status: PodStatusWriter;
   metrics: SchedulerMetrics;
   explanations: ExplanationStore;
+  /** Keep each plugin's score per node for every pod, not only for pods that ask. */
+  pluginScores: boolean;
   clock: Clock;
   log: Logger;
 }
@@ -91,7 +93,7 @@ export class SchedulingLoop {
     const started = clock.now();
     const snapshot = cache.snapshot();
     const explain = pod.metadata?.annotations?.[EXPLAIN_ANNOTATION] === 'true';
-    const outcome = profile.findNodes(podInfo, snapshot, { pluginScores: explain });
+    const outcome = profile.findNodes(podInfo, snapshot, { pluginScores: explain || this.deps.pluginScores, alwaysScore: explain });
 
     if (outcome.feasible.length === 0) {
       const postFilter = await profile.postFilter(outcome, podInfo);
@@ -157,7 +159,7 @@ export class SchedulingLoop {
   /** Keeps the attempt for /debug/explain (the best and the first rejected nodes) and, when the pod asks, writes it all to its annotation. */
   private explain(podInfo: PodInfo, profile: string, outcome: FindNodesResult, annotate: boolean, result: Pick<Attempt, 'result' | 'selectedNode' | 'message'>): void {
     const limit = annotate ? Infinity : SUMMARY_NODES;
-    const feasible = outcome.feasible.length > limit ? outcome.feasible.slice(0, limit) : outcome.feasible;
+    const feasible = rankedNodes(outcome.feasible, limit);
     const rejected: (readonly [string, Status])[] = [];
     for (const entry of outcome.diagnosis.nodeToStatus) {
       if (rejected.length >= limit) break;
@@ -173,7 +175,7 @@ export class SchedulingLoop {
       feasibleNodes: outcome.feasibleNodes,
       feasible,
       rejected,
-      omitted: outcome.feasible.length - feasible.length + outcome.diagnosis.nodeToStatus.size - rejected.length,
+      omitted: outcome.feasible.length - feasible.names.length + outcome.diagnosis.nodeToStatus.size - rejected.length,
     };
     this.deps.explanations.record(attempt);
     if (!annotate) return;
