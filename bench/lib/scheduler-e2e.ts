@@ -22,6 +22,8 @@ export interface E2eBenchOptions {
   clients: number;
   /** Node flags for the scheduler process (e.g. --cpu-prof --cpu-prof-dir DIR). */
   schedulerNodeArgs?: string[];
+  /** More scheduler flags. */
+  schedulerArgs?: string[];
 }
 
 export interface E2eBenchResult extends E2eBenchOptions {
@@ -62,7 +64,7 @@ async function createAll(client: RestClient, count: number, clients: number, mak
 export async function runE2eBench(options: E2eBenchOptions = SCHEDULING_BASIC, log: (line: string) => void = () => undefined): Promise<E2eBenchResult> {
   const apiserver = await startApiserver({ readyTimeoutMs: 60_000 });
   const client = RestClient.fromKubeconfig(apiserver.kubeconfig, { encoding: 'msgpack', qps: 0, connections: options.clients });
-  const scheduler = await startScheduler(apiserver, ['--leader-elect=false'], { nodeArgs: options.schedulerNodeArgs ?? [] });
+  const scheduler = await startScheduler(apiserver, ['--leader-elect=false', ...(options.schedulerArgs ?? [])], { nodeArgs: options.schedulerNodeArgs ?? [] });
   try {
     await client.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
     log(`creating ${options.nodes} nodes`);

@@ -22,17 +22,16 @@ export class FrameworkSchedulingProfile implements SchedulingProfile {
     return result;
   }
 
-  reserve(attempt: FindNodesResult, podInfo: PodInfo, nodeName: string): string | undefined {
-    const status = this.framework.runReservePluginsReserve(attempt.state, podInfo, nodeName);
+  reserve(state: CycleState, podInfo: PodInfo, nodeName: string): string | undefined {
+    const status = this.framework.runReservePluginsReserve(state, podInfo, nodeName);
     return status.code === Code.Success ? undefined : status.reasons.join(', ');
   }
 
-  unreserve(attempt: FindNodesResult, podInfo: PodInfo, nodeName: string): void {
-    this.framework.runReservePluginsUnreserve(attempt.state, podInfo, nodeName);
+  unreserve(state: CycleState, podInfo: PodInfo, nodeName: string): void {
+    this.framework.runReservePluginsUnreserve(state, podInfo, nodeName);
   }
 
-  async permitAndBind(attempt: FindNodesResult, podInfo: PodInfo, nodeName: string): Promise<void> {
-    const state = attempt.state;
+  async permitAndBind(state: CycleState, podInfo: PodInfo, nodeName: string): Promise<void> {
     let permit = this.framework.runPermitPlugins(state, podInfo, nodeName);
     if (permit.code === Code.Wait) permit = await this.framework.waitOnPermit(podInfo);
     if (permit.code !== Code.Success) throw failure(permit);
@@ -44,8 +43,8 @@ export class FrameworkSchedulingProfile implements SchedulingProfile {
     if (bind.code !== Code.Success) throw failure(bind);
   }
 
-  postBind(attempt: FindNodesResult, podInfo: PodInfo, nodeName: string): void {
-    this.framework.runPostBindPlugins(attempt.state, podInfo, nodeName);
+  postBind(state: CycleState, podInfo: PodInfo, nodeName: string): void {
+    this.framework.runPostBindPlugins(state, podInfo, nodeName);
   }
 
   async postFilter(attempt: FindNodesResult, podInfo: PodInfo): Promise<PostFilterOutcome | undefined> {

@@ -2,7 +2,7 @@
 // Reserve → Permit → PreBind → Bind → PostBind sequence, PostFilter (preemption) after a
 // failure, and the FailedScheduling message. framework-profile.ts builds it from lib/sched's
 // Framework. The attempt's result is the framework's own (no copies on the hot path).
-import type { FindNodesResult } from '../../lib/sched/framework/index.js';
+import type { CycleState, FindNodesResult } from '../../lib/sched/framework/index.js';
 import type { PodInfo, Snapshot } from '../../lib/sched/types.js';
 
 export interface PostFilterOutcome {
@@ -22,12 +22,14 @@ export interface SchedulingProfile {
   readonly schedulerName: string;
   /** Feasible nodes best first (the first is the chosen one); throws on a framework error. */
   findNodes(podInfo: PodInfo, snapshot: Snapshot, options: FindNodesOptions): FindNodesResult;
+  // The binding cycle gets the attempt's CycleState only: holding the whole result (every
+  // feasible node) while a binding is in flight would keep it alive for nothing.
   /** Reserve plugins after the cache assumed the pod; a failure message means undo. */
-  reserve(attempt: FindNodesResult, podInfo: PodInfo, nodeName: string): string | undefined;
-  unreserve(attempt: FindNodesResult, podInfo: PodInfo, nodeName: string): void;
+  reserve(state: CycleState, podInfo: PodInfo, nodeName: string): string | undefined;
+  unreserve(state: CycleState, podInfo: PodInfo, nodeName: string): void;
   /** Permit (may wait), PreBind and Bind; rejects with the reason on failure. */
-  permitAndBind(attempt: FindNodesResult, podInfo: PodInfo, nodeName: string): Promise<void>;
-  postBind(attempt: FindNodesResult, podInfo: PodInfo, nodeName: string): void;
+  permitAndBind(state: CycleState, podInfo: PodInfo, nodeName: string): Promise<void>;
+  postBind(state: CycleState, podInfo: PodInfo, nodeName: string): void;
   /** PostFilter plugins (DefaultPreemption) when no node fits; undefined when the profile has none. */
   postFilter(attempt: FindNodesResult, podInfo: PodInfo): Promise<PostFilterOutcome | undefined>;
   /** The FailedScheduling message ("0/3 nodes are available: ..."). */

@@ -13,7 +13,7 @@ import type { SchedulingQueue } from '../../lib/sched/queue/scheduling-queue.js'
 import type { QueuedPodInfo } from '../../lib/sched/queue/queued-pod.js';
 import type { PodInfo } from '../../lib/sched/types.js';
 import type { EventRecorder } from './event-recorder.js';
-import type { FindNodesResult, Status } from '../../lib/sched/framework/index.js';
+import type { CycleState, FindNodesResult, Status } from '../../lib/sched/framework/index.js';
 import { annotationText, explanationOf, EXPLAIN_ANNOTATION, EXPLANATION_ANNOTATION, rankedNodes, type Attempt, type ExplanationStore } from './explanations.js';
 import type { SchedulerMetrics } from './metrics.js';
 import type { PodStatusWriter } from './pod-status.js';
@@ -110,9 +110,9 @@ export class SchedulingLoop {
 
     const nodeName = outcome.feasible[0]!.name;
     cache.assumePod(podInfo, nodeName);
-    const reserveFailure = profile.reserve(outcome, podInfo, nodeName);
+    const reserveFailure = profile.reserve(outcome.state, podInfo, nodeName);
     if (reserveFailure !== undefined) {
-      profile.unreserve(outcome, podInfo, nodeName);
+      profile.unreserve(outcome.state, podInfo, nodeName);
       cache.forgetPod(podInfo.key);
       this.failBinding(queued, schedulerName, `running Reserve plugin: ${reserveFailure}`, started);
       return;
@@ -122,16 +122,16 @@ export class SchedulingLoop {
     queue.nominator.delete(podInfo.key);
     queue.done(podInfo.key);
     this.explain(podInfo, schedulerName, outcome, explain, { result: 'Scheduled', selectedNode: nodeName });
-    void this.bindingCycle(queued, profile, outcome, nodeName, started, nominated);
+    void this.bindingCycle(queued, profile, outcome.state, nodeName, started, nominated);
   }
 
-  private async bindingCycle(queued: QueuedPodInfo<PodInfo>, profile: SchedulingProfile, outcome: FindNodesResult, nodeName: string, started: number, nominated: boolean): Promise<void> {
+  private async bindingCycle(queued: QueuedPodInfo<PodInfo>, profile: SchedulingProfile, state: CycleState, nodeName: string, started: number, nominated: boolean): Promise<void> {
     const podInfo = queued.podInfo;
     const schedulerName = profile.schedulerName;
     try {
-      await profile.permitAndBind(outcome, podInfo, nodeName);
+      await profile.permitAndBind(state, podInfo, nodeName);
     } catch (error) {
-      profile.unreserve(outcome, podInfo, nodeName);
+      profile.unreserve(state, podInfo, nodeName);
       this.deps.cache.forgetPod(podInfo.key);
       if (error instanceof StatusError && error.code === 404) {
         this.deps.queue.done(podInfo.key);
@@ -142,7 +142,7 @@ export class SchedulingLoop {
     }
     this.deps.cache.finishBinding(podInfo.key);
     if (nominated) this.deps.status.clearNominatedNodeNameLater(podInfo.pod);
-    profile.postBind(outcome, podInfo, nodeName);
+    profile.postBind(state, podInfo, nodeName);
     this.deps.events.scheduled(podInfo.pod, schedulerName, nodeName);
     this.deps.metrics.attempt('scheduled', schedulerName, (this.deps.clock.now() - started) / 1000);
   }
