@@ -13,13 +13,15 @@ t.test('defaults: one default-scheduler profile with kube-scheduler plugins and 
   t.equal(cfg.podMaxBackoffSeconds, 10);
   t.equal(cfg.percentageOfNodesToScore, 0);
   const fw = buildFrameworks(cfg, inTreeRegistry(), deps).get('default-scheduler')!;
-  t.same(names(fw.enabled.filter), ['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit']);
+  t.same(names(fw.enabled.filter), ['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity']);
   t.same(
     fw.enabled.score.map((e) => [e.name, e.weight]),
     [
       ['TaintToleration', 3],
       ['NodeAffinity', 2],
       ['NodeResourcesFit', 1],
+      ['PodTopologySpread', 2],
+      ['InterPodAffinity', 2],
       ['NodeResourcesBalancedAllocation', 1],
       ['ImageLocality', 1],
     ],
@@ -27,6 +29,7 @@ t.test('defaults: one default-scheduler profile with kube-scheduler plugins and 
   t.same(names(fw.enabled.queueSort), ['PrioritySort']);
   t.same(names(fw.enabled.preEnqueue), ['SchedulingGates']);
   t.same(names(fw.enabled.bind), ['DefaultBinder']);
+  t.same(names(fw.enabled.postFilter), ['DefaultPreemption']);
 });
 
 t.test('YAML with two profiles, multiPoint, a "*" score disable and pluginConfig args', async (t) => {
@@ -61,7 +64,7 @@ profiles:
     [['NodeResourcesFit', 5]],
   );
   t.equal(packer.percentageOfNodesToScore, 30);
-  t.same(names(packer.enabled.filter), ['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit']);
+  t.same(names(packer.enabled.filter), ['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity']);
 });
 
 t.test('a plugin only at one extension point, and disabling one default at one point', async (t) => {
