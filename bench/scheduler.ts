@@ -27,17 +27,18 @@ export async function benchScheduler(): Promise<void> {
   const median = byRate[Math.floor((byRate.length - 1) / 2)]!;
   const e2e = {
     ...median,
-    runs: runs.map((r) => ({ podsPerSecond: r.podsPerSecond, seconds: r.seconds, bindLatencyMs: r.bindLatencyMs, cpuSeconds: r.cpuSeconds, loadAverage1m: r.loadAverage1m })),
+    runs: runs.map((r) => ({ podsPerSecond: r.podsPerSecond, seconds: r.seconds, createSeconds: r.createSeconds, bindLatencyMs: r.bindLatencyMs, cpuSeconds: r.cpuSeconds, loadAverage1m: r.loadAverage1m })),
   };
   const path = writeResults('scheduler', { e2e });
   printTable([
-    ['run', 'nodes', 'pods', 'pods/s', 'seconds', 'bind p50 ms', 'bind p99 ms', 'cpu s: scheduler', 'apiserver', 'bench client', 'load 1m'],
+    ['run', 'nodes', 'pods', 'pods/s', 'seconds', 'creates s', 'bind p50 ms', 'bind p99 ms', 'cpu s: scheduler', 'apiserver', 'bench client', 'load 1m'],
     ...runs.map((r, i) => [
       r === median ? `${i + 1} (median)` : String(i + 1),
       r.nodes,
       r.measuredPods,
       r.podsPerSecond,
       r.seconds,
+      r.createSeconds,
       r.bindLatencyMs.p50,
       r.bindLatencyMs.p99,
       r.cpuSeconds.scheduler ?? '-',
