@@ -1,12 +1,14 @@
 // npm run bench -- <name>: runs one benchmark (or all with no name); each writes
 // bench/results/<name>.json.
 import { benchApiserver } from './apiserver.js';
+import { benchScheduler } from './scheduler.js';
 import { benchSchedulerKernel } from './scheduler-kernel.js';
 import { benchStore } from './store.js';
 import { benchWatch } from './watch.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   apiserver: benchApiserver,
+  scheduler: benchScheduler,
   'scheduler-kernel': benchSchedulerKernel,
   store: benchStore,
   watch: benchWatch,

@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { addApiserver, removeApiserver } from './commands/apiserver.js';
 import { down } from './commands/down.js';
+import { explain } from './commands/explain.js';
 import { kubeconfig } from './commands/kubeconfig.js';
 import { logs } from './commands/logs.js';
 import { status } from './commands/status.js';
@@ -35,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--peer-port <port>', 'first port the replicas talk Raft on (default: --port + 1000)', integer(1, 65535))
     .addOption(new Option('--bus <bus>', 'watch bus of the components: http (the apiserver watch) or redis (Redis Streams)').choices(['http', 'redis']).default('http'))
     .option('--redis-url <url>', 'Redis for --bus redis (default: start a local redis-server)', '')
+    .option('--scheduler-port <port>', "the scheduler's /readyz, /metrics and /debug/explain port (default 10259, or a free one)", integer(1, 65535))
     .action(
       async (o: {
         dataDir: string;
@@ -47,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
         peerPort?: number;
         bus: 'http' | 'redis';
         redisUrl: string;
+        schedulerPort?: number;
       }) => {
         exitCode = await up({ ...o, readyTimeoutSeconds: o.readyTimeout });
       },
@@ -104,6 +107,23 @@ async function main(argv: string[]): Promise<number> {
     .option('-f, --follow', 'keep printing new lines', false)
     .action(async (component: string, o: { dataDir: string; follow: boolean }) => {
       exitCode = await logs({ ...o, component });
+    });
+
+  program
+    .command('explain')
+    .description("show the scheduler's last attempt for a pod: each node's filter verdict and every plugin's score")
+    .argument('<kind>', 'pod')
+    .argument('<name>', 'the pod')
+    .option('-n, --namespace <ns>', 'the pod\'s namespace', 'default')
+    .option('-o, --output <format>', 'table or json', 'table')
+    .option('--data-dir <dir>', 'the cluster', DEFAULT_DATA_DIR)
+    .action(async (kind: string, name: string, o: { namespace: string; output: string; dataDir: string }) => {
+      if (kind !== 'pod' && kind !== 'pods' && kind !== 'po') {
+        process.stderr.write(`rudder: explain knows pods only, not "${kind}"\n`);
+        exitCode = 2;
+        return;
+      }
+      exitCode = await explain({ ...o, name });
     });
 
   try {

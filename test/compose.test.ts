@@ -7,12 +7,14 @@ import t from 'tap';
 import { parse } from 'yaml';
 import { parseOptions, type OptionSpecs } from '../lib/config/options.js';
 import { apiserverOptions } from '../services/apiserver/options.js';
+import { schedulerOptions } from '../services/scheduler/options.js';
 import { clusterComponents } from '../cli/cluster/components.js';
 import { DIST, ROOT } from './helpers/paths.js';
 
 /** Each component's entry point and its options: a new component must be added here, in compose and in rudder up. */
 const COMPONENT_OPTIONS: Record<string, OptionSpecs> = {
   'dist/services/apiserver/main.js': apiserverOptions,
+  'dist/services/scheduler/main.js': schedulerOptions,
 };
 
 interface ComposeService {
@@ -41,6 +43,16 @@ t.test('compose starts the same components as rudder up, with flags the componen
     t.ok(COMPONENT_OPTIONS[entry], `${component.name} is described`);
     t.doesNotThrow(() => parseOptions(component.name, COMPONENT_OPTIONS[entry]!, { argv: component.args, env: {} }), `${component.name}'s rudder up flags parse`);
   }
+});
+
+t.test('the compose scheduler reaches the apiserver by a name its certificate holds, after it is healthy', async (t) => {
+  const scheduler = compose.services.scheduler as ComposeService & { depends_on?: Record<string, { condition: string }> };
+  const apiserver = compose.services.apiserver as ComposeService & { networks?: { default?: { aliases?: string[] } } };
+  const master = scheduler.command?.find((a) => a.startsWith('--master='))?.slice('--master='.length) ?? '';
+  t.ok(apiserver.networks?.default?.aliases?.includes(new URL(master).hostname), `the apiserver answers to ${master}`);
+  t.equal(scheduler.depends_on?.apiserver?.condition, 'service_healthy');
+  const parsed = parseOptions('scheduler', schedulerOptions, { argv: scheduler.command!.slice(1), env: {} });
+  t.equal(parsed.leaderElect, true, 'active/standby by default, as kube-scheduler');
 });
 
 t.test('the Dockerfile builds everything and ships what the entry points need', async (t) => {

@@ -35,6 +35,8 @@ export interface ClusterLayout {
   /** Redis of the redis bus; when absent, a local redis-server runs on localRedisPort. */
   redisUrl?: string;
   localRedisPort?: number;
+  /** Port of the scheduler's /livez, /readyz, /metrics and /debug/explain (default 10259). */
+  schedulerPort?: number;
 }
 
 export function pkiDir(dataDir: string): string {
@@ -59,6 +61,27 @@ export function apiserverUrl(layout: ClusterLayout, port = layout.apiserverPort)
 }
 
 export const APISERVER_ENTRY = join(DIST, 'services', 'apiserver', 'main.js');
+export const SCHEDULER_ENTRY = join(DIST, 'services', 'scheduler', 'main.js');
+export const DEFAULT_SCHEDULER_PORT = 10259;
+
+/** The scheduler, started once the apiservers are ready; its health port serves HTTPS with the cluster certificate. */
+export function scheduler(layout: ClusterLayout): ComponentSpec {
+  const port = layout.schedulerPort ?? DEFAULT_SCHEDULER_PORT;
+  return {
+    name: 'scheduler',
+    entry: SCHEDULER_ENTRY,
+    args: [
+      '--kubeconfig', kubeconfigPath(layout.dataDir),
+      '--cert-dir', pkiDir(layout.dataDir),
+      '--bind-address', layout.bindAddress,
+      '--secure-port', String(port),
+      '--log-level', layout.logLevel,
+      ...busArgs(layout),
+    ],
+    url: `https://${host(layout)}:${port}`,
+    readyBeforeNext: true,
+  };
+}
 
 /** One apiserver replica; `peers` (id=host:port) for a new cluster, or none to join a running one. */
 export function apiserverReplica(layout: ClusterLayout, id: number, port: number, peerPort: number, peers: string[] | 'join'): ComponentSpec {
@@ -123,6 +146,7 @@ export function clusterComponents(layout: ClusterLayout): ComponentSpec[] {
         ...apiserverReplica(layout, id, layout.apiserverPort + id - 1, layout.peerPort + id - 1, peers),
         readyBeforeNext: id === layout.apiservers,
       })),
+      scheduler(layout),
     ];
   }
   return [
@@ -142,5 +166,6 @@ export function clusterComponents(layout: ClusterLayout): ComponentSpec[] {
       url: apiserverUrl(layout),
       readyBeforeNext: true,
     },
+    scheduler(layout),
   ];
 }

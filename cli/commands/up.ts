@@ -12,7 +12,7 @@ import { freePort } from '../../lib/harness/ports.js';
 import { redisServerInstalled } from '../../lib/harness/redis-process.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
 import { ensureTokenFile } from '../../lib/pki/tokens.js';
-import { apiserverUrl, clusterComponents, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';
+import { apiserverUrl, clusterComponents, DEFAULT_SCHEDULER_PORT, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';
 import { portFree } from '../cluster/port.js';
 import { isAlive } from '../cluster/process.js';
 import { readState, removeState } from '../cluster/state.js';
@@ -32,6 +32,8 @@ export interface UpOptions {
   bus: 'http' | 'redis';
   /** Redis of the redis bus; '' starts a local redis-server. */
   redisUrl: string;
+  /** The scheduler's health port (default 10259, or a free one when that is taken). */
+  schedulerPort?: number;
 }
 
 const REDIS_MISSING =
@@ -77,6 +79,7 @@ async function upDetached(options: UpOptions, dataDir: string): Promise<number> 
       '--ready-timeout', String(options.readyTimeoutSeconds), '--apiservers', String(options.apiservers),
       ...(options.peerPort !== undefined ? ['--peer-port', String(options.peerPort)] : []),
       '--bus', options.bus, ...(options.redisUrl ? ['--redis-url', options.redisUrl] : []),
+      ...(options.schedulerPort !== undefined ? ['--scheduler-port', String(options.schedulerPort)] : []),
     ],
     { detached: true, stdio: ['ignore', fd, fd], env: process.env },
   );
@@ -136,6 +139,7 @@ export async function up(options: UpOptions): Promise<number> {
     bus: options.bus,
   };
   if (options.redisUrl) layout.redisUrl = options.redisUrl;
+  layout.schedulerPort = options.schedulerPort ?? ((await portFree(bindHost, DEFAULT_SCHEDULER_PORT)) ? DEFAULT_SCHEDULER_PORT : await freePort());
   if (localRedis) {
     layout.localRedisPort = await freePort();
     mkdirSync(join(dataDir, 'redis'), { recursive: true });

@@ -51,10 +51,12 @@ t.test('rudder up --detach, status, kubectl, down', async (t) => {
   const status = rudder(['status', '--data-dir', dataDir, '-o', 'json']);
   t.equal(status.code, 0, status.stderr);
   const report = JSON.parse(status.stdout) as { components: { name: string; pid: number; healthy: boolean }[]; apiservers: { url: string; healthy: boolean }[] };
-  t.match(report.components, [{ name: 'apiserver', healthy: true }]);
+  t.same(report.components.map((c) => [c.name, c.healthy]), [['apiserver', true], ['scheduler', true]]);
   t.match(report.apiservers, [{ url: `https://127.0.0.1:${port}`, healthy: true }]);
   const pids = report.components.map((c) => c.pid);
-  t.match(rudder(['status', '--data-dir', dataDir]).stdout, /^apiserver\s+\d+\s+yes\s+0\s+https:/m);
+  const table = rudder(['status', '--data-dir', dataDir]).stdout;
+  t.match(table, /^apiserver\s+\d+\s+yes\s+0\s+https:/m);
+  t.match(table, /^scheduler\s+\d+\s+yes\s+0\s+https:/m);
 
   // 4. a second up finds it running
   const again = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port)]);

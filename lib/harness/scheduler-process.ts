@@ -1,0 +1,58 @@
+// Starts the real scheduler (dist/services/scheduler/main.js) as a child process against an
+// apiserver started by startApiserver, on a free loopback health port, and waits for /readyz.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ApiserverProcess } from './apiserver-process.js';
+import { freePort } from './ports.js';
+import { waitReady } from './probe.js';
+
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface SchedulerProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  output(): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SchedulerStartOptions {
+  readyTimeoutMs?: number;
+  /** Flags for node itself, before the script (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+}
+
+export async function startScheduler(apiserver: ApiserverProcess, extraArgs: string[] = [], options: SchedulerStartOptions = {}): Promise<SchedulerProcess> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  const port = await freePort();
+  let output = '';
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), join(DIST, 'services', 'scheduler', 'main.js'), '--kubeconfig', apiserver.kubeconfig, '--cert-dir', join(apiserver.dataDir, 'pki'), '--secure-port', String(port), '--log-level', 'warn', ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const url = `https://127.0.0.1:${port}`;
+  if (!(await waitReady(`${url}/readyz`, apiserver.caPem, readyTimeoutMs, () => child.exitCode === null))) {
+    child.kill('SIGKILL');
+    throw new Error(`scheduler did not become ready:\n${output}`);
+  }
+  const waitExit = (): Promise<void> => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve())));
+  return {
+    url,
+    port,
+    child,
+    output: () => output,
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      child.kill(signal);
+      await waitExit();
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await waitExit();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// One Framework per profile of the KubeSchedulerConfiguration (--config, read and defaulted by
+// lib/sched/config), with the in-tree registry plus the plugins of --plugin-module, and the
+// queue settings the profiles share.
+import type { Clock } from '../../lib/client/clock.js';
+import type { Logger } from '../../lib/observe/logger.js';
+import type { SchedulerCache } from '../../lib/sched/cache.js';
+import { buildFrameworks, loadSchedulerConfiguration, readSchedulerConfiguration, type KubeSchedulerConfiguration } from '../../lib/sched/config/index.js';
+import type { Framework, HandleDeps, QueuedPodInfo as FrameworkQueuedPodInfo } from '../../lib/sched/framework/index.js';
+import { inTreeRegistry } from '../../lib/sched/plugins/registry.js';
+import type { EventRegistration } from '../../lib/sched/queue/cluster-events.js';
+import type { Nominator } from '../../lib/sched/queue/nominator.js';
+import type { PreEnqueueCheck, QueuedPodInfo } from '../../lib/sched/queue/queued-pod.js';
+import type { PodInfo } from '../../lib/sched/types.js';
+import type { Binder } from './binder.js';
+import { FrameworkSchedulingProfile } from './framework-profile.js';
+import { pluginEvents } from './plugin-events.js';
+import { registerPluginModules } from './plugin-modules.js';
+import type { PreemptionActions } from './preemption-actions.js';
+import type { SchedulingProfile } from './profile.js';
+import type { WorkloadInformers } from './workload-informers.js';
+
+export interface QueueSettings {
+  less: (a: QueuedPodInfo<PodInfo>, b: QueuedPodInfo<PodInfo>) => boolean;
+  preEnqueue: PreEnqueueCheck<PodInfo>[];
+  pluginEvents: Record<string, readonly EventRegistration[]>;
+  podInitialBackoffSeconds: number;
+  podMaxBackoffSeconds: number;
+}
+
+export interface BuildProfilesDeps {
+  configFile?: string;
+  pluginModules: readonly string[];
+  cache: SchedulerCache;
+  nominator: Nominator<PodInfo>;
+  binder: Binder;
+  preemption: PreemptionActions;
+  workloads: WorkloadInformers;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface BuiltProfiles {
+  profiles: Map<string, SchedulingProfile>;
+  frameworks: Map<string, Framework>;
+  configuration: KubeSchedulerConfiguration;
+  queue: QueueSettings;
+}
+
+const DEFAULT_SCHEDULER = 'default-scheduler';
+
+export async function buildProfiles(deps: BuildProfilesDeps): Promise<BuiltProfiles> {
+  const configuration = deps.configFile ? await readSchedulerConfiguration(deps.configFile) : loadSchedulerConfiguration({});
+  const registry = inTreeRegistry();
+  const extra = await registerPluginModules(registry, deps.pluginModules);
+  if (extra.length > 0) deps.log.info({ plugins: extra }, 'registered plugins from plugin modules');
+  const handleDeps: HandleDeps = {
+    binder: (podInfo, nodeName) => deps.binder.bind(podInfo.pod, nodeName),
+    nominator: deps.nominator,
+    deletePod: (podInfo, reason) => deps.preemption.deletePod(podInfo, reason),
+    clearNominatedNodeName: (podInfo) => deps.preemption.clearNominatedNodeName(podInfo),
+    listPods: () => deps.cache.snapshot().nodes.flatMap((n) => n.pods),
+    namespaceLabels: (namespace) => deps.workloads.namespaceLabels(namespace),
+    workloads: deps.workloads,
+    clock: () => deps.clock.now(),
+    logger: deps.log,
+  };
+  const frameworks = buildFrameworks(configuration, registry, handleDeps);
+  const profiles = new Map<string, SchedulingProfile>();
+  for (const [name, framework] of frameworks) {
+    // As kube-scheduler's NewFramework: a profile must bind somehow.
+    if (framework.bindPlugins.length === 0) throw new Error(`at least one bind plugin is needed for profile with scheduler name "${name}"`);
+    if (!framework.queueSortPlugin) throw new Error(`one queue sort plugin required for profile with scheduler name "${name}"`);
+    profiles.set(name, new FrameworkSchedulingProfile(framework));
+  }
+  // One queue for all profiles: validation made them share the queue sort plugin.
+  const first = frameworks.values().next().value as Framework;
+  const frameworkOf = (podInfo: PodInfo): Framework | undefined => frameworks.get(podInfo.pod.spec?.schedulerName ?? DEFAULT_SCHEDULER);
+  const queue: QueueSettings = {
+    less: (a, b) => first.queueSortLess(a as FrameworkQueuedPodInfo, b as FrameworkQueuedPodInfo),
+    preEnqueue: [
+      {
+        name: 'PreEnqueue',
+        check: (podInfo) => {
+          const status = frameworkOf(podInfo)?.runPreEnqueuePlugins(podInfo);
+          return status === undefined || status.isSuccess() ? undefined : `${status.plugin}: ${status.message()}`;
+        },
+      },
+    ],
+    pluginEvents: pluginEvents(frameworks.values()),
+    podInitialBackoffSeconds: configuration.podInitialBackoffSeconds,
+    podMaxBackoffSeconds: configuration.podMaxBackoffSeconds,
+  };
+  return { profiles, frameworks, configuration, queue };
+}

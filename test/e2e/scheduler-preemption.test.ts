@@ -1,0 +1,81 @@
+// Preemption against a real apiserver and scheduler: a high-priority pod (spec.priority set
+// directly; the apiserver has no PriorityClass admission) that fits nowhere evicts a
+// lower-priority pod, is nominated to the freed node, and is bound there; the nomination is
+// cleared once bound. A pod that may not preempt (preemptionPolicy Never) stays pending.
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import t from 'tap';
+import { StatusError } from '../../lib/api/status.js';
+import { RestClient } from '../../lib/client/rest-client.js';
+import { startApiserver } from '../../lib/harness/apiserver-process.js';
+import { startScheduler } from '../../lib/harness/scheduler-process.js';
+import { boundNode, node, NODES, pod, podEvents, PODS } from '../helpers/sched-api.js';
+
+t.test('a high-priority pod preempts a lower-priority one and takes its place', async (t) => {
+  // 1. one 2-cpu node and a scheduler
+  const apiserver = await startApiserver();
+  t.teardown(() => apiserver.stop());
+  const client = RestClient.fromKubeconfig(apiserver.kubeconfig);
+  t.teardown(() => client.close());
+  await client.create(NODES, node('node-1', { cpu: '2' }));
+  const scheduler = await startScheduler(apiserver, ['--leader-elect=false']);
+  t.teardown(() => scheduler.kill());
+
+  // 2. a low-priority pod takes most of the node
+  await client.create(PODS, pod('low', { cpu: '1500m', priority: 10 }));
+  t.equal(await boundNode(client, 'low'), 'node-1');
+  const low = await client.get<Pod>(PODS, { namespace: 'default', name: 'low' });
+
+  // 3. a pod that may not preempt, however high its priority, stays pending
+  await client.create(PODS, pod('polite', { cpu: '1500m', priority: 2000, spec: { preemptionPolicy: 'Never' } }));
+  const politeFailed = await podEvents(client, 'polite', 'FailedScheduling');
+  t.equal(politeFailed[0]?.message, '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never..');
+  await client.delete(PODS, { namespace: 'default', name: 'polite' });
+
+  // 4. a high-priority pod asking for as much: every version of it is watched from here on
+  const list = await client.list(PODS, { namespace: 'default', limit: 1 });
+  const watch = await client.watch(PODS, { namespace: 'default', name: 'high', resourceVersion: list.metadata.resourceVersion });
+  const versions: Pod[] = [];
+  const watching = (async () => {
+    for await (const event of watch) {
+      const version = event.object as unknown as Pod;
+      versions.push(version);
+      if (version.spec?.nodeName && !version.status?.nominatedNodeName) return;
+    }
+  })();
+  await client.create(PODS, pod('high', { cpu: '1500m', priority: 1000 }));
+  const high = await client.get<Pod>(PODS, { namespace: 'default', name: 'high' });
+
+  // 5. the victim is deleted gracefully (Terminating), with a Preempted event naming the preemptor;
+  //    there is no kubelet, so the test ends its termination as a kubelet would (grace 0)
+  const preempted = await podEvents(client, 'low', 'Preempted');
+  t.equal(preempted[0]?.message, `Preempted by pod ${high.metadata?.uid} on node node-1`);
+  t.equal(preempted[0]?.involvedObject?.uid, low.metadata?.uid);
+  const terminating = await client.get<Pod>(PODS, { namespace: 'default', name: 'low' });
+  t.ok(terminating.metadata?.deletionTimestamp, 'the low-priority pod is terminating');
+  t.equal(await boundNode(client, 'high', 1500), undefined, 'the preemptor waits while the victim terminates');
+  await client.delete(PODS, { namespace: 'default', name: 'low' }, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 });
+  const gone = await client.get(PODS, { namespace: 'default', name: 'low' }).then(
+    () => false,
+    (error: unknown) => error instanceof StatusError && error.code === 404,
+  );
+  t.ok(gone, 'the low-priority pod is gone');
+
+  // 6. the preemptor was told it did not fit, was nominated to node-1, then bound there
+  const failed = (await podEvents(client, 'high', 'FailedScheduling')).map((e) => e.message);
+  t.ok(failed.includes('0/1 nodes are available: 1 Insufficient cpu.'), 'preemption succeeded: no preemption message');
+  t.ok(
+    failed.every((m) => m === '0/1 nodes are available: 1 Insufficient cpu.' || m === '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to a terminating pod on the nominated node..'),
+    `while the victim terminates, no second preemption (${failed.join(' | ')})`,
+  );
+  t.equal(await boundNode(client, 'high'), 'node-1');
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([watching, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+  clearTimeout(timer);
+  watch.close();
+  t.ok(versions.some((v) => !v.spec?.nodeName && v.status?.nominatedNodeName === 'node-1'), 'status.nominatedNodeName was node-1 while pending');
+
+  // 7. once bound, the nomination is cleared
+  const last = versions.at(-1);
+  t.equal(last?.spec?.nodeName, 'node-1');
+  t.notOk(last?.status?.nominatedNodeName, 'no nomination left on the bound pod');
+});
