@@ -13,6 +13,7 @@ mod filters;
 mod intern;
 mod kernel;
 mod model;
+mod plan;
 mod query;
 mod scores;
 
@@ -23,7 +24,7 @@ pub use filters::{
     NODE_PORTS, TOO_MANY_PODS, UNSCHEDULABLE,
 };
 pub use intern::parse_int64;
-pub use kernel::{Failure, Outcome, Scores};
+pub use kernel::{Failure, Outcome, Output, Scores};
 pub use model::{
     FilterPlugin, FitFilterArgs, HostPort, NodeSpec, PodQuery, PodUsage, Profile, Request,
     Requirement, ResourceSpec, Resources, ScorePlugin, ScoringStrategy, SelectorTerm, ShapePoint,
