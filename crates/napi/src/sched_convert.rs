@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use napi_derive::napi;
+use serde::Deserialize;
 use rudder_sched::{
     FilterPlugin, FitFilterArgs, HostPort, NodeSpec, PodQuery, PodUsage, Profile, Requirement,
     ResourceSpec, Resources, ScorePlugin, ScoringStrategy, SelectorTerm, ShapePoint, Taint,
@@ -41,6 +42,8 @@ fn sorted<V>(map: Option<HashMap<String, V>>) -> Vec<(String, V)> {
 }
 
 #[napi(object)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KernelResources {
     pub milli_cpu: f64,
     pub memory: f64,
@@ -113,6 +116,8 @@ impl TryFrom<KernelNode> for NodeSpec {
 }
 
 #[napi(object)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KernelHostPort {
     pub ip: Option<String>,
     pub protocol: Option<String>,
@@ -160,7 +165,24 @@ impl TryFrom<KernelPodUsage> for (String, PodUsage) {
     }
 }
 
+/// The usage a pod adds to its node, read from the pod's own description.
+pub fn usage_of_pod(pod: KernelPod) -> Converted<PodUsage> {
+    Ok(PodUsage {
+        requests: pod.requests.try_into()?,
+        non_zero_milli_cpu: amount(pod.non_zero_milli_cpu, "nonZeroMilliCpu")?,
+        non_zero_memory: amount(pod.non_zero_memory, "nonZeroMemory")?,
+        host_ports: host_ports(pod.host_ports)?,
+    })
+}
+
+/// A pod encoded as JSON (the shape of `KernelPod`).
+pub fn decode_pod(json: &str) -> Converted<KernelPod> {
+    serde_json::from_str(json).map_err(|error| invalid(format!("a malformed pod: {error}")))
+}
+
 #[napi(object)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KernelToleration {
     pub key: Option<String>,
     pub operator: Option<String>,
@@ -169,6 +191,8 @@ pub struct KernelToleration {
 }
 
 #[napi(object)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KernelRequirement {
     pub key: String,
     pub operator: String,
@@ -176,12 +200,16 @@ pub struct KernelRequirement {
 }
 
 #[napi(object)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KernelSelectorTerm {
     pub match_expressions: Option<Vec<KernelRequirement>>,
     pub match_fields: Option<Vec<KernelRequirement>>,
 }
 
 #[napi(object)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KernelPreferredTerm {
     pub weight: f64,
     pub preference: KernelSelectorTerm,
@@ -209,6 +237,8 @@ impl From<KernelSelectorTerm> for SelectorTerm {
 
 /// The pod being scheduled.
 #[napi(object)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KernelPod {
     pub requests: KernelResources,
     pub non_zero_milli_cpu: f64,
