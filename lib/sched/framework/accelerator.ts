@@ -13,12 +13,24 @@ export interface AcceleratedPlugin {
   readonly args: unknown;
 }
 
-export interface AcceleratedNode {
+export interface PluginScore {
   readonly name: string;
-  /** Weighted sum of the accelerated plugins' normalised scores (0 when not scored). */
   readonly score: number;
-  /** Per plugin, weighted, when asked for. */
-  readonly pluginScores?: readonly { readonly name: string; readonly score: number }[];
+}
+
+/**
+ * Nodes with their scores as columns, so a cycle creates no object per node: the framework
+ * materialises only what it hands out (the chosen node, or every node for an explanation).
+ * Valid until the accelerator's next call.
+ */
+export interface AcceleratedNodes {
+  readonly length: number;
+  /** Node i's name. */
+  name(i: number): string;
+  /** Weighted sum of the accelerated plugins' normalised scores (0 when not scored), by node. */
+  readonly scores: ArrayLike<number>;
+  /** Node i's per-plugin weighted scores, when they were asked for. */
+  pluginScores(i: number): PluginScore[] | undefined;
 }
 
 export interface AcceleratorFindRequest {
@@ -41,7 +53,7 @@ export interface AcceleratorFindResult {
   /** A PreFilter rejection (all nodes rejected with it), as kube-scheduler's PreFilterMsg. */
   readonly preFilterStatus?: Status;
   /** Feasible nodes in evaluation order from startIndex. */
-  readonly feasible: readonly AcceleratedNode[];
+  readonly feasible: AcceleratedNodes;
   /** Rejected nodes with the first failing filter's status (plugin name set). */
   readonly nodeToStatus: ReadonlyMap<string, Status>;
   /** Feasible plus rejected nodes looked at (advances the start index). */
@@ -62,5 +74,5 @@ export interface FilterScoreAccelerator {
   supports(pluginName: string, args: unknown): boolean;
   findNodes(request: AcceleratorFindRequest): AcceleratorFindResult;
   /** Scores a given feasible list (used after TypeScript-only filters); same order as request.nodes. */
-  scoreNodes(request: AcceleratorScoreRequest): readonly AcceleratedNode[];
+  scoreNodes(request: AcceleratorScoreRequest): AcceleratedNodes;
 }
