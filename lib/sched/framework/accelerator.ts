@@ -47,6 +47,8 @@ export interface AcceleratorFindRequest {
   /** False when TypeScript filters must run before scoring: return feasible nodes unscored. */
   readonly score: boolean;
   readonly wantPluginScores: boolean;
+  /** Where rejected nodes go, each with the first failing filter's status (plugin name set). */
+  readonly nodeToStatus: Map<string, Status>;
 }
 
 export interface AcceleratorFindResult {
@@ -54,8 +56,8 @@ export interface AcceleratorFindResult {
   readonly preFilterStatus?: Status;
   /** Feasible nodes in evaluation order from startIndex. */
   readonly feasible: AcceleratedNodes;
-  /** Rejected nodes with the first failing filter's status (plugin name set). */
-  readonly nodeToStatus: ReadonlyMap<string, Status>;
+  /** The filters that rejected some node (each once). */
+  readonly rejectedBy: readonly string[];
   /** Feasible plus rejected nodes looked at (advances the start index). */
   readonly processedNodes: number;
 }

@@ -627,6 +627,8 @@ export class Framework implements FrameworkRunner {
     const start = this.nextStartNodeIndex % n;
     const wantPluginScores = options.wantPluginScores ?? false;
     const onlyNative = split.tsFilters.length === 0;
+    // With only native filters every verdict stands; otherwise only those before the stop.
+    const rejected = onlyNative ? diagnosis.nodeToStatus : new Map<string, Status>();
     const found = accel.findNodes({
       podInfo,
       snapshot,
@@ -636,6 +638,7 @@ export class Framework implements FrameworkRunner {
       numNodesToFind: onlyNative ? numToFind : n,
       score: onlyNative,
       wantPluginScores,
+      nodeToStatus: rejected,
     });
     if (found.preFilterStatus) {
       const s = found.preFilterStatus;
@@ -646,10 +649,7 @@ export class Framework implements FrameworkRunner {
     }
     let scored: ScoredNode[];
     if (onlyNative) {
-      for (const [name, s] of found.nodeToStatus) {
-        diagnosis.nodeToStatus.set(name, s);
-        if (s.plugin) diagnosis.unschedulablePlugins.add(s.plugin);
-      }
+      for (const plugin of found.rejectedBy) diagnosis.unschedulablePlugins.add(plugin);
       this.nextStartNodeIndex = (start + found.processedNodes) % n;
       const feasible = found.feasible;
       const count = feasible.length;
@@ -687,7 +687,7 @@ export class Framework implements FrameworkRunner {
           break;
         }
       }
-      for (const [name, s] of found.nodeToStatus) {
+      for (const [name, s] of rejected) {
         if (offset(name) >= stopAt) continue;
         diagnosis.nodeToStatus.set(name, s);
         if (s.plugin) diagnosis.unschedulablePlugins.add(s.plugin);

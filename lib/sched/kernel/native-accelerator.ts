@@ -99,7 +99,7 @@ export class NativeAccelerator implements FilterScoreAccelerator {
     const { snapshot, filters, scores } = request;
     if (filters.some((f) => f.name === 'NodeAffinity')) {
       const rejected = nodeAffinityPreFilter(request.podInfo);
-      if (rejected) return { preFilterStatus: rejected, feasible: NO_NODES, nodeToStatus: new Map(), processedNodes: 0 };
+      if (rejected) return { preFilterStatus: rejected, feasible: NO_NODES, rejectedBy: [], processedNodes: 0 };
     }
     this.mirror.syncOrder(snapshot);
     const wanted = request.score && request.wantPluginScores;
@@ -112,15 +112,21 @@ export class NativeAccelerator implements FilterScoreAccelerator {
     });
     const names = this.mirror.names;
     const feasible = new KernelNodes(names, out.nodes, out.scores, out.pluginScores, wanted ? scores : undefined, wanted ? skippedScores(request.podInfo, scores) : undefined);
-    const nodeToStatus = new Map<string, Status>();
-    // One Status per distinct (filter, reasons) of the call, shared by the nodes it rejected.
-    const statuses = new Map<string, Status>();
+    const nodeToStatus = request.nodeToStatus;
+    // One Status per distinct (filter, reasons) of the call, shared by the nodes it rejected;
+    // keyed by number for the usual single reason.
+    const statuses = new Map<number | string, Status>();
+    const rejectedBy: string[] = [];
     const { failedNodes, failedPlugins, reasonOffsets, reasonIds } = out;
     for (let i = 0; i < failedNodes.length; i++) {
       const from = reasonOffsets[i]!;
       const to = reasonOffsets[i + 1]!;
-      let key = `${failedPlugins[i]!}`;
-      for (let k = from; k < to; k++) key += `,${reasonIds[k]!}`;
+      let key: number | string;
+      if (to - from === 1) key = failedPlugins[i]! * 0x100000 + reasonIds[from]!;
+      else {
+        key = `${failedPlugins[i]!}`;
+        for (let k = from; k < to; k++) key += `,${reasonIds[k]!}`;
+      }
       let status = statuses.get(key);
       if (!status) {
         const plugin = filters[failedPlugins[i]!]!.name;
@@ -129,10 +135,11 @@ export class NativeAccelerator implements FilterScoreAccelerator {
         for (let k = from; k < to; k++) reasons.push(out.reasons[reasonIds[k]!]!);
         status = new Status(code, reasons, plugin);
         statuses.set(key, status);
+        if (!rejectedBy.includes(plugin)) rejectedBy.push(plugin);
       }
       nodeToStatus.set(names[failedNodes[i]!]!, status);
     }
-    return { feasible, nodeToStatus, processedNodes: out.evaluated };
+    return { feasible, rejectedBy, processedNodes: out.evaluated };
   }
 
   scoreNodes(request: AcceleratorScoreRequest): AcceleratedNodes {
