@@ -17,6 +17,8 @@ pub struct SchedKernel {
     profiles: Vec<Profile>,
     /// The last call's result buffers, reused so a call allocates (almost) nothing.
     output: Output,
+    /// The last scheduled pod (as encoded) and its usage: assuming it then decodes nothing.
+    last_scheduled: Option<(String, PodUsage)>,
 }
 
 impl SchedKernel {
@@ -29,6 +31,14 @@ impl SchedKernel {
             }
         }
         Ok(())
+    }
+
+    /// The usage of an encoded pod; the pod just scheduled is not decoded again.
+    fn usage(&self, pod: &str) -> JsResult<PodUsage> {
+        match &self.last_scheduled {
+            Some((last, usage)) if last == pod => Ok(usage.clone()),
+            _ => usage_of_pod(decode_pod(pod)?),
+        }
     }
 
     fn convert_usages(pods: Vec<KernelPodUsage>) -> JsResult<Vec<(String, PodUsage)>> {
@@ -44,6 +54,7 @@ impl Default for SchedKernel {
             cluster: Cluster::new(),
             profiles: Vec::new(),
             output: Output::default(),
+            last_scheduled: None,
         }
     }
 }
@@ -180,6 +191,8 @@ impl SchedKernel {
             };
             self.cluster
                 .schedule_into(&query, profile, &request, &mut self.output);
+            let usage = PodUsage::of(&query);
+            self.last_scheduled = Some((pod, usage));
             Ok(write_outcome(&mut self.output, ints, floats))
         })
     }
@@ -235,7 +248,7 @@ impl SchedKernel {
     #[napi]
     pub fn add_pod_encoded(&mut self, node: String, pod: String) -> napi::Result<(), Code> {
         guard(|| {
-            let usage = usage_of_pod(decode_pod(&pod)?)?;
+            let usage = self.usage(&pod)?;
             self.cluster.add_pod(&node, &usage).map_err(sched_error)
         })
     }
@@ -244,7 +257,7 @@ impl SchedKernel {
     #[napi]
     pub fn remove_pod_encoded(&mut self, node: String, pod: String) -> napi::Result<(), Code> {
         guard(|| {
-            let usage = usage_of_pod(decode_pod(&pod)?)?;
+            let usage = self.usage(&pod)?;
             self.cluster.remove_pod(&node, &usage).map_err(sched_error)
         })
     }

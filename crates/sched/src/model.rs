@@ -54,6 +54,18 @@ pub struct PodUsage {
     pub host_ports: Vec<HostPort>,
 }
 
+impl PodUsage {
+    /// What the pod being scheduled adds to the node it is assumed onto.
+    pub fn of(pod: &PodQuery) -> PodUsage {
+        PodUsage {
+            requests: pod.requests.clone(),
+            non_zero_milli_cpu: pod.non_zero_milli_cpu,
+            non_zero_memory: pod.non_zero_memory,
+            host_ports: pod.host_ports.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Toleration {
     /// Empty matches every key (with operator Exists).
