@@ -79,8 +79,11 @@ export interface KernelPod {
   containers: number;
 }
 
+export type KernelBuiltInScore = 'NodeResourcesFit' | 'NodeResourcesBalancedAllocation' | 'TaintToleration' | 'NodeAffinity' | 'ImageLocality';
+
 export interface KernelScorePlugin {
-  name: 'NodeResourcesFit' | 'NodeResourcesBalancedAllocation' | 'TaintToleration' | 'NodeAffinity' | 'ImageLocality';
+  /** A built-in score plugin, or a Rust extension plugin (`extensionPlugins().scores`). */
+  name: KernelBuiltInScore | (string & {});
   weight: number;
   /** NodeResourcesFit only. */
   strategy?: 'LeastAllocated' | 'MostAllocated' | 'RequestedToCapacityRatio';
@@ -92,8 +95,13 @@ export interface KernelScorePlugin {
 export type KernelFilterName = 'NodeUnschedulable' | 'NodeName' | 'TaintToleration' | 'NodeAffinity' | 'NodePorts' | 'NodeResourcesFit';
 
 export interface KernelProfile {
-  /** Filters in the order they run; a node's status comes from the first that rejects it. */
-  filters: KernelFilterName[];
+  /**
+   * Filters in the order they run; a node's status comes from the first that rejects it.
+   * Built-in names or Rust extension plugins (`extensionPlugins().filters`).
+   */
+  filters: (KernelFilterName | (string & {}))[];
+  /** Each Rust extension plugin's args as JSON, by plugin name. */
+  extensionArgs?: Record<string, string>;
   ignoredResources?: string[];
   ignoredResourceGroups?: string[];
   scores: KernelScorePlugin[];
@@ -164,11 +172,18 @@ export interface NativeSchedKernel {
   /** Takes back what addPod added for the same pod. */
   removePod(node: string, pod: KernelPod | EncodedKernelPod): void;
   defineProfile(profile: KernelProfile): number;
+  /** The Rust extension plugins compiled into the kernel (crates/sched/src/plugins). */
+  extensionPlugins(): KernelExtensionPlugins;
   readonly nodeCount: number;
   /** Node names in node order. */
   nodeNames(): string[];
   schedule(pod: KernelPod | EncodedKernelPod, request: KernelScheduleRequest): KernelScheduleOutcome;
   scoreNodes(pod: KernelPod | EncodedKernelPod, profile: number, nodes: Uint32Array, pluginScores?: boolean | null): KernelNodeScores;
+}
+
+export interface KernelExtensionPlugins {
+  filters: string[];
+  scores: string[];
 }
 
 /** The addon's class (crates/napi/src/sched.rs). */
@@ -181,6 +196,7 @@ interface RawSchedKernel {
   addPodEncoded(node: string, pod: string): void;
   removePodEncoded(node: string, pod: string): void;
   defineProfile(profile: KernelProfile): number;
+  extensionPlugins(): KernelExtensionPlugins;
   readonly nodeCount: number;
   nodeNames(): string[];
   scheduleEncoded(pod: string, profile: number, start: number, feasibleToFind: number, flags: number, ints: Uint32Array, floats: Float64Array): string[];
@@ -244,6 +260,9 @@ class SchedKernel implements NativeSchedKernel {
     const handle = this.raw.defineProfile(profile);
     this.scorePlugins[handle] = profile.scores.length;
     return handle;
+  }
+  extensionPlugins(): KernelExtensionPlugins {
+    return this.raw.extensionPlugins();
   }
   get nodeCount(): number {
     return this.raw.nodeCount;

@@ -6,10 +6,16 @@
 
 use napi::bindgen_prelude::{Float64ArraySlice, Uint32Array, Uint32ArraySlice};
 use napi_derive::napi;
-use rudder_sched::{Cluster, NodeSpec, Output, PodQuery, PodUsage, Profile, Request};
+use rudder_sched::{registry, Cluster, NodeSpec, Output, PodQuery, PodUsage, Profile, Request};
 
 use crate::error::{guard, invalid, sched_error, Code, JsResult};
 use crate::sched_convert::{decode_pod, usage_of_pod, KernelNode, KernelPodUsage, KernelProfile};
+
+#[napi(object)]
+pub struct ExtensionPlugins {
+    pub filters: Vec<String>,
+    pub scores: Vec<String>,
+}
 
 #[napi]
 pub struct SchedKernel {
@@ -143,6 +149,23 @@ impl SchedKernel {
         })
     }
 
+    /// The Rust extension plugins compiled into the kernel (crates/sched/src/plugins).
+    #[napi]
+    pub fn extension_plugins(&self) -> ExtensionPlugins {
+        ExtensionPlugins {
+            filters: registry()
+                .filter_names()
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            scores: registry()
+                .score_names()
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        }
+    }
+
     #[napi(getter)]
     pub fn node_count(&self) -> u32 {
         self.cluster.len() as u32
@@ -221,20 +244,20 @@ impl SchedKernel {
             if let Some(slot) = nodes.iter().find(|&&slot| !self.cluster.is_live(slot)) {
                 return Err(invalid(format!("slot {slot} holds no node")));
             }
-            let needed = nodes.len() * (1 + if plugin_scores { profile.scores.len() } else { 0 });
+            let needed = nodes.len()
+                * (1 + if plugin_scores {
+                    profile.scores.len()
+                } else {
+                    0
+                });
             if floats.len() < needed {
                 return Err(invalid(format!(
                     "the score buffer holds {} numbers but {needed} are needed",
                     floats.len()
                 )));
             }
-            self.cluster.score_nodes_into(
-                &query,
-                profile,
-                nodes,
-                plugin_scores,
-                &mut self.output,
-            );
+            self.cluster
+                .score_nodes_into(&query, profile, nodes, plugin_scores, &mut self.output);
             let output = &self.output;
             let totals = output.scores.iter().chain(output.plugin_scores.iter());
             for (target, &score) in floats.iter_mut().zip(totals) {

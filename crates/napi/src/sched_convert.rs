@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 
 use napi_derive::napi;
-use serde::Deserialize;
 use rudder_sched::{
-    FilterPlugin, FitFilterArgs, HostPort, NodeSpec, PodQuery, PodUsage, Profile, Requirement,
-    ResourceSpec, Resources, ScorePlugin, ScoringStrategy, SelectorTerm, ShapePoint, Taint,
-    Toleration,
+    registry, FilterPlugin, FitFilterArgs, HostPort, NodeSpec, PodQuery, PodUsage, Profile,
+    Requirement, ResourceSpec, Resources, ScorePlugin, ScoringStrategy, SelectorTerm, ShapePoint,
+    Taint, Toleration,
 };
+use serde::Deserialize;
 
 use crate::error::{invalid, Code};
 
@@ -317,8 +317,10 @@ pub struct KernelScorePlugin {
 
 #[napi(object)]
 pub struct KernelProfile {
-    /// Filter plugin names in the order they run.
+    /// Filter plugin names in the order they run (built-in or Rust extension plugins).
     pub filters: Vec<String>,
+    /// A Rust extension plugin's args as JSON, by plugin name (absent: no args).
+    pub extension_args: Option<HashMap<String, String>>,
     pub ignored_resources: Option<Vec<String>>,
     pub ignored_resource_groups: Option<Vec<String>>,
     pub scores: Vec<KernelScorePlugin>,
@@ -350,6 +352,37 @@ fn resource_specs(list: Option<Vec<KernelResourceSpec>>) -> Converted<Vec<Resour
         })
         .collect()
 }
+
+/// A Rust extension plugin's args: JSON `null` when the profile gives none.
+fn extension_args(args: &HashMap<String, String>, name: &str) -> Converted<serde_json::Value> {
+    match args.get(name) {
+        None => Ok(serde_json::Value::Null),
+        Some(json) => serde_json::from_str(json)
+            .map_err(|error| invalid(format!("{name}'s args are not JSON: {error}"))),
+    }
+}
+
+fn score_plugin(
+    value: KernelScorePlugin,
+    args: &HashMap<String, String>,
+) -> Converted<(ScorePlugin, i64)> {
+    if !BUILT_IN_SCORES.contains(&value.name.as_str()) {
+        let weight = integer(value.weight, "score weight")?;
+        let extension = registry()
+            .build_score(&value.name, &extension_args(args, &value.name)?)
+            .map_err(invalid)?;
+        return Ok((ScorePlugin::Extension(extension), weight));
+    }
+    value.try_into()
+}
+
+const BUILT_IN_SCORES: [&str; 5] = [
+    "NodeResourcesFit",
+    "NodeResourcesBalancedAllocation",
+    "TaintToleration",
+    "NodeAffinity",
+    "ImageLocality",
+];
 
 impl TryFrom<KernelScorePlugin> for (ScorePlugin, i64) {
     type Error = napi::Error<Code>;
@@ -401,15 +434,27 @@ impl TryFrom<KernelProfile> for Profile {
     type Error = napi::Error<Code>;
 
     fn try_from(value: KernelProfile) -> Converted<Self> {
+        let args = value.extension_args.unwrap_or_default();
+        let mut filter_extensions = Vec::new();
+        let mut filters = Vec::with_capacity(value.filters.len());
+        for name in &value.filters {
+            let plugin = match FilterPlugin::parse(name) {
+                Some(plugin) => plugin,
+                None => {
+                    let extension = registry()
+                        .build_filter(name, &extension_args(&args, name)?)
+                        .map_err(invalid)?;
+                    let index = u16::try_from(filter_extensions.len())
+                        .map_err(|_| invalid("too many filter plugins"))?;
+                    filter_extensions.push(extension);
+                    FilterPlugin::Extension(index)
+                }
+            };
+            filters.push(plugin);
+        }
         Ok(Profile {
-            filters: value
-                .filters
-                .iter()
-                .map(|name| {
-                    FilterPlugin::parse(name)
-                        .ok_or_else(|| invalid(format!("the kernel has no filter plugin {name:?}")))
-                })
-                .collect::<Converted<_>>()?,
+            filters,
+            filter_extensions,
             fit: FitFilterArgs {
                 ignored_resources: value.ignored_resources.unwrap_or_default(),
                 ignored_resource_groups: value.ignored_resource_groups.unwrap_or_default(),
@@ -417,7 +462,7 @@ impl TryFrom<KernelProfile> for Profile {
             scores: value
                 .scores
                 .into_iter()
-                .map(<(ScorePlugin, i64)>::try_from)
+                .map(|plugin| score_plugin(plugin, &args))
                 .collect::<Converted<_>>()?,
         })
     }

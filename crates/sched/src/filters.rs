@@ -2,6 +2,7 @@
 //! not, pushes Kubernetes' reason strings (as `Reason`s, turned into text once per call).
 
 use crate::cluster::{Cluster, NodeTaint, PortKey};
+use crate::extension::NodeView;
 use crate::intern::Sym;
 use crate::model::FilterPlugin;
 use crate::plan::Plan;
@@ -27,13 +28,15 @@ pub enum Reason {
     },
     /// "Insufficient <resource>", by index into the pod's scalar requests.
     InsufficientScalar(usize),
+    /// A Rust filter plugin's reason, by index into the profile's filter extensions.
+    Extension(u16),
 }
 
 /// Whether the plugin's rejection is UnschedulableAndUnresolvable (preemption cannot help).
 pub fn unresolvable(plugin: FilterPlugin) -> bool {
     !matches!(
         plugin,
-        FilterPlugin::NodePorts | FilterPlugin::NodeResourcesFit
+        FilterPlugin::NodePorts | FilterPlugin::NodeResourcesFit | FilterPlugin::Extension(_)
     )
 }
 
@@ -69,6 +72,7 @@ pub struct Enabled {
     pub node_affinity: bool,
     pub node_ports: bool,
     pub node_resources_fit: bool,
+    pub extensions: bool,
 }
 
 impl Enabled {
@@ -82,6 +86,7 @@ impl Enabled {
                 FilterPlugin::NodeAffinity => enabled.node_affinity = true,
                 FilterPlugin::NodePorts => enabled.node_ports = true,
                 FilterPlugin::NodeResourcesFit => enabled.node_resources_fit = true,
+                FilterPlugin::Extension(_) => enabled.extensions = true,
             }
         }
         enabled
@@ -95,7 +100,9 @@ fn unschedulable_ok(plan: &Plan<'_>, slot: usize) -> bool {
 
 #[inline(always)]
 fn node_name_ok(plan: &Plan<'_>, slot: usize) -> bool {
-    plan.pod.node_name.is_none_or(|name| name == plan.cluster.name.get(slot))
+    plan.pod
+        .node_name
+        .is_none_or(|name| name == plan.cluster.name.get(slot))
 }
 
 /// The first of the node's NoSchedule/NoExecute taints the pod does not tolerate.
@@ -133,13 +140,27 @@ pub fn all_pass(enabled: &Enabled, plan: &Plan<'_>, slot: usize) -> bool {
         && (!enabled.node_name || node_name_ok(plan, slot))
         && (!enabled.node_affinity || plan.affinity_free || plan.required_affinity_matches(slot))
         && (!enabled.node_ports || ports_ok(plan, slot))
+        && (!enabled.extensions || extensions_ok(plan, slot))
+}
+
+fn extension_ok(plan: &Plan<'_>, index: u16, slot: usize) -> bool {
+    let node = NodeView::new(plan.cluster, slot);
+    plan.filter_extensions[usize::from(index)]
+        .plugin
+        .filter(plan.query, &node)
+}
+
+fn extensions_ok(plan: &Plan<'_>, slot: usize) -> bool {
+    (0..plan.filter_extensions.len()).all(|index| extension_ok(plan, index as u16, slot))
 }
 
 /// Runs one filter on the node at `slot`; false (with reasons pushed) when it rejects.
 pub fn run(plugin: FilterPlugin, plan: &Plan<'_>, slot: usize, reasons: &mut Vec<Reason>) -> bool {
     let cluster = plan.cluster;
     let (passes, reason) = match plugin {
-        FilterPlugin::NodeUnschedulable => (unschedulable_ok(plan, slot), Reason::Fixed(UNSCHEDULABLE)),
+        FilterPlugin::NodeUnschedulable => {
+            (unschedulable_ok(plan, slot), Reason::Fixed(UNSCHEDULABLE))
+        }
         FilterPlugin::NodeName => (node_name_ok(plan, slot), Reason::Fixed(NODE_NAME)),
         FilterPlugin::TaintToleration => match untolerated_taint(plan, slot) {
             Some(id) => {
@@ -160,6 +181,9 @@ pub fn run(plugin: FilterPlugin, plan: &Plan<'_>, slot: usize, reasons: &mut Vec
         ),
         FilterPlugin::NodePorts => (ports_ok(plan, slot), Reason::Fixed(NODE_PORTS)),
         FilterPlugin::NodeResourcesFit => return fits(plan, slot, reasons),
+        FilterPlugin::Extension(index) => {
+            (extension_ok(plan, index, slot), Reason::Extension(index))
+        }
     };
     if !passes {
         reasons.push(reason);

@@ -110,13 +110,13 @@ impl Output {
 
     /// Records (and clears) the reasons in `pending` for the failure just pushed; a filter
     /// pushes reasons only when it rejects.
-    fn take_reasons(&mut self, cluster: &Cluster, pod: &CompiledPod) {
+    fn take_reasons(&mut self, plan: &Plan<'_>) {
         for index in 0..self.pending.len() {
             let reason = self.pending[index];
             let id = match self.reason_keys.iter().position(|known| *known == reason) {
                 Some(id) => id,
                 None => {
-                    self.reasons.push(reason_text(cluster, pod, reason));
+                    self.reasons.push(reason_text(plan, reason));
                     self.reason_keys.push(reason);
                     self.reason_keys.len() - 1
                 }
@@ -128,7 +128,8 @@ impl Output {
     }
 }
 
-fn reason_text(cluster: &Cluster, pod: &CompiledPod, reason: Reason) -> String {
+fn reason_text(plan: &Plan<'_>, reason: Reason) -> String {
+    let cluster = plan.cluster;
     match reason {
         Reason::Fixed(text) => text.to_string(),
         Reason::Taint { key, value } => format!(
@@ -136,7 +137,13 @@ fn reason_text(cluster: &Cluster, pod: &CompiledPod, reason: Reason) -> String {
             cluster.strings.name(key),
             cluster.strings.name(value)
         ),
-        Reason::InsufficientScalar(index) => format!("Insufficient {}", pod.scalar[index].name),
+        Reason::InsufficientScalar(index) => {
+            format!("Insufficient {}", plan.pod.scalar[index].name)
+        }
+        Reason::Extension(index) => plan.filter_extensions[usize::from(index)]
+            .plugin
+            .reason()
+            .to_string(),
     }
 }
 
@@ -181,7 +188,7 @@ impl Cluster {
             return;
         }
         let compiled = CompiledPod::new(self, pod, &profile.fit);
-        let plan = Plan::new(self, &compiled);
+        let plan = Plan::new(self, pod, &compiled, profile);
         let to_find = match request.feasible_to_find {
             0 => total,
             wanted => wanted.min(total),
@@ -215,7 +222,7 @@ impl Cluster {
             };
             output.failed.push(slot);
             output.failed_filter.push(position as u8);
-            output.take_reasons(self, &compiled);
+            output.take_reasons(&plan);
         }
         output.evaluated = evaluated;
         if request.score {
@@ -254,7 +261,7 @@ impl Cluster {
     ) {
         output.clear();
         let compiled = CompiledPod::new(self, pod, &profile.fit);
-        let plan = Plan::new(self, &compiled);
+        let plan = Plan::new(self, pod, &compiled, profile);
         self.score_plan(&plan, profile, slots, plugin_scores, output);
     }
 

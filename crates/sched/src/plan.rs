@@ -5,8 +5,10 @@
 
 use crate::cluster::{taint_bit, Cluster, NodeTaint, TAINT_OVERFLOW};
 use crate::columns::Column;
+use crate::extension::{Extension, FilterExtension};
 use crate::filters::tolerated;
 use crate::intern::{Sym, UNKNOWN};
+use crate::model::{PodQuery, Profile};
 use crate::query::{Clause, CompiledPod, CompiledTerm, CompiledToleration, LabelTest};
 
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +42,10 @@ pub struct ScalarCheck<'a> {
 #[derive(Debug)]
 pub struct Plan<'a> {
     pub cluster: &'a Cluster,
+    /// The pod as given (what Rust plugins read).
+    pub query: &'a PodQuery,
     pub pod: &'a CompiledPod,
+    pub filter_extensions: &'a [Extension<dyn FilterExtension>],
     /// The pod tolerates node.kubernetes.io/unschedulable:NoSchedule.
     pub tolerates_unschedulable: bool,
     /// By taint id: a NoSchedule/NoExecute taint the pod does not tolerate.
@@ -102,7 +107,12 @@ fn untolerated(
 }
 
 impl<'a> Plan<'a> {
-    pub fn new(cluster: &'a Cluster, pod: &'a CompiledPod) -> Plan<'a> {
+    pub fn new(
+        cluster: &'a Cluster,
+        query: &'a PodQuery,
+        pod: &'a CompiledPod,
+        profile: &'a Profile,
+    ) -> Plan<'a> {
         let known = &cluster.known;
         let unschedulable_taint = NodeTaint {
             key: known.unschedulable_taint,
@@ -127,7 +137,9 @@ impl<'a> Plan<'a> {
         });
         Plan {
             cluster,
+            query,
             pod,
+            filter_extensions: &profile.filter_extensions,
             tolerates_unschedulable: tolerated(&pod.tolerations, &unschedulable_taint),
             hard_mask: mask(&untolerated_hard),
             prefer_mask: mask(&untolerated_prefer),

@@ -3,6 +3,7 @@
 
 use crate::cluster::{Cluster, TAINT_OVERFLOW};
 use crate::columns::Column;
+use crate::extension::NodeView;
 use crate::model::{ResourceSpec, ScorePlugin, ScoringStrategy, ShapePoint};
 use crate::plan::Plan;
 use crate::query::CompiledPod;
@@ -63,7 +64,11 @@ fn scored_resources<'a>(
                     Some(&cluster.non_zero_cpu),
                     pod.non_zero_milli_cpu,
                 ),
-                "cpu" => (Some(&cluster.alloc_cpu), Some(&cluster.req_cpu), pod.milli_cpu),
+                "cpu" => (
+                    Some(&cluster.alloc_cpu),
+                    Some(&cluster.req_cpu),
+                    pod.milli_cpu,
+                ),
                 "memory" if non_zero => (
                     Some(&cluster.alloc_memory),
                     Some(&cluster.non_zero_memory),
@@ -319,6 +324,16 @@ pub fn score(plugin: &ScorePlugin, plan: &Plan<'_>, slots: &[u32], out: &mut [i6
                 *out = sum;
             }
             default_normalize(out, false);
+        }
+        ScorePlugin::Extension(extension) => {
+            let plugin = &extension.plugin;
+            for (slot, out) in slots.iter().zip(out.iter_mut()) {
+                *out = plugin.score(plan.query, &NodeView::new(cluster, *slot as usize));
+            }
+            plugin.normalize(out);
+            for score in out.iter_mut() {
+                *score = (*score).clamp(0, MAX_NODE_SCORE);
+            }
         }
         ScorePlugin::ImageLocality => {
             let total_nodes = cluster.len() as f64;

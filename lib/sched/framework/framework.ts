@@ -4,7 +4,7 @@
 // selectHost), plus the runners for the binding cycle.
 import type { NodeInfo } from '../node-info.js';
 import type { PodInfo, Snapshot } from '../types.js';
-import type { AcceleratedPlugin, FilterScoreAccelerator } from './accelerator.js';
+import type { AcceleratedPlugin, AcceleratorFindResult, FilterScoreAccelerator } from './accelerator.js';
 import { CycleState } from './cycle-state.js';
 import {
   type BindPlugin,
@@ -629,7 +629,9 @@ export class Framework implements FrameworkRunner {
     const onlyNative = split.tsFilters.length === 0;
     // With only native filters every verdict stands; otherwise only those before the stop.
     const rejected = onlyNative ? diagnosis.nodeToStatus : new Map<string, Status>();
-    const found = accel.findNodes({
+    let found: AcceleratorFindResult;
+    try {
+      found = accel.findNodes({
       podInfo,
       snapshot,
       filters: split.nativeFilters,
@@ -639,7 +641,11 @@ export class Framework implements FrameworkRunner {
       score: onlyNative,
       wantPluginScores,
       nodeToStatus: rejected,
-    });
+      });
+    } catch (e) {
+      // e.g. a Rust plugin refusing its args when the kernel first sees the profile.
+      return result(Status.fromError(e), []);
+    }
     if (found.preFilterStatus) {
       const s = found.preFilterStatus;
       for (const node of nodes) diagnosis.nodeToStatus.set(node.name, s);

@@ -11,16 +11,18 @@ import type {
   FilterScoreAccelerator,
   PluginScore,
 } from '../framework/accelerator.js';
+import type { Registry } from '../framework/registry.js';
 import { Code, Status } from '../framework/status.js';
 import type { SchedulerCache } from '../cache.js';
 import { encodedKernelPod } from './convert.js';
+import { extensionRegistry } from './extension-registry.js';
 import { NodeMirror } from './node-mirror.js';
 import { nodeAffinityPreFilter } from './pre-filter.js';
 import { kernelProfile, kernelSupports } from './profile.js';
 import { skippedScores } from './skipped.js';
 
-/** Filters whose rejection preemption may resolve; the others are UnschedulableAndUnresolvable. */
-const RESOLVABLE: ReadonlySet<string> = new Set(['NodePorts', 'NodeResourcesFit']);
+/** Built-in filters whose rejection preemption cannot resolve; the others (NodePorts, NodeResourcesFit, Rust extension filters) are Unschedulable. */
+const UNRESOLVABLE: ReadonlySet<string> = new Set(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity']);
 const NO_FILTERS: readonly AcceleratedPlugin[] = [];
 const NO_NODES: AcceleratedNodes = { length: 0, name: () => '', scores: [], pluginScores: () => undefined };
 
@@ -61,11 +63,15 @@ export class NativeAccelerator implements FilterScoreAccelerator {
   private readonly mirror: NodeMirror;
   private readonly unsubscribe: () => void;
   private readonly profiles = new WeakMap<readonly AcceleratedPlugin[], WeakMap<readonly AcceleratedPlugin[], number>>();
+  /** Names of the Rust extension plugins the kernel was built with. */
+  private readonly extensions: ReadonlySet<string>;
 
   constructor(
     private readonly kernel: NativeSchedKernel,
     cache: SchedulerCache,
   ) {
+    const plugins = kernel.extensionPlugins();
+    this.extensions = new Set([...plugins.filters, ...plugins.scores]);
     this.mirror = new NodeMirror(kernel);
     this.unsubscribe = cache.onNodeChange(this.mirror.onNodeChange);
   }
@@ -79,8 +85,14 @@ export class NativeAccelerator implements FilterScoreAccelerator {
     this.unsubscribe();
   }
 
+  /** The built-in plugins with args they run identically, and every Rust extension plugin. */
   supports(pluginName: string, args: unknown): boolean {
-    return kernelSupports(pluginName, args);
+    return kernelSupports(pluginName, args) || this.extensions.has(pluginName);
+  }
+
+  /** The kernel's Rust extension plugins as TypeScript registry entries (see extension-registry.ts). */
+  extensionRegistry(): Registry {
+    return extensionRegistry(this.kernel.extensionPlugins());
   }
 
   /** The kernel profile for these plugin lists (the framework passes the same arrays every cycle). */
@@ -130,7 +142,7 @@ export class NativeAccelerator implements FilterScoreAccelerator {
       let status = statuses.get(key);
       if (!status) {
         const plugin = filters[failedPlugins[i]!]!.name;
-        const code = RESOLVABLE.has(plugin) ? Code.Unschedulable : Code.UnschedulableAndUnresolvable;
+        const code = UNRESOLVABLE.has(plugin) ? Code.UnschedulableAndUnresolvable : Code.Unschedulable;
         const reasons: string[] = [];
         for (let k = from; k < to; k++) reasons.push(out.reasons[reasonIds[k]!]!);
         status = new Status(code, reasons, plugin);
