@@ -284,11 +284,13 @@ impl Cluster {
         output.column.resize(slots.len(), 0);
         for (index, (plugin, weight)) in profile.scores.iter().enumerate() {
             scores::score(plugin, plan, slots, &mut output.column);
-            for (node, score) in output.column.iter().enumerate() {
-                let weighted = score * weight;
-                output.scores[node] += weighted;
-                if plugin_scores {
-                    output.plugin_scores[node * plugins + index] = weighted;
+            for (total, score) in output.scores.iter_mut().zip(&output.column) {
+                *total += score * weight;
+            }
+            if plugin_scores {
+                let rows = output.plugin_scores.chunks_exact_mut(plugins);
+                for (row, score) in rows.zip(&output.column) {
+                    row[index] = score * weight;
                 }
             }
         }

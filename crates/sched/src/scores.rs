@@ -299,6 +299,11 @@ pub fn score(plugin: &ScorePlugin, plan: &Plan<'_>, slots: &[u32], out: &mut [i6
         }
         ScorePlugin::TaintToleration => {
             let untolerated = &plan.untolerated_prefer;
+            if !untolerated.contains(&true) {
+                // No node has a taint to count: every count is 0, reversed to the maximum.
+                out.fill(MAX_NODE_SCORE);
+                return;
+            }
             for (slot, out) in slots.iter().zip(out.iter_mut()) {
                 let slot = *slot as usize;
                 let mask = cluster.taint_mask.get(slot);
@@ -314,6 +319,10 @@ pub fn score(plugin: &ScorePlugin, plan: &Plan<'_>, slots: &[u32], out: &mut [i6
             default_normalize(out, true);
         }
         ScorePlugin::NodeAffinity => {
+            if plan.preferred.is_empty() {
+                out.fill(0);
+                return;
+            }
             for (slot, out) in slots.iter().zip(out.iter_mut()) {
                 let mut sum = 0;
                 for (weight, term) in &plan.preferred {
