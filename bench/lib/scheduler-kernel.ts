@@ -3,6 +3,7 @@
 // evolves: by the TypeScript reference framework, by the native kernel alone (one call per
 // pod, usage added natively), and by the framework with the kernel as its accelerator.
 // Reports pods/s, the kernel/reference ratio, and whether all chose the same nodes.
+import { loadavg } from 'node:os';
 import type { Node, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import { SchedulerCache } from '../../lib/sched/cache.js';
 import { Framework } from '../../lib/sched/framework/framework.js';
@@ -34,6 +35,8 @@ export interface KernelResult {
   sameChoices: number;
   unschedulable: number;
   plugins: string[];
+  /** The machine's 1-minute load average when the run started (it is shared). */
+  loadAverage: number;
 }
 
 const PLUGINS: { name: string; weight?: number }[] = [
@@ -154,6 +157,7 @@ function runKernel(nodes: readonly Node[], podInfos: readonly PodInfo[]): Run {
 }
 
 export async function runKernelBench(nodeCount = 5000, podCount = 10000): Promise<KernelResult> {
+  const loadAverage = Math.round(loadavg()[0]! * 100) / 100;
   const random = seededRandom(2024);
   const nodes = cluster(nodeCount, random);
   const podInfos = pods(podCount, random).map(podInfoFromPod);
@@ -181,5 +185,6 @@ export async function runKernelBench(nodeCount = 5000, podCount = 10000): Promis
     sameChoices,
     unschedulable: native.choices.filter((c) => c === undefined).length,
     plugins: PLUGINS.map((p) => p.name),
+    loadAverage,
   };
 }

@@ -632,15 +632,15 @@ export class Framework implements FrameworkRunner {
     let found: AcceleratorFindResult;
     try {
       found = accel.findNodes({
-      podInfo,
-      snapshot,
-      filters: split.nativeFilters,
-      scores: split.nativeScores,
-      startIndex: start,
-      numNodesToFind: onlyNative ? numToFind : n,
-      score: onlyNative,
-      wantPluginScores,
-      nodeToStatus: rejected,
+        podInfo,
+        snapshot,
+        filters: split.nativeFilters,
+        scores: split.nativeScores,
+        startIndex: start,
+        numNodesToFind: onlyNative ? numToFind : n,
+        score: onlyNative,
+        wantPluginScores,
+        nodeToStatus: rejected,
       });
     } catch (e) {
       // e.g. a Rust plugin refusing its args when the kernel first sees the profile.
