@@ -11,5 +11,6 @@ export async function benchSchedulerKernel(): Promise<void> {
     ['native kernel', kernel.nativePodsPerSecond, kernel.nativeSeconds],
     ['framework + kernel accelerator', kernel.acceleratedFrameworkPodsPerSecond, ''],
   ]);
+  process.stdout.write(`load average ${kernel.loadAverage} at the start\n`);
   process.stdout.write(`ratio ${kernel.ratio}x, same node for ${kernel.sameChoices}/${kernel.pods} pods; written to ${path}\n`);
 }

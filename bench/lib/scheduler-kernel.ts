@@ -3,13 +3,15 @@
 // evolves: by the TypeScript reference framework, by the native kernel alone (one call per
 // pod, usage added natively), and by the framework with the kernel as its accelerator.
 // Reports pods/s, the kernel/reference ratio, and whether all chose the same nodes.
+import { loadavg } from 'node:os';
 import type { Node, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import { SchedulerCache } from '../../lib/sched/cache.js';
 import { Framework } from '../../lib/sched/framework/framework.js';
 import { emptyPlugins, type FrameworkProfile } from '../../lib/sched/framework/profile.js';
 import { seededRandom } from '../../lib/sched/framework/random.js';
+import { pickHost } from '../../lib/sched/framework/select-host.js';
 import { newSchedKernel } from '../../lib/native/sched.js';
-import { kernelNode, kernelPod, kernelPodUsage } from '../../lib/sched/kernel/convert.js';
+import { encodedKernelPod, kernelNode } from '../../lib/sched/kernel/convert.js';
 import { NativeAccelerator } from '../../lib/sched/kernel/index.js';
 import { kernelProfile } from '../../lib/sched/kernel/profile.js';
 import { numFeasibleNodesToFind } from '../../lib/sched/framework/num-feasible.js';
@@ -33,6 +35,8 @@ export interface KernelResult {
   sameChoices: number;
   unschedulable: number;
   plugins: string[];
+  /** The machine's 1-minute load average when the run started (it is shared). */
+  loadAverage: number;
 }
 
 const PLUGINS: { name: string; weight?: number }[] = [
@@ -121,7 +125,7 @@ function run(nodes: readonly Node[], podInfos: readonly PodInfo[], native: boole
   return { seconds, choices };
 }
 
-/** The kernel alone: one native call per pod, the host picked as selectHost picks it, usage added natively. */
+/** The kernel alone: one native call per pod (encoded once), the host picked as selectHost picks it, the same encoded pod assumed natively. */
 function runKernel(nodes: readonly Node[], podInfos: readonly PodInfo[]): Run {
   const cache = new SchedulerCache();
   for (const node of nodes) cache.addNode(node);
@@ -141,28 +145,19 @@ function runKernel(nodes: readonly Node[], podInfos: readonly PodInfo[]): Run {
   const choices: (string | undefined)[] = [];
   const started = process.hrtime.bigint();
   for (const info of podInfos) {
-    const out = kernel.schedule(kernelPod(info), { profile, start, feasibleToFind });
+    const pod = encodedKernelPod(info);
+    const out = kernel.schedule(pod, { profile, start, feasibleToFind });
     start = (start + out.evaluated) % n;
-    let chosen: number | undefined;
-    if (out.nodes.length === 1) chosen = 0;
-    else if (out.nodes.length > 1) {
-      let top = -Infinity;
-      for (const score of out.scores) if (score > top) top = score;
-      let count = 0;
-      for (let i = 0; i < out.nodes.length; i++) {
-        if (out.scores[i] !== top) continue;
-        count++;
-        if (count === 1 || Math.floor(random() * count) === 0) chosen = i;
-      }
-    }
+    const chosen = pickHost(out.scores, random);
     const name = chosen === undefined ? undefined : names[out.nodes[chosen]!];
     choices.push(name);
-    if (name) kernel.addPods([kernelPodUsage(name, info)]);
+    if (name) kernel.addPod(name, pod);
   }
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, choices };
 }
 
 export async function runKernelBench(nodeCount = 5000, podCount = 10000): Promise<KernelResult> {
+  const loadAverage = Math.round(loadavg()[0]! * 100) / 100;
   const random = seededRandom(2024);
   const nodes = cluster(nodeCount, random);
   const podInfos = pods(podCount, random).map(podInfoFromPod);
@@ -190,5 +185,6 @@ export async function runKernelBench(nodeCount = 5000, podCount = 10000): Promis
     sameChoices,
     unschedulable: native.choices.filter((c) => c === undefined).length,
     plugins: PLUGINS.map((p) => p.name),
+    loadAverage,
   };
 }

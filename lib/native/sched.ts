@@ -79,8 +79,11 @@ export interface KernelPod {
   containers: number;
 }
 
+export type KernelBuiltInScore = 'NodeResourcesFit' | 'NodeResourcesBalancedAllocation' | 'TaintToleration' | 'NodeAffinity' | 'ImageLocality';
+
 export interface KernelScorePlugin {
-  name: 'NodeResourcesFit' | 'NodeResourcesBalancedAllocation' | 'TaintToleration' | 'NodeAffinity' | 'ImageLocality';
+  /** A built-in score plugin, or a Rust extension plugin (`extensionPlugins().scores`). */
+  name: KernelBuiltInScore | (string & {});
   weight: number;
   /** NodeResourcesFit only. */
   strategy?: 'LeastAllocated' | 'MostAllocated' | 'RequestedToCapacityRatio';
@@ -92,8 +95,13 @@ export interface KernelScorePlugin {
 export type KernelFilterName = 'NodeUnschedulable' | 'NodeName' | 'TaintToleration' | 'NodeAffinity' | 'NodePorts' | 'NodeResourcesFit';
 
 export interface KernelProfile {
-  /** Filters in the order they run; a node's status comes from the first that rejects it. */
-  filters: KernelFilterName[];
+  /**
+   * Filters in the order they run; a node's status comes from the first that rejects it.
+   * Built-in names or Rust extension plugins (`extensionPlugins().filters`).
+   */
+  filters: (KernelFilterName | (string & {}))[];
+  /** Each Rust extension plugin's args as JSON, by plugin name. */
+  extensionArgs?: Record<string, string>;
   ignoredResources?: string[];
   ignoredResourceGroups?: string[];
   scores: KernelScorePlugin[];
@@ -111,6 +119,18 @@ export interface KernelScheduleRequest {
   pluginScores?: boolean;
 }
 
+/** A pod encoded once (`encodeKernelPod`) and reused for scheduling, scoring and its usage. */
+export type EncodedKernelPod = string & { readonly __encodedKernelPod: true };
+
+/** The pod as the kernel reads it: JSON, so it crosses the boundary as one string. */
+export function encodeKernelPod(pod: KernelPod): EncodedKernelPod {
+  return JSON.stringify(pod) as EncodedKernelPod;
+}
+
+/**
+ * One schedule call's result. The typed arrays are views into buffers the kernel reuses:
+ * they hold this call's result until the kernel's next schedule or scoreNodes call.
+ */
 export interface KernelScheduleOutcome {
   evaluated: number;
   /** Slots of the feasible nodes, in evaluation order. */
@@ -120,13 +140,14 @@ export interface KernelScheduleOutcome {
   pluginScores: Float64Array;
   failedNodes: Uint32Array;
   /** Index into the profile's `filters` of the filter that rejected each failed node. */
-  failedPlugins: Uint8Array;
+  failedPlugins: Uint32Array;
   /** Failure i's reasons are reasons[reasonIds[k]] for k in reasonOffsets[i] .. reasonOffsets[i+1]. */
   reasonOffsets: Uint32Array;
   reasonIds: Uint32Array;
   reasons: string[];
 }
 
+/** Views into reused buffers, like KernelScheduleOutcome's. */
 export interface KernelNodeScores {
   scores: Float64Array;
   pluginScores: Float64Array;
@@ -135,7 +156,8 @@ export interface KernelNodeScores {
 /**
  * Node state as struct-of-arrays and one filter-and-score call per pod. Every method throws an
  * Error with a string `code` (InvalidArgument, UnknownNode; Internal for a bug) and leaves the
- * state unchanged on bad input.
+ * state unchanged on bad input. A pod may be passed as an object or encoded once with
+ * `encodeKernelPod` (cheaper when the same pod is scheduled and then assumed).
  */
 export interface NativeSchedKernel {
   /** Adds (at the end of the node order) or replaces nodes; returns each one's slot. */
@@ -145,16 +167,153 @@ export interface NativeSchedKernel {
   setOrder(names: string[]): void;
   addPods(pods: KernelPodUsage[]): void;
   removePods(pods: KernelPodUsage[]): void;
+  /** Adds the usage of the pod (its requests, non-zero requests and host ports) to the node. */
+  addPod(node: string, pod: KernelPod | EncodedKernelPod): void;
+  /** Takes back what addPod added for the same pod. */
+  removePod(node: string, pod: KernelPod | EncodedKernelPod): void;
   defineProfile(profile: KernelProfile): number;
+  /** The Rust extension plugins compiled into the kernel (crates/sched/src/plugins). */
+  extensionPlugins(): KernelExtensionPlugins;
   readonly nodeCount: number;
   /** Node names in node order. */
   nodeNames(): string[];
-  schedule(pod: KernelPod, request: KernelScheduleRequest): KernelScheduleOutcome;
-  scoreNodes(pod: KernelPod, profile: number, nodes: Uint32Array, pluginScores?: boolean | null): KernelNodeScores;
+  schedule(pod: KernelPod | EncodedKernelPod, request: KernelScheduleRequest): KernelScheduleOutcome;
+  scoreNodes(pod: KernelPod | EncodedKernelPod, profile: number, nodes: Uint32Array, pluginScores?: boolean | null): KernelNodeScores;
+}
+
+export interface KernelExtensionPlugins {
+  filters: string[];
+  scores: string[];
+}
+
+/** The addon's class (crates/napi/src/sched.rs). */
+interface RawSchedKernel {
+  upsertNodes(nodes: KernelNode[]): Uint32Array;
+  removeNodes(names: string[]): void;
+  setOrder(names: string[]): void;
+  addPods(pods: KernelPodUsage[]): void;
+  removePods(pods: KernelPodUsage[]): void;
+  addPodEncoded(node: string, pod: string): void;
+  removePodEncoded(node: string, pod: string): void;
+  defineProfile(profile: KernelProfile): number;
+  extensionPlugins(): KernelExtensionPlugins;
+  readonly nodeCount: number;
+  nodeNames(): string[];
+  scheduleEncoded(pod: string, profile: number, start: number, feasibleToFind: number, flags: number, ints: Uint32Array, floats: Float64Array): string[];
+  scoreNodesEncoded(pod: string, profile: number, nodes: Uint32Array, pluginScores: boolean, floats: Float64Array): void;
 }
 
 interface SchedBinding {
-  SchedKernel: new () => NativeSchedKernel;
+  SchedKernel: new () => RawSchedKernel;
+}
+
+const FLAG_SCORE = 1;
+const FLAG_PLUGIN_SCORES = 2;
+/** ints[0] when the buffers were too small (ints[1], ints[2]: the sizes needed). */
+const TOO_SMALL = 0xffffffff;
+const MAX_U32 = 0xffffffff;
+
+function invalidArgument(message: string): Error {
+  return Object.assign(new Error(message), { code: 'InvalidArgument' });
+}
+
+function u32(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_U32) throw invalidArgument(`${name} must be a whole number, got ${value}`);
+  return value;
+}
+
+function encoded(pod: KernelPod | EncodedKernelPod): string {
+  return typeof pod === 'string' ? pod : encodeKernelPod(pod);
+}
+
+/** The addon's kernel with result buffers kept from call to call. */
+class SchedKernel implements NativeSchedKernel {
+  private ints = new Uint32Array(1024);
+  private floats = new Float64Array(1024);
+  /** Number of score plugins of each defined profile, by handle. */
+  private readonly scorePlugins: number[] = [];
+
+  constructor(private readonly raw: RawSchedKernel) {}
+
+  upsertNodes(nodes: KernelNode[]): Uint32Array {
+    return this.raw.upsertNodes(nodes);
+  }
+  removeNodes(names: string[]): void {
+    this.raw.removeNodes(names);
+  }
+  setOrder(names: string[]): void {
+    this.raw.setOrder(names);
+  }
+  addPods(pods: KernelPodUsage[]): void {
+    this.raw.addPods(pods);
+  }
+  removePods(pods: KernelPodUsage[]): void {
+    this.raw.removePods(pods);
+  }
+  addPod(node: string, pod: KernelPod | EncodedKernelPod): void {
+    this.raw.addPodEncoded(node, encoded(pod));
+  }
+  removePod(node: string, pod: KernelPod | EncodedKernelPod): void {
+    this.raw.removePodEncoded(node, encoded(pod));
+  }
+  defineProfile(profile: KernelProfile): number {
+    const handle = this.raw.defineProfile(profile);
+    this.scorePlugins[handle] = profile.scores.length;
+    return handle;
+  }
+  extensionPlugins(): KernelExtensionPlugins {
+    return this.raw.extensionPlugins();
+  }
+  get nodeCount(): number {
+    return this.raw.nodeCount;
+  }
+  nodeNames(): string[] {
+    return this.raw.nodeNames();
+  }
+
+  schedule(pod: KernelPod | EncodedKernelPod, request: KernelScheduleRequest): KernelScheduleOutcome {
+    const json = encoded(pod);
+    const profile = u32(request.profile, 'profile');
+    const start = u32(request.start, 'start');
+    const toFind = u32(request.feasibleToFind, 'feasibleToFind');
+    const flags = (request.score ?? true ? FLAG_SCORE : 0) | (request.pluginScores ? FLAG_PLUGIN_SCORES : 0);
+    let reasons = this.raw.scheduleEncoded(json, profile, start, toFind, flags, this.ints, this.floats);
+    if (this.ints[0] === TOO_SMALL) {
+      this.grow(this.ints[1]!, this.ints[2]!);
+      reasons = this.raw.scheduleEncoded(json, profile, start, toFind, flags, this.ints, this.floats);
+    }
+    const ints = this.ints;
+    const feasible = ints[1]!;
+    const failed = ints[2]!;
+    const reasonIds = ints[3]!;
+    let at = 4;
+    const view = (length: number): Uint32Array => ints.subarray(at, (at += length));
+    return {
+      evaluated: ints[0]!,
+      nodes: view(feasible),
+      failedNodes: view(failed),
+      failedPlugins: view(failed),
+      reasonOffsets: view(failed + 1),
+      reasonIds: view(reasonIds),
+      scores: this.floats.subarray(0, feasible),
+      pluginScores: this.floats.subarray(feasible, feasible + (flags === (FLAG_SCORE | FLAG_PLUGIN_SCORES) ? feasible * this.scorePlugins[profile]! : 0)),
+      reasons,
+    };
+  }
+
+  scoreNodes(pod: KernelPod | EncodedKernelPod, profile: number, nodes: Uint32Array, pluginScores?: boolean | null): KernelNodeScores {
+    const json = encoded(pod);
+    const handle = u32(profile, 'profile');
+    const perPlugin = pluginScores ? nodes.length * (this.scorePlugins[handle] ?? 0) : 0;
+    this.grow(0, nodes.length + perPlugin);
+    this.raw.scoreNodesEncoded(json, handle, nodes, pluginScores ?? false, this.floats);
+    return { scores: this.floats.subarray(0, nodes.length), pluginScores: this.floats.subarray(nodes.length, nodes.length + perPlugin) };
+  }
+
+  private grow(ints: number, floats: number): void {
+    if (this.ints.length < ints) this.ints = new Uint32Array(Math.max(ints, this.ints.length * 2));
+    if (this.floats.length < floats) this.floats = new Float64Array(Math.max(floats, this.floats.length * 2));
+  }
 }
 
 /** A new, empty kernel from the addon at `path`. */
@@ -163,5 +322,5 @@ export function newSchedKernel(path: string = defaultBinaryPath): NativeSchedKer
   if (typeof binding.SchedKernel !== 'function') {
     throw new Error(`The native addon ${path} has no scheduling kernel; rebuild it with "npm run build:native".`);
   }
-  return new binding.SchedKernel();
+  return new SchedKernel(new binding.SchedKernel());
 }

@@ -24,7 +24,7 @@ use crate::replication::{ChangeMember, ChangeMemberTask};
 pub use crate::replication::{
     ChangeOutcome, PeerAddress, ReplicaMember, ReplicaState, ReplicationConfig,
 };
-pub use crate::sched::{SchedKernel, ScheduleOutcome, ScheduleRequest};
+pub use crate::sched::SchedKernel;
 
 // Entry points spell out `napi::Result<_, Code>`: the macro recognises a fallible return by that
 // name, not through an alias.

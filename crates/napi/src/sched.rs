@@ -1,57 +1,30 @@
 //! `SchedKernel`: the scheduling kernel's node state (mirrored incrementally from the
-//! scheduler cache) and one `schedule` call per pod. Arguments are converted in
-//! sched_convert.rs; results come back as typed arrays indexed by node slot.
+//! scheduler cache) and one `scheduleEncoded` call per pod. Arguments are converted in
+//! sched_convert.rs. A pod crosses as one JSON string (one string read instead of a property
+//! read per field) and a call's result is written into typed arrays the caller owns and
+//! reuses, so no JavaScript object is created per call.
 
-use napi::bindgen_prelude::{Float64Array, Uint32Array, Uint8Array};
+use napi::bindgen_prelude::{Float64ArraySlice, Uint32Array, Uint32ArraySlice};
 use napi_derive::napi;
-use rudder_sched::{Cluster, NodeSpec, PodQuery, PodUsage, Profile, Request};
+use rudder_sched::{registry, Cluster, NodeSpec, Output, PodQuery, PodUsage, Profile, Request};
 
-use crate::error::{guard, invalid, sched_error, whole_number, Code, JsResult};
-use crate::sched_convert::{KernelNode, KernelPod, KernelPodUsage, KernelProfile};
-
-#[napi(object)]
-pub struct ScheduleRequest {
-    /// A handle from `defineProfile`.
-    pub profile: f64,
-    /// Index into the node order where filtering starts (taken modulo the node count).
-    pub start: f64,
-    /// numFeasibleNodesToFind; 0 means every node.
-    pub feasible_to_find: f64,
-    /// Score the feasible nodes (default true; false when more filters run before scoring).
-    pub score: Option<bool>,
-    /// Also return each score plugin's weighted score per feasible node.
-    pub plugin_scores: Option<bool>,
-}
+use crate::error::{guard, invalid, sched_error, Code, JsResult};
+use crate::sched_convert::{decode_pod, usage_of_pod, KernelNode, KernelPodUsage, KernelProfile};
 
 #[napi(object)]
-pub struct NodeScores {
-    pub scores: Float64Array,
-    /// Row per node, column per score plugin (weighted); empty unless asked.
-    pub plugin_scores: Float64Array,
-}
-
-/// Feasible nodes in the order they were found with their scores, and the rejected nodes with
-/// the index of the filter (in the profile's `filters`) that rejected them and their reasons.
-#[napi(object)]
-pub struct ScheduleOutcome {
-    pub evaluated: u32,
-    /// Slots of the feasible nodes, in evaluation order.
-    pub nodes: Uint32Array,
-    pub scores: Float64Array,
-    /// Row per feasible node, column per score plugin (weighted); empty unless asked.
-    pub plugin_scores: Float64Array,
-    pub failed_nodes: Uint32Array,
-    pub failed_plugins: Uint8Array,
-    /// Failure i's reasons are `reasons[reasonIds[k]]` for k in reasonOffsets[i]..reasonOffsets[i+1].
-    pub reason_offsets: Uint32Array,
-    pub reason_ids: Uint32Array,
-    pub reasons: Vec<String>,
+pub struct ExtensionPlugins {
+    pub filters: Vec<String>,
+    pub scores: Vec<String>,
 }
 
 #[napi]
 pub struct SchedKernel {
     cluster: Cluster,
     profiles: Vec<Profile>,
+    /// The last call's result buffers, reused so a call allocates (almost) nothing.
+    output: Output,
+    /// The last scheduled pod (as encoded) and its usage: assuming it then decodes nothing.
+    last_scheduled: Option<(String, PodUsage)>,
 }
 
 impl SchedKernel {
@@ -66,11 +39,12 @@ impl SchedKernel {
         Ok(())
     }
 
-    fn profile(&self, handle: f64) -> JsResult<&Profile> {
-        let handle = whole_number(handle, "profile")?;
-        self.profiles
-            .get(handle as usize)
-            .ok_or_else(|| invalid(format!("no profile {handle} was defined")))
+    /// The usage of an encoded pod; the pod just scheduled is not decoded again.
+    fn usage(&self, pod: &str) -> JsResult<PodUsage> {
+        match &self.last_scheduled {
+            Some((last, usage)) if last == pod => Ok(usage.clone()),
+            _ => usage_of_pod(decode_pod(pod)?),
+        }
     }
 
     fn convert_usages(pods: Vec<KernelPodUsage>) -> JsResult<Vec<(String, PodUsage)>> {
@@ -85,6 +59,8 @@ impl Default for SchedKernel {
         SchedKernel {
             cluster: Cluster::new(),
             profiles: Vec::new(),
+            output: Output::default(),
+            last_scheduled: None,
         }
     }
 }
@@ -173,6 +149,23 @@ impl SchedKernel {
         })
     }
 
+    /// The Rust extension plugins compiled into the kernel (crates/sched/src/plugins).
+    #[napi]
+    pub fn extension_plugins(&self) -> ExtensionPlugins {
+        ExtensionPlugins {
+            filters: registry()
+                .filter_names()
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            scores: registry()
+                .score_names()
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        }
+    }
+
     #[napi(getter)]
     pub fn node_count(&self) -> u32 {
         self.cluster.len() as u32
@@ -188,86 +181,154 @@ impl SchedKernel {
             .collect()
     }
 
-    /// Filters and scores every node for one pod.
+    /// Filters and scores the nodes for one pod given as JSON (the shape of `KernelPod`).
+    /// `flags`: 1 scores the feasible nodes, 2 adds per-plugin scores. The result goes into
+    /// the caller's buffers (see `write_outcome`); returns the reason texts of the call.
     #[napi]
-    pub fn schedule(
-        &self,
-        pod: KernelPod,
-        request: ScheduleRequest,
-    ) -> napi::Result<ScheduleOutcome, Code> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn schedule_encoded(
+        &mut self,
+        pod: String,
+        profile: u32,
+        start: u32,
+        feasible_to_find: u32,
+        flags: u32,
+        mut ints: Uint32ArraySlice,
+        mut floats: Float64ArraySlice,
+    ) -> napi::Result<Vec<String>, Code> {
+        // SAFETY: the call is synchronous on the JavaScript thread, which cannot touch the
+        // arrays until it returns; lib/native/sched.ts allocates them on plain (unshared)
+        // ArrayBuffers that no worker sees, and they do not overlap (two separate arrays).
+        let (ints, floats) = unsafe { (ints.as_mut(), floats.as_mut()) };
         guard(|| {
-            let query = PodQuery::try_from(pod)?;
-            let profile = self.profile(request.profile)?;
-            let start = whole_number(request.start, "start")?;
-            let feasible_to_find = whole_number(request.feasible_to_find, "feasibleToFind")?;
+            let query = PodQuery::try_from(decode_pod(&pod)?)?;
+            let profile = self
+                .profiles
+                .get(profile as usize)
+                .ok_or_else(|| invalid(format!("no profile {profile} was defined")))?;
             let request = Request {
                 start: start as usize,
                 feasible_to_find: feasible_to_find as usize,
-                score: request.score.unwrap_or(true),
-                plugin_scores: request.plugin_scores.unwrap_or(false),
+                score: flags & FLAG_SCORE != 0,
+                plugin_scores: flags & FLAG_SCORE != 0 && flags & FLAG_PLUGIN_SCORES != 0,
             };
-            let outcome = self.cluster.schedule(&query, profile, &request);
-            let mut reason_offsets = Vec::with_capacity(outcome.failures.len() + 1);
-            let mut reason_ids = Vec::new();
-            reason_offsets.push(0);
-            for failure in &outcome.failures {
-                reason_ids.extend_from_slice(&failure.reasons);
-                reason_offsets.push(reason_ids.len() as u32);
-            }
-            let plugin_index = |plugin| {
-                profile
-                    .filters
-                    .iter()
-                    .position(|enabled| *enabled == plugin)
-                    .unwrap_or(0) as u8
-            };
-            Ok(ScheduleOutcome {
-                evaluated: outcome.evaluated as u32,
-                nodes: Uint32Array::new(outcome.feasible),
-                scores: Float64Array::new(outcome.scores.iter().map(|&s| s as f64).collect()),
-                plugin_scores: Float64Array::new(
-                    outcome.plugin_scores.iter().map(|&s| s as f64).collect(),
-                ),
-                failed_nodes: Uint32Array::new(outcome.failures.iter().map(|f| f.slot).collect()),
-                failed_plugins: Uint8Array::new(
-                    outcome
-                        .failures
-                        .iter()
-                        .map(|f| plugin_index(f.plugin))
-                        .collect(),
-                ),
-                reason_offsets: Uint32Array::new(reason_offsets),
-                reason_ids: Uint32Array::new(reason_ids),
-                reasons: outcome.reasons,
-            })
+            self.cluster
+                .schedule_into(&query, profile, &request, &mut self.output);
+            let usage = PodUsage::of(&query);
+            self.last_scheduled = Some((pod, usage));
+            Ok(write_outcome(&mut self.output, ints, floats))
         })
     }
 
-    /// Scores nodes (by slot) already known to be feasible for the pod, in the given order.
+    /// Scores nodes (by slot) already known to be feasible for the pod (JSON), in the given
+    /// order: totals into `floats[0..n]`, then per-plugin scores when `plugin_scores`.
     #[napi]
-    pub fn score_nodes(
-        &self,
-        pod: KernelPod,
-        profile: f64,
-        nodes: Uint32Array,
-        plugin_scores: Option<bool>,
-    ) -> napi::Result<NodeScores, Code> {
+    pub fn score_nodes_encoded(
+        &mut self,
+        pod: String,
+        profile: u32,
+        nodes: Uint32ArraySlice,
+        plugin_scores: bool,
+        mut floats: Float64ArraySlice,
+    ) -> napi::Result<(), Code> {
+        // SAFETY: as in `schedule_encoded`: a synchronous call, and the output array is a plain
+        // ArrayBuffer of lib/native/sched.ts that `nodes` does not share.
+        let floats = unsafe { floats.as_mut() };
+        let nodes: &[u32] = &nodes;
         guard(|| {
-            let query = PodQuery::try_from(pod)?;
-            let profile = self.profile(profile)?;
-            let slots: Vec<u32> = nodes.to_vec();
-            if let Some(slot) = slots.iter().find(|&&slot| !self.cluster.is_live(slot)) {
+            let query = PodQuery::try_from(decode_pod(&pod)?)?;
+            let profile = self
+                .profiles
+                .get(profile as usize)
+                .ok_or_else(|| invalid(format!("no profile {profile} was defined")))?;
+            if let Some(slot) = nodes.iter().find(|&&slot| !self.cluster.is_live(slot)) {
                 return Err(invalid(format!("slot {slot} holds no node")));
             }
-            let scores =
-                self.cluster
-                    .score_nodes(&query, profile, &slots, plugin_scores.unwrap_or(false));
-            Ok(NodeScores {
-                scores: Float64Array::new(scores.totals.iter().map(|&s| s as f64).collect()),
-                plugin_scores: Float64Array::new(
-                    scores.per_plugin.iter().map(|&s| s as f64).collect(),
-                ),
-            })
+            let needed = nodes.len()
+                * (1 + if plugin_scores {
+                    profile.scores.len()
+                } else {
+                    0
+                });
+            if floats.len() < needed {
+                return Err(invalid(format!(
+                    "the score buffer holds {} numbers but {needed} are needed",
+                    floats.len()
+                )));
+            }
+            self.cluster
+                .score_nodes_into(&query, profile, nodes, plugin_scores, &mut self.output);
+            let output = &self.output;
+            let totals = output.scores.iter().chain(output.plugin_scores.iter());
+            for (target, &score) in floats.iter_mut().zip(totals) {
+                *target = score as f64;
+            }
+            Ok(())
         })
     }
+
+    /// Adds the usage of a pod (JSON, the shape of `KernelPod`) to its node.
+    #[napi]
+    pub fn add_pod_encoded(&mut self, node: String, pod: String) -> napi::Result<(), Code> {
+        guard(|| {
+            let usage = self.usage(&pod)?;
+            self.cluster.add_pod(&node, &usage).map_err(sched_error)
+        })
+    }
+
+    /// Takes back what `addPodEncoded` added for the same pod.
+    #[napi]
+    pub fn remove_pod_encoded(&mut self, node: String, pod: String) -> napi::Result<(), Code> {
+        guard(|| {
+            let usage = self.usage(&pod)?;
+            self.cluster.remove_pod(&node, &usage).map_err(sched_error)
+        })
+    }
+}
+
+const FLAG_SCORE: u32 = 1;
+const FLAG_PLUGIN_SCORES: u32 = 2;
+/// `ints[0]` when the buffers are too small; `ints[1]` and `ints[2]` then say what is needed.
+const TOO_SMALL: u32 = u32::MAX;
+
+/// Writes one call's result into the caller's buffers:
+/// ints = [evaluated, feasible F, failed R, reason ids K, F feasible slots, R failed slots,
+/// R filter indexes, R+1 reason offsets, K reason ids]; floats = [F scores, F*P plugin scores].
+/// When they are too small, `ints[0..3]` = [TOO_SMALL, ints needed, floats needed] instead.
+fn write_outcome(output: &mut Output, ints: &mut [u32], floats: &mut [f64]) -> Vec<String> {
+    let feasible = output.feasible.len();
+    let failed = output.failed.len();
+    let reason_ids = output.reason_ids.len();
+    let ints_needed = 4 + feasible + 3 * failed + 1 + reason_ids;
+    let floats_needed = output.scores.len() + output.plugin_scores.len();
+    if ints.len() < ints_needed || floats.len() < floats_needed {
+        if ints.len() >= 3 {
+            ints[0] = TOO_SMALL;
+            ints[1] = ints_needed as u32;
+            ints[2] = floats_needed as u32;
+        }
+        return Vec::new();
+    }
+    ints[0] = output.evaluated as u32;
+    ints[1] = feasible as u32;
+    ints[2] = failed as u32;
+    ints[3] = reason_ids as u32;
+    let mut at = 4;
+    for part in [&output.feasible, &output.failed] {
+        ints[at..at + part.len()].copy_from_slice(part);
+        at += part.len();
+    }
+    for (target, &filter) in ints[at..at + failed].iter_mut().zip(&output.failed_filter) {
+        *target = u32::from(filter);
+    }
+    at += failed;
+    for part in [&output.reason_offsets, &output.reason_ids] {
+        ints[at..at + part.len()].copy_from_slice(part);
+        at += part.len();
+    }
+    let scores = output.scores.iter().chain(output.plugin_scores.iter());
+    for (target, &score) in floats.iter_mut().zip(scores) {
+        *target = score as f64;
+    }
+    std::mem::take(&mut output.reasons)
 }

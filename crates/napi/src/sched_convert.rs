@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use napi_derive::napi;
 use rudder_sched::{
-    FilterPlugin, FitFilterArgs, HostPort, NodeSpec, PodQuery, PodUsage, Profile, Requirement,
-    ResourceSpec, Resources, ScorePlugin, ScoringStrategy, SelectorTerm, ShapePoint, Taint,
-    Toleration,
+    registry, FilterPlugin, FitFilterArgs, HostPort, NodeSpec, PodQuery, PodUsage, Profile,
+    Requirement, ResourceSpec, Resources, ScorePlugin, ScoringStrategy, SelectorTerm, ShapePoint,
+    Taint, Toleration,
 };
+use serde::Deserialize;
 
 use crate::error::{invalid, Code};
 
@@ -41,6 +42,8 @@ fn sorted<V>(map: Option<HashMap<String, V>>) -> Vec<(String, V)> {
 }
 
 #[napi(object)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KernelResources {
     pub milli_cpu: f64,
     pub memory: f64,
@@ -113,6 +116,8 @@ impl TryFrom<KernelNode> for NodeSpec {
 }
 
 #[napi(object)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KernelHostPort {
     pub ip: Option<String>,
     pub protocol: Option<String>,
@@ -160,7 +165,24 @@ impl TryFrom<KernelPodUsage> for (String, PodUsage) {
     }
 }
 
+/// The usage a pod adds to its node, read from the pod's own description.
+pub fn usage_of_pod(pod: KernelPod) -> Converted<PodUsage> {
+    Ok(PodUsage {
+        requests: pod.requests.try_into()?,
+        non_zero_milli_cpu: amount(pod.non_zero_milli_cpu, "nonZeroMilliCpu")?,
+        non_zero_memory: amount(pod.non_zero_memory, "nonZeroMemory")?,
+        host_ports: host_ports(pod.host_ports)?,
+    })
+}
+
+/// A pod encoded as JSON (the shape of `KernelPod`).
+pub fn decode_pod(json: &str) -> Converted<KernelPod> {
+    serde_json::from_str(json).map_err(|error| invalid(format!("a malformed pod: {error}")))
+}
+
 #[napi(object)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KernelToleration {
     pub key: Option<String>,
     pub operator: Option<String>,
@@ -169,6 +191,8 @@ pub struct KernelToleration {
 }
 
 #[napi(object)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KernelRequirement {
     pub key: String,
     pub operator: String,
@@ -176,12 +200,16 @@ pub struct KernelRequirement {
 }
 
 #[napi(object)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KernelSelectorTerm {
     pub match_expressions: Option<Vec<KernelRequirement>>,
     pub match_fields: Option<Vec<KernelRequirement>>,
 }
 
 #[napi(object)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KernelPreferredTerm {
     pub weight: f64,
     pub preference: KernelSelectorTerm,
@@ -209,6 +237,8 @@ impl From<KernelSelectorTerm> for SelectorTerm {
 
 /// The pod being scheduled.
 #[napi(object)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KernelPod {
     pub requests: KernelResources,
     pub non_zero_milli_cpu: f64,
@@ -287,8 +317,10 @@ pub struct KernelScorePlugin {
 
 #[napi(object)]
 pub struct KernelProfile {
-    /// Filter plugin names in the order they run.
+    /// Filter plugin names in the order they run (built-in or Rust extension plugins).
     pub filters: Vec<String>,
+    /// A Rust extension plugin's args as JSON, by plugin name (absent: no args).
+    pub extension_args: Option<HashMap<String, String>>,
     pub ignored_resources: Option<Vec<String>>,
     pub ignored_resource_groups: Option<Vec<String>>,
     pub scores: Vec<KernelScorePlugin>,
@@ -320,6 +352,37 @@ fn resource_specs(list: Option<Vec<KernelResourceSpec>>) -> Converted<Vec<Resour
         })
         .collect()
 }
+
+/// A Rust extension plugin's args: JSON `null` when the profile gives none.
+fn extension_args(args: &HashMap<String, String>, name: &str) -> Converted<serde_json::Value> {
+    match args.get(name) {
+        None => Ok(serde_json::Value::Null),
+        Some(json) => serde_json::from_str(json)
+            .map_err(|error| invalid(format!("{name}'s args are not JSON: {error}"))),
+    }
+}
+
+fn score_plugin(
+    value: KernelScorePlugin,
+    args: &HashMap<String, String>,
+) -> Converted<(ScorePlugin, i64)> {
+    if !BUILT_IN_SCORES.contains(&value.name.as_str()) {
+        let weight = integer(value.weight, "score weight")?;
+        let extension = registry()
+            .build_score(&value.name, &extension_args(args, &value.name)?)
+            .map_err(invalid)?;
+        return Ok((ScorePlugin::Extension(extension), weight));
+    }
+    value.try_into()
+}
+
+const BUILT_IN_SCORES: [&str; 5] = [
+    "NodeResourcesFit",
+    "NodeResourcesBalancedAllocation",
+    "TaintToleration",
+    "NodeAffinity",
+    "ImageLocality",
+];
 
 impl TryFrom<KernelScorePlugin> for (ScorePlugin, i64) {
     type Error = napi::Error<Code>;
@@ -371,15 +434,27 @@ impl TryFrom<KernelProfile> for Profile {
     type Error = napi::Error<Code>;
 
     fn try_from(value: KernelProfile) -> Converted<Self> {
+        let args = value.extension_args.unwrap_or_default();
+        let mut filter_extensions = Vec::new();
+        let mut filters = Vec::with_capacity(value.filters.len());
+        for name in &value.filters {
+            let plugin = match FilterPlugin::parse(name) {
+                Some(plugin) => plugin,
+                None => {
+                    let extension = registry()
+                        .build_filter(name, &extension_args(&args, name)?)
+                        .map_err(invalid)?;
+                    let index = u16::try_from(filter_extensions.len())
+                        .map_err(|_| invalid("too many filter plugins"))?;
+                    filter_extensions.push(extension);
+                    FilterPlugin::Extension(index)
+                }
+            };
+            filters.push(plugin);
+        }
         Ok(Profile {
-            filters: value
-                .filters
-                .iter()
-                .map(|name| {
-                    FilterPlugin::parse(name)
-                        .ok_or_else(|| invalid(format!("the kernel has no filter plugin {name:?}")))
-                })
-                .collect::<Converted<_>>()?,
+            filters,
+            filter_extensions,
             fit: FitFilterArgs {
                 ignored_resources: value.ignored_resources.unwrap_or_default(),
                 ignored_resource_groups: value.ignored_resource_groups.unwrap_or_default(),
@@ -387,7 +462,7 @@ impl TryFrom<KernelProfile> for Profile {
             scores: value
                 .scores
                 .into_iter()
-                .map(<(ScorePlugin, i64)>::try_from)
+                .map(|plugin| score_plugin(plugin, &args))
                 .collect::<Converted<_>>()?,
         })
     }

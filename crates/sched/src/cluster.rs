@@ -2,7 +2,7 @@
 //! object is upserted or removed, a pod's usage is added to or removed from its node. Nothing
 //! is rebuilt per pod.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::columns::Column;
 use crate::error::SchedError;
@@ -11,7 +11,19 @@ use crate::model::{HostPort, NodeSpec, PodUsage, Resources};
 
 pub type Slot = u32;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The bit of `Cluster::taint_mask` that sends readers to the node's taint list.
+pub const TAINT_OVERFLOW: u64 = 1 << 63;
+
+/// The mask bit of a taint id, or TAINT_OVERFLOW past the first 63 ids.
+pub fn taint_bit(id: u32) -> u64 {
+    if id < 63 {
+        1 << id
+    } else {
+        TAINT_OVERFLOW
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct NodeTaint {
     pub key: Sym,
     pub value: Sym,
@@ -48,7 +60,7 @@ pub struct ImageState {
 pub struct Cluster {
     pub(crate) strings: Interner,
     pub(crate) known: WellKnown,
-    slot_of: HashMap<Sym, Slot>,
+    slot_of: FxHashMap<Sym, Slot>,
     free: Vec<Slot>,
     /// Slots in node order: filtering starts at an index into this and wraps around.
     pub(crate) order: Vec<Slot>,
@@ -65,19 +77,29 @@ pub struct Cluster {
     pub(crate) non_zero_cpu: Column<i64>,
     pub(crate) non_zero_memory: Column<i64>,
     /// Scalar resource → allocatable / requested per slot.
-    pub(crate) scalar_alloc: HashMap<Sym, Column<i64>>,
-    pub(crate) scalar_req: HashMap<Sym, Column<i64>>,
+    pub(crate) scalar_alloc: FxHashMap<Sym, Column<i64>>,
+    pub(crate) scalar_req: FxHashMap<Sym, Column<i64>>,
     scalar_alloc_keys: Vec<Vec<Sym>>,
-    pub(crate) taints: Vec<Vec<NodeTaint>>,
+    /// Every distinct taint any node has carried; nodes list theirs by index into it, so a
+    /// pod's toleration of each is decided once per call, not once per node.
+    pub(crate) taint_table: Vec<NodeTaint>,
+    taint_index: FxHashMap<NodeTaint, u32>,
+    /// Each node's taints (indexes into `taint_table`) in the node's order.
+    pub(crate) taints: Vec<Vec<u32>>,
+    /// Each node's taints as a bit set: bit i for taint id i < 63; bit 63 (`TAINT_OVERFLOW`)
+    /// when the node also has a later id or a repeated one, so readers look at `taints`.
+    pub(crate) taint_mask: Column<u64>,
     /// Label key → value per slot (`UNKNOWN` where the node lacks the label).
-    pub(crate) label_columns: HashMap<Sym, Column<Sym>>,
+    pub(crate) label_columns: FxHashMap<Sym, Column<Sym>>,
     labels: Vec<Vec<(Sym, Sym)>>,
     /// Used host ports with how many pods use each.
     pub(crate) ports: Vec<Vec<(PortKey, u32)>>,
     /// The images each node has, sorted.
     pub(crate) images: Vec<Vec<Sym>>,
     /// Image → its size (as the node that last reported it says) and how many nodes have it.
-    pub(crate) image_states: HashMap<Sym, ImageState>,
+    pub(crate) image_states: FxHashMap<Sym, ImageState>,
+    /// Image → whether each node has it.
+    pub(crate) image_nodes: FxHashMap<Sym, Column<bool>>,
 }
 
 impl Default for Cluster {
@@ -105,7 +127,7 @@ impl Cluster {
         Cluster {
             strings,
             known,
-            slot_of: HashMap::new(),
+            slot_of: FxHashMap::default(),
             free: Vec::new(),
             order: Vec::new(),
             name: Column::new(UNKNOWN),
@@ -120,15 +142,19 @@ impl Cluster {
             pod_count: Column::new(0),
             non_zero_cpu: Column::new(0),
             non_zero_memory: Column::new(0),
-            scalar_alloc: HashMap::new(),
-            scalar_req: HashMap::new(),
+            scalar_alloc: FxHashMap::default(),
+            scalar_req: FxHashMap::default(),
             scalar_alloc_keys: Vec::new(),
+            taint_table: Vec::new(),
+            taint_index: FxHashMap::default(),
             taints: Vec::new(),
-            label_columns: HashMap::new(),
+            taint_mask: Column::new(0),
+            label_columns: FxHashMap::default(),
             labels: Vec::new(),
             ports: Vec::new(),
             images: Vec::new(),
-            image_states: HashMap::new(),
+            image_states: FxHashMap::default(),
+            image_nodes: FxHashMap::default(),
         }
     }
 
@@ -330,15 +356,31 @@ impl Cluster {
         self.alloc_ephemeral.set(index, alloc.ephemeral_storage);
         self.alloc_pods.set(index, alloc.pods);
         self.write_scalar_allocatable(index, alloc);
-        self.taints[index] = spec
-            .taints
-            .iter()
-            .map(|taint| NodeTaint {
+        let mut taints = Vec::with_capacity(spec.taints.len());
+        for taint in &spec.taints {
+            let taint = NodeTaint {
                 key: self.strings.intern(&taint.key),
                 value: self.strings.intern(&taint.value),
                 effect: self.strings.intern(&taint.effect),
-            })
-            .collect();
+            };
+            let id = match self.taint_index.get(&taint) {
+                Some(&id) => id,
+                None => {
+                    let id = self.taint_table.len() as u32;
+                    self.taint_table.push(taint);
+                    self.taint_index.insert(taint, id);
+                    id
+                }
+            };
+            taints.push(id);
+        }
+        let mut mask = 0u64;
+        for &id in &taints {
+            let bit = taint_bit(id);
+            mask |= if mask & bit != 0 { TAINT_OVERFLOW } else { bit };
+        }
+        self.taint_mask.set(index, mask);
+        self.taints[index] = taints;
         let mut labels = Vec::with_capacity(spec.labels.len());
         for (key, value) in &spec.labels {
             let key = self.strings.intern(key);
@@ -361,6 +403,10 @@ impl Cluster {
             if !images.contains(&image) {
                 state.nodes += 1;
                 images.push(image);
+                self.image_nodes
+                    .entry(image)
+                    .or_insert_with(|| Column::new(false))
+                    .set(index, true);
             }
         }
         images.sort_unstable();
@@ -394,6 +440,9 @@ impl Cluster {
             }
         }
         for image in std::mem::take(&mut self.images[index]) {
+            if let Some(column) = self.image_nodes.get_mut(&image) {
+                column.set(index, false);
+            }
             if let Some(state) = self.image_states.get_mut(&image) {
                 state.nodes -= 1;
                 if state.nodes <= 0 {
@@ -402,6 +451,7 @@ impl Cluster {
             }
         }
         self.taints[index].clear();
+        self.taint_mask.set(index, 0);
         self.unschedulable.set(index, false);
         for column in [
             &mut self.alloc_cpu,

@@ -2,11 +2,11 @@
 //! not, pushes Kubernetes' reason strings (as `Reason`s, turned into text once per call).
 
 use crate::cluster::{Cluster, NodeTaint, PortKey};
-use crate::intern::{Sym, UNKNOWN};
+use crate::extension::NodeView;
+use crate::intern::Sym;
 use crate::model::FilterPlugin;
-use crate::query::{
-    Clause, CompiledPod, CompiledTerm, CompiledToleration, LabelTest, TolerationOperator,
-};
+use crate::plan::Plan;
+use crate::query::{CompiledToleration, TolerationOperator};
 
 pub const UNSCHEDULABLE: &str = "node(s) were unschedulable";
 pub const NODE_NAME: &str = "node(s) didn't match the requested node name";
@@ -28,13 +28,15 @@ pub enum Reason {
     },
     /// "Insufficient <resource>", by index into the pod's scalar requests.
     InsufficientScalar(usize),
+    /// A Rust filter plugin's reason, by index into the profile's filter extensions.
+    Extension(u16),
 }
 
 /// Whether the plugin's rejection is UnschedulableAndUnresolvable (preemption cannot help).
 pub fn unresolvable(plugin: FilterPlugin) -> bool {
     !matches!(
         plugin,
-        FilterPlugin::NodePorts | FilterPlugin::NodeResourcesFit
+        FilterPlugin::NodePorts | FilterPlugin::NodeResourcesFit | FilterPlugin::Extension(_)
     )
 }
 
@@ -61,138 +63,132 @@ pub fn tolerated(tolerations: &[CompiledToleration], taint: &NodeTaint) -> bool 
         .any(|toleration| tolerates(toleration, taint))
 }
 
-/// Runs one filter on the node at `slot`; false (with reasons pushed) when it rejects.
-pub fn run(
-    plugin: FilterPlugin,
-    cluster: &Cluster,
-    pod: &CompiledPod,
-    slot: usize,
-    reasons: &mut Vec<Reason>,
-) -> bool {
-    match plugin {
-        FilterPlugin::NodeUnschedulable => node_unschedulable(cluster, pod, slot, reasons),
-        FilterPlugin::NodeName => match pod.node_name {
-            Some(name) if name != cluster.name.get(slot) => {
-                reasons.push(Reason::Fixed(NODE_NAME));
-                false
-            }
-            _ => true,
-        },
-        FilterPlugin::TaintToleration => taint_toleration(cluster, pod, slot, reasons),
-        FilterPlugin::NodeAffinity => {
-            if required_affinity_matches(cluster, pod, slot) {
-                true
-            } else {
-                reasons.push(Reason::Fixed(NODE_AFFINITY));
-                false
-            }
-        }
-        FilterPlugin::NodePorts => {
-            if pod
-                .host_ports
-                .iter()
-                .any(|port| port_conflicts(cluster, slot, port))
-            {
-                reasons.push(Reason::Fixed(NODE_PORTS));
-                false
-            } else {
-                true
+/// Which filters a profile enables, for the fused pass.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Enabled {
+    pub node_unschedulable: bool,
+    pub node_name: bool,
+    pub taint_toleration: bool,
+    pub node_affinity: bool,
+    pub node_ports: bool,
+    pub node_resources_fit: bool,
+    pub extensions: bool,
+}
+
+impl Enabled {
+    pub fn of(filters: &[FilterPlugin]) -> Enabled {
+        let mut enabled = Enabled::default();
+        for plugin in filters {
+            match plugin {
+                FilterPlugin::NodeUnschedulable => enabled.node_unschedulable = true,
+                FilterPlugin::NodeName => enabled.node_name = true,
+                FilterPlugin::TaintToleration => enabled.taint_toleration = true,
+                FilterPlugin::NodeAffinity => enabled.node_affinity = true,
+                FilterPlugin::NodePorts => enabled.node_ports = true,
+                FilterPlugin::NodeResourcesFit => enabled.node_resources_fit = true,
+                FilterPlugin::Extension(_) => enabled.extensions = true,
             }
         }
-        FilterPlugin::NodeResourcesFit => fits(cluster, pod, slot, reasons),
+        enabled
     }
 }
 
-fn node_unschedulable(
-    cluster: &Cluster,
-    pod: &CompiledPod,
-    slot: usize,
-    reasons: &mut Vec<Reason>,
-) -> bool {
-    if !cluster.unschedulable.get(slot) {
-        return true;
-    }
-    let taint = NodeTaint {
-        key: cluster.known.unschedulable_taint,
-        value: cluster.known.empty,
-        effect: cluster.known.no_schedule,
-    };
-    if tolerated(&pod.tolerations, &taint) {
-        return true;
-    }
-    reasons.push(Reason::Fixed(UNSCHEDULABLE));
-    false
+#[inline(always)]
+fn unschedulable_ok(plan: &Plan<'_>, slot: usize) -> bool {
+    plan.tolerates_unschedulable || !plan.cluster.unschedulable.get(slot)
 }
 
-fn taint_toleration(
-    cluster: &Cluster,
-    pod: &CompiledPod,
-    slot: usize,
-    reasons: &mut Vec<Reason>,
-) -> bool {
-    let known = &cluster.known;
-    let untolerated = cluster.taints[slot].iter().find(|taint| {
-        (taint.effect == known.no_schedule || taint.effect == known.no_execute)
-            && !tolerated(&pod.tolerations, taint)
-    });
-    match untolerated {
-        Some(taint) => {
-            reasons.push(Reason::Taint {
-                key: taint.key,
-                value: taint.value,
-            });
-            false
-        }
-        None => true,
-    }
+#[inline(always)]
+fn node_name_ok(plan: &Plan<'_>, slot: usize) -> bool {
+    plan.pod
+        .node_name
+        .is_none_or(|name| name == plan.cluster.name.get(slot))
 }
 
-fn label(cluster: &Cluster, key: Sym, slot: usize) -> Sym {
-    match cluster.label_columns.get(&key) {
-        Some(column) => column.get(slot),
-        None => UNKNOWN,
+/// The first of the node's NoSchedule/NoExecute taints the pod does not tolerate.
+#[inline(always)]
+fn untolerated_taint(plan: &Plan<'_>, slot: usize) -> Option<u32> {
+    let cluster = plan.cluster;
+    if cluster.taint_mask.get(slot) & plan.hard_mask == 0 {
+        return None;
     }
-}
-
-pub fn term_matches(cluster: &Cluster, term: &CompiledTerm, slot: usize) -> bool {
-    if term.never {
-        return false;
-    }
-    term.clauses.iter().all(|clause| match clause {
-        Clause::NameIs(name) => cluster.name.get(slot) == *name,
-        Clause::NameIsNot(name) => cluster.name.get(slot) != *name,
-        Clause::Label { key, test } => {
-            let value = label(cluster, *key, slot);
-            let present = value != UNKNOWN;
-            match test {
-                LabelTest::In(values) => present && values.contains(&value),
-                LabelTest::NotIn(values) => !present || !values.contains(&value),
-                LabelTest::Exists => present,
-                LabelTest::DoesNotExist => !present,
-                LabelTest::Gt(bound) => {
-                    present && cluster.strings.int(value).is_some_and(|v| v > *bound)
-                }
-                LabelTest::Lt(bound) => {
-                    present && cluster.strings.int(value).is_some_and(|v| v < *bound)
-                }
-            }
-        }
-    })
-}
-
-/// spec.nodeSelector and the required node affinity terms (OR) both hold.
-pub fn required_affinity_matches(cluster: &Cluster, pod: &CompiledPod, slot: usize) -> bool {
-    let selector = pod
-        .node_selector
+    cluster.taints[slot]
         .iter()
-        .all(|(key, value)| *value != UNKNOWN && label(cluster, *key, slot) == *value);
-    if !selector {
-        return false;
+        .copied()
+        .find(|&id| plan.untolerated_hard[id as usize])
+}
+
+#[inline(always)]
+fn ports_ok(plan: &Plan<'_>, slot: usize) -> bool {
+    let cluster = plan.cluster;
+    plan.pod.host_ports.is_empty()
+        || cluster.ports[slot].is_empty()
+        || !plan
+            .pod
+            .host_ports
+            .iter()
+            .any(|port| port_conflicts(cluster, slot, port))
+}
+
+/// Whether every enabled filter passes the node: one fused check per node, without reasons
+/// (a rejected node goes through `run` in profile order for its verdict).
+#[inline(always)]
+pub fn all_pass(enabled: &Enabled, plan: &Plan<'_>, slot: usize) -> bool {
+    (!enabled.node_resources_fit || fit_ok(plan, slot))
+        && (!enabled.node_unschedulable || unschedulable_ok(plan, slot))
+        && (!enabled.taint_toleration || untolerated_taint(plan, slot).is_none())
+        && (!enabled.node_name || node_name_ok(plan, slot))
+        && (!enabled.node_affinity || plan.affinity_free || plan.required_affinity_matches(slot))
+        && (!enabled.node_ports || ports_ok(plan, slot))
+        && (!enabled.extensions || extensions_ok(plan, slot))
+}
+
+fn extension_ok(plan: &Plan<'_>, index: u16, slot: usize) -> bool {
+    let node = NodeView::new(plan.cluster, slot);
+    plan.filter_extensions[usize::from(index)]
+        .plugin
+        .filter(plan.query, &node)
+}
+
+fn extensions_ok(plan: &Plan<'_>, slot: usize) -> bool {
+    (0..plan.filter_extensions.len()).all(|index| extension_ok(plan, index as u16, slot))
+}
+
+/// Runs one filter on the node at `slot`; false (with reasons pushed) when it rejects.
+pub fn run(plugin: FilterPlugin, plan: &Plan<'_>, slot: usize, reasons: &mut Vec<Reason>) -> bool {
+    let cluster = plan.cluster;
+    let (passes, reason) = match plugin {
+        FilterPlugin::NodeUnschedulable => {
+            (unschedulable_ok(plan, slot), Reason::Fixed(UNSCHEDULABLE))
+        }
+        FilterPlugin::NodeName => (node_name_ok(plan, slot), Reason::Fixed(NODE_NAME)),
+        FilterPlugin::TaintToleration => match untolerated_taint(plan, slot) {
+            Some(id) => {
+                let taint = cluster.taint_table[id as usize];
+                (
+                    false,
+                    Reason::Taint {
+                        key: taint.key,
+                        value: taint.value,
+                    },
+                )
+            }
+            None => (true, Reason::Fixed("")),
+        },
+        FilterPlugin::NodeAffinity => (
+            plan.required_affinity_matches(slot),
+            Reason::Fixed(NODE_AFFINITY),
+        ),
+        FilterPlugin::NodePorts => (ports_ok(plan, slot), Reason::Fixed(NODE_PORTS)),
+        FilterPlugin::NodeResourcesFit => return fits(plan, slot, reasons),
+        FilterPlugin::Extension(index) => {
+            (extension_ok(plan, index, slot), Reason::Extension(index))
+        }
+    };
+    if !passes {
+        reasons.push(reason);
     }
-    match &pod.required {
-        Some(terms) => terms.iter().any(|term| term_matches(cluster, term, slot)),
-        None => true,
-    }
+    passes
 }
 
 /// Kubernetes' HostPortInfo.CheckConflict: 0.0.0.0 conflicts with every ip on the same
@@ -206,13 +202,37 @@ fn port_conflicts(cluster: &Cluster, slot: usize, wanted: &PortKey) -> bool {
     })
 }
 
-fn fits(cluster: &Cluster, pod: &CompiledPod, slot: usize, reasons: &mut Vec<Reason>) -> bool {
+#[inline(always)]
+fn fit_ok(plan: &Plan<'_>, slot: usize) -> bool {
+    let cluster = plan.cluster;
+    let pod = plan.pod;
+    if cluster.pod_count.get(slot) + 1 > cluster.alloc_pods.get(slot) {
+        return false;
+    }
+    if plan.requests_nothing {
+        return true;
+    }
+    !(pod.milli_cpu > 0 && pod.milli_cpu > cluster.alloc_cpu.get(slot) - cluster.req_cpu.get(slot)
+        || pod.memory > 0
+            && pod.memory > cluster.alloc_memory.get(slot) - cluster.req_memory.get(slot)
+        || pod.ephemeral_storage > 0
+            && pod.ephemeral_storage
+                > cluster.alloc_ephemeral.get(slot) - cluster.req_ephemeral.get(slot))
+        && plan.scalar_checks.iter().all(|check| {
+            let allocatable = check.allocatable.map_or(0, |column| column.get(slot));
+            let requested = check.requested.map_or(0, |column| column.get(slot));
+            check.amount <= allocatable - requested
+        })
+}
+
+fn fits(plan: &Plan<'_>, slot: usize, reasons: &mut Vec<Reason>) -> bool {
+    let cluster = plan.cluster;
+    let pod = plan.pod;
     let before = reasons.len();
     if cluster.pod_count.get(slot) + 1 > cluster.alloc_pods.get(slot) {
         reasons.push(Reason::Fixed(TOO_MANY_PODS));
     }
-    if pod.milli_cpu == 0 && pod.memory == 0 && pod.ephemeral_storage == 0 && pod.scalar.is_empty()
-    {
+    if plan.requests_nothing {
         return reasons.len() == before;
     }
     if pod.milli_cpu > 0 && pod.milli_cpu > cluster.alloc_cpu.get(slot) - cluster.req_cpu.get(slot)
@@ -229,20 +249,11 @@ fn fits(cluster: &Cluster, pod: &CompiledPod, slot: usize, reasons: &mut Vec<Rea
     {
         reasons.push(Reason::Fixed(INSUFFICIENT_EPHEMERAL));
     }
-    for (index, request) in pod.scalar.iter().enumerate() {
-        if request.amount == 0 || request.ignored_by_filter {
-            continue;
-        }
-        let allocatable = cluster
-            .scalar_alloc
-            .get(&request.resource)
-            .map_or(0, |column| column.get(slot));
-        let requested = cluster
-            .scalar_req
-            .get(&request.resource)
-            .map_or(0, |column| column.get(slot));
-        if request.amount > allocatable - requested {
-            reasons.push(Reason::InsufficientScalar(index));
+    for check in &plan.scalar_checks {
+        let allocatable = check.allocatable.map_or(0, |column| column.get(slot));
+        let requested = check.requested.map_or(0, |column| column.get(slot));
+        if check.amount > allocatable - requested {
+            reasons.push(Reason::InsufficientScalar(check.index));
         }
     }
     reasons.len() == before

@@ -2,7 +2,7 @@
 //! once, so the per-pod loops compare integers. A pod's strings are only looked up: a string no
 //! node has ever carried becomes `UNKNOWN`, which equals no interned symbol.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 pub type Sym = u32;
 
@@ -11,7 +11,7 @@ pub const UNKNOWN: Sym = u32::MAX;
 
 #[derive(Debug, Default)]
 pub struct Interner {
-    ids: HashMap<String, Sym>,
+    ids: FxHashMap<String, Sym>,
     names: Vec<String>,
     /// Each string read as a base-10 int64 the way Go's strconv.ParseInt does (for Gt/Lt).
     ints: Vec<Option<i64>>,

@@ -1,12 +1,15 @@
 //! One call per pod: the enabled filters over the nodes from the start index in rotation until
 //! enough feasible nodes are found (kube-scheduler's findNodesThatPassFilters, run in order),
 //! then the enabled scores over the feasible nodes, weighted and summed as int64.
-
-use std::collections::HashMap;
+//!
+//! The pod is resolved against the node columns once (`Plan`); the filter pass is one loop
+//! over the nodes and each score plugin one loop over the feasible nodes, writing into an
+//! `Output` whose buffers a caller keeps from call to call.
 
 use crate::cluster::{Cluster, Slot};
 use crate::filters::{self, Reason};
 use crate::model::{FilterPlugin, PodQuery, Profile, Request};
+use crate::plan::Plan;
 use crate::query::CompiledPod;
 use crate::scores;
 
@@ -63,95 +66,171 @@ pub struct Scores {
     pub per_plugin: Vec<i64>,
 }
 
-struct ReasonTable<'a> {
-    cluster: &'a Cluster,
-    pod: &'a CompiledPod,
-    ids: HashMap<Reason, u32>,
-    texts: Vec<String>,
+/// One call's result in flat buffers, reused from call to call.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    /// Nodes the filters looked at (feasible + rejected).
+    pub evaluated: usize,
+    /// Feasible nodes in the order they were found.
+    pub feasible: Vec<Slot>,
+    /// Each feasible node's total score; zeros when not scored.
+    pub scores: Vec<i64>,
+    /// When asked: row per feasible node, column per score plugin (weighted).
+    pub plugin_scores: Vec<i64>,
+    /// Rejected nodes in the order they were evaluated.
+    pub failed: Vec<Slot>,
+    /// Index into the profile's filters of the filter that rejected each failed node.
+    pub failed_filter: Vec<u8>,
+    /// Failure i's reasons are `reasons[reason_ids[k]]` for k in
+    /// `reason_offsets[i]..reason_offsets[i + 1]`.
+    pub reason_offsets: Vec<u32>,
+    pub reason_ids: Vec<u32>,
+    /// The distinct reason texts of this call.
+    pub reasons: Vec<String>,
+    reason_keys: Vec<Reason>,
+    pending: Vec<Reason>,
+    column: Vec<i64>,
 }
 
-impl ReasonTable<'_> {
-    fn id(&mut self, reason: Reason) -> u32 {
-        if let Some(&id) = self.ids.get(&reason) {
-            return id;
+impl Output {
+    fn clear(&mut self) {
+        self.evaluated = 0;
+        self.feasible.clear();
+        self.scores.clear();
+        self.plugin_scores.clear();
+        self.failed.clear();
+        self.failed_filter.clear();
+        self.reason_offsets.clear();
+        self.reason_offsets.push(0);
+        self.reason_ids.clear();
+        self.reasons.clear();
+        self.reason_keys.clear();
+        self.pending.clear();
+    }
+
+    /// Records (and clears) the reasons in `pending` for the failure just pushed; a filter
+    /// pushes reasons only when it rejects.
+    fn take_reasons(&mut self, plan: &Plan<'_>) {
+        for index in 0..self.pending.len() {
+            let reason = self.pending[index];
+            let id = match self.reason_keys.iter().position(|known| *known == reason) {
+                Some(id) => id,
+                None => {
+                    self.reasons.push(reason_text(plan, reason));
+                    self.reason_keys.push(reason);
+                    self.reason_keys.len() - 1
+                }
+            };
+            self.reason_ids.push(id as u32);
         }
-        let text = match reason {
-            Reason::Fixed(text) => text.to_string(),
-            Reason::Taint { key, value } => format!(
-                "node(s) had untolerated taint {{{}: {}}}",
-                self.cluster.strings.name(key),
-                self.cluster.strings.name(value)
-            ),
-            Reason::InsufficientScalar(index) => {
-                format!("Insufficient {}", self.pod.scalar[index].name)
-            }
-        };
-        let id = self.texts.len() as u32;
-        self.texts.push(text);
-        self.ids.insert(reason, id);
-        id
+        self.pending.clear();
+        self.reason_offsets.push(self.reason_ids.len() as u32);
+    }
+}
+
+fn reason_text(plan: &Plan<'_>, reason: Reason) -> String {
+    let cluster = plan.cluster;
+    match reason {
+        Reason::Fixed(text) => text.to_string(),
+        Reason::Taint { key, value } => format!(
+            "node(s) had untolerated taint {{{}: {}}}",
+            cluster.strings.name(key),
+            cluster.strings.name(value)
+        ),
+        Reason::InsufficientScalar(index) => {
+            format!("Insufficient {}", plan.pod.scalar[index].name)
+        }
+        Reason::Extension(index) => plan.filter_extensions[usize::from(index)]
+            .plugin
+            .reason()
+            .to_string(),
     }
 }
 
 impl Cluster {
     pub fn schedule(&self, pod: &PodQuery, profile: &Profile, request: &Request) -> Outcome {
-        let compiled = CompiledPod::new(self, pod, &profile.fit);
+        let mut output = Output::default();
+        self.schedule_into(pod, profile, request, &mut output);
+        let failures = (0..output.failed.len())
+            .map(|index| {
+                let plugin = profile.filters[output.failed_filter[index] as usize];
+                let reasons = output.reason_offsets[index] as usize
+                    ..output.reason_offsets[index + 1] as usize;
+                Failure {
+                    slot: output.failed[index],
+                    plugin,
+                    unresolvable: filters::unresolvable(plugin),
+                    reasons: output.reason_ids[reasons].to_vec(),
+                }
+            })
+            .collect();
+        Outcome {
+            evaluated: output.evaluated,
+            feasible: output.feasible,
+            scores: output.scores,
+            plugin_scores: output.plugin_scores,
+            failures,
+            reasons: output.reasons,
+        }
+    }
+
+    /// `schedule` into buffers the caller keeps between calls.
+    pub fn schedule_into(
+        &self,
+        pod: &PodQuery,
+        profile: &Profile,
+        request: &Request,
+        output: &mut Output,
+    ) {
+        output.clear();
         let total = self.order.len();
         if total == 0 {
-            return Outcome::default();
+            return;
         }
+        let compiled = CompiledPod::new(self, pod, &profile.fit);
+        let plan = Plan::new(self, pod, &compiled, profile);
         let to_find = match request.feasible_to_find {
             0 => total,
             wanted => wanted.min(total),
         };
-        let mut table = ReasonTable {
-            cluster: self,
-            pod: &compiled,
-            ids: HashMap::new(),
-            texts: Vec::new(),
-        };
-        let mut feasible: Vec<Slot> = Vec::with_capacity(to_find);
-        let mut failures = Vec::new();
-        let mut reasons = Vec::new();
-        let mut evaluated = 0;
         let start = request.start % total;
-        for offset in 0..total {
-            let slot = self.order[(start + offset) % total];
+        let (tail, head) = self.order.split_at(start);
+        let filters = &profile.filters[..];
+        let enabled = filters::Enabled::of(filters);
+        let mut evaluated = 0;
+        for &slot in head.iter().chain(tail) {
             evaluated += 1;
-            let rejected_by = profile.filters.iter().copied().find(|&plugin| {
-                reasons.clear();
-                !filters::run(plugin, self, &compiled, slot as usize, &mut reasons)
-            });
-            match rejected_by {
-                None => {
-                    feasible.push(slot);
-                    if feasible.len() == to_find {
-                        break;
-                    }
+            let index = slot as usize;
+            if filters::all_pass(&enabled, &plan, index) {
+                output.feasible.push(slot);
+                if output.feasible.len() == to_find {
+                    break;
                 }
-                Some(plugin) => failures.push(Failure {
-                    slot,
-                    plugin,
-                    unresolvable: filters::unresolvable(plugin),
-                    reasons: reasons.drain(..).map(|reason| table.id(reason)).collect(),
-                }),
+                continue;
             }
+            let rejected_by = filters
+                .iter()
+                .position(|&plugin| !filters::run(plugin, &plan, index, &mut output.pending));
+            let Some(position) = rejected_by else {
+                // The fused check and the filters one by one agree; this keeps a node that
+                // no filter rejects feasible even if they ever did not.
+                output.feasible.push(slot);
+                if output.feasible.len() == to_find {
+                    break;
+                }
+                continue;
+            };
+            output.failed.push(slot);
+            output.failed_filter.push(position as u8);
+            output.take_reasons(&plan);
         }
-        let scores = if request.score {
-            self.score_compiled(&compiled, profile, &feasible, request.plugin_scores)
+        output.evaluated = evaluated;
+        if request.score {
+            let feasible = std::mem::take(&mut output.feasible);
+            self.score_plan(&plan, profile, &feasible, request.plugin_scores, output);
+            output.feasible = feasible;
         } else {
-            Scores {
-                totals: vec![0; feasible.len()],
-                per_plugin: Vec::new(),
-            }
-        };
-        Outcome {
-            evaluated,
-            feasible,
-            scores: scores.totals,
-            plugin_scores: scores.per_plugin,
-            failures,
-            reasons: table.texts,
+            output.scores.resize(output.feasible.len(), 0);
         }
     }
 
@@ -163,35 +242,57 @@ impl Cluster {
         slots: &[Slot],
         plugin_scores: bool,
     ) -> Scores {
-        let compiled = CompiledPod::new(self, pod, &profile.fit);
-        self.score_compiled(&compiled, profile, slots, plugin_scores)
+        let mut output = Output::default();
+        self.score_nodes_into(pod, profile, slots, plugin_scores, &mut output);
+        Scores {
+            totals: output.scores,
+            per_plugin: output.plugin_scores,
+        }
     }
 
-    fn score_compiled(
+    /// `score_nodes` into `output.scores` and `output.plugin_scores`.
+    pub fn score_nodes_into(
         &self,
-        pod: &CompiledPod,
+        pod: &PodQuery,
         profile: &Profile,
         slots: &[Slot],
         plugin_scores: bool,
-    ) -> Scores {
+        output: &mut Output,
+    ) {
+        output.clear();
+        let compiled = CompiledPod::new(self, pod, &profile.fit);
+        let plan = Plan::new(self, pod, &compiled, profile);
+        self.score_plan(&plan, profile, slots, plugin_scores, output);
+    }
+
+    fn score_plan(
+        &self,
+        plan: &Plan<'_>,
+        profile: &Profile,
+        slots: &[Slot],
+        plugin_scores: bool,
+        output: &mut Output,
+    ) {
         let plugins = profile.scores.len();
-        let mut totals = vec![0i64; slots.len()];
-        let mut per_plugin = if plugin_scores {
-            vec![0i64; slots.len() * plugins]
-        } else {
-            Vec::new()
-        };
-        let mut column = vec![0i64; slots.len()];
+        output.scores.clear();
+        output.scores.resize(slots.len(), 0);
+        output.plugin_scores.clear();
+        if plugin_scores {
+            output.plugin_scores.resize(slots.len() * plugins, 0);
+        }
+        output.column.clear();
+        output.column.resize(slots.len(), 0);
         for (index, (plugin, weight)) in profile.scores.iter().enumerate() {
-            scores::score(plugin, self, pod, slots, &mut column);
-            for (node, score) in column.iter().enumerate() {
-                let weighted = score * weight;
-                totals[node] += weighted;
-                if plugin_scores {
-                    per_plugin[node * plugins + index] = weighted;
+            scores::score(plugin, plan, slots, &mut output.column);
+            for (total, score) in output.scores.iter_mut().zip(&output.column) {
+                *total += score * weight;
+            }
+            if plugin_scores {
+                let rows = output.plugin_scores.chunks_exact_mut(plugins);
+                for (row, score) in rows.zip(&output.column) {
+                    row[index] = score * weight;
                 }
             }
         }
-        Scores { totals, per_plugin }
     }
 }

@@ -2,6 +2,8 @@
 //! contribution to a node's usage, the features of the pod being scheduled, and the enabled
 //! plugins with their weights and arguments.
 
+use crate::extension::{Extension, FilterExtension, ScoreExtension};
+
 /// Resource amounts as kube-scheduler's `framework.Resource`: milli-CPU, bytes, and named
 /// scalar resources (extended resources, hugepages, ...). `pods` only means something as
 /// allocatable.
@@ -52,6 +54,18 @@ pub struct PodUsage {
     pub non_zero_milli_cpu: i64,
     pub non_zero_memory: i64,
     pub host_ports: Vec<HostPort>,
+}
+
+impl PodUsage {
+    /// What the pod being scheduled adds to the node it is assumed onto.
+    pub fn of(pod: &PodQuery) -> PodUsage {
+        PodUsage {
+            requests: pod.requests.clone(),
+            non_zero_milli_cpu: pod.non_zero_milli_cpu,
+            non_zero_memory: pod.non_zero_memory,
+            host_ports: pod.host_ports.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +128,8 @@ pub enum FilterPlugin {
     NodeAffinity,
     NodePorts,
     NodeResourcesFit,
+    /// A Rust plugin: index into `Profile::filter_extensions`.
+    Extension(u16),
 }
 
 impl FilterPlugin {
@@ -125,6 +141,7 @@ impl FilterPlugin {
             FilterPlugin::NodeAffinity => "NodeAffinity",
             FilterPlugin::NodePorts => "NodePorts",
             FilterPlugin::NodeResourcesFit => "NodeResourcesFit",
+            FilterPlugin::Extension(_) => "Extension",
         }
     }
 
@@ -174,10 +191,12 @@ pub enum ScorePlugin {
     TaintToleration,
     NodeAffinity,
     ImageLocality,
+    /// A Rust plugin from the extension registry.
+    Extension(Extension<dyn ScoreExtension>),
 }
 
 impl ScorePlugin {
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> &str {
         match self {
             ScorePlugin::NodeResourcesFit { .. } => "NodeResourcesFit",
             ScorePlugin::NodeResourcesBalancedAllocation { .. } => {
@@ -186,6 +205,7 @@ impl ScorePlugin {
             ScorePlugin::TaintToleration => "TaintToleration",
             ScorePlugin::NodeAffinity => "NodeAffinity",
             ScorePlugin::ImageLocality => "ImageLocality",
+            ScorePlugin::Extension(extension) => &extension.name,
         }
     }
 }
@@ -201,6 +221,8 @@ pub struct FitFilterArgs {
 pub struct Profile {
     /// Filters in the order they run; the first that rejects a node decides its status.
     pub filters: Vec<FilterPlugin>,
+    /// The Rust filter plugins `FilterPlugin::Extension` points at.
+    pub filter_extensions: Vec<Extension<dyn FilterExtension>>,
     pub fit: FitFilterArgs,
     /// Score plugins with their weights.
     pub scores: Vec<(ScorePlugin, i64)>,

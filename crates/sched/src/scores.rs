@@ -1,11 +1,12 @@
 //! The score plugins over the feasible nodes, with their NormalizeScore, in kube-scheduler's
 //! integer (and, where Kubernetes uses it, float64) arithmetic.
 
-use crate::cluster::Cluster;
-use crate::filters::{term_matches, tolerated};
-use crate::intern::Sym;
+use crate::cluster::{Cluster, TAINT_OVERFLOW};
+use crate::columns::Column;
+use crate::extension::NodeView;
 use crate::model::{ResourceSpec, ScorePlugin, ScoringStrategy, ShapePoint};
-use crate::query::{CompiledPod, CompiledToleration};
+use crate::plan::Plan;
+use crate::query::CompiledPod;
 
 pub const MAX_NODE_SCORE: i64 = 100;
 const MAX_CUSTOM_PRIORITY_SCORE: i64 = 10;
@@ -14,113 +15,94 @@ const MB: i64 = 1024 * 1024;
 const MIN_IMAGE_THRESHOLD: i64 = 23 * MB;
 const MAX_CONTAINER_IMAGE_THRESHOLD: i64 = 1000 * MB;
 
+/// One scored resource resolved to its columns: (allocatable, requested with the pod) of a
+/// node is `(allocatable[slot], used[slot] + pod_request)`, or (0, 0) when `allocatable` is
+/// None (kube-scheduler's calculateResourceAllocatableRequest for a resource not scored here).
 #[derive(Debug, Clone, Copy)]
-enum ResourceKind {
-    Cpu,
-    Memory,
-    Ephemeral,
-    Scalar(Sym),
-}
-
-#[derive(Debug, Clone, Copy)]
-struct ScoredResource {
-    kind: ResourceKind,
+struct ScoredResource<'a> {
+    allocatable: Option<&'a Column<i64>>,
+    used: Option<&'a Column<i64>>,
     weight: i64,
     /// The pod's request of it as this scorer counts it.
     pod_request: i64,
 }
 
-fn scored_resources(
-    cluster: &Cluster,
+impl ScoredResource<'_> {
+    /// (requested, allocatable, weight) on the node at `slot`.
+    #[inline]
+    fn values(&self, slot: usize) -> (i64, i64, i64) {
+        match self.allocatable {
+            Some(allocatable) => (
+                self.used.map_or(0, |used| used.get(slot)) + self.pod_request,
+                allocatable.get(slot),
+                self.weight,
+            ),
+            None => (0, 0, self.weight),
+        }
+    }
+}
+
+fn pod_scalar(pod: &CompiledPod, name: &str) -> i64 {
+    pod.scalar
+        .iter()
+        .find(|request| request.name == name)
+        .map_or(0, |request| request.amount)
+}
+
+fn scored_resources<'a>(
+    cluster: &'a Cluster,
     pod: &CompiledPod,
     resources: &[ResourceSpec],
     non_zero: bool,
-) -> Vec<ScoredResource> {
+) -> Vec<ScoredResource<'a>> {
     resources
         .iter()
         .map(|spec| {
-            let (kind, pod_request) = match spec.name.as_str() {
+            let (allocatable, used, pod_request) = match spec.name.as_str() {
+                "cpu" if non_zero => (
+                    Some(&cluster.alloc_cpu),
+                    Some(&cluster.non_zero_cpu),
+                    pod.non_zero_milli_cpu,
+                ),
                 "cpu" => (
-                    ResourceKind::Cpu,
-                    if non_zero {
-                        pod.non_zero_milli_cpu
-                    } else {
-                        pod.milli_cpu
-                    },
+                    Some(&cluster.alloc_cpu),
+                    Some(&cluster.req_cpu),
+                    pod.milli_cpu,
+                ),
+                "memory" if non_zero => (
+                    Some(&cluster.alloc_memory),
+                    Some(&cluster.non_zero_memory),
+                    pod.non_zero_memory,
                 ),
                 "memory" => (
-                    ResourceKind::Memory,
-                    if non_zero {
-                        pod.non_zero_memory
+                    Some(&cluster.alloc_memory),
+                    Some(&cluster.req_memory),
+                    pod.memory,
+                ),
+                "ephemeral-storage" => (
+                    Some(&cluster.alloc_ephemeral),
+                    Some(&cluster.req_ephemeral),
+                    pod.ephemeral_storage,
+                ),
+                name => {
+                    let request = pod_scalar(pod, name);
+                    let resource = cluster.strings.lookup(name);
+                    let allocatable = if request == 0 {
+                        None
                     } else {
-                        pod.memory
-                    },
-                ),
-                "ephemeral-storage" => (ResourceKind::Ephemeral, pod.ephemeral_storage),
-                name => (
-                    ResourceKind::Scalar(cluster.strings.lookup(name)),
-                    pod.scalar
-                        .iter()
-                        .find(|request| request.name == name)
-                        .map_or(0, |request| request.amount),
-                ),
+                        cluster.scalar_alloc.get(&resource)
+                    };
+                    (allocatable, cluster.scalar_req.get(&resource), request)
+                }
             };
             ScoredResource {
-                kind,
+                allocatable,
+                used,
                 weight: spec.weight,
                 pod_request,
             }
         })
         .collect()
-}
-
-/// calculateResourceAllocatableRequest: (allocatable, requested with the pod) of one resource,
-/// (0, 0) when the resource is not scored on this node.
-#[inline]
-fn allocatable_and_requested(
-    cluster: &Cluster,
-    resource: &ScoredResource,
-    slot: usize,
-    non_zero: bool,
-) -> (i64, i64) {
-    let request = resource.pod_request;
-    match resource.kind {
-        ResourceKind::Cpu => {
-            let used = if non_zero {
-                cluster.non_zero_cpu.get(slot)
-            } else {
-                cluster.req_cpu.get(slot)
-            };
-            (cluster.alloc_cpu.get(slot), used + request)
-        }
-        ResourceKind::Memory => {
-            let used = if non_zero {
-                cluster.non_zero_memory.get(slot)
-            } else {
-                cluster.req_memory.get(slot)
-            };
-            (cluster.alloc_memory.get(slot), used + request)
-        }
-        ResourceKind::Ephemeral => (
-            cluster.alloc_ephemeral.get(slot),
-            cluster.req_ephemeral.get(slot) + request,
-        ),
-        ResourceKind::Scalar(name) => {
-            if request == 0 {
-                return (0, 0);
-            }
-            match cluster.scalar_alloc.get(&name) {
-                Some(column) => {
-                    let used = cluster
-                        .scalar_req
-                        .get(&name)
-                        .map_or(0, |column| column.get(slot));
-                    (column.get(slot), used + request)
-                }
-                None => (0, 0),
-            }
-        }
-    }
 }
 
 fn least_requested(requested: i64, capacity: i64) -> i64 {
@@ -193,44 +175,38 @@ fn ratio_score(shape: &[ShapePoint], values: &[(i64, i64, i64)]) -> i64 {
     (total as f64 / weights as f64).round() as i64
 }
 
+/// Resources a node is scored on without a heap buffer (profiles rarely list more).
+const INLINE_RESOURCES: usize = 8;
+
 fn balanced(values: &[(i64, i64, i64)]) -> i64 {
-    let fraction = |&(requested, allocatable, _): &(i64, i64, i64)| {
-        (requested as f64 / allocatable as f64).min(1.0)
+    let mut inline = [0f64; INLINE_RESOURCES];
+    let mut spilled = Vec::new();
+    let fractions: &mut [f64] = if values.len() <= INLINE_RESOURCES {
+        &mut inline[..]
+    } else {
+        spilled.resize(values.len(), 0.0);
+        &mut spilled[..]
     };
-    let scored = || {
-        values
-            .iter()
-            .filter(|(_, allocatable, _)| *allocatable != 0)
-            .map(fraction)
-    };
-    let count = scored().count();
-    let std = match count {
-        2 => {
-            let mut pair = scored();
-            let (first, second) = (pair.next().unwrap_or(0.0), pair.next().unwrap_or(0.0));
-            ((first - second) / 2.0).abs()
+    let mut count = 0;
+    for &(requested, allocatable, _) in values {
+        if allocatable != 0 {
+            fractions[count] = (requested as f64 / allocatable as f64).min(1.0);
+            count += 1;
         }
+    }
+    let fractions = &fractions[..count];
+    let std = match count {
+        2 => ((fractions[0] - fractions[1]) / 2.0).abs(),
         n if n > 2 => {
-            let mean = scored().fold(0.0, |total, f| total + f) / n as f64;
-            let sum = scored().fold(0.0, |sum, f| sum + (f - mean) * (f - mean));
+            let mean = fractions.iter().fold(0.0, |total, f| total + f) / n as f64;
+            let sum = fractions
+                .iter()
+                .fold(0.0, |sum, f| sum + (f - mean) * (f - mean));
             (sum / n as f64).sqrt()
         }
         _ => 0.0,
     };
     ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
-}
-
-fn count_intolerable_prefer_no_schedule(
-    cluster: &Cluster,
-    tolerations: &[CompiledToleration],
-    slot: usize,
-) -> i64 {
-    cluster.taints[slot]
-        .iter()
-        .filter(|taint| {
-            taint.effect == cluster.known.prefer_no_schedule && !tolerated(tolerations, taint)
-        })
-        .count() as i64
 }
 
 /// helper.DefaultNormalizeScore.
@@ -253,47 +229,47 @@ pub fn default_normalize(scores: &mut [i64], reverse: bool) {
 }
 
 fn resource_scores(
-    cluster: &Cluster,
-    pod: &CompiledPod,
+    plan: &Plan<'_>,
     resources: &[ResourceSpec],
     non_zero: bool,
     slots: &[u32],
     out: &mut [i64],
     score: impl Fn(&[(i64, i64, i64)]) -> i64,
 ) {
-    let scored = scored_resources(cluster, pod, resources, non_zero);
-    let mut values = Vec::with_capacity(scored.len());
+    let scored = scored_resources(plan.cluster, plan.pod, resources, non_zero);
+    let mut inline = [(0i64, 0i64, 0i64); INLINE_RESOURCES];
+    let mut spilled = Vec::new();
+    let values: &mut [(i64, i64, i64)] = if scored.len() <= INLINE_RESOURCES {
+        &mut inline[..scored.len()]
+    } else {
+        spilled.resize(scored.len(), (0, 0, 0));
+        &mut spilled[..]
+    };
     for (slot, out) in slots.iter().zip(out.iter_mut()) {
-        values.clear();
-        for resource in &scored {
-            let (allocatable, requested) =
-                allocatable_and_requested(cluster, resource, *slot as usize, non_zero);
-            values.push((requested, allocatable, resource.weight));
+        let slot = *slot as usize;
+        for (value, resource) in values.iter_mut().zip(&scored) {
+            *value = resource.values(slot);
         }
-        *out = score(&values);
+        *out = score(values);
     }
 }
 
 /// Each feasible node's normalized score from one plugin (before its weight).
-pub fn score(
-    plugin: &ScorePlugin,
-    cluster: &Cluster,
-    pod: &CompiledPod,
-    slots: &[u32],
-    out: &mut [i64],
-) {
+pub fn score(plugin: &ScorePlugin, plan: &Plan<'_>, slots: &[u32], out: &mut [i64]) {
+    let cluster = plan.cluster;
+    let pod = plan.pod;
     match plugin {
         ScorePlugin::NodeResourcesFit {
             strategy,
             resources,
         } => match strategy {
             ScoringStrategy::LeastAllocated => {
-                resource_scores(cluster, pod, resources, true, slots, out, |values| {
+                resource_scores(plan, resources, true, slots, out, |values| {
                     weighted_average(values, least_requested)
                 })
             }
             ScoringStrategy::MostAllocated => {
-                resource_scores(cluster, pod, resources, true, slots, out, |values| {
+                resource_scores(plan, resources, true, slots, out, |values| {
                     weighted_average(values, most_requested)
                 })
             }
@@ -305,7 +281,7 @@ pub fn score(
                         score: point.score * (MAX_NODE_SCORE / MAX_CUSTOM_PRIORITY_SCORE),
                     })
                     .collect();
-                resource_scores(cluster, pod, resources, true, slots, out, |values| {
+                resource_scores(plan, resources, true, slots, out, |values| {
                     ratio_score(&scaled, values)
                 })
             }
@@ -318,53 +294,75 @@ pub fn score(
             if best_effort {
                 out.iter_mut().for_each(|score| *score = 0);
             } else {
-                resource_scores(cluster, pod, resources, false, slots, out, balanced)
+                resource_scores(plan, resources, false, slots, out, balanced)
             }
         }
         ScorePlugin::TaintToleration => {
-            let prefer = cluster.known.prefer_no_schedule;
-            let tolerations: Vec<CompiledToleration> = pod
-                .tolerations
-                .iter()
-                .filter(|toleration| toleration.effect.is_none_or(|effect| effect == prefer))
-                .copied()
-                .collect();
+            let untolerated = &plan.untolerated_prefer;
+            if !untolerated.contains(&true) {
+                // No node has a taint to count: every count is 0, reversed to the maximum.
+                out.fill(MAX_NODE_SCORE);
+                return;
+            }
             for (slot, out) in slots.iter().zip(out.iter_mut()) {
-                *out = count_intolerable_prefer_no_schedule(cluster, &tolerations, *slot as usize);
+                let slot = *slot as usize;
+                let mask = cluster.taint_mask.get(slot);
+                *out = if mask & TAINT_OVERFLOW == 0 {
+                    i64::from((mask & plan.prefer_mask).count_ones())
+                } else {
+                    cluster.taints[slot]
+                        .iter()
+                        .filter(|&&id| untolerated[id as usize])
+                        .count() as i64
+                };
             }
             default_normalize(out, true);
         }
         ScorePlugin::NodeAffinity => {
+            if plan.preferred.is_empty() {
+                out.fill(0);
+                return;
+            }
             for (slot, out) in slots.iter().zip(out.iter_mut()) {
-                *out = pod
-                    .preferred
-                    .iter()
-                    .filter(|(_, term)| term_matches(cluster, term, *slot as usize))
-                    .map(|(weight, _)| *weight)
-                    .sum();
+                let mut sum = 0;
+                for (weight, term) in &plan.preferred {
+                    if plan.term_matches(term, *slot as usize) {
+                        sum += weight;
+                    }
+                }
+                *out = sum;
             }
             default_normalize(out, false);
+        }
+        ScorePlugin::Extension(extension) => {
+            let plugin = &extension.plugin;
+            for (slot, out) in slots.iter().zip(out.iter_mut()) {
+                *out = plugin.score(plan.query, &NodeView::new(cluster, *slot as usize));
+            }
+            plugin.normalize(out);
+            for score in out.iter_mut() {
+                *score = (*score).clamp(0, MAX_NODE_SCORE);
+            }
         }
         ScorePlugin::ImageLocality => {
             let total_nodes = cluster.len() as f64;
             // Each image's contribution where present: size scaled by its spread.
-            let scaled: Vec<(Sym, i64)> = pod
+            let scaled: Vec<(&Column<bool>, i64)> = pod
                 .images
                 .iter()
                 .filter_map(|image| {
                     let state = cluster.image_states.get(image)?;
                     Some((
-                        *image,
+                        cluster.image_nodes.get(image)?,
                         (state.size as f64 * (state.nodes as f64 / total_nodes)) as i64,
                     ))
                 })
                 .collect();
             let max_threshold = MAX_CONTAINER_IMAGE_THRESHOLD * pod.containers;
             for (slot, out) in slots.iter().zip(out.iter_mut()) {
-                let images = &cluster.images[*slot as usize];
                 let mut sum = 0i64;
-                for (image, score) in &scaled {
-                    if images.binary_search(image).is_ok() {
+                for (present, score) in &scaled {
+                    if present.get(*slot as usize) {
                         sum += score;
                     }
                 }

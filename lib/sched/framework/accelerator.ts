@@ -13,12 +13,24 @@ export interface AcceleratedPlugin {
   readonly args: unknown;
 }
 
-export interface AcceleratedNode {
+export interface PluginScore {
   readonly name: string;
-  /** Weighted sum of the accelerated plugins' normalised scores (0 when not scored). */
   readonly score: number;
-  /** Per plugin, weighted, when asked for. */
-  readonly pluginScores?: readonly { readonly name: string; readonly score: number }[];
+}
+
+/**
+ * Nodes with their scores as columns, so a cycle creates no object per node: the framework
+ * materialises only what it hands out (the chosen node, or every node for an explanation).
+ * Valid until the accelerator's next call.
+ */
+export interface AcceleratedNodes {
+  readonly length: number;
+  /** Node i's name. */
+  name(i: number): string;
+  /** Weighted sum of the accelerated plugins' normalised scores (0 when not scored), by node. */
+  readonly scores: ArrayLike<number>;
+  /** Node i's per-plugin weighted scores, when they were asked for. */
+  pluginScores(i: number): PluginScore[] | undefined;
 }
 
 export interface AcceleratorFindRequest {
@@ -35,15 +47,17 @@ export interface AcceleratorFindRequest {
   /** False when TypeScript filters must run before scoring: return feasible nodes unscored. */
   readonly score: boolean;
   readonly wantPluginScores: boolean;
+  /** Where rejected nodes go, each with the first failing filter's status (plugin name set). */
+  readonly nodeToStatus: Map<string, Status>;
 }
 
 export interface AcceleratorFindResult {
   /** A PreFilter rejection (all nodes rejected with it), as kube-scheduler's PreFilterMsg. */
   readonly preFilterStatus?: Status;
   /** Feasible nodes in evaluation order from startIndex. */
-  readonly feasible: readonly AcceleratedNode[];
-  /** Rejected nodes with the first failing filter's status (plugin name set). */
-  readonly nodeToStatus: ReadonlyMap<string, Status>;
+  readonly feasible: AcceleratedNodes;
+  /** The filters that rejected some node (each once). */
+  readonly rejectedBy: readonly string[];
   /** Feasible plus rejected nodes looked at (advances the start index). */
   readonly processedNodes: number;
 }
@@ -62,5 +76,5 @@ export interface FilterScoreAccelerator {
   supports(pluginName: string, args: unknown): boolean;
   findNodes(request: AcceleratorFindRequest): AcceleratorFindResult;
   /** Scores a given feasible list (used after TypeScript-only filters); same order as request.nodes. */
-  scoreNodes(request: AcceleratorScoreRequest): readonly AcceleratedNode[];
+  scoreNodes(request: AcceleratorScoreRequest): AcceleratedNodes;
 }

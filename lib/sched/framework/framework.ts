@@ -4,7 +4,7 @@
 // selectHost), plus the runners for the binding cycle.
 import type { NodeInfo } from '../node-info.js';
 import type { PodInfo, Snapshot } from '../types.js';
-import type { AcceleratedPlugin, FilterScoreAccelerator } from './accelerator.js';
+import type { AcceleratedPlugin, AcceleratorFindResult, FilterScoreAccelerator } from './accelerator.js';
 import { CycleState } from './cycle-state.js';
 import {
   type BindPlugin,
@@ -46,7 +46,7 @@ import {
 import { numFeasibleNodesToFind } from './num-feasible.js';
 import { expandProfile, type EnabledPlugin, type ExtensionPoint, type FrameworkProfile } from './profile.js';
 import type { Registry } from './registry.js';
-import { selectHost } from './select-host.js';
+import { pickHost, selectHost } from './select-host.js';
 import { Code, Status, isSuccess, type MaybeStatus } from './status.js';
 
 export interface ScoredNode {
@@ -71,7 +71,12 @@ export interface Diagnosis {
 export interface FindNodesResult {
   /** Success with feasible nodes; Unschedulable/UnschedulableAndUnresolvable with none; Error. */
   readonly status: Status;
-  /** Best first; feasible[0] is the selected host (ties broken at random). */
+  /**
+   * feasible[0] is the selected host (ties broken at random). With `wantPluginScores` (an
+   * explanation) every feasible node follows, best first; otherwise the list holds only the
+   * selected host, so a cycle neither sorts nor materialises the others (`feasibleNodes`
+   * counts them).
+   */
   readonly feasible: ScoredNode[];
   readonly diagnosis: Diagnosis;
   /** Feasible plus rejected nodes looked at. */
@@ -79,6 +84,17 @@ export interface FindNodesResult {
   readonly feasibleNodes: number;
   readonly numAllNodes: number;
   readonly state: CycleState;
+}
+
+/** The scored list as FindNodesResult hands it out: all best first for explanations, else the choice. */
+function chooseHost(scored: ScoredNode[], random: () => number, explain: boolean): ScoredNode[] {
+  if (explain) {
+    selectHost(scored, random);
+    return scored;
+  }
+  const scores = new Float64Array(scored.length);
+  for (let i = 0; i < scored.length; i++) scores[i] = scored[i]!.score;
+  return [scored[pickHost(scores, random)!]!];
 }
 
 export interface FindNodesOptions {
@@ -475,12 +491,12 @@ export class Framework implements FrameworkRunner {
     this.currentSnapshot = snapshot;
     const diagnosis: Diagnosis = { nodeToStatus: new Map(), unschedulablePlugins: new Set(), preFilterMsg: '', postFilterMsg: '' };
     const allNodes = snapshot.nodes;
-    const result = (status: Status, feasible: ScoredNode[]): FindNodesResult => ({
+    const result = (status: Status, feasible: ScoredNode[], feasibleNodes = feasible.length): FindNodesResult => ({
       status,
       feasible,
       diagnosis,
-      evaluatedNodes: feasible.length + diagnosis.nodeToStatus.size,
-      feasibleNodes: feasible.length,
+      evaluatedNodes: feasibleNodes + diagnosis.nodeToStatus.size,
+      feasibleNodes,
       numAllNodes: allNodes.length,
       state,
     });
@@ -551,7 +567,7 @@ export class Framework implements FrameworkRunner {
     podInfo: PodInfo,
     feasible: readonly NodeInfo[],
     options: FindNodesOptions,
-    result: (status: Status, feasible: ScoredNode[]) => FindNodesResult,
+    result: (status: Status, feasible: ScoredNode[], feasibleNodes?: number) => FindNodesResult,
   ): FindNodesResult {
     const scored: ScoredNode[] = feasible.map((n) => ({ name: n.name, score: 0 }));
     if (feasible.length === 1 && !options.alwaysScore) return result(Status.SUCCESS, scored);
@@ -563,8 +579,7 @@ export class Framework implements FrameworkRunner {
       const s = this.runScorePlugins(state, podInfo, feasible, scored, options.wantPluginScores ?? false);
       if (!s.isSuccess()) return result(s, []);
     }
-    selectHost(scored, this.random);
-    return result(Status.SUCCESS, scored);
+    return result(Status.SUCCESS, chooseHost(scored, this.random, options.wantPluginScores ?? false), scored.length);
   }
 
   // ------------------------------------------------------------------ accelerated path
@@ -604,7 +619,7 @@ export class Framework implements FrameworkRunner {
     snapshot: Snapshot,
     diagnosis: Diagnosis,
     options: FindNodesOptions,
-    result: (status: Status, feasible: ScoredNode[]) => FindNodesResult,
+    result: (status: Status, feasible: ScoredNode[], feasibleNodes?: number) => FindNodesResult,
   ): FindNodesResult {
     const nodes = snapshot.nodes;
     const n = nodes.length;
@@ -612,16 +627,25 @@ export class Framework implements FrameworkRunner {
     const start = this.nextStartNodeIndex % n;
     const wantPluginScores = options.wantPluginScores ?? false;
     const onlyNative = split.tsFilters.length === 0;
-    const found = accel.findNodes({
-      podInfo,
-      snapshot,
-      filters: split.nativeFilters,
-      scores: split.nativeScores,
-      startIndex: start,
-      numNodesToFind: onlyNative ? numToFind : n,
-      score: onlyNative,
-      wantPluginScores,
-    });
+    // With only native filters every verdict stands; otherwise only those before the stop.
+    const rejected = onlyNative ? diagnosis.nodeToStatus : new Map<string, Status>();
+    let found: AcceleratorFindResult;
+    try {
+      found = accel.findNodes({
+        podInfo,
+        snapshot,
+        filters: split.nativeFilters,
+        scores: split.nativeScores,
+        startIndex: start,
+        numNodesToFind: onlyNative ? numToFind : n,
+        score: onlyNative,
+        wantPluginScores,
+        nodeToStatus: rejected,
+      });
+    } catch (e) {
+      // e.g. a Rust plugin refusing its args when the kernel first sees the profile.
+      return result(Status.fromError(e), []);
+    }
     if (found.preFilterStatus) {
       const s = found.preFilterStatus;
       for (const node of nodes) diagnosis.nodeToStatus.set(node.name, s);
@@ -631,31 +655,45 @@ export class Framework implements FrameworkRunner {
     }
     let scored: ScoredNode[];
     if (onlyNative) {
-      for (const [name, s] of found.nodeToStatus) {
-        diagnosis.nodeToStatus.set(name, s);
-        if (s.plugin) diagnosis.unschedulablePlugins.add(s.plugin);
-      }
-      scored = found.feasible.map((f) => (f.pluginScores ? { name: f.name, score: f.score, pluginScores: f.pluginScores.map((p) => ({ ...p })) } : { name: f.name, score: f.score }));
+      for (const plugin of found.rejectedBy) diagnosis.unschedulablePlugins.add(plugin);
       this.nextStartNodeIndex = (start + found.processedNodes) % n;
+      const feasible = found.feasible;
+      const count = feasible.length;
+      if (count === 0) return result(this.noFit(diagnosis), []);
+      const scoredInTs = this.hasScorePlugins() && (split.tsScores.length > 0 || split.tsPreScores.length > 0);
+      if (count === 1 && !options.alwaysScore) return result(Status.SUCCESS, [{ name: feasible.name(0), score: feasible.scores[0]! }]);
+      if (!wantPluginScores && !scoredInTs) {
+        // The usual cycle: pick from the kernel's scores, materialise only the chosen node.
+        if (!this.hasScorePlugins()) return result(Status.SUCCESS, [{ name: feasible.name(pickHost(new Float64Array(count).fill(1), this.random)!), score: 1 }], count);
+        const chosen = pickHost(feasible.scores, this.random)!;
+        return result(Status.SUCCESS, [{ name: feasible.name(chosen), score: feasible.scores[chosen]! }], count);
+      }
+      scored = new Array<ScoredNode>(count);
+      for (let i = 0; i < count; i++) {
+        const pluginScores = feasible.pluginScores(i);
+        scored[i] = pluginScores ? { name: feasible.name(i), score: feasible.scores[i]!, pluginScores } : { name: feasible.name(i), score: feasible.scores[i]! };
+      }
     } else {
       // Walk the native verdicts in evaluation order, apply TypeScript filters, stop at numToFind.
       const offset = (name: string): number => (this.indexOfNode(snapshot, name) - start + n) % n;
       const kept: NodeInfo[] = [];
       let stopAt = n;
-      for (const f of found.feasible) {
-        const info = snapshot.get(f.name)!;
+      const feasible = found.feasible;
+      for (let i = 0; i < feasible.length; i++) {
+        const name = feasible.name(i);
+        const info = snapshot.get(name)!;
         const s = this.runFilterPlugins(state, podInfo, info, split.tsFilters);
         if (s.isSuccess()) kept.push(info);
         else if (s.isRejected()) {
-          diagnosis.nodeToStatus.set(f.name, s);
+          diagnosis.nodeToStatus.set(name, s);
           if (s.plugin) diagnosis.unschedulablePlugins.add(s.plugin);
         } else return result(s, []);
         if (kept.length >= numToFind) {
-          stopAt = offset(f.name) + 1;
+          stopAt = offset(name) + 1;
           break;
         }
       }
-      for (const [name, s] of found.nodeToStatus) {
+      for (const [name, s] of rejected) {
         if (offset(name) >= stopAt) continue;
         diagnosis.nodeToStatus.set(name, s);
         if (s.plugin) diagnosis.unschedulablePlugins.add(s.plugin);
@@ -666,8 +704,9 @@ export class Framework implements FrameworkRunner {
         if (split.nativeScores.length > 0) {
           const native = accel.scoreNodes({ podInfo, snapshot, nodes: kept.map((k) => k.name), scores: split.nativeScores, wantPluginScores });
           for (let i = 0; i < native.length; i++) {
-            scored[i]!.score = native[i]!.score;
-            if (native[i]!.pluginScores) scored[i]!.pluginScores = native[i]!.pluginScores!.map((p) => ({ ...p }));
+            scored[i]!.score = native.scores[i]!;
+            const pluginScores = native.pluginScores(i);
+            if (pluginScores) scored[i]!.pluginScores = pluginScores;
           }
         }
       }
@@ -683,8 +722,7 @@ export class Framework implements FrameworkRunner {
       const s = this.runScorePlugins(state, podInfo, infos, scored, wantPluginScores, split.tsScores);
       if (!s.isSuccess()) return result(s, []);
     }
-    selectHost(scored, this.random);
-    return result(Status.SUCCESS, scored);
+    return result(Status.SUCCESS, chooseHost(scored, this.random, wantPluginScores), scored.length);
   }
 
   // ------------------------------------------------------------------ binding cycle

@@ -1,5 +1,5 @@
 // The scheduler's PodInfo / NodeInfo in the native kernel's argument shapes.
-import type { KernelNode, KernelPod, KernelPodUsage, KernelResources, KernelSelectorTerm } from '../../native/sched.js';
+import { encodeKernelPod, type EncodedKernelPod, type KernelNode, type KernelPod, type KernelPodUsage, type KernelResources, type KernelSelectorTerm } from '../../native/sched.js';
 import type { NodeInfo } from '../node-info.js';
 import type { CompiledTerm } from '../node-selector.js';
 import type { Resources } from '../resources.js';
@@ -61,4 +61,13 @@ export function kernelPod(pod: PodInfo): KernelPod {
   };
   if (pod.requiredNodeAffinity) out.requiredTerms = pod.requiredNodeAffinity.map(term);
   return out;
+}
+
+const encodedPods = new WeakMap<PodInfo, EncodedKernelPod>();
+
+/** The pod encoded for the kernel, once per PodInfo (a PodInfo never changes). */
+export function encodedKernelPod(pod: PodInfo): EncodedKernelPod {
+  let encoded = encodedPods.get(pod);
+  if (encoded === undefined) encodedPods.set(pod, (encoded = encodeKernelPod(kernelPod(pod))));
+  return encoded;
 }

@@ -1,35 +1,77 @@
 // The FilterScoreAccelerator over the native kernel: node state mirrored from the scheduler
-// cache as it changes, one native call per pod for the supported filters and scores.
+// cache as it changes, one native call per pod for the supported filters and scores. Results
+// stay in the kernel's typed arrays; names and per-plugin scores are looked up on demand.
 import { newSchedKernel, type NativeSchedKernel } from '../../native/sched.js';
 import type {
-  AcceleratedNode,
+  AcceleratedNodes,
   AcceleratedPlugin,
   AcceleratorFindRequest,
   AcceleratorFindResult,
   AcceleratorScoreRequest,
   FilterScoreAccelerator,
+  PluginScore,
 } from '../framework/accelerator.js';
+import type { Registry } from '../framework/registry.js';
 import { Code, Status } from '../framework/status.js';
 import type { SchedulerCache } from '../cache.js';
-import { kernelPod } from './convert.js';
+import { encodedKernelPod } from './convert.js';
+import { extensionRegistry } from './extension-registry.js';
 import { NodeMirror } from './node-mirror.js';
 import { nodeAffinityPreFilter } from './pre-filter.js';
 import { kernelProfile, kernelSupports } from './profile.js';
 import { skippedScores } from './skipped.js';
 
-/** Filters whose rejection preemption may resolve; the others are UnschedulableAndUnresolvable. */
-const RESOLVABLE: ReadonlySet<string> = new Set(['NodePorts', 'NodeResourcesFit']);
+/** Built-in filters whose rejection preemption cannot resolve; the others (NodePorts, NodeResourcesFit, Rust extension filters) are Unschedulable. */
+const UNRESOLVABLE: ReadonlySet<string> = new Set(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity']);
 const NO_FILTERS: readonly AcceleratedPlugin[] = [];
+const NO_NODES: AcceleratedNodes = { length: 0, name: () => '', scores: [], pluginScores: () => undefined };
+
+/** Feasible nodes as the kernel returned them: slots, totals and a row of plugin scores each. */
+class KernelNodes implements AcceleratedNodes {
+  constructor(
+    private readonly names: readonly string[],
+    private readonly slots: Uint32Array,
+    readonly scores: Float64Array,
+    private readonly perPlugin: Float64Array,
+    /** The score plugins when per-plugin scores were asked for. */
+    private readonly plugins: readonly AcceleratedPlugin[] | undefined,
+    private readonly skipped: ReadonlySet<string> | undefined,
+  ) {}
+
+  get length(): number {
+    return this.slots.length;
+  }
+
+  name(i: number): string {
+    return this.names[this.slots[i]!]!;
+  }
+
+  pluginScores(i: number): PluginScore[] | undefined {
+    const plugins = this.plugins;
+    if (!plugins) return undefined;
+    const row = i * plugins.length;
+    const out: PluginScore[] = [];
+    for (let j = 0; j < plugins.length; j++) {
+      const name = plugins[j]!.name;
+      if (!this.skipped?.has(name)) out.push({ name, score: this.perPlugin[row + j]! });
+    }
+    return out;
+  }
+}
 
 export class NativeAccelerator implements FilterScoreAccelerator {
   private readonly mirror: NodeMirror;
   private readonly unsubscribe: () => void;
   private readonly profiles = new WeakMap<readonly AcceleratedPlugin[], WeakMap<readonly AcceleratedPlugin[], number>>();
+  /** Names of the Rust extension plugins the kernel was built with. */
+  private readonly extensions: ReadonlySet<string>;
 
   constructor(
     private readonly kernel: NativeSchedKernel,
     cache: SchedulerCache,
   ) {
+    const plugins = kernel.extensionPlugins();
+    this.extensions = new Set([...plugins.filters, ...plugins.scores]);
     this.mirror = new NodeMirror(kernel);
     this.unsubscribe = cache.onNodeChange(this.mirror.onNodeChange);
   }
@@ -43,8 +85,14 @@ export class NativeAccelerator implements FilterScoreAccelerator {
     this.unsubscribe();
   }
 
+  /** The built-in plugins with args they run identically, and every Rust extension plugin. */
   supports(pluginName: string, args: unknown): boolean {
-    return kernelSupports(pluginName, args);
+    return kernelSupports(pluginName, args) || this.extensions.has(pluginName);
+  }
+
+  /** The kernel's Rust extension plugins as TypeScript registry entries (see extension-registry.ts). */
+  extensionRegistry(): Registry {
+    return extensionRegistry(this.kernel.extensionPlugins());
   }
 
   /** The kernel profile for these plugin lists (the framework passes the same arrays every cycle). */
@@ -63,68 +111,58 @@ export class NativeAccelerator implements FilterScoreAccelerator {
     const { snapshot, filters, scores } = request;
     if (filters.some((f) => f.name === 'NodeAffinity')) {
       const rejected = nodeAffinityPreFilter(request.podInfo);
-      if (rejected) return { preFilterStatus: rejected, feasible: [], nodeToStatus: new Map(), processedNodes: 0 };
+      if (rejected) return { preFilterStatus: rejected, feasible: NO_NODES, rejectedBy: [], processedNodes: 0 };
     }
     this.mirror.syncOrder(snapshot);
-    const out = this.kernel.schedule(kernelPod(request.podInfo), {
+    const wanted = request.score && request.wantPluginScores;
+    const out = this.kernel.schedule(encodedKernelPod(request.podInfo), {
       profile: this.profile(filters, scores),
       start: request.startIndex,
       feasibleToFind: request.numNodesToFind,
       score: request.score,
-      pluginScores: request.score && request.wantPluginScores,
+      pluginScores: wanted,
     });
     const names = this.mirror.names;
-    const wanted = request.score && request.wantPluginScores;
-    const feasible = this.accelerated(out.nodes, out.scores, out.pluginScores, wanted ? scores : undefined, wanted ? skippedScores(request.podInfo, scores) : undefined);
-    const nodeToStatus = new Map<string, Status>();
-    const statuses = new Map<string, Status>();
-    for (let i = 0; i < out.failedNodes.length; i++) {
-      const plugin = filters[out.failedPlugins[i]!]!.name;
-      const ids = out.reasonIds.subarray(out.reasonOffsets[i]!, out.reasonOffsets[i + 1]!);
-      const key = `${plugin}|${ids.join(',')}`;
+    const feasible = new KernelNodes(names, out.nodes, out.scores, out.pluginScores, wanted ? scores : undefined, wanted ? skippedScores(request.podInfo, scores) : undefined);
+    const nodeToStatus = request.nodeToStatus;
+    // One Status per distinct (filter, reasons) of the call, shared by the nodes it rejected;
+    // keyed by number for the usual single reason.
+    const statuses = new Map<number | string, Status>();
+    const rejectedBy: string[] = [];
+    const { failedNodes, failedPlugins, reasonOffsets, reasonIds } = out;
+    for (let i = 0; i < failedNodes.length; i++) {
+      const from = reasonOffsets[i]!;
+      const to = reasonOffsets[i + 1]!;
+      let key: number | string;
+      if (to - from === 1) key = failedPlugins[i]! * 0x100000 + reasonIds[from]!;
+      else {
+        key = `${failedPlugins[i]!}`;
+        for (let k = from; k < to; k++) key += `,${reasonIds[k]!}`;
+      }
       let status = statuses.get(key);
       if (!status) {
-        const code = RESOLVABLE.has(plugin) ? Code.Unschedulable : Code.UnschedulableAndUnresolvable;
-        status = new Status(code, Array.from(ids, (id) => out.reasons[id]!), plugin);
+        const plugin = filters[failedPlugins[i]!]!.name;
+        const code = UNRESOLVABLE.has(plugin) ? Code.UnschedulableAndUnresolvable : Code.Unschedulable;
+        const reasons: string[] = [];
+        for (let k = from; k < to; k++) reasons.push(out.reasons[reasonIds[k]!]!);
+        status = new Status(code, reasons, plugin);
         statuses.set(key, status);
+        if (!rejectedBy.includes(plugin)) rejectedBy.push(plugin);
       }
-      nodeToStatus.set(names[out.failedNodes[i]!]!, status);
+      nodeToStatus.set(names[failedNodes[i]!]!, status);
     }
-    return { feasible, nodeToStatus, processedNodes: out.evaluated };
+    return { feasible, rejectedBy, processedNodes: out.evaluated };
   }
 
-  scoreNodes(request: AcceleratorScoreRequest): readonly AcceleratedNode[] {
+  scoreNodes(request: AcceleratorScoreRequest): AcceleratedNodes {
     this.mirror.syncOrder(request.snapshot);
     const slots = Uint32Array.from(request.nodes, (name) => {
       const slot = this.mirror.slot(name);
       if (slot === undefined) throw new Error(`node ${name} is not known to the native kernel`);
       return slot;
     });
-    const out = this.kernel.scoreNodes(kernelPod(request.podInfo), this.profile(NO_FILTERS, request.scores), slots, request.wantPluginScores);
     const wanted = request.wantPluginScores;
-    return this.accelerated(slots, out.scores, out.pluginScores, wanted ? request.scores : undefined, wanted ? skippedScores(request.podInfo, request.scores) : undefined);
-  }
-
-  private accelerated(
-    slots: Uint32Array,
-    totals: Float64Array,
-    perPlugin: Float64Array,
-    scores: readonly AcceleratedPlugin[] | undefined,
-    skipped: ReadonlySet<string> | undefined,
-  ): AcceleratedNode[] {
-    const names = this.mirror.names;
-    const nodes: AcceleratedNode[] = new Array(slots.length);
-    for (let i = 0; i < slots.length; i++) {
-      const name = names[slots[i]!]!;
-      if (scores) {
-        const row = i * scores.length;
-        const pluginScores = [];
-        for (let j = 0; j < scores.length; j++) if (!skipped?.has(scores[j]!.name)) pluginScores.push({ name: scores[j]!.name, score: perPlugin[row + j]! });
-        nodes[i] = { name, score: totals[i]!, pluginScores };
-      } else {
-        nodes[i] = { name, score: totals[i]! };
-      }
-    }
-    return nodes;
+    const out = this.kernel.scoreNodes(encodedKernelPod(request.podInfo), this.profile(NO_FILTERS, request.scores), slots, wanted);
+    return new KernelNodes(this.mirror.names, slots, out.scores, out.pluginScores, wanted ? request.scores : undefined, wanted ? skippedScores(request.podInfo, request.scores) : undefined);
   }
 }

@@ -4,7 +4,7 @@
 import type { NativeSchedKernel } from '../../native/sched.js';
 import type { NodeInfo } from '../node-info.js';
 import type { PodInfo, Snapshot } from '../types.js';
-import { kernelNode, kernelPodUsage } from './convert.js';
+import { encodedKernelPod, kernelNode } from './convert.js';
 
 interface Mirrored {
   node: NodeInfo['node'];
@@ -43,19 +43,26 @@ export class NodeMirror {
   };
 
   private syncPods(name: string, mirrored: Mirrored, pods: readonly PodInfo[]): void {
+    // The cache reports every change on its own, and a new pod goes to the end of the node's
+    // list: the usual change (a pod assumed or bound there) is one new pod at the end.
+    const last = pods[pods.length - 1];
+    if (last && pods.length === mirrored.pods.size + 1 && !mirrored.pods.has(last.key)) {
+      this.kernel.addPod(name, encodedKernelPod(last));
+      mirrored.pods.set(last.key, last);
+      return;
+    }
+    if (pods.length === mirrored.pods.size && pods.every((p) => mirrored.pods.get(p.key) === p)) return;
     const current = new Map<string, PodInfo>();
     for (const p of pods) current.set(p.key, p);
-    const gone = [];
-    for (const [key, p] of mirrored.pods) if (current.get(key) !== p) gone.push(p);
-    const added = [];
-    for (const [key, p] of current) if (mirrored.pods.get(key) !== p) added.push(p);
-    if (gone.length > 0) {
-      this.kernel.removePods(gone.map((p) => kernelPodUsage(name, p)));
-      for (const p of gone) mirrored.pods.delete(p.key);
+    for (const [key, p] of mirrored.pods) {
+      if (current.get(key) === p) continue;
+      this.kernel.removePod(name, encodedKernelPod(p));
+      mirrored.pods.delete(key);
     }
-    if (added.length > 0) {
-      this.kernel.addPods(added.map((p) => kernelPodUsage(name, p)));
-      for (const p of added) mirrored.pods.set(p.key, p);
+    for (const [key, p] of current) {
+      if (mirrored.pods.get(key) === p) continue;
+      this.kernel.addPod(name, encodedKernelPod(p));
+      mirrored.pods.set(key, p);
     }
   }
 

@@ -1,9 +1,10 @@
-// Which plugins (with which args) the native kernel runs, and their kernel profile.
-import type { KernelFilterName, KernelProfile, KernelScorePlugin } from '../../native/sched.js';
+// Which built-in plugins (with which args) the native kernel runs, and the kernel profile of
+// an accelerated plugin list (built-in plugins and Rust extension plugins alike).
+import type { KernelBuiltInScore, KernelFilterName, KernelProfile, KernelScorePlugin } from '../../native/sched.js';
 import type { AcceleratedPlugin } from '../framework/accelerator.js';
 
 const FILTERS: ReadonlySet<string> = new Set<KernelFilterName>(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit']);
-const SCORES: ReadonlySet<string> = new Set<KernelScorePlugin['name']>(['NodeResourcesFit', 'NodeResourcesBalancedAllocation', 'TaintToleration', 'NodeAffinity', 'ImageLocality']);
+const SCORES: ReadonlySet<string> = new Set<KernelBuiltInScore>(['NodeResourcesFit', 'NodeResourcesBalancedAllocation', 'TaintToleration', 'NodeAffinity', 'ImageLocality']);
 const STRATEGIES: ReadonlySet<string> = new Set(['LeastAllocated', 'MostAllocated', 'RequestedToCapacityRatio']);
 
 type Args = Record<string, unknown>;
@@ -16,7 +17,7 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
-/** Whether the kernel runs this plugin with these args exactly as the TypeScript plugin does. */
+/** Whether the kernel's built-in plugin runs with these args exactly as the TypeScript plugin does. */
 export function kernelSupports(name: string, args: unknown): boolean {
   if (!FILTERS.has(name) && !SCORES.has(name)) return false;
   const o = object(args);
@@ -60,10 +61,16 @@ function scorePlugin(p: AcceleratedPlugin): KernelScorePlugin {
 
 export function kernelProfile(filters: readonly AcceleratedPlugin[], scores: readonly AcceleratedPlugin[]): KernelProfile {
   const fit = object(filters.find((f) => f.name === 'NodeResourcesFit')?.args);
+  // Rust extension plugins read their pluginConfig args as JSON.
+  const extensionArgs: Record<string, string> = {};
+  for (const p of [...filters, ...scores]) {
+    if (!FILTERS.has(p.name) && !SCORES.has(p.name) && p.args !== undefined) extensionArgs[p.name] = JSON.stringify(p.args);
+  }
   return {
-    filters: filters.map((f) => f.name as KernelFilterName),
+    filters: filters.map((f) => f.name),
+    extensionArgs,
     ignoredResources: strings(fit.ignoredResources),
     ignoredResourceGroups: strings(fit.ignoredResourceGroups),
-    scores: scores.map(scorePlugin),
+    scores: scores.map((p) => (SCORES.has(p.name) ? scorePlugin(p) : { name: p.name, weight: p.weight })),
   };
 }
