@@ -11,6 +11,7 @@ import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
 import { pkiPaths } from '../../lib/pki/certs.js';
 import { SchedulerCache } from '../../lib/sched/cache.js';
+import { NativeAccelerator } from '../../lib/sched/kernel/index.js';
 import { Nominator } from '../../lib/sched/queue/nominator.js';
 import { SchedulingQueue } from '../../lib/sched/queue/scheduling-queue.js';
 import type { PodInfo } from '../../lib/sched/types.js';
@@ -49,6 +50,15 @@ const events = new EventRecorder({ client, clock, identity, metrics, log });
 const status = new PodStatusWriter(client, pool, clock, log);
 const binder = new Binder(client, pool);
 const cache = new SchedulerCache();
+let accelerator: NativeAccelerator | undefined;
+if (options.nativeKernel) {
+  try {
+    accelerator = NativeAccelerator.create(cache);
+  } catch (error) {
+    process.stderr.write(`rudder-scheduler: ${(error as Error).message} (or run with --native-kernel=false)\n`);
+    process.exit(2);
+  }
+}
 const explanations = new ExplanationStore();
 
 const nominator = new Nominator<PodInfo>();
@@ -63,6 +73,7 @@ try {
     binder,
     preemption: new PreemptionActions(client, pool, events, status),
     workloads,
+    accelerator,
     clock,
     log,
   });
@@ -93,7 +104,7 @@ const address = server.server.address();
 const port = typeof address === 'object' && address ? address.port : options.securePort;
 informers.start();
 workloads.start();
-log.info({ address: `${https ? 'https' : 'http'}://${options.bindAddress}:${port}`, profiles: [...profiles.keys()], identity }, 'scheduler serving');
+log.info({ address: `${https ? 'https' : 'http'}://${options.bindAddress}:${port}`, profiles: [...profiles.keys()], nativeKernel: accelerator !== undefined, identity }, 'scheduler serving');
 
 let stopping = false;
 async function lead(): Promise<void> {
@@ -147,6 +158,7 @@ async function shutdown(signal: string): Promise<void> {
   await server.close();
   await bus.close();
   await client.close();
+  accelerator?.close();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

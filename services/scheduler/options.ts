@@ -19,6 +19,7 @@ export const schedulerOptions = {
   leaderElectRenewDeadline: option.duration('10s', 'how long the leader retries renewing before it gives up leading'),
   leaderElectRetryPeriod: option.duration('2s', 'how often candidates try to acquire or renew the lease'),
   identity: option.string('', 'this scheduler\'s identity in the lease (default: hostname_pid)'),
+  nativeKernel: option.boolean(true, 'run the built-in filter and score plugins (and Rust extension plugins) in the native kernel; false runs the TypeScript reference plugins'),
   explainPluginScores: option.boolean(true, 'keep each score plugin\'s score per node of every pod\'s last attempt for /debug/explain (pods annotated scheduler.rudder.dev/explain always get them)'),
   pluginModule: option.list([], 'ESM modules (paths) exporting scheduler plugin factories to register by name'),
   kubeApiQps: option.number(0, 'requests per second to the apiserver (0: unlimited)'),

@@ -5,7 +5,7 @@ import type { Clock } from '../../lib/client/clock.js';
 import type { Logger } from '../../lib/observe/logger.js';
 import type { SchedulerCache } from '../../lib/sched/cache.js';
 import { buildFrameworks, loadSchedulerConfiguration, readSchedulerConfiguration, type KubeSchedulerConfiguration } from '../../lib/sched/config/index.js';
-import type { Framework, HandleDeps, QueuedPodInfo as FrameworkQueuedPodInfo } from '../../lib/sched/framework/index.js';
+import type { FilterScoreAccelerator, Framework, HandleDeps, QueuedPodInfo as FrameworkQueuedPodInfo, Registry } from '../../lib/sched/framework/index.js';
 import { inTreeRegistry } from '../../lib/sched/plugins/registry.js';
 import type { EventRegistration } from '../../lib/sched/queue/cluster-events.js';
 import type { Nominator } from '../../lib/sched/queue/nominator.js';
@@ -35,6 +35,8 @@ export interface BuildProfilesDeps {
   binder: Binder;
   preemption: PreemptionActions;
   workloads: WorkloadInformers;
+  /** Runs the plugins it supports natively; its Rust extension plugins join the registry. */
+  accelerator?: FilterScoreAccelerator & { extensionRegistry(): Registry };
   clock: Clock;
   log: Logger;
 }
@@ -50,7 +52,7 @@ const DEFAULT_SCHEDULER = 'default-scheduler';
 
 export async function buildProfiles(deps: BuildProfilesDeps): Promise<BuiltProfiles> {
   const configuration = deps.configFile ? await readSchedulerConfiguration(deps.configFile) : loadSchedulerConfiguration({});
-  const registry = inTreeRegistry();
+  const registry = deps.accelerator ? inTreeRegistry().merge(deps.accelerator.extensionRegistry()) : inTreeRegistry();
   const extra = await registerPluginModules(registry, deps.pluginModules);
   if (extra.length > 0) deps.log.info({ plugins: extra }, 'registered plugins from plugin modules');
   const handleDeps: HandleDeps = {
@@ -64,7 +66,7 @@ export async function buildProfiles(deps: BuildProfilesDeps): Promise<BuiltProfi
     clock: () => deps.clock.now(),
     logger: deps.log,
   };
-  const frameworks = buildFrameworks(configuration, registry, handleDeps);
+  const frameworks = buildFrameworks(configuration, registry, handleDeps, { accelerator: deps.accelerator });
   const profiles = new Map<string, SchedulingProfile>();
   for (const [name, framework] of frameworks) {
     // As kube-scheduler's NewFramework: a profile must bind somehow.
