@@ -2,7 +2,7 @@
 // a real apiserver and scheduler process); writes bench/results/scheduler.json as
 // {"kernel": {...}, "e2e": {"podsPerSecond", ...}}. The machine is shared and small, so the
 // e2e run is repeated (BENCH_SCHED_RUNS, default 3) and the median run is the result; every
-// run is kept. BENCH_SCHED_NODES / _INITIAL_PODS / _PODS / _CLIENTS shrink it for a quick run;
+// run is kept. BENCH_SCHED_ARGS adds scheduler flags (space separated). BENCH_SCHED_NODES / _INITIAL_PODS / _PODS / _CLIENTS shrink it for a quick run;
 // BENCH_SCHED_PROFILE=DIR writes the scheduler's CPU profiles there.
 import { loadavg } from 'node:os';
 import { runE2eBench, SCHEDULING_BASIC, type E2eBenchResult } from './lib/scheduler-e2e.js';
@@ -15,6 +15,7 @@ export async function benchScheduler(): Promise<void> {
     initialPods: Number(process.env.BENCH_SCHED_INITIAL_PODS ?? SCHEDULING_BASIC.initialPods),
     measuredPods: Number(process.env.BENCH_SCHED_PODS ?? SCHEDULING_BASIC.measuredPods),
     clients: Number(process.env.BENCH_SCHED_CLIENTS ?? SCHEDULING_BASIC.clients),
+    schedulerArgs: process.env.BENCH_SCHED_ARGS ? process.env.BENCH_SCHED_ARGS.split(' ') : [],
     schedulerNodeArgs: process.env.BENCH_SCHED_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SCHED_PROFILE] : [],
   };
   const kernel = await runKernelBench();
