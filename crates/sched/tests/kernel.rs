@@ -639,7 +639,11 @@ fn a_partial_pass_is_a_prefix_of_the_full_pass_in_rotation_order() {
     // Each node's verdict in node order: None when feasible, else its reasons.
     let mut verdicts: Vec<Option<Vec<String>>> = vec![None; 300];
     for failure in &full.failures {
-        let texts = full.reason_texts(failure).iter().map(|t| t.to_string()).collect();
+        let texts = full
+            .reason_texts(failure)
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
         verdicts[failure.slot as usize] = Some(texts);
     }
     assert!(verdicts.iter().filter(|v| v.is_some()).count() > 100);
@@ -673,8 +677,14 @@ fn a_partial_pass_is_a_prefix_of_the_full_pass_in_rotation_order() {
                     (f.slot, texts.iter().map(|t| t.to_string()).collect())
                 })
                 .collect();
-            assert_eq!(outcome.evaluated, evaluated, "start {start}, to find {to_find}");
-            assert_eq!(outcome.feasible, feasible, "start {start}, to find {to_find}");
+            assert_eq!(
+                outcome.evaluated, evaluated,
+                "start {start}, to find {to_find}"
+            );
+            assert_eq!(
+                outcome.feasible, feasible,
+                "start {start}, to find {to_find}"
+            );
             assert_eq!(got, failed, "start {start}, to find {to_find}");
         }
     }
