@@ -37,6 +37,7 @@ t.test('a pod assumed after its schedule call, or any other, adds its own usage'
   k.addPod('big', heavy);
   t.same([...k.schedule(light, { profile, start: 0, feasibleToFind: 0 }).nodes].map((s) => k.nodeNames()[s]), ['big']);
   // 2. A pod other than the last scheduled one is assumed with its own usage: big is full.
+  k.schedule(heavy, { profile, start: 0, feasibleToFind: 0 });
   k.addPod('big', light);
   t.equal(k.schedule(light, { profile, start: 0, feasibleToFind: 0 }).nodes.length, 0);
   // 3. Taking both back leaves big as it was: cpu (4000-3000)/4000 = 25, memory (4-1)/4 = 75.
