@@ -1,7 +1,7 @@
 // The built SchedKernel binding: one schedule call returns Kubernetes' verdicts and scores,
 // and bad input comes back as a typed Error (code) with the kernel's state unchanged.
 import t from 'tap';
-import { newSchedKernel, type KernelPod } from '../lib/native/sched.js';
+import { encodeKernelPod, newSchedKernel, type KernelPod } from '../lib/native/sched.js';
 
 const pod: KernelPod = { requests: { milliCpu: 1000, memory: 2 ** 30, ephemeralStorage: 0 }, nonZeroMilliCpu: 1000, nonZeroMemory: 2 ** 30, containers: 1 };
 
@@ -25,6 +25,25 @@ t.test('one call filters and scores every node', async (t) => {
   t.same([...out.scores], [75]);
   t.same([...out.pluginScores], [75]);
   t.same(Array.from(out.reasonIds.subarray(out.reasonOffsets[0]!, out.reasonOffsets[1]!), (i) => out.reasons[i]), ['Insufficient cpu']);
+});
+
+t.test('a pod assumed after its schedule call, or any other, adds its own usage', async (t) => {
+  const k = kernel();
+  const profile = k.defineProfile({ filters: ['NodeResourcesFit'], scores: [{ name: 'NodeResourcesFit', weight: 1 }] });
+  const heavy = encodeKernelPod({ ...pod, requests: { ...pod.requests, milliCpu: 3000 }, nonZeroMilliCpu: 3000 });
+  const light = encodeKernelPod(pod);
+  // 1. The pod just scheduled is assumed: big has 1000m left, so the light pod still fits there.
+  k.schedule(heavy, { profile, start: 0, feasibleToFind: 0 });
+  k.addPod('big', heavy);
+  t.same([...k.schedule(light, { profile, start: 0, feasibleToFind: 0 }).nodes].map((s) => k.nodeNames()[s]), ['big']);
+  // 2. A pod other than the last scheduled one is assumed with its own usage: big is full.
+  k.schedule(heavy, { profile, start: 0, feasibleToFind: 0 });
+  k.addPod('big', light);
+  t.equal(k.schedule(light, { profile, start: 0, feasibleToFind: 0 }).nodes.length, 0);
+  // 3. Taking both back leaves big as it was: cpu (4000-3000)/4000 = 25, memory (4-1)/4 = 75.
+  k.removePod('big', heavy);
+  k.removePod('big', light);
+  t.same([...k.schedule(heavy, { profile, start: 0, feasibleToFind: 0 }).scores], [50]);
 });
 
 t.test('bad input throws typed errors and changes nothing', async (t) => {

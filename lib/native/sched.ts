@@ -194,6 +194,7 @@ interface RawSchedKernel {
   addPods(pods: KernelPodUsage[]): void;
   removePods(pods: KernelPodUsage[]): void;
   addPodEncoded(node: string, pod: string): void;
+  addScheduledPod(node: string): void;
   removePodEncoded(node: string, pod: string): void;
   defineProfile(profile: KernelProfile): number;
   extensionPlugins(): KernelExtensionPlugins;
@@ -226,10 +227,59 @@ function encoded(pod: KernelPod | EncodedKernelPod): string {
   return typeof pod === 'string' ? pod : encodeKernelPod(pod);
 }
 
+/** A schedule call's result over the kernel's buffers; each view is made when first read. */
+class ScheduleOutcome implements KernelScheduleOutcome {
+  readonly evaluated: number;
+  private readonly feasible: number;
+  private readonly failed: number;
+  private viewNodes: Uint32Array | undefined;
+  private viewScores: Float64Array | undefined;
+  private viewFailed: Uint32Array | undefined;
+
+  constructor(
+    private readonly ints: Uint32Array,
+    private readonly floats: Float64Array,
+    private readonly perPlugin: number,
+    readonly reasons: string[],
+  ) {
+    this.evaluated = ints[0]!;
+    this.feasible = ints[1]!;
+    this.failed = ints[2]!;
+  }
+
+  /** ints = [evaluated, F, R, K, F nodes, R failed nodes, R filters, R+1 offsets, K reason ids]. */
+  private slice(from: number, length: number): Uint32Array {
+    return this.ints.subarray(from, from + length);
+  }
+  get nodes(): Uint32Array {
+    return (this.viewNodes ??= this.slice(4, this.feasible));
+  }
+  get failedNodes(): Uint32Array {
+    return (this.viewFailed ??= this.slice(4 + this.feasible, this.failed));
+  }
+  get failedPlugins(): Uint32Array {
+    return this.slice(4 + this.feasible + this.failed, this.failed);
+  }
+  get reasonOffsets(): Uint32Array {
+    return this.slice(4 + this.feasible + 2 * this.failed, this.failed + 1);
+  }
+  get reasonIds(): Uint32Array {
+    return this.slice(4 + this.feasible + 3 * this.failed + 1, this.ints[3]!);
+  }
+  get scores(): Float64Array {
+    return (this.viewScores ??= this.floats.subarray(0, this.feasible));
+  }
+  get pluginScores(): Float64Array {
+    return this.floats.subarray(this.feasible, this.feasible + this.feasible * this.perPlugin);
+  }
+}
+
 /** The addon's kernel with result buffers kept from call to call. */
 class SchedKernel implements NativeSchedKernel {
   private ints = new Uint32Array(1024);
   private floats = new Float64Array(1024);
+  /** The pod of the last schedule call, as passed: assuming it then passes nothing. */
+  private lastScheduled: string | undefined;
   /** Number of score plugins of each defined profile, by handle. */
   private readonly scorePlugins: number[] = [];
 
@@ -251,7 +301,8 @@ class SchedKernel implements NativeSchedKernel {
     this.raw.removePods(pods);
   }
   addPod(node: string, pod: KernelPod | EncodedKernelPod): void {
-    this.raw.addPodEncoded(node, encoded(pod));
+    if (typeof pod === 'string' && pod === this.lastScheduled) this.raw.addScheduledPod(node);
+    else this.raw.addPodEncoded(node, encoded(pod));
   }
   removePod(node: string, pod: KernelPod | EncodedKernelPod): void {
     this.raw.removePodEncoded(node, encoded(pod));
@@ -273,6 +324,7 @@ class SchedKernel implements NativeSchedKernel {
 
   schedule(pod: KernelPod | EncodedKernelPod, request: KernelScheduleRequest): KernelScheduleOutcome {
     const json = encoded(pod);
+    this.lastScheduled = undefined;
     const profile = u32(request.profile, 'profile');
     const start = u32(request.start, 'start');
     const toFind = u32(request.feasibleToFind, 'feasibleToFind');
@@ -282,23 +334,9 @@ class SchedKernel implements NativeSchedKernel {
       this.grow(this.ints[1]!, this.ints[2]!);
       reasons = this.raw.scheduleEncoded(json, profile, start, toFind, flags, this.ints, this.floats);
     }
-    const ints = this.ints;
-    const feasible = ints[1]!;
-    const failed = ints[2]!;
-    const reasonIds = ints[3]!;
-    let at = 4;
-    const view = (length: number): Uint32Array => ints.subarray(at, (at += length));
-    return {
-      evaluated: ints[0]!,
-      nodes: view(feasible),
-      failedNodes: view(failed),
-      failedPlugins: view(failed),
-      reasonOffsets: view(failed + 1),
-      reasonIds: view(reasonIds),
-      scores: this.floats.subarray(0, feasible),
-      pluginScores: this.floats.subarray(feasible, feasible + (flags === (FLAG_SCORE | FLAG_PLUGIN_SCORES) ? feasible * this.scorePlugins[profile]! : 0)),
-      reasons,
-    };
+    this.lastScheduled = json;
+    const perPlugin = flags === (FLAG_SCORE | FLAG_PLUGIN_SCORES) ? this.scorePlugins[profile]! : 0;
+    return new ScheduleOutcome(this.ints, this.floats, perPlugin, reasons);
   }
 
   scoreNodes(pod: KernelPod | EncodedKernelPod, profile: number, nodes: Uint32Array, pluginScores?: boolean | null): KernelNodeScores {

@@ -276,6 +276,18 @@ impl SchedKernel {
         })
     }
 
+    /// Adds the usage of the pod the last `scheduleEncoded` call scheduled to the node, without
+    /// passing the pod again.
+    #[napi]
+    pub fn add_scheduled_pod(&mut self, node: String) -> napi::Result<(), Code> {
+        guard(|| {
+            let Some((_, usage)) = &self.last_scheduled else {
+                return Err(invalid("no pod was scheduled"));
+            };
+            self.cluster.add_pod(&node, usage).map_err(sched_error)
+        })
+    }
+
     /// Takes back what `addPodEncoded` added for the same pod.
     #[napi]
     pub fn remove_pod_encoded(&mut self, node: String, pod: String) -> napi::Result<(), Code> {

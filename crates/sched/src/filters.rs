@@ -1,7 +1,7 @@
 //! The filter plugins over one node: each returns whether the node passes and, when it does
 //! not, pushes Kubernetes' reason strings (as `Reason`s, turned into text once per call).
 
-use crate::cluster::{Cluster, NodeTaint, PortKey};
+use crate::cluster::{Cluster, NodeTaint, PortKey, TAINT_OVERFLOW};
 use crate::extension::NodeView;
 use crate::intern::Sym;
 use crate::model::FilterPlugin;
@@ -17,10 +17,38 @@ pub const INSUFFICIENT_CPU: &str = "Insufficient cpu";
 pub const INSUFFICIENT_MEMORY: &str = "Insufficient memory";
 pub const INSUFFICIENT_EPHEMERAL: &str = "Insufficient ephemeral-storage";
 
+/// A reason whose text never varies (compared as a number while a call collects reasons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fixed {
+    Unschedulable,
+    NodeName,
+    NodeAffinity,
+    NodePorts,
+    TooManyPods,
+    InsufficientCpu,
+    InsufficientMemory,
+    InsufficientEphemeral,
+}
+
+impl Fixed {
+    pub fn text(self) -> &'static str {
+        match self {
+            Fixed::Unschedulable => UNSCHEDULABLE,
+            Fixed::NodeName => NODE_NAME,
+            Fixed::NodeAffinity => NODE_AFFINITY,
+            Fixed::NodePorts => NODE_PORTS,
+            Fixed::TooManyPods => TOO_MANY_PODS,
+            Fixed::InsufficientCpu => INSUFFICIENT_CPU,
+            Fixed::InsufficientMemory => INSUFFICIENT_MEMORY,
+            Fixed::InsufficientEphemeral => INSUFFICIENT_EPHEMERAL,
+        }
+    }
+}
+
 /// One reason a node failed a filter, kept symbolic until the call's reasons are rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reason {
-    Fixed(&'static str),
+    Fixed(Fixed),
     /// "node(s) had untolerated taint {key: value}".
     Taint {
         key: Sym,
@@ -63,36 +91,6 @@ pub fn tolerated(tolerations: &[CompiledToleration], taint: &NodeTaint) -> bool 
         .any(|toleration| tolerates(toleration, taint))
 }
 
-/// Which filters a profile enables, for the fused pass.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Enabled {
-    pub node_unschedulable: bool,
-    pub node_name: bool,
-    pub taint_toleration: bool,
-    pub node_affinity: bool,
-    pub node_ports: bool,
-    pub node_resources_fit: bool,
-    pub extensions: bool,
-}
-
-impl Enabled {
-    pub fn of(filters: &[FilterPlugin]) -> Enabled {
-        let mut enabled = Enabled::default();
-        for plugin in filters {
-            match plugin {
-                FilterPlugin::NodeUnschedulable => enabled.node_unschedulable = true,
-                FilterPlugin::NodeName => enabled.node_name = true,
-                FilterPlugin::TaintToleration => enabled.taint_toleration = true,
-                FilterPlugin::NodeAffinity => enabled.node_affinity = true,
-                FilterPlugin::NodePorts => enabled.node_ports = true,
-                FilterPlugin::NodeResourcesFit => enabled.node_resources_fit = true,
-                FilterPlugin::Extension(_) => enabled.extensions = true,
-            }
-        }
-        enabled
-    }
-}
-
 #[inline(always)]
 fn unschedulable_ok(plan: &Plan<'_>, slot: usize) -> bool {
     plan.tolerates_unschedulable || !plan.cluster.unschedulable.get(slot)
@@ -130,17 +128,100 @@ fn ports_ok(plan: &Plan<'_>, slot: usize) -> bool {
             .any(|port| port_conflicts(cluster, slot, port))
 }
 
-/// Whether every enabled filter passes the node: one fused check per node, without reasons
-/// (a rejected node goes through `run` in profile order for its verdict).
+/// The profile's filters that can reject some node for this pod, in profile order, each with
+/// its index in the profile: a filter that passes every node for this pod (no nodeName, no
+/// required affinity, no host ports, no untolerated NoSchedule/NoExecute taint, the
+/// unschedulable taint tolerated) is left out of the per-node loop.
+pub fn active(filters: &[FilterPlugin], plan: &Plan<'_>) -> Vec<(u8, FilterPlugin)> {
+    filters
+        .iter()
+        .enumerate()
+        .filter(|(_, plugin)| match plugin {
+            FilterPlugin::NodeUnschedulable => !plan.tolerates_unschedulable,
+            FilterPlugin::NodeName => plan.pod.node_name.is_some(),
+            FilterPlugin::TaintToleration => plan.untolerated_hard.contains(&true),
+            FilterPlugin::NodeAffinity => !plan.affinity_free,
+            FilterPlugin::NodePorts => !plan.pod.host_ports.is_empty(),
+            FilterPlugin::NodeResourcesFit | FilterPlugin::Extension(_) => true,
+        })
+        .map(|(position, plugin)| (position as u8, *plugin))
+        .collect()
+}
+
 #[inline(always)]
-pub fn all_pass(enabled: &Enabled, plan: &Plan<'_>, slot: usize) -> bool {
-    (!enabled.node_resources_fit || fit_ok(plan, slot))
-        && (!enabled.node_unschedulable || unschedulable_ok(plan, slot))
-        && (!enabled.taint_toleration || untolerated_taint(plan, slot).is_none())
-        && (!enabled.node_name || node_name_ok(plan, slot))
-        && (!enabled.node_affinity || plan.affinity_free || plan.required_affinity_matches(slot))
-        && (!enabled.node_ports || ports_ok(plan, slot))
-        && (!enabled.extensions || extensions_ok(plan, slot))
+fn taint_ok(plan: &Plan<'_>, slot: usize) -> bool {
+    let mask = plan.cluster.taint_mask.get(slot);
+    if mask & plan.hard_mask == 0 {
+        return true;
+    }
+    // Without the overflow bit the mask lists every taint of the node: one is untolerated.
+    mask & TAINT_OVERFLOW != 0 && untolerated_taint(plan, slot).is_none()
+}
+
+/// Bit i set when the filter passes `block[i]`; only the nodes in `candidates` (still passing
+/// the filters before it) need a correct bit.
+pub fn pass_bits(plugin: FilterPlugin, plan: &Plan<'_>, block: &[u32], candidates: u64) -> u64 {
+    let cluster = plan.cluster;
+    let mut bits = 0u64;
+    match plugin {
+        FilterPlugin::NodeResourcesFit => {
+            for (at, &slot) in block.iter().enumerate() {
+                bits |= u64::from(fit_ok(plan, slot as usize)) << at;
+            }
+        }
+        FilterPlugin::NodeUnschedulable => {
+            for (at, &slot) in block.iter().enumerate() {
+                bits |= u64::from(!cluster.unschedulable.get(slot as usize)) << at;
+            }
+        }
+        FilterPlugin::TaintToleration => {
+            for (at, &slot) in block.iter().enumerate() {
+                let mask = cluster.taint_mask.get(slot as usize);
+                bits |= u64::from(mask & plan.hard_mask == 0) << at;
+            }
+            // A node past the mask's 63 taint ids: its list decides.
+            let mut overflow = candidates & !bits;
+            while overflow != 0 {
+                let at = overflow.trailing_zeros() as usize;
+                overflow &= overflow - 1;
+                if taint_ok(plan, block[at] as usize) {
+                    bits |= 1 << at;
+                }
+            }
+        }
+        FilterPlugin::NodeAffinity => {
+            for (at, &slot) in block.iter().enumerate() {
+                bits |= u64::from(plan.required_affinity_matches(slot as usize)) << at;
+            }
+        }
+        plugin => {
+            // The rest are rarely active (a nodeName, host ports, Rust filters): only the
+            // candidates are checked.
+            let mut left = candidates;
+            while left != 0 {
+                let at = left.trailing_zeros() as usize;
+                left &= left - 1;
+                if passes(plugin, plan, block[at] as usize) {
+                    bits |= 1 << at;
+                }
+            }
+        }
+    }
+    bits
+}
+
+/// Whether one filter passes the node, without its reasons.
+#[inline(always)]
+pub fn passes(plugin: FilterPlugin, plan: &Plan<'_>, slot: usize) -> bool {
+    match plugin {
+        FilterPlugin::NodeUnschedulable => unschedulable_ok(plan, slot),
+        FilterPlugin::NodeName => node_name_ok(plan, slot),
+        FilterPlugin::TaintToleration => taint_ok(plan, slot),
+        FilterPlugin::NodeAffinity => plan.required_affinity_matches(slot),
+        FilterPlugin::NodePorts => ports_ok(plan, slot),
+        FilterPlugin::NodeResourcesFit => fit_ok(plan, slot),
+        FilterPlugin::Extension(index) => extension_ok(plan, index, slot),
+    }
 }
 
 fn extension_ok(plan: &Plan<'_>, index: u16, slot: usize) -> bool {
@@ -150,18 +231,27 @@ fn extension_ok(plan: &Plan<'_>, index: u16, slot: usize) -> bool {
         .filter(plan.query, &node)
 }
 
-fn extensions_ok(plan: &Plan<'_>, slot: usize) -> bool {
-    (0..plan.filter_extensions.len()).all(|index| extension_ok(plan, index as u16, slot))
+/// The one reason the filter gives every node it rejects, when it has one.
+pub fn fixed_reason(plugin: FilterPlugin) -> Option<Reason> {
+    match plugin {
+        FilterPlugin::NodeUnschedulable => Some(Reason::Fixed(Fixed::Unschedulable)),
+        FilterPlugin::NodeName => Some(Reason::Fixed(Fixed::NodeName)),
+        FilterPlugin::NodeAffinity => Some(Reason::Fixed(Fixed::NodeAffinity)),
+        FilterPlugin::NodePorts => Some(Reason::Fixed(Fixed::NodePorts)),
+        FilterPlugin::Extension(index) => Some(Reason::Extension(index)),
+        FilterPlugin::TaintToleration | FilterPlugin::NodeResourcesFit => None,
+    }
 }
 
 /// Runs one filter on the node at `slot`; false (with reasons pushed) when it rejects.
 pub fn run(plugin: FilterPlugin, plan: &Plan<'_>, slot: usize, reasons: &mut Vec<Reason>) -> bool {
     let cluster = plan.cluster;
     let (passes, reason) = match plugin {
-        FilterPlugin::NodeUnschedulable => {
-            (unschedulable_ok(plan, slot), Reason::Fixed(UNSCHEDULABLE))
-        }
-        FilterPlugin::NodeName => (node_name_ok(plan, slot), Reason::Fixed(NODE_NAME)),
+        FilterPlugin::NodeUnschedulable => (
+            unschedulable_ok(plan, slot),
+            Reason::Fixed(Fixed::Unschedulable),
+        ),
+        FilterPlugin::NodeName => (node_name_ok(plan, slot), Reason::Fixed(Fixed::NodeName)),
         FilterPlugin::TaintToleration => match untolerated_taint(plan, slot) {
             Some(id) => {
                 let taint = cluster.taint_table[id as usize];
@@ -173,13 +263,13 @@ pub fn run(plugin: FilterPlugin, plan: &Plan<'_>, slot: usize, reasons: &mut Vec
                     },
                 )
             }
-            None => (true, Reason::Fixed("")),
+            None => (true, Reason::Fixed(Fixed::Unschedulable)),
         },
         FilterPlugin::NodeAffinity => (
             plan.required_affinity_matches(slot),
-            Reason::Fixed(NODE_AFFINITY),
+            Reason::Fixed(Fixed::NodeAffinity),
         ),
-        FilterPlugin::NodePorts => (ports_ok(plan, slot), Reason::Fixed(NODE_PORTS)),
+        FilterPlugin::NodePorts => (ports_ok(plan, slot), Reason::Fixed(Fixed::NodePorts)),
         FilterPlugin::NodeResourcesFit => return fits(plan, slot, reasons),
         FilterPlugin::Extension(index) => {
             (extension_ok(plan, index, slot), Reason::Extension(index))
@@ -204,25 +294,26 @@ fn port_conflicts(cluster: &Cluster, slot: usize, wanted: &PortKey) -> bool {
 
 #[inline(always)]
 fn fit_ok(plan: &Plan<'_>, slot: usize) -> bool {
+    // Without short-circuits (see `Plan::term_matches`).
     let cluster = plan.cluster;
     let pod = plan.pod;
-    if cluster.pod_count.get(slot) + 1 > cluster.alloc_pods.get(slot) {
-        return false;
-    }
+    let pods_ok = cluster.pod_count.get(slot) < cluster.alloc_pods.get(slot);
     if plan.requests_nothing {
-        return true;
+        return pods_ok;
     }
-    !(pod.milli_cpu > 0 && pod.milli_cpu > cluster.alloc_cpu.get(slot) - cluster.req_cpu.get(slot)
-        || pod.memory > 0
-            && pod.memory > cluster.alloc_memory.get(slot) - cluster.req_memory.get(slot)
-        || pod.ephemeral_storage > 0
-            && pod.ephemeral_storage
-                > cluster.alloc_ephemeral.get(slot) - cluster.req_ephemeral.get(slot))
-        && plan.scalar_checks.iter().all(|check| {
-            let allocatable = check.allocatable.map_or(0, |column| column.get(slot));
-            let requested = check.requested.map_or(0, |column| column.get(slot));
-            check.amount <= allocatable - requested
-        })
+    let cpu_short = (pod.milli_cpu > 0)
+        & (pod.milli_cpu > cluster.alloc_cpu.get(slot) - cluster.req_cpu.get(slot));
+    let memory_short = (pod.memory > 0)
+        & (pod.memory > cluster.alloc_memory.get(slot) - cluster.req_memory.get(slot));
+    let ephemeral_short = (pod.ephemeral_storage > 0)
+        & (pod.ephemeral_storage
+            > cluster.alloc_ephemeral.get(slot) - cluster.req_ephemeral.get(slot));
+    let scalar_ok = plan.scalar_checks.iter().fold(true, |all, check| {
+        let allocatable = check.allocatable.map_or(0, |column| column.get(slot));
+        let requested = check.requested.map_or(0, |column| column.get(slot));
+        all & (check.amount <= allocatable - requested)
+    });
+    pods_ok & !(cpu_short | memory_short | ephemeral_short) & scalar_ok
 }
 
 fn fits(plan: &Plan<'_>, slot: usize, reasons: &mut Vec<Reason>) -> bool {
@@ -230,24 +321,24 @@ fn fits(plan: &Plan<'_>, slot: usize, reasons: &mut Vec<Reason>) -> bool {
     let pod = plan.pod;
     let before = reasons.len();
     if cluster.pod_count.get(slot) + 1 > cluster.alloc_pods.get(slot) {
-        reasons.push(Reason::Fixed(TOO_MANY_PODS));
+        reasons.push(Reason::Fixed(Fixed::TooManyPods));
     }
     if plan.requests_nothing {
         return reasons.len() == before;
     }
     if pod.milli_cpu > 0 && pod.milli_cpu > cluster.alloc_cpu.get(slot) - cluster.req_cpu.get(slot)
     {
-        reasons.push(Reason::Fixed(INSUFFICIENT_CPU));
+        reasons.push(Reason::Fixed(Fixed::InsufficientCpu));
     }
     if pod.memory > 0 && pod.memory > cluster.alloc_memory.get(slot) - cluster.req_memory.get(slot)
     {
-        reasons.push(Reason::Fixed(INSUFFICIENT_MEMORY));
+        reasons.push(Reason::Fixed(Fixed::InsufficientMemory));
     }
     if pod.ephemeral_storage > 0
         && pod.ephemeral_storage
             > cluster.alloc_ephemeral.get(slot) - cluster.req_ephemeral.get(slot)
     {
-        reasons.push(Reason::Fixed(INSUFFICIENT_EPHEMERAL));
+        reasons.push(Reason::Fixed(Fixed::InsufficientEphemeral));
     }
     for check in &plan.scalar_checks {
         let allocatable = check.allocatable.map_or(0, |column| column.get(slot));

@@ -13,6 +13,9 @@ use crate::plan::Plan;
 use crate::query::CompiledPod;
 use crate::scores;
 
+/// Nodes the filter pass checks together (one bit each in a u64).
+const BLOCK: usize = 64;
+
 /// A node the filters rejected: the first rejecting plugin and its reasons (indexes into
 /// `Outcome::reasons`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,18 +115,31 @@ impl Output {
     /// pushes reasons only when it rejects.
     fn take_reasons(&mut self, plan: &Plan<'_>) {
         for index in 0..self.pending.len() {
-            let reason = self.pending[index];
-            let id = match self.reason_keys.iter().position(|known| *known == reason) {
-                Some(id) => id,
-                None => {
-                    self.reasons.push(reason_text(plan, reason));
-                    self.reason_keys.push(reason);
-                    self.reason_keys.len() - 1
-                }
-            };
-            self.reason_ids.push(id as u32);
+            let id = self.reason_id(plan, self.pending[index]);
+            self.reason_ids.push(id);
         }
         self.pending.clear();
+        self.reason_offsets.push(self.reason_ids.len() as u32);
+    }
+
+    /// The reason's index in `reasons`, its text rendered the first time.
+    fn reason_id(&mut self, plan: &Plan<'_>, reason: Reason) -> u32 {
+        let id = match self.reason_keys.iter().position(|known| *known == reason) {
+            Some(id) => id,
+            None => {
+                self.reasons.push(reason_text(plan, reason));
+                self.reason_keys.push(reason);
+                self.reason_keys.len() - 1
+            }
+        };
+        id as u32
+    }
+
+    /// A failure with a single reason already in `reasons`.
+    fn push_failure(&mut self, slot: Slot, filter: u8, reason: u32) {
+        self.failed.push(slot);
+        self.failed_filter.push(filter);
+        self.reason_ids.push(reason);
         self.reason_offsets.push(self.reason_ids.len() as u32);
     }
 }
@@ -131,7 +147,7 @@ impl Output {
 fn reason_text(plan: &Plan<'_>, reason: Reason) -> String {
     let cluster = plan.cluster;
     match reason {
-        Reason::Fixed(text) => text.to_string(),
+        Reason::Fixed(fixed) => fixed.text().to_string(),
         Reason::Taint { key, value } => format!(
             "node(s) had untolerated taint {{{}: {}}}",
             cluster.strings.name(key),
@@ -196,33 +212,88 @@ impl Cluster {
         let start = request.start % total;
         let (tail, head) = self.order.split_at(start);
         let filters = &profile.filters[..];
-        let enabled = filters::Enabled::of(filters);
+        let active = filters::active(filters, &plan);
         let mut evaluated = 0;
-        for &slot in head.iter().chain(tail) {
-            evaluated += 1;
-            let index = slot as usize;
-            if filters::all_pass(&enabled, &plan, index) {
-                output.feasible.push(slot);
-                if output.feasible.len() == to_find {
-                    break;
-                }
-                continue;
-            }
-            let rejected_by = filters
-                .iter()
-                .position(|&plugin| !filters::run(plugin, &plan, index, &mut output.pending));
-            let Some(position) = rejected_by else {
-                // The fused check and the filters one by one agree; this keeps a node that
-                // no filter rejects feasible even if they ever did not.
-                output.feasible.push(slot);
-                if output.feasible.len() == to_find {
-                    break;
-                }
-                continue;
+        // Blocks of up to 64 nodes in rotation order: each active filter marks the block's
+        // nodes it passes in one loop (`filters::pass_bits`), then the nodes are taken in order
+        // until enough are feasible. Nodes after the last one taken were checked for nothing.
+        let mut first_failing = vec![0u64; active.len()];
+        let mut reason_of: Vec<Option<u32>> = vec![None; active.len()];
+        for block in head.chunks(BLOCK).chain(tail.chunks(BLOCK)) {
+            let in_block = if block.len() == BLOCK {
+                u64::MAX
+            } else {
+                (1u64 << block.len()) - 1
             };
-            output.failed.push(slot);
-            output.failed_filter.push(position as u8);
-            output.take_reasons(&plan);
+            let mut passing = in_block;
+            for (failing, &(_, plugin)) in first_failing.iter_mut().zip(&active) {
+                let bits = filters::pass_bits(plugin, &plan, block, passing);
+                *failing = passing & !bits;
+                passing &= bits;
+            }
+            // The nodes taken: all of the block, or up to the last feasible node wanted.
+            let wanted = to_find - output.feasible.len();
+            let (taken, done) = if passing.count_ones() as usize >= wanted {
+                let mut rest = passing;
+                for _ in 1..wanted {
+                    rest &= rest - 1;
+                }
+                let last = rest.trailing_zeros();
+                (u64::MAX >> (63 - last), true)
+            } else {
+                (in_block, false)
+            };
+            evaluated += taken.count_ones() as usize;
+            let mut feasible = passing & taken;
+            while feasible != 0 {
+                output
+                    .feasible
+                    .push(block[feasible.trailing_zeros() as usize]);
+                feasible &= feasible - 1;
+            }
+            let mut failed = !passing & taken & in_block;
+            while failed != 0 {
+                let at = failed.trailing_zeros() as usize;
+                failed &= failed - 1;
+                let slot = block[at];
+                let bit = 1u64 << at;
+                let rejecting = first_failing.iter().position(|failing| failing & bit != 0);
+                if let Some(rejecting) = rejecting {
+                    let (position, plugin) = active[rejecting];
+                    if let Some(reason) = filters::fixed_reason(plugin) {
+                        // A filter with one reason for every node: its id once per call.
+                        let id = match reason_of[rejecting] {
+                            Some(id) => id,
+                            None => *reason_of[rejecting].insert(output.reason_id(&plan, reason)),
+                        };
+                        output.push_failure(slot, position, id);
+                        continue;
+                    }
+                    if !filters::run(plugin, &plan, slot as usize, &mut output.pending) {
+                        output.failed.push(slot);
+                        output.failed_filter.push(position);
+                        output.take_reasons(&plan);
+                        continue;
+                    }
+                }
+                // The block check and the filter one by one disagree (they never should):
+                // the filters one by one decide.
+                output.pending.clear();
+                let rejected_by = filters.iter().position(|&plugin| {
+                    !filters::run(plugin, &plan, slot as usize, &mut output.pending)
+                });
+                if let Some(position) = rejected_by {
+                    output.failed.push(slot);
+                    output.failed_filter.push(position as u8);
+                    output.take_reasons(&plan);
+                    continue;
+                }
+                // No filter rejects it after all.
+                output.feasible.push(slot);
+            }
+            if done {
+                break;
+            }
         }
         output.evaluated = evaluated;
         if request.score {

@@ -188,27 +188,33 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// Whether the node matches the term. The checks combine without short-circuits: a
+    /// node's verdict is data the loops over nodes turn into bits, not branches.
     pub fn term_matches(&self, term: &Term<'_>, slot: usize) -> bool {
         if term.never {
             return false;
         }
         let cluster = self.cluster;
-        term.checks.iter().all(|check| match *check {
-            Check::NameIs(name) => cluster.name.get(slot) == name,
-            Check::NameIsNot(name) => cluster.name.get(slot) != name,
-            Check::Label { column, test } => {
-                let value = Plan::label(column, slot);
-                let present = value != UNKNOWN;
-                match test {
-                    LabelTest::In(values) => present && values.contains(&value),
-                    LabelTest::NotIn(values) => !present || !values.contains(&value),
-                    LabelTest::Exists => present,
-                    LabelTest::DoesNotExist => !present,
-                    LabelTest::Gt(bound) => {
-                        present && cluster.strings.int(value).is_some_and(|v| v > *bound)
-                    }
-                    LabelTest::Lt(bound) => {
-                        present && cluster.strings.int(value).is_some_and(|v| v < *bound)
+        term.checks.iter().fold(true, |all, check| {
+            all & match *check {
+                Check::NameIs(name) => cluster.name.get(slot) == name,
+                Check::NameIsNot(name) => cluster.name.get(slot) != name,
+                Check::Label { column, test } => {
+                    let value = Plan::label(column, slot);
+                    let present = value != UNKNOWN;
+                    let listed =
+                        |values: &[Sym]| values.iter().fold(false, |any, v| any | (*v == value));
+                    match test {
+                        LabelTest::In(values) => present & listed(values),
+                        LabelTest::NotIn(values) => !present | !listed(values),
+                        LabelTest::Exists => present,
+                        LabelTest::DoesNotExist => !present,
+                        LabelTest::Gt(bound) => {
+                            present && cluster.strings.int(value).is_some_and(|v| v > *bound)
+                        }
+                        LabelTest::Lt(bound) => {
+                            present && cluster.strings.int(value).is_some_and(|v| v < *bound)
+                        }
                     }
                 }
             }
@@ -220,16 +226,15 @@ impl<'a> Plan<'a> {
         if self.selector_never {
             return false;
         }
-        if !self
-            .selector
-            .iter()
-            .all(|(column, value)| Plan::label(*column, slot) == *value)
-        {
-            return false;
-        }
-        match &self.required {
-            Some(terms) => terms.iter().any(|term| self.term_matches(term, slot)),
-            None => true,
-        }
+        let selected = self.selector.iter().fold(true, |all, (column, value)| {
+            all & (Plan::label(*column, slot) == *value)
+        });
+        selected
+            & match &self.required {
+                Some(terms) => terms
+                    .iter()
+                    .fold(false, |any, term| any | self.term_matches(term, slot)),
+                None => true,
+            }
     }
 }

@@ -219,7 +219,12 @@ pub fn default_normalize(scores: &mut [i64], reverse: bool) {
         return;
     }
     for score in scores.iter_mut() {
-        let normalized = MAX_NODE_SCORE * *score / max;
+        // 0 and the maximum (most scores of a count-like plugin) need no division.
+        let normalized = match *score {
+            0 => 0,
+            value if value == max => MAX_NODE_SCORE,
+            value => MAX_NODE_SCORE * value / max,
+        };
         *score = if reverse {
             MAX_NODE_SCORE - normalized
         } else {
@@ -359,6 +364,11 @@ pub fn score(plugin: &ScorePlugin, plan: &Plan<'_>, slots: &[u32], out: &mut [i6
                 })
                 .collect();
             let max_threshold = MAX_CONTAINER_IMAGE_THRESHOLD * pod.containers;
+            if scaled.iter().map(|(_, score)| score).sum::<i64>() <= MIN_IMAGE_THRESHOLD {
+                // Below the threshold on every node, even one with all the images: 0 everywhere.
+                out.fill(0);
+                return;
+            }
             for (slot, out) in slots.iter().zip(out.iter_mut()) {
                 let mut sum = 0i64;
                 for (present, score) in &scaled {
@@ -366,9 +376,11 @@ pub fn score(plugin: &ScorePlugin, plan: &Plan<'_>, slots: &[u32], out: &mut [i6
                         sum += score;
                     }
                 }
-                let clamped = if sum < MIN_IMAGE_THRESHOLD {
-                    MIN_IMAGE_THRESHOLD
-                } else if sum > max_threshold {
+                if sum <= MIN_IMAGE_THRESHOLD {
+                    *out = 0;
+                    continue;
+                }
+                let clamped = if sum > max_threshold {
                     max_threshold
                 } else {
                     sum

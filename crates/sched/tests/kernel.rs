@@ -603,3 +603,89 @@ fn scalar_resources_filter_and_ignored_groups() {
         2
     );
 }
+
+/// Over several 64-node blocks: any start and any number to find gives the verdicts of the
+/// pass over every node, in rotation order, up to the last feasible node wanted.
+#[test]
+fn a_partial_pass_is_a_prefix_of_the_full_pass_in_rotation_order() {
+    let zones = ["a", "b", "c"];
+    let nodes: Vec<NodeSpec> = (0..300)
+        .map(|i| {
+            let mut spec = labelled(&format!("n{i}"), &[("zone", zones[i % 3])]);
+            spec.allocatable = node("", if i % 7 == 0 { 100 } else { 4000 }, 1 << 30).allocatable;
+            spec.unschedulable = i % 11 == 0;
+            if i % 5 == 0 {
+                spec.taints = tainted("", &[("dedicated", "gpu", "NoSchedule")]).taints;
+            }
+            spec
+        })
+        .collect();
+    let cluster = cluster(&nodes);
+    let mut query = pod(500, 1 << 20);
+    query.required_terms = Some(vec![term(vec![requirement("zone", "In", &["a", "b"])])]);
+    let profile = Profile {
+        filters: all_filters(),
+        scores: vec![(
+            ScorePlugin::NodeResourcesFit {
+                strategy: ScoringStrategy::LeastAllocated,
+                resources: cpu_memory(),
+            },
+            1,
+        )],
+        ..Profile::default()
+    };
+    let full = cluster.schedule(&query, &profile, &everything());
+    assert_eq!(full.evaluated, 300);
+    // Each node's verdict in node order: None when feasible, else its reasons.
+    let mut verdicts: Vec<Option<Vec<String>>> = vec![None; 300];
+    for failure in &full.failures {
+        let texts = full
+            .reason_texts(failure)
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        verdicts[failure.slot as usize] = Some(texts);
+    }
+    assert!(verdicts.iter().filter(|v| v.is_some()).count() > 100);
+    for start in [0, 1, 63, 64, 65, 130, 299, 317] {
+        for to_find in [1, 2, 40, 64, 65, 100, 150, 1000] {
+            let request = Request {
+                start,
+                feasible_to_find: to_find,
+                ..everything()
+            };
+            let outcome = cluster.schedule(&query, &profile, &request);
+            let mut feasible = vec![];
+            let mut failed = vec![];
+            let mut evaluated = 0;
+            for offset in 0..300 {
+                let slot = ((start + offset) % 300) as u32;
+                evaluated += 1;
+                match &verdicts[slot as usize] {
+                    None => feasible.push(slot),
+                    Some(reasons) => failed.push((slot, reasons.clone())),
+                }
+                if feasible.len() == to_find {
+                    break;
+                }
+            }
+            let got: Vec<(u32, Vec<String>)> = outcome
+                .failures
+                .iter()
+                .map(|f| {
+                    let texts = outcome.reason_texts(f);
+                    (f.slot, texts.iter().map(|t| t.to_string()).collect())
+                })
+                .collect();
+            assert_eq!(
+                outcome.evaluated, evaluated,
+                "start {start}, to find {to_find}"
+            );
+            assert_eq!(
+                outcome.feasible, feasible,
+                "start {start}, to find {to_find}"
+            );
+            assert_eq!(got, failed, "start {start}, to find {to_find}");
+        }
+    }
+}
