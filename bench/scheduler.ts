@@ -31,11 +31,11 @@ export async function benchScheduler(): Promise<void> {
   const median = byRate[Math.floor((byRate.length - 1) / 2)]!;
   const e2e = {
     ...median,
-    runs: runs.map((r) => ({ podsPerSecond: r.podsPerSecond, seconds: r.seconds, createSeconds: r.createSeconds, bindLatencyMs: r.bindLatencyMs, cpuSeconds: r.cpuSeconds, loadAverage1m: r.loadAverage1m })),
+    runs: runs.map((r) => ({ podsPerSecond: r.podsPerSecond, seconds: r.seconds, createSeconds: r.createSeconds, bindLatencyMs: r.bindLatencyMs, cpuSeconds: r.cpuSeconds, attempts: r.attempts, loadAverage1m: r.loadAverage1m })),
   };
   const path = writeResults('scheduler', { kernel, e2e });
   printTable([
-    ['run', 'nodes', 'pods', 'pods/s', 'seconds', 'creates s', 'bind p50 ms', 'bind p99 ms', 'cpu s: scheduler', 'apiserver', 'bench client', 'load 1m'],
+    ['run', 'nodes', 'pods', 'pods/s', 'seconds', 'creates s', 'bind p50 ms', 'bind p99 ms', 'cpu s: scheduler', 'apiserver', 'bench client', 'attempts', 'load 1m'],
     ...runs.map((r, i) => [
       r === median ? `${i + 1} (median)` : String(i + 1),
       r.nodes,
@@ -48,6 +48,7 @@ export async function benchScheduler(): Promise<void> {
       r.cpuSeconds.scheduler ?? '-',
       r.cpuSeconds.apiserver ?? '-',
       r.cpuSeconds.benchClient,
+      Object.entries(r.attempts).map(([result, n]) => `${result} ${n}`).join(', '),
       r.loadAverage1m,
     ]),
   ]);

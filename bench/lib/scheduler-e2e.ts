@@ -4,6 +4,7 @@
 // timed from the first create to the last binding seen on a pod watch.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { findResource } from '../../lib/api/resources.js';
+import { adminCall } from '../../lib/client/admin.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { startApiserver } from '../../lib/harness/apiserver-process.js';
 import { startScheduler } from '../../lib/harness/scheduler-process.js';
@@ -35,6 +36,17 @@ export interface E2eBenchResult extends E2eBenchOptions {
   bindLatencyMs: { p50: number; p99: number; max: number };
   /** CPU seconds each process used from the first measured create to the last binding. */
   cpuSeconds: { scheduler?: number; apiserver?: number; benchClient: number };
+  /** The scheduler's scheduler_schedule_attempts_total by result, over the whole run. */
+  attempts: Record<string, number>;
+}
+
+/** Sums scheduler_schedule_attempts_total by its result label from a /metrics text. */
+function attemptsByResult(metrics: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const match of metrics.matchAll(/^scheduler_schedule_attempts_total\{[^}]*result="([^"]+)"[^}]*\} ([\d.e+]+)$/gm)) {
+    out[match[1]!] = (out[match[1]!] ?? 0) + Number(match[2]);
+  }
+  return out;
 }
 
 export const SCHEDULING_BASIC: E2eBenchOptions = { nodes: 5000, initialPods: 1000, measuredPods: 10_000, clients: 64 };
@@ -113,6 +125,7 @@ export async function runE2eBench(options: E2eBenchOptions = SCHEDULING_BASIC, l
       apiserver: used(apiserver.child.pid, cpuBefore.apiserver),
       benchClient: Math.round((benchCpu.user + benchCpu.system) / 1e4) / 100,
     };
+    const attempts = attemptsByResult((await adminCall(scheduler.url, apiserver.caPem, '', 'GET', '/metrics')).body);
     const last = Math.max(...[...created.keys()].map((name) => bound.get(name) ?? 0));
     watch.close();
     await watching.catch(() => undefined);
@@ -120,7 +133,7 @@ export async function runE2eBench(options: E2eBenchOptions = SCHEDULING_BASIC, l
     const latencies = [...created].map(([name, at]) => (bound.get(name) ?? at) - at).sort((a, b) => a - b);
     const pick = (q: number): number => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
     const seconds = (last - first) / 1000;
-    return { ...options, podsPerSecond: Math.round(options.measuredPods / seconds), seconds: Math.round(seconds * 100) / 100, createSeconds, bindLatencyMs: { p50: pick(0.5), p99: pick(0.99), max: pick(1) }, cpuSeconds };
+    return { ...options, podsPerSecond: Math.round(options.measuredPods / seconds), seconds: Math.round(seconds * 100) / 100, createSeconds, bindLatencyMs: { p50: pick(0.5), p99: pick(0.99), max: pick(1) }, cpuSeconds, attempts };
   } finally {
     await scheduler.stop();
     await client.close();
