@@ -52,6 +52,22 @@ impl SchedKernel {
             .map(<(String, PodUsage)>::try_from)
             .collect()
     }
+
+    /// Converts and checks every usage first, so a bad batch changes nothing, then applies each.
+    fn apply_usages(
+        &mut self,
+        pods: Vec<KernelPodUsage>,
+        apply: fn(&mut Cluster, &str, &PodUsage) -> Result<(), rudder_sched::SchedError>,
+    ) -> napi::Result<(), Code> {
+        guard(|| {
+            let usages = Self::convert_usages(pods)?;
+            self.check_known(usages.iter().map(|(node, _)| node))?;
+            for (node, usage) in &usages {
+                apply(&mut self.cluster, node, usage).map_err(sched_error)?;
+            }
+            Ok(())
+        })
+    }
 }
 
 impl Default for SchedKernel {
@@ -115,27 +131,13 @@ impl SchedKernel {
     /// Adds pods' usage to their nodes. Nothing changes when any node is unknown.
     #[napi]
     pub fn add_pods(&mut self, pods: Vec<KernelPodUsage>) -> napi::Result<(), Code> {
-        guard(|| {
-            let usages = Self::convert_usages(pods)?;
-            self.check_known(usages.iter().map(|(node, _)| node))?;
-            for (node, usage) in &usages {
-                self.cluster.add_pod(node, usage).map_err(sched_error)?;
-            }
-            Ok(())
-        })
+        self.apply_usages(pods, Cluster::add_pod)
     }
 
     /// Takes back usage added with `addPods` (pass the same usage).
     #[napi]
     pub fn remove_pods(&mut self, pods: Vec<KernelPodUsage>) -> napi::Result<(), Code> {
-        guard(|| {
-            let usages = Self::convert_usages(pods)?;
-            self.check_known(usages.iter().map(|(node, _)| node))?;
-            for (node, usage) in &usages {
-                self.cluster.remove_pod(node, usage).map_err(sched_error)?;
-            }
-            Ok(())
-        })
+        self.apply_usages(pods, Cluster::remove_pod)
     }
 
     /// Checks and keeps a profile (filters in order, score plugins with weights and args);
