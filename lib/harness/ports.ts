@@ -20,6 +20,13 @@ function ephemeralStart(): number {
 
 const HIGHEST = ephemeralStart() - 1;
 
+/**
+ * Ports this process has handed out. A port is only checked, not held, until its server binds
+ * it, so without this two components started together (a replica's HTTPS port and another's
+ * Raft port) could be given the same one.
+ */
+const handedOut = new Set<number>();
+
 function bindable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
@@ -33,8 +40,10 @@ export async function freePortRange(count: number, avoid: readonly number[] = []
   for (let attempt = 0; attempt < 200; attempt++) {
     const first = randomInt(LOWEST, HIGHEST - count + 1);
     let ok = true;
-    for (let port = first; port < first + count && ok; port++) ok = !avoid.includes(port) && (await bindable(port));
-    if (ok) return first;
+    for (let port = first; port < first + count && ok; port++) ok = !avoid.includes(port) && !handedOut.has(port) && (await bindable(port));
+    if (!ok) continue;
+    for (let port = first; port < first + count; port++) handedOut.add(port);
+    return first;
   }
   throw new Error(`no ${count} consecutive free ports found between ${LOWEST} and ${HIGHEST}`);
 }

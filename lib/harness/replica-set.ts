@@ -91,7 +91,15 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
     });
     return { id, url: server.url, peerAddress, dataDir, process: server };
   };
-  const replicas = await Promise.all(ids.map((id) => launch(id, peerAddresses.get(id)!, ['--peers', peers])));
+  const launched = await Promise.allSettled(ids.map((id) => launch(id, peerAddresses.get(id)!, ['--peers', peers])));
+  const failed = launched.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    // Leave nothing running behind a failed start (the survivors would wait for the missing peer).
+    await Promise.all(launched.map((r) => (r.status === 'fulfilled' ? r.value.process.stop() : undefined)));
+    rmSync(root, { recursive: true, force: true });
+    throw failed.reason;
+  }
+  const replicas = launched.map((r) => (r as PromiseFulfilledResult<Replica>).value);
   const caPem = replicas[0]!.process.caPem;
 
   const set: ReplicaSet = {
