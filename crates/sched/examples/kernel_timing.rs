@@ -60,7 +60,10 @@ fn nodes(n: usize, random: &mut Random) -> Vec<NodeSpec> {
                 taints,
                 labels: vec![
                     ("kubernetes.io/hostname".into(), format!("node-{i}")),
-                    ("topology.kubernetes.io/zone".into(), random.pick(&ZONES).into()),
+                    (
+                        "topology.kubernetes.io/zone".into(),
+                        random.pick(&ZONES).into(),
+                    ),
                     ("disktype".into(), random.pick(&["ssd", "hdd"]).into()),
                 ],
                 images: (0..10)
@@ -221,9 +224,12 @@ fn main() {
             };
             cluster.schedule_into(pod, &profile, &request, &mut output);
             start = (start + output.evaluated) % node_count;
-            let best_at = (0..output.scores.len()).max_by_key(|&i| (output.scores[i], std::cmp::Reverse(i)));
+            let best_at =
+                (0..output.scores.len()).max_by_key(|&i| (output.scores[i], std::cmp::Reverse(i)));
             if let Some(at) = best_at {
-                checksum = checksum.wrapping_mul(31).wrapping_add(output.scores[at] + at as i64);
+                checksum = checksum
+                    .wrapping_mul(31)
+                    .wrapping_add(output.scores[at] + at as i64);
                 let slot = output.feasible[at];
                 let name = cluster.node_name(slot).to_string();
                 // Per-plugin timing on the same feasible nodes every 10th pod.
@@ -244,14 +250,17 @@ fn main() {
             }
         }
         let total = began.elapsed().as_secs_f64();
-        let timed: f64 = plugin_seconds.iter().sum::<f64>() ;
+        let timed: f64 = plugin_seconds.iter().sum::<f64>();
         best = best.min(total - timed);
         for (b, s) in per_plugin_best.iter_mut().zip(&plugin_seconds) {
             *b = b.min(*s);
         }
     }
     let per_pod = best / pod_count as f64 * 1e6;
-    println!("schedule_into: {per_pod:.2} µs/pod ({:.0} pods/s) checksum {checksum}", 1e6 / per_pod);
+    println!(
+        "schedule_into: {per_pod:.2} µs/pod ({:.0} pods/s) checksum {checksum}",
+        1e6 / per_pod
+    );
     let sampled = (pod_count / 10) as f64;
     let base = per_plugin_best[profile.scores.len()] / sampled * 1e6;
     println!("  plan only (score_nodes_into, no plugin): {base:.2} µs");

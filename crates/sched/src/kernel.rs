@@ -93,6 +93,7 @@ pub struct Output {
     reason_keys: Vec<Reason>,
     pending: Vec<Reason>,
     column: Vec<i64>,
+    scratch: scores::Scratch,
 }
 
 impl Output {
@@ -354,7 +355,7 @@ impl Cluster {
         output.column.clear();
         output.column.resize(slots.len(), 0);
         for (index, (plugin, weight)) in profile.scores.iter().enumerate() {
-            scores::score(plugin, plan, slots, &mut output.column);
+            scores::score(plugin, plan, slots, &mut output.column, &mut output.scratch);
             for (total, score) in output.scores.iter_mut().zip(&output.column) {
                 *total += score * weight;
             }
