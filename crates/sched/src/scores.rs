@@ -209,12 +209,35 @@ fn balanced(values: &[(i64, i64, i64)]) -> i64 {
     ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
 }
 
+/// ImageLocality scores by table when the pod has at most this many images on some node.
+const IMAGE_TABLE_BITS: usize = 8;
+
+/// Scores up to this normalize through a table.
+const NORMALIZE_TABLE: usize = 256;
+
 /// helper.DefaultNormalizeScore.
 pub fn default_normalize(scores: &mut [i64], reverse: bool) {
     let max = scores.iter().copied().fold(0, i64::max);
     if max == 0 {
         if reverse {
             scores.iter_mut().for_each(|score| *score = MAX_NODE_SCORE);
+        }
+        return;
+    }
+    let negative = scores.iter().fold(0, |any, score| any | score) < 0;
+    // Small non-negative scores (counts, weights): each quotient once, then a table lookup.
+    if !negative && max < NORMALIZE_TABLE as i64 {
+        let mut table = [0i64; NORMALIZE_TABLE];
+        for (value, entry) in table.iter_mut().enumerate().take(max as usize + 1) {
+            let normalized = MAX_NODE_SCORE * value as i64 / max;
+            *entry = if reverse {
+                MAX_NODE_SCORE - normalized
+            } else {
+                normalized
+            };
+        }
+        for score in scores.iter_mut() {
+            *score = table[*score as usize];
         }
         return;
     }
@@ -266,6 +289,8 @@ pub struct Scratch {
     allocatable: Vec<Vec<f64>>,
     total: Vec<f64>,
     weights: Vec<f64>,
+    matched: Vec<bool>,
+    subsets: Vec<u8>,
 }
 
 impl Scratch {
@@ -500,17 +525,29 @@ pub fn score(
                 out.fill(MAX_NODE_SCORE);
                 return;
             }
-            for (slot, out) in slots.iter().zip(out.iter_mut()) {
-                let slot = *slot as usize;
-                let mask = cluster.taint_mask.get(slot);
-                *out = if mask & TAINT_OVERFLOW == 0 {
-                    i64::from((mask & plan.prefer_mask).count_ones())
-                } else {
-                    cluster.taints[slot]
-                        .iter()
-                        .filter(|&&id| untolerated[id as usize])
-                        .count() as i64
-                };
+            // Counted from the mask bits; nodes whose mask says to read their list are
+            // counted again from it afterwards (rare: more than 63 distinct taints).
+            let prefer = plan.prefer_mask & !TAINT_OVERFLOW;
+            let (masks, no_mask) = (
+                cluster.taint_mask.as_slice(),
+                cluster.taint_mask.default_value(),
+            );
+            let mut overflow = 0u64;
+            for (&slot, out) in slots.iter().zip(out.iter_mut()) {
+                let mask = masks.get(slot as usize).copied().unwrap_or(no_mask);
+                overflow |= mask;
+                *out = i64::from((mask & prefer).count_ones());
+            }
+            if overflow & TAINT_OVERFLOW != 0 {
+                for (&slot, out) in slots.iter().zip(out.iter_mut()) {
+                    let slot = slot as usize;
+                    if cluster.taint_mask.get(slot) & TAINT_OVERFLOW != 0 {
+                        *out = cluster.taints[slot]
+                            .iter()
+                            .filter(|&&id| untolerated[id as usize])
+                            .count() as i64;
+                    }
+                }
             }
             default_normalize(out, true);
         }
@@ -519,14 +556,15 @@ pub fn score(
                 out.fill(0);
                 return;
             }
-            for (slot, out) in slots.iter().zip(out.iter_mut()) {
-                let mut sum = 0;
-                for (weight, term) in &plan.preferred {
-                    if plan.term_matches(term, *slot as usize) {
-                        sum += weight;
-                    }
+            out.fill(0);
+            let matched = &mut scratch.matched;
+            matched.clear();
+            matched.resize(slots.len(), false);
+            for (weight, term) in &plan.preferred {
+                plan.term_matches_all(term, slots, matched);
+                for (out, &matched) in out.iter_mut().zip(matched.iter()) {
+                    *out += weight * i64::from(matched);
                 }
-                *out = sum;
             }
             default_normalize(out, false);
         }
@@ -560,24 +598,49 @@ pub fn score(
                 out.fill(0);
                 return;
             }
-            for (slot, out) in slots.iter().zip(out.iter_mut()) {
-                let mut sum = 0i64;
-                for (present, score) in &scaled {
-                    if present.get(*slot as usize) {
-                        sum += score;
+            let image_score = |sum: i64| {
+                if sum <= MIN_IMAGE_THRESHOLD {
+                    0
+                } else {
+                    MAX_NODE_SCORE * (sum.min(max_threshold) - MIN_IMAGE_THRESHOLD)
+                        / (max_threshold - MIN_IMAGE_THRESHOLD)
+                }
+            };
+            if scaled.len() <= IMAGE_TABLE_BITS {
+                // A node's score depends only on which of the pod's images it has: the score
+                // of each such subset once, then per node its subset's bits and a lookup.
+                let mut table = [0i64; 1 << IMAGE_TABLE_BITS];
+                for (subset, entry) in table.iter_mut().enumerate().take(1 << scaled.len()) {
+                    let sum = scaled
+                        .iter()
+                        .enumerate()
+                        .filter(|(bit, _)| subset & (1 << bit) != 0)
+                        .map(|(_, (_, score))| score)
+                        .sum();
+                    *entry = image_score(sum);
+                }
+                let subsets = &mut scratch.subsets;
+                subsets.clear();
+                subsets.resize(slots.len(), 0);
+                for (bit, (present, _)) in scaled.iter().enumerate() {
+                    let (present, absent) = (present.as_slice(), present.default_value());
+                    for (&slot, subset) in slots.iter().zip(subsets.iter_mut()) {
+                        let here = present.get(slot as usize).copied().unwrap_or(absent);
+                        *subset |= u8::from(here) << bit;
                     }
                 }
-                if sum <= MIN_IMAGE_THRESHOLD {
-                    *out = 0;
-                    continue;
+                for (out, &subset) in out.iter_mut().zip(subsets.iter()) {
+                    *out = table[usize::from(subset)];
                 }
-                let clamped = if sum > max_threshold {
-                    max_threshold
-                } else {
-                    sum
-                };
-                *out = MAX_NODE_SCORE * (clamped - MIN_IMAGE_THRESHOLD)
-                    / (max_threshold - MIN_IMAGE_THRESHOLD);
+                return;
+            }
+            for (slot, out) in slots.iter().zip(out.iter_mut()) {
+                let sum = scaled
+                    .iter()
+                    .filter(|(present, _)| present.get(*slot as usize))
+                    .map(|(_, score)| score)
+                    .sum();
+                *out = image_score(sum);
             }
         }
     }
