@@ -7,6 +7,7 @@
 //! `Output` whose buffers a caller keeps from call to call.
 
 use crate::cluster::{Cluster, Slot};
+use crate::cpu;
 use crate::filters::{self, Reason};
 use crate::model::{FilterPlugin, PodQuery, Profile, Request};
 use crate::plan::Plan;
@@ -199,6 +200,20 @@ impl Cluster {
         request: &Request,
         output: &mut Output,
     ) {
+        cpu::with_wide_instructions(
+            #[inline(always)]
+            || self.schedule_body(pod, profile, request, output),
+        )
+    }
+
+    #[inline(always)]
+    fn schedule_body(
+        &self,
+        pod: &PodQuery,
+        profile: &Profile,
+        request: &Request,
+        output: &mut Output,
+    ) {
         output.clear();
         let total = self.order.len();
         if total == 0 {
@@ -331,12 +346,18 @@ impl Cluster {
         plugin_scores: bool,
         output: &mut Output,
     ) {
-        output.clear();
-        let compiled = CompiledPod::new(self, pod, &profile.fit);
-        let plan = Plan::new(self, pod, &compiled, profile);
-        self.score_plan(&plan, profile, slots, plugin_scores, output);
+        cpu::with_wide_instructions(
+            #[inline(always)]
+            || {
+                output.clear();
+                let compiled = CompiledPod::new(self, pod, &profile.fit);
+                let plan = Plan::new(self, pod, &compiled, profile);
+                self.score_plan(&plan, profile, slots, plugin_scores, output);
+            },
+        )
     }
 
+    #[inline(always)]
     fn score_plan(
         &self,
         plan: &Plan<'_>,

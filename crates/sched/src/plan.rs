@@ -190,6 +190,7 @@ impl<'a> Plan<'a> {
 
     /// Whether the node matches the term. The checks combine without short-circuits: a
     /// node's verdict is data the loops over nodes turn into bits, not branches.
+    #[inline(always)]
     pub fn term_matches(&self, term: &Term<'_>, slot: usize) -> bool {
         if term.never {
             return false;
@@ -223,6 +224,7 @@ impl<'a> Plan<'a> {
 
     /// `term_matches` for every slot at once, into `matched`: one loop over the nodes per
     /// check, so the check's kind is decided once, not once per node.
+    #[inline(always)]
     pub fn term_matches_all(&self, term: &Term<'_>, slots: &[u32], matched: &mut [bool]) {
         matched.fill(!term.never);
         if term.never {

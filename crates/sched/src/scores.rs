@@ -216,6 +216,7 @@ const IMAGE_TABLE_BITS: usize = 8;
 const NORMALIZE_TABLE: usize = 256;
 
 /// helper.DefaultNormalizeScore.
+#[inline(always)]
 pub fn default_normalize(scores: &mut [i64], reverse: bool) {
     let max = scores.iter().copied().fold(0, i64::max);
     if max == 0 {
@@ -296,6 +297,7 @@ pub struct Scratch {
 impl Scratch {
     /// Gathers each resource's (requested, allocatable) over the slots; false when a value is
     /// negative or not below EXACT_BELOW (then the integer path must decide).
+    #[inline(always)]
     fn gather(&mut self, resources: &[&ScoredResource<'_>], slots: &[u32]) -> bool {
         if self.requested.len() < resources.len() {
             self.requested.resize(resources.len(), Vec::new());
@@ -339,6 +341,7 @@ impl Scratch {
 
 /// LeastAllocated (or MostAllocated) over gathered columns in f64, exact (see EXACT_BELOW).
 /// False when the values are out of that range: the caller falls back to int64.
+#[inline(always)]
 fn fit_gathered(
     scratch: &mut Scratch,
     resources: &[ScoredResource<'_>],
@@ -394,6 +397,7 @@ fn fit_gathered(
 
 /// BalancedAllocation over two gathered resources, in the same f64 operations as `balanced`.
 /// False when not exactly two resources have an allocatable column.
+#[inline(always)]
 fn balanced_gathered(
     scratch: &mut Scratch,
     resources: &[ScoredResource<'_>],
@@ -467,6 +471,7 @@ fn resource_scores_of(
 }
 
 /// Each feasible node's normalized score from one plugin (before its weight).
+#[inline(always)]
 pub fn score(
     plugin: &ScorePlugin,
     plan: &Plan<'_>,
