@@ -23,6 +23,17 @@ impl<T: Copy> Column<T> {
         }
     }
 
+    /// The stored values (slots past the end read as `default_value`).
+    #[inline]
+    pub fn as_slice(&self) -> &[T] {
+        &self.values
+    }
+
+    #[inline]
+    pub fn default_value(&self) -> T {
+        self.default
+    }
+
     pub fn set(&mut self, slot: usize, value: T) {
         if slot >= self.values.len() {
             self.values.resize(slot + 1, self.default);

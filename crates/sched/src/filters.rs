@@ -160,6 +160,7 @@ fn taint_ok(plan: &Plan<'_>, slot: usize) -> bool {
 
 /// Bit i set when the filter passes `block[i]`; only the nodes in `candidates` (still passing
 /// the filters before it) need a correct bit.
+#[inline(always)]
 pub fn pass_bits(plugin: FilterPlugin, plan: &Plan<'_>, block: &[u32], candidates: u64) -> u64 {
     let cluster = plan.cluster;
     let mut bits = 0u64;

@@ -7,6 +7,7 @@
 //! `Output` whose buffers a caller keeps from call to call.
 
 use crate::cluster::{Cluster, Slot};
+use crate::cpu;
 use crate::filters::{self, Reason};
 use crate::model::{FilterPlugin, PodQuery, Profile, Request};
 use crate::plan::Plan;
@@ -93,6 +94,7 @@ pub struct Output {
     reason_keys: Vec<Reason>,
     pending: Vec<Reason>,
     column: Vec<i64>,
+    scratch: scores::Scratch,
 }
 
 impl Output {
@@ -192,6 +194,20 @@ impl Cluster {
 
     /// `schedule` into buffers the caller keeps between calls.
     pub fn schedule_into(
+        &self,
+        pod: &PodQuery,
+        profile: &Profile,
+        request: &Request,
+        output: &mut Output,
+    ) {
+        cpu::with_wide_instructions(
+            #[inline(always)]
+            || self.schedule_body(pod, profile, request, output),
+        )
+    }
+
+    #[inline(always)]
+    fn schedule_body(
         &self,
         pod: &PodQuery,
         profile: &Profile,
@@ -330,12 +346,18 @@ impl Cluster {
         plugin_scores: bool,
         output: &mut Output,
     ) {
-        output.clear();
-        let compiled = CompiledPod::new(self, pod, &profile.fit);
-        let plan = Plan::new(self, pod, &compiled, profile);
-        self.score_plan(&plan, profile, slots, plugin_scores, output);
+        cpu::with_wide_instructions(
+            #[inline(always)]
+            || {
+                output.clear();
+                let compiled = CompiledPod::new(self, pod, &profile.fit);
+                let plan = Plan::new(self, pod, &compiled, profile);
+                self.score_plan(&plan, profile, slots, plugin_scores, output);
+            },
+        )
     }
 
+    #[inline(always)]
     fn score_plan(
         &self,
         plan: &Plan<'_>,
@@ -354,7 +376,7 @@ impl Cluster {
         output.column.clear();
         output.column.resize(slots.len(), 0);
         for (index, (plugin, weight)) in profile.scores.iter().enumerate() {
-            scores::score(plugin, plan, slots, &mut output.column);
+            scores::score(plugin, plan, slots, &mut output.column, &mut output.scratch);
             for (total, score) in output.scores.iter_mut().zip(&output.column) {
                 *total += score * weight;
             }

@@ -9,6 +9,7 @@
 
 mod cluster;
 mod columns;
+mod cpu;
 mod error;
 mod extension;
 mod filters;

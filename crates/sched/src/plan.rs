@@ -190,6 +190,7 @@ impl<'a> Plan<'a> {
 
     /// Whether the node matches the term. The checks combine without short-circuits: a
     /// node's verdict is data the loops over nodes turn into bits, not branches.
+    #[inline(always)]
     pub fn term_matches(&self, term: &Term<'_>, slot: usize) -> bool {
         if term.never {
             return false;
@@ -219,6 +220,48 @@ impl<'a> Plan<'a> {
                 }
             }
         })
+    }
+
+    /// `term_matches` for every slot at once, into `matched`: one loop over the nodes per
+    /// check, so the check's kind is decided once, not once per node.
+    #[inline(always)]
+    pub fn term_matches_all(&self, term: &Term<'_>, slots: &[u32], matched: &mut [bool]) {
+        matched.fill(!term.never);
+        if term.never {
+            return;
+        }
+        for check in &term.checks {
+            let nodes = slots.iter().zip(matched.iter_mut());
+            match *check {
+                Check::Label {
+                    column,
+                    test: LabelTest::In(values),
+                } => {
+                    for (&slot, matched) in nodes {
+                        let value = Plan::label(column, slot as usize);
+                        let listed = values.iter().fold(false, |any, v| any | (*v == value));
+                        *matched &= (value != UNKNOWN) & listed;
+                    }
+                }
+                Check::Label {
+                    column,
+                    test: LabelTest::Exists,
+                } => {
+                    for (&slot, matched) in nodes {
+                        *matched &= Plan::label(column, slot as usize) != UNKNOWN;
+                    }
+                }
+                _ => {
+                    let single = Term {
+                        checks: vec![*check],
+                        never: false,
+                    };
+                    for (&slot, matched) in nodes {
+                        *matched &= self.term_matches(&single, slot as usize);
+                    }
+                }
+            }
+        }
     }
 
     /// spec.nodeSelector and the required node affinity terms (OR) both hold.

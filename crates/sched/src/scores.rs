@@ -209,12 +209,36 @@ fn balanced(values: &[(i64, i64, i64)]) -> i64 {
     ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
 }
 
+/// ImageLocality scores by table when the pod has at most this many images on some node.
+const IMAGE_TABLE_BITS: usize = 8;
+
+/// Scores up to this normalize through a table.
+const NORMALIZE_TABLE: usize = 256;
+
 /// helper.DefaultNormalizeScore.
+#[inline(always)]
 pub fn default_normalize(scores: &mut [i64], reverse: bool) {
     let max = scores.iter().copied().fold(0, i64::max);
     if max == 0 {
         if reverse {
             scores.iter_mut().for_each(|score| *score = MAX_NODE_SCORE);
+        }
+        return;
+    }
+    let negative = scores.iter().fold(0, |any, score| any | score) < 0;
+    // Small non-negative scores (counts, weights): each quotient once, then a table lookup.
+    if !negative && max < NORMALIZE_TABLE as i64 {
+        let mut table = [0i64; NORMALIZE_TABLE];
+        for (value, entry) in table.iter_mut().enumerate().take(max as usize + 1) {
+            let normalized = MAX_NODE_SCORE * value as i64 / max;
+            *entry = if reverse {
+                MAX_NODE_SCORE - normalized
+            } else {
+                normalized
+            };
+        }
+        for score in scores.iter_mut() {
+            *score = table[*score as usize];
         }
         return;
     }
@@ -233,6 +257,184 @@ pub fn default_normalize(scores: &mut [i64], reverse: bool) {
     }
 }
 
+/// Values (allocatable, requested) below this convert to f64 exactly, and for `a` and `b` below
+/// it `100 * a + b < 2^53`: then `100 * a / b` in f64, truncated, is the int64 quotient (the
+/// exact quotient is at least `1 / b` from the next integer, more than half an ulp of it).
+const EXACT_BELOW: u64 = 1 << 45;
+/// Resource weights summing (in absolute value) below this keep weighted totals exact in f64.
+const EXACT_WEIGHTS_BELOW: i64 = 1 << 20;
+// (weights are at most 2^20 and scores at most 100: weighted totals stay far below 2^51.)
+
+/// floor(q) for 0 <= q < 2^51 in operations that vectorise (no rounding instruction needed):
+/// adding and taking away 2^52 rounds to the nearest integer, then one step down if above.
+#[inline(always)]
+fn floor_small(q: f64) -> f64 {
+    const SHIFT: f64 = (1u64 << 52) as f64;
+    let nearest = (q + SHIFT) - SHIFT;
+    nearest - select(nearest > q, 1.0, 0.0)
+}
+
+/// `if condition { yes } else { no }` as a bit mask, so loops over it stay branch-free.
+#[inline(always)]
+fn select(condition: bool, yes: f64, no: f64) -> f64 {
+    let mask = u64::from(condition).wrapping_neg();
+    f64::from_bits((yes.to_bits() & mask) | (no.to_bits() & !mask))
+}
+
+/// Buffers a score pass reuses from call to call: per scored resource, the feasible nodes'
+/// requested (with the pod) and allocatable amounts side by side, so the loops over them
+/// compile to vector instructions.
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    requested: Vec<Vec<f64>>,
+    allocatable: Vec<Vec<f64>>,
+    total: Vec<f64>,
+    weights: Vec<f64>,
+    matched: Vec<bool>,
+    subsets: Vec<u8>,
+}
+
+impl Scratch {
+    /// Gathers each resource's (requested, allocatable) over the slots; false when a value is
+    /// negative or not below EXACT_BELOW (then the integer path must decide).
+    #[inline(always)]
+    fn gather(&mut self, resources: &[&ScoredResource<'_>], slots: &[u32]) -> bool {
+        if self.requested.len() < resources.len() {
+            self.requested.resize(resources.len(), Vec::new());
+            self.allocatable.resize(resources.len(), Vec::new());
+        }
+        let mut bits = 0u64;
+        for (index, resource) in resources.iter().enumerate() {
+            let (requested, allocatable) =
+                (&mut self.requested[index], &mut self.allocatable[index]);
+            requested.clear();
+            requested.resize(slots.len(), 0.0);
+            allocatable.clear();
+            allocatable.resize(slots.len(), 0.0);
+            let Some(column) = resource.allocatable else {
+                return false;
+            };
+            let pod_request = resource.pod_request;
+            bits |= pod_request as u64;
+            let (capacities, no_capacity) = (column.as_slice(), column.default_value());
+            let (used, unused) = match resource.used {
+                Some(used) => (used.as_slice(), used.default_value()),
+                None => (&[][..], 0),
+            };
+            for ((&slot, requested), allocatable) in slots
+                .iter()
+                .zip(requested.iter_mut())
+                .zip(allocatable.iter_mut())
+            {
+                let slot = slot as usize;
+                let used = used.get(slot).copied().unwrap_or(unused);
+                let capacity = capacities.get(slot).copied().unwrap_or(no_capacity);
+                bits |= used as u64 | capacity as u64;
+                *requested = (used + pod_request) as f64;
+                *allocatable = capacity as f64;
+            }
+        }
+        // used and the pod's request each below 2^45: their sum is below 2^46, still exact.
+        bits < EXACT_BELOW
+    }
+}
+
+/// LeastAllocated (or MostAllocated) over gathered columns in f64, exact (see EXACT_BELOW).
+/// False when the values are out of that range: the caller falls back to int64.
+#[inline(always)]
+fn fit_gathered(
+    scratch: &mut Scratch,
+    resources: &[ScoredResource<'_>],
+    most: bool,
+    slots: &[u32],
+    out: &mut [i64],
+) -> bool {
+    // A resource without an allocatable column counts on no node (allocatable 0).
+    let counted: Vec<&ScoredResource<'_>> = resources
+        .iter()
+        .filter(|resource| resource.allocatable.is_some())
+        .collect();
+    // Non-negative weights keep every quotient non-negative, where floor is truncation.
+    let weights_fit = counted.iter().all(|resource| resource.weight >= 0)
+        && counted.iter().map(|resource| resource.weight).sum::<i64>() < EXACT_WEIGHTS_BELOW;
+    if !weights_fit || !scratch.gather(&counted, slots) {
+        return false;
+    }
+    let n = slots.len();
+    scratch.total.clear();
+    scratch.total.resize(n, 0.0);
+    scratch.weights.clear();
+    scratch.weights.resize(n, 0.0);
+    for (index, resource) in counted.iter().enumerate() {
+        let weight = resource.weight as f64;
+        let requested = &scratch.requested[index][..n];
+        let allocatable = &scratch.allocatable[index][..n];
+        let total = &mut scratch.total[..n];
+        let weights = &mut scratch.weights[..n];
+        let nodes = requested
+            .iter()
+            .zip(allocatable)
+            .zip(total.iter_mut().zip(weights.iter_mut()));
+        for ((&r, &a), (total, weights)) in nodes {
+            let numerator = if most { r.min(a) } else { a - r };
+            // Dividing by at least 1 keeps lanes that do not count finite; they add 0.
+            let quotient = floor_small(numerator * MAX_NODE_SCORE as f64 / a.max(1.0));
+            let counted = select(a != 0.0, weight, 0.0);
+            *total += quotient * select(most || r <= a, counted, 0.0);
+            *weights += counted;
+        }
+    }
+    let (total, weights) = (&mut scratch.total[..n], &scratch.weights[..n]);
+    for (total, &weights) in total.iter_mut().zip(weights) {
+        let average = floor_small(*total / weights.max(1.0));
+        *total = select(weights == 0.0, 0.0, average);
+    }
+    for (out, &total) in out.iter_mut().zip(total.iter()) {
+        *out = total as i64;
+    }
+    true
+}
+
+/// BalancedAllocation over two gathered resources, in the same f64 operations as `balanced`.
+/// False when not exactly two resources have an allocatable column.
+#[inline(always)]
+fn balanced_gathered(
+    scratch: &mut Scratch,
+    resources: &[ScoredResource<'_>],
+    slots: &[u32],
+    out: &mut [i64],
+) -> bool {
+    let counted: Vec<&ScoredResource<'_>> = resources
+        .iter()
+        .filter(|resource| resource.allocatable.is_some())
+        .collect();
+    if counted.len() != 2 {
+        return false;
+    }
+    // f64 conversion is what `balanced` does too: no range condition here.
+    scratch.gather(&counted, slots);
+    let n = slots.len();
+    let (r0, a0) = (&scratch.requested[0][..n], &scratch.allocatable[0][..n]);
+    let (r1, a1) = (&scratch.requested[1][..n], &scratch.allocatable[1][..n]);
+    scratch.total.clear();
+    scratch.total.resize(n, 0.0);
+    let score = &mut scratch.total[..n];
+    for i in 0..n {
+        let f0 = (r0[i] / a0[i]).min(1.0);
+        let f1 = (r1[i] / a1[i]).min(1.0);
+        let std = if a0[i] != 0.0 && a1[i] != 0.0 {
+            ((f0 - f1) / 2.0).abs()
+        } else {
+            0.0
+        };
+        score[i] = (1.0 - std) * MAX_NODE_SCORE as f64;
+    }
+    for (out, &score) in out.iter_mut().zip(score.iter()) {
+        *out = score as i64;
+    }
+    true
+}
+
 fn resource_scores(
     plan: &Plan<'_>,
     resources: &[ResourceSpec],
@@ -242,6 +444,15 @@ fn resource_scores(
     score: impl Fn(&[(i64, i64, i64)]) -> i64,
 ) {
     let scored = scored_resources(plan.cluster, plan.pod, resources, non_zero);
+    resource_scores_of(&scored, slots, out, score);
+}
+
+fn resource_scores_of(
+    scored: &[ScoredResource<'_>],
+    slots: &[u32],
+    out: &mut [i64],
+    score: impl Fn(&[(i64, i64, i64)]) -> i64,
+) {
     let mut inline = [(0i64, 0i64, 0i64); INLINE_RESOURCES];
     let mut spilled = Vec::new();
     let values: &mut [(i64, i64, i64)] = if scored.len() <= INLINE_RESOURCES {
@@ -252,7 +463,7 @@ fn resource_scores(
     };
     for (slot, out) in slots.iter().zip(out.iter_mut()) {
         let slot = *slot as usize;
-        for (value, resource) in values.iter_mut().zip(&scored) {
+        for (value, resource) in values.iter_mut().zip(scored) {
             *value = resource.values(slot);
         }
         *out = score(values);
@@ -260,7 +471,14 @@ fn resource_scores(
 }
 
 /// Each feasible node's normalized score from one plugin (before its weight).
-pub fn score(plugin: &ScorePlugin, plan: &Plan<'_>, slots: &[u32], out: &mut [i64]) {
+#[inline(always)]
+pub fn score(
+    plugin: &ScorePlugin,
+    plan: &Plan<'_>,
+    slots: &[u32],
+    out: &mut [i64],
+    scratch: &mut Scratch,
+) {
     let cluster = plan.cluster;
     let pod = plan.pod;
     match plugin {
@@ -268,15 +486,19 @@ pub fn score(plugin: &ScorePlugin, plan: &Plan<'_>, slots: &[u32], out: &mut [i6
             strategy,
             resources,
         } => match strategy {
-            ScoringStrategy::LeastAllocated => {
-                resource_scores(plan, resources, true, slots, out, |values| {
-                    weighted_average(values, least_requested)
-                })
-            }
-            ScoringStrategy::MostAllocated => {
-                resource_scores(plan, resources, true, slots, out, |values| {
-                    weighted_average(values, most_requested)
-                })
+            ScoringStrategy::LeastAllocated | ScoringStrategy::MostAllocated => {
+                let most = matches!(strategy, ScoringStrategy::MostAllocated);
+                let scored = scored_resources(cluster, pod, resources, true);
+                if !fit_gathered(scratch, &scored, most, slots, out) {
+                    let per_resource = if most {
+                        most_requested
+                    } else {
+                        least_requested
+                    };
+                    resource_scores_of(&scored, slots, out, |values| {
+                        weighted_average(values, per_resource)
+                    })
+                }
             }
             ScoringStrategy::RequestedToCapacityRatio(shape) => {
                 let scaled: Vec<ShapePoint> = shape
@@ -293,13 +515,12 @@ pub fn score(plugin: &ScorePlugin, plan: &Plan<'_>, slots: &[u32], out: &mut [i6
         },
         ScorePlugin::NodeResourcesBalancedAllocation { resources } => {
             // PreScore skips best-effort pods (kubernetes#129138): they score 0 everywhere.
-            let best_effort = scored_resources(cluster, pod, resources, false)
-                .iter()
-                .all(|resource| resource.pod_request == 0);
+            let scored = scored_resources(cluster, pod, resources, false);
+            let best_effort = scored.iter().all(|resource| resource.pod_request == 0);
             if best_effort {
                 out.iter_mut().for_each(|score| *score = 0);
-            } else {
-                resource_scores(plan, resources, false, slots, out, balanced)
+            } else if !balanced_gathered(scratch, &scored, slots, out) {
+                resource_scores_of(&scored, slots, out, balanced)
             }
         }
         ScorePlugin::TaintToleration => {
@@ -309,17 +530,29 @@ pub fn score(plugin: &ScorePlugin, plan: &Plan<'_>, slots: &[u32], out: &mut [i6
                 out.fill(MAX_NODE_SCORE);
                 return;
             }
-            for (slot, out) in slots.iter().zip(out.iter_mut()) {
-                let slot = *slot as usize;
-                let mask = cluster.taint_mask.get(slot);
-                *out = if mask & TAINT_OVERFLOW == 0 {
-                    i64::from((mask & plan.prefer_mask).count_ones())
-                } else {
-                    cluster.taints[slot]
-                        .iter()
-                        .filter(|&&id| untolerated[id as usize])
-                        .count() as i64
-                };
+            // Counted from the mask bits; nodes whose mask says to read their list are
+            // counted again from it afterwards (rare: more than 63 distinct taints).
+            let prefer = plan.prefer_mask & !TAINT_OVERFLOW;
+            let (masks, no_mask) = (
+                cluster.taint_mask.as_slice(),
+                cluster.taint_mask.default_value(),
+            );
+            let mut overflow = 0u64;
+            for (&slot, out) in slots.iter().zip(out.iter_mut()) {
+                let mask = masks.get(slot as usize).copied().unwrap_or(no_mask);
+                overflow |= mask;
+                *out = i64::from((mask & prefer).count_ones());
+            }
+            if overflow & TAINT_OVERFLOW != 0 {
+                for (&slot, out) in slots.iter().zip(out.iter_mut()) {
+                    let slot = slot as usize;
+                    if cluster.taint_mask.get(slot) & TAINT_OVERFLOW != 0 {
+                        *out = cluster.taints[slot]
+                            .iter()
+                            .filter(|&&id| untolerated[id as usize])
+                            .count() as i64;
+                    }
+                }
             }
             default_normalize(out, true);
         }
@@ -328,14 +561,15 @@ pub fn score(plugin: &ScorePlugin, plan: &Plan<'_>, slots: &[u32], out: &mut [i6
                 out.fill(0);
                 return;
             }
-            for (slot, out) in slots.iter().zip(out.iter_mut()) {
-                let mut sum = 0;
-                for (weight, term) in &plan.preferred {
-                    if plan.term_matches(term, *slot as usize) {
-                        sum += weight;
-                    }
+            out.fill(0);
+            let matched = &mut scratch.matched;
+            matched.clear();
+            matched.resize(slots.len(), false);
+            for (weight, term) in &plan.preferred {
+                plan.term_matches_all(term, slots, matched);
+                for (out, &matched) in out.iter_mut().zip(matched.iter()) {
+                    *out += weight * i64::from(matched);
                 }
-                *out = sum;
             }
             default_normalize(out, false);
         }
@@ -369,25 +603,169 @@ pub fn score(plugin: &ScorePlugin, plan: &Plan<'_>, slots: &[u32], out: &mut [i6
                 out.fill(0);
                 return;
             }
-            for (slot, out) in slots.iter().zip(out.iter_mut()) {
-                let mut sum = 0i64;
-                for (present, score) in &scaled {
-                    if present.get(*slot as usize) {
-                        sum += score;
+            let image_score = |sum: i64| {
+                if sum <= MIN_IMAGE_THRESHOLD {
+                    0
+                } else {
+                    MAX_NODE_SCORE * (sum.min(max_threshold) - MIN_IMAGE_THRESHOLD)
+                        / (max_threshold - MIN_IMAGE_THRESHOLD)
+                }
+            };
+            if scaled.len() <= IMAGE_TABLE_BITS {
+                // A node's score depends only on which of the pod's images it has: the score
+                // of each such subset once, then per node its subset's bits and a lookup.
+                let mut table = [0i64; 1 << IMAGE_TABLE_BITS];
+                for (subset, entry) in table.iter_mut().enumerate().take(1 << scaled.len()) {
+                    let sum = scaled
+                        .iter()
+                        .enumerate()
+                        .filter(|(bit, _)| subset & (1 << bit) != 0)
+                        .map(|(_, (_, score))| score)
+                        .sum();
+                    *entry = image_score(sum);
+                }
+                let subsets = &mut scratch.subsets;
+                subsets.clear();
+                subsets.resize(slots.len(), 0);
+                for (bit, (present, _)) in scaled.iter().enumerate() {
+                    let (present, absent) = (present.as_slice(), present.default_value());
+                    for (&slot, subset) in slots.iter().zip(subsets.iter_mut()) {
+                        let here = present.get(slot as usize).copied().unwrap_or(absent);
+                        *subset |= u8::from(here) << bit;
                     }
                 }
-                if sum <= MIN_IMAGE_THRESHOLD {
-                    *out = 0;
-                    continue;
+                for (out, &subset) in out.iter_mut().zip(subsets.iter()) {
+                    *out = table[usize::from(subset)];
                 }
-                let clamped = if sum > max_threshold {
-                    max_threshold
-                } else {
-                    sum
-                };
-                *out = MAX_NODE_SCORE * (clamped - MIN_IMAGE_THRESHOLD)
-                    / (max_threshold - MIN_IMAGE_THRESHOLD);
+                return;
             }
+            for (slot, out) in slots.iter().zip(out.iter_mut()) {
+                let sum = scaled
+                    .iter()
+                    .filter(|(present, _)| present.get(*slot as usize))
+                    .map(|(_, score)| score)
+                    .sum();
+                *out = image_score(sum);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small xorshift: the same cases on every run.
+    fn random(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    fn column(values: &[i64]) -> Column<i64> {
+        let mut column = Column::new(0);
+        for (slot, &value) in values.iter().enumerate() {
+            column.set(slot, value);
+        }
+        column
+    }
+
+    /// Amounts around the edges: 0, equal to capacity, just over it, and up to 2^44.
+    fn amount(state: &mut u64) -> i64 {
+        match random(state) % 6 {
+            0 => 0,
+            1 => (random(state) % 8) as i64,
+            2 => (random(state) % 100_000) as i64,
+            3 => (random(state) % (1 << 40)) as i64,
+            4 => (random(state) % (1 << 44)) as i64,
+            _ => (random(state) % 1000 + 1) as i64 * 1024 * 1024,
+        }
+    }
+
+    #[test]
+    fn gathered_fit_and_balance_match_the_int64_formulas() {
+        let mut state = 0x9e37_79b9_7f4a_7c15;
+        let mut scratch = Scratch::default();
+        for _ in 0..200 {
+            let n = 1 + (random(&mut state) % 300) as usize;
+            let columns: Vec<Column<i64>> = (0..4)
+                .map(|_| column(&(0..n).map(|_| amount(&mut state)).collect::<Vec<_>>()))
+                .collect();
+            let resources: Vec<ScoredResource<'_>> = (0..2)
+                .map(|index| ScoredResource {
+                    allocatable: Some(&columns[2 * index]),
+                    used: Some(&columns[2 * index + 1]),
+                    weight: (random(&mut state) % 5) as i64,
+                    pod_request: amount(&mut state) % 5000,
+                })
+                .collect();
+            // Slots in a shuffled order, some past the columns' end (reading as 0).
+            let slots: Vec<u32> = (0..n)
+                .map(|_| (random(&mut state) % (n as u64 + 3)) as u32)
+                .collect();
+            let mut gathered = vec![0; n];
+            let mut expected = vec![0; n];
+            for (most, per_resource) in [
+                (false, least_requested as fn(i64, i64) -> i64),
+                (true, most_requested),
+            ] {
+                assert!(fit_gathered(
+                    &mut scratch,
+                    &resources,
+                    most,
+                    &slots,
+                    &mut gathered
+                ));
+                resource_scores_of(&resources, &slots, &mut expected, |values| {
+                    weighted_average(values, per_resource)
+                });
+                assert_eq!(gathered, expected, "most: {most}");
+            }
+            assert!(balanced_gathered(
+                &mut scratch,
+                &resources,
+                &slots,
+                &mut gathered
+            ));
+            resource_scores_of(&resources, &slots, &mut expected, balanced);
+            assert_eq!(gathered, expected);
+        }
+    }
+
+    #[test]
+    fn gathered_fit_declines_amounts_f64_cannot_divide_exactly() {
+        let mut scratch = Scratch::default();
+        let (allocatable, used) = (column(&[1 << 50]), column(&[3]));
+        let resources = [ScoredResource {
+            allocatable: Some(&allocatable),
+            used: Some(&used),
+            weight: 1,
+            pod_request: 1,
+        }];
+        assert!(!fit_gathered(
+            &mut scratch,
+            &resources,
+            false,
+            &[0],
+            &mut [0]
+        ));
+    }
+
+    #[test]
+    fn floor_small_is_floor() {
+        for q in [
+            0.0,
+            0.25,
+            0.5,
+            0.999_999_999,
+            1.0,
+            1.5,
+            2.5,
+            99.999_999_999_99,
+            100.0,
+        ] {
+            assert_eq!(floor_small(q), q.floor(), "{q}");
         }
     }
 }
