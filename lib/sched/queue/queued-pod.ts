@@ -2,7 +2,7 @@
 // (kube-scheduler's QueuedPodInfo).
 import type { Pod } from 'kubernetes-types/core/v1.js';
 
-/** The least the queue needs of a pod (sched-core's PodInfo fits). */
+/** The least the queue needs of a pod (lib/sched/types.ts's PodInfo fits). */
 export interface QueueablePod {
   /** "namespace/name" */
   key: string;
