@@ -12,19 +12,11 @@ import { Informer } from '../lib/client/informer.js';
 import { RestClient } from '../lib/client/rest-client.js';
 import { freePort } from '../lib/harness/ports.js';
 import { listeningServer, type ListeningServer } from './helpers/listening-server.js';
+import { until } from './helpers/until.js';
 
 const CONFIGMAPS = findResource('', 'v1', 'configmaps')!;
 const SECRETS = findResource('', 'v1', 'secrets')!;
 const PODS = findResource('', 'v1', 'pods')!;
-
-async function until(check: () => boolean, timeoutMs = 5000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return true;
-}
 
 function recordEvents<T extends KubeObject>(informer: Informer<T>): string[] {
   const seen: string[] = [];

@@ -12,17 +12,9 @@ import { BASE_KEY, decodeStreamEvent, PUBLISHED_KEY } from '../lib/bus/redis-str
 import { redisServerInstalled, startRedis, type RedisProcess } from '../lib/harness/redis-process.js';
 import { Store } from '../lib/native/store.js';
 import { RedisPublisher } from '../services/apiserver/watch/redis-publisher.js';
+import { until } from './helpers/until.js';
 
 const silent = pino({ level: 'silent' });
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
-}
 
 function configMap(name: string, value: string): { type: 'put'; key: string; value: unknown } {
   return { type: 'put', key: `/registry/core/configmaps/default/${name}`, value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { value } } };

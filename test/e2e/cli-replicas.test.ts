@@ -8,6 +8,7 @@ import t from 'tap';
 import { kubectl } from '../helpers/kubectl.js';
 import { DIST } from '../helpers/paths.js';
 import { freePortRange } from '../../lib/harness/ports.js';
+import { until } from '../helpers/until.js';
 
 const CLI = join(DIST, 'cli', 'main.js');
 
@@ -23,15 +24,6 @@ interface Status {
 
 function status(dataDir: string): Status {
   return JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as Status;
-}
-
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return check();
 }
 
 t.test('rudder up --apiservers 3, status, kubectl, apiserver add and remove, down', async (t) => {

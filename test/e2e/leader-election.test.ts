@@ -9,6 +9,7 @@ import { LeaderElector } from '../../lib/client/leader-election.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
 import { DIST } from '../helpers/paths.js';
+import { until } from '../helpers/until.js';
 
 const LEASE_MS = 3000;
 const RENEW_MS = 2000;
@@ -43,15 +44,6 @@ function candidate(identity: string): { child: ChildProcess; exited: Promise<voi
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return { child, exited };
-}
-
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
 }
 
 const leadingSince = (identity: string, after: number): Transition | undefined => timeline.find((e) => e.identity === identity && e.event === 'leading' && e.t > after);

@@ -4,32 +4,18 @@
 import t from 'tap';
 import { pino } from 'pino';
 import { findResource } from '../../lib/api/resources.js';
-import type { BusWatch } from '../../lib/bus/bus.js';
 import { HttpBus } from '../../lib/bus/http-bus.js';
 import { RedisBus } from '../../lib/bus/redis-bus.js';
 import { Informer } from '../../lib/client/informer.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { redisServerInstalled, startRedis } from '../../lib/harness/redis-process.js';
 import { startReplicaSet } from '../../lib/harness/replica-set.js';
+import { collect, recordChanges } from '../helpers/bus-recorder.js';
+import { until } from '../helpers/until.js';
 
 const CONFIGMAPS = findResource('', 'v1', 'configmaps')!;
 const NAMESPACES = findResource('', 'v1', 'namespaces')!;
 const silent = pino({ level: 'silent' });
-
-interface Seen {
-  type: string;
-  name: string;
-  rv: number;
-}
-
-async function until(check: () => boolean, timeoutMs = 15_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
-}
 
 /** Creates, updates and deletes its own ConfigMaps; a write refused during the failover is skipped. */
 async function write(client: RestClient, ns: string, writer: number, ops: number): Promise<void> {
@@ -44,22 +30,6 @@ async function write(client: RestClient, ns: string, writer: number, ops: number
       // 503 while no leader is known, or a conflict with a write that did commit: carry on.
     }
   }
-}
-
-function collect(watch: BusWatch): { events: Seen[] } {
-  const out = { events: [] as Seen[] };
-  void (async () => {
-    try {
-      for await (const event of watch) {
-        if (event.type === 'BOOKMARK') continue;
-        const meta = (event.object as { metadata?: { name?: string; resourceVersion?: string } }).metadata;
-        out.events.push({ type: event.type, name: meta?.name ?? '', rv: Number(meta?.resourceVersion) });
-      }
-    } catch {
-      // closed
-    }
-  })();
-  return out;
 }
 
 if (!redisServerInstalled()) {
@@ -82,12 +52,7 @@ if (!redisServerInstalled()) {
     const redisBus = new RedisBus({ url: redis.url, log: silent });
     t.teardown(() => redisBus.close());
     const informer = new Informer({ client, bus: redisBus, resource: CONFIGMAPS, namespace: 'failover' });
-    const seen: Seen[] = [];
-    informer.addEventHandler({
-      onAdd: (obj, initial) => void (initial || seen.push({ type: 'ADDED', name: obj.metadata!.name!, rv: Number(obj.metadata!.resourceVersion) })),
-      onUpdate: (_before, obj) => void seen.push({ type: 'MODIFIED', name: obj.metadata!.name!, rv: Number(obj.metadata!.resourceVersion) }),
-      onDelete: (obj) => void seen.push({ type: 'DELETED', name: obj.metadata!.name!, rv: Number(obj.metadata!.resourceVersion) }),
-    });
+    const seen = recordChanges(informer);
     informer.start();
     t.teardown(() => informer.stop());
     t.ok(await informer.waitForSync(15_000), 'the informer synced');
@@ -95,7 +60,7 @@ if (!redisServerInstalled()) {
 
     // 3. four writers through a follower; once events flow, the leader is SIGKILLed
     const writers = Array.from({ length: 4 }, (_, w) => write(client, 'failover', w, 60));
-    t.ok(await until(() => seen.length >= 40), 'events flow before the failover');
+    t.ok(await until(() => seen.length >= 40, 15_000), 'events flow before the failover');
     await leader.process.kill('SIGKILL');
     const next = await set.leader(15_000, set.replicas.filter((r) => r.id !== leader.id).map((r) => r.id));
     t.not(next.id, leader.id, `replica ${next.id} leads now`);
@@ -106,7 +71,7 @@ if (!redisServerInstalled()) {
     const replay = new HttpBus(client).watch({ resource: CONFIGMAPS, namespace: 'failover', resourceVersion: String(startRv) });
     t.teardown(() => replay.close());
     const history = collect(replay);
-    t.ok(await until(() => history.events.some((e) => e.rv >= end)), 'the history was replayed');
+    t.ok(await until(() => history.events.some((e) => e.rv >= end), 15_000), 'the history was replayed');
     t.ok(history.events.length > 100, `${history.events.length} committed changes`);
     t.ok(await until(() => seen.at(-1)?.rv === history.events.at(-1)?.rv, 20_000), 'the redis reader caught up after the failover');
     t.same(seen, history.events, 'exactly the committed changes, in order: none lost, none twice');

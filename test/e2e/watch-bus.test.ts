@@ -16,6 +16,8 @@ import { Informer } from '../../lib/client/informer.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
 import { redisServerInstalled, startRedis, type RedisProcess } from '../../lib/harness/redis-process.js';
+import { collect, recordChanges, type Seen } from '../helpers/bus-recorder.js';
+import { until } from '../helpers/until.js';
 
 const CONFIGMAPS = findResource('', 'v1', 'configmaps')!;
 const PODS = findResource('', 'v1', 'pods')!;
@@ -45,43 +47,12 @@ if (!redisServerInstalled()) {
     await redis?.stop();
   });
 
-  interface Seen {
-    type: string;
-    name: string;
-    rv: number;
-  }
-
   async function namespace(name: string): Promise<void> {
     await client.create(NAMESPACES, { metadata: { name } });
   }
 
   async function listRv(ns: string): Promise<number> {
     return Number((await client.list(CONFIGMAPS, { namespace: ns })).metadata.resourceVersion);
-  }
-
-  /** Reads a watch into arrays until closed; `failure` holds how it ended if it failed. */
-  function collect(watch: BusWatch): { events: Seen[]; bookmarks: { rv: number; after: number }[]; failure?: unknown; done: Promise<void> } {
-    const out: { events: Seen[]; bookmarks: { rv: number; after: number }[]; failure?: unknown; done: Promise<void> } = { events: [], bookmarks: [], done: Promise.resolve() };
-    out.done = (async () => {
-      try {
-        for await (const event of watch) {
-          if (event.type === 'BOOKMARK') out.bookmarks.push({ rv: Number(event.resourceVersion), after: out.events.length });
-          else out.events.push({ type: event.type, name: event.object.metadata?.name ?? '', rv: Number(event.resourceVersion) });
-        }
-      } catch (error) {
-        out.failure = error;
-      }
-    })();
-    return out;
-  }
-
-  async function until(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!check()) {
-      if (Date.now() > deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    return true;
   }
 
   /** Each writer creates, updates and deletes its own configmaps; returns what the server acknowledged. */
@@ -300,12 +271,7 @@ if (!redisServerInstalled()) {
     const redisBus = new RedisBus({ url: redis.url, log: silent });
     t.teardown(() => redisBus.close());
     const informer = new Informer({ client, bus: redisBus, resource: CONFIGMAPS, namespace: ns });
-    const seen: Seen[] = [];
-    informer.addEventHandler({
-      onAdd: (obj, initial) => void (initial || seen.push({ type: 'ADDED', name: obj.metadata!.name!, rv: Number(obj.metadata!.resourceVersion) })),
-      onUpdate: (_before, obj) => void seen.push({ type: 'MODIFIED', name: obj.metadata!.name!, rv: Number(obj.metadata!.resourceVersion) }),
-      onDelete: (obj) => void seen.push({ type: 'DELETED', name: obj.metadata!.name!, rv: Number(obj.metadata!.resourceVersion) }),
-    });
+    const seen = recordChanges(informer);
     informer.start();
     t.teardown(() => informer.stop());
     await informer.waitForSync();
