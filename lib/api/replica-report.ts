@@ -1,22 +1,10 @@
 // GET /admin/replica: one apiserver replica's view of its Raft cluster, as the apiserver serves it
-// and `rudder` and the test harness read it.
+// and `rudder` and the test harness read it: the native replica state (`leader` is 0 when no
+// leader is known) plus the store's revisions.
+import type { NativeReplicaState } from '../native/index.js';
 
-export interface ReplicaReport {
+export interface ReplicaReport extends NativeReplicaState {
   replicated: boolean;
-  id: number;
-  role: 'leader' | 'follower' | 'candidate';
-  term: number;
-  /** 0 when no leader is known. */
-  leader: number;
-  commitIndex: number;
-  appliedIndex: number;
-  firstIndex: number;
-  lastIndex: number;
-  snapshotIndex: number;
-  members: { id: number; address: string }[];
-  removed: boolean;
-  blocked: number[];
-  address: string;
   revision: number;
   compactRevision: number;
 }
