@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { writeKubeconfig } from '../client/kubeconfig.js';
 import { ensureTokenFile } from '../pki/tokens.js';
 import { freePort } from './ports.js';
+import { captureOutput, signalAndWait } from './child.js';
 
 /** dist/ of this checkout (this file compiles to dist/lib/harness/). */
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -73,8 +74,7 @@ export async function startApiserver(options: StartOptions = {}): Promise<Apiser
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...options.env },
     });
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    captureOutput(child, (text) => (output += text));
     const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`apiserver exited with ${child.exitCode}:\n${output}`);
@@ -96,8 +96,6 @@ export async function startApiserver(options: StartOptions = {}): Promise<Apiser
   const kubeconfig = join(dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfig, { name: 'rudder', server: url, caPem, token });
 
-  const waitExit = (): Promise<void> =>
-    child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
   return {
     url,
     port,
@@ -111,12 +109,10 @@ export async function startApiserver(options: StartOptions = {}): Promise<Apiser
     output: () => output,
     restart: launch,
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
-      child.kill(signal);
-      await waitExit();
+      await signalAndWait(child, signal);
     },
     async stop() {
-      child.kill('SIGTERM');
-      await waitExit();
+      await signalAndWait(child, 'SIGTERM');
       if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

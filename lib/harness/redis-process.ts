@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './ports.js';
 import { probe } from './probe.js';
+import { captureOutput, signalAndWait } from './child.js';
 
 export interface RedisProcess {
   url: string;
@@ -32,8 +33,7 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess
     child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    captureOutput(child, (text) => (output += text));
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${output}`);
@@ -42,8 +42,6 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess
     }
     throw new Error(`redis-server did not answer:\n${output}`);
   };
-  const exited = (): Promise<void> =>
-    child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
   await launch();
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -53,13 +51,11 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess
     },
     output: () => output,
     async kill() {
-      child.kill('SIGKILL');
-      await exited();
+      await signalAndWait(child, 'SIGKILL');
     },
     restart: launch,
     async stop() {
-      child.kill('SIGTERM');
-      await exited();
+      await signalAndWait(child, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { ApiserverProcess } from './apiserver-process.js';
 import { freePort } from './ports.js';
 import { waitReady } from './probe.js';
+import { captureOutput, signalAndWait } from './child.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -33,26 +34,22 @@ export async function startScheduler(apiserver: ApiserverProcess, extraArgs: str
     [...(options.nodeArgs ?? []), join(DIST, 'services', 'scheduler', 'main.js'), '--kubeconfig', apiserver.kubeconfig, '--cert-dir', join(apiserver.dataDir, 'pki'), '--secure-port', String(port), '--log-level', 'warn', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  captureOutput(child, (text) => (output += text));
   const url = `https://127.0.0.1:${port}`;
   if (!(await waitReady(`${url}/readyz`, apiserver.caPem, readyTimeoutMs, () => child.exitCode === null))) {
     child.kill('SIGKILL');
     throw new Error(`scheduler did not become ready:\n${output}`);
   }
-  const waitExit = (): Promise<void> => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve())));
   return {
     url,
     port,
     child,
     output: () => output,
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
-      child.kill(signal);
-      await waitExit();
+      await signalAndWait(child, signal);
     },
     async stop() {
-      child.kill('SIGTERM');
-      await waitExit();
+      await signalAndWait(child, 'SIGTERM');
     },
   };
 }
