@@ -47,6 +47,13 @@ impl SchedKernel {
         }
     }
 
+    /// A profile `defineProfile` returned.
+    fn profile(profiles: &[Profile], id: u32) -> JsResult<&Profile> {
+        profiles
+            .get(id as usize)
+            .ok_or_else(|| invalid(format!("no profile {id} was defined")))
+    }
+
     fn convert_usages(pods: Vec<KernelPodUsage>) -> JsResult<Vec<(String, PodUsage)>> {
         pods.into_iter()
             .map(<(String, PodUsage)>::try_from)
@@ -204,10 +211,7 @@ impl SchedKernel {
         let (ints, floats) = unsafe { (ints.as_mut(), floats.as_mut()) };
         guard(|| {
             let query = PodQuery::try_from(decode_pod(&pod)?)?;
-            let profile = self
-                .profiles
-                .get(profile as usize)
-                .ok_or_else(|| invalid(format!("no profile {profile} was defined")))?;
+            let profile = Self::profile(&self.profiles, profile)?;
             let request = Request {
                 start: start as usize,
                 feasible_to_find: feasible_to_find as usize,
@@ -239,10 +243,7 @@ impl SchedKernel {
         let nodes: &[u32] = &nodes;
         guard(|| {
             let query = PodQuery::try_from(decode_pod(&pod)?)?;
-            let profile = self
-                .profiles
-                .get(profile as usize)
-                .ok_or_else(|| invalid(format!("no profile {profile} was defined")))?;
+            let profile = Self::profile(&self.profiles, profile)?;
             if let Some(slot) = nodes.iter().find(|&&slot| !self.cluster.is_live(slot)) {
                 return Err(invalid(format!("slot {slot} holds no node")));
             }
