@@ -68,7 +68,6 @@ try {
   built = await buildProfiles({
     configFile: options.config ? resolve(options.config) : undefined,
     pluginModules: options.pluginModule,
-    cache,
     nominator,
     binder,
     preemption: new PreemptionActions(client, pool, events, status),

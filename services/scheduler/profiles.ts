@@ -3,7 +3,6 @@
 // queue settings the profiles share.
 import type { Clock } from '../../lib/client/clock.js';
 import type { Logger } from '../../lib/observe/logger.js';
-import type { SchedulerCache } from '../../lib/sched/cache.js';
 import { buildFrameworks, loadSchedulerConfiguration, readSchedulerConfiguration, type KubeSchedulerConfiguration } from '../../lib/sched/config/index.js';
 import type { FilterScoreAccelerator, Framework, HandleDeps, QueuedPodInfo as FrameworkQueuedPodInfo, Registry } from '../../lib/sched/framework/index.js';
 import { inTreeRegistry } from '../../lib/sched/plugins/registry.js';
@@ -30,7 +29,6 @@ export interface QueueSettings {
 export interface BuildProfilesDeps {
   configFile?: string;
   pluginModules: readonly string[];
-  cache: SchedulerCache;
   nominator: Nominator<PodInfo>;
   binder: Binder;
   preemption: PreemptionActions;
@@ -60,7 +58,6 @@ export async function buildProfiles(deps: BuildProfilesDeps): Promise<BuiltProfi
     nominator: deps.nominator,
     deletePod: (podInfo, reason) => deps.preemption.deletePod(podInfo, reason),
     clearNominatedNodeName: (podInfo) => deps.preemption.clearNominatedNodeName(podInfo),
-    listPods: () => deps.cache.snapshot().nodes.flatMap((n) => n.pods),
     namespaceLabels: (namespace) => deps.workloads.namespaceLabels(namespace),
     workloads: deps.workloads,
     clock: () => deps.clock.now(),

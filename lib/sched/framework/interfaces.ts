@@ -156,12 +156,8 @@ export interface HandleDeps {
   clearNominatedNodeName?: (podInfo: PodInfo) => Promise<void>;
   /** Labels of a namespace (for namespaceSelector in pod affinity terms). */
   namespaceLabels?: (namespace: string) => Labels | undefined;
-  /** All pods the scheduler knows, bound or assumed (for preemption). */
-  listPods?: () => readonly PodInfo[];
   /** Services and controllers (for PodTopologySpread's default constraints); without it they never apply. */
   workloads?: WorkloadLister;
-  /** PodDisruptionBudgets (for preemption), as API objects. */
-  listPodDisruptionBudgets?: () => readonly unknown[];
   /** Milliseconds; defaults to Date.now. */
   clock?: () => number;
   /** A source of uniform numbers in [0, 1) for tie-breaking; defaults to Math.random. */
