@@ -80,14 +80,48 @@ const expectedUnknown = [
 ];
 
 t.test('unknown fields: Strict fails with every path, Warn warns, Ignore is silent', async (t) => {
-  const strict = decoder.check(deployments, deploymentWithUnknownFields, 'Strict');
+  const strict = decoder.check(deployments, structuredClone(deploymentWithUnknownFields), 'Strict');
   t.same(strict.errors, expectedUnknown);
   t.equal(
     strict.message,
     `Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: ${expectedUnknown.join(', ')}`,
   );
-  t.same(decoder.check(deployments, deploymentWithUnknownFields, 'Warn'), { errors: [], warnings: expectedUnknown });
-  t.same(decoder.check(deployments, deploymentWithUnknownFields, 'Ignore'), { errors: [], warnings: [] });
+  t.same(decoder.check(deployments, structuredClone(deploymentWithUnknownFields), 'Warn'), { errors: [], warnings: expectedUnknown });
+  t.same(decoder.check(deployments, structuredClone(deploymentWithUnknownFields), 'Ignore'), { errors: [], warnings: [] });
+});
+
+t.test('unknown fields are dropped from the body in every mode, as decoding into the Go types drops them', async (t) => {
+  for (const mode of ['Strict', 'Warn', 'Ignore'] as const) {
+    const body = structuredClone(deploymentWithUnknownFields);
+    decoder.check(deployments, body, mode);
+    t.same(
+      body,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', labels: { app: 'nginx' } },
+        spec: {
+          paused: true,
+          selector: { matchLabels: { app: 'nginx' } },
+          template: { metadata: { labels: { app: 'nginx' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:latest', imagePullPolicy: 'Always' }] } },
+        },
+      },
+      mode,
+    );
+  }
+});
+
+t.test('duplicate fields found in the JSON text join the strict findings', async (t) => {
+  const duplicates = ['duplicate field "metadata.name"'];
+  const strict = decoder.check(deployments, { metadata: { name: 'web' } }, 'Strict', duplicates);
+  t.equal(strict.message, 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: duplicate field "metadata.name"');
+  t.same(decoder.check(deployments, { metadata: { name: 'web' } }, 'Warn', duplicates).warnings, duplicates);
+  t.same(decoder.check(deployments, { metadata: { name: 'web' } }, 'Ignore', duplicates), { errors: [], warnings: [] });
+});
+
+t.test('integers beyond 2^53 in integer fields are refused: they would not be kept exactly', async (t) => {
+  const result = decoder.check(deployments, { spec: { replicas: 1, revisionHistoryLimit: 1 }, metadata: { generation: 2 ** 60 } }, 'Ignore');
+  t.match(result.message, /cannot unmarshal number 1152921504606847000 into Go struct field ObjectMeta\.metadata\.generation of type int64: integers beyond ±2\^53 cannot be kept exactly/);
 });
 
 t.test('unknown fields deep in list items and nested objects', async (t) => {

@@ -7,6 +7,7 @@ import { isStatusError } from '../../lib/api/status.js';
 import { Store, StoreError } from '../../lib/native/store.js';
 import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
+import { logProcessFaults } from '../../lib/observe/process-faults.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
 import { ensureTokenFile, readTokenFile } from '../../lib/pki/tokens.js';
 import { bootstrapCluster } from './bootstrap.js';
@@ -38,6 +39,7 @@ try {
 const store = Store.open({ dataDir: join(dataDir, 'store'), historyRevisions: options.historyRevisions, replication });
 let bootstrapped = false;
 const metrics = createMetricsRegistry('apiserver');
+logProcessFaults(log, metrics);
 const server = await buildApiServer({
   store,
   log,

@@ -9,6 +9,7 @@ import { RestClient } from '../../lib/client/rest-client.js';
 import { loadOptions } from '../../lib/config/options.js';
 import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
+import { logProcessFaults } from '../../lib/observe/process-faults.js';
 import { pkiPaths } from '../../lib/pki/certs.js';
 import { SchedulerCache } from '../../lib/sched/cache.js';
 import { NativeAccelerator } from '../../lib/sched/kernel/index.js';
@@ -45,6 +46,7 @@ try {
 const client = new RestClient({ ...access, encoding: 'msgpack', qps: options.kubeApiQps, burst: options.kubeApiBurst, userAgent: 'rudder-scheduler', clock });
 const bus = createBus(options, client, log);
 const metrics = createMetricsRegistry('scheduler');
+logProcessFaults(log, metrics);
 const pool = new RequestPool(options.bindConcurrency);
 const events = new EventRecorder({ client, clock, identity, metrics, log });
 const status = new PodStatusWriter(client, pool, clock, log);

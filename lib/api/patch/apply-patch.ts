@@ -2,6 +2,7 @@
 // (application/apply-patch+yaml) is not offered: it is answered with 415, listing the types that
 // are, just as a server without it would.
 import type { ResourceInfo } from '../resources.js';
+import { toJsonValue } from '../json-value.js';
 import { isPlainObject, type KubeObject } from '../object.js';
 import { errors, failure, StatusError } from '../status.js';
 import { fieldErrors } from '../field-errors.js';
@@ -10,6 +11,8 @@ import { applyMergePatch } from './merge-patch.js';
 import { PatchError, toStatusError } from './patch-errors.js';
 import { schemaTypeNameOf } from './patch-strategies.js';
 import { strategicMergePatch } from './strategic-merge-patch.js';
+import { PATCH_SCHEMA } from './patch-strategies.js';
+import { WorkBudget } from './work-budget.js';
 
 export const JSON_PATCH = 'application/json-patch+json';
 export const MERGE_PATCH = 'application/merge-patch+json';
@@ -39,15 +42,21 @@ export function unsupportedPatchType(): StatusError {
 function decodeBody(body: unknown): unknown {
   if (typeof body !== 'string' && !(body instanceof Uint8Array)) return body;
   const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw errors.badRequest(`error decoding patch: ${(error as Error).message}`);
   }
+  return toJsonValue(parsed, 'the patch');
 }
 
-/** Kubernetes decodes the patched JSON into the kind's type; a non-object cannot be one. */
-function asObject(patched: unknown): KubeObject {
+/**
+ * Kubernetes decodes the patched JSON into the kind's type; a non-object cannot be one. The
+ * result passes the same depth and size bounds as any request body (413 past 3 MiB).
+ */
+function asObject(result: unknown): KubeObject {
+  const patched = toJsonValue(result, 'the patched object');
   if (isPlainObject(patched)) return patched as KubeObject;
   const detail = `json: cannot unmarshal ${Array.isArray(patched) ? 'array' : typeof patched} into Go value of type map[string]interface {}`;
   throw errors.invalid('', '', '', [fieldErrors.invalid('patch', JSON.stringify(patched), detail)]);
@@ -56,22 +65,23 @@ function asObject(patched: unknown): KubeObject {
 /**
  * Applies a PATCH body to an object and returns the patched copy; `original` is never changed.
  * `body` is the raw request body (string or bytes) or its parsed JSON. Failures throw the
- * StatusError the apiserver would answer with (400, 413, 415, 422, or 500 for strategic-merge
- * errors Kubernetes leaves unclassified).
+ * StatusError the apiserver would answer with (400, 413, 415, 422; strategic-merge errors
+ * Kubernetes leaves unclassified are 400). Each call has its own work budget.
  */
 export function applyPatch(info: ResourceInfo, original: KubeObject, patchType: string, body: unknown): KubeObject {
   const type = patchTypeOf(patchType);
   if (!PATCH_CONTENT_TYPES.includes(type)) throw unsupportedPatchType();
   const patch = decodeBody(body);
   const document = original as Record<string, unknown>;
+  const budget = new WorkBudget();
   try {
     switch (type) {
       case JSON_PATCH:
-        return asObject(applyJsonPatch(document, patch));
+        return asObject(applyJsonPatch(document, patch, budget));
       case MERGE_PATCH:
         return asObject(applyMergePatch(document, patch));
       default:
-        return asObject(strategicMergePatch(document, patch, schemaTypeNameOf(info)));
+        return asObject(strategicMergePatch(document, patch, schemaTypeNameOf(info), PATCH_SCHEMA, budget));
     }
   } catch (error) {
     if (error instanceof PatchError) throw toStatusError(error);

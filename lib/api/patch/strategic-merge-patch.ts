@@ -12,6 +12,7 @@ import { isPlainObject } from '../object.js';
 import { patchErrors, goFormat, goTypeName } from './patch-errors.js';
 import { hasOwn, type JsonMap, setOwn } from './json-object.js';
 import { PATCH_SCHEMA, type PatchSchema, schemaFieldOf } from './patch-strategies.js';
+import { WorkBudget } from './work-budget.js';
 
 type TypeName = string | undefined;
 type Kind = 'map' | 'list' | 'string' | 'number' | 'boolean' | 'null';
@@ -56,6 +57,12 @@ function asList(value: unknown): unknown[] {
   return value;
 }
 
+/** What every step of one merge needs: the patch strategies and the request's work budget. */
+interface MergeContext {
+  schema: PatchSchema;
+  budget: WorkBudget;
+}
+
 interface FieldMeta {
   type: TypeName;
   /** The strategy without retainKeys, which only matters to patch producers. */
@@ -77,7 +84,13 @@ function lookup(schema: PatchSchema, type: TypeName, field: string): FieldMeta {
  * names the object's definition in `schema` (see schemaTypeNameOf); unknown types merge maps and
  * replace lists.
  */
-export function strategicMergePatch(original: JsonMap, patch: unknown, rootType: TypeName, schema: PatchSchema = PATCH_SCHEMA): JsonMap {
+export function strategicMergePatch(
+  original: JsonMap,
+  patch: unknown,
+  rootType: TypeName,
+  schema: PatchSchema = PATCH_SCHEMA,
+  budget: WorkBudget = new WorkBudget(),
+): JsonMap {
   const target = structuredClone(original);
   // A JSON null body decodes to an empty patch.
   if (patch === null || patch === undefined) return target;
@@ -85,15 +98,15 @@ export function strategicMergePatch(original: JsonMap, patch: unknown, rootType:
     const found = Array.isArray(patch) ? 'array' : typeof patch === 'boolean' ? 'bool' : typeof patch;
     throw patchErrors.badRequest(`json: cannot unmarshal ${found} into Go value of type map[string]interface {}`);
   }
-  const merged = mergeMap(schema, target, structuredClone(patch), rootType);
+  const merged = mergeMap({ schema, budget }, target, structuredClone(patch), rootType);
   return stripDirectives(merged) as JsonMap;
 }
 
-function mergeMap(schema: PatchSchema, original: JsonMap | undefined, patch: JsonMap, type: TypeName): JsonMap {
+function mergeMap(ctx: MergeContext, original: JsonMap | undefined, patch: JsonMap, type: TypeName): JsonMap {
   if (hasOwn(patch, DIRECTIVE_MARKER)) return handleDirectiveInMergeMap(patch[DIRECTIVE_MARKER], patch);
   const target = original ?? {};
   applyRetainKeysDirective(target, patch);
-  mergePatchIntoOriginal(schema, target, patch, type);
+  mergePatchIntoOriginal(ctx, target, patch, type);
 
   for (const patchKey of Object.keys(patch)) {
     const patchValue = patch[patchKey];
@@ -112,15 +125,15 @@ function mergeMap(schema: PatchSchema, original: JsonMap | undefined, patch: Jso
       if (!isDeleteList) setWithoutDirectives(target, key, discardNullValues(patchValue));
       continue;
     }
-    const meta = lookup(schema, type, key);
+    const meta = lookup(ctx.schema, type, key);
     switch (kindOf(patchValue)) {
       case 'map': {
-        const merged = meta.strategy === 'replace' ? patchValue : mergeMap(schema, target[key] as JsonMap, patchValue as JsonMap, meta.type);
+        const merged = meta.strategy === 'replace' ? patchValue : mergeMap(ctx, target[key] as JsonMap, patchValue as JsonMap, meta.type);
         setOwn(target, key, merged);
         break;
       }
       case 'list':
-        setOwn(target, key, mergeSliceHandler(schema, target[key] as unknown[], patchValue as unknown[], meta, isDeleteList));
+        setOwn(target, key, mergeSliceHandler(ctx, target[key] as unknown[], patchValue as unknown[], meta, isDeleteList));
         break;
       default:
         setOwn(target, key, patchValue);
@@ -173,7 +186,7 @@ function applyRetainKeysDirective(original: JsonMap, patch: JsonMap): void {
  * Merges each list named by a $setElementOrder directive together with its patch list, then
  * orders it: the directive's order first, the patch's next, the live object's last.
  */
-function mergePatchIntoOriginal(schema: PatchSchema, original: JsonMap, patch: JsonMap, type: TypeName): void {
+function mergePatchIntoOriginal(ctx: MergeContext, original: JsonMap, patch: JsonMap, type: TypeName): void {
   for (const directiveKey of Object.keys(patch)) {
     if (!directiveKey.startsWith(SET_ELEMENT_ORDER_PREFIX)) continue;
     const order = patch[directiveKey];
@@ -184,20 +197,20 @@ function mergePatchIntoOriginal(schema: PatchSchema, original: JsonMap, patch: J
     const foundPatch = hasOwn(patch, key);
     const originalList = foundOriginal ? asList(original[key]) : [];
     const patchList = foundPatch ? asList(patch[key]) : [];
-    const meta = lookup(schema, type, key);
+    const meta = lookup(ctx.schema, type, key);
     validatePatchWithSetOrderList(patchList, orderList, meta.mergeKey);
 
     let merged: unknown[];
     if (foundOriginal && !foundPatch) merged = originalList;
     else if (!foundOriginal && foundPatch) merged = removeDirectives(patchList)[0] as unknown[];
-    else if (foundOriginal && foundPatch) merged = mergeSliceHandler(schema, originalList, patchList, meta, false);
+    else if (foundOriginal && foundPatch) merged = mergeSliceHandler(ctx, originalList, patchList, meta, false);
     else continue;
 
     const [patchItems, serverOnlyItems] = meta.mergeKey
-      ? partitionMapsByPresentInList(merged, orderList, meta.mergeKey)
+      ? partitionMapsByPresentInList(ctx.budget, merged, orderList, meta.mergeKey)
       : partitionPrimitivesByPresentInList(merged, orderList);
     const kind = sliceElementKind(originalList, patchList);
-    setOwn(original, key, normalizeElementOrder(patchItems, serverOnlyItems, orderList, originalList, meta.mergeKey, kind));
+    setOwn(original, key, normalizeElementOrder(ctx.budget, patchItems, serverOnlyItems, orderList, originalList, meta.mergeKey, kind));
     delete patch[key];
   }
 }
@@ -232,13 +245,13 @@ function mergeKeyValueEqual(left: unknown, right: unknown, mergeKey: string): bo
   return leftMap[mergeKey] === rightMap[mergeKey];
 }
 
-function mergeSliceHandler(schema: PatchSchema, original: unknown[], patch: unknown[], meta: FieldMeta, isDeleteList: boolean): unknown[] {
+function mergeSliceHandler(ctx: MergeContext, original: unknown[], patch: unknown[], meta: FieldMeta, isDeleteList: boolean): unknown[] {
   // A deletion list works the same whatever the field's strategy.
-  if (meta.strategy === 'merge' || isDeleteList) return mergeSlice(schema, original, patch, meta, isDeleteList);
+  if (meta.strategy === 'merge' || isDeleteList) return mergeSlice(ctx, original, patch, meta, isDeleteList);
   return patch;
 }
 
-function mergeSlice(schema: PatchSchema, original: unknown[], patch: unknown[], meta: FieldMeta, isDeleteList: boolean): unknown[] {
+function mergeSlice(ctx: MergeContext, original: unknown[], patch: unknown[], meta: FieldMeta, isDeleteList: boolean): unknown[] {
   if (original.length === 0 && patch.length === 0) return original;
   const kind = sliceElementKind(original, patch);
   const { mergeKey } = meta;
@@ -246,21 +259,24 @@ function mergeSlice(schema: PatchSchema, original: unknown[], patch: unknown[], 
   let patchOrder = patch;
   let merged: unknown[];
   if (kind !== 'map') {
-    if (isDeleteList) return original.filter((value) => !patch.includes(value));
+    if (isDeleteList) {
+      const doomed = new Set(patch);
+      return original.filter((value) => !doomed.has(value));
+    }
     merged = [...new Set([...original, ...patch])];
   } else {
     if (!mergeKey) throw patchErrors.internal(`cannot merge lists without merge key for ${meta.type ?? 'list'}`);
-    [serverOrder, patchOrder] = mergeSliceWithSpecialElements(original, patch, mergeKey);
-    merged = mergeSliceWithoutSpecialElements(schema, serverOrder, patchOrder, mergeKey, meta.type);
+    [serverOrder, patchOrder] = mergeSliceWithSpecialElements(ctx.budget, original, patch, mergeKey);
+    merged = mergeSliceWithoutSpecialElements(ctx, serverOrder, patchOrder, mergeKey, meta.type);
   }
   const [patchItems, serverOnlyItems] = mergeKey
-    ? partitionMapsByPresentInList(merged, patchOrder, mergeKey)
+    ? partitionMapsByPresentInList(ctx.budget, merged, patchOrder, mergeKey)
     : partitionPrimitivesByPresentInList(merged, patchOrder);
-  return normalizeElementOrder(patchItems, serverOnlyItems, patchOrder, serverOrder, mergeKey, kind);
+  return normalizeElementOrder(ctx.budget, patchItems, serverOnlyItems, patchOrder, serverOrder, mergeKey, kind);
 }
 
 /** Applies `$patch: delete` and `$patch: replace` elements; returns the new original and the rest of the patch. */
-function mergeSliceWithSpecialElements(original: unknown[], patch: unknown[], mergeKey: string): [unknown[], unknown[]] {
+function mergeSliceWithSpecialElements(budget: WorkBudget, original: unknown[], patch: unknown[], mergeKey: string): [unknown[], unknown[]] {
   const rest: unknown[] = [];
   let replace = false;
   let remaining = original;
@@ -274,6 +290,7 @@ function mergeSliceWithSpecialElements(original: unknown[], patch: unknown[], me
     if (directive === 'delete') {
       if (!hasOwn(element, mergeKey)) throw noMergeKey(element, mergeKey);
       const doomed = element[mergeKey];
+      budget.spend(remaining.length);
       remaining = remaining.filter((entry) => !(isPlainObject(entry) && hasOwn(entry, mergeKey) && entry[mergeKey] === doomed));
     } else if (directive === 'replace') {
       replace = true;
@@ -287,7 +304,7 @@ function mergeSliceWithSpecialElements(original: unknown[], patch: unknown[], me
 }
 
 function mergeSliceWithoutSpecialElements(
-  schema: PatchSchema,
+  ctx: MergeContext,
   original: unknown[],
   patch: unknown[],
   mergeKey: string,
@@ -297,15 +314,16 @@ function mergeSliceWithoutSpecialElements(
   for (const item of patch) {
     const element = item as JsonMap;
     if (!hasOwn(element, mergeKey)) throw noMergeKey(element, mergeKey);
-    const index = findMapIndex(merged, mergeKey, element[mergeKey]);
-    if (index >= 0) merged[index] = mergeMap(schema, merged[index] as JsonMap, element, type);
+    const index = findMapIndex(ctx.budget, merged, mergeKey, element[mergeKey]);
+    if (index >= 0) merged[index] = mergeMap(ctx, merged[index] as JsonMap, element, type);
     else merged.push(item);
   }
   return merged;
 }
 
-function findMapIndex(list: unknown[], key: string, value: unknown): number {
+function findMapIndex(budget: WorkBudget, list: unknown[], key: string, value: unknown): number {
   for (let i = 0; i < list.length; i++) {
+    budget.spend(1);
     const entry = list[i];
     if (!isPlainObject(entry)) throw patchErrors.internal(`value for key ${i} is not a map`);
     if (hasOwn(entry, key) && entry[key] === value) return i;
@@ -336,13 +354,13 @@ function partitionPrimitivesByPresentInList(list: unknown[], by: unknown[]): [un
   return [list.filter((v) => present.has(v)), list.filter((v) => !present.has(v))];
 }
 
-function partitionMapsByPresentInList(list: unknown[], by: unknown[], mergeKey: string): [unknown[], unknown[]] {
+function partitionMapsByPresentInList(budget: WorkBudget, list: unknown[], by: unknown[], mergeKey: string): [unknown[], unknown[]] {
   const inPatch: unknown[] = [];
   const serverOnly: unknown[] = [];
   for (const item of list) {
     const element = asMap(item);
     if (!hasOwn(element, mergeKey)) throw noMergeKey(element, mergeKey);
-    if (findMapIndex(by, mergeKey, element[mergeKey]) >= 0) inPatch.push(item);
+    if (findMapIndex(budget, by, mergeKey, element[mergeKey]) >= 0) inPatch.push(item);
     else serverOnly.push(item);
   }
   return [inPatch, serverOnly];
@@ -380,7 +398,7 @@ function ranker(order: unknown[], mergeKey: string, kind: Kind): (item: unknown)
 }
 
 /** Sorts `toSort` by `order` with Go's stable insertion sort and apimachinery's comparator. */
-function normalizeSliceOrder(toSort: unknown[], order: unknown[], mergeKey: string, kind: Kind): unknown[] {
+function normalizeSliceOrder(budget: WorkBudget, toSort: unknown[], order: unknown[], mergeKey: string, kind: Kind): unknown[] {
   let items = toSort;
   let deleted: unknown[] = [];
   if (kind === 'map') {
@@ -393,6 +411,7 @@ function normalizeSliceOrder(toSort: unknown[], order: unknown[], mergeKey: stri
   const less = (a: { rank: number }, b: { rank: number }): boolean => (a.rank >= 0 && b.rank >= 0 ? a.rank < b.rank : true);
   for (let i = 1; i < ranked.length; i++) {
     for (let j = i; j > 0 && less(ranked[j]!, ranked[j - 1]!); j--) {
+      budget.spend(1);
       [ranked[j], ranked[j - 1]] = [ranked[j - 1]!, ranked[j]!];
     }
   }
@@ -419,6 +438,7 @@ function mergeSortedSlice(left: unknown[], right: unknown[], serverOrder: unknow
 }
 
 function normalizeElementOrder(
+  budget: WorkBudget,
   patchItems: unknown[],
   serverOnlyItems: unknown[],
   patchOrder: unknown[],
@@ -426,8 +446,8 @@ function normalizeElementOrder(
   mergeKey: string,
   kind: Kind,
 ): unknown[] {
-  const patchSorted = normalizeSliceOrder(patchItems, patchOrder, mergeKey, kind);
-  const serverSorted = normalizeSliceOrder(serverOnlyItems, serverOrder, mergeKey, kind);
+  const patchSorted = normalizeSliceOrder(budget, patchItems, patchOrder, mergeKey, kind);
+  const serverSorted = normalizeSliceOrder(budget, serverOnlyItems, serverOrder, mergeKey, kind);
   return mergeSortedSlice(serverSorted, patchSorted, serverOrder, mergeKey, kind);
 }
 

@@ -1,11 +1,12 @@
-// Checks a parsed request body against the published definitions the way the Kubernetes
-// apiserver's decoder (sigs.k8s.io/json, case-sensitive, into the Go structs) would react:
-// fields no struct declares are strict-decoding findings (`unknown field "spec.foo"`), values
-// of the wrong JSON type are decode errors worded as encoding/json words them. Each kind is
-// compiled once into a tree of closures, so checking a body is one walk over it.
+// Decodes a parsed request body against the published definitions the way the Kubernetes
+// apiserver's decoder (sigs.k8s.io/json, case-sensitive, into the Go structs) would: fields no
+// struct declares are dropped, as decoding into a Go struct drops them, and reported as
+// strict-decoding findings (`unknown field "spec.foo"`); values of the wrong JSON type are decode
+// errors worded as encoding/json words them. Each kind is compiled once into a tree of closures,
+// so decoding a body is one walk over it.
 //
 // Limits that come from receiving an already parsed value: duplicate keys are gone after
-// JSON.parse (Kubernetes reports them as `duplicate field "..."`), keys that look like array
+// JSON.parse (duplicate-fields.ts finds them in the text), keys that look like array
 // indexes ("0", "1") come first in JavaScript's key order, and a number's original spelling
 // is lost (1.0 and 1e3 are taken as the integers 1 and 1000, which Go would reject for
 // integer fields). Named string types in Go (v1.Protocol, v1.PullPolicy) are reported as string.
@@ -82,6 +83,8 @@ function integerCheck(goType: 'int32' | 'int64'): Check {
     if (value === null) return;
     if (typeof value !== 'number') return state.save(cannotUnmarshal(kindOf(value), goType, struct, goPath));
     if (!Number.isInteger(value) || value < min || value > max) state.save(cannotUnmarshal(`number ${String(value)}`, goType, struct, goPath));
+    // Beyond 2^53 a JavaScript number is no longer the integer that was sent.
+    else if (!Number.isSafeInteger(value)) state.save(`${cannotUnmarshal(`number ${String(value)}`, goType, struct, goPath)}: integers beyond ±2^53 cannot be kept exactly`);
   };
 }
 
@@ -156,7 +159,10 @@ function structCheck(definition: string, goType: string, fields: Map<string, Com
       const childPath = path === '' ? key : `${path}.${key}`;
       const field = fields.get(key);
       if (field) field.check(value[key], structName, goPath === '' ? key : `${goPath}.${key}`, childPath, state);
-      else state.unknownField(childPath);
+      else {
+        state.unknownField(childPath);
+        delete value[key];
+      }
     }
   };
 }
@@ -173,7 +179,7 @@ export class Decoder {
     return definition in this.definitions;
   }
 
-  /** Checks a whole object against the named definition (io.k8s.api.core.v1.Pod). */
+  /** Decodes a whole object against the named definition (io.k8s.api.core.v1.Pod), dropping unknown fields from it. */
   decode(definition: string, value: unknown): DecodeFindings {
     const root = this.named(definition);
     const state = new DecodeState();

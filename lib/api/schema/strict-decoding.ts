@@ -1,6 +1,7 @@
-// Server-side field validation for request bodies (the fieldValidation query parameter):
-// Strict fails on unknown fields, Warn (Kubernetes' default) reports each as a Warning
-// header, Ignore drops them silently. Values of the wrong type fail the request in every
+// Server-side field validation for request bodies (the fieldValidation query parameter).
+// Unknown fields are always dropped, as decoding into Kubernetes' Go types drops them; Strict
+// also fails on them and on duplicate fields, Warn (Kubernetes' default) reports each as a
+// Warning header, Ignore says nothing. Values of the wrong type fail the request in every
 // mode, as they fail Kubernetes' decoder. Messages are worded as the Kubernetes apiserver
 // words them, so kubectl prints what users know:
 //   Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.foo"
@@ -15,9 +16,9 @@ import { Decoder } from './decoder.js';
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
 export interface CheckResult {
-  /** What fails the request with 400 BadRequest: one decode error, or (Strict) every unknown field. */
+  /** What fails the request with 400 BadRequest: one decode error, or (Strict) every unknown and duplicate field. */
   errors: string[];
-  /** Warn mode: `unknown field "..."`, one Warning header each. */
+  /** Warn mode: `unknown field "..."` and `duplicate field "..."`, one Warning header each. */
   warnings: string[];
   /** When `errors` is not empty: the whole BadRequest message, as Kubernetes writes it. */
   message?: string;
@@ -31,15 +32,20 @@ export class StrictDecoder {
     this.decoder = new Decoder(definitions);
   }
 
-  check(gvk: GroupVersionKind, obj: unknown, mode: FieldValidation): CheckResult {
+  /**
+   * Decodes `obj` as the kind, dropping its unknown fields in place. `duplicates` are the
+   * body's `duplicate field` findings (duplicate-fields.ts), when it was JSON text.
+   */
+  check(gvk: GroupVersionKind, obj: unknown, mode: FieldValidation, duplicates: readonly string[] = []): CheckResult {
     const definition = kindDefinitionName(gvk.group, gvk.version, gvk.kind);
     if (!this.decoder.has(definition)) throw new Error(`no schema for ${gvk.kind} in ${gvk.group || 'core'}/${gvk.version}`);
     const findings = this.decoder.decode(definition, obj);
     // A decode error hides the strict findings, as in sigs.k8s.io/json.
     if (findings.typeError !== undefined) return failed(gvk, [findings.typeError], findings.typeError);
-    if (findings.unknownFields.length === 0 || mode === 'Ignore') return { errors: [], warnings: [] };
-    if (mode === 'Warn') return { errors: [], warnings: findings.unknownFields };
-    return failed(gvk, findings.unknownFields, `strict decoding error: ${findings.unknownFields.join(', ')}`);
+    const strict = [...duplicates, ...findings.unknownFields];
+    if (strict.length === 0 || mode === 'Ignore') return { errors: [], warnings: [] };
+    if (mode === 'Warn') return { errors: [], warnings: strict };
+    return failed(gvk, strict, `strict decoding error: ${strict.join(', ')}`);
   }
 }
 
@@ -55,14 +61,14 @@ export function defaultStrictDecoder(): StrictDecoder {
   return defaultDecoder;
 }
 
-/** Checks a body sent to `info`'s resource (create, update) against its kind. */
-export function checkObject(info: ResourceInfo, obj: unknown, mode: FieldValidation): CheckResult {
-  return defaultStrictDecoder().check(info, obj, mode);
+/** Decodes a body sent to `info`'s resource (create, update, a patch's result) as its kind. */
+export function checkObject(info: ResourceInfo, obj: unknown, mode: FieldValidation, duplicates?: readonly string[]): CheckResult {
+  return defaultStrictDecoder().check(info, obj, mode, duplicates);
 }
 
-/** Checks a body of any published kind: Scale, Binding, DeleteOptions. */
-export function checkKind(gvk: GroupVersionKind, obj: unknown, mode: FieldValidation): CheckResult {
-  return defaultStrictDecoder().check(gvk, obj, mode);
+/** Decodes a body of any published kind: Scale, Binding, DeleteOptions. */
+export function checkKind(gvk: GroupVersionKind, obj: unknown, mode: FieldValidation, duplicates?: readonly string[]): CheckResult {
+  return defaultStrictDecoder().check(gvk, obj, mode, duplicates);
 }
 
 /** The value of a Warning response header carrying `text` (RFC 7234 warn-code 299, agent "-"). */

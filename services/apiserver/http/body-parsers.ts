@@ -1,8 +1,11 @@
 // Request bodies Kubernetes accepts: JSON, YAML and protobuf objects (kubectl 1.33's typed
 // commands send protobuf), and the three PATCH formats; plus msgpack objects from Rudder's own
-// components. Bodies are limited to 3 MiB; anything else is a 415 Status.
+// components. Whatever the format, the parsed body passes through the one decoding boundary
+// (lib/api/json-value.ts) before a handler sees it: JSON values only, bounded depth and size.
+// Bodies are limited to 3 MiB; an unknown format is a 415 Status.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseAllDocuments } from 'yaml';
+import { toJsonValue, type JsonValue } from '../../../lib/api/json-value.js';
 import { decodeMsgpack, MSGPACK_MEDIA_TYPE } from '../../../lib/api/msgpack.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../../../lib/api/protobuf/decode.js';
 import { errors } from '../../../lib/api/status.js';
@@ -13,6 +16,29 @@ export const PATCH_TYPES = [
   'application/merge-patch+json',
   'application/strategic-merge-patch+json',
 ] as const;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The text of a JSON body, kept for the strict decoder's duplicate-field check. */
+    jsonText?: string;
+  }
+}
+
+const BODY = 'the request body';
+
+type Done = (error: Error | null, body?: JsonValue) => void;
+
+/** Runs a format's decoder and hands the handler its JSON value, or the failure as a Status. */
+function admit(done: Done, decode: () => unknown): void {
+  let value: JsonValue;
+  try {
+    value = toJsonValue(decode(), BODY);
+  } catch (error) {
+    done(error as Error);
+    return;
+  }
+  done(null, value);
+}
 
 function parseYamlBody(text: string): unknown {
   const documents = parseAllDocuments(text);
@@ -32,31 +58,30 @@ export function installBodyParsers(app: FastifyInstance): void {
   const json = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser(['application/json', ...PATCH_TYPES], { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (request: FastifyRequest, body: string | Buffer, done) => {
+    const text = String(body);
     // An empty body is no body (clients send DELETE with a JSON content type and nothing else);
     // the handlers that need one answer 400.
-    if (String(body).trim() === '') return done(null, undefined);
-    json(request, String(body), done);
+    if (text.trim() === '') return done(null, undefined);
+    json(request, text, (error, parsed) => {
+      if (error) return done(error, undefined);
+      request.jsonText = text;
+      admit(done, () => parsed);
+    });
   });
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
-    try {
-      done(null, parseYamlBody(String(body)));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
+    admit(done, () => parseYamlBody(String(body)));
   });
   app.addContentTypeParser(PROTOBUF_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
-    try {
-      done(null, decodeProtobufObject(body as Buffer));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
+    admit(done, () => decodeProtobufObject(body as Buffer));
   });
   app.addContentTypeParser(MSGPACK_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
     if ((body as Buffer).length === 0) return done(null, undefined);
-    try {
-      done(null, decodeMsgpack(body as Buffer));
-    } catch (error) {
-      done(errors.badRequest(`the request body is not valid msgpack: ${(error as Error).message}`), undefined);
-    }
+    admit(done, () => {
+      try {
+        return decodeMsgpack(body as Buffer);
+      } catch (error) {
+        throw errors.badRequest(`the request body is not valid msgpack: ${(error as Error).message}`);
+      }
+    });
   });
 }

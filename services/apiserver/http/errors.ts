@@ -1,11 +1,13 @@
 // Every failure leaves the apiserver as a Kubernetes Status object with the matching code:
 // StatusErrors as they are, Fastify's body errors as 400/413/415, unknown paths as 404, and
-// anything unexpected as a logged 500 — never a crash, never an HTML page.
+// anything unexpected as a 500 — never a crash, never an HTML page. Client errors are the
+// client's business and are logged at info; only a 5xx is logged as the server's error.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_OBJECT_BYTES } from '../../../lib/api/json-value.js';
 import { errors, isStatusError, type Status, StatusError } from '../../../lib/api/status.js';
 import { StoreError } from '../../../lib/native/store.js';
 
-export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+export const MAX_BODY_BYTES = MAX_OBJECT_BYTES;
 
 function fromFastify(error: FastifyError): StatusError | undefined {
   switch (error.code) {
@@ -48,7 +50,11 @@ export function toStatusError(error: unknown): StatusError | undefined {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const known = toStatusError(error);
-    if (known) return sendStatus(reply, known.status);
+    if (known) {
+      if (known.code >= 500) request.log.warn({ code: known.code, reason: known.reason, message: known.message }, 'request failed');
+      else request.log.info({ code: known.code, reason: known.reason, message: known.message }, 'request refused');
+      return sendStatus(reply, known.status);
+    }
     request.log.error({ err: error }, 'request failed');
     return sendStatus(reply, errors.internal((error as Error)?.message ?? String(error)).status);
   });

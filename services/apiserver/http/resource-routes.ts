@@ -5,7 +5,9 @@ import { stringify as stringifyYaml } from 'yaml';
 import type { KubeList, KubeObject, StoredObject } from '../../../lib/api/object.js';
 import { isPlainObject } from '../../../lib/api/object.js';
 import { encodeMsgpack, MSGPACK_MEDIA_TYPE } from '../../../lib/api/msgpack.js';
-import { checkObject, warningHeader } from '../../../lib/api/schema/strict-decoding.js';
+import { duplicateFields } from '../../../lib/api/schema/duplicate-fields.js';
+import { checkKind, checkObject, warningHeader, type CheckResult } from '../../../lib/api/schema/strict-decoding.js';
+import { BINDING_GVK, SCALE_GVK } from '../../../lib/api/openapi/published-kinds.js';
 import { errors, successStatus } from '../../../lib/api/status.js';
 import { buildTable, parseIncludeObject } from '../../../lib/api/tables/index.js';
 import { bindPod, checkBinding } from '../registry/binding.js';
@@ -99,10 +101,17 @@ function requireObject(body: unknown, info: RequestInfo['info']): KubeObject {
   return body as KubeObject;
 }
 
-/** fieldValidation: type errors are always 400; unknown fields are 400 (Strict), warnings (Warn) or ignored. */
-function checkFields(reply: FastifyReply, info: RequestInfo['info'], obj: KubeObject, params: WriteParams): void {
-  if (params.fieldValidation === 'Ignore') return;
-  const result = checkObject(info, obj, params.fieldValidation);
+/** `duplicate field` findings of a JSON body; other formats cannot repeat a key once parsed. */
+function bodyDuplicates(request: FastifyRequest, params: WriteParams): string[] {
+  if (params.fieldValidation === 'Ignore' || request.jsonText === undefined) return [];
+  return duplicateFields(request.jsonText);
+}
+
+/**
+ * fieldValidation: unknown fields are dropped from the body in every mode; type errors are always
+ * 400; unknown and duplicate fields are 400 (Strict), warnings (Warn) or nothing (Ignore).
+ */
+function reportFields(reply: FastifyReply, result: CheckResult): void {
   if (result.message !== undefined) throw errors.badRequest(result.message);
   if (result.warnings.length > 0) reply.header('Warning', result.warnings.map(warningHeader));
 }
@@ -161,23 +170,27 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
       case 'create': {
         const params = parseWriteParams(query);
         if (ri.subresource === 'binding') {
-          const { node } = checkBinding(request.body, named.name);
+          const binding = requireObject(request.body, info);
+          reportFields(reply, checkKind(BINDING_GVK, binding, params.fieldValidation, bodyDuplicates(request, params)));
+          const { node } = checkBinding(binding, named.name);
           await registry.transition({ ...named, subresource: undefined }, params, (pod) => bindPod(pod, node, clock()));
           return send(reply, request, info, { kind: 'json' }, 201, { ...successStatus(), code: 201 } as unknown as KubeObject, now);
         }
         const body = requireObject(request.body, info);
-        checkFields(reply, info, body, params);
+        reportFields(reply, checkObject(info, body, params.fieldValidation, bodyDuplicates(request, params)));
         const created = await registry.create(scope, body, params);
         return send(reply, request, info, format, 201, created, now);
       }
       case 'update': {
         const params = parseWriteParams(query);
         const body = requireObject(request.body, info);
+        const duplicates = bodyDuplicates(request, params);
         if (ri.subresource === 'scale') {
+          reportFields(reply, checkKind(SCALE_GVK, body, params.fieldValidation, duplicates));
           const updated = await registry.updateWith(named, params, (current) => applyScale(current, body, info.resource));
           return send(reply, request, info, format, 200, toScale(updated), now);
         }
-        checkFields(reply, info, body, params);
+        reportFields(reply, checkObject(info, body, params.fieldValidation, duplicates));
         const { object, created } = await registry.update(named, body, params);
         return send(reply, request, info, format, created ? 201 : 200, object, now);
       }
@@ -187,14 +200,19 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         if (!(PATCH_TYPES as readonly string[]).includes(contentType)) {
           throw errors.unsupportedMediaType(contentType);
         }
+        // A merge or strategic patch names fields as the object does, so its duplicates are the object's.
+        const duplicates = contentType === PATCH_TYPES[0] ? [] : bodyDuplicates(request, params);
         if (ri.subresource === 'scale') {
           const updated = await registry.updateWith(named, params, (current) => {
             const scale = applyPatch(info, toScale(current), contentType, request.body);
+            reportFields(reply, checkKind(SCALE_GVK, scale, params.fieldValidation, duplicates));
             return applyScale(current, scale, info.resource);
           });
           return send(reply, request, info, format, 200, toScale(updated), now);
         }
-        const patched = await registry.patch(named, contentType, request.body, params, (obj) => checkFields(reply, info, obj, params));
+        const patched = await registry.patch(named, contentType, request.body, params, (obj) =>
+          reportFields(reply, checkObject(info, obj, params.fieldValidation, duplicates)),
+        );
         return send(reply, request, info, format, 200, patched, now);
       }
       case 'delete': {

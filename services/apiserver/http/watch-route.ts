@@ -8,7 +8,7 @@ import { errors } from '../../../lib/api/status.js';
 import { buildTable } from '../../../lib/api/tables/index.js';
 import { compileFilter } from '../registry/filter.js';
 import { parseResourceVersion, type ListOptions } from '../registry/list-options.js';
-import type { HubEvent, WatchEncoder, WatchHub } from '../watch/watch-hub.js';
+import type { HubEvent, Watch, WatchEncoder, WatchHub } from '../watch/watch-hub.js';
 import { jsonWatchEncoder } from '../watch/json-encoder.js';
 import { msgpackWatchEncoder } from '../watch/msgpack-encoder.js';
 import { MSGPACK_WATCH_MEDIA_TYPE } from '../../../lib/api/msgpack.js';
@@ -101,6 +101,7 @@ export function serveWatch(request: FastifyRequest, reply: FastifyReply, options
   raw.flushHeaders();
 
   let ended = false;
+  let timer: NodeJS.Timeout | undefined;
   const timeoutSeconds = listOptions.timeoutSeconds ?? options.minRequestTimeoutSeconds + randomInt(Math.max(1, options.minRequestTimeoutSeconds));
   const sink = {
     write: (chunk: string | Buffer): boolean => {
@@ -117,17 +118,29 @@ export function serveWatch(request: FastifyRequest, reply: FastifyReply, options
       if (labels) options.metrics.observe(labels, 200, Number(process.hrtime.bigint() - started) / 1e9);
     },
   };
-  const timer = setTimeout(() => watch.stop(), timeoutSeconds * 1000);
-  const watch = options.hub.start({
-    info,
-    namespace: options.namespace,
-    name: options.name,
-    filter,
-    fromRevision: sendInitialEvents ? undefined : requested === 0 ? undefined : requested,
-    sendInitialEvents,
-    bookmarks: listOptions.allowWatchBookmarks,
-    encoder,
-    sink,
-  });
+  let watch: Watch;
+  try {
+    watch = options.hub.start({
+      info,
+      namespace: options.namespace,
+      name: options.name,
+      filter,
+      fromRevision: sendInitialEvents ? undefined : requested === 0 ? undefined : requested,
+      sendInitialEvents,
+      bookmarks: listOptions.allowWatchBookmarks,
+      encoder,
+      sink,
+    });
+  } catch (error) {
+    // The response has begun, so the failure travels as the stream's last event.
+    request.log.error({ err: error }, 'a watch could not start');
+    sink.write(encoder.encode({ type: 'ERROR', object: errors.internal((error as Error)?.message ?? String(error)).status as unknown as KubeObject }));
+    sink.end();
+    return;
+  }
+  // A watch that ended while it started (410, a client already gone) needs no timer.
+  if (ended) return;
+  timer = setTimeout(() => watch.stop(), timeoutSeconds * 1000);
   raw.on('close', () => watch.stop());
+  raw.on('error', () => watch.stop());
 }

@@ -3,8 +3,9 @@
 import { isPlainObject } from '../../../lib/api/object.js';
 import { errors } from '../../../lib/api/status.js';
 import type { DeleteOptions } from '../registry/registry.js';
+import { checkKind, type FieldValidation } from '../../../lib/api/schema/strict-decoding.js';
 
-import type { FieldValidation } from '../../../lib/api/schema/strict-decoding.js';
+const DELETE_OPTIONS = { group: 'meta.k8s.io', version: 'v1', kind: 'DeleteOptions' };
 
 export interface WriteParams {
   dryRun: boolean;
@@ -41,6 +42,10 @@ export function parseDeleteOptions(query: Record<string, unknown>, body: unknown
   const options: DeleteOptions = { dryRun: params.dryRun };
   if (body !== undefined && body !== null && body !== '') {
     if (!isPlainObject(body)) throw errors.badRequest('the request body must be a DeleteOptions object');
+    // Decoded as Kubernetes decodes it (not strictly): unknown fields go, wrong types are a 400,
+    // so a malformed precondition can never be mistaken for no precondition.
+    const decoded = checkKind(DELETE_OPTIONS, body, 'Ignore');
+    if (decoded.message !== undefined) throw errors.badRequest(decoded.message);
     if (Array.isArray(body.dryRun) && body.dryRun.length > 0) {
       if (body.dryRun.some((v) => v !== 'All')) throw errors.badRequest('Invalid dry run value: supported values: "All"');
       options.dryRun = true;

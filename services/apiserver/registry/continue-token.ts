@@ -23,7 +23,7 @@ export function decodeContinue(text: string): ContinueToken {
     throw errors.badRequest('continue key is not valid: illegal base64 data or JSON');
   }
   const value = parsed as { v?: unknown; rv?: unknown; start?: unknown };
-  if (value.v !== TOKEN_VERSION || typeof value.rv !== 'number' || !Number.isInteger(value.rv) || value.rv <= 0 || typeof value.start !== 'string') {
+  if (value.v !== TOKEN_VERSION || typeof value.rv !== 'number' || !Number.isSafeInteger(value.rv) || value.rv <= 0 || typeof value.start !== 'string') {
     throw errors.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
   }
   if (value.start.includes('..') || value.start.startsWith('/')) {

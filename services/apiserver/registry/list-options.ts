@@ -1,5 +1,6 @@
 // Query parameters of list and watch requests, checked as the apiserver checks them.
 import { errors } from '../../../lib/api/status.js';
+import { tooLargeResourceVersion } from './wait-for-revision.js';
 
 export type ResourceVersionMatch = 'NotOlderThan' | 'Exact' | undefined;
 
@@ -36,11 +37,17 @@ function nonNegativeInteger(query: Record<string, unknown>, name: string): numbe
   return Number(value);
 }
 
-/** Parses "123" → 123; "" → undefined; anything else is a 400 as Kubernetes answers it. */
+/**
+ * Parses "123" → 123; "" → undefined; anything else is a 400 as Kubernetes answers it. Revisions
+ * are counted in JavaScript numbers, so one beyond 2^53 can only be a revision the store never
+ * reaches: it is answered as too large at once rather than rounded to a revision that exists.
+ */
 export function parseResourceVersion(text: string): number | undefined {
   if (text === '') return undefined;
   if (!/^\d+$/.test(text)) throw errors.badRequest(`Invalid value: ${JSON.stringify(text)}: resourceVersion must be a non-negative integer`);
-  return Number(text);
+  const revision = Number(text);
+  if (!Number.isSafeInteger(revision)) throw tooLargeResourceVersion(text.replace(/^0+(?=\d)/, ''));
+  return revision;
 }
 
 export function parseListOptions(query: Record<string, unknown>): ListOptions {

@@ -31,6 +31,8 @@ export async function listObjects(
   let startAfter: string | undefined;
   if (options.continue !== '') {
     const token = decodeContinue(options.continue);
+    // Tokens name revisions this server listed at; a later one was never handed out.
+    if (token.revision > store.revision) throw errors.badRequest('continue key is not valid: it names a resourceVersion this server has not reached');
     revision = token.revision;
     startAfter = prefix + token.startAfter;
   } else {

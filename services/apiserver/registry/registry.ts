@@ -15,6 +15,7 @@ import { hasStatusSubresource, prepareForCreate, prepareForUpdate, tracksGenerat
 import { carryServerMeta, formatTime, generateNameSuffix, prepareCreateMeta, specChanged } from './object-meta.js';
 import type { NamespaceLifecycle } from './namespace-lifecycle.js';
 import type { KindWriteHooks } from './write-hooks.js';
+import { retryOnConflict } from './conflict-retry.js';
 
 export interface Scope {
   info: ResourceInfo;
@@ -45,9 +46,6 @@ export interface RegistryDeps {
   hooks: KindWriteHooks;
   namespaces: NamespaceLifecycle;
 }
-
-/** How many times a write retries after losing a compare-and-swap race before giving up. */
-const MAX_CONFLICT_RETRIES = 32;
 
 export function toStored(kv: KeyValue<KubeObject>): StoredObject {
   const obj = kv.value as StoredObject;
@@ -147,7 +145,7 @@ export class Registry {
     const name = meta.name as string;
     await this.checkNamespace(scope, name);
     const key = this.keyOf(scope, name);
-    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+    return retryOnConflict(ref(info), name, async () => {
       // An existing object is reported as such before its allocations could complain about it.
       if (this.deps.hooks.has(info.kind) && this.deps.store.get(key) !== null) throw errors.alreadyExists(ref(info), name);
       const extra = await this.deps.hooks.beforeWrite(scope, null, body);
@@ -162,8 +160,8 @@ export class Registry {
       }
       if (result.current[0]) throw errors.alreadyExists(ref(info), name);
       // An allocation raced with another writer: plan again.
-    }
-    throw errors.conflict(ref(info), name, 'too many concurrent allocations, please retry');
+      return null;
+    });
   }
 
   /**
@@ -177,7 +175,7 @@ export class Registry {
     createIfMissing?: () => KubeObject,
   ): Promise<{ object: StoredObject; created: boolean }> {
     const key = this.keyOf(scope, scope.name);
-    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+    return retryOnConflict(ref(scope.info), scope.name, async () => {
       // A replica's local copy may lag: preconditions and patches must see the latest object,
       // as Kubernetes retries GuaranteedUpdate with a fresh read from etcd.
       await this.deps.store.linearizableRead();
@@ -190,9 +188,8 @@ export class Registry {
       const currentCopy = structuredClone(current);
       const next = mutate(currentCopy);
       const written = await this.writeUpdate(scope, current, next, kv.modRevision, options);
-      if (written) return { object: written, created: false };
-    }
-    throw errors.conflict(ref(scope.info), scope.name, 'the object is being modified too often, please retry');
+      return written ? { object: written, created: false } : null;
+    });
   }
 
   /** Validates and commits one update; null means the object changed underneath (retry). */
@@ -316,7 +313,7 @@ export class Registry {
    */
   async transition(scope: Scope & { name: string }, options: WriteOptions, mutate: (current: StoredObject) => KubeObject): Promise<StoredObject> {
     const key = this.keyOf(scope, scope.name);
-    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+    return retryOnConflict(ref(scope.info), scope.name, async () => {
       await this.deps.store.linearizableRead();
       const kv = this.deps.store.get<KubeObject>(key);
       if (!kv) throw errors.notFound(ref(scope.info), scope.name);
@@ -327,11 +324,10 @@ export class Registry {
         compare: [{ key, target: 'mod', op: '=', value: kv.modRevision }],
         success: [{ type: 'put', key, value: forStorage(next) }],
       });
-      if (!result.succeeded) continue;
+      if (!result.succeeded) return null;
       metaOf(next).resourceVersion = String(result.revision);
       return next as StoredObject;
-    }
-    throw errors.conflict(ref(scope.info), scope.name, 'the object is being modified too often, please retry');
+    });
   }
 
   /** Deletes the key if it still is at `modRevision`; null when it moved (the caller retries). */
@@ -350,7 +346,7 @@ export class Registry {
 
   async delete(scope: Scope & { name: string }, options: DeleteOptions): Promise<DeleteResult> {
     const key = this.keyOf(scope, scope.name);
-    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+    return retryOnConflict(ref(scope.info), scope.name, async (): Promise<DeleteResult | null> => {
       await this.deps.store.linearizableRead();
       const kv = this.deps.store.get<KubeObject>(key);
       if (!kv) throw errors.notFound(ref(scope.info), scope.name);
@@ -369,8 +365,7 @@ export class Registry {
       const pending = this.pendingDeletion(scope.info, structuredClone(current), options);
       if (pending === null) {
         const deleted = await this.commitDelete(scope, current, kv.modRevision, options);
-        if (deleted) return { object: deleted, deleted: true };
-        continue;
+        return deleted ? { object: deleted, deleted: true } : null;
       }
       if (isDeepStrictEqual(pending, current)) return { object: current, deleted: false };
       if (options.dryRun) return { object: pending as StoredObject, deleted: false };
@@ -378,11 +373,10 @@ export class Registry {
         compare: [{ key, target: 'mod', op: '=', value: kv.modRevision }],
         success: [{ type: 'put', key, value: forStorage(pending) }],
       });
-      if (!result.succeeded) continue;
+      if (!result.succeeded) return null;
       metaOf(pending).resourceVersion = String(result.revision);
       return { object: pending as StoredObject, deleted: false };
-    }
-    throw errors.conflict(ref(scope.info), scope.name, 'the object is being modified too often, please retry');
+    });
   }
 
   /**

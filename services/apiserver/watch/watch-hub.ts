@@ -15,6 +15,7 @@ import { StoreError, type Store, type StoreEvent } from '../../../lib/native/sto
 import type { Logger } from '../../../lib/observe/logger.js';
 import { Gauge, type Registry } from 'prom-client';
 import type { ObjectFilter } from '../registry/filter.js';
+import { tooLargeResourceVersion } from '../registry/wait-for-revision.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
@@ -210,13 +211,13 @@ export class WatchHub {
       const target = request.fromRevision;
       const timer = setTimeout(() => {
         off();
-        this.fail(watch, errors.timeout(`Too large resource version: ${target}, current: ${store.revision}`).status);
+        this.fail(watch, tooLargeResourceVersion(target, store.revision).status);
       }, 3000);
       const off = store.onCommit(() => {
         if (store.revision < target) return;
         clearTimeout(timer);
         off();
-        if (!watch.stopped) this.begin(watch);
+        if (!watch.stopped) this.beginSafely(watch);
       });
       return { id: watch.id, stop: () => {
         clearTimeout(timer);
@@ -224,8 +225,18 @@ export class WatchHub {
         stop();
       } };
     }
-    this.begin(watch);
+    this.beginSafely(watch);
     return { id: watch.id, stop };
+  }
+
+  /** A watch that cannot start ends with an ERROR event; nothing of it is left registered. */
+  private beginSafely(watch: ActiveWatch): void {
+    try {
+      this.begin(watch);
+    } catch (error) {
+      this.options.log.error({ err: error, resource: watch.request.info.resource, watch: watch.id }, 'a watch failed to start');
+      this.fail(watch, errors.internal((error as Error)?.message ?? String(error)).status);
+    }
   }
 
   private begin(watch: ActiveWatch): void {
@@ -311,6 +322,15 @@ export class WatchHub {
   }
 
   private dispatch(events: StoreEvent[]): void {
+    try {
+      this.dispatchEvents(events);
+    } catch (error) {
+      // Whatever went wrong, the store's commit notifications must keep flowing to the others.
+      this.options.log.error({ err: error }, 'dispatching watch events failed');
+    }
+  }
+
+  private dispatchEvents(events: StoreEvent[]): void {
     for (const raw of events) {
       const resource = resourcePrefixOf(raw.key);
       const entry = this.byResource.get(resource);
@@ -325,7 +345,14 @@ export class WatchHub {
         for (const watch of watches) {
           if (!raw.key.startsWith(watch.keyPrefix)) continue;
           if (watch.exactKey !== undefined && raw.key !== watch.exactKey) continue;
-          const out = this.translate(watch, event);
+          let out: HubEvent | null;
+          try {
+            out = this.translate(watch, event);
+          } catch (error) {
+            this.options.log.error({ err: error, resource: watch.request.info.resource, watch: watch.id }, 'a watch could not filter an event');
+            this.fail(watch, errors.internal(`the watch could not filter an event: ${(error as Error)?.message ?? String(error)}`).status);
+            continue;
+          }
           if (!out) continue;
           const variant = `${out.type}:${out.object === event.value ? 'now' : 'before'}`;
           let shared = variants.get(variant);
@@ -348,10 +375,22 @@ export class WatchHub {
     }
   }
 
-  /** Writes one event; a consumer that cannot keep up is cut off so it relists. */
+  /**
+   * Writes one event; a consumer that cannot keep up is cut off so it relists. An event this
+   * watch cannot encode ends this watch with an ERROR event, and only this watch.
+   */
   private send(watch: ActiveWatch, event: HubEvent): boolean {
     if (watch.stopped) return false;
-    const ok = watch.request.sink.write(encodeWith(watch.request.encoder, event));
+    let encoded: string | Buffer;
+    try {
+      encoded = encodeWith(watch.request.encoder, event);
+    } catch (error) {
+      this.options.log.error({ err: error, resource: watch.request.info.resource, watch: watch.id }, 'a watch event could not be encoded');
+      if (event.type !== 'ERROR') this.fail(watch, errors.internal(`the watch event could not be encoded: ${(error as Error)?.message ?? String(error)}`).status);
+      else this.stopWatch(watch);
+      return false;
+    }
+    const ok = watch.request.sink.write(encoded);
     if (!ok) {
       this.options.log.warn({ resource: watch.request.info.resource, watch: watch.id }, 'closing a watch whose client fell behind');
       this.stopWatch(watch);

@@ -1,0 +1,179 @@
+// The JSON data model every object in the apiserver lives in: plain objects, arrays, strings,
+// finite numbers, booleans and null. Request bodies arrive as JSON, YAML, protobuf or msgpack,
+// and the last three can carry things JSON cannot (YAML's !!set, !!binary and timestamps,
+// msgpack's 64-bit integers, timestamps and extension types, NaN and infinities from either).
+// Whatever the format, a body becomes this model here, once, before anything else sees it — and
+// so does the result of every patch — so everything stored can be written back as JSON,
+// protobuf and msgpack, listed and watched. Nesting depth and encoded size are bounded here
+// too, for the same reason: one check covers every way an object can be made.
+import { failure, type StatusError } from './status.js';
+
+export interface JsonLimits {
+  /** Containers (objects and arrays) nested inside each other, the outermost included. */
+  maxDepth: number;
+  /** Bytes of the value as compact JSON, estimated while walking it (strings count their length). */
+  maxBytes: number;
+}
+
+/** The body limit kube-apiserver applies to requests, and so to any object made from one. */
+export const MAX_OBJECT_BYTES = 3 * 1024 * 1024;
+
+/**
+ * Kubernetes objects are a few levels deep (a pod's volume projections reach about 12); CBOR
+ * decoding in kube-apiserver stops at 64. A bound well above both keeps every recursive walk of
+ * an object (validation, patches, encoders) far from the stack's end.
+ */
+export const MAX_OBJECT_DEPTH = 100;
+
+export const OBJECT_LIMITS: JsonLimits = { maxDepth: MAX_OBJECT_DEPTH, maxBytes: MAX_OBJECT_BYTES };
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** What the value is, as an error message names it. */
+function describe(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'bigint') return `the integer ${value}`;
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'symbol' || typeof value === 'function') return `a ${typeof value}`;
+  const name = (value as object).constructor?.name;
+  return name ? `a ${name}` : 'an object without a prototype';
+}
+
+function pathText(path: readonly (string | number)[]): string {
+  if (path.length === 0) return 'the top level';
+  return path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`)).join('');
+}
+
+function notJson(what: string, path: readonly (string | number)[], value: unknown): StatusError {
+  return failure(400, 'BadRequest', `${what} holds ${describe(value)} at ${pathText(path)}, which is not a JSON value`);
+}
+
+function isPlainPrototype(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Bytes a JSON number takes; only an upper bound is needed, so a generous constant for floats. */
+function numberBytes(value: number): number {
+  return Number.isInteger(value) && Math.abs(value) < 1e15 ? String(value).length : 24;
+}
+
+class Converter {
+  private bytes = 0;
+  private readonly path: (string | number)[] = [];
+
+  constructor(
+    private readonly what: string,
+    private readonly limits: JsonLimits,
+  ) {}
+
+  private spend(bytes: number): void {
+    this.bytes += bytes;
+    if (this.bytes > this.limits.maxBytes) {
+      throw failure(413, 'RequestEntityTooLarge', `${this.what} is larger than the limit of ${this.limits.maxBytes} bytes`);
+    }
+  }
+
+  convert(value: unknown, depth: number): JsonValue {
+    switch (typeof value) {
+      case 'string':
+        // Escapes can make a character take up to six bytes; quotes add two.
+        this.spend(value.length + 2);
+        return value;
+      case 'boolean':
+        this.spend(5);
+        return value;
+      case 'number':
+        if (!Number.isFinite(value)) throw notJson(this.what, this.path, value);
+        this.spend(numberBytes(value));
+        // -0 would come back as 0 from JSON but as -0 from msgpack.
+        return value === 0 ? 0 : value;
+      case 'bigint':
+        // 64-bit integers (msgpack int64, YAML with big integers) are numbers when exact.
+        if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+          throw failure(400, 'BadRequest', `${this.what} holds the integer ${value} at ${pathText(this.path)}, which is beyond ±2^53 and cannot be kept exactly`);
+        }
+        this.spend(String(value).length);
+        return Number(value);
+      case 'object':
+        if (value === null) {
+          this.spend(4);
+          return null;
+        }
+        if (depth >= this.limits.maxDepth) {
+          throw failure(400, 'BadRequest', `${this.what} is nested more than ${this.limits.maxDepth} levels deep (at ${pathText(this.path)})`);
+        }
+        if (Array.isArray(value)) return this.array(value, depth + 1);
+        if (isPlainPrototype(value)) return this.object(value as Record<string, unknown>, depth + 1);
+        throw notJson(this.what, this.path, value);
+      default:
+        throw notJson(this.what, this.path, value);
+    }
+  }
+
+  private array(value: readonly unknown[], depth: number): JsonValue[] {
+    this.spend(2);
+    const out: JsonValue[] = new Array<JsonValue>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      // A hole or undefined element has no JSON form that reads back the same.
+      if (!(i in value) || value[i] === undefined) throw notJson(this.what, [...this.path, i], undefined);
+      this.path.push(i);
+      out[i] = this.convert(value[i], depth);
+      this.path.pop();
+      this.spend(1);
+    }
+    return out;
+  }
+
+  private object(value: Record<string, unknown>, depth: number): { [key: string]: JsonValue } {
+    this.spend(2);
+    const out: { [key: string]: JsonValue } = {};
+    for (const key of Object.keys(value)) {
+      const item = value[key];
+      // An absent value, as JSON.stringify and msgpack leave it out.
+      if (item === undefined) continue;
+      this.spend(key.length + 4);
+      this.path.push(key);
+      // defineProperty keeps a "__proto__" key plain data.
+      Object.defineProperty(out, key, { value: this.convert(item, depth), writable: true, enumerable: true, configurable: true });
+      this.path.pop();
+    }
+    return out;
+  }
+}
+
+/**
+ * A copy of `value` in the JSON data model. Anything outside it, nested deeper than
+ * `limits.maxDepth` (400) or larger than `limits.maxBytes` (413), throws a StatusError whose
+ * message starts with `what` ("the request body", "the patched object").
+ */
+export function toJsonValue(value: unknown, what: string, limits: JsonLimits = OBJECT_LIMITS): JsonValue {
+  return new Converter(what, limits).convert(value, 0);
+}
+
+/**
+ * The compact JSON size of a JSON value as toJsonValue estimates it, counted only until it passes
+ * `cap` (so measuring something huge costs about `cap`); the result is then some number above it.
+ */
+export function estimateJsonBytes(value: unknown, cap: number = Number.MAX_SAFE_INTEGER): number {
+  let total = 0;
+  const pending: unknown[] = [value];
+  while (pending.length > 0 && total <= cap) {
+    const item = pending.pop();
+    if (typeof item === 'string') total += item.length + 2;
+    else if (typeof item === 'number') total += numberBytes(item);
+    else if (typeof item === 'boolean') total += 5;
+    else if (item === null || item === undefined) total += 4;
+    else if (Array.isArray(item)) {
+      total += 2 + item.length;
+      for (const element of item) pending.push(element);
+    } else if (typeof item === 'object') {
+      total += 2;
+      for (const [key, element] of Object.entries(item)) {
+        total += key.length + 4;
+        pending.push(element);
+      }
+    }
+  }
+  return total;
+}
