@@ -53,6 +53,7 @@ const server = await buildApiServer({
   readyz: { bootstrap: () => bootstrapped },
   https: { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert) },
   serving,
+  apiAudiences: options.apiAudiences,
 });
 const stopCompactor = startCompactor(store, options.compactionInterval, log);
 // Only the Raft leader publishes (a single replica has no Raft role: it always leads).

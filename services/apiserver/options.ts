@@ -24,6 +24,7 @@ export const apiserverOptions = {
   readHeaderTimeout: option.duration('32s', 'a connection whose request headers have not all arrived after this is answered 408 and closed'),
   keepAliveTimeout: option.duration('75s', 'an idle keep-alive connection is closed after this'),
   maxConnections: option.number(10000, 'most open connections; past it new connections are closed as soon as they are accepted (0: no limit)'),
+  apiAudiences: option.list(['https://kubernetes.default.svc.cluster.local'], 'the audiences of this apiserver: a TokenReview without spec.audiences is checked against these'),
   replicaId: option.number(0, 'this apiserver\'s replica id in a replicated store (0: a single replica with a local log)'),
   peers: option.list([], 'the replicas of a new cluster as id=host:port (the port replicas talk Raft on), this one included'),
   peerAddress: option.string('', 'host:port to listen on for the other replicas (default: this replica\'s entry in --peers)'),

@@ -16,6 +16,7 @@ import { RequestMetrics } from './http/metrics.js';
 import { installRequestTimeout } from './http/request-timeout.js';
 import { resourceRoutes } from './http/resource-routes.js';
 import { fastifyServerTimeouts, limitConnections, nodeServerOptions, type ServingLimits } from './http/serving-limits.js';
+import { tokenReviewRoutes } from './http/token-review-route.js';
 import { openapiRoutes } from './openapi-routes.js';
 import { NamespaceLifecycle } from './registry/namespace-lifecycle.js';
 import { Registry } from './registry/registry.js';
@@ -39,6 +40,8 @@ export interface ApiServerDeps {
   https?: { key: Buffer; cert: Buffer };
   /** Timeouts, the connection cap and the in-flight limits (none when absent: tests with inject()). */
   serving?: ServingLimits;
+  /** --api-audiences, for TokenReviews. */
+  apiAudiences?: readonly string[];
 }
 
 export interface ApiServer {
@@ -100,6 +103,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   });
   await app.register(adminRoutes, { store: deps.store, authenticated: deps.tokens !== undefined });
   await app.register(discoveryRoutes);
+  await app.register(tokenReviewRoutes, { tokens: deps.tokens ?? (() => new Map()), apiAudiences: deps.apiAudiences ?? [] });
   await app.register(openapiRoutes);
   await app.register(resourceRoutes, {
     registry,
