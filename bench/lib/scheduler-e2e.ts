@@ -125,7 +125,7 @@ export async function runE2eBench(options: E2eBenchOptions = SCHEDULING_BASIC, l
       apiserver: used(apiserver.child.pid, cpuBefore.apiserver),
       benchClient: Math.round((benchCpu.user + benchCpu.system) / 1e4) / 100,
     };
-    const attempts = attemptsByResult((await adminCall(scheduler.url, apiserver.caPem, '', 'GET', '/metrics')).body);
+    const attempts = attemptsByResult((await adminCall(scheduler.url, apiserver.caPem, apiserver.token, 'GET', '/metrics')).body);
     const last = Math.max(...[...created.keys()].map((name) => bound.get(name) ?? 0));
     watch.close();
     await watching.catch(() => undefined);

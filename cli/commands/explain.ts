@@ -2,13 +2,15 @@
 // kube-scheduler-simulator shows it: per node the filter verdict and each score plugin's score.
 // The pod's scheduler.rudder.dev/explanation annotation (written when the pod asks with
 // scheduler.rudder.dev/explain: "true") is used first; otherwise the running scheduler's
-// /debug/explain endpoint, which keeps the last attempt of recent pods.
+// /debug/explain endpoint, which keeps the last attempt of recent pods; it is asked with the
+// kubeconfig's token, which the scheduler checks with the apiserver.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findResource } from '../../lib/api/resources.js';
 import { StatusError } from '../../lib/api/status.js';
 import { adminCall } from '../../lib/client/admin.js';
+import { loadKubeconfig } from '../../lib/client/kubeconfig.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { EXPLANATION_ANNOTATION, type Explanation } from '../../services/scheduler/explanations.js';
 import { kubeconfigPath, pkiDir } from '../cluster/components.js';
@@ -23,13 +25,14 @@ export interface ExplainOptions {
   output: string;
 }
 
-async function fromScheduler(dataDir: string, namespace: string, name: string): Promise<Explanation | string> {
+async function fromScheduler(dataDir: string, token: string, namespace: string, name: string): Promise<Explanation | string> {
   const state = readState(dataDir);
   const scheduler = state?.components.find((c) => c.name === 'scheduler');
   if (!scheduler) return 'no scheduler is recorded for this cluster (is it running? see rudder status)';
   const caPem = readFileSync(join(pkiDir(dataDir), 'ca.crt'), 'utf8');
   try {
-    const answer = await adminCall(scheduler.url, caPem, '', 'GET', `/debug/explain/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`);
+    const answer = await adminCall(scheduler.url, caPem, token, 'GET', `/debug/explain/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`);
+    if (answer.status === 401) return `the scheduler did not accept the kubeconfig's credentials (it asks the apiserver about the token): ${answer.body}`;
     if (answer.status === 404) return `the scheduler has no recent attempt for pod ${namespace}/${name} (ask for one next time with the annotation scheduler.rudder.dev/explain: "true")`;
     if (answer.status !== 200) return `the scheduler answered ${answer.status}: ${answer.body}`;
     return JSON.parse(answer.body) as Explanation;
@@ -63,7 +66,8 @@ export function explanationTable(explanation: Explanation): string {
 export async function explain(options: ExplainOptions): Promise<number> {
   const dataDir = resolve(options.dataDir);
   const kubeconfig = readState(dataDir)?.kubeconfig ?? kubeconfigPath(dataDir);
-  const client = RestClient.fromKubeconfig(kubeconfig, { maxRetries: 2 });
+  const access = loadKubeconfig(kubeconfig);
+  const client = new RestClient({ ...access, maxRetries: 2 });
   let pod: Pod;
   try {
     pod = await client.get<Pod>(PODS, { namespace: options.namespace, name: options.name });
@@ -74,7 +78,7 @@ export async function explain(options: ExplainOptions): Promise<number> {
     await client.close();
   }
   const annotation = pod.metadata?.annotations?.[EXPLANATION_ANNOTATION];
-  const explanation = annotation ? (JSON.parse(annotation) as Explanation) : await fromScheduler(dataDir, options.namespace, options.name);
+  const explanation = annotation ? (JSON.parse(annotation) as Explanation) : await fromScheduler(dataDir, access.token ?? '', options.namespace, options.name);
   if (typeof explanation === 'string') {
     process.stderr.write(`rudder: ${explanation}\n`);
     return 1;

@@ -24,6 +24,8 @@ export interface ReplicaSetOptions {
   /** Compact the log after this many writes (default: the apiserver's). */
   snapshotWrites?: number;
   extraArgs?: string[];
+  /** Shared token file (default: one made with an admin token); it must hold a system:masters token. */
+  tokenFile?: string;
 }
 
 export interface Replica {
@@ -64,7 +66,7 @@ export interface ReplicaSet {
 export async function startReplicaSet(options: ReplicaSetOptions): Promise<ReplicaSet> {
   const root = mkdtempSync(join(tmpdir(), 'rudder-replicas-'));
   const certDir = join(root, 'pki');
-  const tokenFile = join(root, 'tokens.csv');
+  const tokenFile = options.tokenFile ?? join(root, 'tokens.csv');
   await ensurePki(certDir, defaultServingHosts());
   const token = ensureTokenFile(tokenFile);
   const timing = [

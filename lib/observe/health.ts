@@ -27,6 +27,15 @@ async function runChecks(checks: Record<string, HealthCheck>): Promise<{ ok: boo
   return { ok, lines };
 }
 
+const HEALTH_PATHS = ['/livez', '/readyz', '/healthz'];
+
+/** /livez, /readyz, /healthz and their single checks (/readyz/ping): open to anyone, never limited. */
+export function isHealthProbe(url: string): boolean {
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  return HEALTH_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
+}
+
 export async function healthRoutes(app: FastifyInstance, options: HealthOptions): Promise<void> {
   for (const [path, checks] of [
     ['/livez', options.livez ?? {}],

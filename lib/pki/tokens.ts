@@ -1,6 +1,6 @@
 // Bearer tokens in kube-apiserver's static token file format: token,user,uid,"group1,group2".
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface TokenUser {
@@ -57,6 +57,17 @@ export function readTokenFile(path: string): Map<string, TokenUser> {
   return parseTokenFile(readFileSync(path, 'utf8'), path);
 }
 
+function tokenLine(token: string, user: TokenUser): string {
+  return `${[token, csvField(user.name), csvField(user.uid), csvField(user.groups.join(','))].join(',')}\n`;
+}
+
+/** Adds a user with a new token to an existing token file; returns the token. */
+export function addToken(path: string, user: TokenUser): string {
+  const token = newToken();
+  appendFileSync(path, tokenLine(token, user));
+  return token;
+}
+
 /** Creates the token file with one admin token if it does not exist; returns the admin token. */
 export function ensureTokenFile(path: string): string {
   if (existsSync(path)) {
@@ -65,7 +76,6 @@ export function ensureTokenFile(path: string): string {
   }
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const token = newToken();
-  const line = [token, ADMIN_USER.name, ADMIN_USER.uid, csvField(ADMIN_USER.groups.join(','))].join(',');
-  writeFileSync(path, `${line}\n`, { mode: 0o600 });
+  writeFileSync(path, tokenLine(token, ADMIN_USER), { mode: 0o600 });
   return token;
 }

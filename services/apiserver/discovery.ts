@@ -1,5 +1,6 @@
 // API discovery: /version, /api, /api/v1, /apis, /apis/<group>, /apis/<group>/<version>,
-// built from the resource table. Only the legacy documents are served. kubectl 1.27+ first
+// built from the resource table and the review resources (served, never stored). Only the legacy
+// documents are served. kubectl 1.27+ first
 // asks for aggregated discovery through the Accept header; a plain application/json answer
 // tells client-go the server does not aggregate, and it reads the legacy documents instead.
 import { createHash } from 'node:crypto';
@@ -7,7 +8,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { APIGroup, APIResource, GroupVersionForDiscovery } from 'kubernetes-types/meta/v1.js';
 import type { Info } from 'kubernetes-types/version.js';
 import { KUBERNETES_VERSION } from '../../lib/api/openapi/kubernetes-version.js';
-import { apiVersionOf, groupVersions, RESOURCES, VERBS, type ResourceInfo, type Subresource } from '../../lib/api/resources.js';
+import { apiVersionOf, groupVersions as storedGroupVersions, RESOURCES, VERBS, type ResourceInfo, type Subresource } from '../../lib/api/resources.js';
+import { REVIEW_RESOURCES } from '../../lib/api/review-resources.js';
 import { errors } from '../../lib/api/status.js';
 
 export interface DiscoveryOptions {
@@ -34,6 +36,13 @@ function storageVersionHash(r: ResourceInfo): string {
   return createHash('sha256').update(`${r.group}/${r.version}/${r.kind}`).digest().subarray(0, 8).toString('base64');
 }
 
+/** Every group version served: the stored kinds' (core first), then the review resources'. */
+function groupVersions(): { group: string; version: string }[] {
+  const all = storedGroupVersions();
+  for (const r of REVIEW_RESOURCES) if (!all.some((gv) => gv.group === r.group && gv.version === r.version)) all.push({ group: r.group, version: r.version });
+  return all;
+}
+
 function apiResources(group: string, version: string): APIResource[] {
   const list: APIResource[] = [];
   for (const r of RESOURCES.filter((x) => x.group === group && x.version === version)) {
@@ -57,6 +66,9 @@ function apiResources(group: string, version: string): APIResource[] {
       }
       list.push(entry);
     }
+  }
+  for (const r of REVIEW_RESOURCES.filter((x) => x.group === group && x.version === version)) {
+    list.push({ name: r.resource, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: [...r.verbs] });
   }
   return list;
 }

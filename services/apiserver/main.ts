@@ -14,6 +14,7 @@ import { bootstrapCluster } from './bootstrap.js';
 import { startCompactor } from './compactor.js';
 import { apiserverOptions } from './options.js';
 import { replicationOptions } from './replication.js';
+import { servingLimits } from './http/serving-limits.js';
 import { buildApiServer } from './server.js';
 import { RedisPublisher } from './watch/redis-publisher.js';
 
@@ -30,8 +31,10 @@ ensureTokenFile(tokenFile);
 const tokens = readTokenFile(tokenFile);
 
 let replication;
+let serving;
 try {
   replication = replicationOptions(options);
+  serving = servingLimits(options);
 } catch (error) {
   process.stderr.write(`rudder-apiserver: ${(error as Error).message}\n`);
   process.exit(2);
@@ -51,6 +54,8 @@ const server = await buildApiServer({
   minRequestTimeoutSeconds: Math.round(options.minRequestTimeout / 1000),
   readyz: { bootstrap: () => bootstrapped },
   https: { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert) },
+  serving,
+  apiAudiences: options.apiAudiences,
 });
 const stopCompactor = startCompactor(store, options.compactionInterval, log);
 // Only the Raft leader publishes (a single replica has no Raft role: it always leads).

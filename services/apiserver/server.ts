@@ -5,14 +5,18 @@ import type { Registry as MetricsRegistry } from 'prom-client';
 import type { Store } from '../../lib/native/store.js';
 import type { Logger } from '../../lib/observe/logger.js';
 import { healthRoutes, type HealthCheck } from '../../lib/observe/health.js';
-import type { TokenUser } from '../../lib/pki/tokens.js';
+import type { TokenUser } from '../../lib/auth/request-user.js';
 import { discoveryRoutes } from './discovery.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { installTokenAuth } from './http/auth.js';
 import { installBodyParsers } from './http/body-parsers.js';
 import { installErrorHandling, MAX_BODY_BYTES } from './http/errors.js';
+import { installMaxInFlight } from './http/max-inflight.js';
 import { RequestMetrics } from './http/metrics.js';
+import { installRequestTimeout } from './http/request-timeout.js';
 import { resourceRoutes } from './http/resource-routes.js';
+import { fastifyServerTimeouts, limitConnections, nodeServerOptions, type ServingLimits } from './http/serving-limits.js';
+import { tokenReviewRoutes } from './http/token-review-route.js';
 import { openapiRoutes } from './openapi-routes.js';
 import { NamespaceLifecycle } from './registry/namespace-lifecycle.js';
 import { Registry } from './registry/registry.js';
@@ -34,6 +38,10 @@ export interface ApiServerDeps {
   /** Extra readiness checks (e.g. bootstrap finished). */
   readyz?: Record<string, HealthCheck>;
   https?: { key: Buffer; cert: Buffer };
+  /** Timeouts, the connection cap and the in-flight limits (none when absent: tests with inject()). */
+  serving?: ServingLimits;
+  /** --api-audiences, for TokenReviews. */
+  apiAudiences?: readonly string[];
 }
 
 export interface ApiServer {
@@ -53,12 +61,19 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     return503OnClosing: true,
     keepAliveTimeout: 75_000,
     routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true },
+    ...(deps.serving ? fastifyServerTimeouts(deps.serving) : {}),
   } as FastifyServerOptions;
-  if (deps.https) (options as { https: unknown }).https = deps.https;
+  if (deps.https) (options as { https: unknown }).https = { ...deps.https, ...(deps.serving ? nodeServerOptions(deps.serving) : {}) };
   const app = Fastify(options) as unknown as FastifyInstance;
+  if (deps.serving) limitConnections(app.server, deps.serving, deps.metrics);
 
   installErrorHandling(app);
   if (deps.tokens) installTokenAuth(app, deps.tokens);
+  if (deps.serving) {
+    // After authentication: system:masters is told apart by its group.
+    installMaxInFlight(app, { maxRequestsInflight: deps.serving.maxRequestsInflight, maxMutatingRequestsInflight: deps.serving.maxMutatingRequestsInflight, metrics: deps.metrics });
+    installRequestTimeout(app, deps.serving.requestTimeoutMs);
+  }
   installBodyParsers(app);
   const requestMetrics = new RequestMetrics(deps.metrics);
   requestMetrics.install(app);
@@ -88,6 +103,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   });
   await app.register(adminRoutes, { store: deps.store, authenticated: deps.tokens !== undefined });
   await app.register(discoveryRoutes);
+  await app.register(tokenReviewRoutes, { tokens: deps.tokens ?? (() => new Map()), apiAudiences: deps.apiAudiences ?? [] });
   await app.register(openapiRoutes);
   await app.register(resourceRoutes, {
     registry,

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { DelegatingAuthenticator } from '../../lib/auth/delegating-authenticator.js';
 import { createBus } from '../../lib/bus/options.js';
 import { realClock } from '../../lib/client/clock.js';
 import { LeaderElector } from '../../lib/client/leader-election.js';
@@ -99,7 +100,14 @@ const loop = new SchedulingLoop({ queue, cache, profiles, client, pool, events, 
 
 const https = options.certDir ? { key: readFileSync(pkiPaths(resolve(options.certDir)).serverKey), cert: readFileSync(pkiPaths(resolve(options.certDir)).serverCert) } : undefined;
 // A standby is ready too (as kube-scheduler): it has its caches and waits for the lease.
-const server = await buildSchedulerServer({ metrics, explanations, readyz: { informerSync: () => informers.hasSynced() && workloads.hasSynced() }, https });
+const server = await buildSchedulerServer({
+  metrics,
+  explanations,
+  readyz: { informerSync: () => informers.hasSynced() && workloads.hasSynced() },
+  https,
+  authenticator: new DelegatingAuthenticator({ client, clock }),
+  log,
+});
 await server.listen({ host: options.bindAddress, port: options.securePort });
 const address = server.server.address();
 const port = typeof address === 'object' && address ? address.port : options.securePort;

@@ -38,10 +38,10 @@ t.test('pods are bound with a Scheduled event; a standby scheduler takes over fr
   t.equal(bound.status?.conditions?.find((c) => c.type === 'PodScheduled')?.status, 'True');
 
   // 3. the attempt shows in /metrics and in /debug/explain
-  const metrics = await adminCall(first.url, apiserver.caPem, '', 'GET', '/metrics');
+  const metrics = await adminCall(first.url, apiserver.caPem, apiserver.token, 'GET', '/metrics');
   t.match(metrics.body, /scheduler_schedule_attempts_total\{result="scheduled",profile="default-scheduler"[^}]*\} 1/);
   t.match(metrics.body, /scheduler_pending_pods\{queue="active"/);
-  const explained = await adminCall(first.url, apiserver.caPem, '', 'GET', '/debug/explain/default/web-1');
+  const explained = await adminCall(first.url, apiserver.caPem, apiserver.token, 'GET', '/debug/explain/default/web-1');
   t.equal(explained.status, 200);
   t.match(JSON.parse(explained.body), { pod: 'default/web-1', result: 'Scheduled', selectedNode: placed });
 
@@ -53,7 +53,7 @@ t.test('pods are bound with a Scheduled event; a standby scheduler takes over fr
   t.equal(lease.spec?.holderIdentity, 'first');
   await client.create(PODS, pod('web-2'));
   t.ok(await boundNode(client, 'web-2'), 'the leader binds web-2');
-  const secondMetrics = await adminCall(second.url, apiserver.caPem, '', 'GET', '/metrics');
+  const secondMetrics = await adminCall(second.url, apiserver.caPem, apiserver.token, 'GET', '/metrics');
   t.notMatch(secondMetrics.body, /scheduler_schedule_attempts_total\{/, 'the standby attempted nothing');
 
   // 5. kill the leader: the standby takes the lease and binds the next pod

@@ -21,19 +21,29 @@ export interface InjectServer extends ApiServer {
   close(): Promise<void>;
 }
 
-export async function injectServer(options: { clock?: () => Date; historyRevisions?: number } = {}): Promise<InjectServer> {
+export interface InjectServerOptions {
+  clock?: () => Date;
+  historyRevisions?: number;
+  /** More users by token, beside the admin's TEST_TOKEN. */
+  users?: Record<string, TokenUser>;
+  /** --api-audiences (default none). */
+  apiAudiences?: string[];
+}
+
+export async function injectServer(options: InjectServerOptions = {}): Promise<InjectServer> {
   const dir = mkdtempSync(join(tmpdir(), 'rudder-inject-'));
   const store = Store.open({ dataDir: dir, historyRevisions: options.historyRevisions });
   const server = await buildApiServer({
     store,
     log: pino({ level: 'silent' }),
     metrics: createMetricsRegistry('apiserver'),
-    tokens: () => new Map([[TEST_TOKEN, ADMIN]]),
+    tokens: () => new Map([[TEST_TOKEN, ADMIN], ...Object.entries(options.users ?? {})]),
     clock: options.clock,
     serviceCidr: '10.96.0.0/12',
     nodePortRange: '30000-32767',
     bookmarkIntervalMs: 60_000,
     minRequestTimeoutSeconds: 1800,
+    apiAudiences: options.apiAudiences,
   });
   await server.app.ready();
   await bootstrapCluster(server.registry, { serviceIP: server.allocator.firstAddress(), advertiseAddress: '127.0.0.1', port: 6443 });

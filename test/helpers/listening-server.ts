@@ -1,14 +1,14 @@
 // The in-process apiserver of inject-server, listening on a free loopback port over plain HTTP,
 // for clients that need a real connection (REST client, informers, the http bus).
 import { RestClient, type RestClientConfig } from '../../lib/client/rest-client.js';
-import { injectServer, TEST_TOKEN, type InjectServer } from './inject-server.js';
+import { injectServer, TEST_TOKEN, type InjectServer, type InjectServerOptions } from './inject-server.js';
 
 export interface ListeningServer extends InjectServer {
   url: string;
   client(config?: Partial<RestClientConfig>): RestClient;
 }
 
-export async function listeningServer(options: { historyRevisions?: number } = {}): Promise<ListeningServer> {
+export async function listeningServer(options: InjectServerOptions = {}): Promise<ListeningServer> {
   const server = await injectServer(options);
   await server.app.listen({ host: '127.0.0.1', port: 0 });
   const address = server.app.server.address();

@@ -2,25 +2,18 @@
 // stay open, as Kubernetes' system:public-info-viewer role leaves them.
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../../lib/api/status.js';
-import type { TokenUser } from '../../../lib/pki/tokens.js';
+import { bearerToken } from '../../../lib/auth/bearer.js';
+import { isHealthProbe } from '../../../lib/observe/health.js';
+import type { TokenUser } from '../../../lib/auth/request-user.js';
 import { sendStatus } from './errors.js';
 
-const PUBLIC_PATHS = new Set(['/livez', '/readyz', '/healthz', '/version']);
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    user?: TokenUser;
-  }
-}
 
 export function installTokenAuth(app: FastifyInstance, tokens: () => ReadonlyMap<string, TokenUser>): void {
   app.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?')[0] as string;
-    if (PUBLIC_PATHS.has(path) || path.startsWith('/livez/') || path.startsWith('/readyz/')) return;
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (isHealthProbe(request.url) || request.url.split('?')[0] === '/version') return;
+    const token = bearerToken(request.headers.authorization);
     // A map lookup, as kube-apiserver's static token authenticator does.
-    const user = match ? tokens().get(match[1] as string) : undefined;
+    const user = token === undefined ? undefined : tokens().get(token);
     if (!user) {
       reply.header('www-authenticate', 'Bearer realm="rudder"');
       return sendStatus(reply, errors.unauthorized().status);
