@@ -2,6 +2,7 @@
 // ask for it with Accept/Content-Type; everyone else keeps JSON. Watch streams frame each event
 // with a 4-byte big-endian length, like Kubernetes' protobuf watch framing.
 import { Packr, Unpackr } from 'msgpackr';
+import { FrameSplitter, lengthPrefixed } from './frames.js';
 
 export const MSGPACK_MEDIA_TYPE = 'application/vnd.rudder.msgpack';
 /** Content type of a msgpack watch response: a sequence of length-prefixed frames. */
@@ -22,33 +23,20 @@ export function decodeMsgpack<T = unknown>(buffer: Uint8Array): T {
 
 /** One length-prefixed frame holding `value`. */
 export function encodeFrame(value: unknown): Buffer {
-  const body = packr.pack(value);
-  const frame = Buffer.allocUnsafe(4 + body.length);
-  frame.writeUInt32BE(body.length, 0);
-  body.copy(frame, 4);
-  return frame;
+  return lengthPrefixed(packr.pack(value));
 }
 
-/** Splits a byte stream into frames as chunks arrive; a frame may span chunks. */
+/** Splits a byte stream into msgpack frames as chunks arrive; a frame may span chunks. */
 export class FrameDecoder<T = unknown> {
-  private pending: Buffer = Buffer.alloc(0);
+  private readonly frames = new FrameSplitter();
 
   /** Decodes every frame completed by `chunk`. */
   push(chunk: Buffer): T[] {
-    let buffer = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    const out: T[] = [];
-    while (buffer.length >= 4) {
-      const length = buffer.readUInt32BE(0);
-      if (buffer.length < 4 + length) break;
-      out.push(unpackr.unpack(buffer.subarray(4, 4 + length)) as T);
-      buffer = buffer.subarray(4 + length);
-    }
-    this.pending = buffer.length === 0 ? Buffer.alloc(0) : Buffer.from(buffer);
-    return out;
+    return this.frames.push(chunk).map((body) => unpackr.unpack(body) as T);
   }
 
   /** Bytes of an unfinished frame (non-zero when a stream ended mid-frame). */
   get buffered(): number {
-    return this.pending.length;
+    return this.frames.buffered;
   }
 }

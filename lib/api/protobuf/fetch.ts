@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { parseGoStructs, type GoFieldTable, type GoStructFields } from './go-fields.js';
 import { downloadModuleZip, proxyBase } from './go-proxy.js';
-import { decodableMessages } from './kinds.js';
+import { decodableMessages, responseMessages } from './kinds.js';
 import { readModuleZip, type ModuleFiles } from './module-zip.js';
 import { loadProtoRoot } from './schema.js';
 import { DEFAULT_SCHEMA_DIR, GO_FIELDS_FILE, GO_MODULES, MANIFEST_FILE, manifestModules, type GoModule, type SchemaManifest } from './schema-source.js';
@@ -29,9 +29,9 @@ export interface FetchResult {
   manifest: SchemaManifest;
   downloadedBytes: number;
   keptBytes: number;
-  /** "message.field" entries reachable from decodable kinds that no Go struct describes. */
+  /** "message.field" entries reachable from decodable or encodable kinds that no Go struct describes. */
   undescribedFields: string[];
-  /** Decodable messages (see kinds.ts) that none of the fetched packages define. */
+  /** Decodable or encodable messages (see kinds.ts) that none of the fetched packages define. */
   missingMessages: string[];
 }
 
@@ -102,7 +102,7 @@ function coverage(root: protobuf.Root, table: GoFieldTable): { undescribedFields
       if (field.resolvedType instanceof protobuf.Type) visit(field.resolvedType);
     }
   };
-  for (const message of decodableMessages()) {
+  for (const message of [...decodableMessages(), ...responseMessages()]) {
     const type = root.lookup(message);
     if (type instanceof protobuf.Type) visit(type);
     else missingMessages.push(message);

@@ -1,8 +1,11 @@
-// Which proto message carries an object of a given apiVersion and kind. The decoder accepts the
-// kinds the apiserver serves plus the few request-only kinds clients send alongside them.
+// Which proto message carries an object of a given apiVersion and kind. Request bodies may hold
+// the kinds the apiserver serves plus the few request-only kinds clients send alongside them;
+// responses add what the server itself answers with: lists, Status, metadata-only objects, watch
+// events and discovery documents.
 import { RESOURCES, apiVersionOf } from '../resources.js';
 
 const META = 'k8s.io.apimachinery.pkg.apis.meta.v1';
+const META_V1BETA1 = 'k8s.io.apimachinery.pkg.apis.meta.v1beta1';
 
 /** k8s.io/api names a group's package after the group's first DNS label, with one exception. */
 const PACKAGE_EXCEPTIONS: Record<string, string> = { 'internal.apiserver.k8s.io': 'apiserverinternal' };
@@ -35,12 +38,45 @@ export function protoMessageFor(apiVersion: string, kind: string): string | unde
     const { group, version } = splitApiVersion(apiVersion);
     return `${protoPackage(group, version)}.${kind}`;
   }
-  if (META_KINDS.has(kind)) {
-    const knownGroupVersion = apiVersion === 'meta.k8s.io/v1' || RESOURCES.some((r) => apiVersionOf(r) === apiVersion) || REQUEST_KINDS.some((k) => k.apiVersion === apiVersion);
-    if (knownGroupVersion) return `${META}.${kind}`;
-  }
+  if (META_KINDS.has(kind) && knownGroupVersion(apiVersion)) return `${META}.${kind}`;
   return undefined;
 }
+
+function knownGroupVersion(apiVersion: string): boolean {
+  return apiVersion === 'meta.k8s.io/v1' || RESOURCES.some((r) => apiVersionOf(r) === apiVersion) || REQUEST_KINDS.some((k) => k.apiVersion === apiVersion);
+}
+
+/**
+ * Go registers these as unversioned: kube-apiserver writes them as "v1" whichever group answers.
+ * APIVersions may also come without one: the JSON answer at /api has none.
+ */
+const UNVERSIONED_KINDS = new Set(['Status', 'APIVersions', 'APIGroupList', 'APIGroup', 'APIResourceList']);
+
+/** Kinds of meta.k8s.io the server writes, by apiVersion; v1beta1's list numbers its fields differently. */
+const METADATA_KINDS: Record<string, string> = {
+  'meta.k8s.io/v1 PartialObjectMetadata': `${META}.PartialObjectMetadata`,
+  'meta.k8s.io/v1 PartialObjectMetadataList': `${META}.PartialObjectMetadataList`,
+  'meta.k8s.io/v1beta1 PartialObjectMetadata': `${META}.PartialObjectMetadata`,
+  'meta.k8s.io/v1beta1 PartialObjectMetadataList': `${META_V1BETA1}.PartialObjectMetadataList`,
+};
+
+/**
+ * The full proto message name for an object the server writes, or undefined when Kubernetes has
+ * no protobuf form for it (a Table, for one, is JSON or YAML only).
+ */
+export function responseMessageFor(apiVersion: string, kind: string): string | undefined {
+  const body = protoMessageFor(apiVersion, kind);
+  if (body !== undefined) return body;
+  const listed = RESOURCES.find((r) => r.listKind === kind && apiVersionOf(r) === apiVersion);
+  if (listed) return `${protoPackage(listed.group, listed.version)}.${kind}`;
+  if (UNVERSIONED_KINDS.has(kind) && (apiVersion === 'v1' || apiVersion === '' || apiVersion === 'meta.k8s.io/v1')) return `${META}.${kind}`;
+  // Go registers WatchEvent in every group version it serves.
+  if (kind === 'WatchEvent' && knownGroupVersion(apiVersion)) return `${META}.WatchEvent`;
+  return METADATA_KINDS[`${apiVersion} ${kind}`];
+}
+
+/** The message of a watch event, on the wire without an envelope. */
+export const WATCH_EVENT_MESSAGE = `${META}.WatchEvent`;
 
 /** Every message the decoder may be asked for: the roots the schema must cover. */
 export function decodableMessages(): string[] {
@@ -48,5 +84,15 @@ export function decodableMessages(): string[] {
   for (const r of RESOURCES) roots.add(`${protoPackage(r.group, r.version)}.${r.kind}`);
   for (const k of REQUEST_KINDS) roots.add(protoMessageFor(k.apiVersion, k.kind)!);
   for (const kind of META_KINDS) roots.add(`${META}.${kind}`);
+  return [...roots];
+}
+
+/** Every message the encoder may be asked for, beyond the decodable ones. */
+export function responseMessages(): string[] {
+  const roots = new Set<string>();
+  for (const r of RESOURCES) roots.add(`${protoPackage(r.group, r.version)}.${r.listKind}`);
+  for (const kind of UNVERSIONED_KINDS) roots.add(`${META}.${kind}`);
+  roots.add(WATCH_EVENT_MESSAGE);
+  for (const message of Object.values(METADATA_KINDS)) roots.add(message);
   return [...roots];
 }

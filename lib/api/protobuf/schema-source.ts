@@ -25,7 +25,7 @@ export const GO_MODULES: readonly GoModule[] = [
     path: 'k8s.io/apimachinery',
     version: 'v0.30.0',
     h1: 'h1:qxVPsyDM5XS96NIh9Oj6LavoVFYff/Pon9cZeDIkHHA=',
-    packages: ['pkg/apis/meta/v1', 'pkg/api/resource', 'pkg/util/intstr', 'pkg/runtime', 'pkg/runtime/schema'],
+    packages: ['pkg/apis/meta/v1', 'pkg/apis/meta/v1beta1', 'pkg/api/resource', 'pkg/util/intstr', 'pkg/runtime', 'pkg/runtime/schema'],
   },
 ];
 

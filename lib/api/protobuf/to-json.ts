@@ -70,6 +70,8 @@ const CUSTOM_JSON: Record<string, (message: Fields) => Converted> = {
   'k8s.io.apimachinery.pkg.api.resource.QuantityValue': (m) => (typeof m.string === 'string' && m.string !== '' ? m.string : '0'),
   'k8s.io.apimachinery.pkg.util.intstr.IntOrString': (m) => (Number(bigintOf(m.type)) === 1 ? String(m.strVal ?? '') : Number(m.intVal ?? 0)),
   'k8s.io.apimachinery.pkg.runtime.RawExtension': (m) => embeddedJson(m.raw, 'embedded object'),
+  // APIResource.verbs: a Go []string that gogo wraps in a message of its own.
+  [`${META}.Verbs`]: (m) => (Array.isArray(m.items) ? m.items : []),
 };
 
 /** Full names of the messages converted by hand; the Go field table need not describe them. */
