@@ -1,15 +1,19 @@
 // Response formats chosen from the Accept header as Kubernetes negotiates them: plain JSON, YAML,
-// a server-side Table (kubectl get), or PartialObjectMetadata; Rudder's own components may ask
-// for msgpack; 406 when none is acceptable.
+// protobuf (Kubernetes' own components ask for it), a server-side Table (kubectl get, JSON only
+// as in Kubernetes), or PartialObjectMetadata (JSON or protobuf); Rudder's own components may ask
+// for msgpack; 406 when none is acceptable. Protobuf is offered only when its schema was built.
 import { MSGPACK_MEDIA_TYPE } from './msgpack.js';
+import { protobufAvailable } from './protobuf/decode.js';
+import { PROTOBUF_MEDIA_TYPE } from './protobuf/envelope.js';
 import { errors } from './status.js';
 
 export type ResponseFormat =
   | { kind: 'json' }
   | { kind: 'yaml' }
   | { kind: 'msgpack' }
+  | { kind: 'protobuf' }
   | { kind: 'table'; version: 'v1' | 'v1beta1' }
-  | { kind: 'metadata'; version: 'v1' | 'v1beta1' };
+  | { kind: 'metadata'; version: 'v1' | 'v1beta1'; protobuf?: true };
 
 interface MediaRange {
   type: string;
@@ -40,6 +44,16 @@ function jsonish(type: string): boolean {
   return type === 'application/json' || type === 'application/*' || type === '*/*';
 }
 
+function protobufOffered(type: string): boolean {
+  return type === PROTOBUF_MEDIA_TYPE && protobufAvailable();
+}
+
+/** Whether an error can be written as protobuf: the client takes protobuf and not JSON. */
+export function wantsProtobufStatus(header: string | undefined): boolean {
+  const ranges = parseAccept(header);
+  return !ranges.some((range) => jsonish(range.type)) && ranges.some((range) => protobufOffered(range.type));
+}
+
 /**
  * Picks the first acceptable format. `tables` says whether the endpoint can answer as=Table
  * (lists, gets and watches of resources can; discovery cannot).
@@ -49,17 +63,20 @@ export function negotiate(header: string | undefined, tables: boolean): Response
   for (const range of ranges) {
     const as = range.params.as;
     if (as !== undefined) {
-      if (!tables || !jsonish(range.type)) continue;
+      const protobuf = protobufOffered(range.type);
+      if (!tables || !(jsonish(range.type) || protobuf)) continue;
       if (range.params.g !== undefined && range.params.g !== 'meta.k8s.io') continue;
       const version = range.params.v ?? 'v1';
       if (version !== 'v1' && version !== 'v1beta1') continue;
-      if (as === 'Table') return { kind: 'table', version };
-      if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') return { kind: 'metadata', version };
+      // Kubernetes writes Tables as JSON (or YAML) only.
+      if (as === 'Table' && !protobuf) return { kind: 'table', version };
+      if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') return protobuf ? { kind: 'metadata', version, protobuf } : { kind: 'metadata', version };
       continue;
     }
     if (jsonish(range.type)) return { kind: 'json' };
     if (range.type === 'application/yaml') return { kind: 'yaml' };
     if (range.type === MSGPACK_MEDIA_TYPE) return { kind: 'msgpack' };
+    if (protobufOffered(range.type)) return { kind: 'protobuf' };
   }
-  throw errors.notAcceptable(`application/json, application/yaml, ${MSGPACK_MEDIA_TYPE}, application/json;as=Table;g=meta.k8s.io;v=v1`);
+  throw errors.notAcceptable(`application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}, ${MSGPACK_MEDIA_TYPE}, application/json;as=Table;g=meta.k8s.io;v=v1`);
 }

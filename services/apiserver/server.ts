@@ -59,6 +59,9 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,
     return503OnClosing: true,
+    // Closing ends every connection, watches included (their responses are hijacked, so Fastify
+    // would otherwise wait for the client or the keep-alive timeout to let go).
+    forceCloseConnections: true,
     keepAliveTimeout: 75_000,
     routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true },
     ...(deps.serving ? fastifyServerTimeouts(deps.serving) : {}),

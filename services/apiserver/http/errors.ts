@@ -4,6 +4,9 @@
 // client's business and are logged at info; only a 5xx is logged as the server's error.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_OBJECT_BYTES } from '../../../lib/api/json-value.js';
+import { wantsProtobufStatus } from '../../../lib/api/negotiate.js';
+import { encodeProtobufObject } from '../../../lib/api/protobuf/encode.js';
+import { PROTOBUF_MEDIA_TYPE } from '../../../lib/api/protobuf/envelope.js';
 import { errors, isStatusError, type Status, StatusError } from '../../../lib/api/status.js';
 import { StoreError } from '../../../lib/native/store.js';
 
@@ -32,8 +35,11 @@ function fromFastify(error: FastifyError): StatusError | undefined {
   return undefined;
 }
 
+/** Writes a Status as JSON, or as protobuf to a client that reads only protobuf (as Kubernetes negotiates errors too). */
 export function sendStatus(reply: FastifyReply, status: Status): FastifyReply {
-  return reply.code(status.code).type('application/json').send(JSON.stringify(status));
+  reply.code(status.code);
+  if (wantsProtobufStatus(reply.request.headers.accept)) return reply.type(PROTOBUF_MEDIA_TYPE).send(encodeProtobufObject(status));
+  return reply.type('application/json').send(JSON.stringify(status));
 }
 
 export function toStatusError(error: unknown): StatusError | undefined {

@@ -5,6 +5,8 @@ import { stringify as stringifyYaml } from 'yaml';
 import type { KubeList, KubeObject, StoredObject } from '../../../lib/api/object.js';
 import { isPlainObject } from '../../../lib/api/object.js';
 import { encodeMsgpack, MSGPACK_MEDIA_TYPE } from '../../../lib/api/msgpack.js';
+import { encodeProtobufObject } from '../../../lib/api/protobuf/encode.js';
+import { PROTOBUF_MEDIA_TYPE } from '../../../lib/api/protobuf/envelope.js';
 import { duplicateFields } from '../../../lib/api/schema/duplicate-fields.js';
 import { checkKind, checkObject, warningHeader, type CheckResult } from '../../../lib/api/schema/strict-decoding.js';
 import { BINDING_GVK, SCALE_GVK } from '../../../lib/api/openapi/published-kinds.js';
@@ -70,6 +72,8 @@ function send(
       return reply.type('application/yaml').send(stringifyYaml(body));
     case 'msgpack':
       return reply.type(MSGPACK_MEDIA_TYPE).send(encodeMsgpack(body));
+    case 'protobuf':
+      return reply.type(PROTOBUF_MEDIA_TYPE).send(encodeProtobufObject(body));
     case 'table': {
       const items = isList ? (body as KubeList).items : [body as KubeObject];
       const table = buildTable(info, items, {
@@ -89,6 +93,7 @@ function send(
             items: (body as KubeList).items.map((item) => partialMetadata(item, format.version)),
           }
         : partialMetadata(body as KubeObject, format.version);
+      if (format.protobuf) return reply.type(PROTOBUF_MEDIA_TYPE).send(encodeProtobufObject(out));
       return reply.type('application/json').send(JSON.stringify(out));
     }
   }
@@ -153,7 +158,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
       }
       case 'watch': {
         const listOptions = parseListOptions(query);
-        if (format.kind === 'yaml') throw errors.notAcceptable(`application/json, ${MSGPACK_MEDIA_TYPE}, application/json;as=Table;g=meta.k8s.io;v=v1`);
+        if (format.kind === 'yaml') throw errors.notAcceptable(`application/json, ${PROTOBUF_MEDIA_TYPE}, ${MSGPACK_MEDIA_TYPE}, application/json;as=Table;g=meta.k8s.io;v=v1`);
         return serveWatch(request, reply, {
           hub,
           info,

@@ -11,6 +11,9 @@ import { parseResourceVersion, type ListOptions } from '../registry/list-options
 import type { HubEvent, Watch, WatchEncoder, WatchHub } from '../watch/watch-hub.js';
 import { jsonWatchEncoder } from '../watch/json-encoder.js';
 import { msgpackWatchEncoder } from '../watch/msgpack-encoder.js';
+import { protobufWatchEncoder } from '../watch/protobuf-encoder.js';
+import { encodeProtobufWatchEvent } from '../../../lib/api/protobuf/encode.js';
+import { PROTOBUF_WATCH_MEDIA_TYPE } from '../../../lib/api/protobuf/envelope.js';
 import { MSGPACK_WATCH_MEDIA_TYPE } from '../../../lib/api/msgpack.js';
 import type { RequestMetrics } from './metrics.js';
 import type { ResponseFormat } from '../../../lib/api/negotiate.js';
@@ -51,15 +54,23 @@ function tableEncoder(info: ResourceInfo, includeObject: WatchRouteOptions['incl
   };
 }
 
-function metadataEncoder(version: string): WatchEncoder {
+function metadataEncoder(version: string, protobuf: boolean): WatchEncoder {
   return {
-    id: `metadata:${version}`,
+    id: `metadata:${version}:${protobuf ? 'protobuf' : 'json'}`,
     encode: (event: HubEvent) => {
-      if (event.type === 'ERROR') return jsonWatchEncoder.encode(event);
+      if (event.type === 'ERROR') return protobuf ? protobufWatchEncoder.encode(event) : jsonWatchEncoder.encode(event);
       const object: KubeObject = { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: event.object.metadata };
+      if (protobuf) return encodeProtobufWatchEvent({ type: event.type, object });
       return `{"type":"${event.type}","object":${JSON.stringify(object)}}\n`;
     },
   };
+}
+
+/** The media type of a watch response in each format. */
+function watchMediaType(format: ResponseFormat): string {
+  if (format.kind === 'msgpack') return MSGPACK_WATCH_MEDIA_TYPE;
+  if (format.kind === 'protobuf' || (format.kind === 'metadata' && format.protobuf)) return PROTOBUF_WATCH_MEDIA_TYPE;
+  return 'application/json';
 }
 
 export function serveWatch(request: FastifyRequest, reply: FastifyReply, options: WatchRouteOptions): void {
@@ -85,16 +96,18 @@ export function serveWatch(request: FastifyRequest, reply: FastifyReply, options
     options.format.kind === 'table'
       ? tableEncoder(info, options.includeObject, options.format.version, options.clock)
       : options.format.kind === 'metadata'
-        ? metadataEncoder(options.format.version)
+        ? metadataEncoder(options.format.version, options.format.protobuf === true)
         : options.format.kind === 'msgpack'
           ? msgpackWatchEncoder
-          : jsonWatchEncoder;
+          : options.format.kind === 'protobuf'
+            ? protobufWatchEncoder
+            : jsonWatchEncoder;
 
   const started = process.hrtime.bigint();
   const raw = reply.raw;
   reply.hijack();
   raw.writeHead(200, {
-    'content-type': options.format.kind === 'msgpack' ? MSGPACK_WATCH_MEDIA_TYPE : 'application/json',
+    'content-type': watchMediaType(options.format),
     'cache-control': 'no-cache, private',
     'transfer-encoding': 'chunked',
   });

@@ -2,6 +2,7 @@
 // of any served kind on top of the MVCC store, with optimistic concurrency on modRevision. Every
 // write is one store transaction, so an object is either fully written or not at all.
 import { isDeepStrictEqual } from 'node:util';
+import { canonicalForm } from '../../../lib/api/canonical-form.js';
 import { applyDefaults } from '../../../lib/api/defaults/index.js';
 import { fieldErrors, type FieldError } from '../../../lib/api/field-errors.js';
 import type { KubeObject, ObjectMeta, StoredObject } from '../../../lib/api/object.js';
@@ -145,18 +146,19 @@ export class Registry {
     const name = meta.name as string;
     await this.checkNamespace(scope, name);
     const key = this.keyOf(scope, name);
+    const stored = canonicalForm(body);
     return retryOnConflict(ref(info), name, async () => {
       // An existing object is reported as such before its allocations could complain about it.
       if (this.deps.hooks.has(info.kind) && this.deps.store.get(key) !== null) throw errors.alreadyExists(ref(info), name);
-      const extra = await this.deps.hooks.beforeWrite(scope, null, body);
-      if (options.dryRun) return body as StoredObject;
+      const extra = await this.deps.hooks.beforeWrite(scope, null, stored);
+      if (options.dryRun) return stored as StoredObject;
       const result = await this.deps.store.txn<KubeObject>({
         compare: [{ key, target: 'mod', op: '=', value: 0 }, ...extra.compare],
-        success: [{ type: 'put', key, value: forStorage(body) }, ...extra.ops],
+        success: [{ type: 'put', key, value: forStorage(stored) }, ...extra.ops],
       });
       if (result.succeeded) {
-        meta.resourceVersion = String(result.revision);
-        return body as StoredObject;
+        metaOf(stored).resourceVersion = String(result.revision);
+        return stored as StoredObject;
       }
       if (result.current[0]) throw errors.alreadyExists(ref(info), name);
       // An allocation raced with another writer: plan again.
@@ -206,18 +208,20 @@ export class Registry {
     if (meta.uid !== undefined && meta.uid !== '' && meta.uid !== current.metadata.uid) {
       throw errors.conflict(ref(info), scope.name, `Precondition failed: UID in precondition: ${current.metadata.uid}, UID in object meta: ${meta.uid}`);
     }
-    let next = prepareForUpdate(info, proposed, current, scope.subresource);
-    const nextMeta = metaOf(next);
-    carryServerMeta(nextMeta, current.metadata);
+    const prepared = prepareForUpdate(info, proposed, current, scope.subresource);
+    const preparedMeta = metaOf(prepared);
+    carryServerMeta(preparedMeta, current.metadata);
     // Preconditions were checked by the caller; what is validated is an update of this revision.
-    nextMeta.resourceVersion = current.metadata.resourceVersion;
-    applyDefaults(info, next, { operation: 'update', old: current });
-    if (tracksGeneration(info) && scope.subresource !== 'status' && specChanged(next, current)) {
-      nextMeta.generation = (current.metadata.generation ?? 0) + 1;
+    preparedMeta.resourceVersion = current.metadata.resourceVersion;
+    applyDefaults(info, prepared, { operation: 'update', old: current });
+    if (tracksGeneration(info) && scope.subresource !== 'status' && specChanged(prepared, current)) {
+      preparedMeta.generation = (current.metadata.generation ?? 0) + 1;
     }
     const found =
-      scope.subresource === 'status' ? validateStatusUpdate(info, next, current) : validateUpdate(info, next, current);
-    if (found.length > 0) throw this.invalid(scope, next, found);
+      scope.subresource === 'status' ? validateStatusUpdate(info, prepared, current) : validateUpdate(info, prepared, current);
+    if (found.length > 0) throw this.invalid(scope, prepared, found);
+    const next = canonicalForm(prepared);
+    const nextMeta = metaOf(next);
 
     // The last finalizer of an object being deleted is gone: the update completes the deletion.
     const finishesDeletion = nextMeta.deletionTimestamp !== undefined && (nextMeta.finalizers ?? []).length === 0;
@@ -251,7 +255,6 @@ export class Registry {
     });
     if (!result.succeeded) return null;
     nextMeta.resourceVersion = String(result.revision);
-    next = next as StoredObject;
     return next as StoredObject;
   }
 
@@ -318,7 +321,7 @@ export class Registry {
       const kv = this.deps.store.get<KubeObject>(key);
       if (!kv) throw errors.notFound(ref(scope.info), scope.name);
       const current = toStored(kv);
-      const next = mutate(structuredClone(current));
+      const next = canonicalForm(mutate(structuredClone(current)));
       if (options.dryRun) return next as StoredObject;
       const result = await this.deps.store.txn({
         compare: [{ key, target: 'mod', op: '=', value: kv.modRevision }],
@@ -362,7 +365,8 @@ export class Registry {
           `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
         );
       }
-      const pending = this.pendingDeletion(scope.info, structuredClone(current), options);
+      const marked = this.pendingDeletion(scope.info, structuredClone(current), options);
+      const pending = marked === null ? null : canonicalForm(marked);
       if (pending === null) {
         const deleted = await this.commitDelete(scope, current, kv.modRevision, options);
         return deleted ? { object: deleted, deleted: true } : null;
