@@ -1,9 +1,15 @@
 // What every cluster has from its first start: the system namespaces and the "kubernetes" Service
 // in default, whose Endpoints point at this apiserver.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../../lib/api/object.js';
 import { findResource, type ResourceInfo } from '../../lib/api/resources.js';
 import { isStatusError } from '../../lib/api/status.js';
+import { StoreError } from '../../lib/native/store.js';
+import type { Logger } from '../../lib/observe/logger.js';
 import type { Registry } from './registry/registry.js';
+
+/** How often a replica without a quorum tries to bootstrap again. */
+const QUORUM_RETRY_MS = 200;
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -49,4 +55,25 @@ export async function bootstrapCluster(registry: Registry, options: BootstrapOpt
   };
   // Endpoints may be created by a PUT, so one unconditional update covers first and later starts.
   await registry.update({ info: resource('endpoints'), namespace: 'default', name: 'kubernetes' }, endpoints, { dryRun: false });
+}
+
+function waitingForQuorum(error: unknown): boolean {
+  return (error instanceof StoreError && error.code === 'Unavailable') || (isStatusError(error) && error.code === 503);
+}
+
+/**
+ * Bootstraps as soon as the store can take writes: a replica starts before a quorum has elected a
+ * leader, and until then every write answers Unavailable, so it tries again until one succeeds.
+ */
+export async function bootstrapWhenWritable(registry: Registry, options: BootstrapOptions, log: Logger): Promise<void> {
+  for (;;) {
+    try {
+      await bootstrapCluster(registry, options);
+      return;
+    } catch (error) {
+      if (!waitingForQuorum(error)) throw error;
+      log.info({ reason: (error as Error).message }, 'waiting for a quorum to bootstrap');
+      await sleep(QUORUM_RETRY_MS);
+    }
+  }
 }

@@ -2,15 +2,13 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadOptions } from '../../lib/config/options.js';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { isStatusError } from '../../lib/api/status.js';
-import { Store, StoreError } from '../../lib/native/store.js';
+import { Store } from '../../lib/native/store.js';
 import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
 import { logProcessFaults } from '../../lib/observe/process-faults.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
 import { ensureTokenFile, readTokenFile } from '../../lib/pki/tokens.js';
-import { bootstrapCluster } from './bootstrap.js';
+import { bootstrapWhenWritable } from './bootstrap.js';
 import { startCompactor } from './compactor.js';
 import { apiserverOptions } from './options.js';
 import { replicationOptions } from './replication.js';
@@ -68,17 +66,7 @@ await publisher?.start();
 await server.app.listen({ host: options.bindAddress, port: options.securePort });
 const address = server.app.server.address();
 const port = typeof address === 'object' && address ? address.port : options.securePort;
-// Replicas bootstrap once a quorum has elected a leader; until then writes answer Unavailable.
-for (;;) {
-  try {
-    await bootstrapCluster(server.registry, { serviceIP: server.allocator.firstAddress(), advertiseAddress: options.advertiseAddress, port });
-    break;
-  } catch (error) {
-    if (!(error instanceof StoreError && error.code === 'Unavailable') && !(isStatusError(error) && error.code === 503)) throw error;
-    log.info({ reason: (error as Error).message }, 'waiting for a quorum to bootstrap');
-    await sleep(200);
-  }
-}
+await bootstrapWhenWritable(server.registry, { serviceIP: server.allocator.firstAddress(), advertiseAddress: options.advertiseAddress, port }, log);
 bootstrapped = true;
 log.info({ address: `https://${options.bindAddress}:${port}`, dataDir, replica: replication?.id, peerAddress: replication?.listen }, 'apiserver ready');
 
