@@ -70,7 +70,7 @@ mod wal;
 mod writer;
 
 pub use error::{Result, StoreError};
-pub use replica::{Member, MemberChange, ReplicaStatus, ReplicationOptions, Role};
+pub use replica::{Member, MemberChange, PeerTls, ReplicaStatus, ReplicationOptions, Role};
 pub use store::Store;
 pub use types::{
     Command, Commit, Compare, CompareOp, CompareTarget, Event, EventKind, KeyValue, Listener,

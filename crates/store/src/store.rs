@@ -152,7 +152,12 @@ impl Store {
         let (sm, shared) = recover_state_machine(dir, options)?;
         let storage = RaftStorage::open(&dir.join("raft"), shared.clone())?;
         let (sender, receiver) = crossbeam_channel::unbounded();
-        let transport = Transport::start(replication.id, &replication.listen, sender.clone())?;
+        let transport = Transport::start(
+            replication.id,
+            &replication.listen,
+            &replication.tls,
+            sender.clone(),
+        )?;
         let status = Arc::new(Mutex::new(initial_status(
             &replication,
             transport.local_address().to_string(),

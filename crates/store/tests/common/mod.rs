@@ -1,5 +1,8 @@
 #![allow(dead_code)]
 
+pub mod cluster;
+pub mod pki;
+
 use std::path::Path;
 use std::sync::Arc;
 
