@@ -1,6 +1,7 @@
 #![allow(dead_code)]
 
 pub mod cluster;
+pub mod peer_client;
 pub mod pki;
 
 use std::path::Path;
