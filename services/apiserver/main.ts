@@ -8,6 +8,7 @@ import { Store, StoreError } from '../../lib/native/store.js';
 import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
+import { ensureRaftPeerCert } from '../../lib/pki/raft-peer.js';
 import { ensureTokenFile, readTokenFile } from '../../lib/pki/tokens.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { startCompactor } from './compactor.js';
@@ -23,18 +24,21 @@ mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
 const hosts = [...defaultServingHosts(), options.advertiseAddress];
 if (options.bindAddress !== '0.0.0.0' && options.bindAddress !== '::') hosts.push(options.bindAddress);
-const pki = await ensurePki(options.certDir ? resolve(options.certDir) : join(dataDir, 'pki'), hosts);
+const certDir = options.certDir ? resolve(options.certDir) : join(dataDir, 'pki');
+const pki = await ensurePki(certDir, hosts);
 const tokenFile = options.tokenAuthFile ? resolve(options.tokenAuthFile) : join(dataDir, 'tokens.csv');
 ensureTokenFile(tokenFile);
 const tokens = readTokenFile(tokenFile);
 
-let replication;
+let settings;
 try {
-  replication = replicationOptions(options);
+  settings = replicationOptions(options);
 } catch (error) {
   process.stderr.write(`rudder-apiserver: ${(error as Error).message}\n`);
   process.exit(2);
 }
+// Replicas talk mutual TLS: each proves its id with a certificate from the cluster CA.
+const replication = settings && { ...settings, tls: await ensureRaftPeerCert(certDir, settings.id) };
 const store = Store.open({ dataDir: join(dataDir, 'store'), historyRevisions: options.historyRevisions, replication });
 let bootstrapped = false;
 const metrics = createMetricsRegistry('apiserver');
