@@ -20,9 +20,11 @@ use raft::prelude::{ConfChange, ConfChangeType, Entry, EntryType, Message, Messa
 fn settled(cluster: &Cluster) -> (u64, u64) {
     let leader = cluster.leader(Duration::from_secs(10));
     // Every replica must know the leader before a baseline is taken.
-    wait_for("all replicas follow one leader", Duration::from_secs(10), || {
-        (1..=3).all(|id| cluster.store(id).replica_status().unwrap().leader == leader)
-    });
+    wait_for(
+        "all replicas follow one leader",
+        Duration::from_secs(10),
+        || (1..=3).all(|id| cluster.store(id).replica_status().unwrap().leader == leader),
+    );
     (leader, cluster.store(leader).replica_status().unwrap().term)
 }
 
@@ -31,7 +33,10 @@ fn unharmed(cluster: &Cluster, leader: u64, term: u64, key: &str) {
     for id in 1..=3 {
         let status = cluster.store(id).replica_status().unwrap();
         assert_eq!(status.term, term, "replica {id}'s term moved: {status:?}");
-        assert_eq!(status.leader, leader, "replica {id}'s leader changed: {status:?}");
+        assert_eq!(
+            status.leader, leader,
+            "replica {id}'s leader changed: {status:?}"
+        );
         write_through(cluster.store(id), &format!("{key}/{id}"))
             .unwrap_or_else(|error| panic!("replica {id} stopped serving: {error}"));
     }
@@ -80,12 +85,32 @@ fn malformed_frames_from_a_member_drop_its_connection_and_nothing_else() {
     // Those the replica can judge at once are refused at once; for a plausible declared length
     // it waits (the buffer grows only with what arrives) until the sender stops mid-frame.
     let attacks: Vec<(&str, Vec<u8>, bool)> = vec![
-        ("a count of 0xFFFFFFFF", frame(&u32::MAX.to_le_bytes()), true),
-        ("a declared length of 4 GiB", u32::MAX.to_le_bytes().to_vec(), true),
-        ("a message longer than its batch", frame(&[1, 0, 0, 0, 200, 0, 0, 0, 1, 2]), true),
-        ("a message that is not protobuf", frame(&[1, 0, 0, 0, 3, 0, 0, 0, 0xff, 0xff, 0xff]), true),
+        (
+            "a count of 0xFFFFFFFF",
+            frame(&u32::MAX.to_le_bytes()),
+            true,
+        ),
+        (
+            "a declared length of 4 GiB",
+            u32::MAX.to_le_bytes().to_vec(),
+            true,
+        ),
+        (
+            "a message longer than its batch",
+            frame(&[1, 0, 0, 0, 200, 0, 0, 0, 1, 2]),
+            true,
+        ),
+        (
+            "a message that is not protobuf",
+            frame(&[1, 0, 0, 0, 3, 0, 0, 0, 0xff, 0xff, 0xff]),
+            true,
+        ),
         ("100 random bytes", noise, false),
-        ("a truncated frame", frame(&[1, 0, 0, 0, 5, 0, 0, 0, 1, 2])[..9].to_vec(), false),
+        (
+            "a truncated frame",
+            frame(&[1, 0, 0, 0, 5, 0, 0, 0, 1, 2])[..9].to_vec(),
+            false,
+        ),
     ];
     for (what, bytes, at_once) in attacks {
         let mut client = authenticated();
@@ -135,12 +160,16 @@ fn strangers_are_refused_before_they_can_speak() {
         let other_ca = TestCa::new(root.path());
         let stranger = other_ca.peer_pem(follower);
         let mut outsider = peer_client::connect(&address, target, &ca, Some(&stranger)).unwrap();
-        assert!(!outsider.hello(follower), "another CA's certificate: no hello");
+        assert!(
+            !outsider.hello(follower),
+            "another CA's certificate: no hello"
+        );
 
         // 5. the cluster CA's certificate for replica 99, which is no member, with a heartbeat
         //    at term 1000 and a MsgTimeoutNow claiming to come from the leader
         let ninety_nine = cluster.ca.peer_pem(99);
-        let mut non_member = peer_client::connect(&address, target, &ca, Some(&ninety_nine)).unwrap();
+        let mut non_member =
+            peer_client::connect(&address, target, &ca, Some(&ninety_nine)).unwrap();
         assert!(!non_member.hello(99), "a non-member's hello is refused");
         drop(non_member.send(&batch(&[
             message(MessageType::MsgHeartbeat, 99, target, 1000),
@@ -153,7 +182,10 @@ fn strangers_are_refused_before_they_can_speak() {
         let other = (1..=3).find(|id| *id != target && *id != sender).unwrap();
         let wrong_name = cluster.ca.peer_pem(other);
         let mut impostor = peer_client::connect(&address, target, &ca, Some(&wrong_name)).unwrap();
-        assert!(!impostor.hello(sender), "a hello must name the certificate's replica");
+        assert!(
+            !impostor.hello(sender),
+            "a hello must name the certificate's replica"
+        );
 
         // 7. the control: the same replica acknowledges the certificate's own replica
         let mut member = peer_client::connect(&address, target, &ca, Some(&wrong_name)).unwrap();
@@ -162,7 +194,9 @@ fn strangers_are_refused_before_they_can_speak() {
 
     // 8. a connection that never speaks is closed after the handshake timeout
     let mut silent = peer_client::plain(&attack(leader)).unwrap();
-    silent.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
+    silent
+        .set_read_timeout(Some(Duration::from_secs(8)))
+        .unwrap();
     assert!(closed_by_peer(&mut silent), "a silent connection is closed");
 
     // 9. nothing else happened
@@ -204,9 +238,11 @@ fn forged_and_raft_crashing_messages_from_a_member_are_refused() {
     let mut gap = message(MessageType::MsgAppend, sender, target, term);
     gap.index = last_index;
     gap.log_term = term;
-    let mut stray = Entry::default();
-    stray.index = 1;
-    stray.term = term;
+    let stray = Entry {
+        index: 1,
+        term,
+        ..Default::default()
+    };
     gap.entries = vec![stray].into();
     refused("appended entries that are not contiguous", &[gap]);
 
@@ -216,8 +252,10 @@ fn forged_and_raft_crashing_messages_from_a_member_are_refused() {
     );
 
     let mut garbage = message(MessageType::MsgPropose, sender, target, 0);
-    let mut entry = Entry::default();
-    entry.data = vec![0xde, 0xad, 0xbe, 0xef].into();
+    let entry = Entry {
+        data: vec![0xde, 0xad, 0xbe, 0xef].into(),
+        ..Default::default()
+    };
     garbage.entries = vec![entry].into();
     refused("a proposal whose commands do not decode", &[garbage]);
 
@@ -246,9 +284,17 @@ fn forged_and_raft_crashing_messages_from_a_member_are_refused() {
     //    leader with its term set, which it refuses with a panic); the connection stays
     let mut client = connect();
     client
-        .send(&batch(&[message(MessageType::MsgTransferLeader, sender, target, term)]))
+        .send(&batch(&[message(
+            MessageType::MsgTransferLeader,
+            sender,
+            target,
+            term,
+        )]))
         .unwrap();
-    assert!(!client.dropped(), "a well-formed message keeps the connection");
+    assert!(
+        !client.dropped(),
+        "a well-formed message keeps the connection"
+    );
 
     // 5. nothing else happened
     unharmed(&cluster, leader, term, "/forged");

@@ -135,7 +135,8 @@ pub fn decode_batch(payload: &[u8]) -> Result<Vec<Message>, &'static str> {
     let mut messages = Vec::with_capacity(count);
     for _ in 0..count {
         let bytes = decoder.bytes().ok_or("message longer than its batch")?;
-        messages.push(Message::parse_from_bytes(bytes).map_err(|_| "message is not Raft protobuf")?);
+        messages
+            .push(Message::parse_from_bytes(bytes).map_err(|_| "message is not Raft protobuf")?);
     }
     if !decoder.is_empty() {
         return Err("bytes after the last message of a batch");
@@ -172,7 +173,10 @@ mod tests {
         let payload: Vec<u8> = (0..(3 * READ_CHUNK + 17)).map(|i| i as u8).collect();
         let mut wire = Vec::new();
         write_frame(&mut wire, &payload).unwrap();
-        assert_eq!(read_frame(&mut wire.as_slice(), MAX_FRAME_BYTES).unwrap(), payload);
+        assert_eq!(
+            read_frame(&mut wire.as_slice(), MAX_FRAME_BYTES).unwrap(),
+            payload
+        );
     }
 
     #[test]

@@ -132,7 +132,9 @@ fn authenticate(
     stream
         .set_write_timeout(Some(WRITE_TIMEOUT))
         .map_err(|error| io_error("socket", error))?;
-    let socket = stream.try_clone().map_err(|error| io_error("socket", error))?;
+    let socket = stream
+        .try_clone()
+        .map_err(|error| io_error("socket", error))?;
     let mut connection =
         ServerConnection::new(config).map_err(|error| Some(format!("TLS: {error}")))?;
     let mut socket = DeadlineStream {

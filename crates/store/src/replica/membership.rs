@@ -72,9 +72,9 @@ impl Membership {
 /// on each check, so a container that came back with a new address is recognized.
 fn resolves_to(address: &str, ip: IpAddr) -> bool {
     let ip = ip.to_canonical();
-    address.to_socket_addrs().is_ok_and(|mut resolved| {
-        resolved.any(|candidate| candidate.ip().to_canonical() == ip)
-    })
+    address
+        .to_socket_addrs()
+        .is_ok_and(|mut resolved| resolved.any(|candidate| candidate.ip().to_canonical() == ip))
 }
 
 #[cfg(test)]
@@ -83,9 +83,11 @@ mod tests {
 
     #[test]
     fn members_are_admitted_only_from_their_addresses() {
-        let mut conf_state = ConfState::default();
-        conf_state.voters = vec![1, 2];
-        conf_state.learners = vec![3];
+        let conf_state = ConfState {
+            voters: vec![1, 2],
+            learners: vec![3],
+            ..Default::default()
+        };
         let peers = Peers::from([
             (1, "127.0.0.1:7443".to_string()),
             (2, "localhost:7444".to_string()),
@@ -94,9 +96,17 @@ mod tests {
         let membership = Membership::of(&conf_state, &peers);
         let loopback: IpAddr = "127.0.0.1".parse().unwrap();
         assert!(membership.admits(1, loopback).is_ok());
-        assert!(membership.admits(2, loopback).is_ok(), "a host name resolves");
-        assert!(membership.admits(1, "::ffff:127.0.0.1".parse().unwrap()).is_ok());
-        assert!(membership.admits(3, loopback).is_err(), "a learner from elsewhere");
+        assert!(
+            membership.admits(2, loopback).is_ok(),
+            "a host name resolves"
+        );
+        assert!(membership
+            .admits(1, "::ffff:127.0.0.1".parse().unwrap())
+            .is_ok());
+        assert!(
+            membership.admits(3, loopback).is_err(),
+            "a learner from elsewhere"
+        );
         assert!(membership.admits(3, "127.0.0.3".parse().unwrap()).is_ok());
         assert!(membership.admits(99, loopback).is_err(), "a stranger");
         assert!(membership.keeps(3) && !membership.keeps(99));

@@ -633,9 +633,7 @@ impl ReplicaNode {
         let (image, peers) = snapshot::decode(&snapshot.data)
             .ok_or_else(|| StoreError::Io("a Raft snapshot from the leader is damaged".into()))?;
         let index = snapshot.get_metadata().index;
-        self.raw
-            .mut_store()
-            .apply_snapshot(snapshot, peers)?;
+        self.raw.mut_store().apply_snapshot(snapshot, peers)?;
         self.sm.restore(image)?;
         connect(&self.transport, self.raw.store());
         self.snapshot_index = index;

@@ -67,15 +67,24 @@ impl TlsContext {
                 .map_err(|error| invalid(&files.ca_cert, "the CA certificate", error))?;
         }
         if roots.is_empty() {
-            return Err(invalid(&files.ca_cert, "the CA certificate", "no certificate in it"));
+            return Err(invalid(
+                &files.ca_cert,
+                "the CA certificate",
+                "no certificate in it",
+            ));
         }
         let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&files.cert)
             .and_then(|certs| certs.collect())
             .map_err(|error| invalid(&files.cert, "the peer certificate", error))?;
         let Some(own) = chain.first() else {
-            return Err(invalid(&files.cert, "the peer certificate", "no certificate in it"));
+            return Err(invalid(
+                &files.cert,
+                "the peer certificate",
+                "no certificate in it",
+            ));
         };
-        check_names(own, id).map_err(|error| invalid(&files.cert, "the peer certificate", error))?;
+        check_names(own, id)
+            .map_err(|error| invalid(&files.cert, "the peer certificate", error))?;
         let key = PrivateKeyDer::from_pem_file(&files.key)
             .map_err(|error| invalid(&files.key, "the peer key", error))?;
 

@@ -248,7 +248,10 @@ impl Read for DeadlineStream {
         if let Some(deadline) = self.deadline {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Err(io::Error::new(io::ErrorKind::TimedOut, "handshake timed out"));
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "handshake timed out",
+                ));
             }
             self.stream.set_read_timeout(Some(left))?;
         }
@@ -367,7 +370,8 @@ impl Outbox {
         stream.set_nodelay(true)?;
         stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
         let name = tls::server_name(self.peer).ok_or_else(|| io::Error::other("no server name"))?;
-        let mut connection = ClientConnection::new(self.tls.clone(), name).map_err(io::Error::other)?;
+        let mut connection =
+            ClientConnection::new(self.tls.clone(), name).map_err(io::Error::other)?;
         let mut socket = DeadlineStream {
             stream,
             deadline: Some(Instant::now() + HANDSHAKE_TIMEOUT),
@@ -386,7 +390,10 @@ impl Outbox {
             }
         }
         let mut stream = StreamOwned::new(connection, socket);
-        send_frame(&mut stream, &frame::encode_hello(self.self_id, &self.advertise))?;
+        send_frame(
+            &mut stream,
+            &frame::encode_hello(self.self_id, &self.advertise),
+        )?;
         let mut ack = [0u8; 1];
         if stream.read_exact(&mut ack).is_err() || ack[0] != ACK {
             self.notices.note(|| {

@@ -141,4 +141,3 @@ pub fn write_through(store: &Store, key: &str) -> rudder_store::Result<u64> {
     // A write can land while a new leader takes over; retrying a create is safe to check.
     store.txn(create(key, "v")).map(|result| result.revision)
 }
-

@@ -40,15 +40,16 @@ pub fn connect(
     let config = match identity {
         Some(pem) => builder
             .with_client_auth_cert(
-                vec![CertificateDer::from_pem_slice(pem.cert.as_bytes()).map_err(io::Error::other)?],
+                vec![CertificateDer::from_pem_slice(pem.cert.as_bytes())
+                    .map_err(io::Error::other)?],
                 PrivateKeyDer::from_pem_slice(pem.key.as_bytes()).map_err(io::Error::other)?,
             )
             .map_err(io::Error::other)?,
         None => builder.with_no_client_auth(),
     };
     let mut socket = plain(address)?;
-    let mut connection =
-        ClientConnection::new(Arc::new(config), server_name(server).unwrap()).map_err(io::Error::other)?;
+    let mut connection = ClientConnection::new(Arc::new(config), server_name(server).unwrap())
+        .map_err(io::Error::other)?;
     while connection.is_handshaking() {
         connection.complete_io(&mut socket)?;
     }
@@ -97,7 +98,10 @@ pub fn closed_by_peer(reader: &mut impl Read) -> bool {
             Ok(0) => return true,
             Ok(_) => continue,
             Err(error) => {
-                return !matches!(error.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+                return !matches!(
+                    error.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                )
             }
         }
     }
