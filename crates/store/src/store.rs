@@ -125,7 +125,7 @@ impl Store {
     }
 
     /// Opens (or creates) one replica of a replicated store in `dir`: its log is Raft's, kept
-    /// in `dir/raft`, and it talks to its peers over TCP. See [`ReplicationOptions`].
+    /// in `dir/raft`, and it talks to its peers over mutual TLS. See [`ReplicationOptions`].
     pub fn open_replicated(
         dir: impl AsRef<Path>,
         options: Options,

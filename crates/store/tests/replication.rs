@@ -1,4 +1,4 @@
-//! Three replicas in one process, talking over loopback TCP: writes through any replica reach
+//! Three replicas in one process, talking over loopback (mutual TLS): writes through any replica reach
 //! all of them in the same order, a leader's loss is survived, a cut-off replica refuses work
 //! within the timeout and catches up when healed, and a wiped replica rejoins from a snapshot.
 
