@@ -30,16 +30,16 @@ const tokenFile = options.tokenAuthFile ? resolve(options.tokenAuthFile) : join(
 ensureTokenFile(tokenFile);
 const tokens = readTokenFile(tokenFile);
 
-let settings;
+let replication;
 try {
-  settings = replicationOptions(options);
+  replication = replicationOptions(options);
 } catch (error) {
   process.stderr.write(`rudder-apiserver: ${(error as Error).message}\n`);
   process.exit(2);
 }
-// Replicas talk mutual TLS: each proves its id with a certificate from the cluster CA.
-const replication = settings && { ...settings, tls: await ensureRaftPeerCert(certDir, settings.id) };
-const store = Store.open({ dataDir: join(dataDir, 'store'), historyRevisions: options.historyRevisions, replication });
+// Replicas talk mutual TLS: each proves its id with a peer certificate from the cluster CA.
+const replicated = replication && { ...replication, tls: await ensureRaftPeerCert(certDir, replication.id) };
+const store = Store.open({ dataDir: join(dataDir, 'store'), historyRevisions: options.historyRevisions, replication: replicated });
 let bootstrapped = false;
 const metrics = createMetricsRegistry('apiserver');
 const server = await buildApiServer({
