@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startReplicaSet } from '../lib/harness/replica-set.js';
 import { freePort } from '../lib/harness/ports.js';
+import { ensurePki } from '../lib/pki/certs.js';
 import { runLoad, type LoadRequest, type LoadTarget } from './lib/load.js';
 import { printTable, writeResults } from './lib/results.js';
 import { ratio, summarize } from './lib/stats.js';
@@ -117,7 +118,10 @@ async function benchRudderStore(root: string): Promise<Measured[]> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'store-server.js');
   const replicas = await Promise.all([1, 2, 3].map(async (id) => ({ id, http: await freePort(), peer: await freePort() })));
   const peers = replicas.map((r) => `${r.id}=127.0.0.1:${r.peer}`).join(',');
-  const children = replicas.map((r) => spawn(process.execPath, [script, join(root, `store-${r.id}`), String(r.http), String(r.id), peers], { stdio: ['ignore', 'ignore', 'inherit'] }));
+  // Replicas always talk mutual TLS; each makes its peer certificate from this CA.
+  const certDir = join(root, 'pki');
+  await ensurePki(certDir);
+  const children = replicas.map((r) => spawn(process.execPath, [script, join(root, `store-${r.id}`), String(r.http), String(r.id), peers, certDir], { stdio: ['ignore', 'ignore', 'inherit'] }));
   try {
     const leader = await waitFor('a Rudder store leader', async () => {
       for (const r of replicas) {

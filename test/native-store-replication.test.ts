@@ -8,15 +8,20 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../lib/harness/ports.js';
 import { Store, StoreError, type ReplicationOptions } from '../lib/native/store.js';
+import { ensurePki } from '../lib/pki/certs.js';
+import { ensureRaftPeerCert } from '../lib/pki/raft-peer.js';
 
 async function cluster(t: Test, size = 3): Promise<Store[]> {
   const root = mkdtempSync(join(tmpdir(), 'rudder-replicated-'));
   const peers: { id: number; address: string }[] = [];
   for (let id = 1; id <= size; id++) peers.push({ id, address: `127.0.0.1:${await freePort()}` });
-  const stores = peers.map((peer) =>
+  const certDir = join(root, 'pki');
+  await ensurePki(certDir);
+  const tls = await Promise.all(peers.map((peer) => ensureRaftPeerCert(certDir, peer.id)));
+  const stores = peers.map((peer, i) =>
     Store.open({
       dataDir: join(root, `r${peer.id}`),
-      replication: { id: peer.id, listen: peer.address, peers, tickMs: 50, electionTicks: 10, requestTimeoutMs: 1000 },
+      replication: { id: peer.id, listen: peer.address, peers, tickMs: 50, electionTicks: 10, requestTimeoutMs: 1000, tls: tls[i]! },
     }),
   );
   t.teardown(async () => {
@@ -76,10 +81,18 @@ t.test('a cut-off replica refuses writes and reads with Unavailable, then heals'
 t.test('bad replication options are refused with InvalidArgument', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'rudder-replicated-bad-'));
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  const certDir = join(root, 'pki');
+  await ensurePki(certDir);
+  const tls = await ensureRaftPeerCert(certDir, 1);
+  const missing = { caFile: join(root, 'no-ca.crt'), certFile: join(root, 'no.crt'), keyFile: join(root, 'no.key') };
   const bad: ReplicationOptions[] = [
-    { id: 0, listen: '127.0.0.1:1', peers: [{ id: 1, address: '127.0.0.1:1' }] },
-    { id: 2, listen: '127.0.0.1:1', peers: [{ id: 1, address: '127.0.0.1:1' }] },
-    { id: 1, listen: '127.0.0.1:1', peers: [{ id: 1, address: '127.0.0.1:1' }], heartbeatTicks: 10, electionTicks: 5 },
+    { id: 0, listen: '127.0.0.1:1', peers: [{ id: 1, address: '127.0.0.1:1' }], tls },
+    { id: 2, listen: '127.0.0.1:1', peers: [{ id: 1, address: '127.0.0.1:1' }], tls },
+    { id: 1, listen: '127.0.0.1:1', peers: [{ id: 1, address: '127.0.0.1:1' }], heartbeatTicks: 10, electionTicks: 5, tls },
+    { id: 1, listen: '127.0.0.1:0', peers: [{ id: 1, address: '127.0.0.1:1' }], tls: { caFile: '', certFile: '', keyFile: '' } },
+    { id: 1, listen: '127.0.0.1:0', peers: [{ id: 1, address: '127.0.0.1:1' }], tls: missing },
+    // replica 1's certificate does not name replica 2
+    { id: 2, listen: '127.0.0.1:0', peers: [{ id: 2, address: '127.0.0.1:1' }], tls },
   ];
   for (const [i, replication] of bad.entries()) {
     t.throws(() => Store.open({ dataDir: join(root, String(i)), replication }), { code: 'InvalidArgument' }, JSON.stringify(replication));

@@ -1,13 +1,15 @@
 // One replica of the replicated store behind the thinnest HTTP front there is: plain HTTP, one
 // route, the body's value written with one store transaction. The store benchmark runs three of
 // these beside an etcd cluster, so both are driven over HTTP by the same load generator.
-// Run as its own process: node store-server.js DATA_DIR HTTP_PORT ID PEERS(id=host:port,...)
+// Run as its own process: node store-server.js DATA_DIR HTTP_PORT ID PEERS(id=host:port,...) CERT_DIR
+// (CERT_DIR holds the cluster CA; the replica makes its Raft peer certificate there).
 import { createServer } from 'node:http';
 import { Store } from '../../lib/native/store.js';
+import { ensureRaftPeerCert } from '../../lib/pki/raft-peer.js';
 
-const [dataDir, portText, idText, peersText] = process.argv.slice(2);
-if (!dataDir || !portText || !idText || !peersText) {
-  process.stderr.write('usage: store-server.js DATA_DIR HTTP_PORT ID PEERS\n');
+const [dataDir, portText, idText, peersText, certDir] = process.argv.slice(2);
+if (!dataDir || !portText || !idText || !peersText || !certDir) {
+  process.stderr.write('usage: store-server.js DATA_DIR HTTP_PORT ID PEERS CERT_DIR\n');
   process.exit(2);
 }
 const id = Number(idText);
@@ -15,7 +17,8 @@ const peers = peersText.split(',').map((entry) => {
   const [peer, address] = entry.split('=');
   return { id: Number(peer), address: address! };
 });
-const store = Store.open({ dataDir, replication: { id, listen: peers.find((p) => p.id === id)!.address, peers } });
+const tls = await ensureRaftPeerCert(certDir, id);
+const store = Store.open({ dataDir, replication: { id, listen: peers.find((p) => p.id === id)!.address, peers, tls } });
 
 const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/status') {

@@ -1,6 +1,7 @@
 // Starts a replicated apiserver cluster for tests and benchmarks: N real apiserver processes on
 // free loopback ports, each with its own data directory, sharing one cluster CA, serving
-// certificate and token file, talking Raft to each other on their own free ports. Each replica
+// certificate and token file, talking Raft (mutual TLS, each replica with its own peer
+// certificate, made by the apiserver in the shared cert dir) to each other on their own free ports. Each replica
 // can be killed, stopped, paused, restarted, wiped, or cut off through the admin API's fault hook.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,8 @@ export interface Replica {
 export interface ReplicaSet {
   replicas: Replica[];
   caPem: string;
+  /** The shared cert dir: the cluster CA (with its key), the serving certificate, raft-peer-<id>.crt|key. */
+  certDir: string;
   token: string;
   /** A kubeconfig for each replica, by id. */
   kubeconfig(id: number): string;
@@ -107,6 +110,7 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
   const set: ReplicaSet = {
     replicas,
     caPem,
+    certDir,
     token,
     kubeconfig(id) {
       const replica = set.replica(id);

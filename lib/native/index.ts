@@ -34,6 +34,7 @@ export interface NativeReplicationConfig {
   requestTimeoutMs?: number;
   snapshotWrites?: number;
   catchUpEntries?: number;
+  tls: { caFile: string; certFile: string; keyFile: string };
 }
 
 export interface NativeReplicaState {

@@ -115,6 +115,11 @@ export interface ReplicationOptions {
   snapshotWrites?: number;
   /** Entries kept behind a compaction point for slightly lagging replicas (default 100). */
   catchUpEntries?: number;
+  /**
+   * Mutual TLS between replicas (PEM files): the cluster CA, and this replica's peer certificate
+   * (naming raft-peer-<id>.rudder.internal) and key. Peers without such a certificate are refused.
+   */
+  tls: { caFile: string; certFile: string; keyFile: string };
 }
 
 export interface StoreOpenOptions {
@@ -284,6 +289,7 @@ export class Store {
       if (options.replication) {
         const r = options.replication;
         if (typeof r !== 'object' || !Array.isArray(r.peers)) throw invalid('replication needs an id, a listen address and peers');
+        if (typeof r.tls !== 'object' || r.tls === null) throw invalid('replication needs tls: the cluster CA and this replica\'s peer certificate and key');
         return new Store(binding.NativeStore.openReplicated(options.dataDir, nativeOptions, { ...r, peers: r.peers.map((p) => ({ id: p.id, address: p.address })) }), true);
       }
       return new Store(binding.NativeStore.open(options.dataDir, nativeOptions), false);

@@ -1,18 +1,10 @@
 // The cluster CA and the apiserver's serving certificate, made at first start the way kubeadm's
 // certs phase lays them out: <dir>/ca.crt, ca.key, apiserver.crt, apiserver.key (PEM, keys 0600).
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API.
-import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Replicas' Raft peer certificates live beside them (see raft-peer.ts).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-
-const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
-const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
+import { ALGORITHM, ONE_YEAR_MS, pemPrivateKey, readCa, serial, TEN_YEARS_MS, webcrypto, x509 } from './x509.js';
 
 export interface PkiPaths {
   caCert: string;
@@ -45,21 +37,6 @@ export function defaultServingHosts(serviceIP = '10.96.0.1'): string[] {
   ];
 }
 
-function pemPrivateKey(der: ArrayBuffer): string {
-  const base64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n');
-  return `-----BEGIN PRIVATE KEY-----\n${base64.trim()}\n-----END PRIVATE KEY-----\n`;
-}
-
-function derFromPem(pem: string): ArrayBuffer {
-  const body = pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
-  const bytes = Buffer.from(body, 'base64');
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-}
-
-function serial(): string {
-  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
-}
-
 function isIp(host: string): boolean {
   return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':');
 }
@@ -85,8 +62,7 @@ async function createCa(paths: PkiPaths, now: Date): Promise<void> {
 }
 
 async function createServingCert(paths: PkiPaths, hosts: readonly string[], now: Date): Promise<void> {
-  const caCert = new x509.X509Certificate(readFileSync(paths.caCert, 'utf8'));
-  const caKey = await webcrypto.subtle.importKey('pkcs8', derFromPem(readFileSync(paths.caKey, 'utf8')), ALGORITHM, false, ['sign']);
+  const { cert: caCert, key: caKey } = await readCa(paths.caCert, paths.caKey);
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const unique = [...new Set(hosts)];
   const cert = await x509.X509CertificateGenerator.create({

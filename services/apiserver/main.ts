@@ -7,6 +7,7 @@ import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
 import { logProcessFaults } from '../../lib/observe/process-faults.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
+import { ensureRaftPeerCert } from '../../lib/pki/raft-peer.js';
 import { ensureTokenFile, readTokenFile } from '../../lib/pki/tokens.js';
 import { bootstrapWhenWritable } from './bootstrap.js';
 import { startCompactor } from './compactor.js';
@@ -23,7 +24,8 @@ mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
 const hosts = [...defaultServingHosts(), options.advertiseAddress];
 if (options.bindAddress !== '0.0.0.0' && options.bindAddress !== '::') hosts.push(options.bindAddress);
-const pki = await ensurePki(options.certDir ? resolve(options.certDir) : join(dataDir, 'pki'), hosts);
+const certDir = options.certDir ? resolve(options.certDir) : join(dataDir, 'pki');
+const pki = await ensurePki(certDir, hosts);
 const tokenFile = options.tokenAuthFile ? resolve(options.tokenAuthFile) : join(dataDir, 'tokens.csv');
 ensureTokenFile(tokenFile);
 const tokens = readTokenFile(tokenFile);
@@ -37,7 +39,9 @@ try {
   process.stderr.write(`rudder-apiserver: ${(error as Error).message}\n`);
   process.exit(2);
 }
-const store = Store.open({ dataDir: join(dataDir, 'store'), historyRevisions: options.historyRevisions, replication });
+// Replicas talk mutual TLS: each proves its id with a peer certificate from the cluster CA.
+const replicated = replication && { ...replication, tls: await ensureRaftPeerCert(certDir, replication.id) };
+const store = Store.open({ dataDir: join(dataDir, 'store'), historyRevisions: options.historyRevisions, replication: replicated });
 let bootstrapped = false;
 const metrics = createMetricsRegistry('apiserver');
 logProcessFaults(log, metrics);

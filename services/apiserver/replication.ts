@@ -19,8 +19,11 @@ export function parsePeer(text: string): { id: number; address: string } {
   return { id: Number(match[1]), address: match[2]! };
 }
 
+/** What the flags decide; the peer certificate files (`tls`) are added at start. */
+export type ReplicationSettings = Omit<ReplicationOptions, 'tls'>;
+
 /** undefined: this apiserver runs the single-replica store. */
-export function replicationOptions(flags: ReplicationFlags): ReplicationOptions | undefined {
+export function replicationOptions(flags: ReplicationFlags): ReplicationSettings | undefined {
   if (flags.replicaId === 0) {
     if (flags.peers.length > 0 || flags.join) throw new Error('--peers and --join need --replica-id');
     return undefined;

@@ -8,6 +8,7 @@ mod error;
 mod listener;
 mod options;
 mod replication;
+mod replication_options;
 mod sched;
 mod sched_convert;
 
@@ -21,9 +22,8 @@ use crate::error::{guard, invalid, js_error, whole_number, Code, JsResult};
 use crate::listener::{JsListener, NoticeCallback};
 pub use crate::options::StoreOptions;
 use crate::replication::{ChangeMember, ChangeMemberTask};
-pub use crate::replication::{
-    ChangeOutcome, PeerAddress, ReplicaMember, ReplicaState, ReplicationConfig,
-};
+pub use crate::replication::{ChangeOutcome, ReplicaMember, ReplicaState};
+pub use crate::replication_options::{PeerAddress, PeerTlsFiles, ReplicationConfig};
 pub use crate::sched::SchedKernel;
 
 // Entry points spell out `napi::Result<_, Code>`: the macro recognises a fallible return by that

@@ -51,7 +51,9 @@
 //! wait for apply) that cannot complete within the request timeout fails with
 //! [`StoreError::Unavailable`]. At a checkpoint the log is compacted once enough writes were
 //! applied; a replica that needs older entries gets a snapshot (every live key and the
-//! revision), and its watch history starts at the snapshot's revision.
+//! revision), and its watch history starts at the snapshot's revision. Replicas talk over
+//! mutual TLS with certificates from the cluster CA ([`PeerTls`]); what they accept from the
+//! network is bounded and checked before Raft sees it (`replica::inbound`, `replica::guard`).
 
 mod apply;
 mod backend;
@@ -70,7 +72,7 @@ mod wal;
 mod writer;
 
 pub use error::{Result, StoreError};
-pub use replica::{Member, MemberChange, ReplicaStatus, ReplicationOptions, Role};
+pub use replica::{Member, MemberChange, PeerTls, ReplicaStatus, ReplicationOptions, Role};
 pub use store::Store;
 pub use types::{
     Command, Commit, Compare, CompareOp, CompareTarget, Event, EventKind, KeyValue, Listener,

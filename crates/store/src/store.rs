@@ -125,7 +125,7 @@ impl Store {
     }
 
     /// Opens (or creates) one replica of a replicated store in `dir`: its log is Raft's, kept
-    /// in `dir/raft`, and it talks to its peers over TCP. See [`ReplicationOptions`].
+    /// in `dir/raft`, and it talks to its peers over mutual TLS. See [`ReplicationOptions`].
     pub fn open_replicated(
         dir: impl AsRef<Path>,
         options: Options,
@@ -152,7 +152,12 @@ impl Store {
         let (sm, shared) = recover_state_machine(dir, options)?;
         let storage = RaftStorage::open(&dir.join("raft"), shared.clone())?;
         let (sender, receiver) = crossbeam_channel::unbounded();
-        let transport = Transport::start(replication.id, &replication.listen, sender.clone())?;
+        let transport = Transport::start(
+            replication.id,
+            &replication.listen,
+            &replication.tls,
+            sender.clone(),
+        )?;
         let status = Arc::new(Mutex::new(initial_status(
             &replication,
             transport.local_address().to_string(),

@@ -34,8 +34,8 @@ pub enum Request {
     Shutdown,
     /// A linearizable read: answered once local state reflects everything committed before it.
     ReadIndex(ReadWaiter),
-    /// Replication only: messages from a peer.
-    Raft(Vec<raft::prelude::Message>),
+    /// Replication only: messages from a peer, checked by the transport.
+    Raft(crate::replica::guard::Checked),
     /// Replication only: add or remove a replica.
     Member(MemberChange, Sender<Result<()>>),
     /// Replication only: a peer could not be reached.

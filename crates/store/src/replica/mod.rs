@@ -4,8 +4,10 @@
 //!
 //! - `storage`: the Raft log, hard state, conf state and peer addresses, durable in one file;
 //!   one fdatasync per Ready.
-//! - `transport`: persistent TCP connections between replicas carrying batches of messages,
-//!   with a fault hook that drops traffic to and from chosen peers.
+//! - `transport`: persistent mutual-TLS connections between replicas carrying batches of
+//!   messages (`frame`), with a fault hook that drops traffic to and from chosen peers;
+//!   `inbound` decides whom to listen to (`tls` identities, `membership`), and `guard` refuses
+//!   messages that would make Raft panic or the store stop; `notices` keeps the log readable.
 //! - `node`: the writer loop of a replica: batches of proposals become one entry tagged with
 //!   (origin replica, sequence) — followers' proposals are forwarded to the leader by Raft and
 //!   answered on the origin when it applies them; linearizable reads wait for a ReadIndex to be
@@ -14,13 +16,21 @@
 //!   that needs older entries gets a snapshot of the state machine.
 //! - `snapshot`: the snapshot's data (live keys, revision, peer addresses).
 
+pub mod frame;
+pub mod guard;
+mod inbound;
+pub mod membership;
 pub mod node;
+mod notices;
 pub mod snapshot;
 pub mod storage;
+pub mod tls;
 pub mod transport;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
+
+pub use tls::PeerTls;
 
 /// How a replica takes part in its cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +58,10 @@ pub struct ReplicationOptions {
     /// Entries kept behind a compaction point for followers that are only a little behind (at
     /// most half of those since the last compaction).
     pub catch_up_entries: u64,
+    /// The cluster CA and this replica's peer certificate and key: replicas talk mutual TLS and
+    /// accept only peers whose certificate the CA signed for the id they claim. Required (the
+    /// default names no files, and opening fails).
+    pub tls: PeerTls,
 }
 
 impl Default for ReplicationOptions {
@@ -63,6 +77,7 @@ impl Default for ReplicationOptions {
             request_timeout: Duration::from_secs(5),
             snapshot_writes: 100_000,
             catch_up_entries: 100,
+            tls: PeerTls::default(),
         }
     }
 }

@@ -16,12 +16,14 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use parking_lot::Mutex;
 use protobuf::Message as _;
 use raft::prelude::{
-    ConfChange, ConfChangeType, ConfState, Entry as RaftEntry, EntryType, MessageType, Snapshot,
+    ConfChange, ConfChangeType, ConfState, Entry as RaftEntry, EntryType, Snapshot,
 };
 use raft::{Config, RawNode, SnapshotStatus, StateRole};
 
 use crate::codec::{self, Decoder};
 use crate::log::{Entry, Proposal};
+use crate::replica::guard;
+use crate::replica::membership::Membership;
 use crate::replica::snapshot;
 use crate::replica::storage::{Peers, RaftStorage};
 use crate::replica::transport::Transport;
@@ -173,7 +175,7 @@ impl ReplicaNode {
             storage.set_commit(applied);
             storage.sync(true)?;
         }
-        transport.set_peers(&storage.peers);
+        connect(&transport, &storage);
         let config = Config {
             id: options.id,
             election_tick: options.election_ticks,
@@ -316,16 +318,12 @@ impl ReplicaNode {
                 false
             }
             Request::Raft(messages) => {
-                let last_index = self.raw.raft.raft_log.last_index();
-                for mut message in messages {
-                    // A leader that still counts entries this replica lost (its data was wiped
-                    // without leaving the cluster) would make Raft commit past the log's end.
-                    if message.get_msg_type() == MessageType::MsgHeartbeat
-                        && message.commit > last_index
-                    {
-                        message.commit = last_index;
+                for mut message in messages.into_messages() {
+                    if !guard::admit(&self.raw.raft, &mut message) {
+                        continue;
                     }
-                    // Messages from removed or unknown peers are refused by Raft; nothing to do.
+                    // Raft refuses what it cannot use (a response from a removed peer, a
+                    // proposal without a leader); nothing to do about those.
                     drop(self.raw.step(message));
                 }
                 false
@@ -635,11 +633,9 @@ impl ReplicaNode {
         let (image, peers) = snapshot::decode(&snapshot.data)
             .ok_or_else(|| StoreError::Io("a Raft snapshot from the leader is damaged".into()))?;
         let index = snapshot.get_metadata().index;
-        self.raw
-            .mut_store()
-            .apply_snapshot(snapshot, peers.clone())?;
+        self.raw.mut_store().apply_snapshot(snapshot, peers)?;
         self.sm.restore(image)?;
-        self.transport.set_peers(&peers);
+        connect(&self.transport, self.raw.store());
         self.snapshot_index = index;
         self.held_bytes = 0;
         Ok(())
@@ -725,9 +721,9 @@ impl ReplicaNode {
                 }
                 let store = self.raw.mut_store();
                 store.set_conf_state(&conf_state);
-                store.set_peers(peers.clone());
+                store.set_peers(peers);
                 store.sync(true)?;
-                self.transport.set_peers(&peers);
+                connect(&self.transport, self.raw.store());
                 Ok(())
             }
             Err(error) => Err(StoreError::invalid(format!(
@@ -800,6 +796,13 @@ impl ReplicaNode {
         };
         *self.status.lock() = status;
     }
+}
+
+/// Tells the transport whom to send to and whom to listen to: the peers' addresses and the
+/// members of the configuration as applied here.
+fn connect(transport: &Transport, storage: &RaftStorage) {
+    transport.set_peers(&storage.peers);
+    transport.set_membership(Membership::of(&storage.conf_state(), &storage.peers));
 }
 
 /// The first status, before the writer publishes its own.

@@ -1,5 +1,9 @@
 #![allow(dead_code)]
 
+pub mod cluster;
+pub mod peer_client;
+pub mod pki;
+
 use std::path::Path;
 use std::sync::Arc;
 
