@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { startApiserver } from '../lib/harness/apiserver-process.js';
-import { freePort } from '../lib/harness/ports.js';
+import { freePort } from '../lib/process/ports.js';
 import { pool, runLoad, type LoadTarget } from './lib/load.js';
 import { printTable, writeResults } from './lib/results.js';
 import { ratio, summarize } from './lib/stats.js';

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startReplicaSet } from '../lib/harness/replica-set.js';
-import { freePort } from '../lib/harness/ports.js';
+import { freePort } from '../lib/process/ports.js';
 import { ensurePki } from '../lib/pki/certs.js';
 import { runLoad, type LoadRequest, type LoadTarget } from './lib/load.js';
 import { printTable, writeResults } from './lib/results.js';

@@ -7,7 +7,7 @@ import type { ConfigMap } from 'kubernetes-types/core/v1.js';
 import { findResource } from '../lib/api/resources.js';
 import { StatusError } from '../lib/api/status.js';
 import { RestClient } from '../lib/client/rest-client.js';
-import { freePort } from '../lib/harness/ports.js';
+import { freePort } from '../lib/process/ports.js';
 import { listeningServer } from './helpers/listening-server.js';
 
 const CONFIGMAPS = findResource('', 'v1', 'configmaps')!;

@@ -10,7 +10,7 @@ import { FakeClock } from '../lib/client/clock.js';
 import { labelIndex, nodeNameIndex } from '../lib/client/indexer.js';
 import { Informer } from '../lib/client/informer.js';
 import { RestClient } from '../lib/client/rest-client.js';
-import { freePort } from '../lib/harness/ports.js';
+import { freePort } from '../lib/process/ports.js';
 import { listeningServer, type ListeningServer } from './helpers/listening-server.js';
 import { until } from './helpers/until.js';
 

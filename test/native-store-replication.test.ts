@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../lib/harness/ports.js';
+import { freePort } from '../lib/process/ports.js';
 import { Store, StoreError, type ReplicationOptions } from '../lib/native/store.js';
 import { ensurePki } from '../lib/pki/certs.js';
 import { ensureRaftPeerCert } from '../lib/pki/raft-peer.js';

@@ -16,7 +16,7 @@ import { loadSchema } from '../lib/api/protobuf/schema.js';
 import { MANIFEST_FILE, type GoModule } from '../lib/api/protobuf/schema-source.js';
 import { ProtoJsonConverter } from '../lib/api/protobuf/to-json.js';
 import { DIST } from './helpers/paths.js';
-import { freePort } from '../lib/harness/ports.js';
+import { freePort } from '../lib/process/ports.js';
 
 const FAKE_API_PROTO = `syntax = "proto2";
 package example.kube.api.v1;

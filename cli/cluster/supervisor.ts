@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ComponentSpec } from './components.js';
 import { terminate } from './process.js';
-import { waitReady } from '../../lib/harness/probe.js';
+import { waitReady } from '../../lib/process/probe.js';
 import { writeState, type ClusterState, type ComponentState } from './state.js';
 
 interface Running {

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { adminToken, replicaReport } from '../../lib/client/admin.js';
 import { tokenFile } from '../cluster/components.js';
 import { isAlive } from '../cluster/process.js';
-import { probe } from '../../lib/harness/probe.js';
+import { probe } from '../../lib/process/probe.js';
 import { readState } from '../cluster/state.js';
 
 export interface ComponentStatus {

@@ -8,8 +8,8 @@ import { join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { writeKubeconfig } from '../../lib/client/kubeconfig.js';
-import { freePort } from '../../lib/harness/ports.js';
-import { redisServerInstalled } from '../../lib/harness/redis-process.js';
+import { freePort } from '../../lib/process/ports.js';
+import { commandInstalled } from '../../lib/process/installed.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
 import { ensureTokenFile } from '../../lib/pki/tokens.js';
 import { apiserverUrl, clusterComponents, DEFAULT_SCHEDULER_PORT, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';
@@ -122,7 +122,7 @@ export async function up(options: UpOptions): Promise<number> {
     }
   }
   const localRedis = options.bus === 'redis' && !options.redisUrl;
-  if (localRedis && !redisServerInstalled()) {
+  if (localRedis && !commandInstalled('redis-server')) {
     process.stderr.write(`rudder: ${REDIS_MISSING}\n`);
     return 1;
   }

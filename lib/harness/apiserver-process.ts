@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeKubeconfig } from '../client/kubeconfig.js';
 import { ensureTokenFile } from '../pki/tokens.js';
-import { freePort } from './ports.js';
-import { captureOutput, signalAndWait } from './child.js';
+import { freePort } from '../process/ports.js';
+import { captureOutput, signalAndWait } from '../process/child.js';
 
 /** dist/ of this checkout (this file compiles to dist/lib/harness/). */
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

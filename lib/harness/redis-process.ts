@@ -1,14 +1,15 @@
 // Starts a real redis-server on a free loopback port, persistence off (the bus treats Redis as a
 // cache), for tests and benchmarks. kill() and restart() model a Redis crash: a restarted server
 // comes back empty, on the same port.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from './ports.js';
-import { probe } from './probe.js';
-import { captureOutput, signalAndWait } from './child.js';
+import { freePort } from '../process/ports.js';
+import { probe } from '../process/probe.js';
+import { captureOutput, signalAndWait } from '../process/child.js';
+import { commandInstalled } from '../process/installed.js';
 
 export interface RedisProcess {
   url: string;
@@ -21,7 +22,7 @@ export interface RedisProcess {
 }
 
 export function redisServerInstalled(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+  return commandInstalled('redis-server');
 }
 
 export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess> {

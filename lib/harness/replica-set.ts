@@ -12,7 +12,7 @@ import { writeKubeconfig } from '../client/kubeconfig.js';
 import { defaultServingHosts, ensurePki } from '../pki/certs.js';
 import { ensureTokenFile } from '../pki/tokens.js';
 import { startApiserver, type ApiserverProcess } from './apiserver-process.js';
-import { freePort } from './ports.js';
+import { freePort } from '../process/ports.js';
 
 export type { ReplicaReport };
 

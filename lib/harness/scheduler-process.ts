@@ -4,9 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiserverProcess } from './apiserver-process.js';
-import { freePort } from './ports.js';
-import { waitReady } from './probe.js';
-import { captureOutput, signalAndWait } from './child.js';
+import { freePort } from '../process/ports.js';
+import { waitReady } from '../process/probe.js';
+import { captureOutput, signalAndWait } from '../process/child.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

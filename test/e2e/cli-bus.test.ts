@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import t from 'tap';
 import { findResource } from '../../lib/api/resources.js';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { freePort } from '../../lib/harness/ports.js';
+import { freePort } from '../../lib/process/ports.js';
 import { redisServerInstalled } from '../../lib/harness/redis-process.js';
 import { DIST } from '../helpers/paths.js';
 

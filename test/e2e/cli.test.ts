@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { kubectl } from '../helpers/kubectl.js';
 import { DIST } from '../helpers/paths.js';
-import { freePort } from '../../lib/harness/ports.js';
+import { freePort } from '../../lib/process/ports.js';
 
 const CLI = join(DIST, 'cli', 'main.js');
 

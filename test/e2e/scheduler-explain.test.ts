@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import t from 'tap';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { freePort } from '../../lib/harness/ports.js';
+import { freePort } from '../../lib/process/ports.js';
 import type { Explanation } from '../../services/scheduler/explanations.js';
 import { DIST } from '../helpers/paths.js';
 import { boundNode, node, NODES, pod, podEvents, PODS } from '../helpers/sched-api.js';

@@ -1,6 +1,7 @@
-// Free loopback ports for components under test. They are picked below the kernel's ephemeral
-// range: a port from that range, free when checked, can be taken a moment later as the local end
-// of any outgoing connection (and tests make many), so servers would collide with clients.
+// Free loopback ports for the components `rudder up`, tests and benchmarks start. They are picked
+// below the kernel's ephemeral range: a port from that range, free when checked, can be taken a
+// moment later as the local end of any outgoing connection (and tests make many), so servers
+// would collide with clients.
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';

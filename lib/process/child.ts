@@ -1,5 +1,5 @@
-// What every harness does with a component's child process: keep its output for failure
-// messages, and signal it and wait until it has exited.
+// What the CLI's supervisor and every test harness do with a component's child process: keep
+// its output for failure messages, and signal it and wait until it has exited.
 import type { ChildProcess } from 'node:child_process';
 
 /** Passes the child's stdout and stderr text to `append` as it arrives. */
