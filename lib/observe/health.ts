@@ -1,6 +1,6 @@
 // /livez, /readyz and /metrics as every Rudder component serves them. Checks are named so the
 // verbose form (?verbose) lists each one like Kubernetes does: "[+]store ok".
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 
 export type HealthCheck = () => boolean | Promise<boolean>;
@@ -37,16 +37,27 @@ export function isHealthProbe(url: string): boolean {
 }
 
 export async function healthRoutes(app: FastifyInstance, options: HealthOptions): Promise<void> {
+  const livez = options.livez ?? {};
+  const readyz = options.readyz ?? {};
+  // /healthz is kube-apiserver's older endpoint: every check of both.
   for (const [path, checks] of [
-    ['/livez', options.livez ?? {}],
-    ['/readyz', options.readyz ?? {}],
+    ['/livez', livez],
+    ['/readyz', readyz],
+    ['/healthz', { ...livez, ...readyz }],
   ] as const) {
-    app.get(path, async (request, reply) => {
-      const { ok, lines } = await runChecks(checks);
+    const name = path.slice(1);
+    const answer = async (request: FastifyRequest, reply: FastifyReply, selected: Record<string, HealthCheck>): Promise<FastifyReply> => {
+      const { ok, lines } = await runChecks(selected);
       const verbose = Object.prototype.hasOwnProperty.call(request.query ?? {}, 'verbose');
-      const name = path.slice(1);
       const body = verbose ? `${lines.join('\n')}\n${name} check ${ok ? 'passed' : 'failed'}\n` : ok ? 'ok' : `${lines.filter((l) => l.startsWith('[-]')).join('\n')}\n${name} check failed\n`;
       return reply.code(ok ? 200 : 500).type('text/plain; charset=utf-8').send(body);
+    };
+    app.get(path, (request, reply) => answer(request, reply, checks));
+    // One check by name (/readyz/ping), as Kubernetes serves them; an unknown one is a 404.
+    app.get<{ Params: { check: string } }>(`${path}/:check`, async (request, reply) => {
+      const check = Object.prototype.hasOwnProperty.call(checks, request.params.check) ? checks[request.params.check] : undefined;
+      if (!check) return reply.code(404).type('text/plain; charset=utf-8').send('404 page not found\n');
+      return answer(request, reply, { [request.params.check]: check });
     });
   }
   app.get('/metrics', async (_request, reply) => {

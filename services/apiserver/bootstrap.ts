@@ -6,7 +6,7 @@ import { findResource, type ResourceInfo } from '../../lib/api/resources.js';
 import { isStatusError } from '../../lib/api/status.js';
 import { StoreError } from '../../lib/native/store.js';
 import type { Logger } from '../../lib/observe/logger.js';
-import type { Registry } from './registry/registry.js';
+import type { ApiStorage } from './registry/api-storage.js';
 
 /** How often a replica without a quorum tries to bootstrap again. */
 const QUORUM_RETRY_MS = 200;
@@ -19,9 +19,9 @@ function resource(name: string): ResourceInfo {
   return info;
 }
 
-async function ensure(registry: Registry, info: ResourceInfo, namespace: string | undefined, body: KubeObject): Promise<void> {
+async function ensure(storage: ApiStorage, info: ResourceInfo, namespace: string | undefined, body: KubeObject): Promise<void> {
   try {
-    await registry.create({ info, namespace }, body, { dryRun: false });
+    await storage.for(info).create(namespace, body, { dryRun: false });
   } catch (error) {
     if (isStatusError(error) && error.code === 409) return;
     throw error;
@@ -34,11 +34,11 @@ export interface BootstrapOptions {
   port: number;
 }
 
-export async function bootstrapCluster(registry: Registry, options: BootstrapOptions): Promise<void> {
+export async function bootstrapCluster(storage: ApiStorage, options: BootstrapOptions): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) {
-    await ensure(registry, resource('namespaces'), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    await ensure(storage, resource('namespaces'), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
-  await ensure(registry, resource('services'), 'default', {
+  await ensure(storage, resource('services'), 'default', {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
@@ -54,7 +54,7 @@ export async function bootstrapCluster(registry: Registry, options: BootstrapOpt
     subsets: [{ addresses: [{ ip: options.advertiseAddress }], ports: [{ name: 'https', port: options.port, protocol: 'TCP' }] }],
   };
   // Endpoints may be created by a PUT, so one unconditional update covers first and later starts.
-  await registry.update({ info: resource('endpoints'), namespace: 'default', name: 'kubernetes' }, endpoints, { dryRun: false });
+  await storage.for(resource('endpoints')).update({ namespace: 'default', name: 'kubernetes' }, endpoints, { dryRun: false });
 }
 
 function waitingForQuorum(error: unknown): boolean {
@@ -65,10 +65,10 @@ function waitingForQuorum(error: unknown): boolean {
  * Bootstraps as soon as the store can take writes: a replica starts before a quorum has elected a
  * leader, and until then every write answers Unavailable, so it tries again until one succeeds.
  */
-export async function bootstrapWhenWritable(registry: Registry, options: BootstrapOptions, log: Logger): Promise<void> {
+export async function bootstrapWhenWritable(storage: ApiStorage, options: BootstrapOptions, log: Logger): Promise<void> {
   for (;;) {
     try {
-      await bootstrapCluster(registry, options);
+      await bootstrapCluster(storage, options);
       return;
     } catch (error) {
       if (!waitingForQuorum(error)) throw error;

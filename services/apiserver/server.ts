@@ -19,9 +19,8 @@ import { fastifyServerTimeouts, limitConnections, nodeServerOptions, type Servin
 import { tokenReviewRoutes } from './http/token-review-route.js';
 import { openapiRoutes } from './openapi-routes.js';
 import { NamespaceLifecycle } from './registry/namespace-lifecycle.js';
-import { Registry } from './registry/registry.js';
+import { ApiStorage } from './registry/api-storage.js';
 import { ServiceAllocator } from './registry/service-allocator.js';
-import { KindWriteHooks } from './registry/write-hooks.js';
 import { WatchHub } from './watch/watch-hub.js';
 
 export interface ApiServerDeps {
@@ -46,7 +45,7 @@ export interface ApiServerDeps {
 
 export interface ApiServer {
   app: FastifyInstance;
-  registry: Registry;
+  storage: ApiStorage;
   hub: WatchHub;
   allocator: ServiceAllocator;
 }
@@ -83,8 +82,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
 
   const allocator = new ServiceAllocator(deps.store, deps.serviceCidr, deps.nodePortRange);
   const namespaces = new NamespaceLifecycle(deps.store);
-  const registry = new Registry({ store: deps.store, clock, hooks: new KindWriteHooks(new Map([['Service', allocator]])), namespaces });
   const hub = new WatchHub({ store: deps.store, log: deps.log, bookmarkIntervalMs: deps.bookmarkIntervalMs, metrics: deps.metrics });
+  const storage = new ApiStorage({ store: deps.store, clock, namespaces, hub, hooks: new Map([['Service', allocator]]) });
   app.addHook('onClose', async () => {
     hub.close();
     namespaces.close();
@@ -109,12 +108,10 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   await app.register(tokenReviewRoutes, { tokens: deps.tokens ?? (() => new Map()), apiAudiences: deps.apiAudiences ?? [] });
   await app.register(openapiRoutes);
   await app.register(resourceRoutes, {
-    registry,
-    store: deps.store,
-    hub,
+    storage,
     metrics: requestMetrics,
     clock,
     minRequestTimeoutSeconds: deps.minRequestTimeoutSeconds,
   });
-  return { app, registry, hub, allocator };
+  return { app, storage, hub, allocator };
 }

@@ -58,3 +58,31 @@ t.test('list, create and watch with client-node', async (t) => {
   t.equal(seen.at(-1)?.type, 'DELETED');
   request.abort();
 });
+
+t.test('a watch-list (sendInitialEvents) with client-node: the current state, the initial-events-end bookmark, then changes', async (t) => {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(server.kubeconfig);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'before-watch-list' }, data: { a: '1' } } });
+
+  // The streaming list recent informers start with: no resourceVersion, NotOlderThan, bookmarks.
+  const seen: { type: string; name?: string; initialEventsEnd?: string }[] = [];
+  const watch = new k8s.Watch(kc);
+  const request = await watch.watch(
+    '/api/v1/namespaces/default/configmaps',
+    { sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: true },
+    (type, obj: k8s.V1ConfigMap) => seen.push({ type, name: obj.metadata?.name, initialEventsEnd: obj.metadata?.annotations?.['k8s.io/initial-events-end'] }),
+    () => undefined,
+  );
+  const until = async (predicate: () => boolean): Promise<boolean> => {
+    for (let i = 0; i < 100 && !predicate(); i++) await new Promise((r) => setTimeout(r, 50));
+    return predicate();
+  };
+  t.ok(await until(() => seen.some((e) => e.type === 'BOOKMARK')), 'the initial-events-end bookmark arrives');
+  const bookmark = seen.findIndex((e) => e.type === 'BOOKMARK');
+  t.equal(seen[bookmark]?.initialEventsEnd, 'true');
+  t.ok(seen.slice(0, bookmark).some((e) => e.type === 'ADDED' && e.name === 'before-watch-list'), 'the existing object comes first, as ADDED');
+  await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'after-watch-list' }, data: { a: '1' } } });
+  t.ok(await until(() => seen.slice(bookmark + 1).some((e) => e.type === 'ADDED' && e.name === 'after-watch-list')), 'a later change follows the bookmark');
+  request.abort();
+});

@@ -114,6 +114,12 @@ for (const version of KUBECTL_VERSIONS) {
     const versions = JSON.parse(v.stdout) as { serverVersion: { major: string; minor: string; gitVersion: string } };
     t.match(versions.serverVersion.gitVersion, /^v1\.30\./, 'the server reports Kubernetes 1.30');
 
+    // the health endpoints kube-apiserver serves, as kubectl reads them raw
+    for (const path of ['/healthz', '/livez', '/readyz', '/healthz/ping', '/readyz/ping']) {
+      const health = await run('get', '--raw', path);
+      t.equal(health.stdout.trim(), 'ok', `${path}: ${health.stderr}`);
+    }
+
     const resources = await run('api-resources');
     t.equal(resources.code, 0, resources.stderr);
     t.match(resources.stdout, /^pods\s+po\s+v1\s+true\s+Pod$/m);

@@ -1,5 +1,6 @@
 // The REST surface of every served resource: one route per API prefix; the path is parsed into
-// group/version/namespace/resource/name/subresource and the verb, then handed to the registry.
+// group/version/namespace/resource/name/subresource and the verb; the handler negotiates the
+// format, decodes and checks the body, calls the resource's storage and encodes the answer.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { stringify as stringifyYaml } from 'yaml';
 import type { KubeList, KubeObject, StoredObject } from '../../../lib/api/object.js';
@@ -13,25 +14,19 @@ import { BINDING_GVK, SCALE_GVK } from '../../../lib/api/openapi/published-kinds
 import { errors, successStatus } from '../../../lib/api/status.js';
 import { buildTable, parseIncludeObject } from '../../../lib/api/tables/index.js';
 import { bindPod, checkBinding } from '../registry/binding.js';
-import { compileFilter } from '../registry/filter.js';
-import { listObjects } from '../registry/list.js';
 import { parseListOptions } from '../registry/list-options.js';
-import type { Registry, Scope } from '../registry/registry.js';
+import type { ApiStorage } from '../registry/api-storage.js';
 import { applyScale, toScale } from '../registry/scale.js';
 import { applyPatch } from '../../../lib/api/patch/index.js';
-import type { WatchHub } from '../watch/watch-hub.js';
 import { parseRequestInfo, type RequestInfo } from '../request-info.js';
 import { PATCH_TYPES } from './body-parsers.js';
 import type { RequestMetrics } from './metrics.js';
 import { negotiate, type ResponseFormat } from '../../../lib/api/negotiate.js';
 import { serveWatch } from './watch-route.js';
 import { parseDeleteOptions, parseWriteParams, type WriteParams } from './write-params.js';
-import type { Store } from '../../../lib/native/store.js';
 
 export interface ResourceRoutesOptions {
-  registry: Registry;
-  store: Store;
-  hub: WatchHub;
+  storage: ApiStorage;
   metrics: RequestMetrics;
   clock: () => Date;
   /** Watches without timeoutSeconds end after a random time between this and twice this. */
@@ -99,6 +94,12 @@ function send(
   }
 }
 
+/** A query parameter's last value ('' when absent). */
+function single(value: unknown): string {
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  return last === undefined ? '' : String(last);
+}
+
 function requireObject(body: unknown, info: RequestInfo['info']): KubeObject {
   if (!isPlainObject(body)) {
     throw errors.badRequest(`the object provided is unrecognized (must be of type ${info.kind}): the request body must be a JSON or YAML object`);
@@ -122,7 +123,7 @@ function reportFields(reply: FastifyReply, result: CheckResult): void {
 }
 
 export async function resourceRoutes(app: FastifyInstance, options: ResourceRoutesOptions): Promise<void> {
-  const { registry, store, hub, clock } = options;
+  const { storage, clock } = options;
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
     const query = (request.query ?? {}) as Record<string, unknown>;
@@ -136,35 +137,29 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
       subresource: ri.subresource ?? '',
       scope: ri.name !== undefined ? 'resource' : ri.namespace !== undefined ? 'namespace' : 'cluster',
     };
-    const scope: Scope = { info, namespace: ri.namespace, name: ri.name, subresource: ri.subresource };
-    const named = scope as Scope & { name: string };
+    const resource = storage.for(info);
+    const ref = { namespace: ri.namespace, name: ri.name ?? '' };
+    const statusOnly = ri.subresource === 'status' ? 'status' : undefined;
     const tables = ri.subresource === undefined || ri.subresource === 'status';
     const format = negotiate(request.headers.accept, tables);
     const now = clock();
 
     switch (ri.verb) {
       case 'get': {
-        // Without a resourceVersion a GET is a quorum read, as against etcd; "0" may be stale.
-        const requested = query.resourceVersion;
-        if (requested === undefined || requested === '') await store.linearizableRead();
-        const object = registry.get(named);
+        const object = await resource.get(ref, single(query.resourceVersion));
         return send(reply, request, info, format, 200, ri.subresource === 'scale' ? toScale(object) : object, now);
       }
       case 'list': {
-        const listOptions = parseListOptions(query);
-        const filter = compileFilter(info, listOptions.labelSelector, listOptions.fieldSelector);
-        const list = await listObjects(store, info, ri.namespace, listOptions, filter);
+        const list = await resource.list(ri.namespace, parseListOptions(query));
         return send(reply, request, info, format, 200, list, now);
       }
       case 'watch': {
-        const listOptions = parseListOptions(query);
         if (format.kind === 'yaml') throw errors.notAcceptable(`application/json, ${PROTOBUF_MEDIA_TYPE}, ${MSGPACK_MEDIA_TYPE}, application/json;as=Table;g=meta.k8s.io;v=v1`);
         return serveWatch(request, reply, {
-          hub,
-          info,
+          resource,
           namespace: ri.namespace,
           name: ri.name,
-          listOptions,
+          listOptions: parseListOptions(query),
           format,
           includeObject: parseIncludeObject(query.includeObject),
           clock,
@@ -177,13 +172,13 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         if (ri.subresource === 'binding') {
           const binding = requireObject(request.body, info);
           reportFields(reply, checkKind(BINDING_GVK, binding, params.fieldValidation, bodyDuplicates(request, params)));
-          const { node } = checkBinding(binding, named.name);
-          await registry.transition({ ...named, subresource: undefined }, params, (pod) => bindPod(pod, node, clock()));
+          const { node } = checkBinding(binding, ref.name);
+          await resource.transition(ref, params, (pod) => bindPod(pod, node, clock()));
           return send(reply, request, info, { kind: 'json' }, 201, { ...successStatus(), code: 201 } as unknown as KubeObject, now);
         }
         const body = requireObject(request.body, info);
         reportFields(reply, checkObject(info, body, params.fieldValidation, bodyDuplicates(request, params)));
-        const created = await registry.create(scope, body, params);
+        const created = await resource.create(ri.namespace, body, params);
         return send(reply, request, info, format, 201, created, now);
       }
       case 'update': {
@@ -192,11 +187,11 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         const duplicates = bodyDuplicates(request, params);
         if (ri.subresource === 'scale') {
           reportFields(reply, checkKind(SCALE_GVK, body, params.fieldValidation, duplicates));
-          const updated = await registry.updateWith(named, params, (current) => applyScale(current, body, info.resource));
+          const updated = await resource.updateWith(ref, params, (current) => applyScale(current, body, info.resource));
           return send(reply, request, info, format, 200, toScale(updated), now);
         }
         reportFields(reply, checkObject(info, body, params.fieldValidation, duplicates));
-        const { object, created } = await registry.update(named, body, params);
+        const { object, created } = await resource.update(ref, body, params, statusOnly);
         return send(reply, request, info, format, created ? 201 : 200, object, now);
       }
       case 'patch': {
@@ -208,38 +203,30 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         // A merge or strategic patch names fields as the object does, so its duplicates are the object's.
         const duplicates = contentType === PATCH_TYPES[0] ? [] : bodyDuplicates(request, params);
         if (ri.subresource === 'scale') {
-          const updated = await registry.updateWith(named, params, (current) => {
+          const updated = await resource.updateWith(ref, params, (current) => {
             const scale = applyPatch(info, toScale(current), contentType, request.body);
             reportFields(reply, checkKind(SCALE_GVK, scale, params.fieldValidation, duplicates));
             return applyScale(current, scale, info.resource);
           });
           return send(reply, request, info, format, 200, toScale(updated), now);
         }
-        const patched = await registry.patch(named, contentType, request.body, params, (obj) =>
-          reportFields(reply, checkObject(info, obj, params.fieldValidation, duplicates)),
+        const patched = await resource.patch(
+          ref,
+          contentType,
+          request.body,
+          params,
+          (obj) => reportFields(reply, checkObject(info, obj, params.fieldValidation, duplicates)),
+          statusOnly,
         );
         return send(reply, request, info, format, 200, patched, now);
       }
       case 'delete': {
-        const deleteOptions = parseDeleteOptions(query, request.body);
-        const { object, deleted } = await registry.delete(named, deleteOptions);
+        const { object, deleted } = await resource.delete(ref, parseDeleteOptions(query, request.body));
         return send(reply, request, info, format, deleted ? 200 : 202, object, now);
       }
       case 'deletecollection': {
-        const listOptions = parseListOptions(query);
-        const deleteOptions = parseDeleteOptions(query, request.body);
-        const filter = compileFilter(info, listOptions.labelSelector, listOptions.fieldSelector);
-        const list = await listObjects(store, info, ri.namespace, { ...listOptions, limit: 0, continue: '' }, filter);
-        const removed: StoredObject[] = [];
-        for (const item of list.items) {
-          try {
-            const { object } = await registry.delete({ info, namespace: item.metadata.namespace, name: item.metadata.name }, deleteOptions);
-            removed.push(object);
-          } catch (error) {
-            if ((error as { code?: number }).code !== 404) throw error;
-          }
-        }
-        return send(reply, request, info, format, 200, { ...list, items: removed }, now);
+        const removed = await resource.deleteCollection(ri.namespace, parseListOptions(query), parseDeleteOptions(query, request.body));
+        return send(reply, request, info, format, 200, removed, now);
       }
     }
   }

@@ -6,9 +6,9 @@ import type { KubeObject } from '../../../lib/api/object.js';
 import type { ResourceInfo } from '../../../lib/api/resources.js';
 import { errors } from '../../../lib/api/status.js';
 import { buildTable } from '../../../lib/api/tables/index.js';
-import { compileFilter } from '../registry/filter.js';
-import { parseResourceVersion, type ListOptions } from '../registry/list-options.js';
-import type { HubEvent, Watch, WatchEncoder, WatchHub } from '../watch/watch-hub.js';
+import type { ListOptions } from '../registry/list-options.js';
+import type { HubEvent, Watch, WatchEncoder } from '../watch/watch-hub.js';
+import type { ResourceStore } from '../registry/resource-store.js';
 import { jsonWatchEncoder } from '../watch/json-encoder.js';
 import { msgpackWatchEncoder } from '../watch/msgpack-encoder.js';
 import { protobufWatchEncoder } from '../watch/protobuf-encoder.js';
@@ -22,8 +22,7 @@ import type { ResponseFormat } from '../../../lib/api/negotiate.js';
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export interface WatchRouteOptions {
-  hub: WatchHub;
-  info: ResourceInfo;
+  resource: ResourceStore;
   namespace: string | undefined;
   name: string | undefined;
   listOptions: ListOptions;
@@ -73,10 +72,11 @@ function watchMediaType(format: ResponseFormat): string {
   return 'application/json';
 }
 
-export function serveWatch(request: FastifyRequest, reply: FastifyReply, options: WatchRouteOptions): void {
-  const { listOptions, info } = options;
-  const filter = compileFilter(info, listOptions.labelSelector, listOptions.fieldSelector);
-  const requested = parseResourceVersion(listOptions.resourceVersion);
+export async function serveWatch(request: FastifyRequest, reply: FastifyReply, options: WatchRouteOptions): Promise<void> {
+  const { listOptions, resource } = options;
+  const { info } = resource;
+  // Checked before the response begins, so a bad selector or resourceVersion is a 400.
+  const startWatch = await resource.watch(options.namespace, options.name, listOptions);
   const sendInitialEvents = listOptions.sendInitialEvents === true;
   if (listOptions.sendInitialEvents !== undefined) {
     if (listOptions.resourceVersionMatch !== 'NotOlderThan') {
@@ -133,17 +133,7 @@ export function serveWatch(request: FastifyRequest, reply: FastifyReply, options
   };
   let watch: Watch;
   try {
-    watch = options.hub.start({
-      info,
-      namespace: options.namespace,
-      name: options.name,
-      filter,
-      fromRevision: sendInitialEvents ? undefined : requested === 0 ? undefined : requested,
-      sendInitialEvents,
-      bookmarks: listOptions.allowWatchBookmarks,
-      encoder,
-      sink,
-    });
+    watch = startWatch(encoder, sink);
   } catch (error) {
     // The response has begun, so the failure travels as the stream's last event.
     request.log.error({ err: error }, 'a watch could not start');

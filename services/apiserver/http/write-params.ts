@@ -2,7 +2,7 @@
 // validated with the messages Kubernetes gives.
 import { isPlainObject } from '../../../lib/api/object.js';
 import { errors } from '../../../lib/api/status.js';
-import type { DeleteOptions } from '../registry/registry.js';
+import type { DeleteOptions } from '../registry/resource-store.js';
 import { checkKind, type FieldValidation } from '../../../lib/api/schema/strict-decoding.js';
 
 const DELETE_OPTIONS = { group: 'meta.k8s.io', version: 'v1', kind: 'DeleteOptions' };

@@ -67,7 +67,8 @@ export function parseListOptions(query: Record<string, unknown>): ListOptions {
     sendInitialEvents: flag(query, 'sendInitialEvents'),
   };
   parseResourceVersion(options.resourceVersion);
-  if (options.resourceVersionMatch !== undefined && options.resourceVersion === '') {
+  // A watch-list (sendInitialEvents) may ask for NotOlderThan the latest state, without a resourceVersion.
+  if (options.resourceVersionMatch !== undefined && options.resourceVersion === '' && options.sendInitialEvents === undefined) {
     throw errors.badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
   }
   if (options.continue !== '' && options.resourceVersion !== '' && options.resourceVersion !== '0') {

@@ -1,5 +1,7 @@
-// LIST: a consistent, paged read at one revision. Selectors filter while paging, so a page holds
-// up to `limit` matches and `continue` resumes after the last key examined, as in Kubernetes.
+// LIST: a consistent, paged read at one revision (the caller has made the store readable at the
+// consistency the resourceVersion asks for: read-consistency.ts). Selectors filter while paging,
+// so a page holds up to `limit` matches and `continue` resumes after the last key examined, as in
+// Kubernetes.
 import type { KubeList, KubeObject, StoredObject } from '../../../lib/api/object.js';
 import { apiVersionOf, storagePrefix, type ResourceInfo } from '../../../lib/api/resources.js';
 import { errors } from '../../../lib/api/status.js';
@@ -7,8 +9,7 @@ import { StoreError, type Store } from '../../../lib/native/store.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import type { ObjectFilter } from './filter.js';
 import { parseResourceVersion, type ListOptions } from './list-options.js';
-import { toStored } from './registry.js';
-import { waitForRevision } from './wait-for-revision.js';
+import { toStored } from './stored-object.js';
 
 /** Keys read per store call while a selector filters most of them out. */
 const SCAN_CHUNK = 1000;
@@ -19,13 +20,13 @@ export function compactedContinueError(): Error {
   );
 }
 
-export async function listObjects(
+export function listObjects(
   store: Store,
   info: ResourceInfo,
   namespace: string | undefined,
   options: ListOptions,
   filter: ObjectFilter,
-): Promise<KubeList<StoredObject>> {
+): KubeList<StoredObject> {
   const prefix = storagePrefix(info, namespace);
   let revision = 0;
   let startAfter: string | undefined;
@@ -35,14 +36,8 @@ export async function listObjects(
     if (token.revision > store.revision) throw errors.badRequest('continue key is not valid: it names a resourceVersion this server has not reached');
     revision = token.revision;
     startAfter = prefix + token.startAfter;
-  } else {
-    const requested = parseResourceVersion(options.resourceVersion);
-    // No resourceVersion asks for the most recent state: a quorum read on a replica.
-    if (requested === undefined) await store.linearizableRead();
-    if (requested !== undefined && requested > 0) {
-      await waitForRevision(store, requested);
-      if (options.resourceVersionMatch === 'Exact') revision = requested;
-    }
+  } else if (options.resourceVersionMatch === 'Exact') {
+    revision = parseResourceVersion(options.resourceVersion) ?? 0;
   }
   if (revision === 0) revision = store.revision;
 

@@ -7,7 +7,6 @@ import type { KubeObject, StoredObject } from '../../../lib/api/object.js';
 import { isPlainObject } from '../../../lib/api/object.js';
 import { errors } from '../../../lib/api/status.js';
 import type { Store } from '../../../lib/native/store.js';
-import type { Scope } from './registry.js';
 import type { WriteExtras, WriteHooks } from './write-hooks.js';
 
 const IP_PREFIX = '/registry/core/_allocations/clusterips/';
@@ -136,10 +135,10 @@ export class ServiceAllocator implements WriteHooks {
     return undefined;
   }
 
-  async beforeWrite(scope: Scope, old: StoredObject | null, next: KubeObject | null): Promise<WriteExtras> {
+  async beforeWrite(namespace: string | undefined, old: StoredObject | null, next: KubeObject | null): Promise<WriteExtras> {
     const extras: WriteExtras = { compare: [], ops: [] };
     const before = view(old);
-    const owner = { namespace: scope.namespace, name: (next ?? old)?.metadata?.name };
+    const owner = { namespace, name: (next ?? old)?.metadata?.name };
     const problems: FieldError[] = [];
     const keepIp = before && needsClusterIP(before) ? before.clusterIP : undefined;
     const keepPorts = new Set(before && needsNodePorts(before) ? before.ports.flatMap((p) => (p.nodePort === undefined ? [] : [p.nodePort])) : []);

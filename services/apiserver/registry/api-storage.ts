@@ -1,0 +1,37 @@
+// The storage of every served resource: one ResourceStore per entry of the resource table, each
+// with its kind's strategy, sharing the store, the clock, NamespaceLifecycle and the watch hub.
+// The HTTP layer finds a resource's storage here and calls nothing else.
+import { RESOURCES, type ResourceInfo } from '../../../lib/api/resources.js';
+import type { Store } from '../../../lib/native/store.js';
+import type { WatchHub } from '../watch/watch-hub.js';
+import type { NamespaceLifecycle } from './namespace-lifecycle.js';
+import { ResourceStore } from './resource-store.js';
+import { strategyOf } from './strategies/index.js';
+import type { WriteHooks } from './write-hooks.js';
+
+export interface ApiStorageDeps {
+  store: Store;
+  clock: () => Date;
+  namespaces: NamespaceLifecycle;
+  hub: WatchHub;
+  /** Allocations that commit with a kind's writes, by kind (Service: cluster IPs and node ports). */
+  hooks: ReadonlyMap<string, WriteHooks>;
+}
+
+export class ApiStorage {
+  private readonly stores = new Map<ResourceInfo, ResourceStore>();
+
+  constructor(deps: ApiStorageDeps) {
+    for (const info of RESOURCES) {
+      const hooks = deps.hooks.get(info.kind);
+      this.stores.set(info, new ResourceStore({ store: deps.store, clock: deps.clock, strategy: strategyOf(info), namespaces: deps.namespaces, hub: deps.hub, ...(hooks ? { hooks } : {}) }));
+    }
+  }
+
+  /** The storage of a served resource. */
+  for(info: ResourceInfo): ResourceStore {
+    const store = this.stores.get(info);
+    if (!store) throw new Error(`${info.resource} has no storage`);
+    return store;
+  }
+}

@@ -1,0 +1,431 @@
+// The storage of one resource, as Kubernetes' genericregistry.Store: get, list, watch, create,
+// update, patch, delete and deletecollection of one kind over the MVCC store, the same for every
+// kind, asking the kind's strategy where kinds differ. Every write is one store transaction, so
+// an object is either fully written or not at all; every write that reads first goes through the
+// one guaranteedUpdate (read, compute, compare-and-swap on the modRevision, retry on a lost race).
+import { isDeepStrictEqual } from 'node:util';
+import { fieldErrors, type FieldError } from '../../../lib/api/field-errors.js';
+import type { KubeList, KubeObject, ObjectMeta, StoredObject } from '../../../lib/api/object.js';
+import { isPlainObject } from '../../../lib/api/object.js';
+import { applyPatch } from '../../../lib/api/patch/index.js';
+import { apiVersionOf, storageKey, type ResourceInfo } from '../../../lib/api/resources.js';
+import { errors, type ResourceRef, type StatusError } from '../../../lib/api/status.js';
+import type { Store, TxnOp } from '../../../lib/native/store.js';
+import type { Watch, WatchEncoder, WatchHub, WatchSink } from '../watch/watch-hub.js';
+import { retryOnConflict } from './conflict-retry.js';
+import { compileFilter } from './filter.js';
+import { listObjects } from './list.js';
+import { parseResourceVersion, type ListOptions } from './list-options.js';
+import type { NamespaceLifecycle } from './namespace-lifecycle.js';
+import { carryServerMeta, formatTime, generateNameSuffix, prepareCreateMeta, specChanged } from './object-meta.js';
+import { awaitReadable } from './read-consistency.js';
+import { toStored } from './stored-object.js';
+import type { Strategy } from './strategy.js';
+import { NO_EXTRAS, type WriteHooks } from './write-hooks.js';
+
+export interface WriteOptions {
+  dryRun: boolean;
+}
+
+export interface DeleteOptions extends WriteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface DeleteResult {
+  object: StoredObject;
+  /** false when deletion was only started (finalizers or a grace period remain): HTTP 202. */
+  deleted: boolean;
+}
+
+/** One object of the resource: its namespace (for namespaced kinds) and name. */
+export interface ObjectRef {
+  namespace: string | undefined;
+  name: string;
+}
+
+/** Starts a watch whose request was checked: its events in `encoder`'s format go to `sink`. */
+export type WatchStarter = (encoder: WatchEncoder, sink: WatchSink) => Watch;
+
+export interface ResourceStoreDeps {
+  store: Store;
+  clock: () => Date;
+  strategy: Strategy;
+  /** Allocations that commit with the kind's writes (a Service's cluster IP and node ports). */
+  hooks?: WriteHooks;
+  namespaces: NamespaceLifecycle;
+  hub: WatchHub;
+}
+
+/** What one turn of guaranteedUpdate decided to do with the object it read. */
+type Change = { put: KubeObject } | { remove: true } | { keep: true };
+
+/** The stored form never carries resourceVersion: it is the key's modRevision. */
+function forStorage(obj: KubeObject): KubeObject {
+  if (obj.metadata?.resourceVersion === undefined) return obj;
+  const { resourceVersion: _rv, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
+function metaOf(obj: KubeObject): ObjectMeta {
+  if (!isPlainObject(obj.metadata)) obj.metadata = {};
+  return obj.metadata as ObjectMeta;
+}
+
+function withoutResourceVersion(obj: KubeObject): KubeObject {
+  const { resourceVersion: _rv, ...metadata } = obj.metadata ?? {};
+  return { ...obj, metadata };
+}
+
+export class ResourceStore {
+  readonly info: ResourceInfo;
+  private readonly ref: ResourceRef;
+  private readonly strategy: Strategy;
+
+  constructor(private readonly deps: ResourceStoreDeps) {
+    this.strategy = deps.strategy;
+    this.info = deps.strategy.info;
+    this.ref = { group: this.info.group, resource: this.info.resource };
+  }
+
+  private keyOf(namespace: string | undefined, name: string): string {
+    return storageKey(this.info, namespace, name);
+  }
+
+  // --- reads ---
+
+  /** GET: a quorum read without a resourceVersion, this replica's state with one. */
+  async get(ref: ObjectRef, resourceVersion = ''): Promise<StoredObject> {
+    await awaitReadable(this.deps.store, resourceVersion);
+    return this.read(ref);
+  }
+
+  private read(ref: ObjectRef): StoredObject {
+    const kv = this.deps.store.get<KubeObject>(this.keyOf(ref.namespace, ref.name));
+    if (!kv) throw errors.notFound(this.ref, ref.name);
+    return toStored(kv);
+  }
+
+  async list(namespace: string | undefined, options: ListOptions): Promise<KubeList<StoredObject>> {
+    if (options.continue === '') await awaitReadable(this.deps.store, options.resourceVersion);
+    return listObjects(this.deps.store, this.info, namespace, options, compileFilter(this.info, options.labelSelector, options.fieldSelector));
+  }
+
+  /**
+   * Checks a watch request (selectors, resourceVersion: a StatusError before any response) and
+   * returns what starts it; a watch-list (sendInitialEvents) first waits, as a LIST does, until
+   * this replica can serve the state it asks for. A resourceVersion older than the history ends the watch with a 410
+   * ERROR event.
+   */
+  async watch(namespace: string | undefined, name: string | undefined, listOptions: ListOptions): Promise<WatchStarter> {
+    const filter = compileFilter(this.info, listOptions.labelSelector, listOptions.fieldSelector);
+    const requested = parseResourceVersion(listOptions.resourceVersion);
+    const sendInitialEvents = listOptions.sendInitialEvents === true;
+    // A watch-list's initial state is a read like a LIST's: the latest without a resourceVersion.
+    if (sendInitialEvents) await awaitReadable(this.deps.store, listOptions.resourceVersion);
+    return (encoder, sink) =>
+      this.deps.hub.start({
+        info: this.info,
+        namespace,
+        name,
+        filter,
+        fromRevision: sendInitialEvents || requested === 0 ? undefined : requested,
+        sendInitialEvents,
+        bookmarks: listOptions.allowWatchBookmarks,
+        encoder,
+        sink,
+      });
+  }
+
+  // --- create ---
+
+  /** Checks the body names the kind and scope the URL addresses, and fills what it leaves out. */
+  private checkBody(namespace: string | undefined, body: KubeObject, name: string | undefined): void {
+    const expectedVersion = apiVersionOf(this.info);
+    const kind = this.info.kind;
+    if (body.apiVersion !== undefined && body.apiVersion !== expectedVersion) {
+      throw errors.badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${expectedVersion})`);
+    }
+    if (body.kind !== undefined && body.kind !== kind) {
+      throw errors.badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${kind})`);
+    }
+    body.apiVersion = expectedVersion;
+    body.kind = kind;
+    const meta = metaOf(body);
+    if (this.info.namespaced) {
+      if (meta.namespace !== undefined && meta.namespace !== '' && meta.namespace !== namespace) {
+        throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      meta.namespace = namespace;
+    } else if (meta.namespace !== undefined && meta.namespace !== '') {
+      throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    } else {
+      delete meta.namespace;
+    }
+    if (name !== undefined && meta.name !== undefined && meta.name !== name) {
+      throw errors.badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    }
+    if (name !== undefined) meta.name = name;
+  }
+
+  private invalid(obj: KubeObject, found: readonly FieldError[]): StatusError {
+    return errors.invalid(this.info.kind, this.info.group, obj.metadata?.name ?? '', found);
+  }
+
+  /** NamespaceLifecycle admission: objects are created only in namespaces that exist and are not terminating. */
+  private async checkNamespace(namespace: string | undefined, name: string): Promise<void> {
+    if (!this.info.namespaced || namespace === undefined) return;
+    let phase = this.deps.namespaces.phase(namespace);
+    // A replica may not have applied a namespace another replica just created.
+    if (phase === 'absent' && this.deps.store.replicated) {
+      await this.deps.store.linearizableRead();
+      phase = this.deps.namespaces.phase(namespace);
+    }
+    if (phase === 'absent') throw errors.notFound({ group: '', resource: 'namespaces' }, namespace);
+    if (phase === 'terminating') {
+      throw errors.forbidden(this.ref, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+    }
+  }
+
+  async create(namespace: string | undefined, body: KubeObject, options: WriteOptions): Promise<StoredObject> {
+    const { strategy } = this;
+    this.checkBody(namespace, body, undefined);
+    const meta = metaOf(body);
+    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${generateNameSuffix()}`;
+    prepareCreateMeta(meta, this.deps.clock(), strategy.tracksGeneration);
+    strategy.prepareForCreate(body);
+    strategy.applyDefaults(body);
+    const found = strategy.validate(body);
+    if (found.length > 0) throw this.invalid(body, found);
+    const name = meta.name as string;
+    await this.checkNamespace(namespace, name);
+    const key = this.keyOf(namespace, name);
+    const stored = strategy.canonicalize(body);
+    // A create races only with allocations (another writer took the same cluster IP): plan again.
+    return retryOnConflict(this.ref, name, async () => {
+      // An existing object is reported as such before its allocations could complain about it.
+      if (this.deps.hooks && this.deps.store.get(key) !== null) throw errors.alreadyExists(this.ref, name);
+      const extra = this.deps.hooks ? await this.deps.hooks.beforeWrite(namespace, null, stored) : NO_EXTRAS;
+      if (options.dryRun) return stored as StoredObject;
+      const result = await this.deps.store.txn<KubeObject>({
+        compare: [{ key, target: 'mod', op: '=', value: 0 }, ...extra.compare],
+        success: [{ type: 'put', key, value: forStorage(stored) }, ...extra.ops],
+      });
+      if (result.succeeded) {
+        metaOf(stored).resourceVersion = String(result.revision);
+        return stored as StoredObject;
+      }
+      if (result.current[0]) throw errors.alreadyExists(this.ref, name);
+      return null;
+    });
+  }
+
+  // --- read-modify-write ---
+
+  /**
+   * Kubernetes' GuaranteedUpdate: read the latest object, let `decide` say what to do with it,
+   * write that if the key did not change meanwhile, otherwise read again and decide again.
+   * `decide` may throw a StatusError. A missing object is 404, or `createIfMissing`'s object.
+   */
+  private async guaranteedUpdate(
+    ref: ObjectRef,
+    options: WriteOptions,
+    decide: (current: StoredObject) => Change,
+    createIfMissing?: () => KubeObject,
+  ): Promise<{ object: StoredObject; change: 'put' | 'remove' | 'keep' | 'create' }> {
+    const key = this.keyOf(ref.namespace, ref.name);
+    return retryOnConflict(this.ref, ref.name, async () => {
+      // A replica's local copy may lag: preconditions and patches must see the latest object,
+      // as Kubernetes retries GuaranteedUpdate with a fresh read from etcd.
+      await this.deps.store.linearizableRead();
+      const kv = this.deps.store.get<KubeObject>(key);
+      if (!kv) {
+        if (createIfMissing) return { object: await this.create(ref.namespace, createIfMissing(), options), change: 'create' as const };
+        throw errors.notFound(this.ref, ref.name);
+      }
+      const current = toStored(kv);
+      const change = decide(structuredClone(current));
+      if ('keep' in change) return { object: current, change: 'keep' as const };
+      const next = 'put' in change ? change.put : null;
+      const extra = this.deps.hooks ? await this.deps.hooks.beforeWrite(ref.namespace, current, next) : NO_EXTRAS;
+      if (options.dryRun) return { object: (next ?? current) as StoredObject, change: next ? ('put' as const) : ('remove' as const) };
+      const op: TxnOp = next ? { type: 'put', key, value: forStorage(next) } : { type: 'delete', key };
+      const result = await this.deps.store.txn({ compare: [{ key, target: 'mod', op: '=', value: kv.modRevision }, ...extra.compare], success: [op, ...extra.ops] });
+      if (!result.succeeded) return null;
+      const written = (next ?? current) as StoredObject;
+      written.metadata.resourceVersion = String(result.revision);
+      return { object: written, change: next ? ('put' as const) : ('remove' as const) };
+    });
+  }
+
+  /**
+   * What an update of `current` to `proposed` writes: the object as the strategy prepares,
+   * defaults, validates and canonicalizes it; nothing when nothing changed; a deletion when it
+   * removed the last finalizer of an object being deleted.
+   */
+  private planUpdate(current: StoredObject, proposed: KubeObject, subresource: string | undefined): Change {
+    const { strategy } = this;
+    this.checkBody(current.metadata.namespace, proposed, current.metadata.name);
+    const meta = metaOf(proposed);
+    if (meta.uid !== undefined && meta.uid !== '' && meta.uid !== current.metadata.uid) {
+      throw errors.conflict(this.ref, current.metadata.name, `Precondition failed: UID in precondition: ${current.metadata.uid}, UID in object meta: ${meta.uid}`);
+    }
+    const status = subresource === 'status' ? strategy.status : undefined;
+    const prepared = status ? status.prepareForUpdate(proposed, current) : strategy.prepareForUpdate(proposed, current);
+    const preparedMeta = metaOf(prepared);
+    carryServerMeta(preparedMeta, current.metadata);
+    // Preconditions were checked by the caller; what is validated is an update of this revision.
+    preparedMeta.resourceVersion = current.metadata.resourceVersion;
+    strategy.applyDefaults(prepared, current);
+    if (strategy.tracksGeneration && !status && specChanged(prepared, current)) {
+      preparedMeta.generation = (current.metadata.generation ?? 0) + 1;
+    }
+    const found = status ? status.validateUpdate(prepared, current) : strategy.validateUpdate(prepared, current);
+    if (found.length > 0) throw this.invalid(prepared, found);
+    const next = strategy.canonicalize(prepared);
+    const nextMeta = metaOf(next);
+
+    if (nextMeta.deletionTimestamp !== undefined) {
+      // The last finalizer of an object being deleted is gone: the update completes the deletion.
+      if ((nextMeta.finalizers ?? []).length === 0) return { remove: true };
+      const added = (nextMeta.finalizers ?? []).filter((f) => !(current.metadata.finalizers ?? []).includes(f));
+      if (added.length > 0) {
+        throw this.invalid(next, [fieldErrors.forbidden('metadata.finalizers', `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`)]);
+      }
+    }
+    // A no-op update writes nothing and keeps the resourceVersion, as in Kubernetes.
+    if (isDeepStrictEqual(withoutResourceVersion(next), withoutResourceVersion(current))) return { keep: true };
+    return { put: next };
+  }
+
+  /** PUT (of the object or its status): replaces it; a stale metadata.resourceVersion is a 409 Conflict. */
+  async update(ref: ObjectRef, body: KubeObject, options: WriteOptions, subresource?: string): Promise<{ object: StoredObject; created: boolean }> {
+    const requested = body.metadata?.resourceVersion;
+    const allowCreate = subresource === undefined && this.strategy.allowCreateOnUpdate;
+    const { object, change } = await this.guaranteedUpdate(
+      ref,
+      options,
+      (current) => {
+        if (requested !== undefined && requested !== '' && requested !== current.metadata.resourceVersion) throw errors.staleObject(this.ref, ref.name);
+        return this.planUpdate(current, structuredClone(body), subresource);
+      },
+      allowCreate
+        ? () => {
+            const copy = structuredClone(body);
+            if (copy.metadata) delete copy.metadata.resourceVersion;
+            return copy;
+          }
+        : undefined,
+    );
+    return { object, created: change === 'create' };
+  }
+
+  /**
+   * PATCH (of the object or its status): applies the patch to the latest object, retrying on
+   * conflicts like Kubernetes. `check` sees the patched object before it is validated (the
+   * request's field validation).
+   */
+  async patch(
+    ref: ObjectRef,
+    patchType: string,
+    patch: unknown,
+    options: WriteOptions,
+    check: (patched: KubeObject) => void,
+    subresource?: string,
+  ): Promise<StoredObject> {
+    const { object } = await this.guaranteedUpdate(ref, options, (current) => {
+      const patched = applyPatch(this.info, current, patchType, patch);
+      check(patched);
+      const requested = patched.metadata?.resourceVersion;
+      if (requested !== undefined && requested !== current.metadata.resourceVersion) throw errors.staleObject(this.ref, ref.name);
+      return this.planUpdate(current, patched, subresource);
+    });
+    return object;
+  }
+
+  /** An update computed from the latest object through the main resource's rules (the scale subresource). */
+  async updateWith(ref: ObjectRef, options: WriteOptions, mutate: (current: StoredObject) => KubeObject): Promise<StoredObject> {
+    const { object } = await this.guaranteedUpdate(ref, options, (current) => this.planUpdate(current, mutate(structuredClone(current)), undefined));
+    return object;
+  }
+
+  /**
+   * A server-side transition that bypasses the client-update rules (pods/binding sets
+   * spec.nodeName and a status condition at once). Still compare-and-swap.
+   */
+  async transition(ref: ObjectRef, options: WriteOptions, mutate: (current: StoredObject) => KubeObject): Promise<StoredObject> {
+    const { object } = await this.guaranteedUpdate(ref, options, (current) => ({ put: this.strategy.canonicalize(mutate(current)) }));
+    return object;
+  }
+
+  // --- delete ---
+
+  async delete(ref: ObjectRef, options: DeleteOptions): Promise<DeleteResult> {
+    const { object, change } = await this.guaranteedUpdate(ref, options, (current) => {
+      const pre = options.preconditions;
+      if (pre?.uid !== undefined && pre.uid !== current.metadata.uid) {
+        throw errors.conflict(this.ref, ref.name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+      }
+      if (pre?.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion) {
+        throw errors.conflict(
+          this.ref,
+          ref.name,
+          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+        );
+      }
+      const pending = this.pendingDeletion(structuredClone(current), options);
+      if (pending === null) return { remove: true };
+      if (isDeepStrictEqual(pending, current)) return { keep: true };
+      return { put: pending };
+    });
+    return { object, deleted: change === 'remove' };
+  }
+
+  /**
+   * Graceful deletion and finalizers: the object as it must be stored while its deletion is in
+   * progress, or null when it can be removed now.
+   */
+  private pendingDeletion(obj: StoredObject, options: DeleteOptions): KubeObject | null {
+    const meta = obj.metadata;
+    const now = this.deps.clock();
+    const finalizers = new Set(meta.finalizers ?? []);
+    if (options.propagationPolicy === 'Orphan') {
+      finalizers.add('orphan');
+      finalizers.delete('foregroundDeletion');
+    } else if (options.propagationPolicy === 'Foreground') {
+      finalizers.add('foregroundDeletion');
+      finalizers.delete('orphan');
+    }
+    if (finalizers.size > 0) meta.finalizers = [...finalizers];
+    const { deletion } = this.strategy;
+    const marked = deletion.markForController?.(obj, formatTime(now));
+    if (marked) return this.strategy.canonicalize(marked);
+    const grace = deletion.gracePeriodSeconds(obj, options.gracePeriodSeconds);
+    if (finalizers.size === 0 && grace === 0) return null;
+    const deadline = new Date(now.getTime() + grace * 1000);
+    const existing = meta.deletionTimestamp ? new Date(meta.deletionTimestamp) : undefined;
+    if (!existing || deadline < existing) {
+      meta.deletionTimestamp = formatTime(deadline);
+      meta.deletionGracePeriodSeconds = grace;
+      if (this.strategy.tracksGeneration) meta.generation = (meta.generation ?? 0) + 1;
+    }
+    return this.strategy.canonicalize(obj);
+  }
+
+  /** DELETE of a collection: every object the selectors match, each deleted as by DELETE. */
+  async deleteCollection(namespace: string | undefined, listOptions: ListOptions, options: DeleteOptions): Promise<KubeList<StoredObject>> {
+    const list = await this.list(namespace, { ...listOptions, limit: 0, continue: '' });
+    const removed: StoredObject[] = [];
+    for (const item of list.items) {
+      try {
+        const { object } = await this.delete({ namespace: item.metadata.namespace, name: item.metadata.name }, options);
+        removed.push(object);
+      } catch (error) {
+        // Deleted meanwhile by someone else: already what was asked.
+        if ((error as { code?: number }).code !== 404) throw error;
+      }
+    }
+    return { ...list, items: removed };
+  }
+}

@@ -1,0 +1,41 @@
+// Every served kind's strategy, by resource.
+import type { ResourceInfo } from '../../../../lib/api/resources.js';
+import type { Strategy } from '../strategy.js';
+import { configmapStrategy } from './configmap.js';
+import { daemonsetStrategy } from './daemonset.js';
+import { deploymentStrategy } from './deployment.js';
+import { endpointsStrategy } from './endpoints.js';
+import { endpointsliceStrategy } from './endpointslice.js';
+import { eventStrategy } from './event.js';
+import { leaseStrategy } from './lease.js';
+import { namespaceStrategy } from './namespace.js';
+import { nodeStrategy } from './node.js';
+import { podStrategy } from './pod.js';
+import { replicasetStrategy } from './replicaset.js';
+import { secretStrategy } from './secret.js';
+import { serviceStrategy } from './service.js';
+import { serviceaccountStrategy } from './serviceaccount.js';
+
+export const STRATEGIES: readonly Strategy[] = [
+  namespaceStrategy,
+  nodeStrategy,
+  podStrategy,
+  serviceStrategy,
+  endpointsStrategy,
+  configmapStrategy,
+  secretStrategy,
+  serviceaccountStrategy,
+  eventStrategy,
+  deploymentStrategy,
+  replicasetStrategy,
+  daemonsetStrategy,
+  endpointsliceStrategy,
+  leaseStrategy,
+];
+
+/** The strategy of a served resource; every resource in the table has one. */
+export function strategyOf(info: ResourceInfo): Strategy {
+  const strategy = STRATEGIES.find((s) => s.info === info);
+  if (!strategy) throw new Error(`no strategy for ${info.resource}`);
+  return strategy;
+}
