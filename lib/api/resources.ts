@@ -16,6 +16,18 @@ export interface ResourceInfo {
   readonly shortNames: readonly string[];
   readonly categories: readonly string[];
   readonly subresources: readonly Subresource[];
+  /**
+   * Objects of this resource are another version's, converted (events.k8s.io/v1 events are
+   * core/v1 events in another shape; autoscaling/v1 HorizontalPodAutoscalers are stored as v2):
+   * the resource and version they are stored as. Absent for a resource stored as itself.
+   */
+  readonly storageVersion?: StorageVersion;
+}
+
+export interface StorageVersion {
+  readonly group: string;
+  readonly version: string;
+  readonly resource: string;
 }
 
 export const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
@@ -27,9 +39,10 @@ function define(
   resource: string,
   kind: string,
   namespaced: boolean,
-  extra: { shortNames?: string[]; categories?: string[]; subresources?: Subresource[]; singular?: string } = {},
+  extra: { shortNames?: string[]; categories?: string[]; subresources?: Subresource[]; singular?: string; storageVersion?: StorageVersion } = {},
 ): ResourceInfo {
   return {
+    ...(extra.storageVersion ? { storageVersion: extra.storageVersion } : {}),
     group,
     version,
     resource,
@@ -58,6 +71,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   define('apps', 'v1', 'daemonsets', 'DaemonSet', true, { shortNames: ['ds'], categories: ['all'], subresources: ['status'] }),
   define('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
   define('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
+  define('events.k8s.io', 'v1', 'events', 'Event', true, { shortNames: ['ev'], storageVersion: { group: '', version: 'v1', resource: 'events' } }),
 ];
 
 /** "v1" for the core group, "apps/v1" otherwise: the apiVersion field of objects. */
@@ -69,6 +83,9 @@ export function apiVersionOf(info: Pick<ResourceInfo, 'group' | 'version'>): str
 export function qualifiedResource(info: Pick<ResourceInfo, 'group' | 'resource'>): string {
   return info.group === '' ? info.resource : `${info.resource}.${info.group}`;
 }
+
+/** Resources stored as themselves: one per storage key prefix (the others are views of them). */
+export const STORED_RESOURCES: readonly ResourceInfo[] = RESOURCES.filter((info) => info.storageVersion === undefined);
 
 export function findResource(group: string, version: string, resource: string): ResourceInfo | undefined {
   return RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
@@ -95,6 +112,7 @@ export function storageKey(info: ResourceInfo, namespace: string | undefined, na
 
 /** The key prefix that lists a resource, in one namespace or (namespace undefined) in all. */
 export function storagePrefix(info: ResourceInfo, namespace?: string): string {
-  const base = `/registry/${info.group === '' ? 'core' : info.group}/${info.resource}/`;
+  const stored = info.storageVersion ?? info;
+  const base = `/registry/${stored.group === '' ? 'core' : stored.group}/${stored.resource}/`;
   return info.namespaced && namespace !== undefined ? `${base}${namespace}/` : base;
 }

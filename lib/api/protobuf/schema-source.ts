@@ -19,7 +19,7 @@ export const GO_MODULES: readonly GoModule[] = [
     path: 'k8s.io/api',
     version: 'v0.30.0',
     h1: 'h1:siWhRq7cNjy2iHssOB9SCGNCl2spiF1dO3dABqZ8niA=',
-    packages: ['core/v1', 'apps/v1', 'autoscaling/v1', 'coordination/v1', 'discovery/v1'],
+    packages: ['core/v1', 'apps/v1', 'autoscaling/v1', 'coordination/v1', 'discovery/v1', 'events/v1'],
   },
   {
     path: 'k8s.io/apimachinery',

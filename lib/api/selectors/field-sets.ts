@@ -118,6 +118,36 @@ const KINDS: Readonly<Record<string, KindFields>> = {
       type: text(at(event, 'type')),
     }),
   },
+  // The same objects seen as events.k8s.io/v1: its field names for what core/v1 calls
+  // involvedObject and reportingComponent.
+  'events.k8s.io/Event': {
+    accepted: [
+      'regarding.kind',
+      'regarding.namespace',
+      'regarding.name',
+      'regarding.uid',
+      'regarding.apiVersion',
+      'regarding.resourceVersion',
+      'regarding.fieldPath',
+      'reason',
+      'reportingController',
+      'type',
+      'metadata.namespace',
+      'metadata.name',
+    ],
+    fields: (event) => ({
+      'regarding.kind': text(at(event, 'regarding', 'kind')),
+      'regarding.namespace': text(at(event, 'regarding', 'namespace')),
+      'regarding.name': text(at(event, 'regarding', 'name')),
+      'regarding.uid': text(at(event, 'regarding', 'uid')),
+      'regarding.apiVersion': text(at(event, 'regarding', 'apiVersion')),
+      'regarding.resourceVersion': text(at(event, 'regarding', 'resourceVersion')),
+      'regarding.fieldPath': text(at(event, 'regarding', 'fieldPath')),
+      reason: text(at(event, 'reason')),
+      reportingController: text(at(event, 'reportingController')),
+      type: text(at(event, 'type')),
+    }),
+  },
   // apps/v1 registers no conversion function, so status.replicas is in the field set (the
   // watch cache can match on it) yet requests for it are refused, exactly as upstream.
   'apps/ReplicaSet': {

@@ -4,6 +4,7 @@ import type { KubeObject } from '../object.js';
 import { column, nameColumn, wide } from './columns.js';
 import { parseTimestamp, timestampSince } from './duration.js';
 import type { Printer } from './types.js';
+import { eventV1ToCore } from '../conversion/events.js';
 
 function source(event: Event): string {
   const component = event.source?.component || event.reportingComponent || '';
@@ -58,4 +59,10 @@ export const eventPrinter: Printer = {
       event.metadata?.name ?? '',
     ];
   },
+};
+
+/** events.k8s.io/v1 Events print as the core/v1 Events they are, as Kubernetes' printer sees both. */
+export const eventV1Printer: Printer = {
+  columns: eventPrinter.columns,
+  cells: (obj, now) => eventPrinter.cells(eventV1ToCore(obj), now),
 };

@@ -6,7 +6,7 @@ import { daemonSetPrinter } from './daemonset.js';
 import { deploymentPrinter } from './deployment.js';
 import { endpointsPrinter } from './endpoints.js';
 import { endpointSlicePrinter } from './endpointslice.js';
-import { eventPrinter } from './event.js';
+import { eventPrinter, eventV1Printer } from './event.js';
 import { genericPrinter } from './generic.js';
 import { leasePrinter } from './lease.js';
 import { namespacePrinter } from './namespace.js';
@@ -28,6 +28,7 @@ const PRINTERS = new Map<string, Printer>([
   ['/Secret', secretPrinter],
   ['/ServiceAccount', serviceAccountPrinter],
   ['/Event', eventPrinter],
+  ['events.k8s.io/Event', eventV1Printer],
   ['apps/Deployment', deploymentPrinter],
   ['apps/ReplicaSet', replicaSetPrinter],
   ['apps/DaemonSet', daemonSetPrinter],

@@ -242,7 +242,7 @@ export function validateSecretUpdateRules(errs: Errs, obj: Rec, old: Rec): void 
   validateImmutableData(errs, obj, old, ['data']);
 }
 
-function hasTime(value: unknown): boolean {
+export function hasTime(value: unknown): boolean {
   return typeof value === 'string' && value !== '' && value !== '0001-01-01T00:00:00Z';
 }
 

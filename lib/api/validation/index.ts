@@ -24,6 +24,7 @@ import {
   validateSecretUpdateRules,
 } from './core-kinds.js';
 import { validateEndpointSlice, validateEndpointSliceUpdateRules } from './endpointslice.js';
+import { validateEventV1 } from './events-v1.js';
 import { Errs, type Rec, asRec, int, rec } from './json.js';
 import { validateLeaseSpec } from './lease.js';
 import { type MetaRules, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
@@ -128,6 +129,11 @@ const KINDS: Record<string, KindValidation> = {
     create: all(withMeta(WORKLOAD_META), daemonSetSpec),
     update: all(metaUpdate(), daemonSetSpec, validateSelectorUnchanged),
     status: all(metaUpdate(), validateDaemonSetStatus),
+  },
+  // The new Events API validates its metadata like any DNS-subdomain-named object.
+  'events.k8s.io/Event': {
+    create: all(withMeta(NAMESPACED_SUBDOMAIN_META), validateEventV1),
+    update: all(metaUpdate(), withMeta(NAMESPACED_SUBDOMAIN_META), validateEventV1),
   },
   'discovery.k8s.io/EndpointSlice': { create: sliceCreate, update: all(sliceUpdate, validateEndpointSliceUpdateRules) },
   'coordination.k8s.io/Lease': {

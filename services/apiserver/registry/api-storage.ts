@@ -1,6 +1,7 @@
 // The storage of every served resource: one ResourceStore per entry of the resource table, each
 // with its kind's strategy, sharing the store, the clock, NamespaceLifecycle and the watch hub.
 // The HTTP layer finds a resource's storage here and calls nothing else.
+import { conversionOf } from '../../../lib/api/conversion/index.js';
 import { RESOURCES, type ResourceInfo } from '../../../lib/api/resources.js';
 import type { Store } from '../../../lib/native/store.js';
 import type { WatchHub } from '../watch/watch-hub.js';
@@ -24,7 +25,11 @@ export class ApiStorage {
   constructor(deps: ApiStorageDeps) {
     for (const info of RESOURCES) {
       const hooks = deps.hooks.get(info.kind);
-      this.stores.set(info, new ResourceStore({ store: deps.store, clock: deps.clock, strategy: strategyOf(info), namespaces: deps.namespaces, hub: deps.hub, ...(hooks ? { hooks } : {}) }));
+      const conversion = conversionOf(info);
+      this.stores.set(
+        info,
+        new ResourceStore({ store: deps.store, clock: deps.clock, strategy: strategyOf(info), namespaces: deps.namespaces, hub: deps.hub, ...(hooks ? { hooks } : {}), ...(conversion ? { conversion } : {}) }),
+      );
     }
   }
 

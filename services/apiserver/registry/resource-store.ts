@@ -8,12 +8,14 @@ import { fieldErrors, type FieldError } from '../../../lib/api/field-errors.js';
 import type { KubeList, KubeObject, ObjectMeta, StoredObject } from '../../../lib/api/object.js';
 import { isPlainObject } from '../../../lib/api/object.js';
 import { applyPatch } from '../../../lib/api/patch/index.js';
+import { canonicalForm } from '../../../lib/api/canonical-form.js';
+import type { Conversion } from '../../../lib/api/conversion/index.js';
 import { apiVersionOf, storageKey, type ResourceInfo } from '../../../lib/api/resources.js';
 import { errors, type ResourceRef, type StatusError } from '../../../lib/api/status.js';
 import type { Store, TxnOp } from '../../../lib/native/store.js';
 import type { Watch, WatchEncoder, WatchHub, WatchSink } from '../watch/watch-hub.js';
 import { retryOnConflict } from './conflict-retry.js';
-import { compileFilter } from './filter.js';
+import { compileFilter, type ObjectFilter } from './filter.js';
 import { listObjects } from './list.js';
 import { parseResourceVersion, type ListOptions } from './list-options.js';
 import type { NamespaceLifecycle } from './namespace-lifecycle.js';
@@ -52,6 +54,8 @@ export interface ResourceStoreDeps {
   store: Store;
   clock: () => Date;
   strategy: Strategy;
+  /** For a resource stored as another version: how its objects convert. */
+  conversion?: Conversion;
   /** Allocations that commit with the kind's writes (a Service's cluster IP and node ports). */
   hooks?: WriteHooks;
   namespaces: NamespaceLifecycle;
@@ -93,6 +97,18 @@ export class ResourceStore {
     return storageKey(this.info, namespace, name);
   }
 
+  /** A stored object in this resource's version. */
+  private served(obj: StoredObject): StoredObject {
+    const { conversion } = this.deps;
+    return conversion ? (conversion.fromStorage(obj) as StoredObject) : obj;
+  }
+
+  /** An object of this resource's version as it is stored (in the stored kind's own shape). */
+  private stored(obj: KubeObject): KubeObject {
+    const { conversion } = this.deps;
+    return conversion ? canonicalForm(conversion.toStorage(obj)) : obj;
+  }
+
   // --- reads ---
 
   /** GET: a quorum read without a resourceVersion, this replica's state with one. */
@@ -104,12 +120,31 @@ export class ResourceStore {
   private read(ref: ObjectRef): StoredObject {
     const kv = this.deps.store.get<KubeObject>(this.keyOf(ref.namespace, ref.name));
     if (!kv) throw errors.notFound(this.ref, ref.name);
-    return toStored(kv);
+    return this.served(toStored(kv));
   }
 
   async list(namespace: string | undefined, options: ListOptions): Promise<KubeList<StoredObject>> {
     if (options.continue === '') await awaitReadable(this.deps.store, options.resourceVersion);
-    return listObjects(this.deps.store, this.info, namespace, options, compileFilter(this.info, options.labelSelector, options.fieldSelector));
+    const filter = this.servedFilter(compileFilter(this.info, options.labelSelector, options.fieldSelector));
+    const list = listObjects(this.deps.store, this.info, namespace, options, filter);
+    return this.deps.conversion ? { ...list, items: list.items.map((item) => this.served(item)) } : list;
+  }
+
+  /** Selectors match the object as this resource shows it. */
+  private servedFilter(filter: ObjectFilter): ObjectFilter {
+    const { conversion } = this.deps;
+    if (!conversion || filter.empty) return filter;
+    return { ...filter, matches: (obj) => filter.matches(conversion.fromStorage(obj)) };
+  }
+
+  /** Watch events carry stored objects; a resource stored as another version encodes them converted. */
+  private servedEncoder(encoder: WatchEncoder): WatchEncoder {
+    const { conversion } = this.deps;
+    if (!conversion) return encoder;
+    return {
+      id: `${encoder.id}@${apiVersionOf(this.info)}`,
+      encode: (event) => (event.type === 'ERROR' || event.type === 'BOOKMARK' ? encoder.encode(event) : encoder.encode({ type: event.type, object: conversion.fromStorage(event.object) })),
+    };
   }
 
   /**
@@ -119,7 +154,7 @@ export class ResourceStore {
    * ERROR event.
    */
   async watch(namespace: string | undefined, name: string | undefined, listOptions: ListOptions): Promise<WatchStarter> {
-    const filter = compileFilter(this.info, listOptions.labelSelector, listOptions.fieldSelector);
+    const filter = this.servedFilter(compileFilter(this.info, listOptions.labelSelector, listOptions.fieldSelector));
     const requested = parseResourceVersion(listOptions.resourceVersion);
     const sendInitialEvents = listOptions.sendInitialEvents === true;
     // A watch-list's initial state is a read like a LIST's: the latest without a resourceVersion.
@@ -133,7 +168,7 @@ export class ResourceStore {
         fromRevision: sendInitialEvents || requested === 0 ? undefined : requested,
         sendInitialEvents,
         bookmarks: listOptions.allowWatchBookmarks,
-        encoder,
+        encoder: this.servedEncoder(encoder),
         sink,
       });
   }
@@ -210,7 +245,7 @@ export class ResourceStore {
       if (options.dryRun) return stored as StoredObject;
       const result = await this.deps.store.txn<KubeObject>({
         compare: [{ key, target: 'mod', op: '=', value: 0 }, ...extra.compare],
-        success: [{ type: 'put', key, value: forStorage(stored) }, ...extra.ops],
+        success: [{ type: 'put', key, value: forStorage(this.stored(stored)) }, ...extra.ops],
       });
       if (result.succeeded) {
         metaOf(stored).resourceVersion = String(result.revision);
@@ -244,13 +279,13 @@ export class ResourceStore {
         if (createIfMissing) return { object: await this.create(ref.namespace, createIfMissing(), options), change: 'create' as const };
         throw errors.notFound(this.ref, ref.name);
       }
-      const current = toStored(kv);
+      const current = this.served(toStored(kv));
       const change = decide(structuredClone(current));
       if ('keep' in change) return { object: current, change: 'keep' as const };
       const next = 'put' in change ? change.put : null;
       const extra = this.deps.hooks ? await this.deps.hooks.beforeWrite(ref.namespace, current, next) : NO_EXTRAS;
       if (options.dryRun) return { object: (next ?? current) as StoredObject, change: next ? ('put' as const) : ('remove' as const) };
-      const op: TxnOp = next ? { type: 'put', key, value: forStorage(next) } : { type: 'delete', key };
+      const op: TxnOp = next ? { type: 'put', key, value: forStorage(this.stored(next)) } : { type: 'delete', key };
       const result = await this.deps.store.txn({ compare: [{ key, target: 'mod', op: '=', value: kv.modRevision }, ...extra.compare], success: [op, ...extra.ops] });
       if (!result.succeeded) return null;
       const written = (next ?? current) as StoredObject;

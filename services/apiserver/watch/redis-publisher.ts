@@ -12,7 +12,7 @@
 import { Redis } from 'ioredis';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { KubeObject } from '../../../lib/api/object.js';
-import { RESOURCES, storagePrefix, type ResourceInfo } from '../../../lib/api/resources.js';
+import { STORED_RESOURCES, storagePrefix, type ResourceInfo } from '../../../lib/api/resources.js';
 import {
   BASE_KEY,
   encodeStreamEvent,
@@ -54,7 +54,7 @@ export interface PublisherStatus {
 
 const NO_STATE = 'redis holds no bus state';
 
-const RESOURCE_BY_PREFIX = new Map<string, ResourceInfo>(RESOURCES.map((info) => [storagePrefix(info), info]));
+const RESOURCE_BY_PREFIX = new Map<string, ResourceInfo>(STORED_RESOURCES.map((info) => [storagePrefix(info), info]));
 
 /** XADD refuses an ID at or below the stream's last one: the entry is already there. */
 function alreadyPublished(error: Error): boolean {

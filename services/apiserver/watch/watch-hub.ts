@@ -8,7 +8,7 @@
 // concerns, not every watch of its resource.
 import type { KubeObject } from '../../../lib/api/object.js';
 import { watchTransition } from '../../../lib/api/object-filter.js';
-import { apiVersionOf, RESOURCES, storageKey, storagePrefix, type ResourceInfo } from '../../../lib/api/resources.js';
+import { apiVersionOf, STORED_RESOURCES, storageKey, storagePrefix, type ResourceInfo } from '../../../lib/api/resources.js';
 import { fieldSetOf } from '../../../lib/api/selectors/index.js';
 import { errors, type Status } from '../../../lib/api/status.js';
 import { StoreError, type Store, type StoreEvent } from '../../../lib/native/store.js';
@@ -83,7 +83,7 @@ interface ResourceWatches {
   byField: Map<string, Set<ActiveWatch>>;
 }
 
-const RESOURCE_BY_PREFIX = new Map(RESOURCES.map((info) => [storagePrefix(info), info]));
+const RESOURCE_BY_PREFIX = new Map(STORED_RESOURCES.map((info) => [storagePrefix(info), info]));
 
 function encodeWith(encoder: WatchEncoder, event: HubEvent): string | Buffer {
   const cache = (event.cache ??= new Map());

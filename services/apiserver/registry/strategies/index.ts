@@ -7,6 +7,7 @@ import { deploymentStrategy } from './deployment.js';
 import { endpointsStrategy } from './endpoints.js';
 import { endpointsliceStrategy } from './endpointslice.js';
 import { eventStrategy } from './event.js';
+import { eventV1Strategy } from './event-v1.js';
 import { leaseStrategy } from './lease.js';
 import { namespaceStrategy } from './namespace.js';
 import { nodeStrategy } from './node.js';
@@ -31,6 +32,7 @@ export const STRATEGIES: readonly Strategy[] = [
   daemonsetStrategy,
   endpointsliceStrategy,
   leaseStrategy,
+  eventV1Strategy,
 ];
 
 /** The strategy of a served resource; every resource in the table has one. */
