@@ -175,6 +175,15 @@ export const PATCH_SCHEMA: PatchSchema = {
     ports: atomicList('io.k8s.api.discovery.v1.EndpointPort'),
   },
   ['io.k8s.api.coordination.v1.Lease']: { metadata: object(OBJECT_META), spec: object('io.k8s.api.coordination.v1.LeaseSpec') },
+
+  // events.k8s.io/v1
+  ['io.k8s.api.events.v1.Event']: {
+    metadata: object(OBJECT_META),
+    regarding: object(`${CORE}.ObjectReference`),
+    related: object(`${CORE}.ObjectReference`),
+    deprecatedSource: object(`${CORE}.EventSource`),
+    series: object('io.k8s.api.events.v1.EventSeries'),
+  },
 };
 
 /** The OpenAPI definition name of a served kind, e.g. io.k8s.api.apps.v1.Deployment. */
