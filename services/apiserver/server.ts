@@ -18,7 +18,9 @@ import { resourceRoutes } from './http/resource-routes.js';
 import { fastifyServerTimeouts, limitConnections, nodeServerOptions, type ServingLimits } from './http/serving-limits.js';
 import { tokenReviewRoutes } from './http/token-review-route.js';
 import { openapiRoutes } from './openapi-routes.js';
-import { NamespaceLifecycle } from './registry/namespace-lifecycle.js';
+import { AdmissionChain } from './admission/chain.js';
+import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
+import { NamespacePhases } from './admission/namespaces.js';
 import { ApiStorage } from './registry/api-storage.js';
 import { ServiceAllocator } from './registry/service-allocator.js';
 import { WatchHub } from './watch/watch-hub.js';
@@ -81,9 +83,10 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   requestMetrics.install(app);
 
   const allocator = new ServiceAllocator(deps.store, deps.serviceCidr, deps.nodePortRange);
-  const namespaces = new NamespaceLifecycle(deps.store);
+  const namespaces = new NamespacePhases(deps.store);
+  const admission = new AdmissionChain([namespaceLifecycle(deps.store, namespaces)]);
   const hub = new WatchHub({ store: deps.store, log: deps.log, bookmarkIntervalMs: deps.bookmarkIntervalMs, metrics: deps.metrics });
-  const storage = new ApiStorage({ store: deps.store, clock, namespaces, hub, hooks: new Map([['Service', allocator]]) });
+  const storage = new ApiStorage({ store: deps.store, clock, admission, hub, hooks: new Map([['Service', allocator]]) });
   app.addHook('onClose', async () => {
     hub.close();
     namespaces.close();

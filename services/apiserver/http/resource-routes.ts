@@ -168,7 +168,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         });
       }
       case 'create': {
-        const params = parseWriteParams(query);
+        const params = { ...parseWriteParams(query), user: request.user };
         if (ri.subresource === 'binding') {
           const binding = requireObject(request.body, info);
           reportFields(reply, checkKind(BINDING_GVK, binding, params.fieldValidation, bodyDuplicates(request, params)));
@@ -182,7 +182,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         return send(reply, request, info, format, 201, created, now);
       }
       case 'update': {
-        const params = parseWriteParams(query);
+        const params = { ...parseWriteParams(query), user: request.user };
         const body = requireObject(request.body, info);
         const duplicates = bodyDuplicates(request, params);
         if (ri.subresource === 'scale') {
@@ -195,7 +195,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         return send(reply, request, info, format, created ? 201 : 200, object, now);
       }
       case 'patch': {
-        const params = parseWriteParams(query);
+        const params = { ...parseWriteParams(query), user: request.user };
         const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         if (!(PATCH_TYPES as readonly string[]).includes(contentType)) {
           throw errors.unsupportedMediaType(contentType);
@@ -221,11 +221,11 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         return send(reply, request, info, format, 200, patched, now);
       }
       case 'delete': {
-        const { object, deleted } = await resource.delete(ref, parseDeleteOptions(query, request.body));
+        const { object, deleted } = await resource.delete(ref, { ...parseDeleteOptions(query, request.body), user: request.user });
         return send(reply, request, info, format, deleted ? 200 : 202, object, now);
       }
       case 'deletecollection': {
-        const removed = await resource.deleteCollection(ri.namespace, parseListOptions(query), parseDeleteOptions(query, request.body));
+        const removed = await resource.deleteCollection(ri.namespace, parseListOptions(query), { ...parseDeleteOptions(query, request.body), user: request.user });
         return send(reply, request, info, format, 200, removed, now);
       }
     }

@@ -1,11 +1,11 @@
 // The storage of every served resource: one ResourceStore per entry of the resource table, each
-// with its kind's strategy, sharing the store, the clock, NamespaceLifecycle and the watch hub.
+// with its kind's strategy, sharing the store, the clock, admission and the watch hub.
 // The HTTP layer finds a resource's storage here and calls nothing else.
 import { conversionOf } from '../../../lib/api/conversion/index.js';
 import { RESOURCES, type ResourceInfo } from '../../../lib/api/resources.js';
 import type { Store } from '../../../lib/native/store.js';
 import type { WatchHub } from '../watch/watch-hub.js';
-import type { NamespaceLifecycle } from './namespace-lifecycle.js';
+import type { AdmissionChain } from '../admission/chain.js';
 import { ResourceStore } from './resource-store.js';
 import { strategyOf } from './strategies/index.js';
 import type { WriteHooks } from './write-hooks.js';
@@ -13,7 +13,7 @@ import type { WriteHooks } from './write-hooks.js';
 export interface ApiStorageDeps {
   store: Store;
   clock: () => Date;
-  namespaces: NamespaceLifecycle;
+  admission: AdmissionChain;
   hub: WatchHub;
   /** Allocations that commit with a kind's writes, by kind (Service: cluster IPs and node ports). */
   hooks: ReadonlyMap<string, WriteHooks>;
@@ -28,7 +28,7 @@ export class ApiStorage {
       const conversion = conversionOf(info);
       this.stores.set(
         info,
-        new ResourceStore({ store: deps.store, clock: deps.clock, strategy: strategyOf(info), namespaces: deps.namespaces, hub: deps.hub, ...(hooks ? { hooks } : {}), ...(conversion ? { conversion } : {}) }),
+        new ResourceStore({ store: deps.store, clock: deps.clock, strategy: strategyOf(info), admission: deps.admission, hub: deps.hub, ...(hooks ? { hooks } : {}), ...(conversion ? { conversion } : {}) }),
       );
     }
   }

@@ -18,15 +18,19 @@ import { retryOnConflict } from './conflict-retry.js';
 import { compileFilter, type ObjectFilter } from './filter.js';
 import { listObjects } from './list.js';
 import { parseResourceVersion, type ListOptions } from './list-options.js';
-import type { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { carryServerMeta, formatTime, generateNameSuffix, prepareCreateMeta, specChanged } from './object-meta.js';
 import { awaitReadable } from './read-consistency.js';
 import { toStored } from './stored-object.js';
 import type { Strategy } from './strategy.js';
-import { NO_EXTRAS, type WriteHooks } from './write-hooks.js';
+import { NO_EXTRAS, type WriteExtras, type WriteHooks } from './write-hooks.js';
+import type { AdmissionChain } from '../admission/chain.js';
+import type { AdmissionAttributes, AdmissionOperation } from '../admission/plugin.js';
+import type { TokenUser } from '../../../lib/pki/tokens.js';
 
 export interface WriteOptions {
   dryRun: boolean;
+  /** Who asks (for admission); absent for the apiserver's own writes. */
+  user?: TokenUser;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -58,12 +62,17 @@ export interface ResourceStoreDeps {
   conversion?: Conversion;
   /** Allocations that commit with the kind's writes (a Service's cluster IP and node ports). */
   hooks?: WriteHooks;
-  namespaces: NamespaceLifecycle;
+  admission: AdmissionChain;
   hub: WatchHub;
 }
 
-/** What one turn of guaranteedUpdate decided to do with the object it read. */
-type Change = { put: KubeObject } | { remove: true } | { keep: true };
+/** What one turn of guaranteedUpdate decided to do with the object it read, and what commits with it. */
+type Change = ({ put: KubeObject } | { remove: true } | { keep: true }) & { extras?: WriteExtras };
+
+function joinExtras(a: WriteExtras, b: WriteExtras | undefined): WriteExtras {
+  if (!b || (b.compare.length === 0 && b.ops.length === 0)) return a;
+  return { compare: [...a.compare, ...b.compare], ops: [...a.ops, ...b.ops] };
+}
 
 /** The stored form never carries resourceVersion: it is the key's modRevision. */
 function forStorage(obj: KubeObject): KubeObject {
@@ -208,19 +217,15 @@ export class ResourceStore {
     return errors.invalid(this.info.kind, this.info.group, obj.metadata?.name ?? '', found);
   }
 
-  /** NamespaceLifecycle admission: objects are created only in namespaces that exist and are not terminating. */
-  private async checkNamespace(namespace: string | undefined, name: string): Promise<void> {
-    if (!this.info.namespaced || namespace === undefined) return;
-    let phase = this.deps.namespaces.phase(namespace);
-    // A replica may not have applied a namespace another replica just created.
-    if (phase === 'absent' && this.deps.store.replicated) {
-      await this.deps.store.linearizableRead();
-      phase = this.deps.namespaces.phase(namespace);
-    }
-    if (phase === 'absent') throw errors.notFound({ group: '', resource: 'namespaces' }, namespace);
-    if (phase === 'terminating') {
-      throw errors.forbidden(this.ref, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
-    }
+  private attributes(
+    operation: AdmissionOperation,
+    ref: { namespace: string | undefined; name: string },
+    object: KubeObject | null,
+    oldObject: StoredObject | null,
+    options: WriteOptions,
+    subresource?: string,
+  ): AdmissionAttributes {
+    return { operation, info: this.info, subresource, namespace: ref.namespace, name: ref.name, object, oldObject, dryRun: options.dryRun, user: options.user };
   }
 
   async create(namespace: string | undefined, body: KubeObject, options: WriteOptions): Promise<StoredObject> {
@@ -231,17 +236,19 @@ export class ResourceStore {
     prepareCreateMeta(meta, this.deps.clock(), strategy.tracksGeneration);
     strategy.prepareForCreate(body);
     strategy.applyDefaults(body);
+    const name = meta.name ?? '';
+    await this.deps.admission.admit(this.attributes('CREATE', { namespace, name }, body, null, options));
     const found = strategy.validate(body);
     if (found.length > 0) throw this.invalid(body, found);
-    const name = meta.name as string;
-    await this.checkNamespace(namespace, name);
     const key = this.keyOf(namespace, name);
     const stored = strategy.canonicalize(body);
-    // A create races only with allocations (another writer took the same cluster IP): plan again.
+    // A create races only with what commits beside it (another writer took the same cluster IP,
+    // or counted against the same quota): admit and plan again.
     return retryOnConflict(this.ref, name, async () => {
+      const admitted = await this.deps.admission.validate(this.attributes('CREATE', { namespace, name }, stored, null, options));
       // An existing object is reported as such before its allocations could complain about it.
       if (this.deps.hooks && this.deps.store.get(key) !== null) throw errors.alreadyExists(this.ref, name);
-      const extra = this.deps.hooks ? await this.deps.hooks.beforeWrite(namespace, null, stored) : NO_EXTRAS;
+      const extra = joinExtras(this.deps.hooks ? await this.deps.hooks.beforeWrite(namespace, null, stored) : NO_EXTRAS, admitted);
       if (options.dryRun) return stored as StoredObject;
       const result = await this.deps.store.txn<KubeObject>({
         compare: [{ key, target: 'mod', op: '=', value: 0 }, ...extra.compare],
@@ -266,7 +273,7 @@ export class ResourceStore {
   private async guaranteedUpdate(
     ref: ObjectRef,
     options: WriteOptions,
-    decide: (current: StoredObject) => Change,
+    decide: (current: StoredObject) => Change | Promise<Change>,
     createIfMissing?: () => KubeObject,
   ): Promise<{ object: StoredObject; change: 'put' | 'remove' | 'keep' | 'create' }> {
     const key = this.keyOf(ref.namespace, ref.name);
@@ -280,10 +287,10 @@ export class ResourceStore {
         throw errors.notFound(this.ref, ref.name);
       }
       const current = this.served(toStored(kv));
-      const change = decide(structuredClone(current));
+      const change = await decide(structuredClone(current));
       if ('keep' in change) return { object: current, change: 'keep' as const };
       const next = 'put' in change ? change.put : null;
-      const extra = this.deps.hooks ? await this.deps.hooks.beforeWrite(ref.namespace, current, next) : NO_EXTRAS;
+      const extra = joinExtras(this.deps.hooks ? await this.deps.hooks.beforeWrite(ref.namespace, current, next) : NO_EXTRAS, change.extras);
       if (options.dryRun) return { object: (next ?? current) as StoredObject, change: next ? ('put' as const) : ('remove' as const) };
       const op: TxnOp = next ? { type: 'put', key, value: forStorage(this.stored(next)) } : { type: 'delete', key };
       const result = await this.deps.store.txn({ compare: [{ key, target: 'mod', op: '=', value: kv.modRevision }, ...extra.compare], success: [op, ...extra.ops] });
@@ -299,7 +306,7 @@ export class ResourceStore {
    * defaults, validates and canonicalizes it; nothing when nothing changed; a deletion when it
    * removed the last finalizer of an object being deleted.
    */
-  private planUpdate(current: StoredObject, proposed: KubeObject, subresource: string | undefined): Change {
+  private async planUpdate(current: StoredObject, proposed: KubeObject, subresource: string | undefined, options: WriteOptions): Promise<Change> {
     const { strategy } = this;
     this.checkBody(current.metadata.namespace, proposed, current.metadata.name);
     const meta = metaOf(proposed);
@@ -313,6 +320,8 @@ export class ResourceStore {
     // Preconditions were checked by the caller; what is validated is an update of this revision.
     preparedMeta.resourceVersion = current.metadata.resourceVersion;
     strategy.applyDefaults(prepared, current);
+    const ref = { namespace: current.metadata.namespace, name: current.metadata.name };
+    await this.deps.admission.admit(this.attributes('UPDATE', ref, prepared, current, options, subresource));
     if (strategy.tracksGeneration && !status && specChanged(prepared, current)) {
       preparedMeta.generation = (current.metadata.generation ?? 0) + 1;
     }
@@ -321,9 +330,10 @@ export class ResourceStore {
     const next = strategy.canonicalize(prepared);
     const nextMeta = metaOf(next);
 
+    const extras = await this.deps.admission.validate(this.attributes('UPDATE', ref, next, current, options, subresource));
     if (nextMeta.deletionTimestamp !== undefined) {
       // The last finalizer of an object being deleted is gone: the update completes the deletion.
-      if ((nextMeta.finalizers ?? []).length === 0) return { remove: true };
+      if ((nextMeta.finalizers ?? []).length === 0) return { remove: true, extras };
       const added = (nextMeta.finalizers ?? []).filter((f) => !(current.metadata.finalizers ?? []).includes(f));
       if (added.length > 0) {
         throw this.invalid(next, [fieldErrors.forbidden('metadata.finalizers', `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`)]);
@@ -331,7 +341,7 @@ export class ResourceStore {
     }
     // A no-op update writes nothing and keeps the resourceVersion, as in Kubernetes.
     if (isDeepStrictEqual(withoutResourceVersion(next), withoutResourceVersion(current))) return { keep: true };
-    return { put: next };
+    return { put: next, extras };
   }
 
   /** PUT (of the object or its status): replaces it; a stale metadata.resourceVersion is a 409 Conflict. */
@@ -343,7 +353,7 @@ export class ResourceStore {
       options,
       (current) => {
         if (requested !== undefined && requested !== '' && requested !== current.metadata.resourceVersion) throw errors.staleObject(this.ref, ref.name);
-        return this.planUpdate(current, structuredClone(body), subresource);
+        return this.planUpdate(current, structuredClone(body), subresource, options);
       },
       allowCreate
         ? () => {
@@ -374,14 +384,14 @@ export class ResourceStore {
       check(patched);
       const requested = patched.metadata?.resourceVersion;
       if (requested !== undefined && requested !== current.metadata.resourceVersion) throw errors.staleObject(this.ref, ref.name);
-      return this.planUpdate(current, patched, subresource);
+      return this.planUpdate(current, patched, subresource, options);
     });
     return object;
   }
 
   /** An update computed from the latest object through the main resource's rules (the scale subresource). */
   async updateWith(ref: ObjectRef, options: WriteOptions, mutate: (current: StoredObject) => KubeObject): Promise<StoredObject> {
-    const { object } = await this.guaranteedUpdate(ref, options, (current) => this.planUpdate(current, mutate(structuredClone(current)), undefined));
+    const { object } = await this.guaranteedUpdate(ref, options, (current) => this.planUpdate(current, mutate(structuredClone(current)), 'scale', options));
     return object;
   }
 
@@ -397,7 +407,7 @@ export class ResourceStore {
   // --- delete ---
 
   async delete(ref: ObjectRef, options: DeleteOptions): Promise<DeleteResult> {
-    const { object, change } = await this.guaranteedUpdate(ref, options, (current) => {
+    const { object, change } = await this.guaranteedUpdate(ref, options, async (current): Promise<Change> => {
       const pre = options.preconditions;
       if (pre?.uid !== undefined && pre.uid !== current.metadata.uid) {
         throw errors.conflict(this.ref, ref.name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
@@ -409,10 +419,11 @@ export class ResourceStore {
           `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
         );
       }
+      const extras = await this.deps.admission.validate(this.attributes('DELETE', ref, null, current, options));
       const pending = this.pendingDeletion(structuredClone(current), options);
-      if (pending === null) return { remove: true };
+      if (pending === null) return { remove: true, extras };
       if (isDeepStrictEqual(pending, current)) return { keep: true };
-      return { put: pending };
+      return { put: pending, extras };
     });
     return { object, deleted: change === 'remove' };
   }

@@ -1,4 +1,4 @@
-// NamespaceLifecycle admission from memory: which namespaces exist and which are terminating,
+// Which namespaces exist and which are terminating, for NamespaceLifecycle admission,
 // kept current from the store's commit stream (as Kubernetes keeps it from an informer), so a
 // create never reads the store just to find its namespace.
 import type { KubeObject } from '../../../lib/api/object.js';
@@ -11,7 +11,7 @@ const NAMESPACES = findResource('', 'v1', 'namespaces');
 if (!NAMESPACES) throw new Error('namespaces are not served');
 const PREFIX = storagePrefix(NAMESPACES);
 
-export class NamespaceLifecycle {
+export class NamespacePhases {
   private readonly terminating = new Map<string, boolean>();
   private readonly unsubscribe: () => void;
   private readonly unsubscribeReset: () => void;
