@@ -60,6 +60,8 @@ function numberBytes(value: number): number {
 
 class Converter {
   private bytes = 0;
+  /** Object keys seen (before absent values are left out). */
+  keys = 0;
   private readonly path: (string | number)[] = [];
 
   constructor(
@@ -128,7 +130,9 @@ class Converter {
   private object(value: Record<string, unknown>, depth: number): { [key: string]: JsonValue } {
     this.spend(2);
     const out: { [key: string]: JsonValue } = {};
-    for (const key of Object.keys(value)) {
+    const keys = Object.keys(value);
+    this.keys += keys.length;
+    for (const key of keys) {
       const item = value[key];
       // An absent value, as JSON.stringify and msgpack leave it out.
       if (item === undefined) continue;
@@ -149,6 +153,13 @@ class Converter {
  */
 export function toJsonValue(value: unknown, what: string, limits: JsonLimits = OBJECT_LIMITS): JsonValue {
   return new Converter(what, limits).convert(value, 0);
+}
+
+/** toJsonValue, also saying how many object keys the value holds (duplicate-fields.ts compares it with the text's). */
+export function toJsonValueCountingKeys(value: unknown, what: string, limits: JsonLimits = OBJECT_LIMITS): { value: JsonValue; keys: number } {
+  const converter = new Converter(what, limits);
+  const converted = converter.convert(value, 0);
+  return { value: converted, keys: converter.keys };
 }
 
 /**

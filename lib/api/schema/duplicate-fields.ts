@@ -14,6 +14,20 @@ function pathText(path: readonly (string | number)[]): string {
   return text;
 }
 
+/**
+ * Whether `text` may repeat a key, given that parsing it gave `parsedKeys` object keys: every key
+ * in the text is a string followed by a colon, so a text without more such places than the parse
+ * kept keys repeats none (string values holding `":` only make this answer yes needlessly).
+ */
+export function mayRepeatKeys(text: string, parsedKeys: number): boolean {
+  const keyEnd = /"\s*:/g;
+  let places = 0;
+  while (keyEnd.exec(text) !== null) {
+    if (++places > parsedKeys) return true;
+  }
+  return false;
+}
+
 /** `duplicate field "<path>"` for each repeated key in `text`, in document order. */
 export function duplicateFields(text: string): string[] {
   const found: string[] = [];

@@ -5,7 +5,7 @@
 // Bodies are limited to 3 MiB; an unknown format is a 415 Status.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseAllDocuments } from 'yaml';
-import { toJsonValue, type JsonValue } from '../../../lib/api/json-value.js';
+import { toJsonValue, toJsonValueCountingKeys, type JsonValue } from '../../../lib/api/json-value.js';
 import { decodeMsgpack, MSGPACK_MEDIA_TYPE } from '../../../lib/api/msgpack.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../../../lib/api/protobuf/decode.js';
 import { errors } from '../../../lib/api/status.js';
@@ -21,6 +21,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The text of a JSON body, kept for the strict decoder's duplicate-field check. */
     jsonText?: string;
+    /** How many object keys the parsed JSON body holds. */
+    jsonKeys?: number;
   }
 }
 
@@ -64,8 +66,15 @@ export function installBodyParsers(app: FastifyInstance): void {
     if (text.trim() === '') return done(null, undefined);
     json(request, text, (error, parsed) => {
       if (error) return done(error, undefined);
+      let admitted: { value: JsonValue; keys: number };
+      try {
+        admitted = toJsonValueCountingKeys(parsed, BODY);
+      } catch (failure) {
+        return done(failure as Error, undefined);
+      }
       request.jsonText = text;
-      admit(done, () => parsed);
+      request.jsonKeys = admitted.keys;
+      done(null, admitted.value);
     });
   });
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {

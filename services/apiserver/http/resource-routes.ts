@@ -8,7 +8,7 @@ import { isPlainObject } from '../../../lib/api/object.js';
 import { encodeMsgpack, MSGPACK_MEDIA_TYPE } from '../../../lib/api/msgpack.js';
 import { encodeProtobufObject } from '../../../lib/api/protobuf/encode.js';
 import { PROTOBUF_MEDIA_TYPE } from '../../../lib/api/protobuf/envelope.js';
-import { duplicateFields } from '../../../lib/api/schema/duplicate-fields.js';
+import { duplicateFields, mayRepeatKeys } from '../../../lib/api/schema/duplicate-fields.js';
 import { checkKind, checkObject, warningHeader, type CheckResult } from '../../../lib/api/schema/strict-decoding.js';
 import { BINDING_GVK, SCALE_GVK } from '../../../lib/api/openapi/published-kinds.js';
 import { errors, successStatus } from '../../../lib/api/status.js';
@@ -109,8 +109,10 @@ function requireObject(body: unknown, info: RequestInfo['info']): KubeObject {
 
 /** `duplicate field` findings of a JSON body; other formats cannot repeat a key once parsed. */
 function bodyDuplicates(request: FastifyRequest, params: WriteParams): string[] {
-  if (params.fieldValidation === 'Ignore' || request.jsonText === undefined) return [];
-  return duplicateFields(request.jsonText);
+  const text = request.jsonText;
+  if (params.fieldValidation === 'Ignore' || text === undefined) return [];
+  if (request.jsonKeys !== undefined && !mayRepeatKeys(text, request.jsonKeys)) return [];
+  return duplicateFields(text);
 }
 
 /**
