@@ -86,7 +86,7 @@ if (force || !existsSync(addon) || rustInputs > mtime(addon)) {
 
 // 3. TypeScript
 const tsInputs = Math.max(
-  ...['lib', 'services', 'cli', 'test', 'bench', 'scripts'].map((dir) => newest(join(root, dir), (name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))),
+  ...['lib', 'build-tools', 'services', 'cli', 'test', 'bench', 'scripts'].map((dir) => newest(join(root, dir), (name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))),
   mtime(join(root, 'tsconfig.json')),
 );
 const tsOutput = join(root, 'dist', '.tsbuildinfo');
@@ -96,20 +96,22 @@ if (force || !existsSync(tsOutput) || tsInputs > mtime(tsOutput)) {
 
 // 4. the Kubernetes protobuf schema, fetched like a dependency; without it (offline) the
 //    apiserver still runs and refuses protobuf request bodies with 415
-const schemaFetcher = join(root, 'dist', 'lib', 'api', 'protobuf', 'fetch.js');
+const buildTools = join(root, 'dist', 'build-tools');
+const schemaFetcher = join(buildTools, 'protobuf', 'fetch.js');
 if (existsSync(schemaFetcher)) {
-  const { schemaUpToDate } = await import(pathToFileURL(join(root, 'dist', 'lib', 'api', 'protobuf', 'schema-source.js')).href);
+  const { schemaUpToDate } = await import(pathToFileURL(join(buildTools, 'protobuf', 'schema-source.js')).href);
   if (force || !schemaUpToDate()) run(process.execPath, [schemaFetcher, ...(quiet ? ['--quiet'] : [])], 'fetching the Kubernetes protobuf schema');
 }
 
 // 5. OpenAPI documents generated from the kubernetes-types definitions (and the resource table)
 const openapiOutput = join(root, 'dist', 'openapi', 'definitions.json');
-const generator = join(root, 'dist', 'lib', 'api', 'openapi', 'generate.js');
+const generator = join(buildTools, 'openapi', 'generate.js');
 const openapiInputs = Math.max(
+  newest(join(buildTools, 'openapi'), (name) => name.endsWith('.js')),
   newest(join(root, 'dist', 'lib', 'api', 'openapi'), (name) => name.endsWith('.js')),
   mtime(join(root, 'dist', 'lib', 'api', 'resources.js')),
   mtime(join(root, 'dist', 'lib', 'api', 'patch', 'patch-strategies.js')),
-  mtime(join(root, 'lib', 'api', 'openapi', 'openapiv2.proto')),
+  mtime(join(root, 'build-tools', 'openapi', 'openapiv2.proto')),
   mtime(join(root, 'node_modules', 'kubernetes-types', 'package.json')),
   mtime(installed),
 );

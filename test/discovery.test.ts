@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Fastify, { type FastifyInstance } from 'fastify';
 import t from 'tap';
-import { generateDocuments, writeDocuments } from '../lib/api/openapi/generate.js';
-import type { PatchMetadata } from '../lib/api/openapi/patch-metadata.js';
+import { generateDocuments, writeDocuments } from '../build-tools/openapi/generate.js';
+import type { PatchMetadata } from '../build-tools/openapi/patch-metadata.js';
 import { discoveryRoutes } from '../services/apiserver/discovery.js';
 import { openapiRoutes } from '../services/apiserver/openapi-routes.js';
 

@@ -2,9 +2,9 @@ import t from 'tap';
 import { parse as parseYaml } from 'yaml';
 import type { Operation, Parameter, PathItem, SwaggerDocument } from '../lib/api/openapi/document-types.js';
 import { METHODS } from '../lib/api/openapi/document-types.js';
-import { generateDocuments } from '../lib/api/openapi/generate.js';
-import type { PatchMetadata } from '../lib/api/openapi/patch-metadata.js';
-import { openApiV2Types } from '../lib/api/openapi/protobuf-v2.js';
+import { generateDocuments } from '../build-tools/openapi/generate.js';
+import type { PatchMetadata } from '../build-tools/openapi/patch-metadata.js';
+import { openApiV2Types } from '../build-tools/openapi/protobuf-v2.js';
 import type { Schema } from '../lib/api/openapi/schema.js';
 import { RESOURCES } from '../lib/api/resources.js';
 

@@ -7,13 +7,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { strToU8, zipSync } from 'fflate';
 import t from 'tap';
-import { fetchSchema } from '../lib/api/protobuf/fetch.js';
+import { fetchSchema } from '../build-tools/protobuf/fetch.js';
 import { formatGoDuration } from '../lib/api/protobuf/go-duration.js';
-import { parseGoStructs, type GoFieldTable } from '../lib/api/protobuf/go-fields.js';
-import { moduleZipUrl, proxyBase } from '../lib/api/protobuf/go-proxy.js';
-import { readModuleZip } from '../lib/api/protobuf/module-zip.js';
+import type { GoFieldTable } from '../lib/api/protobuf/go-fields.js';
+import { parseGoStructs } from '../build-tools/protobuf/go-structs.js';
+import { moduleZipUrl, proxyBase } from '../build-tools/go-modules/go-proxy.js';
+import { readModuleZip } from '../build-tools/go-modules/module-zip.js';
 import { loadSchema } from '../lib/api/protobuf/schema.js';
-import { MANIFEST_FILE, type GoModule } from '../lib/api/protobuf/schema-source.js';
+import { MANIFEST_FILE } from '../lib/api/protobuf/schema-files.js';
+import type { GoModule } from '../build-tools/protobuf/schema-source.js';
 import { ProtoJsonConverter } from '../lib/api/protobuf/to-json.js';
 import { DIST } from './helpers/paths.js';
 import { freePort } from '../lib/process/ports.js';
@@ -163,7 +165,7 @@ t.test('without the proxy the fetch script warns once and exits 0', async (t) =>
   const dir = mkdtempSync(join(tmpdir(), 'rudder-proto-offline-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const port = await freePort();
-  const { stderr } = await promisify(execFile)(process.execPath, [join(DIST, 'lib', 'api', 'protobuf', 'fetch.js'), join(dir, 'proto'), '--quiet'], {
+  const { stderr } = await promisify(execFile)(process.execPath, [join(DIST, 'build-tools', 'protobuf', 'fetch.js'), join(dir, 'proto'), '--quiet'], {
     env: { ...process.env, GOPROXY: `https://127.0.0.1:${port}` },
     timeout: 30_000,
   });

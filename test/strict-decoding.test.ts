@@ -1,5 +1,5 @@
 import t from 'tap';
-import { generateDocuments } from '../lib/api/openapi/generate.js';
+import { generateDocuments } from '../build-tools/openapi/generate.js';
 import type { Definitions } from '../lib/api/openapi/schema.js';
 import { findResource, type ResourceInfo } from '../lib/api/resources.js';
 import { checkObject, StrictDecoder, warningHeader } from '../lib/api/schema/strict-decoding.js';

@@ -27,7 +27,7 @@ export function documentHash(json: Buffer): string {
 function readGenerated(dir: string, file: string): Buffer {
   const path = join(dir, file);
   if (!existsSync(path)) {
-    throw new Error(`${path} is missing: the OpenAPI documents are generated at build time; run \`npm run ensure\` (or node dist/lib/api/openapi/generate.js ${dir})`);
+    throw new Error(`${path} is missing: the OpenAPI documents are generated at build time; run \`npm run ensure\` (or node dist/build-tools/openapi/generate.js ${dir})`);
   }
   return readFileSync(path);
 }

@@ -7,13 +7,15 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import { parseGoStructs, type GoFieldTable, type GoStructFields } from './go-fields.js';
-import { downloadModuleZip, proxyBase } from './go-proxy.js';
-import { decodableMessages, responseMessages } from './kinds.js';
-import { readModuleZip, type ModuleFiles } from './module-zip.js';
-import { loadProtoRoot } from './schema.js';
-import { DEFAULT_SCHEMA_DIR, GO_FIELDS_FILE, GO_MODULES, MANIFEST_FILE, manifestModules, type GoModule, type SchemaManifest } from './schema-source.js';
-import { CUSTOM_JSON_MESSAGES } from './to-json.js';
+import type { GoFieldTable } from '../../lib/api/protobuf/go-fields.js';
+import { parseGoStructs, type GoStructFields } from './go-structs.js';
+import { downloadModuleZip, proxyBase } from '../go-modules/go-proxy.js';
+import { decodableMessages, responseMessages } from '../../lib/api/protobuf/kinds.js';
+import { readModuleZip, type ModuleFiles } from '../go-modules/module-zip.js';
+import { loadProtoRoot } from '../../lib/api/protobuf/schema.js';
+import { DEFAULT_SCHEMA_DIR, GO_FIELDS_FILE, MANIFEST_FILE, type SchemaManifest } from '../../lib/api/protobuf/schema-files.js';
+import { GO_MODULES, manifestModules, type GoModule } from './schema-source.js';
+import { CUSTOM_JSON_MESSAGES } from '../../lib/api/protobuf/to-json.js';
 
 export interface FetchOptions {
   outDir: string;
@@ -178,7 +180,7 @@ async function main(): Promise<void> {
     const kib = (bytes: number): string => `${Math.round(bytes / 1024)} KiB`;
     progress(`protobuf schema ready in ${outDir} (${result.manifest.protoFiles.length} .proto files, ${kib(result.keptBytes)} kept of ${kib(result.downloadedBytes)} downloaded)`);
     if (result.undescribedFields.length > 0) say(`warning: no Go field facts for ${result.undescribedFields.join(', ')}; their zero values are dropped`);
-    if (result.missingMessages.length > 0) say(`warning: no protobuf schema for ${result.missingMessages.join(', ')}; add their packages to lib/api/protobuf/schema-source.ts`);
+    if (result.missingMessages.length > 0) say(`warning: no protobuf schema for ${result.missingMessages.join(', ')}; add their packages to build-tools/protobuf/schema-source.ts`);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     say(`warning: the Kubernetes protobuf schema could not be fetched (${why}); the apiserver will refuse protobuf request bodies (kubectl 1.33 \`create\` sends them) with 415 until \`npm run build\` succeeds with access to the Go module proxy (set GOPROXY to an https proxy if needed)`);

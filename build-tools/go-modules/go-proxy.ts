@@ -1,5 +1,5 @@
 // Downloads Go module zips from a Go module proxy, as `go mod download` would.
-import type { GoModule } from './schema-source.js';
+import type { GoModule } from '../protobuf/schema-source.js';
 
 export const DEFAULT_GOPROXY = 'https://proxy.golang.org';
 

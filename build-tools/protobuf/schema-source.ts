@@ -1,8 +1,8 @@
-// Where the Kubernetes protobuf schema comes from and where it is kept. The fetch step writes
-// this layout under dist/proto/ and the decoder reads it, so both name it from here.
+// Where the Kubernetes protobuf schema comes from: the Go modules and the packages of them whose
+// generated.proto files (and the Go structs beside them) the fetch step keeps.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { DEFAULT_SCHEMA_DIR, MANIFEST_FILE, type ManifestModule, type SchemaManifest } from '../../lib/api/protobuf/schema-files.js';
 
 export interface GoModule {
   /** Module path as the Go module proxy names it. */
@@ -29,28 +29,6 @@ export const GO_MODULES: readonly GoModule[] = [
   },
 ];
 
-/** dist/proto, seen from the compiled dist/lib/api/protobuf/*.js. */
-export const DEFAULT_SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'proto');
-
-/** Written last by the fetch step: its presence means the directory is complete. */
-export const MANIFEST_FILE = 'manifest.json';
-/** The Go struct facts (json name, omitempty, pointer, inline) per proto message field. */
-export const GO_FIELDS_FILE = 'go-fields.json';
-
-export interface SchemaManifest {
-  modules: ManifestModule[];
-  /** .proto files, relative to the schema directory, as their import statements name them. */
-  protoFiles: string[];
-  goFieldsFile: string;
-}
-
-export interface ManifestModule {
-  path: string;
-  version: string;
-  h1: string;
-  packages: string[];
-}
-
 export function manifestModules(modules: readonly GoModule[] = GO_MODULES): ManifestModule[] {
   return modules.map(({ path, version, h1, packages }) => ({ path, version, h1, packages: [...packages] }));
 }
@@ -64,6 +42,3 @@ export function schemaUpToDate(dir: string = DEFAULT_SCHEMA_DIR): boolean {
     return false;
   }
 }
-
-/** How a user builds the schema when it is missing. */
-export const BUILD_HINT = 'run `npm run build` (or `node dist/lib/api/protobuf/fetch.js`) with access to the Go module proxy';

@@ -3,11 +3,11 @@
 // tagged with x-kubernetes-action and x-kubernetes-group-version-kind. kubectl looks up the
 // PATCH operation of a kind and checks it lists `fieldValidation` before it trusts the server
 // to validate fields, so every write operation carries the full set of query parameters.
-import { groupVersions, RESOURCES, type ResourceInfo } from '../resources.js';
-import type { Action, Operation, Parameter, ParameterType, PathItem, Paths } from './document-types.js';
-import { BINDING_GVK, definitionOfKind, SCALE_GVK } from './published-kinds.js';
-import { definitionRef, type GroupVersionKind } from './schema.js';
-import { definitionName } from './type-names.js';
+import { groupVersions, RESOURCES, type ResourceInfo } from '../../lib/api/resources.js';
+import type { Action, Operation, Parameter, ParameterType, PathItem, Paths } from '../../lib/api/openapi/document-types.js';
+import { BINDING_GVK, definitionOfKind, SCALE_GVK } from '../../lib/api/openapi/published-kinds.js';
+import { definitionRef, type GroupVersionKind } from '../../lib/api/openapi/schema.js';
+import { definitionName } from '../../lib/api/openapi/type-names.js';
 
 const META = 'meta/v1';
 const JSON_YAML = ['application/json', 'application/yaml'];

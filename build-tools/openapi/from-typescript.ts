@@ -6,8 +6,8 @@ import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
 import { isByteField, isInt64Field } from './field-formats.js';
 import { noPatchMetadata, type PatchMetadataLookup } from './patch-metadata.js';
-import { definitionRef, type Definitions, type Schema } from './schema.js';
-import { definitionName, INT_OR_STRING, type TypesModule } from './type-names.js';
+import { definitionRef, type Definitions, type Schema } from '../../lib/api/openapi/schema.js';
+import { definitionName, INT_OR_STRING, type TypesModule } from '../../lib/api/openapi/type-names.js';
 
 export interface TypeRoot {
   module: TypesModule;

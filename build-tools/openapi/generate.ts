@@ -1,20 +1,20 @@
 // Builds Rudder's OpenAPI documents from the kubernetes-types declarations and the resource
-// table, at build time: `node dist/lib/api/openapi/generate.js <outdir>` (scripts/ensure.mjs
+// table, at build time: `node dist/build-tools/openapi/generate.js <outdir>` (scripts/ensure.mjs
 // runs it into dist/openapi). The apiserver only reads the files this writes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SwaggerDocument } from './document-types.js';
+import type { SwaggerDocument } from '../../lib/api/openapi/document-types.js';
 import { buildV3Documents, type OpenAPIV3Document } from './document-v3.js';
 import { readDefinitions } from './from-typescript.js';
-import { KUBERNETES_VERSION } from './kubernetes-version.js';
-import { patchStrategyOf } from '../patch/patch-strategies.js';
+import { KUBERNETES_VERSION } from '../../lib/api/openapi/kubernetes-version.js';
+import { patchStrategyOf } from '../../lib/api/patch/patch-strategies.js';
 import type { PatchMetadataLookup } from './patch-metadata.js';
 import { allPaths } from './paths.js';
 import { encodeSwagger } from './protobuf-v2.js';
-import { publishedKinds } from './published-kinds.js';
-import type { Definitions } from './schema.js';
-import { DEFINITIONS_FILE, V2_JSON_FILE, V2_PROTOBUF_FILE, V3_INDEX_FILE, v3File } from './files.js';
+import { publishedKinds } from './published-definitions.js';
+import type { Definitions } from '../../lib/api/openapi/schema.js';
+import { DEFINITIONS_FILE, V2_JSON_FILE, V2_PROTOBUF_FILE, V3_INDEX_FILE, v3File } from '../../lib/api/openapi/files.js';
 
 export interface GenerateOptions {
   /** Strategic-merge-patch metadata per field (default: the table the patch code merges with). */
@@ -59,7 +59,7 @@ export function writeDocuments(outDir: string, documents: GeneratedDocuments): v
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const outDir = process.argv[2];
   if (!outDir) {
-    process.stderr.write('usage: node dist/lib/api/openapi/generate.js <outdir>\n');
+    process.stderr.write('usage: node dist/build-tools/openapi/generate.js <outdir>\n');
     process.exit(2);
   }
   writeDocuments(outDir, generateDocuments());
