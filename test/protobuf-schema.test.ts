@@ -15,7 +15,7 @@ import { moduleZipUrl, proxyBase } from '../build-tools/go-modules/go-proxy.js';
 import { readModuleZip } from '../build-tools/go-modules/module-zip.js';
 import { loadSchema } from '../lib/api/protobuf/schema.js';
 import { MANIFEST_FILE } from '../lib/api/protobuf/schema-files.js';
-import type { GoModule } from '../build-tools/protobuf/schema-source.js';
+import type { SchemaModule } from '../build-tools/protobuf/schema-source.js';
 import { ProtoJsonConverter } from '../lib/api/protobuf/to-json.js';
 import { DIST } from './helpers/paths.js';
 import { freePort } from '../lib/process/ports.js';
@@ -69,7 +69,7 @@ const FAKE_MODULE_FILES: Record<string, string> = {
   'README.md': 'not kept\n',
 };
 
-const FAKE_MODULE: GoModule = {
+const FAKE_MODULE: SchemaModule = {
   path: 'example.com/kube',
   version: 'v0.0.1',
   // What `go mod download` reports for a zip of FAKE_MODULE_FILES.
@@ -141,11 +141,14 @@ t.test('fetching keeps the protos, their imports and the Go facts; a wrong hash 
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const outDir = join(dir, 'proto');
   const zips = new Map([[FAKE_MODULE.path, fakeModuleZip()]]);
+  const caches = { cacheDir: join(dir, 'cache'), goModCache: null };
 
-  await t.rejects(fetchSchema({ outDir, modules: [{ ...FAKE_MODULE, h1: 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }], zips }), /hashes to h1:.*not the expected/);
+  await t.rejects(fetchSchema({ outDir, modules: [{ ...FAKE_MODULE, h1: 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }], zips, ...caches }), /hashes to h1:.*not the expected/);
   t.notOk(existsSync(join(outDir, MANIFEST_FILE)), 'nothing is written for a refused module');
 
-  const result = await fetchSchema({ outDir, modules: [FAKE_MODULE], zips });
+  await t.rejects(fetchSchema({ outDir, modules: [{ ...FAKE_MODULE, packages: ['api/v1'] }], zips, ...caches, cacheDir: join(dir, 'narrow-cache') }), /example\.com\/kube\/meta\/generated\.proto is not among the kept packages/, 'an import outside the listed packages is named');
+
+  const result = await fetchSchema({ outDir, modules: [{ ...FAKE_MODULE, packages: ['api/v1', 'meta'] }], zips, ...caches });
   t.strictSame(result.manifest.protoFiles, ['example.com/kube/api/v1/generated.proto', 'example.com/kube/meta/generated.proto'], 'the import is followed');
   t.equal(readFileSync(join(outDir, 'example.com/kube/meta/generated.proto'), 'utf8'), FAKE_MODULE_FILES['meta/generated.proto']);
   t.notOk(existsSync(join(outDir, 'example.com/kube/README.md')), 'only .proto files are kept');
@@ -166,7 +169,8 @@ t.test('without the proxy the fetch script warns once and exits 0', async (t) =>
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const port = await freePort();
   const { stderr } = await promisify(execFile)(process.execPath, [join(DIST, 'build-tools', 'protobuf', 'fetch.js'), join(dir, 'proto'), '--quiet'], {
-    env: { ...process.env, GOPROXY: `https://127.0.0.1:${port}` },
+    // Empty caches, so nothing but the (unreachable) proxy could answer.
+    env: { ...process.env, GOPROXY: `https://127.0.0.1:${port}`, RUDDER_CACHE_DIR: join(dir, 'cache'), GOMODCACHE: join(dir, 'gomodcache') },
     timeout: 30_000,
   });
   t.equal(stderr.trim().split('\n').length, 1, 'one line');

@@ -3,18 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SCHEMA_DIR, MANIFEST_FILE, type ManifestModule, type SchemaManifest } from '../../lib/api/protobuf/schema-files.js';
+import type { GoModule } from '../go-modules/go-module.js';
 
-export interface GoModule {
-  /** Module path as the Go module proxy names it. */
-  readonly path: string;
-  readonly version: string;
-  /** The go.sum "h1:" hash of the module zip: a download that hashes differently is refused. */
-  readonly h1: string;
+export interface SchemaModule extends GoModule {
   /** Package directories (relative to the module root) whose schema is kept. */
   readonly packages: readonly string[];
 }
 
-export const GO_MODULES: readonly GoModule[] = [
+export const SCHEMA_MODULES: readonly SchemaModule[] = [
   {
     path: 'k8s.io/api',
     version: 'v0.30.0',
@@ -29,7 +25,7 @@ export const GO_MODULES: readonly GoModule[] = [
   },
 ];
 
-export function manifestModules(modules: readonly GoModule[] = GO_MODULES): ManifestModule[] {
+export function manifestModules(modules: readonly SchemaModule[] = SCHEMA_MODULES): ManifestModule[] {
   return modules.map(({ path, version, h1, packages }) => ({ path, version, h1, packages: [...packages] }));
 }
 
