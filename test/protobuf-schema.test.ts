@@ -14,7 +14,7 @@ import { parseGoStructs } from '../build-tools/protobuf/go-structs.js';
 import { moduleZipUrl, proxyBase } from '../build-tools/go-modules/go-proxy.js';
 import { readModuleZip } from '../build-tools/go-modules/module-zip.js';
 import { loadSchema } from '../lib/api/protobuf/schema.js';
-import { MANIFEST_FILE } from '../lib/api/protobuf/schema-files.js';
+import { DEFAULT_SCHEMA_DIR, MANIFEST_FILE } from '../lib/api/protobuf/schema-files.js';
 import type { SchemaModule } from '../build-tools/protobuf/schema-source.js';
 import { ProtoJsonConverter } from '../lib/api/protobuf/to-json.js';
 import { DIST } from './helpers/paths.js';
@@ -177,4 +177,32 @@ t.test('without the proxy the fetch script warns once and exits 0', async (t) =>
   t.match(stderr, /warning: the Kubernetes protobuf schema could not be fetched/);
   t.match(stderr, /415/);
   t.notOk(existsSync(join(dir, 'proto', MANIFEST_FILE)));
+});
+
+t.test('the built schema is Kubernetes 1.36 and covers the GA groups of the kinds still to come', async (t) => {
+  const schema = loadSchema(DEFAULT_SCHEMA_DIR);
+  const manifest = JSON.parse(readFileSync(join(DEFAULT_SCHEMA_DIR, MANIFEST_FILE), 'utf8')) as { modules: { path: string; version: string }[] };
+  t.strictSame(
+    manifest.modules.map((m) => `${m.path}@${m.version}`),
+    ['k8s.io/api@v0.36.3', 'k8s.io/apimachinery@v0.36.3'],
+  );
+  const messages = [
+    'k8s.io.api.batch.v1.CronJob',
+    'k8s.io.api.policy.v1.Eviction',
+    'k8s.io.api.rbac.v1.ClusterRoleBinding',
+    'k8s.io.api.networking.v1.ServiceCIDR',
+    'k8s.io.api.storage.v1.VolumeAttributesClass',
+    'k8s.io.api.scheduling.v1.PriorityClass',
+    'k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler',
+    'k8s.io.api.certificates.v1.CertificateSigningRequest',
+    'k8s.io.api.events.v1.Event',
+    'k8s.io.api.node.v1.RuntimeClass',
+    'k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicy',
+    'k8s.io.api.resource.v1.ResourceClaim',
+    'k8s.io.api.authorization.v1.SubjectAccessReview',
+  ];
+  for (const message of messages) {
+    t.ok(schema.root.lookup(message), message);
+    t.ok(schema.goFields[message], `${message} has Go field facts`);
+  }
 });

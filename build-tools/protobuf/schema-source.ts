@@ -1,26 +1,47 @@
-// Where the Kubernetes protobuf schema comes from: the Go modules and the packages of them whose
-// generated.proto files (and the Go structs beside them) the fetch step keeps.
+// Where the Kubernetes protobuf schema comes from: the packages of the release's k8s.io/api and
+// k8s.io/apimachinery whose generated.proto files (and the Go structs beside them) the fetch step keeps.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SCHEMA_DIR, MANIFEST_FILE, type ManifestModule, type SchemaManifest } from '../../lib/api/protobuf/schema-files.js';
 import type { GoModule } from '../go-modules/go-module.js';
+import { API_MODULE, APIMACHINERY_MODULE } from '../kubernetes-release.js';
 
 export interface SchemaModule extends GoModule {
   /** Package directories (relative to the module root) whose schema is kept. */
   readonly packages: readonly string[];
 }
 
+/**
+ * The GA versions of every group Rudder serves or is to serve (their kinds decode and encode
+ * only when their packages are here), and the apimachinery packages those import.
+ */
 export const SCHEMA_MODULES: readonly SchemaModule[] = [
   {
-    path: 'k8s.io/api',
-    version: 'v0.30.0',
-    h1: 'h1:siWhRq7cNjy2iHssOB9SCGNCl2spiF1dO3dABqZ8niA=',
-    packages: ['core/v1', 'apps/v1', 'autoscaling/v1', 'coordination/v1', 'discovery/v1'],
+    ...API_MODULE,
+    packages: [
+      'core/v1',
+      'admissionregistration/v1',
+      'apps/v1',
+      'authentication/v1',
+      'authorization/v1',
+      'autoscaling/v1',
+      'autoscaling/v2',
+      'batch/v1',
+      'certificates/v1',
+      'coordination/v1',
+      'discovery/v1',
+      'events/v1',
+      'networking/v1',
+      'node/v1',
+      'policy/v1',
+      'rbac/v1',
+      'resource/v1',
+      'scheduling/v1',
+      'storage/v1',
+    ],
   },
   {
-    path: 'k8s.io/apimachinery',
-    version: 'v0.30.0',
-    h1: 'h1:qxVPsyDM5XS96NIh9Oj6LavoVFYff/Pon9cZeDIkHHA=',
+    ...APIMACHINERY_MODULE,
     packages: ['pkg/apis/meta/v1', 'pkg/apis/meta/v1beta1', 'pkg/api/resource', 'pkg/util/intstr', 'pkg/runtime', 'pkg/runtime/schema'],
   },
 ];
