@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Brings a checkout to a runnable state, doing only the steps whose inputs changed:
 // npm dependencies, the Rust addon (native/rudder.node), the TypeScript build (dist/), the
-// Kubernetes protobuf schema (dist/proto/), and the OpenAPI documents generated from the
-// Kubernetes type definitions.
+// Kubernetes protobuf schema (dist/proto/), and the OpenAPI documents (dist/openapi/). The last
+// two come from the Kubernetes release's Go modules, downloaded once per machine (see
+// build-tools/go-modules/module-cache.ts).
 // Uses only Node built-ins so it runs before `npm install` has ever happened.
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
@@ -103,18 +104,17 @@ if (existsSync(schemaFetcher)) {
   if (force || !schemaUpToDate()) run(process.execPath, [schemaFetcher, ...(quiet ? ['--quiet'] : [])], 'fetching the Kubernetes protobuf schema');
 }
 
-// 5. OpenAPI documents generated from the kubernetes-types definitions (and the resource table)
+// 5. OpenAPI documents from Kubernetes' own definitions (the release's swagger.json, kept in the
+//    per-machine cache) and the resource table; without them the apiserver cannot decode bodies,
+//    so a failure here fails the build
 const openapiOutput = join(root, 'dist', 'openapi', 'definitions.json');
 const generator = join(buildTools, 'openapi', 'generate.js');
 const openapiInputs = Math.max(
-  newest(join(buildTools, 'openapi'), (name) => name.endsWith('.js')),
+  newest(buildTools, (name) => name.endsWith('.js')),
   newest(join(root, 'dist', 'lib', 'api', 'openapi'), (name) => name.endsWith('.js')),
   mtime(join(root, 'dist', 'lib', 'api', 'resources.js')),
-  mtime(join(root, 'dist', 'lib', 'api', 'patch', 'patch-strategies.js')),
   mtime(join(root, 'build-tools', 'openapi', 'openapiv2.proto')),
-  mtime(join(root, 'node_modules', 'kubernetes-types', 'package.json')),
-  mtime(installed),
 );
 if (existsSync(generator) && (force || mtime(openapiOutput) < openapiInputs)) {
-  run(process.execPath, [generator, join(root, 'dist', 'openapi')], 'generating OpenAPI documents');
+  run(process.execPath, [generator, join(root, 'dist', 'openapi'), ...(quiet ? ['--quiet'] : [])], 'generating OpenAPI documents');
 }

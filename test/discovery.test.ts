@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import Fastify, { type FastifyInstance } from 'fastify';
 import t from 'tap';
 import { generateDocuments, writeDocuments } from '../build-tools/openapi/generate.js';
-import type { PatchMetadata } from '../build-tools/openapi/patch-metadata.js';
+import { upstreamDefinitions } from '../build-tools/openapi/upstream-definitions.js';
 import { discoveryRoutes } from '../services/apiserver/discovery.js';
 import { openapiRoutes } from '../services/apiserver/openapi-routes.js';
 
@@ -27,9 +27,7 @@ interface Seen {
 
 const work = mkdtempSync(join(tmpdir(), 'rudder-discovery-'));
 const openapiDir = join(work, 'openapi');
-// A stand-in for the strategic-merge-patch table: containers merge by name.
-const patchStrategies: Record<string, PatchMetadata> = { 'io.k8s.api.core.v1.PodSpec.containers': { strategy: 'merge', mergeKey: 'name' } };
-writeDocuments(openapiDir, generateDocuments({ patchMetadata: (typeName, field) => patchStrategies[`${typeName}.${field}`] }));
+writeDocuments(openapiDir, generateDocuments((await upstreamDefinitions()).definitions));
 
 const seen: Seen[] = [];
 /** While true the server hides /openapi/v3, as an older apiserver would. */

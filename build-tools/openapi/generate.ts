@@ -1,25 +1,20 @@
-// Builds Rudder's OpenAPI documents from the kubernetes-types declarations and the resource
-// table, at build time: `node dist/build-tools/openapi/generate.js <outdir>` (scripts/ensure.mjs
-// runs it into dist/openapi). The apiserver only reads the files this writes.
+// Builds Rudder's OpenAPI documents at build time from Kubernetes' own definitions (the release's
+// swagger.json, see upstream-definitions.ts) and Rudder's resource table, which decides the
+// paths, the served kinds and their x-kubernetes-group-version-kind:
+// `node dist/build-tools/openapi/generate.js <outdir>` (scripts/ensure.mjs runs it into
+// dist/openapi). The apiserver only reads the files this writes.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SwaggerDocument } from '../../lib/api/openapi/document-types.js';
-import { buildV3Documents, type OpenAPIV3Document } from './document-v3.js';
-import { readDefinitions } from './from-typescript.js';
+import { DEFINITIONS_FILE, V2_JSON_FILE, V2_PROTOBUF_FILE, V3_INDEX_FILE, v3File } from '../../lib/api/openapi/files.js';
 import { KUBERNETES_VERSION } from '../../lib/api/openapi/kubernetes-version.js';
-import { patchStrategyOf } from '../../lib/api/patch/patch-strategies.js';
-import type { PatchMetadataLookup } from './patch-metadata.js';
+import type { Definitions } from '../../lib/api/openapi/schema.js';
+import { buildV3Documents, type OpenAPIV3Document } from './document-v3.js';
 import { allPaths } from './paths.js';
 import { encodeSwagger } from './protobuf-v2.js';
-import { publishedKinds } from './published-definitions.js';
-import type { Definitions } from '../../lib/api/openapi/schema.js';
-import { DEFINITIONS_FILE, V2_JSON_FILE, V2_PROTOBUF_FILE, V3_INDEX_FILE, v3File } from '../../lib/api/openapi/files.js';
-
-export interface GenerateOptions {
-  /** Strategic-merge-patch metadata per field (default: the table the patch code merges with). */
-  patchMetadata?: PatchMetadataLookup;
-}
+import { publishedDefinitions } from './published-definitions.js';
+import { upstreamDefinitions } from './upstream-definitions.js';
 
 export interface GeneratedDocuments {
   definitions: Definitions;
@@ -29,10 +24,9 @@ export interface GeneratedDocuments {
   v3: Map<string, OpenAPIV3Document>;
 }
 
-export function generateDocuments(options: GenerateOptions = {}): GeneratedDocuments {
-  const { roots, groupVersionKinds } = publishedKinds();
-  const definitions = readDefinitions(roots, { patchMetadata: options.patchMetadata ?? patchStrategyOf });
-  for (const [name, gvks] of groupVersionKinds) definitions[name]!['x-kubernetes-group-version-kind'] = gvks;
+/** The documents, from Kubernetes' definitions (all of them; the published ones are picked here). */
+export function generateDocuments(upstream: Definitions): GeneratedDocuments {
+  const definitions = publishedDefinitions(upstream);
   const swagger: SwaggerDocument = {
     swagger: '2.0',
     info: { title: 'Rudder', version: KUBERNETES_VERSION.gitVersion },
@@ -56,11 +50,26 @@ export function writeDocuments(outDir: string, documents: GeneratedDocuments): v
   writeFileSync(join(outDir, DEFINITIONS_FILE), JSON.stringify(documents.definitions));
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const outDir = process.argv[2];
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const outDir = args.find((arg) => !arg.startsWith('--'));
   if (!outDir) {
-    process.stderr.write('usage: node dist/build-tools/openapi/generate.js <outdir>\n');
+    process.stderr.write('usage: node dist/build-tools/openapi/generate.js <outdir> [--quiet]\n');
     process.exit(2);
   }
-  writeDocuments(outDir, generateDocuments());
+  const say = (message: string): void => void process.stderr.write(`rudder: ${message}\n`);
+  const progress = args.includes('--quiet') ? () => undefined : say;
+  let upstream: Awaited<ReturnType<typeof upstreamDefinitions>>;
+  try {
+    upstream = await upstreamDefinitions({ log: progress, warn: (message) => say(`warning: ${message}`) });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    say(`the Kubernetes OpenAPI definitions could not be fetched (${why}); the apiserver cannot decode request bodies without them. Run \`npm run build\` with access to the Go module proxy (set GOPROXY to an https proxy if needed), or put the k8s.io/kubernetes module zip in Go's module cache (go mod download).`);
+    process.exit(1);
+  }
+  const documents = generateDocuments(upstream.definitions);
+  writeDocuments(outDir, documents);
+  progress(`OpenAPI documents written to ${outDir} from ${upstream.source} (${Object.keys(documents.definitions).length} definitions)`);
 }
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -1,13 +1,16 @@
-// Which types the OpenAPI documents describe and which group-version-kinds each one carries:
-// every served kind and its list, plus the meta types requests and responses use.
-import { BINDING_GVK, SCALE_GVK } from '../../lib/api/openapi/published-kinds.js';
-import type { GroupVersionKind } from '../../lib/api/openapi/schema.js';
-import { definitionName, moduleOfGroupVersion } from '../../lib/api/openapi/type-names.js';
+// Which Kubernetes definitions the OpenAPI documents (and so the strict decoder and the strategic
+// merge patch) carry: every served kind and its list, the meta types requests and responses use,
+// and everything those reference. Each keeps Kubernetes' own schema, but its
+// x-kubernetes-group-version-kind is Rudder's: the group versions Rudder serves, not every one
+// kube-apiserver serves.
+import { BINDING_GVK, definitionOfKind, SCALE_GVK } from '../../lib/api/openapi/published-kinds.js';
+import { closure, type Definitions, type GroupVersionKind } from '../../lib/api/openapi/schema.js';
+import { metaDefinitionName, VERSION_INFO } from '../../lib/api/openapi/type-names.js';
 import { groupVersions, RESOURCES } from '../../lib/api/resources.js';
-import type { TypeRoot } from './from-typescript.js';
 
 export interface PublishedKinds {
-  roots: TypeRoot[];
+  /** Definition names the documents start from. */
+  roots: string[];
   /** Definition name → the GVKs put in its x-kubernetes-group-version-kind. */
   groupVersionKinds: Map<string, GroupVersionKind[]>;
 }
@@ -18,40 +21,39 @@ const CORE_META_KINDS = ['Status', 'APIVersions', 'APIGroupList', 'APIGroup', 'A
 const SHARED_META_KINDS = ['DeleteOptions', 'WatchEvent'];
 
 export function publishedKinds(): PublishedKinds {
-  const roots: TypeRoot[] = [];
+  const roots: string[] = [];
   const groupVersionKinds = new Map<string, GroupVersionKind[]>();
-  const add = (module: string, name: string, gvk?: GroupVersionKind): void => {
-    if (!roots.some((r) => r.module === module && r.name === name)) roots.push({ module, name });
+  const add = (definition: string, gvk?: GroupVersionKind): void => {
+    if (!roots.includes(definition)) roots.push(definition);
     if (!gvk) return;
-    const key = definitionName(module, name);
-    const list = groupVersionKinds.get(key) ?? [];
-    list.push(gvk);
-    groupVersionKinds.set(key, list);
+    const list = groupVersionKinds.get(definition) ?? [];
+    if (!list.some((g) => g.group === gvk.group && g.version === gvk.version && g.kind === gvk.kind)) list.push(gvk);
+    groupVersionKinds.set(definition, list);
   };
 
   for (const r of RESOURCES) {
-    const module = moduleOfGroupVersion(r.group, r.version);
-    add(module, r.kind, { group: r.group, version: r.version, kind: r.kind });
-    add(module, r.listKind, { group: r.group, version: r.version, kind: r.listKind });
-    if (r.subresources.includes('scale')) add('autoscaling/v1', 'Scale', SCALE_GVK);
-    if (r.subresources.includes('binding')) add('core/v1', 'Binding', BINDING_GVK);
+    const kind: GroupVersionKind = { group: r.group, version: r.version, kind: r.kind };
+    add(definitionOfKind(kind), kind);
+    add(definitionOfKind({ ...kind, kind: r.listKind }), { ...kind, kind: r.listKind });
+    if (r.subresources.includes('scale')) add(definitionOfKind(SCALE_GVK), SCALE_GVK);
+    if (r.subresources.includes('binding')) add(definitionOfKind(BINDING_GVK), BINDING_GVK);
   }
-  for (const kind of CORE_META_KINDS) add('meta/v1', kind, { group: '', version: 'v1', kind });
+  for (const kind of CORE_META_KINDS) add(metaDefinitionName(kind), { group: '', version: 'v1', kind });
   for (const gv of groupVersions()) {
-    for (const kind of SHARED_META_KINDS) add('meta/v1', kind, { ...gv, kind });
+    for (const kind of SHARED_META_KINDS) add(metaDefinitionName(kind), { ...gv, kind });
   }
-  add('meta/v1', 'Patch');
-  add('version', 'Info');
-  for (const [key, list] of groupVersionKinds) groupVersionKinds.set(key, dedupe(list));
+  add(metaDefinitionName('Patch'));
+  add(VERSION_INFO);
   return { roots, groupVersionKinds };
 }
 
-function dedupe(list: GroupVersionKind[]): GroupVersionKind[] {
-  const seen = new Set<string>();
-  return list.filter((gvk) => {
-    const key = `${gvk.group}/${gvk.version}/${gvk.kind}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/** The published subset of Kubernetes' definitions, in name order, each a copy with Rudder's GVKs. */
+export function publishedDefinitions(upstream: Definitions, published: PublishedKinds = publishedKinds()): Definitions {
+  const definitions: Definitions = {};
+  for (const name of closure(upstream, published.roots)) {
+    const { 'x-kubernetes-group-version-kind': _upstreamKinds, ...schema } = structuredClone(upstream[name]!);
+    const gvks = published.groupVersionKinds.get(name);
+    definitions[name] = gvks ? { ...schema, 'x-kubernetes-group-version-kind': gvks } : schema;
+  }
+  return definitions;
 }
