@@ -70,14 +70,15 @@ if (!linked && (force || !existsSync(installed) || mtime(lockfile) > mtime(insta
   run('npm', existsSync(lockfile) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'], 'installing npm dependencies');
 }
 
-// 2. the Rust addon
+// 2. the Rust addon, and the TypeScript declarations napi-rs generates beside it (lib/native's types)
 const addon = join(root, 'native', 'rudder.node');
+const declarations = join(root, 'native', 'index.d.ts');
 const rustInputs = Math.max(
   newest(join(root, 'crates'), (name) => name.endsWith('.rs') || name === 'Cargo.toml'),
   mtime(join(root, 'Cargo.toml')),
   mtime(join(root, 'Cargo.lock')),
 );
-if (force || !existsSync(addon) || rustInputs > mtime(addon)) {
+if (force || !existsSync(addon) || !existsSync(declarations) || rustInputs > mtime(addon)) {
   if (!hasCommand('cargo')) {
     process.stderr.write('rudder: the Rust addon needs cargo to build; install Rust from https://rustup.rs and run this again.\n');
     process.exit(1);
@@ -89,6 +90,7 @@ if (force || !existsSync(addon) || rustInputs > mtime(addon)) {
 const tsInputs = Math.max(
   ...['lib', 'build-tools', 'services', 'cli', 'test', 'bench', 'scripts'].map((dir) => newest(join(root, dir), (name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))),
   mtime(join(root, 'tsconfig.json')),
+  mtime(declarations),
 );
 const tsOutput = join(root, 'dist', '.tsbuildinfo');
 if (force || !existsSync(tsOutput) || tsInputs > mtime(tsOutput)) {

@@ -43,8 +43,10 @@ pub struct StoreStatus {
     pub compact_revision: f64,
     pub keys: f64,
     pub db_size_bytes: f64,
+    /// Records on disk (window plus latest versions, and superseded ones not deleted yet).
     pub records: f64,
     pub history_events: f64,
+    /// Durable commits and proposals applied since open: proposals / commits is the batching.
     pub commits: f64,
     pub proposals: f64,
 }
@@ -159,7 +161,10 @@ impl NativeStore {
     /// (`{type: 'commit', revision, compactRevision, outcomes, events}`) and a final
     /// `{type: 'closed'}` after `close`.
     #[napi]
-    pub fn set_listener(&self, listener: NoticeCallback) -> napi::Result<(), Code> {
+    pub fn set_listener(
+        &self,
+        #[napi(ts_arg_type = "(notice: Buffer) => void")] listener: NoticeCallback,
+    ) -> napi::Result<(), Code> {
         guard(|| {
             self.store
                 .set_listener(Some(Arc::new(JsListener::new(listener))));
