@@ -69,7 +69,8 @@ async function main(): Promise<void> {
   }
   const documents = generateDocuments(upstream.definitions);
   writeDocuments(outDir, documents);
-  progress(`OpenAPI documents written to ${outDir} from ${upstream.source} (${Object.keys(documents.definitions).length} definitions)`);
+  const downloaded = upstream.downloadedBytes > 0 ? `; ${Math.round(upstream.downloadedBytes / 1024)} KiB downloaded` : '';
+  progress(`OpenAPI documents written to ${outDir} from ${upstream.source} (${Object.keys(documents.definitions).length} definitions${downloaded})`);
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
