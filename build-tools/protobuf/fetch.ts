@@ -1,8 +1,9 @@
-// Build step: fetches the Kubernetes protobuf schema (k8s.io/api and k8s.io/apimachinery through
-// the Go module cache helpers, checked against their go.sum hashes) and keeps what decoding needs
-// under dist/proto/: the generated.proto files of the listed packages and everything they import,
-// and a table of Go struct facts read from the packages' Go sources. Run as a script it warns and
-// exits 0 when the schema cannot be fetched: the apiserver then answers protobuf bodies with 415.
+// Build step: fetches the Kubernetes protobuf schema (k8s.io/api and k8s.io/apimachinery, checked
+// against their go.sum hashes and kept in the per-machine module cache, see module-cache.ts) and
+// writes what decoding needs under dist/proto/: the generated.proto files of the listed packages
+// and everything they import, and a table of Go struct facts read from the packages' Go sources.
+// Run as a script it warns and exits 0 when the schema cannot be fetched: the apiserver then
+// answers protobuf bodies with 415.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

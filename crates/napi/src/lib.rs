@@ -52,7 +52,9 @@ pub struct StoreStatus {
 }
 
 /// The durable MVCC store. Results of proposals and compactions, and every committed event,
-/// arrive through the listener set with `setListener`.
+/// arrive through the listener set with `setListener`, in commit order. Reads return msgpack
+/// Buffers (stored values embedded as they are). Errors are thrown as Error objects with a
+/// string `code`.
 #[napi]
 pub struct NativeStore {
     store: Arc<Store>,
@@ -159,7 +161,9 @@ impl NativeStore {
 
     /// `listener(notice: Buffer)` receives one msgpack notice per commit
     /// (`{type: 'commit', revision, compactRevision, outcomes, events}`) and a final
-    /// `{type: 'closed'}` after `close`.
+    /// `{type: 'closed'}` after `close`. A replica also sends `{type: 'reads', ids, error?}`
+    /// when linearizable reads may be served and `{type: 'reset', revision, compactRevision}`
+    /// when a snapshot replaced its whole state.
     #[napi]
     pub fn set_listener(
         &self,

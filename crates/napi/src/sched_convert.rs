@@ -318,6 +318,7 @@ pub struct KernelScorePlugin {
     #[napi(ts_type = "'LeastAllocated' | 'MostAllocated' | 'RequestedToCapacityRatio'")]
     pub strategy: Option<String>,
     pub resources: Option<Vec<KernelResourceSpec>>,
+    /// RequestedToCapacityRatio: utilization 0..100, score 0..10.
     pub shape: Option<Vec<KernelShapePoint>>,
 }
 
