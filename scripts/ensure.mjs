@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Brings a checkout to a runnable state, doing only the steps whose inputs changed:
 // npm dependencies, the Rust addon (native/rudder.node), the TypeScript build (dist/), the
-// Kubernetes protobuf schema (dist/proto/), and the OpenAPI documents generated from the
-// Kubernetes type definitions.
+// Kubernetes protobuf schema (dist/proto/), and the OpenAPI documents (dist/openapi/). The last
+// two come from the Kubernetes release's Go modules, downloaded once per machine (see
+// build-tools/go-modules/module-cache.ts).
 // Uses only Node built-ins so it runs before `npm install` has ever happened.
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
@@ -69,14 +70,15 @@ if (!linked && (force || !existsSync(installed) || mtime(lockfile) > mtime(insta
   run('npm', existsSync(lockfile) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'], 'installing npm dependencies');
 }
 
-// 2. the Rust addon
+// 2. the Rust addon, and the TypeScript declarations napi-rs generates beside it (lib/native's types)
 const addon = join(root, 'native', 'rudder.node');
+const declarations = join(root, 'native', 'index.d.ts');
 const rustInputs = Math.max(
   newest(join(root, 'crates'), (name) => name.endsWith('.rs') || name === 'Cargo.toml'),
   mtime(join(root, 'Cargo.toml')),
   mtime(join(root, 'Cargo.lock')),
 );
-if (force || !existsSync(addon) || rustInputs > mtime(addon)) {
+if (force || !existsSync(addon) || !existsSync(declarations) || rustInputs > mtime(addon)) {
   if (!hasCommand('cargo')) {
     process.stderr.write('rudder: the Rust addon needs cargo to build; install Rust from https://rustup.rs and run this again.\n');
     process.exit(1);
@@ -86,8 +88,9 @@ if (force || !existsSync(addon) || rustInputs > mtime(addon)) {
 
 // 3. TypeScript
 const tsInputs = Math.max(
-  ...['lib', 'services', 'cli', 'test', 'bench', 'scripts'].map((dir) => newest(join(root, dir), (name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))),
+  ...['lib', 'build-tools', 'services', 'cli', 'test', 'bench', 'scripts'].map((dir) => newest(join(root, dir), (name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))),
   mtime(join(root, 'tsconfig.json')),
+  mtime(declarations),
 );
 const tsOutput = join(root, 'dist', '.tsbuildinfo');
 if (force || !existsSync(tsOutput) || tsInputs > mtime(tsOutput)) {
@@ -96,23 +99,24 @@ if (force || !existsSync(tsOutput) || tsInputs > mtime(tsOutput)) {
 
 // 4. the Kubernetes protobuf schema, fetched like a dependency; without it (offline) the
 //    apiserver still runs and refuses protobuf request bodies with 415
-const schemaFetcher = join(root, 'dist', 'lib', 'api', 'protobuf', 'fetch.js');
+const buildTools = join(root, 'dist', 'build-tools');
+const schemaFetcher = join(buildTools, 'protobuf', 'fetch.js');
 if (existsSync(schemaFetcher)) {
-  const { schemaUpToDate } = await import(pathToFileURL(join(root, 'dist', 'lib', 'api', 'protobuf', 'schema-source.js')).href);
+  const { schemaUpToDate } = await import(pathToFileURL(join(buildTools, 'protobuf', 'schema-source.js')).href);
   if (force || !schemaUpToDate()) run(process.execPath, [schemaFetcher, ...(quiet ? ['--quiet'] : [])], 'fetching the Kubernetes protobuf schema');
 }
 
-// 5. OpenAPI documents generated from the kubernetes-types definitions (and the resource table)
+// 5. OpenAPI documents from Kubernetes' own definitions (the release's swagger.json, kept in the
+//    per-machine cache) and the resource table; without them the apiserver cannot decode bodies,
+//    so a failure here fails the build
 const openapiOutput = join(root, 'dist', 'openapi', 'definitions.json');
-const generator = join(root, 'dist', 'lib', 'api', 'openapi', 'generate.js');
+const generator = join(buildTools, 'openapi', 'generate.js');
 const openapiInputs = Math.max(
+  newest(buildTools, (name) => name.endsWith('.js')),
   newest(join(root, 'dist', 'lib', 'api', 'openapi'), (name) => name.endsWith('.js')),
   mtime(join(root, 'dist', 'lib', 'api', 'resources.js')),
-  mtime(join(root, 'dist', 'lib', 'api', 'patch', 'patch-strategies.js')),
-  mtime(join(root, 'lib', 'api', 'openapi', 'openapiv2.proto')),
-  mtime(join(root, 'node_modules', 'kubernetes-types', 'package.json')),
-  mtime(installed),
+  mtime(join(root, 'build-tools', 'openapi', 'openapiv2.proto')),
 );
 if (existsSync(generator) && (force || mtime(openapiOutput) < openapiInputs)) {
-  run(process.execPath, [generator, join(root, 'dist', 'openapi')], 'generating OpenAPI documents');
+  run(process.execPath, [generator, join(root, 'dist', 'openapi'), ...(quiet ? ['--quiet'] : [])], 'generating OpenAPI documents');
 }

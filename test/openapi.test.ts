@@ -2,23 +2,20 @@ import t from 'tap';
 import { parse as parseYaml } from 'yaml';
 import type { Operation, Parameter, PathItem, SwaggerDocument } from '../lib/api/openapi/document-types.js';
 import { METHODS } from '../lib/api/openapi/document-types.js';
-import { generateDocuments } from '../lib/api/openapi/generate.js';
-import type { PatchMetadata } from '../lib/api/openapi/patch-metadata.js';
-import { openApiV2Types } from '../lib/api/openapi/protobuf-v2.js';
-import type { Schema } from '../lib/api/openapi/schema.js';
+import { generateDocuments } from '../build-tools/openapi/generate.js';
+import { openApiV2Types } from '../build-tools/openapi/protobuf-v2.js';
+import { publishedDefinitions, publishedKinds } from '../build-tools/openapi/published-definitions.js';
+import { upstreamDefinitions } from '../build-tools/openapi/upstream-definitions.js';
+import type { Definitions, Schema } from '../lib/api/openapi/schema.js';
 import { RESOURCES } from '../lib/api/resources.js';
 
-// A stand-in for the strategic-merge-patch table, to show the hook reaches both documents.
-const PATCH_TABLE: Record<string, PatchMetadata> = {
-  'io.k8s.api.core.v1.PodSpec.containers': { strategy: 'merge', mergeKey: 'name' },
-  'io.k8s.api.core.v1.Container.ports': { strategy: 'merge', mergeKey: 'containerPort' },
-};
-
-const docs = generateDocuments({ patchMetadata: (typeName, field) => PATCH_TABLE[`${typeName}.${field}`] });
+// Kubernetes' definitions as the build keeps them (the module cache the build filled).
+const upstream = (await upstreamDefinitions()).definitions;
+const docs = generateDocuments(upstream);
 const defs = docs.swagger.definitions;
 const POD = 'io.k8s.api.core.v1.Pod';
 
-t.test('Pod is described from the kubernetes-types declarations', async (t) => {
+t.test("Pod is Kubernetes 1.36's own definition", async (t) => {
   const pod = defs[POD]!;
   t.match(pod.description, /^Pod is a collection of containers/);
   t.same(pod['x-kubernetes-group-version-kind'], [{ group: '', version: 'v1', kind: 'Pod' }]);
@@ -37,6 +34,33 @@ t.test('Pod is described from the kubernetes-types declarations', async (t) => {
   t.same(container.properties?.image?.type, 'string');
   t.match(container.properties?.image?.description, /Container image name/);
   t.same(defs['io.k8s.api.core.v1.ContainerPort']!.properties!.containerPort!.format, 'int32');
+
+  // Fields of 1.31-1.36 that the 1.30 declarations lacked.
+  t.ok(defs['io.k8s.api.core.v1.PodSpec']!.properties!.resources, 'pod-level resources');
+  t.ok(defs['io.k8s.api.core.v1.PodSpec']!.properties!.hostnameOverride);
+  t.ok(defs['io.k8s.api.core.v1.Container']!.properties!.restartPolicyRules);
+  t.ok(defs['io.k8s.api.core.v1.Volume']!.properties!.image, 'image volumes');
+  t.notOk(defs['io.k8s.api.core.v1.PodResourceClaim']!.properties!.source, 'a field removed in 1.31 is gone');
+});
+
+t.test('only published kinds and what they reference, with the GVKs of the resource table', async (t) => {
+  t.notOk(defs['io.k8s.api.batch.v1.Job'], 'kinds Rudder does not serve stay out');
+  t.notOk(defs['io.k8s.api.apps.v1.StatefulSet']);
+  const deleteOptions = defs['io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions']!['x-kubernetes-group-version-kind']!;
+  t.notOk(deleteOptions.some((g) => g.group === 'batch'), 'not every group kube-apiserver serves');
+  t.ok(upstream['io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions']!['x-kubernetes-group-version-kind']!.some((g) => g.group === 'batch'), 'as upstream lists');
+  t.notOk(defs['io.k8s.api.core.v1.PodSpec']!['x-kubernetes-group-version-kind']);
+
+  // A definition that refers to itself, and one the roots do not reach.
+  const tiny: Definitions = {
+    'io.k8s.api.core.v1.Pod': { type: 'object', properties: { next: { $ref: '#/definitions/io.k8s.api.core.v1.Pod' } }, 'x-kubernetes-group-version-kind': [{ group: 'x', version: 'v9', kind: 'Pod' }] },
+    'io.k8s.api.core.v1.Unreached': { type: 'object' },
+  };
+  const picked = publishedDefinitions(tiny, { roots: ['io.k8s.api.core.v1.Pod'], groupVersionKinds: new Map() });
+  t.same(Object.keys(picked), ['io.k8s.api.core.v1.Pod']);
+  t.notOk(picked['io.k8s.api.core.v1.Pod']!['x-kubernetes-group-version-kind'], 'upstream GVKs are not kept');
+  t.ok(tiny['io.k8s.api.core.v1.Pod']!['x-kubernetes-group-version-kind'], 'the input is not changed');
+  t.ok(publishedKinds().roots.includes('io.k8s.apimachinery.pkg.version.Info'));
 });
 
 t.test('special types are written as Kubernetes writes them', async (t) => {
@@ -75,14 +99,21 @@ t.test('every served kind, its list, and the meta kinds carry their group-versio
   t.ok(defs['io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent'], 'WatchEvent is published');
 });
 
-t.test('patch metadata from the lookup lands on the field, in v2 and v3', async (t) => {
-  const containers = defs['io.k8s.api.core.v1.PodSpec']!.properties!.containers!;
-  t.equal(containers['x-kubernetes-patch-strategy'], 'merge');
-  t.equal(containers['x-kubernetes-patch-merge-key'], 'name');
+t.test("Kubernetes' patch and list metadata stays on the fields, in v2 and v3", async (t) => {
+  const podSpec = defs['io.k8s.api.core.v1.PodSpec']!.properties!;
+  t.equal(podSpec.containers!['x-kubernetes-patch-strategy'], 'merge');
+  t.equal(podSpec.containers!['x-kubernetes-patch-merge-key'], 'name');
+  t.equal(podSpec.containers!['x-kubernetes-list-type'], 'map');
+  t.same(podSpec.containers!['x-kubernetes-list-map-keys'], ['name']);
+  t.equal(podSpec.volumes!['x-kubernetes-patch-strategy'], 'merge,retainKeys');
+  t.equal(podSpec.tolerations!['x-kubernetes-list-type'], 'atomic');
+  t.notOk(podSpec.tolerations!['x-kubernetes-patch-strategy'], 'an atomic list has no patch strategy');
   t.equal(defs['io.k8s.api.core.v1.Container']!.properties!.ports!['x-kubernetes-patch-merge-key'], 'containerPort');
-  t.notOk(defs['io.k8s.api.core.v1.PodSpec']!.properties!.volumes!['x-kubernetes-patch-strategy'], 'fields the table does not name get nothing');
-  const v3Containers = docs.v3.get('api/v1')!.components.schemas['io.k8s.api.core.v1.PodSpec']!.properties!.containers!;
-  t.equal(v3Containers['x-kubernetes-patch-merge-key'], 'name');
+  t.equal(defs['io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector']!['x-kubernetes-map-type'], 'atomic');
+  t.same(defs['io.k8s.api.core.v1.SeccompProfile']!['x-kubernetes-unions'], [{ discriminator: 'type', 'fields-to-discriminateBy': { localhostProfile: 'LocalhostProfile' } }]);
+  const v3PodSpec = docs.v3.get('api/v1')!.components.schemas['io.k8s.api.core.v1.PodSpec']!.properties!;
+  t.equal(v3PodSpec.containers!['x-kubernetes-patch-merge-key'], 'name');
+  t.equal(v3PodSpec.containers!['x-kubernetes-list-type'], 'map');
 });
 
 function patchOperation(path: string): Operation {

@@ -16,7 +16,7 @@ import { compareGoStrings, JsonProtoConverter } from '../lib/api/protobuf/from-j
 import { formatGoDuration, parseGoDuration } from '../lib/api/protobuf/go-duration.js';
 import { parseGoTime } from '../lib/api/protobuf/go-time.js';
 import { loadSchema } from '../lib/api/protobuf/schema.js';
-import { DEFAULT_SCHEMA_DIR } from '../lib/api/protobuf/schema-source.js';
+import { DEFAULT_SCHEMA_DIR } from '../lib/api/protobuf/schema-files.js';
 import { ProtoJsonConverter } from '../lib/api/protobuf/to-json.js';
 import { apiVersionOf, RESOURCES } from '../lib/api/resources.js';
 import { isStatusError, type StatusError } from '../lib/api/status.js';

@@ -7,13 +7,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { strToU8, zipSync } from 'fflate';
 import t from 'tap';
-import { fetchSchema } from '../lib/api/protobuf/fetch.js';
+import { fetchSchema } from '../build-tools/protobuf/fetch.js';
 import { formatGoDuration } from '../lib/api/protobuf/go-duration.js';
-import { parseGoStructs, type GoFieldTable } from '../lib/api/protobuf/go-fields.js';
-import { moduleZipUrl, proxyBase } from '../lib/api/protobuf/go-proxy.js';
-import { readModuleZip } from '../lib/api/protobuf/module-zip.js';
+import type { GoFieldTable } from '../lib/api/protobuf/go-fields.js';
+import { parseGoStructs } from '../build-tools/protobuf/go-structs.js';
+import { moduleZipUrl, proxyBase } from '../build-tools/go-modules/go-proxy.js';
+import { readModuleZip } from '../build-tools/go-modules/module-zip.js';
 import { loadSchema } from '../lib/api/protobuf/schema.js';
-import { MANIFEST_FILE, type GoModule } from '../lib/api/protobuf/schema-source.js';
+import { DEFAULT_SCHEMA_DIR, MANIFEST_FILE } from '../lib/api/protobuf/schema-files.js';
+import type { SchemaModule } from '../build-tools/protobuf/schema-source.js';
 import { ProtoJsonConverter } from '../lib/api/protobuf/to-json.js';
 import { DIST } from './helpers/paths.js';
 import { freePort } from '../lib/process/ports.js';
@@ -67,7 +69,7 @@ const FAKE_MODULE_FILES: Record<string, string> = {
   'README.md': 'not kept\n',
 };
 
-const FAKE_MODULE: GoModule = {
+const FAKE_MODULE: SchemaModule = {
   path: 'example.com/kube',
   version: 'v0.0.1',
   // What `go mod download` reports for a zip of FAKE_MODULE_FILES.
@@ -139,11 +141,14 @@ t.test('fetching keeps the protos, their imports and the Go facts; a wrong hash 
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const outDir = join(dir, 'proto');
   const zips = new Map([[FAKE_MODULE.path, fakeModuleZip()]]);
+  const caches = { cacheDir: join(dir, 'cache'), goModCache: null };
 
-  await t.rejects(fetchSchema({ outDir, modules: [{ ...FAKE_MODULE, h1: 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }], zips }), /hashes to h1:.*not the expected/);
+  await t.rejects(fetchSchema({ outDir, modules: [{ ...FAKE_MODULE, h1: 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }], zips, ...caches }), /hashes to h1:.*not the expected/);
   t.notOk(existsSync(join(outDir, MANIFEST_FILE)), 'nothing is written for a refused module');
 
-  const result = await fetchSchema({ outDir, modules: [FAKE_MODULE], zips });
+  await t.rejects(fetchSchema({ outDir, modules: [{ ...FAKE_MODULE, packages: ['api/v1'] }], zips, ...caches, cacheDir: join(dir, 'narrow-cache') }), /example\.com\/kube\/meta\/generated\.proto is not among the kept packages/, 'an import outside the listed packages is named');
+
+  const result = await fetchSchema({ outDir, modules: [{ ...FAKE_MODULE, packages: ['api/v1', 'meta'] }], zips, ...caches });
   t.strictSame(result.manifest.protoFiles, ['example.com/kube/api/v1/generated.proto', 'example.com/kube/meta/generated.proto'], 'the import is followed');
   t.equal(readFileSync(join(outDir, 'example.com/kube/meta/generated.proto'), 'utf8'), FAKE_MODULE_FILES['meta/generated.proto']);
   t.notOk(existsSync(join(outDir, 'example.com/kube/README.md')), 'only .proto files are kept');
@@ -163,12 +168,41 @@ t.test('without the proxy the fetch script warns once and exits 0', async (t) =>
   const dir = mkdtempSync(join(tmpdir(), 'rudder-proto-offline-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const port = await freePort();
-  const { stderr } = await promisify(execFile)(process.execPath, [join(DIST, 'lib', 'api', 'protobuf', 'fetch.js'), join(dir, 'proto'), '--quiet'], {
-    env: { ...process.env, GOPROXY: `https://127.0.0.1:${port}` },
+  const { stderr } = await promisify(execFile)(process.execPath, [join(DIST, 'build-tools', 'protobuf', 'fetch.js'), join(dir, 'proto'), '--quiet'], {
+    // Empty caches, so nothing but the (unreachable) proxy could answer.
+    env: { ...process.env, GOPROXY: `https://127.0.0.1:${port}`, RUDDER_CACHE_DIR: join(dir, 'cache'), GOMODCACHE: join(dir, 'gomodcache') },
     timeout: 30_000,
   });
   t.equal(stderr.trim().split('\n').length, 1, 'one line');
   t.match(stderr, /warning: the Kubernetes protobuf schema could not be fetched/);
   t.match(stderr, /415/);
   t.notOk(existsSync(join(dir, 'proto', MANIFEST_FILE)));
+});
+
+t.test('the built schema is Kubernetes 1.36 and covers the GA groups of the kinds still to come', async (t) => {
+  const schema = loadSchema(DEFAULT_SCHEMA_DIR);
+  const manifest = JSON.parse(readFileSync(join(DEFAULT_SCHEMA_DIR, MANIFEST_FILE), 'utf8')) as { modules: { path: string; version: string }[] };
+  t.strictSame(
+    manifest.modules.map((m) => `${m.path}@${m.version}`),
+    ['k8s.io/api@v0.36.3', 'k8s.io/apimachinery@v0.36.3'],
+  );
+  const messages = [
+    'k8s.io.api.batch.v1.CronJob',
+    'k8s.io.api.policy.v1.Eviction',
+    'k8s.io.api.rbac.v1.ClusterRoleBinding',
+    'k8s.io.api.networking.v1.ServiceCIDR',
+    'k8s.io.api.storage.v1.VolumeAttributesClass',
+    'k8s.io.api.scheduling.v1.PriorityClass',
+    'k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler',
+    'k8s.io.api.certificates.v1.CertificateSigningRequest',
+    'k8s.io.api.events.v1.Event',
+    'k8s.io.api.node.v1.RuntimeClass',
+    'k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicy',
+    'k8s.io.api.resource.v1.ResourceClaim',
+    'k8s.io.api.authorization.v1.SubjectAccessReview',
+  ];
+  for (const message of messages) {
+    t.ok(schema.root.lookup(message), message);
+    t.ok(schema.goFields[message], `${message} has Go field facts`);
+  }
 });

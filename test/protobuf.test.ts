@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { createProtobufDecoder, decodeProtobufObject, PROTOBUF_MEDIA_TYPE, protobufAvailable } from '../lib/api/protobuf/decode.js';
 import { loadSchema } from '../lib/api/protobuf/schema.js';
-import { DEFAULT_SCHEMA_DIR } from '../lib/api/protobuf/schema-source.js';
+import { DEFAULT_SCHEMA_DIR } from '../lib/api/protobuf/schema-files.js';
 import type { KubeObject } from '../lib/api/object.js';
 import { isStatusError, type StatusError } from '../lib/api/status.js';
 import { kubectl } from './helpers/kubectl.js';

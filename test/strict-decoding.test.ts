@@ -1,10 +1,11 @@
 import t from 'tap';
-import { generateDocuments } from '../lib/api/openapi/generate.js';
+import { generateDocuments } from '../build-tools/openapi/generate.js';
+import { upstreamDefinitions } from '../build-tools/openapi/upstream-definitions.js';
 import type { Definitions } from '../lib/api/openapi/schema.js';
 import { findResource, type ResourceInfo } from '../lib/api/resources.js';
 import { checkObject, StrictDecoder, warningHeader } from '../lib/api/schema/strict-decoding.js';
 
-const decoder = new StrictDecoder(generateDocuments().definitions);
+const decoder = new StrictDecoder(generateDocuments((await upstreamDefinitions()).definitions).definitions);
 
 function resource(group: string, resourceName: string): ResourceInfo {
   const info = findResource(group, 'v1', resourceName);
@@ -54,6 +55,21 @@ const validPod = {
 
 t.test('a full, valid Pod passes in every mode: metadata and status fields are known', async (t) => {
   for (const mode of ['Strict', 'Warn', 'Ignore'] as const) t.same(decoder.check(pods, validPod, mode), { errors: [], warnings: [] }, mode);
+});
+
+t.test('fields of Kubernetes 1.31-1.36 are known; one removed in 1.31 is not', async (t) => {
+  const pod = structuredClone(validPod) as Record<string, any>;
+  pod.spec.hostnameOverride = 'web-0';
+  pod.spec.resources = { limits: { cpu: '1' } };
+  pod.spec.containers[0].restartPolicyRules = [{ action: 'Restart', exitCodes: { operator: 'In', values: [42] } }];
+  pod.spec.containers[0].lifecycle = { stopSignal: 'SIGTERM' };
+  pod.spec.volumes = [{ name: 'img', image: { reference: 'registry.example/data:1', pullPolicy: 'IfNotPresent' } }];
+  pod.spec.resourceClaims = [{ name: 'gpu', resourceClaimTemplateName: 'gpu-template' }];
+  pod.status.observedGeneration = 2;
+  t.same(decoder.check(pods, structuredClone(pod), 'Strict'), { errors: [], warnings: [] });
+
+  pod.spec.resourceClaims = [{ name: 'gpu', source: { resourceClaimName: 'old' } }];
+  t.same(decoder.check(pods, pod, 'Strict').errors, ['unknown field "spec.resourceClaims[0].source"']);
 });
 
 // The body Kubernetes' own field-validation integration test posts, without its duplicate keys.

@@ -11,7 +11,7 @@ import type { KubeObject } from './object.js';
 import { JsonCanonicalizer } from './protobuf/canonical-json.js';
 import { responseMessageFor } from './protobuf/kinds.js';
 import { lazySchema } from './protobuf/schema-loader.js';
-import { DEFAULT_SCHEMA_DIR } from './protobuf/schema-source.js';
+import { DEFAULT_SCHEMA_DIR } from './protobuf/schema-files.js';
 
 const schema = lazySchema(DEFAULT_SCHEMA_DIR);
 let canonicalizer: JsonCanonicalizer | undefined;

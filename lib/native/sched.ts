@@ -1,109 +1,37 @@
 // The raw interface of the native scheduling kernel (crates/sched through crates/napi's
 // SchedKernel), loaded through lib/native's loader so a missing build fails with one sentence.
-import { defaultBinaryPath, loadNative } from './index.js';
+import type { ExtensionPlugins, KernelNode, KernelPod, KernelPodUsage, KernelProfile as RawProfile, KernelScorePlugin as RawScorePlugin, SchedKernel as RawSchedKernel } from '../../native/index.js';
+import { defaultBinaryPath, loadNative, type NativeBinding } from './index.js';
 
-export interface KernelResources {
-  milliCpu: number;
-  memory: number;
-  ephemeralStorage: number;
-  /** Only meaningful as allocatable ("pods"). */
-  allowedPodNumber?: number;
-  scalar?: Record<string, number>;
-}
-
-export interface KernelTaint {
-  key: string;
-  value?: string;
-  effect: string;
-}
-
-/** A node's object; the pods on it arrive with `addPods`. */
-export interface KernelNode {
-  name: string;
-  unschedulable?: boolean;
-  allocatable: KernelResources;
-  taints?: KernelTaint[];
-  labels?: Record<string, string>;
-  /** Every name of every image in node.status.images → size in bytes. */
-  images?: Record<string, number>;
-}
-
-export interface KernelHostPort {
-  ip?: string;
-  protocol?: string;
-  port: number;
-}
-
-/** One pod's contribution to its node's usage; `removePods` takes back the same amounts. */
-export interface KernelPodUsage {
-  node: string;
-  requests: KernelResources;
-  nonZeroMilliCpu: number;
-  nonZeroMemory: number;
-  hostPorts?: KernelHostPort[];
-}
-
-export interface KernelToleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-}
-
-export interface KernelRequirement {
-  key: string;
-  operator: string;
-  values?: string[];
-}
-
-/** ANDed expressions and fields; an empty or invalid term matches no node. */
-export interface KernelSelectorTerm {
-  matchExpressions?: KernelRequirement[];
-  matchFields?: KernelRequirement[];
-}
-
-export interface KernelPod {
-  requests: KernelResources;
-  nonZeroMilliCpu: number;
-  nonZeroMemory: number;
-  nodeName?: string;
-  tolerations?: KernelToleration[];
-  nodeSelector?: Record<string, string>;
-  /** Required node affinity terms (ORed); absent when the pod has none. */
-  requiredTerms?: KernelSelectorTerm[];
-  preferredTerms?: { weight: number; preference: KernelSelectorTerm }[];
-  hostPorts?: KernelHostPort[];
-  /** Normalized images of the init and regular containers. */
-  images?: string[];
-  /** Number of init and regular containers (ImageLocality's threshold). */
-  containers: number;
-}
+export type {
+  KernelHostPort,
+  KernelNode,
+  KernelPod,
+  KernelPodUsage,
+  KernelRequirement,
+  KernelResources,
+  KernelSelectorTerm,
+  KernelTaint,
+  KernelToleration,
+} from '../../native/index.js';
 
 export type KernelBuiltInScore = 'NodeResourcesFit' | 'NodeResourcesBalancedAllocation' | 'TaintToleration' | 'NodeAffinity' | 'ImageLocality';
 
-export interface KernelScorePlugin {
+/** The binding's score plugin, its name narrowed to the built-in plugins (Rust extension plugins stay open). */
+export interface KernelScorePlugin extends Omit<RawScorePlugin, 'name'> {
   /** A built-in score plugin, or a Rust extension plugin (`extensionPlugins().scores`). */
   name: KernelBuiltInScore | (string & {});
-  weight: number;
-  /** NodeResourcesFit only. */
-  strategy?: 'LeastAllocated' | 'MostAllocated' | 'RequestedToCapacityRatio';
-  resources?: { name: string; weight: number }[];
-  /** RequestedToCapacityRatio: utilization 0..100, score 0..10. */
-  shape?: { utilization: number; score: number }[];
 }
 
 export type KernelFilterName = 'NodeUnschedulable' | 'NodeName' | 'TaintToleration' | 'NodeAffinity' | 'NodePorts' | 'NodeResourcesFit';
 
-export interface KernelProfile {
+/** The binding's profile, its plugin names narrowed to the built-in plugins (Rust extension plugins stay open). */
+export interface KernelProfile extends Omit<RawProfile, 'filters' | 'scores'> {
   /**
    * Filters in the order they run; a node's status comes from the first that rejects it.
    * Built-in names or Rust extension plugins (`extensionPlugins().filters`).
    */
   filters: (KernelFilterName | (string & {}))[];
-  /** Each Rust extension plugin's args as JSON, by plugin name. */
-  extensionArgs?: Record<string, string>;
-  ignoredResources?: string[];
-  ignoredResourceGroups?: string[];
   scores: KernelScorePlugin[];
 }
 
@@ -181,32 +109,7 @@ export interface NativeSchedKernel {
   scoreNodes(pod: KernelPod | EncodedKernelPod, profile: number, nodes: Uint32Array, pluginScores?: boolean | null): KernelNodeScores;
 }
 
-export interface KernelExtensionPlugins {
-  filters: string[];
-  scores: string[];
-}
-
-/** The addon's class (crates/napi/src/sched.rs). */
-interface RawSchedKernel {
-  upsertNodes(nodes: KernelNode[]): Uint32Array;
-  removeNodes(names: string[]): void;
-  setOrder(names: string[]): void;
-  addPods(pods: KernelPodUsage[]): void;
-  removePods(pods: KernelPodUsage[]): void;
-  addPodEncoded(node: string, pod: string): void;
-  addScheduledPod(node: string): void;
-  removePodEncoded(node: string, pod: string): void;
-  defineProfile(profile: KernelProfile): number;
-  extensionPlugins(): KernelExtensionPlugins;
-  readonly nodeCount: number;
-  nodeNames(): string[];
-  scheduleEncoded(pod: string, profile: number, start: number, feasibleToFind: number, flags: number, ints: Uint32Array, floats: Float64Array): string[];
-  scoreNodesEncoded(pod: string, profile: number, nodes: Uint32Array, pluginScores: boolean, floats: Float64Array): void;
-}
-
-interface SchedBinding {
-  SchedKernel: new () => RawSchedKernel;
-}
+export type KernelExtensionPlugins = ExtensionPlugins;
 
 const FLAG_SCORE = 1;
 const FLAG_PLUGIN_SCORES = 2;
@@ -356,7 +259,8 @@ class SchedKernel implements NativeSchedKernel {
 
 /** A new, empty kernel from the addon at `path`. */
 export function newSchedKernel(path: string = defaultBinaryPath): NativeSchedKernel {
-  const binding = loadNative(path) as unknown as Partial<SchedBinding>;
+  // An addon built before the kernel existed has no SchedKernel export.
+  const binding: Partial<NativeBinding> = loadNative(path);
   if (typeof binding.SchedKernel !== 'function') {
     throw new Error(`The native addon ${path} has no scheduling kernel; rebuild it with "npm run build:native".`);
   }

@@ -14,9 +14,11 @@
 // notices it waited for. A snapshot that replaces a lagging replica's state is announced to
 // `onReset` listeners (watchers relist).
 import { Packr, Unpackr } from 'msgpackr';
-import { loadNative, type NativeReplicaState, type NativeStore } from './index.js';
+import { loadNative, type NativeStore, type ReplicaState, type ReplicationConfig, type StoreOptions, type StoreStatus } from './index.js';
 
-export type ReplicaState = NativeReplicaState;
+export type { ReplicaState, StoreStatus };
+/** A replica's place in its Raft cluster (crates/napi ReplicationConfig documents each option). */
+export type ReplicationOptions = ReplicationConfig;
 
 export interface KeyValue<T = unknown> {
   key: string;
@@ -81,55 +83,10 @@ export interface RangeResult<T = unknown> {
   count: number;
 }
 
-export interface StoreStatus {
-  revision: number;
-  compactRevision: number;
-  keys: number;
-  dbSizeBytes: number;
-  /** Records on disk (window plus latest versions, and superseded ones not deleted yet). */
-  records: number;
-  historyEvents: number;
-  /** Durable commits and proposals applied since open: proposals / commits is the batching. */
-  commits: number;
-  proposals: number;
-}
-
-export interface ReplicationOptions {
-  /** This replica's id (at least 1). */
-  id: number;
-  /** host:port to listen on for the other replicas. */
-  listen: string;
-  /** The cluster's replicas, this one included, with their listen addresses. */
-  peers: { id: number; address: string }[];
-  /** Wait to be added to a running cluster instead of starting a new one. */
-  join?: boolean;
-  /** One Raft clock tick (default 100 ms). */
-  tickMs?: number;
-  /** Ticks without a leader before an election (default 10). */
-  electionTicks?: number;
-  /** Ticks between heartbeats (default 1). */
-  heartbeatTicks?: number;
-  /** Writes, linearizable reads and membership changes fail with 'Unavailable' after this (default 5000). */
-  requestTimeoutMs?: number;
-  /** Compact the log once this many writes were applied since the last compaction (default 100000). */
-  snapshotWrites?: number;
-  /** Entries kept behind a compaction point for slightly lagging replicas (default 100). */
-  catchUpEntries?: number;
-  /**
-   * Mutual TLS between replicas (PEM files): the cluster CA, and this replica's peer certificate
-   * (naming raft-peer-<id>.rudder.internal) and key. Peers without such a certificate are refused.
-   */
-  tls: { caFile: string; certFile: string; keyFile: string };
-}
-
-export interface StoreOpenOptions {
+export interface StoreOpenOptions extends StoreOptions {
   dataDir: string;
   /** Makes this store one replica of a Raft cluster. */
   replication?: ReplicationOptions;
-  /** Revisions of history kept for eventsSince and reads at old revisions (default 100000). */
-  historyRevisions?: number;
-  /** Most proposals in one durable commit (default 1024). */
-  maxBatch?: number;
 }
 
 /** `Internal` marks a bug in the native store, never bad input. */
@@ -281,7 +238,7 @@ export class Store {
   static open(options: StoreOpenOptions): Store {
     if (typeof options !== 'object' || options === null) throw invalid('Store.open needs an options object');
     checkKey(options.dataDir, 'dataDir');
-    const nativeOptions: { historyRevisions?: number; maxBatch?: number } = {};
+    const nativeOptions: StoreOptions = {};
     if (options.historyRevisions !== undefined) nativeOptions.historyRevisions = checkWhole(options.historyRevisions, 'historyRevisions');
     if (options.maxBatch !== undefined) nativeOptions.maxBatch = checkWhole(options.maxBatch, 'maxBatch');
     const binding = loadNative();

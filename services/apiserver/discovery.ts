@@ -6,15 +6,14 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { APIGroup, APIResource, GroupVersionForDiscovery } from 'kubernetes-types/meta/v1.js';
-import type { Info } from 'kubernetes-types/version.js';
-import { KUBERNETES_VERSION } from '../../lib/api/openapi/kubernetes-version.js';
+import { KUBERNETES_VERSION, type VersionInfo } from '../../lib/api/openapi/kubernetes-version.js';
 import { apiVersionOf, groupVersions as storedGroupVersions, RESOURCES, VERBS, type ResourceInfo, type Subresource } from '../../lib/api/resources.js';
 import { REVIEW_RESOURCES } from '../../lib/api/review-resources.js';
 import { errors } from '../../lib/api/status.js';
 
 export interface DiscoveryOptions {
   /** Overrides for the /version answer; the Kubernetes release fields default to KUBERNETES_VERSION. */
-  version?: Partial<Info>;
+  version?: Partial<VersionInfo>;
   /** host:port clients reach this server at; listed in serverAddressByClientCIDRs when given. */
   serverAddress?: string;
 }
@@ -80,12 +79,10 @@ function apiGroup(group: string): APIGroup {
   return { name: group, versions, preferredVersion: versions[0]! };
 }
 
-function versionInfo(overrides: Partial<Info> | undefined): Info {
+function versionInfo(overrides: Partial<VersionInfo> | undefined): VersionInfo {
   const arch = process.arch === 'x64' ? 'amd64' : process.arch;
   return {
-    major: KUBERNETES_VERSION.major,
-    minor: KUBERNETES_VERSION.minor,
-    gitVersion: KUBERNETES_VERSION.gitVersion,
+    ...KUBERNETES_VERSION,
     gitCommit: '',
     gitTreeState: '',
     buildDate: '',

@@ -112,7 +112,7 @@ for (const version of KUBECTL_VERSIONS) {
     const v = await run('version', '-o', 'json');
     t.equal(v.code, 0, v.stderr);
     const versions = JSON.parse(v.stdout) as { serverVersion: { major: string; minor: string; gitVersion: string } };
-    t.match(versions.serverVersion.gitVersion, /^v1\.30\./, 'the server reports Kubernetes 1.30');
+    t.match(versions.serverVersion.gitVersion, /^v1\.36\./, 'the server reports Kubernetes 1.36');
 
     // the health endpoints kube-apiserver serves, as kubectl reads them raw
     for (const path of ['/healthz', '/livez', '/readyz', '/healthz/ping', '/readyz/ping']) {

@@ -5,7 +5,7 @@
 //
 //	go run . ../../test/fixtures/protobuf
 //
-// The k8s.io module versions in go.mod match the schema Rudder fetches (lib/api/protobuf/schema-source.ts).
+// The k8s.io module versions in go.mod match the schema Rudder fetches (build-tools/kubernetes-release.ts).
 package main
 
 import (

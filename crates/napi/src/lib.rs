@@ -43,14 +43,18 @@ pub struct StoreStatus {
     pub compact_revision: f64,
     pub keys: f64,
     pub db_size_bytes: f64,
+    /// Records on disk (window plus latest versions, and superseded ones not deleted yet).
     pub records: f64,
     pub history_events: f64,
+    /// Durable commits and proposals applied since open: proposals / commits is the batching.
     pub commits: f64,
     pub proposals: f64,
 }
 
 /// The durable MVCC store. Results of proposals and compactions, and every committed event,
-/// arrive through the listener set with `setListener`.
+/// arrive through the listener set with `setListener`, in commit order. Reads return msgpack
+/// Buffers (stored values embedded as they are). Errors are thrown as Error objects with a
+/// string `code`.
 #[napi]
 pub struct NativeStore {
     store: Arc<Store>,
@@ -157,9 +161,14 @@ impl NativeStore {
 
     /// `listener(notice: Buffer)` receives one msgpack notice per commit
     /// (`{type: 'commit', revision, compactRevision, outcomes, events}`) and a final
-    /// `{type: 'closed'}` after `close`.
+    /// `{type: 'closed'}` after `close`. A replica also sends `{type: 'reads', ids, error?}`
+    /// when linearizable reads may be served and `{type: 'reset', revision, compactRevision}`
+    /// when a snapshot replaced its whole state.
     #[napi]
-    pub fn set_listener(&self, listener: NoticeCallback) -> napi::Result<(), Code> {
+    pub fn set_listener(
+        &self,
+        #[napi(ts_arg_type = "(notice: Buffer) => void")] listener: NoticeCallback,
+    ) -> napi::Result<(), Code> {
         guard(|| {
             self.store
                 .set_listener(Some(Arc::new(JsListener::new(listener))));

@@ -17,7 +17,7 @@ pub struct ReplicaMember {
 #[napi(object)]
 pub struct ReplicaState {
     pub id: f64,
-    /// "leader", "follower" or "candidate".
+    #[napi(ts_type = "'leader' | 'follower' | 'candidate'")]
     pub role: String,
     pub term: f64,
     /// 0 when no leader is known.

@@ -19,6 +19,7 @@ pub struct PeerAddress {
 
 #[napi(object)]
 pub struct ReplicationConfig {
+    /// This replica's id (at least 1).
     pub id: f64,
     /// host:port to listen on for peers.
     pub listen: String,
@@ -26,13 +27,23 @@ pub struct ReplicationConfig {
     pub peers: Vec<PeerAddress>,
     /// Wait to be added to an existing cluster instead of starting one.
     pub join: Option<bool>,
+    /// One Raft clock tick (default 100 ms).
     pub tick_ms: Option<f64>,
+    /// Ticks without a leader before an election (default 10).
     pub election_ticks: Option<f64>,
+    /// Ticks between heartbeats (default 1).
     pub heartbeat_ticks: Option<f64>,
+    /// Writes, linearizable reads and membership changes fail with 'Unavailable' after this
+    /// (default 5000).
     pub request_timeout_ms: Option<f64>,
+    /// Compact the log once this many writes were applied since the last compaction
+    /// (default 100000).
     pub snapshot_writes: Option<f64>,
+    /// Entries kept behind a compaction point for slightly lagging replicas (default 100).
     pub catch_up_entries: Option<f64>,
-    /// The cluster CA and this replica's peer certificate and key (PEM files).
+    /// Mutual TLS between replicas (PEM files): the cluster CA, and this replica's peer
+    /// certificate (naming raft-peer-<id>.rudder.internal) and key. Peers without such a
+    /// certificate are refused.
     pub tls: PeerTlsFiles,
 }
 

@@ -48,7 +48,7 @@ pub struct KernelResources {
     pub milli_cpu: f64,
     pub memory: f64,
     pub ephemeral_storage: f64,
-    /// Only meaningful as allocatable.
+    /// Only meaningful as allocatable ("pods").
     pub allowed_pod_number: Option<f64>,
     pub scalar: Option<HashMap<String, f64>>,
 }
@@ -77,6 +77,7 @@ pub struct KernelTaint {
     pub effect: String,
 }
 
+/// A node's object; the pods on it arrive with `addPods`.
 #[napi(object)]
 pub struct KernelNode {
     pub name: String,
@@ -140,6 +141,7 @@ fn host_ports(ports: Option<Vec<KernelHostPort>>) -> Converted<Vec<HostPort>> {
 }
 
 /// One pod bound (or assumed) to `node`.
+/// One pod's contribution to its node's usage; `removePods` takes back the same amounts.
 #[napi(object)]
 pub struct KernelPodUsage {
     pub node: String,
@@ -199,6 +201,7 @@ pub struct KernelRequirement {
     pub values: Option<Vec<String>>,
 }
 
+/// ANDed expressions and fields; an empty or invalid term matches no node.
 #[napi(object)]
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -252,6 +255,7 @@ pub struct KernelPod {
     pub host_ports: Option<Vec<KernelHostPort>>,
     /// Normalized images of the init and regular containers.
     pub images: Option<Vec<String>>,
+    /// Number of init and regular containers (ImageLocality's threshold).
     pub containers: f64,
 }
 
@@ -310,8 +314,11 @@ pub struct KernelShapePoint {
 pub struct KernelScorePlugin {
     pub name: String,
     pub weight: f64,
+    /// NodeResourcesFit only.
+    #[napi(ts_type = "'LeastAllocated' | 'MostAllocated' | 'RequestedToCapacityRatio'")]
     pub strategy: Option<String>,
     pub resources: Option<Vec<KernelResourceSpec>>,
+    /// RequestedToCapacityRatio: utilization 0..100, score 0..10.
     pub shape: Option<Vec<KernelShapePoint>>,
 }
 

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFINITIONS_FILE, V2_JSON_FILE, V2_PROTOBUF_FILE, V3_INDEX_FILE, v3File } from './files.js';
+import { defaultOpenApiDir, DEFINITIONS_FILE, V2_JSON_FILE, V2_PROTOBUF_FILE, V3_INDEX_FILE, v3File } from './files.js';
 import type { Definitions } from './schema.js';
 
 export interface ServedDocument {
@@ -27,7 +27,7 @@ export function documentHash(json: Buffer): string {
 function readGenerated(dir: string, file: string): Buffer {
   const path = join(dir, file);
   if (!existsSync(path)) {
-    throw new Error(`${path} is missing: the OpenAPI documents are generated at build time; run \`npm run ensure\` (or node dist/lib/api/openapi/generate.js ${dir})`);
+    throw new Error(`${path} is missing: the OpenAPI documents are generated at build time; run \`npm run ensure\` (or node dist/build-tools/openapi/generate.js ${dir})`);
   }
   return readFileSync(path);
 }
@@ -50,4 +50,15 @@ export function loadDocuments(dir: string): LoadedDocuments {
 
 export function loadDefinitions(dir: string): Definitions {
   return JSON.parse(readGenerated(dir, DEFINITIONS_FILE).toString('utf8')) as Definitions;
+}
+
+let served: Definitions | undefined;
+
+/**
+ * The definitions of the built dist/openapi, read once: the strict decoder and the strategic
+ * merge patch share them.
+ */
+export function loadServedDefinitions(): Definitions {
+  served ??= loadDefinitions(defaultOpenApiDir());
+  return served;
 }

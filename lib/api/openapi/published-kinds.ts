@@ -1,64 +1,12 @@
-// Which types the OpenAPI documents describe and which group-version-kinds each one carries:
-// every served kind and its list, plus the meta types requests and responses use.
-import { groupVersions, RESOURCES } from '../resources.js';
-import type { TypeRoot } from './from-typescript.js';
+// The group-version-kinds the API answers with beside its stored kinds: the scale and binding
+// subresources' Scale and Binding. The OpenAPI generator and the routes name them from here.
 import type { GroupVersionKind } from './schema.js';
-import { definitionName, kindDefinitionName, moduleOfGroupVersion } from './type-names.js';
-
-export interface PublishedKinds {
-  roots: TypeRoot[];
-  /** Definition name → the GVKs put in its x-kubernetes-group-version-kind. */
-  groupVersionKinds: Map<string, GroupVersionKind[]>;
-}
+import { kindDefinitionName } from './type-names.js';
 
 export const SCALE_GVK: GroupVersionKind = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
 export const BINDING_GVK: GroupVersionKind = { group: '', version: 'v1', kind: 'Binding' };
 
-/** Meta types the core group itself answers with. */
-const CORE_META_KINDS = ['Status', 'APIVersions', 'APIGroupList', 'APIGroup', 'APIResourceList'];
-/** Meta types every group version accepts or returns. */
-const SHARED_META_KINDS = ['DeleteOptions', 'WatchEvent'];
-
-export function publishedKinds(): PublishedKinds {
-  const roots: TypeRoot[] = [];
-  const groupVersionKinds = new Map<string, GroupVersionKind[]>();
-  const add = (module: string, name: string, gvk?: GroupVersionKind): void => {
-    if (!roots.some((r) => r.module === module && r.name === name)) roots.push({ module, name });
-    if (!gvk) return;
-    const key = definitionName(module, name);
-    const list = groupVersionKinds.get(key) ?? [];
-    list.push(gvk);
-    groupVersionKinds.set(key, list);
-  };
-
-  for (const r of RESOURCES) {
-    const module = moduleOfGroupVersion(r.group, r.version);
-    add(module, r.kind, { group: r.group, version: r.version, kind: r.kind });
-    add(module, r.listKind, { group: r.group, version: r.version, kind: r.listKind });
-    if (r.subresources.includes('scale')) add('autoscaling/v1', 'Scale', SCALE_GVK);
-    if (r.subresources.includes('binding')) add('core/v1', 'Binding', BINDING_GVK);
-  }
-  for (const kind of CORE_META_KINDS) add('meta/v1', kind, { group: '', version: 'v1', kind });
-  for (const gv of groupVersions()) {
-    for (const kind of SHARED_META_KINDS) add('meta/v1', kind, { ...gv, kind });
-  }
-  add('meta/v1', 'Patch');
-  add('version', 'Info');
-  for (const [key, list] of groupVersionKinds) groupVersionKinds.set(key, dedupe(list));
-  return { roots, groupVersionKinds };
-}
-
 /** The definition name of a served kind. */
 export function definitionOfKind(gvk: GroupVersionKind): string {
   return kindDefinitionName(gvk.group, gvk.version, gvk.kind);
-}
-
-function dedupe(list: GroupVersionKind[]): GroupVersionKind[] {
-  const seen = new Set<string>();
-  return list.filter((gvk) => {
-    const key = `${gvk.group}/${gvk.version}/${gvk.kind}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

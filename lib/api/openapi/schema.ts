@@ -1,6 +1,7 @@
-// The OpenAPI v2 schema shapes Rudder publishes: the subset Kubernetes' own definitions use,
-// plus the x-kubernetes-* extensions kubectl reads. Definitions reference each other by
-// "#/definitions/<name>" here; the v3 documents rewrite that to "#/components/schemas/<name>".
+// The OpenAPI v2 schema shapes Rudder publishes: what Kubernetes' own definitions use, its
+// x-kubernetes-* extensions included (kubectl reads the patch ones; the list and map ones are what
+// server-side apply merges by). Definitions reference each other by "#/definitions/<name>" here;
+// the v3 documents rewrite that to "#/components/schemas/<name>".
 
 export interface GroupVersionKind {
   group: string;
@@ -20,8 +21,22 @@ export interface Schema {
   items?: Schema;
   additionalProperties?: Schema | boolean;
   'x-kubernetes-group-version-kind'?: GroupVersionKind[];
+  /** "merge", "retainKeys", "merge,retainKeys" or "replace": the `patchStrategy` struct tag. */
   'x-kubernetes-patch-strategy'?: string;
+  /** The field that identifies the items of a merged list: the `patchMergeKey` struct tag. */
   'x-kubernetes-patch-merge-key'?: string;
+  'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
+  /** For list-type map: the fields that together identify an item. */
+  'x-kubernetes-list-map-keys'?: string[];
+  'x-kubernetes-map-type'?: 'atomic' | 'granular';
+  'x-kubernetes-unions'?: SchemaUnion[];
+}
+
+/** A union of fields at most one of which is set, and the field naming which. */
+export interface SchemaUnion {
+  discriminator?: string;
+  /** Member field → the discriminator value that selects it. */
+  'fields-to-discriminateBy'?: Record<string, string>;
 }
 
 /** Definition name (io.k8s.api.core.v1.Pod) to schema. */

@@ -9,9 +9,9 @@ import { fieldErrors } from '../field-errors.js';
 import { applyJsonPatch } from './json-patch.js';
 import { applyMergePatch } from './merge-patch.js';
 import { PatchError, toStatusError } from './patch-errors.js';
-import { schemaTypeNameOf } from './patch-strategies.js';
+import { kindDefinitionName } from '../openapi/type-names.js';
+import { defaultPatchSchema } from './patch-strategies.js';
 import { strategicMergePatch } from './strategic-merge-patch.js';
-import { PATCH_SCHEMA } from './patch-strategies.js';
 import { WorkBudget } from './work-budget.js';
 
 export const JSON_PATCH = 'application/json-patch+json';
@@ -81,7 +81,7 @@ export function applyPatch(info: ResourceInfo, original: KubeObject, patchType: 
       case MERGE_PATCH:
         return asObject(applyMergePatch(document, patch));
       default:
-        return asObject(strategicMergePatch(document, patch, schemaTypeNameOf(info), PATCH_SCHEMA, budget));
+        return asObject(strategicMergePatch(document, patch, kindDefinitionName(info.group, info.version, info.kind), defaultPatchSchema(), budget));
     }
   } catch (error) {
     if (error instanceof PatchError) throw toStatusError(error);

@@ -1,4 +1,4 @@
-// PATCH: JSON patch, merge patch and strategic merge patch, and the strategy table.
+// PATCH: JSON patch, merge patch and strategic merge patch, and the strategy table it merges by.
 export * from './apply-patch.js';
 export * from './json-patch.js';
 export * from './merge-patch.js';

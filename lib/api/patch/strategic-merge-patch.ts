@@ -11,7 +11,7 @@
 import { isPlainObject } from '../object.js';
 import { patchErrors, goFormat, goTypeName } from './patch-errors.js';
 import { hasOwn, type JsonMap, setOwn } from './json-object.js';
-import { PATCH_SCHEMA, type PatchSchema, schemaFieldOf } from './patch-strategies.js';
+import { defaultPatchSchema, type PatchSchema, schemaFieldOf } from './patch-strategies.js';
 import { WorkBudget } from './work-budget.js';
 
 type TypeName = string | undefined;
@@ -81,14 +81,14 @@ function lookup(schema: PatchSchema, type: TypeName, field: string): FieldMeta {
 
 /**
  * Applies a strategic merge patch to a copy of `original`; neither input is touched. `rootType`
- * names the object's definition in `schema` (see schemaTypeNameOf); unknown types merge maps and
+ * names the object's definition in `schema` (see kindDefinitionName); unknown types merge maps and
  * replace lists.
  */
 export function strategicMergePatch(
   original: JsonMap,
   patch: unknown,
   rootType: TypeName,
-  schema: PatchSchema = PATCH_SCHEMA,
+  schema: PatchSchema = defaultPatchSchema(),
   budget: WorkBudget = new WorkBudget(),
 ): JsonMap {
   const target = structuredClone(original);

@@ -9,7 +9,7 @@ import { ENVELOPE_PREFIX, PROTOBUF_MEDIA_TYPE, UNKNOWN_MESSAGE } from './envelop
 import { protoMessageFor, responseMessageFor, WATCH_EVENT_MESSAGE } from './kinds.js';
 import { lazySchema, SchemaUnavailable } from './schema-loader.js';
 import type { ProtobufSchema } from './schema.js';
-import { BUILD_HINT, DEFAULT_SCHEMA_DIR } from './schema-source.js';
+import { BUILD_HINT, DEFAULT_SCHEMA_DIR } from './schema-files.js';
 import { ProtoJsonConverter } from './to-json.js';
 
 export { PROTOBUF_MEDIA_TYPE };

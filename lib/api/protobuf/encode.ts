@@ -12,7 +12,7 @@ import { writeEnvelope } from './envelope.js';
 import { JsonProtoConverter } from './from-json.js';
 import { responseMessageFor, WATCH_EVENT_MESSAGE } from './kinds.js';
 import { lazySchema, SchemaUnavailable } from './schema-loader.js';
-import { BUILD_HINT, DEFAULT_SCHEMA_DIR } from './schema-source.js';
+import { BUILD_HINT, DEFAULT_SCHEMA_DIR } from './schema-files.js';
 import type { ProtobufSchema } from './schema.js';
 
 /** What the apiserver answers with; the encoder reads any of them field by field, as JSON. */

@@ -2,18 +2,15 @@
 // the kinds the apiserver serves plus the few request-only kinds clients send alongside them;
 // responses add what the server itself answers with: lists, Status, metadata-only objects, watch
 // events and discovery documents.
+import { goPackageOf, META_V1_PACKAGE, protoPackageOf } from '../go-packages.js';
 import { RESOURCES, apiVersionOf } from '../resources.js';
 
-const META = 'k8s.io.apimachinery.pkg.apis.meta.v1';
+const META = protoPackageOf(META_V1_PACKAGE);
 const META_V1BETA1 = 'k8s.io.apimachinery.pkg.apis.meta.v1beta1';
 
-/** k8s.io/api names a group's package after the group's first DNS label, with one exception. */
-const PACKAGE_EXCEPTIONS: Record<string, string> = { 'internal.apiserver.k8s.io': 'apiserverinternal' };
-
 /** The proto package of a group version: "" v1 → k8s.io.api.core.v1, apps v1 → k8s.io.api.apps.v1. */
-export function protoPackage(group: string, version: string): string {
-  const name = group === '' ? 'core' : (PACKAGE_EXCEPTIONS[group] ?? group.split('.')[0]!);
-  return `k8s.io.api.${name}.${version}`;
+function protoPackage(group: string, version: string): string {
+  return protoPackageOf(goPackageOf(group, version));
 }
 
 function splitApiVersion(apiVersion: string): { group: string; version: string } {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import protobuf from 'protobufjs';
 import type { GoFieldTable } from './go-fields.js';
-import { MANIFEST_FILE, type SchemaManifest } from './schema-source.js';
+import { MANIFEST_FILE, type SchemaManifest } from './schema-files.js';
 
 export interface ProtobufSchema {
   root: protobuf.Root;

@@ -6,8 +6,7 @@
 // words them, so kubectl prints what users know:
 //   Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.foo"
 //   Warning: unknown field "spec.foo"
-import { defaultOpenApiDir } from '../openapi/files.js';
-import { loadDefinitions } from '../openapi/load.js';
+import { loadServedDefinitions } from '../openapi/load.js';
 import type { Definitions, GroupVersionKind } from '../openapi/schema.js';
 import { kindDefinitionName } from '../openapi/type-names.js';
 import type { ResourceInfo } from '../resources.js';
@@ -57,7 +56,7 @@ let defaultDecoder: StrictDecoder | undefined;
 
 /** The decoder over the generated definitions in dist/openapi, loaded on first use. */
 export function defaultStrictDecoder(): StrictDecoder {
-  defaultDecoder ??= new StrictDecoder(loadDefinitions(defaultOpenApiDir()));
+  defaultDecoder ??= new StrictDecoder(loadServedDefinitions());
   return defaultDecoder;
 }
 

@@ -3,13 +3,12 @@
 // tagged with x-kubernetes-action and x-kubernetes-group-version-kind. kubectl looks up the
 // PATCH operation of a kind and checks it lists `fieldValidation` before it trusts the server
 // to validate fields, so every write operation carries the full set of query parameters.
-import { groupVersions, RESOURCES, type ResourceInfo } from '../resources.js';
-import type { Action, Operation, Parameter, ParameterType, PathItem, Paths } from './document-types.js';
-import { BINDING_GVK, definitionOfKind, SCALE_GVK } from './published-kinds.js';
-import { definitionRef, type GroupVersionKind } from './schema.js';
-import { definitionName } from './type-names.js';
+import { groupVersions, RESOURCES, type ResourceInfo } from '../../lib/api/resources.js';
+import type { Action, Operation, Parameter, ParameterType, PathItem, Paths } from '../../lib/api/openapi/document-types.js';
+import { BINDING_GVK, definitionOfKind, SCALE_GVK } from '../../lib/api/openapi/published-kinds.js';
+import { definitionRef, type GroupVersionKind } from '../../lib/api/openapi/schema.js';
+import { metaDefinitionName, VERSION_INFO } from '../../lib/api/openapi/type-names.js';
 
-const META = 'meta/v1';
 const JSON_YAML = ['application/json', 'application/yaml'];
 const WATCHABLE = [...JSON_YAML, 'application/json;stream=watch'];
 const PATCH_TYPES = [
@@ -128,10 +127,10 @@ function resourcePaths(r: ResourceInfo): Paths {
   const kindGvk: GroupVersionKind = { group: r.group, version: r.version, kind: r.kind };
   const kindDef = definitionOfKind(kindGvk);
   const listDef = definitionOfKind({ ...kindGvk, kind: r.listKind });
-  const statusDef = definitionName(META, 'Status');
-  const deleteOptions = definitionName(META, 'DeleteOptions');
-  const patchDef = definitionName(META, 'Patch');
-  const watchEvent = definitionName(META, 'WatchEvent');
+  const statusDef = metaDefinitionName('Status');
+  const deleteOptions = metaDefinitionName('DeleteOptions');
+  const patchDef = metaDefinitionName('Patch');
+  const watchEvent = metaDefinitionName('WatchEvent');
   const scope = r.namespaced ? 'Namespaced' : '';
   const collection = r.namespaced ? `${prefix}/namespaces/{namespace}/${r.resource}` : `${prefix}/${r.resource}`;
   const object = `${collection}/{name}`;
@@ -229,7 +228,7 @@ function resourcePaths(r: ResourceInfo): Paths {
         parameters: objectParams,
       };
     } else if (sub === 'scale') {
-      const scaleDef = definitionName('autoscaling/v1', 'Scale');
+      const scaleDef = definitionOfKind(SCALE_GVK);
       paths[path] = {
         get: read(SCALE_GVK, scaleDef, `scale of the specified ${r.kind}`, 'Scale'),
         put: replace(SCALE_GVK, scaleDef, `scale of the specified ${r.kind}`, 'Scale'),
@@ -237,7 +236,7 @@ function resourcePaths(r: ResourceInfo): Paths {
         parameters: [pathParam('name', 'Scale'), ...namespaceParam, param.pretty],
       };
     } else {
-      const bindingDef = definitionName('core/v1', 'Binding');
+      const bindingDef = definitionOfKind(BINDING_GVK);
       paths[path] = {
         post: operation({
           action: 'post',
@@ -317,19 +316,19 @@ function discoveryPaths(): Paths {
     },
   });
   const paths: Paths = {
-    '/api/': get('getCoreAPIVersions', 'get available API versions', 'core', definitionName(META, 'APIVersions')),
-    '/apis/': get('getAPIVersions', 'get available API versions', 'apis', definitionName(META, 'APIGroupList')),
-    '/version/': get('getCodeVersion', 'get the version information for this server', 'version', definitionName('version', 'Info')),
+    '/api/': get('getCoreAPIVersions', 'get available API versions', 'core', metaDefinitionName('APIVersions')),
+    '/apis/': get('getAPIVersions', 'get available API versions', 'apis', metaDefinitionName('APIGroupList')),
+    '/version/': get('getCodeVersion', 'get the version information for this server', 'version', VERSION_INFO),
   };
   const groups = new Set<string>();
   for (const { group, version } of groupVersions()) {
     const id = groupIdentifier(group);
     const tag = tagOf(group, version);
-    paths[`${groupVersionPrefix(group, version)}/`] = get(`get${id}${capitalize(version)}APIResources`, 'get available resources', tag, definitionName(META, 'APIResourceList'));
+    paths[`${groupVersionPrefix(group, version)}/`] = get(`get${id}${capitalize(version)}APIResources`, 'get available resources', tag, metaDefinitionName('APIResourceList'));
     if (group !== '' && !groups.has(group)) {
       groups.add(group);
       const groupTag = `${id.charAt(0).toLowerCase()}${id.slice(1)}`;
-      paths[`/apis/${group}/`] = get(`get${id}APIGroup`, 'get information of a group', groupTag, definitionName(META, 'APIGroup'));
+      paths[`/apis/${group}/`] = get(`get${id}APIGroup`, 'get information of a group', groupTag, metaDefinitionName('APIGroup'));
     }
   }
   return paths;

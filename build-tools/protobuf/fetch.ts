@@ -1,28 +1,28 @@
-// Build step: fetches the Kubernetes protobuf schema (k8s.io/api and k8s.io/apimachinery from the
-// Go module proxy, checked against their go.sum hashes) and keeps what decoding needs under
-// dist/proto/: the generated.proto files of the served packages and everything they import, and
-// a table of Go struct facts read from the packages' Go sources. Run as a script it warns and
-// exits 0 when the proxy cannot be reached: the apiserver then answers protobuf bodies with 415.
+// Build step: fetches the Kubernetes protobuf schema (k8s.io/api and k8s.io/apimachinery, checked
+// against their go.sum hashes and kept in the per-machine module cache, see module-cache.ts) and
+// writes what decoding needs under dist/proto/: the generated.proto files of the listed packages
+// and everything they import, and a table of Go struct facts read from the packages' Go sources.
+// Run as a script it warns and exits 0 when the schema cannot be fetched: the apiserver then
+// answers protobuf bodies with 415.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import { parseGoStructs, type GoFieldTable, type GoStructFields } from './go-fields.js';
-import { downloadModuleZip, proxyBase } from './go-proxy.js';
-import { decodableMessages, responseMessages } from './kinds.js';
-import { readModuleZip, type ModuleFiles } from './module-zip.js';
-import { loadProtoRoot } from './schema.js';
-import { DEFAULT_SCHEMA_DIR, GO_FIELDS_FILE, GO_MODULES, MANIFEST_FILE, manifestModules, type GoModule, type SchemaManifest } from './schema-source.js';
-import { CUSTOM_JSON_MESSAGES } from './to-json.js';
+import type { GoFieldTable } from '../../lib/api/protobuf/go-fields.js';
+import { decodableMessages, responseMessages } from '../../lib/api/protobuf/kinds.js';
+import { loadProtoRoot } from '../../lib/api/protobuf/schema.js';
+import { DEFAULT_SCHEMA_DIR, GO_FIELDS_FILE, MANIFEST_FILE, type SchemaManifest } from '../../lib/api/protobuf/schema-files.js';
+import { CUSTOM_JSON_MESSAGES } from '../../lib/api/protobuf/to-json.js';
+import { keptModuleFiles, type ModuleSourceOptions } from '../go-modules/module-cache.js';
+import type { ModuleFiles } from '../go-modules/module-zip.js';
+import { parseGoStructs, type GoStructFields } from './go-structs.js';
+import { manifestModules, SCHEMA_MODULES, type SchemaModule } from './schema-source.js';
 
-export interface FetchOptions {
+export interface FetchOptions extends Omit<ModuleSourceOptions, 'zip'> {
   outDir: string;
-  /** Defaults to $GOPROXY. */
-  goproxy?: string;
-  modules?: readonly GoModule[];
-  /** Already downloaded module zips by module path (skips the network). */
+  modules?: readonly SchemaModule[];
+  /** Already downloaded module zips by module path (skips the caches and the network). */
   zips?: ReadonlyMap<string, Uint8Array>;
-  log?: (message: string) => void;
 }
 
 export interface FetchResult {
@@ -45,8 +45,8 @@ const IMPORT = /^import\s+"([^"]+)";/gm;
 const PACKAGE = /^package\s+([\w.]+);/m;
 
 /** Kept .proto files by import path, following imports across the downloaded modules. */
-function collectPackages(modules: readonly GoModule[], contents: ReadonlyMap<string, ModuleFiles>): { protos: Map<string, string>; packages: KeptPackage[] } {
-  const locate = (importPath: string): { module: GoModule; file: string } | undefined => {
+function collectPackages(modules: readonly SchemaModule[], contents: ReadonlyMap<string, ModuleFiles>): { protos: Map<string, string>; packages: KeptPackage[] } {
+  const locate = (importPath: string): { module: SchemaModule; file: string } | undefined => {
     const module = modules.find((m) => importPath.startsWith(`${m.path}/`));
     return module ? { module, file: importPath.slice(module.path.length + 1) } : undefined;
   };
@@ -58,7 +58,7 @@ function collectPackages(modules: readonly GoModule[], contents: ReadonlyMap<str
     if (protos.has(importPath)) continue;
     const where = locate(importPath);
     const bytes = where && contents.get(where.module.path)?.get(where.file);
-    if (!where || !bytes) throw new Error(`${importPath} is not part of the downloaded modules`);
+    if (!where || !bytes) throw new Error(`${importPath} is not among the kept packages; list its package in build-tools/protobuf/schema-source.ts`);
     const text = Buffer.from(bytes).toString('utf8');
     protos.set(importPath, text);
     for (const match of text.matchAll(IMPORT)) queue.push(match[1]!);
@@ -111,21 +111,14 @@ function coverage(root: protobuf.Root, table: GoFieldTable): { undescribedFields
 }
 
 export async function fetchSchema(options: FetchOptions): Promise<FetchResult> {
-  const log = options.log ?? (() => undefined);
-  const modules = options.modules ?? GO_MODULES;
-  const base = proxyBase(options.goproxy);
+  const modules = options.modules ?? SCHEMA_MODULES;
   const contents = new Map<string, ModuleFiles>();
   let downloadedBytes = 0;
   for (const module of modules) {
-    let zip = options.zips?.get(module.path);
-    if (zip === undefined) {
-      log(`downloading ${module.path}@${module.version} from ${base}`);
-      zip = await downloadModuleZip(base, module);
-    }
-    downloadedBytes += zip.byteLength;
-    const { files, h1 } = readModuleZip(zip, module);
-    if (h1 !== module.h1) throw new Error(`${module.path}@${module.version} hashes to ${h1}, not the expected ${module.h1}; refusing it`);
-    contents.set(module.path, files);
+    const zip = options.zips?.get(module.path);
+    const kept = await keptModuleFiles(module, { dirs: module.packages }, { ...options, ...(zip ? { zip } : {}) });
+    downloadedBytes += kept.downloadedBytes;
+    contents.set(module.path, kept.files);
   }
 
   const { protos, packages } = collectPackages(modules, contents);
@@ -144,7 +137,7 @@ export async function fetchSchema(options: FetchOptions): Promise<FetchResult> {
   }
 }
 
-function writeSchema(dir: string, modules: readonly GoModule[], protos: ReadonlyMap<string, string>, packages: readonly KeptPackage[]): Omit<FetchResult, 'downloadedBytes'> {
+function writeSchema(dir: string, modules: readonly SchemaModule[], protos: ReadonlyMap<string, string>, packages: readonly KeptPackage[]): Omit<FetchResult, 'downloadedBytes'> {
   let keptBytes = 0;
   for (const [importPath, text] of protos) {
     mkdirSync(dirname(join(dir, importPath)), { recursive: true });
@@ -174,11 +167,11 @@ async function main(): Promise<void> {
   const say = (message: string): void => void process.stderr.write(`rudder: ${message}\n`);
   const progress = quiet ? () => undefined : say;
   try {
-    const result = await fetchSchema({ outDir, log: progress });
+    const result = await fetchSchema({ outDir, log: progress, warn: (message) => say(`warning: ${message}`) });
     const kib = (bytes: number): string => `${Math.round(bytes / 1024)} KiB`;
-    progress(`protobuf schema ready in ${outDir} (${result.manifest.protoFiles.length} .proto files, ${kib(result.keptBytes)} kept of ${kib(result.downloadedBytes)} downloaded)`);
+    progress(`protobuf schema ready in ${outDir} (${result.manifest.protoFiles.length} .proto files, ${kib(result.keptBytes)} kept; ${kib(result.downloadedBytes)} downloaded)`);
     if (result.undescribedFields.length > 0) say(`warning: no Go field facts for ${result.undescribedFields.join(', ')}; their zero values are dropped`);
-    if (result.missingMessages.length > 0) say(`warning: no protobuf schema for ${result.missingMessages.join(', ')}; add their packages to lib/api/protobuf/schema-source.ts`);
+    if (result.missingMessages.length > 0) say(`warning: no protobuf schema for ${result.missingMessages.join(', ')}; add their packages to build-tools/protobuf/schema-source.ts`);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     say(`warning: the Kubernetes protobuf schema could not be fetched (${why}); the apiserver will refuse protobuf request bodies (kubectl 1.33 \`create\` sends them) with 415 until \`npm run build\` succeeds with access to the Go module proxy (set GOPROXY to an https proxy if needed)`);

@@ -5,13 +5,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import type { Operation, Parameter, PathItem, SwaggerDocument } from './document-types.js';
-import { METHODS } from './document-types.js';
-import type { Schema } from './schema.js';
+import type { Operation, Parameter, PathItem, SwaggerDocument } from '../../lib/api/openapi/document-types.js';
+import { METHODS } from '../../lib/api/openapi/document-types.js';
+import type { Schema } from '../../lib/api/openapi/schema.js';
 
 /** The .proto lives in the source tree; the compiled module finds it from dist/ as well. */
 function protoPath(): string {
-  const candidates = ['./openapiv2.proto', '../../../../lib/api/openapi/openapiv2.proto'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  const candidates = ['./openapiv2.proto', '../../../build-tools/openapi/openapiv2.proto'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error(`openapiv2.proto not found (looked in ${candidates.join(', ')})`);
   return found;

@@ -1,5 +1,5 @@
 // Downloads Go module zips from a Go module proxy, as `go mod download` would.
-import type { GoModule } from './schema-source.js';
+import type { GoModule } from './go-module.js';
 
 export const DEFAULT_GOPROXY = 'https://proxy.golang.org';
 
@@ -21,7 +21,7 @@ export function moduleZipUrl(base: string, module: Pick<GoModule, 'path' | 'vers
   return `${base}/${escapeModulePath(module.path)}/@v/${escapeModulePath(module.version)}.zip`;
 }
 
-export async function downloadModuleZip(base: string, module: GoModule, timeoutMs = 60_000): Promise<Uint8Array> {
+export async function downloadModuleZip(base: string, module: GoModule, timeoutMs = 300_000): Promise<Uint8Array> {
   const url = moduleZipUrl(base, module);
   let response: Response;
   try {

@@ -2,11 +2,11 @@
 // derived from the v2 paths and definitions the way Kubernetes converts them: references move
 // to #/components/schemas, a reference with its own description is wrapped in allOf, body
 // parameters become requestBody and response schemas are listed per media type.
-import type { Operation, Parameter, PathItem, Paths, SwaggerDocument } from './document-types.js';
-import { METHODS } from './document-types.js';
+import type { Operation, Parameter, PathItem, Paths, SwaggerDocument } from '../../lib/api/openapi/document-types.js';
+import { METHODS } from '../../lib/api/openapi/document-types.js';
 import { groupVersionOfPath } from './paths.js';
-import { closure, refName, type Schema } from './schema.js';
-import { INT_OR_STRING, QUANTITY } from './type-names.js';
+import { closure, refName, type Schema } from '../../lib/api/openapi/schema.js';
+import { INT_OR_STRING, QUANTITY } from '../../lib/api/openapi/type-names.js';
 
 export type V3Schema = Omit<Schema, 'properties' | 'items' | 'additionalProperties'> & {
   allOf?: V3Schema[];
