@@ -262,3 +262,16 @@ t.test('finding 11: duplicate JSON keys fail Strict and warn under Warn; a resou
     t.match(status(res.text), { reason: 'Timeout', message: 'Too large resource version: 9007199254740993' });
   }
 });
+
+t.test('finding 12: a field named with characters beyond Latin-1 or with control characters is warned about, not a 500', async (t) => {
+  // Node refuses such characters in a header: the Warning header escapes everything outside printable ASCII.
+  const unknown = await send('POST', CM, JSON.stringify({ metadata: { name: 'emoji' }, '🙂': 1, 'a\u007fb': 2, é: 3 }));
+  t.equal(unknown.status, 201, unknown.text);
+  t.equal(unknown.headers.get('warning'), '299 - "unknown field \\"\\ud83d\\ude42\\"", 299 - "unknown field \\"a\\u007fb\\"", 299 - "unknown field \\"\\u00e9\\""');
+  // A duplicate field in a body that fails validation: the 422 is still a Status.
+  const duplicate = await send('POST', CM, '{"metadata":{"name":"dup"},"data":{"k\u007f":"1","k\u007f":"2","日本":"x","日本":"y"}}');
+  t.equal(duplicate.status, 422);
+  t.match(status(duplicate.text), { kind: 'Status', reason: 'Invalid' });
+  t.equal(duplicate.headers.get('warning'), '299 - "duplicate field \\"data.k\\u007f\\"", 299 - "duplicate field \\"data.\\u65e5\\u672c\\""');
+  t.same(await names(), ['emoji']);
+});

@@ -71,7 +71,14 @@ export function checkKind(gvk: GroupVersionKind, obj: unknown, mode: FieldValida
   return defaultStrictDecoder().check(gvk, obj, mode, duplicates);
 }
 
-/** The value of a Warning response header carrying `text` (RFC 7234 warn-code 299, agent "-"). */
+/**
+ * The value of a Warning response header carrying `text` (RFC 7234 warn-code 299, agent "-").
+ * Field names in the text are a client's, so it may hold any character, and Node refuses control
+ * characters and characters above U+00FF in a header (and writes the others as UTF-8 or Latin-1
+ * depending on the body): every character outside printable ASCII is written as a \uXXXX escape,
+ * as in the JSON-quoted field names around it.
+ */
 export function warningHeader(text: string): string {
-  return `299 - "${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  const quoted = text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[^\t\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `299 - "${quoted}"`;
 }
