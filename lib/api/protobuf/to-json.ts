@@ -139,6 +139,9 @@ export class ProtoJsonConverter {
   private convertValue(field: protobuf.FieldBase, value: unknown): Converted {
     if (field.resolvedType instanceof protobuf.Type) return this.convertMessage(field.resolvedType, (value ?? {}) as Fields);
     if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+    // A map entry written without its bytes value (Go's nil) is read with protobufjs' default for
+    // bytes, a plain empty array; Go reads it as empty bytes, whose JSON is "".
+    if (field.type === 'bytes') return '';
     if (field.long) return Number(bigintOf(value));
     return value;
   }
