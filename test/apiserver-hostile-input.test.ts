@@ -300,3 +300,19 @@ t.test('finding 14: a null in a map of bytes (binaryData, Secret data) is stored
     await res.arrayBuffer();
   }
 });
+
+t.test('finding 15: JSON patch operations after the root was moved from nowhere or replaced by null are a 422, not a 500', async (t) => {
+  t.equal((await send('POST', CM, JSON.stringify({ metadata: { name: 'root' }, data: { a: 'b' } }))).status, 201);
+  const after = { op: 'replace', path: '/data/a', value: 'c' };
+  for (const [first, cause] of [
+    [{ op: 'move', path: '', from: '/~2' }, 'move operation does not apply: doc is missing from path: /~2: missing value'],
+    [{ op: 'copy', path: '', from: '/nothing' }, 'copy operation does not apply: doc is missing from path: /nothing: missing value'],
+    [{ op: 'remove', path: '' }, 'replace operation does not apply: doc is missing path: "/data/a": missing value'],
+    [{ op: 'replace', path: '', value: null }, 'replace operation does not apply: doc is missing path: "/data/a": missing value'],
+  ] as const) {
+    const res = await send('PATCH', `${CM}/root`, JSON.stringify([first, after]), 'application/json-patch+json');
+    t.equal(res.status, 422, JSON.stringify(first));
+    t.equal(status(res.text).details?.causes?.[0]?.message, cause);
+  }
+  t.same((JSON.parse((await send('GET', `${CM}/root`)).text) as { data: unknown }).data, { a: 'b' }, 'nothing was written');
+});
