@@ -118,7 +118,8 @@ export class ProtoJsonConverter {
       const out: Record<string, unknown> = {};
       for (const [key, item] of entries) {
         const converted = this.convertValue(field, item);
-        out[key] = converted === OMIT ? null : converted;
+        // A map may hold any key: a "__proto__" one stays a key (for the decoding boundary to refuse), not a prototype.
+        Object.defineProperty(out, key, { value: converted === OMIT ? null : converted, enumerable: true, writable: true, configurable: true });
       }
       return out;
     }
