@@ -1,12 +1,14 @@
 // Regression tests for what a hostile-input probe did to the apiserver with one valid token:
 // each finding is a request a user could send, and each test pins the answer Kubernetes gives
 // (a 4xx Status, nothing stored) and that the server goes on serving everyone else.
+import { connect, type Socket } from 'node:net';
 import { Packr } from 'msgpackr';
 import t from 'tap';
 import { MSGPACK_MEDIA_TYPE } from '../lib/api/msgpack.js';
 import { encodeProtobufObject } from '../lib/api/protobuf/encode.js';
 import { PROTOBUF_MEDIA_TYPE } from '../lib/api/protobuf/envelope.js';
 import { listeningServer, type ListeningServer } from './helpers/listening-server.js';
+import { until } from './helpers/until.js';
 
 interface StatusBody {
   kind: string;
@@ -334,4 +336,27 @@ t.test('finding 16: a "__proto__" key is a 400 in YAML and protobuf bodies too, 
     t.match(status(res.text).message, /holds the key "__proto__" at \.(data|metadata\.labels)|not valid JSON/, type);
   }
   t.same(await names(), []);
+});
+
+t.test('finding 17: a watch client that stops reading is cut off once it falls behind, and what was queued for it is freed', async (t) => {
+  // The watch ended but the connection stayed, holding 16 MiB of queued events for as long as the
+  // client kept it open: a few hundred such clients could exhaust the server's memory.
+  // By the client's port, taken when they connect (a destroyed socket forgets it).
+  const serverSockets = new Map<number | undefined, Socket>();
+  server.app.server.on('connection', (socket: Socket) => serverSockets.set(socket.remotePort, socket));
+  const { port } = new URL(server.url);
+  const client = connect(Number(port), '127.0.0.1');
+  client.on('error', () => undefined);
+  client.write(`GET ${CM}?watch=1 HTTP/1.1\r\nHost: x\r\nAuthorization: ${server.auth.authorization}\r\n\r\n`);
+  client.pause();
+  t.ok(await until(() => server.hub.size === 1), 'the watch started');
+  const payload = 'x'.repeat(500_000);
+  for (let i = 0; i < 60; i++) t.equal((await send('POST', CM, JSON.stringify({ metadata: { name: `big-${i}` }, data: { payload } }))).status, 201);
+  t.ok(await until(() => server.hub.size === 0), 'the watch was closed');
+  const watchSocket = serverSockets.get(client.localPort);
+  t.ok(watchSocket, 'the server side of the watch connection');
+  t.ok(await until(() => watchSocket!.destroyed), 'its connection was closed');
+  t.equal(watchSocket!.writableLength, 0, 'nothing is queued for it any more');
+  client.destroy();
+  t.equal((await send('GET', CM)).status, 200);
 });
