@@ -360,3 +360,12 @@ t.test('finding 17: a watch client that stops reading is cut off once it falls b
   client.destroy();
   t.equal((await send('GET', CM)).status, 200);
 });
+
+t.test('finding 18: a JSON patch move whose destination went away with its source is a 422, not a 500', async (t) => {
+  const pod = { metadata: { name: 'three' }, spec: { containers: ['a', 'b', 'c'].map((name) => ({ name, image: 'i' })) } };
+  t.equal((await send('POST', '/api/v1/namespaces/default/pods', JSON.stringify(pod))).status, 201);
+  // containers[2] is there when the patch is checked, but removing containers[1] leaves no containers[2] to move it into.
+  const res = await send('PATCH', '/api/v1/namespaces/default/pods/three', JSON.stringify([{ op: 'move', from: '/spec/containers/1', path: '/spec/containers/2/image' }]), 'application/json-patch+json');
+  t.equal(res.status, 422, res.text);
+  t.equal(status(res.text).details?.causes?.[0]?.message, 'move operation does not apply: doc is missing path: "/spec/containers/2/image": missing value');
+});

@@ -140,6 +140,11 @@ export function applyJsonPatch(document: Record<string, unknown>, body: unknown,
       }
       // The library refuses paths through __proto__ with a TypeError.
       if (error instanceof TypeError && error.message.startsWith('JSON-Patch:')) throw unprocessablePatch(error.message);
+      // Any other TypeError is the library walking into a container that is not there (a move
+      // whose destination went away with its source, as in evanphx/json-patch).
+      if (error instanceof TypeError) {
+        throw unprocessablePatch(`${String(operation.op)} operation does not apply: doc is missing path: "${String(operation.path)}": missing value`);
+      }
       throw error;
     }
   }
