@@ -369,3 +369,17 @@ t.test('finding 18: a JSON patch move whose destination went away with its sourc
   t.equal(res.status, 422, res.text);
   t.equal(status(res.text).details?.causes?.[0]?.message, 'move operation does not apply: doc is missing path: "/spec/containers/2/image": missing value');
 });
+
+t.test('finding 19: YAML bodies the parser warns about print nothing on the server', async (t) => {
+  // Each such request made the server emit a process warning (on stderr, outside the logs).
+  const warnings: string[] = [];
+  const onWarning = (warning: Error): number => warnings.push(warning.message);
+  process.on('warning', onWarning);
+  t.teardown(() => process.off('warning', onWarning));
+  for (const body of ['metadata: {name: w1}\ndata: {? {a: b} : c}\n', 'metadata: {name: w2}\ndata: &m {x: y}\nbinaryData: {*m : z}\n', 'metadata: {name: w3}\ndata: {a: !unknown b}\n']) {
+    const res = await send('POST', CM, body, 'application/yaml');
+    t.ok(res.status < 500, `${res.status} ${body}`);
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(warnings, []);
+});
