@@ -1,7 +1,8 @@
 // How long the apiserver fuzz runs and how to replay it. `npm test` uses each property's default
 // number of runs (about a minute in all on two cores); RUDDER_FUZZ_RUNS=N runs every property N
 // times; RUDDER_FUZZ_SEED (and RUDDER_FUZZ_PATH, both printed by fast-check on a failure) replay
-// a failing run.
+// a failing run. The server keeps what earlier runs stored, so a failure that depends on it
+// replays from the seed alone (every run again), not from the path.
 import type fc from 'fast-check';
 
 function envInteger(name: string): number | undefined {

@@ -2,6 +2,7 @@
 // frames, protobuf frames — started before the fuzz writes anything. Events are kept by
 // resource, namespace, name and resourceVersion until a check takes them, so every acknowledged
 // write can be looked up in every stream.
+import { setMaxListeners } from 'node:events';
 import { Agent, request } from 'undici';
 import { decodeMsgpack } from '../../lib/api/msgpack.js';
 import { FrameSplitter } from '../../lib/api/frames.js';
@@ -50,7 +51,10 @@ export class WatchSet {
     private readonly url: string,
     private readonly token: string,
     readonly formats: readonly WatchFormat[],
-  ) {}
+  ) {
+    // Every watch listens on it.
+    setMaxListeners(0, this.abort.signal);
+  }
 
   static async open(url: string, token: string, formats: readonly WatchFormat[]): Promise<WatchSet> {
     const set = new WatchSet(url, token, formats);
