@@ -1,10 +1,14 @@
 // Regression tests for what a hostile-input probe did to the apiserver with one valid token:
 // each finding is a request a user could send, and each test pins the answer Kubernetes gives
 // (a 4xx Status, nothing stored) and that the server goes on serving everyone else.
+import { connect, type Socket } from 'node:net';
 import { Packr } from 'msgpackr';
 import t from 'tap';
 import { MSGPACK_MEDIA_TYPE } from '../lib/api/msgpack.js';
+import { encodeProtobufObject } from '../lib/api/protobuf/encode.js';
+import { PROTOBUF_MEDIA_TYPE } from '../lib/api/protobuf/envelope.js';
 import { listeningServer, type ListeningServer } from './helpers/listening-server.js';
+import { until } from './helpers/until.js';
 
 interface StatusBody {
   kind: string;
@@ -261,4 +265,121 @@ t.test('finding 11: duplicate JSON keys fail Strict and warn under Warn; a resou
     t.equal(res.status, 504, url);
     t.match(status(res.text), { reason: 'Timeout', message: 'Too large resource version: 9007199254740993' });
   }
+});
+
+t.test('finding 12: a field named with characters beyond Latin-1 or with control characters is warned about, not a 500', async (t) => {
+  // Node refuses such characters in a header: the Warning header escapes everything outside printable ASCII.
+  const unknown = await send('POST', CM, JSON.stringify({ metadata: { name: 'emoji' }, '🙂': 1, 'a\u007fb': 2, é: 3 }));
+  t.equal(unknown.status, 201, unknown.text);
+  t.equal(unknown.headers.get('warning'), '299 - "unknown field \\"\\ud83d\\ude42\\"", 299 - "unknown field \\"a\\u007fb\\"", 299 - "unknown field \\"\\u00e9\\""');
+  // A duplicate field in a body that fails validation: the 422 is still a Status.
+  const duplicate = await send('POST', CM, '{"metadata":{"name":"dup"},"data":{"k\u007f":"1","k\u007f":"2","日本":"x","日本":"y"}}');
+  t.equal(duplicate.status, 422);
+  t.match(status(duplicate.text), { kind: 'Status', reason: 'Invalid' });
+  t.equal(duplicate.headers.get('warning'), '299 - "duplicate field \\"data.k\\u007f\\"", 299 - "duplicate field \\"data.\\u65e5\\u672c\\""');
+  t.same(await names(), ['emoji']);
+});
+
+t.test('finding 13: a field name of 20,000 characters gets a Warning header an HTTP client can read', async (t) => {
+  // The header carried the whole name: fetch failed with a headers overflow after the object was stored.
+  const res = await send('POST', CM, JSON.stringify({ metadata: { name: 'long' }, ['k'.repeat(20_000)]: 1, ['🙂'.repeat(5000)]: 2 }));
+  t.equal(res.status, 201);
+  const warning = res.headers.get('warning') ?? '';
+  t.match(warning, /^299 - "unknown field \\"k+", 299 - "unknown field \\"(\\ud83d\\ude42)+"$/);
+  t.ok(warning.length < 4096 + 100, `${warning.length} characters`);
+  t.same(await names(), ['long']);
+});
+
+t.test('finding 14: a null in a map of bytes (binaryData, Secret data) is stored as an empty value that reads back as protobuf', async (t) => {
+  // The stored form held [] (protobufjs' default for bytes), which no protobuf read or watch could write.
+  const created = await send('POST', CM, JSON.stringify({ metadata: { name: 'nil' }, binaryData: { k: null } }));
+  t.equal(created.status, 201);
+  t.same((JSON.parse(created.text) as { binaryData: unknown }).binaryData, { k: '' }, 'as Go reads a map entry without its value');
+  const secret = await send('POST', '/api/v1/namespaces/default/secrets', JSON.stringify({ metadata: { name: 'nil' }, data: { k: null } }));
+  t.equal(secret.status, 201);
+  t.same((JSON.parse(secret.text) as { data: unknown }).data, { k: '' });
+  for (const url of [`${CM}/nil`, '/api/v1/namespaces/default/secrets/nil']) {
+    const res = await fetch(`${server.url}${url}`, { headers: { ...server.auth, accept: 'application/vnd.kubernetes.protobuf' } });
+    t.equal(res.status, 200, url);
+    await res.arrayBuffer();
+  }
+});
+
+t.test('finding 15: JSON patch operations after the root was moved from nowhere or replaced by null are a 422, not a 500', async (t) => {
+  t.equal((await send('POST', CM, JSON.stringify({ metadata: { name: 'root' }, data: { a: 'b' } }))).status, 201);
+  const after = { op: 'replace', path: '/data/a', value: 'c' };
+  for (const [first, cause] of [
+    [{ op: 'move', path: '', from: '/~2' }, 'move operation does not apply: doc is missing from path: /~2: missing value'],
+    [{ op: 'copy', path: '', from: '/nothing' }, 'copy operation does not apply: doc is missing from path: /nothing: missing value'],
+    [{ op: 'remove', path: '' }, 'replace operation does not apply: doc is missing path: "/data/a": missing value'],
+    [{ op: 'replace', path: '', value: null }, 'replace operation does not apply: doc is missing path: "/data/a": missing value'],
+  ] as const) {
+    const res = await send('PATCH', `${CM}/root`, JSON.stringify([first, after]), 'application/json-patch+json');
+    t.equal(res.status, 422, JSON.stringify(first));
+    t.equal(status(res.text).details?.causes?.[0]?.message, cause);
+  }
+  t.same((JSON.parse((await send('GET', `${CM}/root`)).text) as { data: unknown }).data, { a: 'b' }, 'nothing was written');
+});
+
+t.test('finding 16: a "__proto__" key is a 400 in YAML and protobuf bodies too, as in JSON ones', async (t) => {
+  // It was stored, then read back as "__proto_" (msgpack, the store's format) or dropped (protobuf), so
+  // GETs differed from the write's answer.
+  const protobufBody = encodeProtobufObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pb' }, data: JSON.parse('{"__proto__":"x","a":"b"}') as Record<string, string> });
+  for (const [type, body] of [
+    ['application/yaml', 'metadata: {name: y}\ndata: {__proto__: x, a: b}\n'],
+    ['application/yaml', 'metadata: {name: y, labels: {__proto__: x}}\n'],
+    [PROTOBUF_MEDIA_TYPE, protobufBody],
+    ['application/json', '{"metadata":{"name":"j"},"data":{"__proto__":"x"}}'],
+  ] as const) {
+    const res = await send('POST', CM, body, type);
+    t.equal(res.status, 400, type);
+    t.match(status(res.text).message, /holds the key "__proto__" at \.(data|metadata\.labels)|not valid JSON/, type);
+  }
+  t.same(await names(), []);
+});
+
+t.test('finding 17: a watch client that stops reading is cut off once it falls behind, and what was queued for it is freed', async (t) => {
+  // The watch ended but the connection stayed, holding 16 MiB of queued events for as long as the
+  // client kept it open: a few hundred such clients could exhaust the server's memory.
+  // By the client's port, taken when they connect (a destroyed socket forgets it).
+  const serverSockets = new Map<number | undefined, Socket>();
+  server.app.server.on('connection', (socket: Socket) => serverSockets.set(socket.remotePort, socket));
+  const { port } = new URL(server.url);
+  const client = connect(Number(port), '127.0.0.1');
+  client.on('error', () => undefined);
+  client.write(`GET ${CM}?watch=1 HTTP/1.1\r\nHost: x\r\nAuthorization: ${server.auth.authorization}\r\n\r\n`);
+  client.pause();
+  t.ok(await until(() => server.hub.size === 1), 'the watch started');
+  const payload = 'x'.repeat(500_000);
+  for (let i = 0; i < 60; i++) t.equal((await send('POST', CM, JSON.stringify({ metadata: { name: `big-${i}` }, data: { payload } }))).status, 201);
+  t.ok(await until(() => server.hub.size === 0), 'the watch was closed');
+  const watchSocket = serverSockets.get(client.localPort);
+  t.ok(watchSocket, 'the server side of the watch connection');
+  t.ok(await until(() => watchSocket!.destroyed), 'its connection was closed');
+  t.equal(watchSocket!.writableLength, 0, 'nothing is queued for it any more');
+  client.destroy();
+  t.equal((await send('GET', CM)).status, 200);
+});
+
+t.test('finding 18: a JSON patch move whose destination went away with its source is a 422, not a 500', async (t) => {
+  const pod = { metadata: { name: 'three' }, spec: { containers: ['a', 'b', 'c'].map((name) => ({ name, image: 'i' })) } };
+  t.equal((await send('POST', '/api/v1/namespaces/default/pods', JSON.stringify(pod))).status, 201);
+  // containers[2] is there when the patch is checked, but removing containers[1] leaves no containers[2] to move it into.
+  const res = await send('PATCH', '/api/v1/namespaces/default/pods/three', JSON.stringify([{ op: 'move', from: '/spec/containers/1', path: '/spec/containers/2/image' }]), 'application/json-patch+json');
+  t.equal(res.status, 422, res.text);
+  t.equal(status(res.text).details?.causes?.[0]?.message, 'move operation does not apply: doc is missing path: "/spec/containers/2/image": missing value');
+});
+
+t.test('finding 19: YAML bodies the parser warns about print nothing on the server', async (t) => {
+  // Each such request made the server emit a process warning (on stderr, outside the logs).
+  const warnings: string[] = [];
+  const onWarning = (warning: Error): number => warnings.push(warning.message);
+  process.on('warning', onWarning);
+  t.teardown(() => process.off('warning', onWarning));
+  for (const body of ['metadata: {name: w1}\ndata: {? {a: b} : c}\n', 'metadata: {name: w2}\ndata: &m {x: y}\nbinaryData: {*m : z}\n', 'metadata: {name: w3}\ndata: {a: !unknown b}\n']) {
+    const res = await send('POST', CM, body, 'application/yaml');
+    t.ok(res.status < 500, `${res.status} ${body}`);
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(warnings, []);
 });

@@ -145,13 +145,11 @@ t.test('patch content types: parameters are ignored, unknown types are 415', asy
   }
 });
 
-t.test('a "__proto__" key in a body stays data and pollutes nothing', async (t) => {
+t.test('a "__proto__" key in a body is refused and pollutes nothing', async (t) => {
+  // The store's msgpack would read such a key back as "__proto_": it is refused in every format.
   const body = '{"__proto__":{"polluted":true},"metadata":{"labels":{"__proto__":"x"}}}';
   for (const type of [MERGE_PATCH, 'application/strategic-merge-patch+json']) {
-    const patched = applyPatch(deployments, live(), type, body);
-    t.ok(Object.prototype.hasOwnProperty.call(patched, '__proto__'), type);
-    t.equal(Object.getPrototypeOf(patched), Object.prototype, type);
-    t.equal(patched.metadata?.labels?.['__proto__'], 'x', type);
+    t.match(failureOf(() => applyPatch(deployments, live(), type, body)), { code: 400, message: /holds the key "__proto__" at the top level/ }, type);
   }
   t.equal(failureOf(() => applyPatch(deployments, live(), JSON_PATCH, [{ op: 'add', path: '/__proto__/polluted', value: true }])).code, 422);
   t.equal(failureOf(() => applyPatch(deployments, live(), JSON_PATCH, [{ op: '_get', path: '/spec' }])).code, 422, 'no private operations');

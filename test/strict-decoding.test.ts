@@ -3,7 +3,7 @@ import { generateDocuments } from '../build-tools/openapi/generate.js';
 import { upstreamDefinitions } from '../build-tools/openapi/upstream-definitions.js';
 import type { Definitions } from '../lib/api/openapi/schema.js';
 import { findResource, type ResourceInfo } from '../lib/api/resources.js';
-import { checkObject, StrictDecoder, warningHeader } from '../lib/api/schema/strict-decoding.js';
+import { checkObject, StrictDecoder, warningHeader, warningHeaders } from '../lib/api/schema/strict-decoding.js';
 
 const decoder = new StrictDecoder(generateDocuments((await upstreamDefinitions()).definitions).definitions);
 
@@ -240,4 +240,19 @@ t.test('checkObject uses the definitions generated into dist/openapi', async (t)
 
 t.test('warnings become Warning header values kubectl prints', async (t) => {
   t.equal(warningHeader('unknown field "spec.foo"'), '299 - "unknown field \\"spec.foo\\""');
+});
+
+t.test('the Warning headers of one response are bounded as kube-apiserver bounds them', async (t) => {
+  const short = ['unknown field "a"', 'unknown field "b"', 'unknown field "a"'];
+  t.same(warningHeaders(short), ['299 - "unknown field \\"a\\""', '299 - "unknown field \\"b\\""'], 'each text once');
+  // Past 4 Ki characters in all, every warning is cut to 256 characters and the rest left out.
+  const long = Array.from({ length: 100 }, (_, i) => `unknown field "${String(i).padStart(3, '0')}${'k'.repeat(1000)}"`);
+  const headers = warningHeaders(long);
+  t.equal(headers.length, 16, 'four whole, then all cut: 5 × 256 + 11 × 256 = 4096');
+  t.equal(headers[0], `299 - "unknown field \\"000${'k'.repeat(256 - 19)}"`);
+  t.ok(headers.every((h) => h.length <= 256 + 8), 'each one cut');
+  // Cut between characters: an escape is never split, so the quoted string stays closed.
+  const [emoji] = warningHeaders([`unknown field "${'🙂'.repeat(5000)}"`]);
+  t.match(emoji, /^299 - "unknown field \\"(\\ud83d\\ude42)+"$/);
+  t.ok(emoji!.length <= 4096 + 8);
 });

@@ -136,9 +136,12 @@ class Converter {
       const item = value[key];
       // An absent value, as JSON.stringify and msgpack leave it out.
       if (item === undefined) continue;
+      // Objects are stored as msgpack, and msgpackr reads this key back as "__proto_": the object
+      // would change between the write and every read. JSON bodies holding it are refused by the
+      // JSON parser; YAML, protobuf and patched objects are refused here.
+      if (key === '__proto__') throw failure(400, 'BadRequest', `${this.what} holds the key "__proto__" at ${pathText(this.path)}, which the apiserver refuses in every format`);
       this.spend(key.length + 4);
       this.path.push(key);
-      // defineProperty keeps a "__proto__" key plain data.
       Object.defineProperty(out, key, { value: this.convert(item, depth), writable: true, enumerable: true, configurable: true });
       this.path.pop();
     }

@@ -119,6 +119,14 @@ export function applyJsonPatch(document: Record<string, unknown>, body: unknown,
       if (copied > MAX_OBJECT_BYTES) throw copyLimitError(copied);
       budget.spend(size);
     }
+    if ((current === null || typeof current !== 'object') && operation.path !== '') {
+      // The root was replaced by null or a scalar: nothing lies under it (fast-json-patch would throw a TypeError walking it).
+      throw unprocessablePatch(`${String(operation.op)} operation does not apply: doc is missing path: "${String(operation.path)}": missing value`);
+    }
+    if ((operation.op === 'move' || operation.op === 'copy') && valueAt(current, String(operation.from ?? '')) === undefined) {
+      // fast-json-patch checks `from` except when the destination is the root: the document would become undefined.
+      throw unprocessablePatch(`${operation.op} operation does not apply: doc is missing from path: ${String(operation.from ?? '')}: missing value`);
+    }
     if (operation.op === 'move' && typeof operation.path === 'string' && typeof operation.from === 'string' && operation.path.startsWith(`${operation.from}/`)) {
       // evanphx/json-patch removes `from` first, and then the destination's parent is gone.
       throw unprocessablePatch(`move operation does not apply: doc is missing destination path: ${operation.path}: missing value`);
@@ -132,6 +140,11 @@ export function applyJsonPatch(document: Record<string, unknown>, body: unknown,
       }
       // The library refuses paths through __proto__ with a TypeError.
       if (error instanceof TypeError && error.message.startsWith('JSON-Patch:')) throw unprocessablePatch(error.message);
+      // Any other TypeError is the library walking into a container that is not there (a move
+      // whose destination went away with its source, as in evanphx/json-patch).
+      if (error instanceof TypeError) {
+        throw unprocessablePatch(`${String(operation.op)} operation does not apply: doc is missing path: "${String(operation.path)}": missing value`);
+      }
       throw error;
     }
   }

@@ -118,7 +118,8 @@ export class ProtoJsonConverter {
       const out: Record<string, unknown> = {};
       for (const [key, item] of entries) {
         const converted = this.convertValue(field, item);
-        out[key] = converted === OMIT ? null : converted;
+        // A map may hold any key: a "__proto__" one stays a key (for the decoding boundary to refuse), not a prototype.
+        Object.defineProperty(out, key, { value: converted === OMIT ? null : converted, enumerable: true, writable: true, configurable: true });
       }
       return out;
     }
@@ -139,6 +140,9 @@ export class ProtoJsonConverter {
   private convertValue(field: protobuf.FieldBase, value: unknown): Converted {
     if (field.resolvedType instanceof protobuf.Type) return this.convertMessage(field.resolvedType, (value ?? {}) as Fields);
     if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+    // A map entry written without its bytes value (Go's nil) is read with protobufjs' default for
+    // bytes, a plain empty array; Go reads it as empty bytes, whose JSON is "".
+    if (field.type === 'bytes') return '';
     if (field.long) return Number(bigintOf(value));
     return value;
   }

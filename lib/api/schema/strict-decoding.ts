@@ -70,7 +70,65 @@ export function checkKind(gvk: GroupVersionKind, obj: unknown, mode: FieldValida
   return defaultStrictDecoder().check(gvk, obj, mode, duplicates);
 }
 
-/** The value of a Warning response header carrying `text` (RFC 7234 warn-code 299, agent "-"). */
+/** What one character of a warning becomes in the header: itself, or a \\-escape. */
+function escapeWarningChar(c: string): string {
+  if (c === '\\' || c === '"') return `\\${c}`;
+  if (/^[\t\x20-\x7e]$/.test(c)) return c;
+  // Each UTF-16 unit of characters outside printable ASCII (an emoji takes two).
+  return [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+}
+
+/**
+ * The value of a Warning response header carrying `text` (RFC 7234 warn-code 299, agent "-").
+ * Field names in the text are a client's, so it may hold any character, and Node refuses control
+ * characters and characters above U+00FF in a header (and writes the others as UTF-8 or Latin-1
+ * depending on the body): every character outside printable ASCII is written as a \uXXXX escape,
+ * as in the JSON-quoted field names around it.
+ */
 export function warningHeader(text: string): string {
-  return `299 - "${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  return `299 - "${escapedPrefix(text, Number.POSITIVE_INFINITY)}"`;
+}
+
+/** kube-apiserver's warning recorder: 4 Ki characters of warnings in all, then 256 per warning. */
+const WARNINGS_TOTAL = 4 * 1024;
+const WARNING_ITEM = 256;
+
+/** The text as the header writes it, cut (between characters) to at most `max` characters of escaped text. */
+function escapedPrefix(text: string, max: number): string {
+  let out = '';
+  for (const c of text) {
+    const escaped = escapeWarningChar(c);
+    if (out.length + escaped.length > max) break;
+    out += escaped;
+  }
+  return out;
+}
+
+/**
+ * The Warning header values of one response, bounded as kube-apiserver bounds them (a field name
+ * can be megabytes long, and HTTP clients refuse headers past 16 KiB or so): each text once, in
+ * order; once the texts pass 4,096 characters in all, every warning is cut to 256 characters and
+ * those past the total are left out. Characters are counted as the header writes them (escaped).
+ */
+export function warningHeaders(texts: readonly string[]): string[] {
+  const recorded: string[] = [];
+  let values: string[] = [];
+  let written = 0;
+  let truncating = false;
+  for (const text of texts) {
+    if (text === '' || (truncating && written >= WARNINGS_TOTAL) || recorded.includes(text)) continue;
+    recorded.push(text);
+    const escaped = escapedPrefix(text, truncating ? WARNING_ITEM : Number.POSITIVE_INFINITY);
+    if (truncating || written + escaped.length <= WARNINGS_TOTAL) {
+      values.push(`299 - "${escaped}"`);
+      written += escaped.length;
+      continue;
+    }
+    // Past the total for the first time: every warning so far is written again, cut short.
+    truncating = true;
+    const cut = recorded.map((earlier) => escapedPrefix(earlier, WARNING_ITEM));
+    values = cut.map((item) => `299 - "${item}"`);
+    written = cut.reduce((sum, item) => sum + item.length, 0);
+  }
+  return values;
 }

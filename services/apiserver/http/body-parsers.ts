@@ -43,7 +43,9 @@ function admit(done: Done, decode: () => unknown): void {
 }
 
 function parseYamlBody(text: string): unknown {
-  const documents = parseAllDocuments(text);
+  // The parser's warnings (a mapping used as a key, an unknown tag) are about the client's body:
+  // left on, each request could print one to the server's stderr.
+  const documents = parseAllDocuments(text, { logLevel: 'error' });
   if (Array.isArray(documents) && documents.length > 1) throw errors.badRequest('the request body holds more than one YAML document');
   const doc = Array.isArray(documents) ? documents[0] : documents;
   if (!doc) throw errors.badRequest('the request body is empty; expected a JSON or YAML object');

@@ -46,6 +46,8 @@ export function toStatusError(error: unknown): StatusError | undefined {
   if (isStatusError(error)) return error;
   // A replica without a quorum: the client may retry (the write may or may not have happened).
   if (error instanceof StoreError && error.code === 'Unavailable') return errors.unavailable(error.message);
+  // A store closing under a request (the apiserver is stopping): the client retries elsewhere.
+  if (error instanceof StoreError && error.code === 'Closed') return errors.unavailable(error.message);
   if (error instanceof StoreError && error.code === 'InvalidArgument') return errors.badRequest(error.message);
   if (error && typeof error === 'object' && 'code' in error && typeof (error as FastifyError).code === 'string') {
     return fromFastify(error as FastifyError);

@@ -9,7 +9,7 @@ import { encodeMsgpack, MSGPACK_MEDIA_TYPE } from '../../../lib/api/msgpack.js';
 import { encodeProtobufObject } from '../../../lib/api/protobuf/encode.js';
 import { PROTOBUF_MEDIA_TYPE } from '../../../lib/api/protobuf/envelope.js';
 import { duplicateFields, mayRepeatKeys } from '../../../lib/api/schema/duplicate-fields.js';
-import { checkKind, checkObject, warningHeader, type CheckResult } from '../../../lib/api/schema/strict-decoding.js';
+import { checkKind, checkObject, warningHeaders, type CheckResult } from '../../../lib/api/schema/strict-decoding.js';
 import { BINDING_GVK, SCALE_GVK } from '../../../lib/api/openapi/published-kinds.js';
 import { errors, successStatus } from '../../../lib/api/status.js';
 import { buildTable, parseIncludeObject } from '../../../lib/api/tables/index.js';
@@ -121,7 +121,7 @@ function bodyDuplicates(request: FastifyRequest, params: WriteParams): string[] 
  */
 function reportFields(reply: FastifyReply, result: CheckResult): void {
   if (result.message !== undefined) throw errors.badRequest(result.message);
-  if (result.warnings.length > 0) reply.header('Warning', result.warnings.map(warningHeader));
+  if (result.warnings.length > 0) reply.header('Warning', warningHeaders(result.warnings));
 }
 
 export async function resourceRoutes(app: FastifyInstance, options: ResourceRoutesOptions): Promise<void> {

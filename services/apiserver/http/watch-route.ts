@@ -20,6 +20,8 @@ import type { ResponseFormat } from '../../../lib/api/negotiate.js';
 
 /** Bytes a watch may have queued in its socket before the server gives up on the client. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** How long an ended watch may take to hand its last bytes to a client that reads slowly. */
+const DRAIN_GRACE_MS = 10_000;
 
 export interface WatchRouteOptions {
   resource: ResourceStore;
@@ -126,7 +128,19 @@ export async function serveWatch(request: FastifyRequest, reply: FastifyReply, o
       if (ended) return;
       ended = true;
       clearTimeout(timer);
-      raw.end();
+      // What is queued for a client stays in memory for as long as it holds the connection
+      // open: one that stopped reading (the watch fell behind) is cut off now, and one still
+      // reading gets a grace period to take the rest.
+      if (raw.writableLength >= MAX_BUFFERED_BYTES) {
+        raw.destroy();
+      } else {
+        raw.end();
+        if (raw.writableLength > 0) {
+          const drain = setTimeout(() => raw.destroy(), DRAIN_GRACE_MS).unref();
+          raw.once('finish', () => clearTimeout(drain));
+          raw.once('close', () => clearTimeout(drain));
+        }
+      }
       const labels = request.metricLabels;
       if (labels) options.metrics.observe(labels, 200, Number(process.hrtime.bigint() - started) / 1e9);
     },
