@@ -4,7 +4,7 @@
 // name is filled in when a case runs (fresh per run), so replays never collide with earlier runs.
 import fc from 'fast-check';
 import type { KubeObject } from '../../lib/api/object.js';
-import { RESOURCES, type ResourceInfo } from '../../lib/api/resources.js';
+import { STORED_RESOURCES, type ResourceInfo } from '../../lib/api/resources.js';
 import { ALL_VALID, clone } from '../validation-fixtures.js';
 
 /** Namespaces every apiserver has from its first start (bootstrap.ts). */
@@ -139,7 +139,7 @@ export interface BaseCase {
 
 /** Any served kind, one of its realistic objects and a namespace for it. */
 export const anyBaseCase: fc.Arbitrary<BaseCase> = fc
-  .constantFrom(...RESOURCES)
+  .constantFrom(...STORED_RESOURCES)
   .chain((info) => fc.tuple(fc.constant(info), baseObject(info), fc.constantFrom(...FUZZ_NAMESPACES)))
   .map(([info, object, namespace]) => ({ info, object, namespace: info.namespaced ? namespace : undefined }));
 
