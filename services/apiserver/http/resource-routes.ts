@@ -10,10 +10,11 @@ import { encodeProtobufObject } from '../../../lib/api/protobuf/encode.js';
 import { PROTOBUF_MEDIA_TYPE } from '../../../lib/api/protobuf/envelope.js';
 import { duplicateFields, mayRepeatKeys } from '../../../lib/api/schema/duplicate-fields.js';
 import { checkKind, checkObject, warningHeader, type CheckResult } from '../../../lib/api/schema/strict-decoding.js';
-import { BINDING_GVK, SCALE_GVK } from '../../../lib/api/openapi/published-kinds.js';
+import { BINDING_GVK, EVICTION_GVK, SCALE_GVK } from '../../../lib/api/openapi/published-kinds.js';
 import { errors, successStatus } from '../../../lib/api/status.js';
 import { buildTable, parseIncludeObject } from '../../../lib/api/tables/index.js';
 import { bindPod, checkBinding } from '../registry/binding.js';
+import { evictionDeleteOptions, PodEviction } from '../registry/eviction.js';
 import { parseListOptions } from '../registry/list-options.js';
 import type { ApiStorage } from '../registry/api-storage.js';
 import { applyScale, toScale } from '../registry/scale.js';
@@ -126,6 +127,7 @@ function reportFields(reply: FastifyReply, result: CheckResult): void {
 
 export async function resourceRoutes(app: FastifyInstance, options: ResourceRoutesOptions): Promise<void> {
   const { storage, clock } = options;
+  const eviction = new PodEviction(storage, clock);
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
     const query = (request.query ?? {}) as Record<string, unknown>;
@@ -176,6 +178,14 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
           reportFields(reply, checkKind(BINDING_GVK, binding, params.fieldValidation, bodyDuplicates(request, params)));
           const { node } = checkBinding(binding, ref.name);
           await resource.transition(ref, params, (pod) => bindPod(pod, node, clock()));
+          return send(reply, request, info, { kind: 'json' }, 201, { ...successStatus(), code: 201 } as unknown as KubeObject, now);
+        }
+        if (ri.subresource === 'eviction') {
+          const body = requireObject(request.body, info);
+          // policy/v1beta1 Evictions (older clients) have the same fields as policy/v1's.
+          const asV1 = body.apiVersion === 'policy/v1beta1' ? { ...body, apiVersion: 'policy/v1' } : body;
+          reportFields(reply, checkKind(EVICTION_GVK, asV1, params.fieldValidation, bodyDuplicates(request, params)));
+          await eviction.evict(ref.namespace ?? '', ref.name, { ...evictionDeleteOptions(body, ref.name, params.dryRun), user: request.user });
           return send(reply, request, info, { kind: 'json' }, 201, { ...successStatus(), code: 201 } as unknown as KubeObject, now);
         }
         const body = requireObject(request.body, info);
