@@ -476,6 +476,9 @@ export function validateJobStatus(errs: Errs, job: Rec, old: Rec): void {
   if (oldStatus.completionTime !== undefined && status.completionTime !== undefined && status.completionTime !== null && status.completionTime !== oldStatus.completionTime) {
     errs.invalid(STATUS.child('completionTime'), status.completionTime, ['field is immutable']);
   }
+  if (conditionTrue(oldStatus, 'SuccessCriteriaMet') && !conditionTrue(status, 'SuccessCriteriaMet')) {
+    errs.add(fieldErrors.invalid(STATUS.child('conditions').toString(), undefined, 'cannot disable the SuccessCriteriaMet=True condition'));
+  }
 }
 
 // --- CronJob ---
