@@ -79,7 +79,8 @@ function withResourceVersion(options: DeleteOptions, resourceVersion: string | u
 }
 
 function tooManyRequests(message: string, cause: string, retryAfterSeconds: number): StatusError {
-  return failure(429, 'TooManyRequests', message, { causes: [{ reason: 'DisruptionBudget', message: cause }], retryAfterSeconds });
+  // retryAfterSeconds 0 is omitted from the JSON, as Go omits an empty int32.
+  return failure(429, 'TooManyRequests', message, { causes: [{ reason: 'DisruptionBudget', message: cause }], ...(retryAfterSeconds > 0 ? { retryAfterSeconds } : {}) });
 }
 
 function stillProcessing(name: string): StatusError {
