@@ -199,7 +199,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         const duplicates = bodyDuplicates(request, params);
         if (ri.subresource === 'scale') {
           reportFields(reply, checkKind(SCALE_GVK, body, params.fieldValidation, duplicates));
-          const updated = await resource.updateWith(ref, params, (current) => applyScale(current, body, info.resource));
+          const updated = await resource.updateWith(ref, params, (current) => applyScale(current, body, info));
           return send(reply, request, info, format, 200, toScale(updated), now);
         }
         reportFields(reply, checkObject(info, body, params.fieldValidation, duplicates));
@@ -218,7 +218,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
           const updated = await resource.updateWith(ref, params, (current) => {
             const scale = applyPatch(info, toScale(current), contentType, request.body);
             reportFields(reply, checkKind(SCALE_GVK, scale, params.fieldValidation, duplicates));
-            return applyScale(current, scale, info.resource);
+            return applyScale(current, scale, info);
           });
           return send(reply, request, info, format, 200, toScale(updated), now);
         }
