@@ -28,18 +28,12 @@ t.test('a minimal pod gets what kubectl shows on a real cluster', async (t) => {
       ],
       dnsPolicy: 'ClusterFirst',
       enableServiceLinks: true,
-      preemptionPolicy: 'PreemptLowerPriority',
-      priority: 0,
       restartPolicy: 'Always',
       schedulerName: 'default-scheduler',
       securityContext: {},
       serviceAccount: 'default',
       serviceAccountName: 'default',
       terminationGracePeriodSeconds: 30,
-      tolerations: [
-        { effect: 'NoExecute', key: 'node.kubernetes.io/not-ready', operator: 'Exists', tolerationSeconds: 300 },
-        { effect: 'NoExecute', key: 'node.kubernetes.io/unreachable', operator: 'Exists', tolerationSeconds: 300 },
-      ],
     },
     status: { phase: 'Pending', qosClass: 'BestEffort' },
   });
@@ -115,14 +109,9 @@ t.test('what the apiserver adds to new pods only', async (t) => {
   t.equal(get(updated, 'status'), undefined);
   t.equal(get(updated, 'spec.dnsPolicy'), 'ClusterFirst', 'plain defaults still apply');
 
-  const tolerant = defaulted(set(pod(), 'spec.tolerations', [{ operator: 'Exists' }]));
-  t.same(get(tolerant, 'spec.tolerations'), [{ operator: 'Exists' }], 'a pod tolerating everything gets no extra tolerations');
-  const partly = defaulted(set(pod(), 'spec.tolerations', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }]));
-  t.same(get(partly, 'spec.tolerations'), [
-    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
-    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-  ]);
-  t.equal(get(defaulted(set(pod(), 'spec.priorityClassName', 'system-node-critical')), 'spec.priority'), 2000001000);
+  // Priority and the not-ready/unreachable tolerations are admission's (test/admission-pods.test.ts).
+  t.equal(get(defaulted(pod()), 'spec.priority'), undefined);
+  t.equal(get(defaulted(pod()), 'spec.tolerations'), undefined);
   t.equal(get(defaulted(set(pod(), 'spec.serviceAccountName', 'builder')), 'spec.serviceAccount'), 'builder');
   t.equal(get(defaulted(set(pod(), 'spec.serviceAccount', 'legacy')), 'spec.serviceAccountName'), 'legacy');
 });

@@ -5,6 +5,7 @@ import { formatFieldError } from '../lib/api/field-errors.js';
 import type { KubeObject } from '../lib/api/object.js';
 import { type ResourceInfo, findKind } from '../lib/api/resources.js';
 import { validateCreate, validateStatusUpdate, validateUpdate } from '../lib/api/validation/index.js';
+import { addDefaultTolerations } from '../services/apiserver/admission/default-toleration-seconds.js';
 
 export type Obj = KubeObject;
 
@@ -65,10 +66,16 @@ export function createProblems(obj: Obj): string[] {
   return validateCreate(info(o), o).map(formatFieldError);
 }
 
-/** The object as the store would hold it after a successful create. */
+/** The object as the store would hold it after a successful create (defaults, and what admission adds to pods). */
 export function stored(obj: Obj): Obj {
   const o = clone(obj);
   applyDefaults(info(o), o);
+  if (o.kind === 'Pod' && o.spec && typeof o.spec === 'object') {
+    const spec = o.spec as Record<string, unknown>;
+    spec.priority ??= 0;
+    spec.preemptionPolicy ??= 'PreemptLowerPriority';
+    addDefaultTolerations(spec);
+  }
   const problems = validateCreate(info(o), o).map(formatFieldError);
   if (problems.length > 0) throw new Error(`fixture is invalid: ${problems.join('; ')}`);
   o.metadata = { ...o.metadata, uid: '6f1c1b6e-0000-4000-8000-000000000001', resourceVersion: '7', creationTimestamp: '2024-05-01T10:00:00Z' };

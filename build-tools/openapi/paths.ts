@@ -5,7 +5,7 @@
 // to validate fields, so every write operation carries the full set of query parameters.
 import { groupVersions, RESOURCES, type ResourceInfo } from '../../lib/api/resources.js';
 import type { Action, Operation, Parameter, ParameterType, PathItem, Paths } from '../../lib/api/openapi/document-types.js';
-import { BINDING_GVK, definitionOfKind, SCALE_GVK } from '../../lib/api/openapi/published-kinds.js';
+import { BINDING_GVK, definitionOfKind, EVICTION_GVK, SCALE_GVK } from '../../lib/api/openapi/published-kinds.js';
 import { definitionRef, type GroupVersionKind } from '../../lib/api/openapi/schema.js';
 import { metaDefinitionName, VERSION_INFO } from '../../lib/api/openapi/type-names.js';
 
@@ -236,18 +236,19 @@ function resourcePaths(r: ResourceInfo): Paths {
         parameters: [pathParam('name', 'Scale'), ...namespaceParam, param.pretty],
       };
     } else {
-      const bindingDef = definitionOfKind(BINDING_GVK);
+      const [gvk, what] = sub === 'eviction' ? [EVICTION_GVK, 'eviction'] : [BINDING_GVK, 'binding'];
+      const def = definitionOfKind(gvk);
       paths[path] = {
         post: operation({
           action: 'post',
           verb: 'create',
-          description: `create binding of ${article(r.kind)} ${r.kind}`,
-          gvk: BINDING_GVK,
-          parameters: [body(bindingDef), ...WRITE_PARAMS],
-          responses: ok(bindingDef, '200', '201', '202'),
-          idSuffix: 'Binding',
+          description: `create ${what} of ${article(r.kind)} ${r.kind}`,
+          gvk,
+          parameters: [body(def), ...WRITE_PARAMS],
+          responses: ok(def, '200', '201', '202'),
+          idSuffix: gvk.kind,
         }),
-        parameters: [pathParam('name', 'Binding'), ...namespaceParam, param.pretty],
+        parameters: [pathParam('name', gvk.kind), ...namespaceParam, param.pretty],
       };
     }
   }

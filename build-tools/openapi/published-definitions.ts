@@ -3,7 +3,7 @@
 // and everything those reference. Each keeps Kubernetes' own schema, but its
 // x-kubernetes-group-version-kind is Rudder's: the group versions Rudder serves, not every one
 // kube-apiserver serves.
-import { BINDING_GVK, definitionOfKind, SCALE_GVK } from '../../lib/api/openapi/published-kinds.js';
+import { BINDING_GVK, definitionOfKind, EVICTION_GVK, SCALE_GVK } from '../../lib/api/openapi/published-kinds.js';
 import { closure, type Definitions, type GroupVersionKind } from '../../lib/api/openapi/schema.js';
 import { metaDefinitionName, VERSION_INFO } from '../../lib/api/openapi/type-names.js';
 import { groupVersions, RESOURCES } from '../../lib/api/resources.js';
@@ -37,6 +37,7 @@ export function publishedKinds(): PublishedKinds {
     add(definitionOfKind({ ...kind, kind: r.listKind }), { ...kind, kind: r.listKind });
     if (r.subresources.includes('scale')) add(definitionOfKind(SCALE_GVK), SCALE_GVK);
     if (r.subresources.includes('binding')) add(definitionOfKind(BINDING_GVK), BINDING_GVK);
+    if (r.subresources.includes('eviction')) add(definitionOfKind(EVICTION_GVK), EVICTION_GVK);
   }
   for (const kind of CORE_META_KINDS) add(metaDefinitionName(kind), { group: '', version: 'v1', kind });
   for (const gv of groupVersions()) {

@@ -1,7 +1,7 @@
 // The table of resources Rudder serves. Discovery, routing, storage keys, OpenAPI and kubectl's
 // short names all come from here, so adding a kind starts with one entry.
 
-export type Subresource = 'status' | 'scale' | 'binding';
+export type Subresource = 'status' | 'scale' | 'binding' | 'eviction';
 
 export interface ResourceInfo {
   /** API group; '' for the legacy core group. */
@@ -59,7 +59,7 @@ function define(
 export const RESOURCES: readonly ResourceInfo[] = [
   define('', 'v1', 'namespaces', 'Namespace', false, { shortNames: ['ns'], subresources: ['status'] }),
   define('', 'v1', 'nodes', 'Node', false, { shortNames: ['no'], subresources: ['status'] }),
-  define('', 'v1', 'pods', 'Pod', true, { shortNames: ['po'], categories: ['all'], subresources: ['status', 'binding'] }),
+  define('', 'v1', 'pods', 'Pod', true, { shortNames: ['po'], categories: ['all'], subresources: ['status', 'binding', 'eviction'] }),
   define('', 'v1', 'services', 'Service', true, { shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),
   define('', 'v1', 'endpoints', 'Endpoints', true, { shortNames: ['ep'], singular: 'endpoints' }),
   define('', 'v1', 'configmaps', 'ConfigMap', true, { shortNames: ['cm'] }),
@@ -72,6 +72,23 @@ export const RESOURCES: readonly ResourceInfo[] = [
   define('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
   define('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
   define('events.k8s.io', 'v1', 'events', 'Event', true, { shortNames: ['ev'], storageVersion: { group: '', version: 'v1', resource: 'events' } }),
+  // Workloads, disruption and scheduling.
+  define('', 'v1', 'replicationcontrollers', 'ReplicationController', true, { shortNames: ['rc'], categories: ['all'], subresources: ['status', 'scale'] }),
+  define('', 'v1', 'podtemplates', 'PodTemplate', true),
+  define('apps', 'v1', 'statefulsets', 'StatefulSet', true, { shortNames: ['sts'], categories: ['all'], subresources: ['status', 'scale'] }),
+  define('apps', 'v1', 'controllerrevisions', 'ControllerRevision', true),
+  // v2 first: discovery prefers the first version of a group.
+  define('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, { shortNames: ['hpa'], categories: ['all'], subresources: ['status'] }),
+  define('autoscaling', 'v1', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, {
+    shortNames: ['hpa'],
+    categories: ['all'],
+    subresources: ['status'],
+    storageVersion: { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' },
+  }),
+  define('batch', 'v1', 'jobs', 'Job', true, { categories: ['all'], subresources: ['status'] }),
+  define('batch', 'v1', 'cronjobs', 'CronJob', true, { shortNames: ['cj'], categories: ['all'], subresources: ['status'] }),
+  define('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, { shortNames: ['pdb'], subresources: ['status'] }),
+  define('scheduling.k8s.io', 'v1', 'priorityclasses', 'PriorityClass', false, { shortNames: ['pc'] }),
 ];
 
 /** "v1" for the core group, "apps/v1" otherwise: the apiVersion field of objects. */

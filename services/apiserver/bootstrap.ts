@@ -1,11 +1,12 @@
-// What every cluster has from its first start: the system namespaces and the "kubernetes" Service
-// in default, whose Endpoints point at this apiserver.
+// What every cluster has from its first start: the system namespaces, the "kubernetes" Service
+// in default, whose Endpoints point at this apiserver, and the two system PriorityClasses.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../../lib/api/object.js';
 import { findResource, type ResourceInfo } from '../../lib/api/resources.js';
 import { isStatusError } from '../../lib/api/status.js';
 import { StoreError } from '../../lib/native/store.js';
 import type { Logger } from '../../lib/observe/logger.js';
+import { SYSTEM_PRIORITY_CLASSES } from '../../lib/api/validation/priorityclass.js';
 import type { ApiStorage } from './registry/api-storage.js';
 
 /** How often a replica without a quorum tries to bootstrap again. */
@@ -37,6 +38,11 @@ export interface BootstrapOptions {
 export async function bootstrapCluster(storage: ApiStorage, options: BootstrapOptions): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) {
     await ensure(storage, resource('namespaces'), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  }
+  const priorityClasses = findResource('scheduling.k8s.io', 'v1', 'priorityclasses');
+  if (!priorityClasses) throw new Error('priorityclasses are not served');
+  for (const { name, value, description } of SYSTEM_PRIORITY_CLASSES) {
+    await ensure(storage, priorityClasses, undefined, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, description });
   }
   await ensure(storage, resource('services'), 'default', {
     apiVersion: 'v1',

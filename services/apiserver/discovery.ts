@@ -22,12 +22,14 @@ const SUBRESOURCE_VERBS: Record<Subresource, string[]> = {
   status: ['get', 'patch', 'update'],
   scale: ['get', 'patch', 'update'],
   binding: ['create'],
+  eviction: ['create'],
 };
 
 /** What a subresource answers with when it is not the parent's own kind. */
 const SUBRESOURCE_KIND: Partial<Record<Subresource, { group: string; version: string; kind: string }>> = {
   scale: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
   binding: { group: '', version: 'v1', kind: 'Binding' },
+  eviction: { group: 'policy', version: 'v1', kind: 'Eviction' },
 };
 
 /** Kubernetes' storageVersionHash: base64 of the first 8 bytes of sha256("<group>/<version>/<kind>"). */

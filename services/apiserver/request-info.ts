@@ -37,9 +37,9 @@ function verbFor(method: string, hasName: boolean, watch: boolean): RequestVerb 
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
-/** The verbs each subresource takes; pods/binding is POSTed to the pod's name. */
+/** The verbs each subresource takes; pods/binding and pods/eviction are POSTed to the pod's name. */
 function subresourceVerb(method: string, subresource: Subresource): RequestVerb {
-  if (subresource === 'binding') {
+  if (subresource === 'binding' || subresource === 'eviction') {
     if (method === 'POST') return 'create';
     throw errors.methodNotAllowed();
   }

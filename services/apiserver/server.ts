@@ -20,6 +20,8 @@ import { tokenReviewRoutes } from './http/token-review-route.js';
 import { openapiRoutes } from './openapi-routes.js';
 import { AdmissionChain } from './admission/chain.js';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
+import { priorityAdmission } from './admission/priority.js';
+import { defaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { NamespacePhases } from './admission/namespaces.js';
 import { ApiStorage } from './registry/api-storage.js';
 import { ServiceAllocator } from './registry/service-allocator.js';
@@ -84,7 +86,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
 
   const allocator = new ServiceAllocator(deps.store, deps.serviceCidr, deps.nodePortRange);
   const namespaces = new NamespacePhases(deps.store);
-  const admission = new AdmissionChain([namespaceLifecycle(deps.store, namespaces)]);
+  const admission = new AdmissionChain([namespaceLifecycle(deps.store, namespaces), priorityAdmission(deps.store), defaultTolerationSeconds()]);
   const hub = new WatchHub({ store: deps.store, log: deps.log, bookmarkIntervalMs: deps.bookmarkIntervalMs, metrics: deps.metrics });
   const storage = new ApiStorage({ store: deps.store, clock, admission, hub, hooks: new Map([['Service', allocator]]) });
   app.addHook('onClose', async () => {

@@ -1,9 +1,10 @@
-// Preemption against a real apiserver and scheduler: a high-priority pod (spec.priority set
-// directly; the apiserver has no PriorityClass admission) that fits nowhere evicts a
+// Preemption against a real apiserver and scheduler: a high-priority pod (its PriorityClass's
+// priority, which Priority admission sets) that fits nowhere evicts a
 // lower-priority pod, is nominated to the freed node, and is bound there; the nomination is
 // cleared once bound. A pod that may not preempt (preemptionPolicy Never) stays pending.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import t from 'tap';
+import { findResource } from '../../lib/api/resources.js';
 import { StatusError } from '../../lib/api/status.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { startApiserver } from '../../lib/harness/apiserver-process.js';
@@ -19,14 +20,22 @@ t.test('a high-priority pod preempts a lower-priority one and takes its place', 
   await client.create(NODES, node('node-1', { cpu: '2' }));
   const scheduler = await startScheduler(apiserver, ['--leader-elect=false']);
   t.teardown(() => scheduler.kill());
+  const priorityClasses = findResource('scheduling.k8s.io', 'v1', 'priorityclasses')!;
+  for (const [name, value, preemptionPolicy] of [
+    ['low', 10, 'PreemptLowerPriority'],
+    ['polite', 2000, 'Never'],
+    ['high', 1000, 'PreemptLowerPriority'],
+  ] as const) {
+    await client.create(priorityClasses, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, preemptionPolicy });
+  }
 
   // 2. a low-priority pod takes most of the node
-  await client.create(PODS, pod('low', { cpu: '1500m', priority: 10 }));
+  await client.create(PODS, pod('low', { cpu: '1500m', spec: { priorityClassName: 'low' } }));
   t.equal(await boundNode(client, 'low'), 'node-1');
   const low = await client.get<Pod>(PODS, { namespace: 'default', name: 'low' });
 
   // 3. a pod that may not preempt, however high its priority, stays pending
-  await client.create(PODS, pod('polite', { cpu: '1500m', priority: 2000, spec: { preemptionPolicy: 'Never' } }));
+  await client.create(PODS, pod('polite', { cpu: '1500m', spec: { priorityClassName: 'polite' } }));
   const politeFailed = await podEvents(client, 'polite', 'FailedScheduling');
   t.equal(politeFailed[0]?.message, '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never..');
   await client.delete(PODS, { namespace: 'default', name: 'polite' });
@@ -42,7 +51,7 @@ t.test('a high-priority pod preempts a lower-priority one and takes its place', 
       if (version.spec?.nodeName && !version.status?.nominatedNodeName) return;
     }
   })();
-  await client.create(PODS, pod('high', { cpu: '1500m', priority: 1000 }));
+  await client.create(PODS, pod('high', { cpu: '1500m', spec: { priorityClassName: 'high' } }));
   const high = await client.get<Pod>(PODS, { namespace: 'default', name: 'high' });
 
   // 5. the victim is deleted gracefully (Terminating), with a Preempted event naming the preemptor;

@@ -3,6 +3,7 @@
 import type { KubeObject } from '../object.js';
 import type { ResourceInfo } from '../resources.js';
 import { coreToEventV1, eventV1ToCore } from './events.js';
+import { hpaV1ToV2, hpaV2ToV1 } from './hpa.js';
 
 export interface Conversion {
   /** An object in the served version, as it is stored. */
@@ -11,7 +12,10 @@ export interface Conversion {
   fromStorage(obj: KubeObject): KubeObject;
 }
 
-const CONVERSIONS = new Map<string, Conversion>([['events.k8s.io/v1/Event', { toStorage: eventV1ToCore, fromStorage: coreToEventV1 }]]);
+const CONVERSIONS = new Map<string, Conversion>([
+  ['events.k8s.io/v1/Event', { toStorage: eventV1ToCore, fromStorage: coreToEventV1 }],
+  ['autoscaling/v1/HorizontalPodAutoscaler', { toStorage: hpaV1ToV2, fromStorage: hpaV2ToV1 }],
+]);
 
 /** The conversion of a resource stored as another version; undefined for one stored as itself. */
 export function conversionOf(info: ResourceInfo): Conversion | undefined {

@@ -5,12 +5,22 @@ import type { KubeObject } from '../object.js';
 import type { ResourceInfo } from '../resources.js';
 import { defaultPod, defaultPodTemplate } from './pod.js';
 import { defaultService } from './service.js';
+import {
+  defaultCronJob,
+  defaultHorizontalPodAutoscalerV1,
+  defaultHorizontalPodAutoscalerV2,
+  defaultJob,
+  defaultPodTemplateObject,
+  defaultPriorityClass,
+  defaultReplicationController,
+  defaultStatefulSet,
+} from './workloads.js';
 import { type Rec, asRec, canonicalizeResourceList, ensureRec, recs, setDefault } from './util.js';
 
 export interface DefaultingOptions {
   /**
    * 'create' (the default) also applies what the apiserver adds to new objects only: a Pod's
-   * service account, priority, default tolerations and initial status; a Namespace's
+   * service account and initial status; a Namespace's
    * "kubernetes" finalizer.
    */
   operation?: 'create' | 'update';
@@ -165,6 +175,28 @@ export function applyDefaults(info: ResourceInfo, obj: KubeObject, options: Defa
       break;
     case 'discovery.k8s.io/EndpointSlice':
       defaultEndpointSlice(o);
+      break;
+    case '/ReplicationController':
+      defaultReplicationController(o);
+      break;
+    case '/PodTemplate':
+      defaultPodTemplateObject(o);
+      break;
+    case 'apps/StatefulSet':
+      defaultStatefulSet(o);
+      break;
+    case 'batch/Job':
+      defaultJob(o);
+      break;
+    case 'batch/CronJob':
+      defaultCronJob(o);
+      break;
+    case 'scheduling.k8s.io/PriorityClass':
+      defaultPriorityClass(o);
+      break;
+    case 'autoscaling/HorizontalPodAutoscaler':
+      if (info.version === 'v1') defaultHorizontalPodAutoscalerV1(o);
+      else defaultHorizontalPodAutoscalerV2(o);
       break;
     default:
   }

@@ -1,6 +1,7 @@
 // Pod and pod-template defaults (SetDefaults_PodSpec, SetDefaults_Container, ... in
 // k8s.io/kubernetes/pkg/apis/core/v1), plus what the apiserver adds to a new Pod: its service
-// account, priority, the not-ready/unreachable tolerations and the initial status.
+// account and the initial status. Priority and the not-ready/unreachable tolerations are
+// admission plugins' (services/apiserver/admission/priority.ts, default-toleration-seconds.ts).
 import { type Quantity, addQuantities, compareQuantities, isZeroQuantity, tryParseQuantity } from '../validation/quantity.js';
 import { defaultPullPolicy } from './image.js';
 import { type Rec, asRec, canonicalizeQuantityField, canonicalizeResourceList, ensureRec, isUnset, recs, setDefault } from './util.js';
@@ -129,24 +130,6 @@ function defaultPodOnly(spec: Rec): void {
   }
 }
 
-const SYSTEM_PRIORITIES: Record<string, number> = { '': 0, 'system-node-critical': 2000001000, 'system-cluster-critical': 2000000000 };
-const NOT_READY = 'node.kubernetes.io/not-ready';
-const UNREACHABLE = 'node.kubernetes.io/unreachable';
-
-/** The DefaultTolerationSeconds admission: evict from a failed node after 300s unless told otherwise. */
-function addDefaultTolerations(spec: Rec): void {
-  const existing = recs(spec, 'tolerations');
-  const tolerates = (key: string): boolean =>
-    existing.some((t) => (t.key === key || isUnset(t.key)) && (t.effect === 'NoExecute' || isUnset(t.effect)));
-  const added: Rec[] = [];
-  for (const key of [NOT_READY, UNREACHABLE]) {
-    if (!tolerates(key)) added.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
-  }
-  if (added.length === 0) return;
-  if (spec.tolerations !== undefined && spec.tolerations !== null && !Array.isArray(spec.tolerations)) return;
-  spec.tolerations = [...((spec.tolerations as unknown[] | undefined) ?? []), ...added];
-}
-
 function quantityOf(value: unknown): Quantity | undefined {
   const q = tryParseQuantity(value);
   return typeof q === 'string' || isZeroQuantity(q) ? undefined : q;
@@ -217,12 +200,6 @@ export function defaultPod(pod: Rec, creating: boolean): void {
     spec.serviceAccountName = 'default';
     spec.serviceAccount = 'default';
   }
-  const className = typeof spec.priorityClassName === 'string' ? spec.priorityClassName : isUnset(spec.priorityClassName) ? '' : undefined;
-  if (className !== undefined && Object.hasOwn(SYSTEM_PRIORITIES, className)) {
-    if (isUnset(spec.priority)) spec.priority = SYSTEM_PRIORITIES[className];
-    setDefault(spec, 'preemptionPolicy', 'PreemptLowerPriority');
-  }
-  addDefaultTolerations(spec);
   pod.status = { phase: 'Pending', qosClass: podQOSClass(spec) };
 }
 

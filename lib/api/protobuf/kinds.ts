@@ -22,6 +22,7 @@ function splitApiVersion(apiVersion: string): { group: string; version: string }
 const REQUEST_KINDS: readonly { apiVersion: string; kind: string }[] = [
   { apiVersion: 'autoscaling/v1', kind: 'Scale' },
   { apiVersion: 'v1', kind: 'Binding' },
+  { apiVersion: 'policy/v1', kind: 'Eviction' },
 ];
 
 /** Kinds of meta.k8s.io that clients tag with whichever group version they are talking to. */

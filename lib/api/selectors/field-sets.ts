@@ -17,6 +17,8 @@ interface KindFields {
   readonly aliases?: Readonly<Record<string, string>>;
   /** The registry's kind-specific fields (metadata fields are added for every kind). */
   readonly fields?: (object: KubeObject) => FieldSet;
+  /** How the conversion function words a refusal, when not as the core group's do. */
+  readonly refusal?: (label: string) => string;
 }
 
 function at(object: unknown, ...path: string[]): unknown {
@@ -156,6 +158,16 @@ const KINDS: Readonly<Record<string, KindFields>> = {
       return { 'status.replicas': String(typeof replicas === 'number' ? replicas : 0) };
     },
   },
+  '/ReplicationController': {
+    accepted: ['metadata.name', 'metadata.namespace', 'status.replicas'],
+    fields: (rc) => ({ 'status.replicas': String(typeof at(rc, 'status', 'replicas') === 'number' ? at(rc, 'status', 'replicas') : 0) }),
+  },
+  // Kubernetes calls a Job's succeeded count "status.successful" in field selectors.
+  'batch/Job': {
+    accepted: ['metadata.name', 'metadata.namespace', 'status.successful'],
+    fields: (job) => ({ 'status.successful': String(typeof at(job, 'status', 'succeeded') === 'number' ? at(job, 'status', 'succeeded') : 0) }),
+    refusal: (label) => `field label ${JSON.stringify(label)} not supported for Job`,
+  },
 };
 
 function kindFields(info: ResourceInfo): KindFields {
@@ -185,7 +197,7 @@ function convertLabel(info: ResourceInfo, label: string): { label: string } | { 
   const alias = kind.aliases?.[label];
   if (alias) return { label: alias };
   if (kind.accepted.includes(label)) return { label };
-  return { refusal: `field label not supported: ${label}` };
+  return { refusal: kind.refusal?.(label) ?? `field label not supported: ${label}` };
 }
 
 /**

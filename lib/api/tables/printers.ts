@@ -17,6 +17,15 @@ import { secretPrinter } from './secret.js';
 import { serviceAccountPrinter } from './serviceaccount.js';
 import { servicePrinter } from './service.js';
 import type { Printer } from './types.js';
+import { controllerRevisionPrinter } from './controllerrevision.js';
+import { cronJobPrinter } from './cronjob.js';
+import { horizontalPodAutoscalerPrinter } from './horizontalpodautoscaler.js';
+import { jobPrinter } from './job.js';
+import { podDisruptionBudgetPrinter } from './poddisruptionbudget.js';
+import { podTemplatePrinter } from './podtemplate.js';
+import { priorityClassPrinter } from './priorityclass.js';
+import { replicationControllerPrinter } from './replicationcontroller.js';
+import { statefulSetPrinter } from './statefulset.js';
 
 const PRINTERS = new Map<string, Printer>([
   ['/Namespace', namespacePrinter],
@@ -34,6 +43,15 @@ const PRINTERS = new Map<string, Printer>([
   ['apps/DaemonSet', daemonSetPrinter],
   ['discovery.k8s.io/EndpointSlice', endpointSlicePrinter],
   ['coordination.k8s.io/Lease', leasePrinter],
+  ['/ReplicationController', replicationControllerPrinter],
+  ['/PodTemplate', podTemplatePrinter],
+  ['apps/StatefulSet', statefulSetPrinter],
+  ['apps/ControllerRevision', controllerRevisionPrinter],
+  ['autoscaling/HorizontalPodAutoscaler', horizontalPodAutoscalerPrinter],
+  ['batch/Job', jobPrinter],
+  ['batch/CronJob', cronJobPrinter],
+  ['policy/PodDisruptionBudget', podDisruptionBudgetPrinter],
+  ['scheduling.k8s.io/PriorityClass', priorityClassPrinter],
 ]);
 
 /** The printer for a kind, or the generic Name / Created At one. */

@@ -24,6 +24,19 @@ import {
   validateSecretUpdateRules,
 } from './core-kinds.js';
 import { validateEndpointSlice, validateEndpointSliceUpdateRules } from './endpointslice.js';
+import { validateCronJob, validateCronJobUpdate, validateJob, validateJobStatus, validateJobUpdate } from './batch.js';
+import { validatePodDisruptionBudget, validatePodDisruptionBudgetStatus } from './disruption.js';
+import { validateHorizontalPodAutoscaler, validateHorizontalPodAutoscalerStatus, validateHorizontalPodAutoscalerUpdate } from './hpa.js';
+import { validatePriorityClass, validatePriorityClassUpdate } from './priorityclass.js';
+import { validatePodTemplateObject, validateReplicationController, validateReplicationControllerSpec, validateReplicationControllerStatus } from './replicationcontroller.js';
+import {
+  validateControllerRevision,
+  validateControllerRevisionUpdate,
+  validateStatefulSet,
+  validateStatefulSetStatus,
+  validateStatefulSetUpdate,
+} from './statefulset.js';
+import { hpaV1ToV2 } from '../conversion/hpa.js';
 import { validateEventV1 } from './events-v1.js';
 import { Errs, type Rec, asRec, int, rec } from './json.js';
 import { validateLeaseSpec } from './lease.js';
@@ -84,6 +97,11 @@ const daemonSetSpec: Check = (errs, obj) => validateDaemonSet(errs, obj);
 const sliceCreate = withMeta(NAMESPACED_SUBDOMAIN_META, (errs, obj) => validateEndpointSlice(errs, obj, false));
 const sliceUpdate = withMeta(NAMESPACED_SUBDOMAIN_META, (errs, obj) => validateEndpointSlice(errs, obj, true));
 const eventRules: Check = (errs, obj) => validateEvent(errs, obj);
+/** autoscaling/v1 objects are validated as the v2 objects they are stored as. */
+const asHpaV2 =
+  (check: Check): Check =>
+  (errs, obj, old) =>
+    check(errs, obj.apiVersion === 'autoscaling/v1' ? hpaV1ToV2(obj) : obj, old.apiVersion === 'autoscaling/v1' ? hpaV1ToV2(old) : old);
 
 const KINDS: Record<string, KindValidation> = {
   '/Namespace': {
@@ -139,6 +157,48 @@ const KINDS: Record<string, KindValidation> = {
   'coordination.k8s.io/Lease': {
     create: withMeta(LEASE_META, validateLeaseSpec),
     update: all(metaUpdate(false), (errs, obj) => validateLeaseSpec(errs, obj)),
+  },
+  '/ReplicationController': {
+    create: (errs, obj) => validateReplicationController(errs, obj),
+    update: all(metaUpdate(), (errs, obj) => validateReplicationControllerSpec(errs, obj)),
+    status: all(metaUpdate(), (errs, obj) => validateReplicationControllerStatus(errs, obj)),
+  },
+  '/PodTemplate': {
+    create: withMeta(NAMESPACED_SUBDOMAIN_META, validatePodTemplateObject),
+    update: all(metaUpdate(), (errs, obj) => validatePodTemplateObject(errs, obj)),
+  },
+  'apps/StatefulSet': {
+    create: (errs, obj) => validateStatefulSet(errs, obj),
+    update: all(metaUpdate(), validateStatefulSetUpdate),
+    status: all(metaUpdate(), validateStatefulSetStatus),
+  },
+  'apps/ControllerRevision': {
+    create: (errs, obj) => validateControllerRevision(errs, obj),
+    update: all(metaUpdate(), validateControllerRevisionUpdate),
+  },
+  'autoscaling/HorizontalPodAutoscaler': {
+    create: asHpaV2((errs, obj) => validateHorizontalPodAutoscaler(errs, obj)),
+    update: all(metaUpdate(), asHpaV2(validateHorizontalPodAutoscalerUpdate)),
+    status: all(metaUpdate(), asHpaV2((errs, obj) => validateHorizontalPodAutoscalerStatus(errs, obj))),
+  },
+  'batch/Job': {
+    create: (errs, obj) => validateJob(errs, obj),
+    update: all(metaUpdate(), validateJobUpdate),
+    status: all(metaUpdate(), validateJobStatus),
+  },
+  'batch/CronJob': {
+    create: (errs, obj) => validateCronJob(errs, obj),
+    update: all(metaUpdate(), validateCronJobUpdate),
+    status: metaUpdate(),
+  },
+  'policy/PodDisruptionBudget': {
+    create: (errs, obj) => validatePodDisruptionBudget(errs, obj),
+    update: all(metaUpdate(), (errs, obj) => validatePodDisruptionBudget(errs, obj)),
+    status: all(metaUpdate(), (errs, obj) => validatePodDisruptionBudgetStatus(errs, obj)),
+  },
+  'scheduling.k8s.io/PriorityClass': {
+    create: (errs, obj) => validatePriorityClass(errs, obj),
+    update: all(metaUpdate(), validatePriorityClassUpdate),
   },
 };
 

@@ -10,10 +10,11 @@ import { encodeProtobufObject } from '../../../lib/api/protobuf/encode.js';
 import { PROTOBUF_MEDIA_TYPE } from '../../../lib/api/protobuf/envelope.js';
 import { duplicateFields, mayRepeatKeys } from '../../../lib/api/schema/duplicate-fields.js';
 import { checkKind, checkObject, warningHeaders, type CheckResult } from '../../../lib/api/schema/strict-decoding.js';
-import { BINDING_GVK, SCALE_GVK } from '../../../lib/api/openapi/published-kinds.js';
+import { BINDING_GVK, EVICTION_GVK, SCALE_GVK } from '../../../lib/api/openapi/published-kinds.js';
 import { errors, successStatus } from '../../../lib/api/status.js';
 import { buildTable, parseIncludeObject } from '../../../lib/api/tables/index.js';
 import { bindPod, checkBinding } from '../registry/binding.js';
+import { evictionDeleteOptions, PodEviction } from '../registry/eviction.js';
 import { parseListOptions } from '../registry/list-options.js';
 import type { ApiStorage } from '../registry/api-storage.js';
 import { applyScale, toScale } from '../registry/scale.js';
@@ -126,6 +127,7 @@ function reportFields(reply: FastifyReply, result: CheckResult): void {
 
 export async function resourceRoutes(app: FastifyInstance, options: ResourceRoutesOptions): Promise<void> {
   const { storage, clock } = options;
+  const eviction = new PodEviction(storage, clock);
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
     const query = (request.query ?? {}) as Record<string, unknown>;
@@ -178,6 +180,14 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
           await resource.transition(ref, params, (pod) => bindPod(pod, node, clock()));
           return send(reply, request, info, { kind: 'json' }, 201, { ...successStatus(), code: 201 } as unknown as KubeObject, now);
         }
+        if (ri.subresource === 'eviction') {
+          const body = requireObject(request.body, info);
+          // policy/v1beta1 Evictions (older clients) have the same fields as policy/v1's.
+          const asV1 = body.apiVersion === 'policy/v1beta1' ? { ...body, apiVersion: 'policy/v1' } : body;
+          reportFields(reply, checkKind(EVICTION_GVK, asV1, params.fieldValidation, bodyDuplicates(request, params)));
+          await eviction.evict(ref.namespace ?? '', ref.name, { ...evictionDeleteOptions(body, ref.name, params.dryRun), user: request.user });
+          return send(reply, request, info, { kind: 'json' }, 201, { ...successStatus(), code: 201 } as unknown as KubeObject, now);
+        }
         const body = requireObject(request.body, info);
         reportFields(reply, checkObject(info, body, params.fieldValidation, bodyDuplicates(request, params)));
         const created = await resource.create(ri.namespace, body, params);
@@ -189,7 +199,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         const duplicates = bodyDuplicates(request, params);
         if (ri.subresource === 'scale') {
           reportFields(reply, checkKind(SCALE_GVK, body, params.fieldValidation, duplicates));
-          const updated = await resource.updateWith(ref, params, (current) => applyScale(current, body, info.resource));
+          const updated = await resource.updateWith(ref, params, (current) => applyScale(current, body, info));
           return send(reply, request, info, format, 200, toScale(updated), now);
         }
         reportFields(reply, checkObject(info, body, params.fieldValidation, duplicates));
@@ -208,7 +218,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
           const updated = await resource.updateWith(ref, params, (current) => {
             const scale = applyPatch(info, toScale(current), contentType, request.body);
             reportFields(reply, checkKind(SCALE_GVK, scale, params.fieldValidation, duplicates));
-            return applyScale(current, scale, info.resource);
+            return applyScale(current, scale, info);
           });
           return send(reply, request, info, format, 200, toScale(updated), now);
         }

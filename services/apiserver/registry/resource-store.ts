@@ -37,6 +37,14 @@ export interface DeleteOptions extends WriteOptions {
   gracePeriodSeconds?: number;
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
   preconditions?: { uid?: string; resourceVersion?: string };
+  /**
+   * Compares and writes that commit in the same transaction as the deletion (an eviction's
+   * PodDisruptionBudget update), computed from the object as read on every try; may throw a
+   * StatusError to refuse the deletion.
+   */
+  alongside?: (current: StoredObject) => WriteExtras | Promise<WriteExtras>;
+  /** Marks the object as it stays while its deletion is in progress (an evicted pod's DisruptionTarget condition). */
+  mark?: (obj: StoredObject) => void;
 }
 
 export interface DeleteResult {
@@ -116,6 +124,11 @@ export class ResourceStore {
   private stored(obj: KubeObject): KubeObject {
     const { conversion } = this.deps;
     return conversion ? canonicalForm(conversion.toStorage(obj)) : obj;
+  }
+
+  /** An object of this resource in the form a write stores it, for a write that commits beside another resource's. */
+  canonical(obj: KubeObject): KubeObject {
+    return forStorage(this.stored(this.strategy.canonicalize(obj)));
   }
 
   // --- reads ---
@@ -419,8 +432,11 @@ export class ResourceStore {
           `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
         );
       }
-      const extras = await this.deps.admission.validate(this.attributes('DELETE', ref, null, current, options));
-      const pending = this.pendingDeletion(structuredClone(current), options);
+      const admitted = await this.deps.admission.validate(this.attributes('DELETE', ref, null, current, options));
+      const extras = options.alongside ? joinExtras(admitted, await options.alongside(current)) : admitted;
+      const marked = structuredClone(current);
+      options.mark?.(marked);
+      const pending = this.pendingDeletion(marked, options);
       if (pending === null) return { remove: true, extras };
       if (isDeepStrictEqual(pending, current)) return { keep: true };
       return { put: pending, extras };

@@ -54,7 +54,7 @@ export function toScale(obj: StoredObject): KubeObject {
 }
 
 /** Applies a written Scale to its workload; a stale resourceVersion in it is a conflict. */
-export function applyScale(target: StoredObject, scale: KubeObject, kindName: string): KubeObject {
+export function applyScale(target: StoredObject, scale: KubeObject, resource: { group: string; resource: string }): KubeObject {
   if (scale.kind !== undefined && scale.kind !== 'Scale') throw errors.badRequest(`the kind in the data (${String(scale.kind)}) does not match the expected kind (Scale)`);
   const spec = isPlainObject(scale.spec) ? scale.spec : {};
   const replicas = spec.replicas;
@@ -68,7 +68,7 @@ export function applyScale(target: StoredObject, scale: KubeObject, kindName: st
   }
   const requested = scale.metadata?.resourceVersion;
   if (requested !== undefined && requested !== '' && requested !== target.metadata.resourceVersion) {
-    throw errors.staleObject({ group: 'apps', resource: kindName }, name);
+    throw errors.staleObject(resource, name);
   }
   const next = structuredClone(target) as KubeObject;
   next.spec = { ...(isPlainObject(next.spec) ? next.spec : {}), replicas };

@@ -16,6 +16,15 @@ import { replicasetStrategy } from './replicaset.js';
 import { secretStrategy } from './secret.js';
 import { serviceStrategy } from './service.js';
 import { serviceaccountStrategy } from './serviceaccount.js';
+import { replicationcontrollerStrategy } from './replicationcontroller.js';
+import { podtemplateStrategy } from './podtemplate.js';
+import { statefulsetStrategy } from './statefulset.js';
+import { controllerrevisionStrategy } from './controllerrevision.js';
+import { hpaV1Strategy, hpaV2Strategy } from './horizontalpodautoscaler.js';
+import { jobStrategy } from './job.js';
+import { cronjobStrategy } from './cronjob.js';
+import { poddisruptionbudgetStrategy } from './poddisruptionbudget.js';
+import { priorityclassStrategy } from './priorityclass.js';
 
 export const STRATEGIES: readonly Strategy[] = [
   namespaceStrategy,
@@ -33,6 +42,16 @@ export const STRATEGIES: readonly Strategy[] = [
   endpointsliceStrategy,
   leaseStrategy,
   eventV1Strategy,
+  replicationcontrollerStrategy,
+  podtemplateStrategy,
+  statefulsetStrategy,
+  controllerrevisionStrategy,
+  hpaV2Strategy,
+  hpaV1Strategy,
+  jobStrategy,
+  cronjobStrategy,
+  poddisruptionbudgetStrategy,
+  priorityclassStrategy,
 ];
 
 /** The strategy of a served resource; every resource in the table has one. */
