@@ -217,4 +217,84 @@ export function lease(): Obj {
   };
 }
 
-export const ALL_VALID: (() => Obj)[] = [pod, deployment, replicaSet, daemonSet, service, namespace, node, endpoints, endpointSlice, configMap, secret, serviceAccount, event, lease];
+export function job(): Obj {
+  const spec = template();
+  (spec.spec as Record<string, unknown>).restartPolicy = 'Never';
+  // A manual selector, so the object is valid as it is, without the selector the job strategy generates.
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'pi', namespace: 'default' },
+    spec: { completions: 2, parallelism: 1, backoffLimit: 3, manualSelector: true, selector: { matchLabels: { app: 'web' } }, template: spec },
+  };
+}
+
+export function cronJob(): Obj {
+  const spec = template();
+  (spec.spec as Record<string, unknown>).restartPolicy = 'OnFailure';
+  return { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: 'default' }, spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { template: spec } } } };
+}
+
+export function statefulSet(): Obj {
+  return { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'default' }, spec: { replicas: 3, serviceName: 'db', selector: { matchLabels: { app: 'web' } }, template: template() } };
+}
+
+export function controllerRevision(): Obj {
+  return { apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name: 'db-7c9d5f', namespace: 'default' }, data: { spec: { template: template() } }, revision: 1 };
+}
+
+export function replicationController(): Obj {
+  return { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'web-rc', namespace: 'default' }, spec: { replicas: 2, selector: { app: 'web' }, template: template() } };
+}
+
+export function podTemplate(): Obj {
+  return { apiVersion: 'v1', kind: 'PodTemplate', metadata: { name: 'web-template', namespace: 'default' }, template: template() };
+}
+
+export function podDisruptionBudget(): Obj {
+  return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web-pdb', namespace: 'default' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } } };
+}
+
+export function priorityClass(): Obj {
+  return { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'batch-low' }, value: 100, description: 'work that can wait' };
+}
+
+export function horizontalPodAutoscaler(): Obj {
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+      minReplicas: 1,
+      maxReplicas: 5,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }],
+    },
+  };
+}
+
+export const ALL_VALID: (() => Obj)[] = [
+  pod,
+  deployment,
+  replicaSet,
+  daemonSet,
+  service,
+  namespace,
+  node,
+  endpoints,
+  endpointSlice,
+  configMap,
+  secret,
+  serviceAccount,
+  event,
+  lease,
+  job,
+  cronJob,
+  statefulSet,
+  controllerRevision,
+  replicationController,
+  podTemplate,
+  podDisruptionBudget,
+  priorityClass,
+  horizontalPodAutoscaler,
+];

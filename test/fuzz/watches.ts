@@ -41,7 +41,7 @@ function eventReader(format: WatchFormat): (chunk: Buffer) => WatchedEvent[] {
 }
 
 export class WatchSet {
-  private readonly agent = new Agent({ connections: 64, bodyTimeout: 0, headersTimeout: 0 });
+  private readonly agent: Agent;
   private readonly events = new Map<string, Map<WatchFormat, WatchedEvent>>();
   private readonly abort = new AbortController();
   /** What went wrong in a stream (an ERROR event, bytes that do not decode, an early end). */
@@ -53,6 +53,8 @@ export class WatchSet {
     private readonly token: string,
     readonly formats: readonly WatchFormat[],
   ) {
+    // One connection per watch, each open for the whole run (more would wait for one forever).
+    this.agent = new Agent({ connections: STORED_RESOURCES.length * formats.length, bodyTimeout: 0, headersTimeout: 0 });
     // Every watch listens on it.
     setMaxListeners(0, this.abort.signal);
   }
