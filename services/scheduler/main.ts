@@ -26,7 +26,7 @@ import { SchedulerMetrics } from './metrics.js';
 import { schedulerOptions } from './options.js';
 import { PodStatusWriter } from './pod-status.js';
 import { PreemptionActions } from './preemption-actions.js';
-import { buildProfiles } from './profiles.js';
+import { buildProfiles } from './scheduler-configuration.js';
 import { RequestPool } from './request-pool.js';
 import { SchedulingLoop } from './scheduling-loop.js';
 import { WorkloadInformers } from './workload-informers.js';
