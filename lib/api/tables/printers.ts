@@ -61,6 +61,9 @@ const PRINTERS = new Map<string, Printer>([
   ['batch/CronJob', cronJobPrinter],
   ['policy/PodDisruptionBudget', podDisruptionBudgetPrinter],
   ['scheduling.k8s.io/PriorityClass', priorityClassPrinter],
+  // Kubernetes prints Roles and ClusterRoles with its default table: Name and Created At.
+  ['rbac.authorization.k8s.io/Role', genericPrinter],
+  ['rbac.authorization.k8s.io/ClusterRole', genericPrinter],
   ['rbac.authorization.k8s.io/RoleBinding', roleBindingPrinter],
   ['rbac.authorization.k8s.io/ClusterRoleBinding', clusterRoleBindingPrinter],
   ['certificates.k8s.io/CertificateSigningRequest', certificateSigningRequestPrinter],
