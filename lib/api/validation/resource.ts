@@ -99,35 +99,39 @@ function validateDeviceName(errs: Errs, name: string, path: FieldPath): void {
   else errs.invalid(path, name, isDNS1123Label(name));
 }
 
+/**
+ * A list of at most `max` entries, each named by a DNS label unique in the list: the entries, each
+ * with its path, and the names seen.
+ */
+function namedEntries(errs: Errs, parent: Rec, key: string, parentPath: FieldPath, max: number): { entries: [Rec, FieldPath][]; names: Set<string> } {
+  const list = recList(errs, parent, key, parentPath);
+  const path = parentPath.child(key);
+  if (list.length > max) errs.add(fieldErrors.tooMany(path.toString(), list.length, max));
+  const names = new Set<string>();
+  const entries = list.map((entry, i): [Rec, FieldPath] => {
+    const p = path.index(i);
+    const name = str(errs, entry, 'name', p);
+    validateDeviceName(errs, name, p.child('name'));
+    if (name !== '' && names.has(name)) errs.add(fieldErrors.duplicate(p.child('name').toString(), name));
+    names.add(name);
+    return [entry, p];
+  });
+  return { entries, names };
+}
+
 /** A ResourceClaimSpec at `path` ("spec", or "spec.spec" in a template). */
 function validateClaimSpec(errs: Errs, spec: Rec, path: FieldPath): void {
   const devices = rec(errs, spec, 'devices', path) ?? {};
   const devicesPath = path.child('devices');
-  const requests = recList(errs, devices, 'requests', devicesPath);
-  if (requests.length > MAX_REQUESTS) errs.add(fieldErrors.tooMany(devicesPath.child('requests').toString(), requests.length, MAX_REQUESTS));
-  const names = new Set<string>();
-  requests.forEach((request, i) => {
-    const p = devicesPath.child('requests').index(i);
-    const name = str(errs, request, 'name', p);
-    validateDeviceName(errs, name, p.child('name'));
-    if (name !== '' && names.has(name)) errs.add(fieldErrors.duplicate(p.child('name').toString(), name));
-    names.add(name);
+  const { entries: requests, names } = namedEntries(errs, devices, 'requests', devicesPath, MAX_REQUESTS);
+  for (const [request, p] of requests) {
     const exactly = rec(errs, request, 'exactly', p);
     const firstAvailable = recList(errs, request, 'firstAvailable', p);
     if (exactly && firstAvailable.length > 0) errs.add(fieldErrors.forbidden(p.toString(), 'exactly one of `exactly` or `firstAvailable` is required, but multiple fields are set'));
     else if (!exactly && firstAvailable.length === 0) errs.add(fieldErrors.required(p.toString(), 'exactly one of `exactly` or `firstAvailable` is required'));
     if (exactly) validateExactRequest(errs, exactly, p.child('exactly'));
-    if (firstAvailable.length > MAX_SUBREQUESTS) errs.add(fieldErrors.tooMany(p.child('firstAvailable').toString(), firstAvailable.length, MAX_SUBREQUESTS));
-    const subNames = new Set<string>();
-    firstAvailable.forEach((sub, j) => {
-      const sp = p.child('firstAvailable').index(j);
-      const subName = str(errs, sub, 'name', sp);
-      validateDeviceName(errs, subName, sp.child('name'));
-      if (subName !== '' && subNames.has(subName)) errs.add(fieldErrors.duplicate(sp.child('name').toString(), subName));
-      subNames.add(subName);
-      validateExactRequest(errs, sub, sp);
-    });
-  });
+    for (const [sub, sp] of namedEntries(errs, request, 'firstAvailable', p, MAX_SUBREQUESTS).entries) validateExactRequest(errs, sub, sp);
+  }
   recList(errs, devices, 'constraints', devicesPath).forEach((constraint, i) => {
     const p = devicesPath.child('constraints').index(i);
     strList(errs, constraint, 'requests', p).forEach((name, j) => {
@@ -231,16 +235,7 @@ export function validateResourceSlice(errs: Errs, obj: Rec): void {
     const terms = recList(errs, nodeSelector, 'nodeSelectorTerms', path.child('nodeSelector'));
     if (terms.length === 0) errs.add(fieldErrors.required(path.child('nodeSelector').child('nodeSelectorTerms').toString(), 'must have at least one node selector term'));
   }
-  const devices = recList(errs, spec, 'devices', path);
-  if (devices.length > MAX_DEVICES_PER_SLICE) errs.add(fieldErrors.tooMany(path.child('devices').toString(), devices.length, MAX_DEVICES_PER_SLICE));
-  const names = new Set<string>();
-  devices.forEach((device, i) => {
-    const p = path.child('devices').index(i);
-    const name = str(errs, device, 'name', p);
-    validateDeviceName(errs, name, p.child('name'));
-    if (name !== '' && names.has(name)) errs.add(fieldErrors.duplicate(p.child('name').toString(), name));
-    names.add(name);
-  });
+  namedEntries(errs, spec, 'devices', path, MAX_DEVICES_PER_SLICE);
 }
 
 export function validateResourceSliceUpdate(errs: Errs, obj: Rec, old: Rec): void {
