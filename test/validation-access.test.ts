@@ -5,6 +5,7 @@ import t from 'tap';
 import { formatFieldError } from '../lib/api/field-errors.js';
 import { validateApprovalUpdate } from '../lib/api/validation/index.js';
 import {
+  CERTIFICATE_PEM,
   CSR_PEM,
   type Obj,
   certificateSigningRequest,
@@ -150,6 +151,11 @@ t.test('CertificateSigningRequest conditions and which update path may change wh
   t.same(updateProblems(edited(old, (o) => set(o, 'status.certificate', Buffer.from('x').toString('base64'))), old), [
     'status.certificate: Invalid value: "<certificate data>": must contain at least one CERTIFICATE PEM block',
     'status.certificate: Forbidden: updates may not set certificate content',
+  ]);
+  const issued = edited(wasApproved, (o) => set(o, 'status.certificate', Buffer.from(CERTIFICATE_PEM + CERTIFICATE_PEM).toString('base64')));
+  t.same(statusProblems(issued, wasApproved), [], 'the signer adds the certificate through /status');
+  t.same(statusProblems(edited(issued, (o) => set(o, 'status.certificate', Buffer.from(CERTIFICATE_PEM).toString('base64'))), issued), [
+    'status.certificate: Forbidden: updates may not modify existing certificate content',
   ]);
   t.same(statusProblems(edited(old, (o) => set(o, 'status.certificate', Buffer.from(CSR_PEM).toString('base64'))), old), [
     'status.certificate: Invalid value: "<certificate data>": only CERTIFICATE PEM blocks are allowed, found "CERTIFICATE REQUEST"',

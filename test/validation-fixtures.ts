@@ -283,6 +283,20 @@ OcTPAxqNEs25WSD+uklXs1WSD+xub31IygTcJA==
 -----END CERTIFICATE REQUEST-----
 `;
 
+/** A certificate for the same key (self-signed, made once with openssl): what a signer would put in status.certificate. */
+export const CERTIFICATE_PEM = `-----BEGIN CERTIFICATE-----
+MIIBkDCCATegAwIBAgIUSUFPVz1RCJQaiGj6yEnJO03OItowCgYIKoZIzj0EAwIw
+HjEOMAwGA1UEAwwFYWxpY2UxDDAKBgNVBAoMA2RldjAeFw0yNjEyMDcxNTI5Mzha
+Fw0zNjEyMDQxNTI5MzhaMB4xDjAMBgNVBAMMBWFsaWNlMQwwCgYDVQQKDANkZXYw
+WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAARhGu2vcYd0Rg29siOrWtlK2cegUZ22
+FPxRmII4JtVVK6mTBpwDIyEDeY2r9ImN9fZ0JEIfCN1tY2wulbPReeoYo1MwUTAd
+BgNVHQ4EFgQUCkdsso/fmJ7kXRBgVQI9NtjGelMwHwYDVR0jBBgwFoAUCkdsso/f
+mJ7kXRBgVQI9NtjGelMwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNHADBE
+AiAUnLfRPdrAlxwbOPs9UL5Xf1HPw5DjVxM1rBZfz3GaBgIgYRaiQuB37wHR/pKX
+AMRcBhUz9VLGjvSVgBZZzlXbNL4=
+-----END CERTIFICATE-----
+`;
+
 export function role(): Obj {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -14,19 +14,35 @@ interface PemBlock {
   rest: string;
 }
 
-const BLOCK = /-----BEGIN ([^\r\n-]*)-----\r?\n([\s\S]*?)-----END \1-----[^\S\r\n]*\r?\n?/;
+const BEGIN = '-----BEGIN ';
+const DASHES = '-----';
 
-/** Go's pem.Decode: the first well-formed block in the text, or undefined. */
+/**
+ * The first PEM block of the text, as Go's pem.Decode finds it, or undefined. Only the first
+ * "-----BEGIN " is tried (Go also tries later ones after a malformed block), so the work stays
+ * linear in the size of the text whatever it holds.
+ */
 function decodePem(text: string): PemBlock | undefined {
-  const match = BLOCK.exec(text);
-  if (!match) return undefined;
-  const body = match[2]!;
+  const begin = text.indexOf(BEGIN);
+  if (begin < 0) return undefined;
+  const typeStart = begin + BEGIN.length;
+  const lineEnd = text.indexOf('\n', typeStart);
+  if (lineEnd < 0) return undefined;
+  const typeLine = text.slice(typeStart, lineEnd).replace(/\r$/, '').trimEnd();
+  if (!typeLine.endsWith(DASHES)) return undefined;
+  const type = typeLine.slice(0, -DASHES.length);
+  const endMarker = `-----END ${type}-----`;
+  const end = text.indexOf(endMarker, lineEnd + 1);
+  if (end < 0) return undefined;
+  const body = text.slice(lineEnd + 1, end);
   const headerEnd = body.search(/\r?\n\r?\n/);
   const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
   const headers = headerEnd >= 0 && firstLine.includes(':');
   const base64 = headers ? body.slice(headerEnd) : body;
   if (!/^[A-Za-z0-9+/=\s]*$/.test(base64)) return undefined;
-  return { type: match[1]!, headers, der: Buffer.from(base64.replace(/\s+/g, ''), 'base64'), rest: text.slice(match.index + match[0].length) };
+  let rest = text.slice(end + endMarker.length);
+  rest = rest.replace(/^[ \t]*\r?\n?/, '');
+  return { type, headers, der: Buffer.from(base64.replace(/\s+/g, ''), 'base64'), rest };
 }
 
 /** Node's verify() digest for a signature algorithm OID; null for Ed25519 (no separate digest). */
