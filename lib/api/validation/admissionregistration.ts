@@ -122,7 +122,9 @@ function validateWebhookUrl(errs: Errs, raw: string, path: FieldPath): void {
   try {
     url = new URL(raw);
   } catch {
-    errs.add(fieldErrors.required(path.toString(), `url must be a valid URL: parse ${JSON.stringify(raw)}: invalid URI for request${form}`));
+    // Go's url.Parse reads most such text as a relative reference: no scheme, no host.
+    errs.invalid(path, '', [`'https' is the only allowed URL scheme${form}`]);
+    errs.invalid(path, '', [`host must be specified${form}`]);
     return;
   }
   const scheme = url.protocol.replace(/:$/, '');
