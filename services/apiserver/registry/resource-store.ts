@@ -327,7 +327,7 @@ export class ResourceStore {
       throw errors.conflict(this.ref, current.metadata.name, `Precondition failed: UID in precondition: ${current.metadata.uid}, UID in object meta: ${meta.uid}`);
     }
     const status = subresource === 'status' ? strategy.status : subresource === 'approval' ? strategy.approval : undefined;
-    const prepared = status ? status.prepareForUpdate(proposed, current) : strategy.prepareForUpdate(proposed, current);
+    const prepared = status ? status.prepareForUpdate(proposed, current, this.deps.clock()) : strategy.prepareForUpdate(proposed, current);
     const preparedMeta = metaOf(prepared);
     carryServerMeta(preparedMeta, current.metadata);
     // Preconditions were checked by the caller; what is validated is an update of this revision.

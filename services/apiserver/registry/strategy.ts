@@ -13,8 +13,11 @@ import { validateCreate, validateStatusUpdate, validateUpdate } from '../../../l
 
 /** How an update through a subresource (status) differs from one through the main resource. */
 export interface SubresourceStrategy {
-  /** The object to store, from the one sent and the stored one (what the subresource may not change is kept). */
-  prepareForUpdate(next: KubeObject, old: StoredObject): KubeObject;
+  /**
+   * The object to store, from the one sent and the stored one (what the subresource may not change
+   * is kept); `now` dates what the update stamps (a condition's times).
+   */
+  prepareForUpdate(next: KubeObject, old: StoredObject, now: Date): KubeObject;
   validateUpdate(next: KubeObject, old: StoredObject): FieldError[];
 }
 

@@ -3,7 +3,7 @@
 // client sends can pre-approve a request. The main resource changes only metadata; /approval
 // changes only the conditions (Approved and Denied are set there, as `kubectl certificate
 // approve|deny` does); /status changes the status but keeps the Approved and Denied conditions
-// as they were. Conditions get their lastUpdateTime and lastTransitionTime filled in.
+// as they were. Conditions get their lastUpdateTime and lastTransitionTime filled in (from the storage clock).
 import { isPlainObject, type KubeObject, type StoredObject } from '../../../../lib/api/object.js';
 import { validateApprovalUpdate } from '../../../../lib/api/validation/index.js';
 import { formatTime } from '../object-meta.js';
@@ -49,7 +49,7 @@ function keepsConditions(next: KubeObject, old: StoredObject, type: string): boo
 }
 
 const status: SubresourceStrategy = {
-  prepareForUpdate(next, old) {
+  prepareForUpdate(next, old, now) {
     const prepared = withSpecOf(onlyStatus(next, old), old);
     // A status update may not touch the approval: when it tried, the old conditions stay.
     if (!keepsConditions(prepared, old, 'Approved') || !keepsConditions(prepared, old, 'Denied')) {
@@ -57,20 +57,20 @@ const status: SubresourceStrategy = {
       prepared.status = { ...(isPlainObject(prepared.status) ? prepared.status : {}), conditions: structuredClone(oldConditions) };
       if (oldConditions === undefined) delete (prepared.status as Record<string, unknown>).conditions;
     }
-    populateConditionTimestamps(prepared, old, formatTime(new Date()));
+    populateConditionTimestamps(prepared, old, formatTime(now));
     return prepared;
   },
   validateUpdate: (next, old) => validateStatusUpdate(info, next, old),
 };
 
 const approval: SubresourceStrategy = {
-  prepareForUpdate(next, old) {
+  prepareForUpdate(next, old, now) {
     const prepared: KubeObject = { ...structuredClone(old) };
     const oldStatus = isPlainObject(old.status) ? structuredClone(old.status) : {};
     const nextStatus = isPlainObject(next.status) ? next.status : {};
     prepared.status = { ...oldStatus, conditions: structuredClone(nextStatus.conditions) };
     if (nextStatus.conditions === undefined) delete (prepared.status as Record<string, unknown>).conditions;
-    populateConditionTimestamps(prepared, old, formatTime(new Date()));
+    populateConditionTimestamps(prepared, old, formatTime(now));
     return prepared;
   },
   validateUpdate: (next, old) => validateApprovalUpdate(info, next, old),
