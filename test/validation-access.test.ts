@@ -224,6 +224,11 @@ t.test('webhook configurations', async (t) => {
     createProblems(edited(validatingWebhookConfiguration(), (o) => set(o, 'webhooks[1]', structuredClone((o.webhooks as Obj[])[0])))),
     ['webhooks[1].name: Duplicate value: "pods.policy.example.com"'],
   );
+  // As stored before names had to be unique.
+  const twice = edited(stored(validatingWebhookConfiguration()), (o) => set(o, 'webhooks[1]', structuredClone((o.webhooks as Obj[])[0])));
+  t.same(updateProblems(edited(twice, (o) => set(o, 'webhooks[1].timeoutSeconds', 5)), twice), [], 'a configuration stored with repeated names may still be updated');
+  const once = stored(validatingWebhookConfiguration());
+  t.same(updateProblems(edited(once, (o) => set(o, 'webhooks[1]', structuredClone((o.webhooks as Obj[])[0]))), once), ['webhooks[1].name: Duplicate value: "pods.policy.example.com"']);
 });
 
 t.test('ValidatingAdmissionPolicy and its binding', async (t) => {

@@ -204,24 +204,32 @@ function validateWebhook(errs: Errs, hook: Rec, mutating: boolean, path: FieldPa
   validateMatchConditions(errs, hook, path);
 }
 
-function validateWebhookConfiguration(errs: Errs, obj: Rec, mutating: boolean): void {
+function webhookNames(obj: Rec | undefined): string[] {
+  const hooks = obj?.webhooks;
+  return Array.isArray(hooks) ? hooks.map((h: unknown) => (h && typeof h === 'object' && typeof (h as Rec).name === 'string' ? ((h as Rec).name as string) : '')) : [];
+}
+
+/** Webhook names must be unique, except on an update of a configuration that already repeated one. */
+function validateWebhookConfiguration(errs: Errs, obj: Rec, mutating: boolean, old?: Rec): void {
   validateObjectMeta(errs, obj, ADMISSION_META);
+  const oldNames = webhookNames(old);
+  const requireUnique = old === undefined || new Set(oldNames).size === oldNames.length;
   const names = new Set<string>();
   recList(errs, obj, 'webhooks', FieldPath.root()).forEach((hook, i) => {
     const path = FieldPath.root('webhooks').index(i);
     validateWebhook(errs, hook, mutating, path);
     const name = typeof hook.name === 'string' ? hook.name : '';
-    if (names.has(name)) errs.add(fieldErrors.duplicate(path.child('name').toString(), name));
+    if (requireUnique && names.has(name)) errs.add(fieldErrors.duplicate(path.child('name').toString(), name));
     names.add(name);
   });
 }
 
-export function validateValidatingWebhookConfiguration(errs: Errs, obj: Rec): void {
-  validateWebhookConfiguration(errs, obj, false);
+export function validateValidatingWebhookConfiguration(errs: Errs, obj: Rec, old?: Rec): void {
+  validateWebhookConfiguration(errs, obj, false, old);
 }
 
-export function validateMutatingWebhookConfiguration(errs: Errs, obj: Rec): void {
-  validateWebhookConfiguration(errs, obj, true);
+export function validateMutatingWebhookConfiguration(errs: Errs, obj: Rec, old?: Rec): void {
+  validateWebhookConfiguration(errs, obj, true, old);
 }
 
 function validateMatchResources(errs: Errs, match: Rec, path: FieldPath): void {

@@ -254,11 +254,11 @@ const KINDS: Record<string, KindValidation> = {
   },
   'admissionregistration.k8s.io/ValidatingWebhookConfiguration': {
     create: (errs, obj) => validateValidatingWebhookConfiguration(errs, obj),
-    update: (errs, obj) => validateValidatingWebhookConfiguration(errs, obj),
+    update: validateValidatingWebhookConfiguration,
   },
   'admissionregistration.k8s.io/MutatingWebhookConfiguration': {
     create: (errs, obj) => validateMutatingWebhookConfiguration(errs, obj),
-    update: (errs, obj) => validateMutatingWebhookConfiguration(errs, obj),
+    update: validateMutatingWebhookConfiguration,
   },
   'admissionregistration.k8s.io/ValidatingAdmissionPolicy': {
     create: (errs, obj) => validateValidatingAdmissionPolicy(errs, obj),
