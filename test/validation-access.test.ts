@@ -285,7 +285,7 @@ t.test('DeviceClass, ResourceClaim, ResourceClaimTemplate, ResourceSlice', async
   t.same(statusProblems(edited(claim, (o) => set(o, 'status.reservedFor', [{ resource: 'pods', name: 'p', uid: 'u' }])), claim), ['status.reservedFor: Forbidden: may not be specified when `allocated` is not set']);
 
   t.same(createProblems(edited(resourceSlice(), (o) => set(o, 'spec.allNodes', true))), [
-    'spec: Invalid value: "{`nodeName`, `nodeSelector`, `allNodes`, `perDeviceNodeSelection`}": exactly one of `nodeName`, `nodeSelector`, `allNodes`, `perDeviceNodeSelection` is required, but multiple fields are set',
+    'spec: Invalid value: "{`nodeName`, `allNodes`}": exactly one of `nodeName`, `nodeSelector`, `allNodes`, `perDeviceNodeSelection` is required, but multiple fields are set',
   ]);
   t.same(createProblems(edited(resourceSlice(), (o) => set(o, 'spec.pool.resourceSliceCount', 0))), ['spec.pool.resourceSliceCount: Invalid value: 0: must be greater than zero']);
   t.same(createProblems(edited(resourceSlice(), (o) => set(o, 'spec.devices[1]', { name: 'gpu-0' }))), ['spec.devices[1].name: Duplicate value: "gpu-0"']);

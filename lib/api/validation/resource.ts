@@ -227,9 +227,14 @@ export function validateResourceSlice(errs: Errs, obj: Rec): void {
   const nodeSelector = rec(errs, spec, 'nodeSelector', path);
   const allNodes = optBool(errs, spec, 'allNodes', path) === true;
   const perDevice = optBool(errs, spec, 'perDeviceNodeSelection', path) === true;
-  const chosen = [nodeName !== undefined && nodeName !== '', nodeSelector !== undefined, allNodes, perDevice].filter(Boolean).length;
-  if (chosen === 0) errs.add(fieldErrors.required(path.toString(), `exactly one of ${NODE_CHOICES} is required`));
-  else if (chosen > 1) errs.add(fieldErrors.invalid(path.toString(), '{`nodeName`, `nodeSelector`, `allNodes`, `perDeviceNodeSelection`}', `exactly one of ${NODE_CHOICES} is required, but multiple fields are set`));
+  const chosen = [
+    nodeName !== undefined && nodeName !== '' ? '`nodeName`' : '',
+    nodeSelector !== undefined ? '`nodeSelector`' : '',
+    allNodes ? '`allNodes`' : '',
+    perDevice ? '`perDeviceNodeSelection`' : '',
+  ].filter((f) => f !== '');
+  if (chosen.length === 0) errs.add(fieldErrors.required(path.toString(), `exactly one of ${NODE_CHOICES} is required`));
+  else if (chosen.length > 1) errs.add(fieldErrors.invalid(path.toString(), `{${chosen.join(', ')}}`, `exactly one of ${NODE_CHOICES} is required, but multiple fields are set`));
   if (nodeName) errs.invalid(path.child('nodeName'), nodeName, nameIsDNSSubdomain(nodeName, false));
   if (nodeSelector) {
     const terms = recList(errs, nodeSelector, 'nodeSelectorTerms', path.child('nodeSelector'));
