@@ -276,6 +276,9 @@ t.test('DeviceClass, ResourceClaim, ResourceClaimTemplate, ResourceSlice', async
   ]);
   t.same(createProblems(edited(resourceClaim(), (o) => set(o, 'spec.devices.requests[0].exactly.deviceClassName', ''))), ['spec.devices.requests[0].exactly.deviceClassName: Required value']);
   t.same(createProblems(edited(resourceClaim(), (o) => unset(o, 'spec.devices.requests[0].exactly'))), ['spec.devices.requests[0]: Required value: exactly one of `exactly` or `firstAvailable` is required']);
+  t.same(createProblems(edited(resourceClaim(), (o) => set(o, 'spec.devices.requests[0].firstAvailable', [{ name: 'a', deviceClassName: 'gpu.example.com' }]))), [
+    'spec.devices.requests[0]: Invalid value: null: exactly one of `exactly` or `firstAvailable` is required, but multiple fields are set',
+  ]);
   t.same(createProblems(edited(resourceClaim(), (o) => set(o, 'spec.devices.requests[1]', { name: 'gpu', exactly: { deviceClassName: 'gpu.example.com' } }))), ['spec.devices.requests[1].name: Duplicate value: "gpu"']);
   t.same(createProblems(edited(resourceClaim(), (o) => set(o, 'spec.devices.requests[0].exactly.allocationMode', 'Some'))), [
     'spec.devices.requests[0].exactly.allocationMode: Unsupported value: "Some": supported values: "All", "ExactCount"',

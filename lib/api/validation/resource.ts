@@ -127,7 +127,7 @@ function validateClaimSpec(errs: Errs, spec: Rec, path: FieldPath): void {
   for (const [request, p] of requests) {
     const exactly = rec(errs, request, 'exactly', p);
     const firstAvailable = recList(errs, request, 'firstAvailable', p);
-    if (exactly && firstAvailable.length > 0) errs.add(fieldErrors.forbidden(p.toString(), 'exactly one of `exactly` or `firstAvailable` is required, but multiple fields are set'));
+    if (exactly && firstAvailable.length > 0) errs.add(fieldErrors.invalid(p.toString(), null, 'exactly one of `exactly` or `firstAvailable` is required, but multiple fields are set'));
     else if (!exactly && firstAvailable.length === 0) errs.add(fieldErrors.required(p.toString(), 'exactly one of `exactly` or `firstAvailable` is required'));
     if (exactly) validateExactRequest(errs, exactly, p.child('exactly'));
     for (const [sub, sp] of namedEntries(errs, request, 'firstAvailable', p, MAX_SUBREQUESTS).entries) validateExactRequest(errs, sub, sp);
