@@ -1,7 +1,7 @@
 // The table of resources Rudder serves. Discovery, routing, storage keys, OpenAPI and kubectl's
 // short names all come from here, so adding a kind starts with one entry.
 
-export type Subresource = 'status' | 'scale' | 'binding' | 'eviction';
+export type Subresource = 'status' | 'scale' | 'binding' | 'eviction' | 'approval';
 
 export interface ResourceInfo {
   /** API group; '' for the legacy core group. */
@@ -89,6 +89,21 @@ export const RESOURCES: readonly ResourceInfo[] = [
   define('batch', 'v1', 'cronjobs', 'CronJob', true, { shortNames: ['cj'], categories: ['all'], subresources: ['status'] }),
   define('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, { shortNames: ['pdb'], subresources: ['status'] }),
   define('scheduling.k8s.io', 'v1', 'priorityclasses', 'PriorityClass', false, { shortNames: ['pc'] }),
+  // Access control, certificates, runtime classes, admission configuration and dynamic resource allocation.
+  define('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true),
+  define('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true),
+  define('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false),
+  define('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false),
+  define('certificates.k8s.io', 'v1', 'certificatesigningrequests', 'CertificateSigningRequest', false, { shortNames: ['csr'], subresources: ['approval', 'status'] }),
+  define('node.k8s.io', 'v1', 'runtimeclasses', 'RuntimeClass', false),
+  define('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', 'MutatingWebhookConfiguration', false, { categories: ['api-extensions'] }),
+  define('admissionregistration.k8s.io', 'v1', 'validatingwebhookconfigurations', 'ValidatingWebhookConfiguration', false, { categories: ['api-extensions'] }),
+  define('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicies', 'ValidatingAdmissionPolicy', false, { categories: ['api-extensions'], subresources: ['status'] }),
+  define('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicybindings', 'ValidatingAdmissionPolicyBinding', false, { categories: ['api-extensions'] }),
+  define('resource.k8s.io', 'v1', 'deviceclasses', 'DeviceClass', false),
+  define('resource.k8s.io', 'v1', 'resourceclaims', 'ResourceClaim', true, { subresources: ['status'] }),
+  define('resource.k8s.io', 'v1', 'resourceclaimtemplates', 'ResourceClaimTemplate', true),
+  define('resource.k8s.io', 'v1', 'resourceslices', 'ResourceSlice', false),
 ];
 
 /** "v1" for the core group, "apps/v1" otherwise: the apiVersion field of objects. */

@@ -1,5 +1,7 @@
 // What every cluster has from its first start: the system namespaces, the "kubernetes" Service
-// in default, whose Endpoints point at this apiserver, and the two system PriorityClasses.
+// in default, whose Endpoints point at this apiserver, the two system PriorityClasses, and, as
+// kube-apiserver writes it, the ConfigMap that dates when legacy service account tokens began to be
+// tracked (kube-controller-manager's legacy token cleaner reads it).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../../lib/api/object.js';
 import { findResource, type ResourceInfo } from '../../lib/api/resources.js';
@@ -33,7 +35,12 @@ export interface BootstrapOptions {
   serviceIP: string;
   advertiseAddress: string;
   port: number;
+  /** The time the legacy token tracking starts from; now by default. */
+  clock?: () => Date;
 }
+
+/** kube-system/kube-apiserver-legacy-service-account-token-tracking, as kube-apiserver creates it. */
+export const LEGACY_TOKEN_TRACKING_CONFIGMAP = 'kube-apiserver-legacy-service-account-token-tracking';
 
 export async function bootstrapCluster(storage: ApiStorage, options: BootstrapOptions): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) {
@@ -44,6 +51,14 @@ export async function bootstrapCluster(storage: ApiStorage, options: BootstrapOp
   for (const { name, value, description } of SYSTEM_PRIORITY_CLASSES) {
     await ensure(storage, priorityClasses, undefined, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, description });
   }
+  // "since" is the UTC date tracking began (Go's "2006-01-02"); a later start keeps the first date.
+  const since = (options.clock ?? (() => new Date()))().toISOString().slice(0, 10);
+  await ensure(storage, resource('configmaps'), 'kube-system', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: LEGACY_TOKEN_TRACKING_CONFIGMAP },
+    data: { since },
+  });
   await ensure(storage, resource('services'), 'default', {
     apiVersion: 'v1',
     kind: 'Service',

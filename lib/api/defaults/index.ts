@@ -15,6 +15,13 @@ import {
   defaultReplicationController,
   defaultStatefulSet,
 } from './workloads.js';
+import {
+  defaultResourceClaimSpec,
+  defaultRoleBinding,
+  defaultValidatingAdmissionPolicy,
+  defaultValidatingAdmissionPolicyBinding,
+  defaultWebhookConfiguration,
+} from './access.js';
 import { type Rec, asRec, canonicalizeResourceList, ensureRec, recs, setDefault } from './util.js';
 
 export interface DefaultingOptions {
@@ -197,6 +204,28 @@ export function applyDefaults(info: ResourceInfo, obj: KubeObject, options: Defa
     case 'autoscaling/HorizontalPodAutoscaler':
       if (info.version === 'v1') defaultHorizontalPodAutoscalerV1(o);
       else defaultHorizontalPodAutoscalerV2(o);
+      break;
+    case 'rbac.authorization.k8s.io/RoleBinding':
+    case 'rbac.authorization.k8s.io/ClusterRoleBinding':
+      defaultRoleBinding(o);
+      break;
+    case 'admissionregistration.k8s.io/ValidatingWebhookConfiguration':
+      defaultWebhookConfiguration(o, false);
+      break;
+    case 'admissionregistration.k8s.io/MutatingWebhookConfiguration':
+      defaultWebhookConfiguration(o, true);
+      break;
+    case 'admissionregistration.k8s.io/ValidatingAdmissionPolicy':
+      defaultValidatingAdmissionPolicy(o);
+      break;
+    case 'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding':
+      defaultValidatingAdmissionPolicyBinding(o);
+      break;
+    case 'resource.k8s.io/ResourceClaim':
+      defaultResourceClaimSpec(asRec(o.spec));
+      break;
+    case 'resource.k8s.io/ResourceClaimTemplate':
+      defaultResourceClaimSpec(asRec(asRec(o.spec)?.spec));
       break;
     default:
   }

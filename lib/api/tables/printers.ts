@@ -26,6 +26,15 @@ import { podTemplatePrinter } from './podtemplate.js';
 import { priorityClassPrinter } from './priorityclass.js';
 import { replicationControllerPrinter } from './replicationcontroller.js';
 import { statefulSetPrinter } from './statefulset.js';
+import { certificateSigningRequestPrinter } from './certificatesigningrequest.js';
+import { nameAgePrinter } from './name-age.js';
+import { resourceClaimPrinter } from './resourceclaim.js';
+import { resourceSlicePrinter } from './resourceslice.js';
+import { clusterRoleBindingPrinter, roleBindingPrinter } from './rolebinding.js';
+import { runtimeClassPrinter } from './runtimeclass.js';
+import { validatingAdmissionPolicyPrinter } from './validatingadmissionpolicy.js';
+import { validatingAdmissionPolicyBindingPrinter } from './validatingadmissionpolicybinding.js';
+import { webhookConfigurationPrinter } from './webhookconfiguration.js';
 
 const PRINTERS = new Map<string, Printer>([
   ['/Namespace', namespacePrinter],
@@ -52,6 +61,21 @@ const PRINTERS = new Map<string, Printer>([
   ['batch/CronJob', cronJobPrinter],
   ['policy/PodDisruptionBudget', podDisruptionBudgetPrinter],
   ['scheduling.k8s.io/PriorityClass', priorityClassPrinter],
+  // Kubernetes prints Roles and ClusterRoles with its default table: Name and Created At.
+  ['rbac.authorization.k8s.io/Role', genericPrinter],
+  ['rbac.authorization.k8s.io/ClusterRole', genericPrinter],
+  ['rbac.authorization.k8s.io/RoleBinding', roleBindingPrinter],
+  ['rbac.authorization.k8s.io/ClusterRoleBinding', clusterRoleBindingPrinter],
+  ['certificates.k8s.io/CertificateSigningRequest', certificateSigningRequestPrinter],
+  ['node.k8s.io/RuntimeClass', runtimeClassPrinter],
+  ['admissionregistration.k8s.io/ValidatingWebhookConfiguration', webhookConfigurationPrinter],
+  ['admissionregistration.k8s.io/MutatingWebhookConfiguration', webhookConfigurationPrinter],
+  ['admissionregistration.k8s.io/ValidatingAdmissionPolicy', validatingAdmissionPolicyPrinter],
+  ['admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding', validatingAdmissionPolicyBindingPrinter],
+  ['resource.k8s.io/DeviceClass', nameAgePrinter],
+  ['resource.k8s.io/ResourceClaim', resourceClaimPrinter],
+  ['resource.k8s.io/ResourceClaimTemplate', nameAgePrinter],
+  ['resource.k8s.io/ResourceSlice', resourceSlicePrinter],
 ]);
 
 /** The printer for a kind, or the generic Name / Created At one. */

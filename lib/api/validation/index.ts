@@ -37,6 +37,30 @@ import {
   validateStatefulSetUpdate,
 } from './statefulset.js';
 import { hpaV1ToV2 } from '../conversion/hpa.js';
+import {
+  validateMutatingWebhookConfiguration,
+  validateValidatingAdmissionPolicy,
+  validateValidatingAdmissionPolicyBinding,
+  validateValidatingWebhookConfiguration,
+} from './admissionregistration.js';
+import {
+  validateCertificateSigningRequest,
+  validateCertificateSigningRequestApprovalUpdate,
+  validateCertificateSigningRequestStatusUpdate,
+  validateCertificateSigningRequestUpdate,
+} from './certificates.js';
+import { validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding, validateRoleRefUnchanged } from './rbac.js';
+import {
+  validateDeviceClass,
+  validateResourceClaim,
+  validateResourceClaimStatus,
+  validateResourceClaimTemplate,
+  validateResourceClaimTemplateUpdate,
+  validateResourceClaimUpdate,
+  validateResourceSlice,
+  validateResourceSliceUpdate,
+} from './resource.js';
+import { validateRuntimeClass, validateRuntimeClassUpdate } from './runtimeclass.js';
 import { validateEventV1 } from './events-v1.js';
 import { Errs, type Rec, asRec, int, rec } from './json.js';
 import { validateLeaseSpec } from './lease.js';
@@ -64,6 +88,8 @@ interface KindValidation {
   update: Check;
   /** Rules of the status subresource, if the kind has one. */
   status?: Check;
+  /** Rules of the approval subresource (CertificateSigningRequests). */
+  approval?: Check;
 }
 
 const LEASE_META: MetaRules = { nameRule: nameIsDNSSubdomain, namespaced: true, kubeFinalizers: false };
@@ -200,6 +226,66 @@ const KINDS: Record<string, KindValidation> = {
     create: (errs, obj) => validatePriorityClass(errs, obj),
     update: all(metaUpdate(), validatePriorityClassUpdate),
   },
+  'rbac.authorization.k8s.io/Role': {
+    create: (errs, obj) => validateRole(errs, obj),
+    update: (errs, obj) => validateRole(errs, obj),
+  },
+  'rbac.authorization.k8s.io/ClusterRole': {
+    create: (errs, obj) => validateClusterRole(errs, obj),
+    update: (errs, obj) => validateClusterRole(errs, obj),
+  },
+  'rbac.authorization.k8s.io/RoleBinding': {
+    create: (errs, obj) => validateRoleBinding(errs, obj),
+    update: all((errs, obj) => validateRoleBinding(errs, obj), validateRoleRefUnchanged),
+  },
+  'rbac.authorization.k8s.io/ClusterRoleBinding': {
+    create: (errs, obj) => validateClusterRoleBinding(errs, obj),
+    update: all((errs, obj) => validateClusterRoleBinding(errs, obj), validateRoleRefUnchanged),
+  },
+  'certificates.k8s.io/CertificateSigningRequest': {
+    create: (errs, obj) => validateCertificateSigningRequest(errs, obj),
+    update: all(metaUpdate(), validateCertificateSigningRequestUpdate),
+    status: all(metaUpdate(), validateCertificateSigningRequestStatusUpdate),
+    approval: all(metaUpdate(), validateCertificateSigningRequestApprovalUpdate),
+  },
+  'node.k8s.io/RuntimeClass': {
+    create: (errs, obj) => validateRuntimeClass(errs, obj),
+    update: all(metaUpdate(), validateRuntimeClassUpdate),
+  },
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': {
+    create: (errs, obj) => validateValidatingWebhookConfiguration(errs, obj),
+    update: validateValidatingWebhookConfiguration,
+  },
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': {
+    create: (errs, obj) => validateMutatingWebhookConfiguration(errs, obj),
+    update: validateMutatingWebhookConfiguration,
+  },
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy': {
+    create: (errs, obj) => validateValidatingAdmissionPolicy(errs, obj),
+    update: (errs, obj) => validateValidatingAdmissionPolicy(errs, obj),
+    status: metaUpdate(false),
+  },
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding': {
+    create: (errs, obj) => validateValidatingAdmissionPolicyBinding(errs, obj),
+    update: (errs, obj) => validateValidatingAdmissionPolicyBinding(errs, obj),
+  },
+  'resource.k8s.io/DeviceClass': {
+    create: (errs, obj) => validateDeviceClass(errs, obj),
+    update: all(metaUpdate(), (errs, obj) => validateDeviceClass(errs, obj)),
+  },
+  'resource.k8s.io/ResourceClaim': {
+    create: (errs, obj) => validateResourceClaim(errs, obj),
+    update: all(metaUpdate(), validateResourceClaimUpdate),
+    status: all(metaUpdate(), validateResourceClaimStatus),
+  },
+  'resource.k8s.io/ResourceClaimTemplate': {
+    create: (errs, obj) => validateResourceClaimTemplate(errs, obj),
+    update: all(metaUpdate(), (errs, obj) => validateResourceClaimTemplate(errs, obj), validateResourceClaimTemplateUpdate),
+  },
+  'resource.k8s.io/ResourceSlice': {
+    create: (errs, obj) => validateResourceSlice(errs, obj),
+    update: all(metaUpdate(), (errs, obj) => validateResourceSlice(errs, obj), validateResourceSliceUpdate),
+  },
 };
 
 function asObject(value: unknown): Rec {
@@ -256,6 +342,17 @@ export function validateStatusUpdate(info: ResourceInfo, obj: KubeObject, old: K
   commonUpdate(errs, info, o, prev);
   const kind = kindOf(info);
   (kind?.status ?? kind?.update)?.(errs, o, prev);
+  return distinct(errs.list);
+}
+
+/** An update through the approval subresource (a CertificateSigningRequest's Approved or Denied condition). */
+export function validateApprovalUpdate(info: ResourceInfo, obj: KubeObject, old: KubeObject): FieldError[] {
+  const o = asObject(obj);
+  const prev = asObject(old);
+  const errs = new Errs();
+  commonUpdate(errs, info, o, prev);
+  const kind = kindOf(info);
+  (kind?.approval ?? kind?.update)?.(errs, o, prev);
   return distinct(errs.list);
 }
 

@@ -25,6 +25,20 @@ import { jobStrategy } from './job.js';
 import { cronjobStrategy } from './cronjob.js';
 import { poddisruptionbudgetStrategy } from './poddisruptionbudget.js';
 import { priorityclassStrategy } from './priorityclass.js';
+import { roleStrategy } from './role.js';
+import { rolebindingStrategy } from './rolebinding.js';
+import { clusterroleStrategy } from './clusterrole.js';
+import { clusterrolebindingStrategy } from './clusterrolebinding.js';
+import { certificatesigningrequestStrategy } from './certificatesigningrequest.js';
+import { runtimeclassStrategy } from './runtimeclass.js';
+import { mutatingwebhookconfigurationStrategy } from './mutatingwebhookconfiguration.js';
+import { validatingwebhookconfigurationStrategy } from './validatingwebhookconfiguration.js';
+import { validatingadmissionpolicyStrategy } from './validatingadmissionpolicy.js';
+import { validatingadmissionpolicybindingStrategy } from './validatingadmissionpolicybinding.js';
+import { deviceclassStrategy } from './deviceclass.js';
+import { resourceclaimStrategy } from './resourceclaim.js';
+import { resourceclaimtemplateStrategy } from './resourceclaimtemplate.js';
+import { resourcesliceStrategy } from './resourceslice.js';
 
 export const STRATEGIES: readonly Strategy[] = [
   namespaceStrategy,
@@ -52,6 +66,20 @@ export const STRATEGIES: readonly Strategy[] = [
   cronjobStrategy,
   poddisruptionbudgetStrategy,
   priorityclassStrategy,
+  roleStrategy,
+  rolebindingStrategy,
+  clusterroleStrategy,
+  clusterrolebindingStrategy,
+  certificatesigningrequestStrategy,
+  runtimeclassStrategy,
+  mutatingwebhookconfigurationStrategy,
+  validatingwebhookconfigurationStrategy,
+  validatingadmissionpolicyStrategy,
+  validatingadmissionpolicybindingStrategy,
+  deviceclassStrategy,
+  resourceclaimStrategy,
+  resourceclaimtemplateStrategy,
+  resourcesliceStrategy,
 ];
 
 /** The strategy of a served resource; every resource in the table has one. */
