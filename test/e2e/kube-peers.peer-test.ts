@@ -1,7 +1,8 @@
 // The real kube-scheduler and kube-controller-manager (v1.36.3, built by ../shared/kube-peers) run
 // against a Rudder apiserver for 30 s: no informer of a resource Rudder serves may fail to list or
 // watch. Failures for resources Rudder does not serve are listed as comments. Skipped when the peer
-// binaries are absent (build them with ../shared/kube-peers/build.sh).
+// binaries are absent (build them with ../shared/kube-peers/build.sh). Not part of `npm test`
+// (CI has no peer binaries): run it with `npm run test:peers`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
