@@ -144,9 +144,16 @@ export const anyBaseCase: fc.Arbitrary<BaseCase> = fc
   .map(([info, object, namespace]) => ({ info, object, namespace: info.namespaced ? namespace : undefined }));
 
 /** The object named `name` (in its namespace, for namespaced kinds); a copy. */
+/** An IPAddress is named by its address: fresh names ("fb-1z") map to distinct addresses. */
+function addressFor(name: string): string {
+  const n = Number.parseInt(name.slice(name.lastIndexOf('-') + 1), 36) || 0;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
+
 export function withName(base: BaseCase, name: string): KubeObject {
   const object = clone(base.object);
-  object.metadata = { ...object.metadata, name, ...(base.namespace === undefined ? {} : { namespace: base.namespace }) };
+  const objectName = object.kind === 'IPAddress' ? addressFor(name) : name;
+  object.metadata = { ...object.metadata, name: objectName, ...(base.namespace === undefined ? {} : { namespace: base.namespace }) };
   // An event is about an object in its own namespace.
   if (object.kind === 'Event') object.involvedObject = { ...(object.involvedObject as object), namespace: base.namespace };
   return object;

@@ -87,7 +87,8 @@ export class ServiceAllocator implements WriteHooks {
 
   constructor(
     private readonly store: Store,
-    serviceCidr: string,
+    /** The range cluster IPs come from, as configured (--service-cluster-ip-range). */
+    readonly serviceCidr: string,
     nodePortRange: string,
   ) {
     this.range = parseCidr(serviceCidr);
