@@ -14,7 +14,7 @@ import {
 } from '../names.js';
 import { validateDomainPrefixedPath } from './batch.js';
 import { GoValue } from './go-format.js';
-import { parseIP, validateCIDR, validateIP } from './ip.js';
+import { isValidCIDR, parseIP, validateCIDR, validateIP } from './ip.js';
 import { Errs, type Rec, intOrString, optInt, optStr, rec, recList, str, strList } from './json.js';
 import { type MetaRules, validateImmutable, validateLabelSelector, validateObjectMeta } from './meta.js';
 
@@ -260,12 +260,12 @@ function validateIPBlock(errs: Errs, block: Rec, path: FieldPath): void {
     return;
   }
   validateCIDR(errs, path.child('cidr'), cidr);
-  const outer = cidrParts(cidr);
+  const outer = isValidCIDR(cidr) ? cidrParts(cidr) : undefined;
   if (!outer) return;
   strList(errs, block, 'except', path).forEach((except, i) => {
     const p = path.child('except').index(i);
     validateCIDR(errs, p, except);
-    const inner = cidrParts(except);
+    const inner = isValidCIDR(except) ? cidrParts(except) : undefined;
     if (!inner) return;
     if (!contains(outer, inner) || outer.bits >= inner.bits) errs.invalid(p, except, ['must be a strict subset of `cidr`']);
   });

@@ -280,8 +280,9 @@ export function validatePersistentVolumeClaimUpdate(errs: Errs, obj: Rec, old: R
   const oldSize = storageOf(old.spec as Rec | undefined);
   if (newSize && oldSize && compareQuantities(newSize, oldSize) < 0) {
     const statusCapacity = ((old.status as Rec | undefined)?.capacity as Rec | undefined)?.storage;
+    // A claim whose status has no capacity compares against zero, as Go's zero Quantity.
     const status = statusCapacity === undefined ? undefined : readQuantity(scratch, statusCapacity, FieldPath.root());
-    if (!status || compareQuantities(newSize, status) <= 0) {
+    if (status && compareQuantities(newSize, status) <= 0) {
       errs.add(fieldErrors.forbidden('spec.resources.requests.storage', 'field can not be less than status.capacity'));
     }
   }
