@@ -1,0 +1,355 @@
+// The storage, networking and namespace-policy kinds through the real kubectl (1.27 and 1.33)
+// against a real apiserver, table-driven as the workloads e2e: each kind is created from a manifest
+// and, where kubectl has one, by its `kubectl create` command (quota, ingress); listed wide and by
+// label; watched while it changes; replaced; patched with each patch type; deleted; explained; and
+// listed by `kubectl api-resources` as Kubernetes lists it. Claims and volumes carry their
+// protection finalizers: the test removes them as Kubernetes' protection controllers would.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { kubectl, kubectlStream } from '../helpers/kubectl.js';
+import { KUBECTL_VERSIONS } from '../helpers/paths.js';
+
+interface KindCase {
+  /** What kubectl calls it, and what it prints before the name ("ingress.networking.k8s.io"). */
+  resource: string;
+  printed: string;
+  namespaced: boolean;
+  /** The object's name in a test of one kubectl version (an IPAddress is named by its address). */
+  name?: (tag: string) => string;
+  /** The manifest of an object named `name` labelled tier=e2e. */
+  manifest: (name: string) => string;
+  /** A `kubectl create ...` for an object named `name`, where kubectl has one. */
+  create?: (name: string) => string[];
+  /** The finalizer admission adds, which a controller removes once the object is unused. */
+  finalizer?: string;
+  wideHeader: RegExp;
+  apiResource: RegExp;
+  explainKind: string;
+}
+
+const CASES: KindCase[] = [
+  {
+    resource: 'resourcequotas',
+    printed: 'resourcequota',
+    namespaced: true,
+    manifest: (name) => `
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: ${name}, labels: {tier: e2e}}
+spec: {hard: {pods: '20', requests.cpu: '10', count/deployments.apps: '5'}}
+`,
+    create: (name) => ['create', 'quota', name, '--hard=pods=30,count/configmaps=40,requests.memory=8Gi', '--scopes=NotTerminating'],
+    wideHeader: /^NAME\s+REQUEST\s+LIMIT\s+AGE$/m,
+    apiResource: /^resourcequotas\s+quota\s+v1\s+true\s+ResourceQuota$/m,
+    explainKind: 'ResourceQuota',
+  },
+  {
+    resource: 'limitranges',
+    printed: 'limitrange',
+    namespaced: true,
+    manifest: (name) => `
+apiVersion: v1
+kind: LimitRange
+metadata: {name: ${name}, labels: {tier: e2e}}
+spec: {limits: [{type: Container, max: {memory: 4Gi}, min: {memory: 1Mi}}]}
+`,
+    wideHeader: /^NAME\s+CREATED AT$/m,
+    apiResource: /^limitranges\s+limits\s+v1\s+true\s+LimitRange$/m,
+    explainKind: 'LimitRange',
+  },
+  {
+    resource: 'persistentvolumes',
+    printed: 'persistentvolume',
+    namespaced: false,
+    manifest: (name) => `
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: ${name}, labels: {tier: e2e}}
+spec: {capacity: {storage: 5Gi}, accessModes: [ReadWriteOnce], hostPath: {path: /data/${name}}, storageClassName: manual}
+`,
+    finalizer: 'kubernetes.io/pv-protection',
+    wideHeader: /^NAME\s+CAPACITY\s+ACCESS MODES\s+RECLAIM POLICY\s+STATUS\s+CLAIM\s+STORAGECLASS\s+VOLUMEATTRIBUTESCLASS\s+REASON\s+AGE\s+VOLUMEMODE$/m,
+    apiResource: /^persistentvolumes\s+pv\s+v1\s+false\s+PersistentVolume$/m,
+    explainKind: 'PersistentVolume',
+  },
+  {
+    resource: 'persistentvolumeclaims',
+    printed: 'persistentvolumeclaim',
+    namespaced: true,
+    manifest: (name) => `
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: ${name}, labels: {tier: e2e}}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}, storageClassName: manual}
+`,
+    finalizer: 'kubernetes.io/pvc-protection',
+    wideHeader: /^NAME\s+STATUS\s+VOLUME\s+CAPACITY\s+ACCESS MODES\s+STORAGECLASS\s+VOLUMEATTRIBUTESCLASS\s+AGE\s+VOLUMEMODE$/m,
+    apiResource: /^persistentvolumeclaims\s+pvc\s+v1\s+true\s+PersistentVolumeClaim$/m,
+    explainKind: 'PersistentVolumeClaim',
+  },
+  {
+    resource: 'storageclasses',
+    printed: 'storageclass.storage.k8s.io',
+    namespaced: false,
+    manifest: (name) => `
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: ${name}, labels: {tier: e2e}}
+provisioner: example.com/hostpath
+volumeBindingMode: WaitForFirstConsumer
+`,
+    wideHeader: /^NAME\s+PROVISIONER\s+RECLAIMPOLICY\s+VOLUMEBINDINGMODE\s+ALLOWVOLUMEEXPANSION\s+AGE$/m,
+    apiResource: /^storageclasses\s+sc\s+storage\.k8s\.io\/v1\s+false\s+StorageClass$/m,
+    explainKind: 'StorageClass',
+  },
+  {
+    resource: 'csidrivers',
+    printed: 'csidriver.storage.k8s.io',
+    namespaced: false,
+    manifest: (name) => `
+apiVersion: storage.k8s.io/v1
+kind: CSIDriver
+metadata: {name: ${name}, labels: {tier: e2e}}
+spec: {attachRequired: false, podInfoOnMount: true}
+`,
+    name: (tag) => `csidri-${tag}.example.com`,
+    wideHeader: /^NAME\s+ATTACHREQUIRED\s+PODINFOONMOUNT\s+STORAGECAPACITY\s+TOKENREQUESTS\s+REQUIRESREPUBLISH\s+MODES\s+AGE$/m,
+    apiResource: /^csidrivers\s+storage\.k8s\.io\/v1\s+false\s+CSIDriver$/m,
+    explainKind: 'CSIDriver',
+  },
+  {
+    resource: 'csinodes',
+    printed: 'csinode.storage.k8s.io',
+    namespaced: false,
+    manifest: (name) => `
+apiVersion: storage.k8s.io/v1
+kind: CSINode
+metadata: {name: ${name}, labels: {tier: e2e}}
+spec: {drivers: [{name: hostpath.example.com, nodeID: ${name}}]}
+`,
+    wideHeader: /^NAME\s+DRIVERS\s+AGE$/m,
+    apiResource: /^csinodes\s+storage\.k8s\.io\/v1\s+false\s+CSINode$/m,
+    explainKind: 'CSINode',
+  },
+  {
+    resource: 'volumeattachments',
+    printed: 'volumeattachment.storage.k8s.io',
+    namespaced: false,
+    manifest: (name) => `
+apiVersion: storage.k8s.io/v1
+kind: VolumeAttachment
+metadata: {name: ${name}, labels: {tier: e2e}}
+spec: {attacher: hostpath.example.com, nodeName: node-1, source: {persistentVolumeName: pv-1}}
+`,
+    wideHeader: /^NAME\s+ATTACHER\s+PV\s+NODE\s+ATTACHED\s+AGE$/m,
+    apiResource: /^volumeattachments\s+storage\.k8s\.io\/v1\s+false\s+VolumeAttachment$/m,
+    explainKind: 'VolumeAttachment',
+  },
+  {
+    resource: 'csistoragecapacities',
+    printed: 'csistoragecapacity.storage.k8s.io',
+    namespaced: true,
+    manifest: (name) => `
+apiVersion: storage.k8s.io/v1
+kind: CSIStorageCapacity
+metadata: {name: ${name}, labels: {tier: e2e}}
+storageClassName: manual
+capacity: 100Gi
+`,
+    wideHeader: /^NAME\s+STORAGECLASSNAME\s+CAPACITY$/m,
+    apiResource: /^csistoragecapacities\s+storage\.k8s\.io\/v1\s+true\s+CSIStorageCapacity$/m,
+    explainKind: 'CSIStorageCapacity',
+  },
+  {
+    resource: 'volumeattributesclasses',
+    printed: 'volumeattributesclass.storage.k8s.io',
+    namespaced: false,
+    manifest: (name) => `
+apiVersion: storage.k8s.io/v1
+kind: VolumeAttributesClass
+metadata: {name: ${name}, labels: {tier: e2e}}
+driverName: hostpath.example.com
+parameters: {iops: '3000'}
+`,
+    wideHeader: /^NAME\s+DRIVERNAME\s+AGE$/m,
+    apiResource: /^volumeattributesclasses\s+vac\s+storage\.k8s\.io\/v1\s+false\s+VolumeAttributesClass$/m,
+    explainKind: 'VolumeAttributesClass',
+  },
+  {
+    resource: 'ingresses',
+    printed: 'ingress.networking.k8s.io',
+    namespaced: true,
+    manifest: (name) => `
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: ${name}, labels: {tier: e2e}}
+spec:
+  rules:
+  - host: ${name}.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+`,
+    create: (name) => ['create', 'ingress', name, '--class=default', '--rule=foo.com/bar=svc1:8080,tls=my-cert'],
+    wideHeader: /^NAME\s+CLASS\s+HOSTS\s+ADDRESS\s+PORTS\s+AGE$/m,
+    apiResource: /^ingresses\s+ing\s+networking\.k8s\.io\/v1\s+true\s+Ingress$/m,
+    explainKind: 'Ingress',
+  },
+  {
+    resource: 'ingressclasses',
+    printed: 'ingressclass.networking.k8s.io',
+    namespaced: false,
+    manifest: (name) => `
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: ${name}, labels: {tier: e2e}}
+spec: {controller: example.com/ingress-controller}
+`,
+    wideHeader: /^NAME\s+CONTROLLER\s+PARAMETERS\s+AGE$/m,
+    apiResource: /^ingressclasses\s+networking\.k8s\.io\/v1\s+false\s+IngressClass$/m,
+    explainKind: 'IngressClass',
+  },
+  {
+    resource: 'networkpolicies',
+    printed: 'networkpolicy.networking.k8s.io',
+    namespaced: true,
+    manifest: (name) => `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: ${name}, labels: {tier: e2e}}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{from: [{podSelector: {matchLabels: {role: frontend}}}], ports: [{port: 80}]}]
+`,
+    wideHeader: /^NAME\s+POD-SELECTOR\s+AGE$/m,
+    apiResource: /^networkpolicies\s+netpol\s+networking\.k8s\.io\/v1\s+true\s+NetworkPolicy$/m,
+    explainKind: 'NetworkPolicy',
+  },
+  {
+    resource: 'servicecidrs',
+    printed: 'servicecidr.networking.k8s.io',
+    namespaced: false,
+    manifest: (name) => `
+apiVersion: networking.k8s.io/v1
+kind: ServiceCIDR
+metadata: {name: ${name}, labels: {tier: e2e}}
+spec: {cidrs: [10.250.0.0/24]}
+`,
+    wideHeader: /^NAME\s+CIDRS\s+AGE$/m,
+    apiResource: /^servicecidrs\s+networking\.k8s\.io\/v1\s+false\s+ServiceCIDR$/m,
+    explainKind: 'ServiceCIDR',
+  },
+  {
+    resource: 'ipaddresses',
+    printed: 'ipaddress.networking.k8s.io',
+    namespaced: false,
+    name: (tag) => `10.250.1.${Number(tag) % 256}`,
+    manifest: (name) => `
+apiVersion: networking.k8s.io/v1
+kind: IPAddress
+metadata: {name: ${name}, labels: {tier: e2e}}
+spec: {parentRef: {group: '', resource: services, namespace: default, name: web}}
+`,
+    wideHeader: /^NAME\s+PARENTREF$/m,
+    apiResource: /^ipaddresses\s+ip\s+networking\.k8s\.io\/v1\s+false\s+IPAddress$/m,
+    explainKind: 'IPAddress',
+  },
+];
+
+let server: ApiserverProcess;
+let dir: string;
+
+t.before(async () => {
+  server = await startApiserver();
+  dir = mkdtempSync(join(tmpdir(), 'rudder-kubectl-storage-'));
+});
+
+t.teardown(async () => {
+  await server.stop();
+});
+
+for (const version of KUBECTL_VERSIONS) {
+  const tag = version.replace('.', '');
+  const ns = `storage-${tag}`;
+  const run = (...args: string[]) => kubectl(version, server.kubeconfig, args);
+
+  t.test(`kubectl ${version}: api-resources lists the kinds as Kubernetes does`, async (t) => {
+    const resources = await run('api-resources');
+    t.equal(resources.code, 0, resources.stderr);
+    for (const c of CASES) t.match(resources.stdout, c.apiResource, c.resource);
+    const all = await run('api-resources', '--categories=all', '-o', 'name');
+    for (const name of ['persistentvolumeclaims', 'ingresses.networking.k8s.io', 'storageclasses.storage.k8s.io']) t.notMatch(all.stdout, new RegExp(`^${name.replace(/\./g, '\\.')}$`, 'm'), `${name} is in no category`);
+    t.equal((await run('create', 'namespace', ns)).code, 0);
+  });
+
+  for (const c of CASES) {
+    t.test(`kubectl ${version}: ${c.resource}`, async (t) => {
+      const scope = c.namespaced ? ['-n', ns] : [];
+      const k = (...args: string[]) => run(...scope, ...args);
+      const name = c.name?.(tag) ?? `${c.resource.slice(0, 6)}-${tag}`;
+      const file = join(dir, `${name}.yaml`);
+      writeFileSync(file, c.manifest(name));
+
+      // 1. create from a manifest, and with kubectl's own command
+      const created = await k('create', '-f', file);
+      t.equal(created.stdout.trim(), `${c.printed}/${name} created`, created.stderr);
+      if (c.create) {
+        const other = await k(...c.create(`${name}-cli`));
+        t.equal(other.stdout.trim(), `${c.printed}/${name}-cli created`, other.stderr);
+      }
+
+      // 2. wide columns, and a label selector that finds only the manifest's object
+      const wide = await k('get', c.resource, '-o', 'wide');
+      t.equal(wide.code, 0, wide.stderr);
+      t.match(wide.stdout, c.wideHeader);
+      t.match(wide.stdout, new RegExp(`^${name.replace(/\./g, '\\.')}\\s`, 'm'));
+      const selected = await k('get', c.resource, '-l', 'tier=e2e', '-o', 'name');
+      t.same(selected.stdout.trim().split('\n'), [`${c.printed}/${name}`], selected.stderr);
+
+      // 3. get -w prints the object again when it changes
+      const watcher = kubectlStream(version, server.kubeconfig, [...scope, 'get', c.resource, name, '-w', '--output-watch-events']);
+      t.ok(await watcher.waitFor(name), `the watch printed the object:\n${watcher.output()}`);
+      const labelled = await k('label', c.resource, name, 'watched=yes');
+      t.match(labelled.stdout, /labeled/, labelled.stderr);
+      t.ok(await watcher.waitFor('MODIFIED'), `the watch printed the change:\n${watcher.output()}`);
+      watcher.stop();
+
+      // 4. replace, then each patch type
+      const current = await k('get', c.resource, name, '-o', 'json');
+      const object = JSON.parse(current.stdout) as { metadata: { annotations?: Record<string, string> } };
+      object.metadata.annotations = { ...object.metadata.annotations, replaced: 'yes' };
+      const replacedFile = join(dir, `${name}-replaced.json`);
+      writeFileSync(replacedFile, JSON.stringify(object));
+      const replaced = await k('replace', '-f', replacedFile);
+      t.equal(replaced.stdout.trim(), `${c.printed}/${name} replaced`, replaced.stderr);
+      for (const [type, patch] of [
+        ['strategic', '{"metadata":{"labels":{"strategic":"yes"}}}'],
+        ['merge', '{"metadata":{"labels":{"merge":"yes"}}}'],
+        ['json', '[{"op":"add","path":"/metadata/labels/json","value":"yes"}]'],
+      ] as const) {
+        const patched = await k('patch', c.resource, name, '--type', type, '-p', patch);
+        t.equal(patched.stdout.trim(), `${c.printed}/${name} patched`, `${type}: ${patched.stderr}`);
+      }
+      const labels = await k('get', c.resource, name, '-o', 'jsonpath={.metadata.labels.strategic} {.metadata.labels.merge} {.metadata.labels.json} {.metadata.annotations.replaced}');
+      t.equal(labels.stdout, 'yes yes yes yes');
+
+      // 5. delete; a protected object stays, marked, until its finalizer goes
+      const deleted = await k('delete', c.resource, name, ...(c.finalizer ? ['--wait=false'] : []));
+      t.equal(deleted.stdout.trim(), `${c.printed} "${name}" deleted`, deleted.stderr);
+      if (c.finalizer) {
+        const marked = await k('get', c.resource, name, '-o', 'jsonpath={.metadata.finalizers[0]} {.metadata.deletionTimestamp}');
+        t.match(marked.stdout, new RegExp(`^${c.finalizer} \\d{4}-`), marked.stderr);
+        const released = await k('patch', c.resource, name, '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}');
+        t.equal(released.code, 0, released.stderr);
+      }
+      const gone = await k('get', c.resource, name);
+      t.equal(gone.code, 1);
+
+      // 6. explain
+      const explained = await run('explain', c.resource);
+      t.equal(explained.code, 0, explained.stderr);
+      t.match(explained.stdout, new RegExp(`KIND:\\s+${c.explainKind}`));
+    });
+  }
+}
