@@ -7,32 +7,12 @@ import { GoValue, goStringSlice } from './go-format.js';
 import { Errs, type Rec, rec, recList, str, strList } from './json.js';
 import { type MetaRules, validateObjectMeta } from './meta.js';
 import { type Quantity, compareQuantities, formatQuantity, parseQuantity, quantityMilliValue } from './quantity.js';
-import { isOvercommitAllowed, readQuantity, validateContainerResourceName, validateResourceQuantityValue } from './resources.js';
+import { STANDARD_RESOURCES, isOvercommitAllowed, readQuantity, validateContainerResourceName, validateResourceQuantityValue } from './resources.js';
 
 export const POLICY_META: MetaRules = { nameRule: nameIsDNSSubdomain, namespaced: true, kubeFinalizers: true };
 
-const STANDARD_QUOTA_RESOURCES = new Set([
-  'cpu',
-  'memory',
-  'ephemeral-storage',
-  'requests.cpu',
-  'requests.memory',
-  'requests.storage',
-  'requests.ephemeral-storage',
-  'limits.cpu',
-  'limits.memory',
-  'limits.ephemeral-storage',
-  'pods',
-  'services',
-  'replicationcontrollers',
-  'resourcequotas',
-  'secrets',
-  'persistentvolumeclaims',
-  'configmaps',
-  'services.nodeports',
-  'services.loadbalancers',
-]);
-const STANDARD_RESOURCES = new Set([...STANDARD_QUOTA_RESOURCES, 'storage']);
+/** helper.IsStandardQuotaResourceName's names: the standard ones except bare "storage". */
+const STANDARD_QUOTA_RESOURCES = new Set([...STANDARD_RESOURCES].filter((name) => name !== 'storage'));
 const POD_SCOPED_RESOURCES = new Set(['pods', 'cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory', 'ephemeral-storage', 'requests.ephemeral-storage', 'limits.ephemeral-storage']);
 const SCOPES = ['Terminating', 'NotTerminating', 'BestEffort', 'NotBestEffort', 'PriorityClass', 'CrossNamespacePodAffinity', 'VolumeAttributesClass'];
 const CONFLICTING_SCOPES = [

@@ -2,12 +2,13 @@
 // requests and limits of the namespace's LimitRanges (noted in the kubernetes.io/limit-ranger
 // annotation), then pods and claims are held to each range's min, max and maxLimitRequestRatio,
 // refused with Kubernetes' 403 messages ("maximum cpu usage per Container is 2, but limit is 3").
-import { isPlainObject, type KubeObject } from '../../../lib/api/object.js';
+import type { KubeObject } from '../../../lib/api/object.js';
 import { findResource, storagePrefix } from '../../../lib/api/resources.js';
 import { errors } from '../../../lib/api/status.js';
-import { type Quantity, addQuantities, compareQuantities, formatQuantity, quantityMilliValue, quantityValue, tryParseQuantity } from '../../../lib/api/validation/quantity.js';
+import { type Quantity, addQuantities, compareQuantities, formatQuantity, quantityMilliValue, quantityValue } from '../../../lib/api/validation/quantity.js';
 import type { Store } from '../../../lib/native/store.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './plugin.js';
+import { list, rec, resourceList } from './resource-usage.js';
 
 const LIMIT_RANGES = findResource('', 'v1', 'limitranges')!;
 const PODS = findResource('', 'v1', 'pods')!;
@@ -18,23 +19,6 @@ const MAX_MILLI_VALUE = 9223372036854775807n / 1000n;
 
 type Rec = Record<string, unknown>;
 type ResourceList = Map<string, Quantity>;
-
-function rec(value: unknown): Rec {
-  return isPlainObject(value) ? value : {};
-}
-
-function list(value: unknown): Rec[] {
-  return Array.isArray(value) ? value.filter(isPlainObject) : [];
-}
-
-function resourceList(value: unknown): ResourceList {
-  const out: ResourceList = new Map();
-  for (const [name, raw] of Object.entries(rec(value))) {
-    const q = tryParseQuantity(raw);
-    if (typeof q !== 'string') out.set(name, q);
-  }
-  return out;
-}
 
 function sortedEntries(value: unknown): [string, Quantity][] {
   return [...resourceList(value)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -6,14 +6,14 @@
 // Kubernetes' 403 "exceeded quota" message; a pod that does not state a compute resource a quota
 // limits is refused with "must specify".
 import { canonicalForm } from '../../../lib/api/canonical-form.js';
-import { isPlainObject, type KubeObject } from '../../../lib/api/object.js';
+import type { KubeObject } from '../../../lib/api/object.js';
 import { findResource, type ResourceInfo, STORED_RESOURCES, storageKey, storagePrefix } from '../../../lib/api/resources.js';
 import { errors } from '../../../lib/api/status.js';
 import { addQuantities, compareQuantities, formatQuantity, parseQuantity, tryParseQuantity } from '../../../lib/api/validation/quantity.js';
 import type { Store } from '../../../lib/native/store.js';
 import type { WriteExtras } from '../registry/write-hooks.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './plugin.js';
-import { type Usage, countName, isBestEffort, usageDelta, usageOf } from './resource-usage.js';
+import { type Usage, countName, isBestEffort, rec, resourceList, usageDelta, usageOf } from './resource-usage.js';
 
 const QUOTAS = findResource('', 'v1', 'resourcequotas')!;
 const PODS = findResource('', 'v1', 'pods')!;
@@ -24,19 +24,6 @@ const LEGACY = new Set(['pods', 'services', 'replicationcontrollers', 'resourceq
 const MUST_SPECIFY = ['cpu', 'limits.cpu', 'limits.memory', 'memory', 'requests.cpu', 'requests.memory'];
 
 type Rec = Record<string, unknown>;
-
-function rec(value: unknown): Rec {
-  return isPlainObject(value) ? value : {};
-}
-
-function resourceList(value: unknown): Usage {
-  const out: Usage = new Map();
-  for (const [name, raw] of Object.entries(rec(value))) {
-    const q = tryParseQuantity(raw);
-    if (typeof q !== 'string') out.set(name, q);
-  }
-  return out;
-}
 
 function text(usage: Usage): Record<string, string> {
   return Object.fromEntries([...usage].map(([name, q]) => [name, formatQuantity(q)]));

@@ -16,11 +16,13 @@ const COMPUTE = ['cpu', 'memory', 'ephemeral-storage'];
 
 type Rec = Record<string, unknown>;
 
-function rec(value: unknown): Rec {
+/** The object at a field of a request body, or an empty one when something else is there. */
+export function rec(value: unknown): Rec {
   return isPlainObject(value) ? value : {};
 }
 
-function list(value: unknown): Rec[] {
+/** The objects of a list field, skipping what is not an object. */
+export function list(value: unknown): Rec[] {
   return Array.isArray(value) ? value.filter(isPlainObject) : [];
 }
 
@@ -32,7 +34,8 @@ export function countName(info: Pick<ResourceInfo, 'group' | 'resource'>): strin
   return info.group === '' ? `count/${info.resource}` : `count/${info.resource}.${info.group}`;
 }
 
-function resourceList(value: unknown): Usage {
+/** A ResourceList's parsable quantities. */
+export function resourceList(value: unknown): Usage {
   const out: Usage = new Map();
   for (const [name, raw] of Object.entries(rec(value))) {
     const q = tryParseQuantity(raw);
