@@ -4,14 +4,8 @@
 // label; watched while it changes; replaced; patched with each patch type; deleted; explained; and
 // listed by `kubectl api-resources` as Kubernetes lists it. Claims and volumes carry their
 // protection finalizers: the test removes them as Kubernetes' protection controllers would.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
-import { kubectl } from '../helpers/kubectl.js';
-import { type KindCase, kindStory } from '../helpers/kubectl-kind-story.js';
-import { KUBECTL_VERSIONS } from '../helpers/paths.js';
+import { type KindCase, kindGroupStories, resourceLine } from '../helpers/kubectl-kind-story.js';
 
 
 const CASES: KindCase[] = [
@@ -241,33 +235,10 @@ spec: {parentRef: {group: '', resource: services, namespace: default, name: web}
   },
 ];
 
-let server: ApiserverProcess;
-let dir: string;
-
-t.before(async () => {
-  server = await startApiserver();
-  dir = mkdtempSync(join(tmpdir(), 'rudder-kubectl-storage-'));
+kindGroupStories(t, {
+  prefix: 'storage',
+  cases: CASES,
+  categories: (t, all) => {
+    for (const name of ['persistentvolumeclaims', 'ingresses.networking.k8s.io', 'storageclasses.storage.k8s.io']) t.notMatch(all, resourceLine(name), `${name} is in no category`);
+  },
 });
-
-t.teardown(async () => {
-  await server.stop();
-});
-
-for (const version of KUBECTL_VERSIONS) {
-  const tag = version.replace('.', '');
-  const ns = `storage-${tag}`;
-  const run = (...args: string[]) => kubectl(version, server.kubeconfig, args);
-
-  t.test(`kubectl ${version}: api-resources lists the kinds as Kubernetes does`, async (t) => {
-    const resources = await run('api-resources');
-    t.equal(resources.code, 0, resources.stderr);
-    for (const c of CASES) t.match(resources.stdout, c.apiResource, c.resource);
-    const all = await run('api-resources', '--categories=all', '-o', 'name');
-    for (const name of ['persistentvolumeclaims', 'ingresses.networking.k8s.io', 'storageclasses.storage.k8s.io']) t.notMatch(all.stdout, new RegExp(`^${name.replace(/\./g, '\\.')}$`, 'm'), `${name} is in no category`);
-    t.equal((await run('create', 'namespace', ns)).code, 0);
-  });
-
-  for (const c of CASES) {
-    t.test(`kubectl ${version}: ${c.resource}`, (t) => kindStory(t, c, { version, kubeconfig: server.kubeconfig, namespace: ns, tag, dir }));
-  }
-}

@@ -3,10 +3,13 @@
 // and by label; watched while it changes; replaced; patched with each patch type; deleted (a
 // protected object stays marked until the test removes its finalizer, as Kubernetes' protection
 // controllers would); and explained.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
+import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
 import { kubectl, kubectlStream } from './kubectl.js';
+import { KUBECTL_VERSIONS } from './paths.js';
 
 export interface KindCase {
   /** What kubectl calls it, and what it prints before the name ("job.batch"). */
@@ -109,4 +112,48 @@ export async function kindStory(t: Test, c: KindCase, context: StoryContext): Pr
   const explained = await run('explain', c.resource);
   t.equal(explained.code, 0, explained.stderr);
   t.match(explained.stdout, new RegExp(`KIND:\\s+${c.explainKind}`));
+}
+
+export interface KindGroup {
+  /** Names the namespace ("<prefix>-127") and the manifests' folder. */
+  prefix: string;
+  cases: readonly KindCase[];
+  /** Checks `kubectl api-resources --categories=all -o name` (`all` is its output). */
+  categories: (t: Test, all: string) => void;
+}
+
+/**
+ * For each kubectl version: `api-resources` lists every kind of the group as Kubernetes does, then
+ * each kind's story, against one real apiserver started for the whole file.
+ */
+export function kindGroupStories(t: Test, group: KindGroup): void {
+  let server: ApiserverProcess;
+  let dir: string;
+  t.before(async () => {
+    server = await startApiserver();
+    dir = mkdtempSync(join(tmpdir(), `rudder-kubectl-${group.prefix}-`));
+  });
+  t.teardown(async () => {
+    await server.stop();
+  });
+  for (const version of KUBECTL_VERSIONS) {
+    const tag = version.replace('.', '');
+    const ns = `${group.prefix}-${tag}`;
+    const run = (...args: string[]) => kubectl(version, server.kubeconfig, args);
+    t.test(`kubectl ${version}: api-resources lists the kinds as Kubernetes does`, async (t) => {
+      const resources = await run('api-resources');
+      t.equal(resources.code, 0, resources.stderr);
+      for (const c of group.cases) t.match(resources.stdout, c.apiResource, c.resource);
+      group.categories(t, (await run('api-resources', '--categories=all', '-o', 'name')).stdout);
+      t.equal((await run('create', 'namespace', ns)).code, 0);
+    });
+    for (const c of group.cases) {
+      t.test(`kubectl ${version}: ${c.resource}`, (t) => kindStory(t, c, { version, kubeconfig: server.kubeconfig, namespace: ns, tag, dir }));
+    }
+  }
+}
+
+/** A line of `kubectl api-resources -o name` output, as a pattern. */
+export function resourceLine(name: string): RegExp {
+  return new RegExp(`^${name.replace(/\./g, '\\.')}$`, 'm');
 }
