@@ -3,8 +3,14 @@
 // by its `kubectl create` command; listed wide and by label; watched while it changes; replaced;
 // patched with each patch type; deleted; explained; and listed by `kubectl api-resources` as
 // Kubernetes lists it.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
-import { type KindCase, kindGroupStories, resourceLine } from '../helpers/kubectl-kind-story.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { kubectl } from '../helpers/kubectl.js';
+import { type KindCase, kindStory } from '../helpers/kubectl-kind-story.js';
+import { KUBECTL_VERSIONS } from '../helpers/paths.js';
 
 
 const container = `{name: app, image: 'busybox:1.36', command: [sleep, '3600']}`;
@@ -170,10 +176,33 @@ spec:
   },
 ];
 
-kindGroupStories(t, {
-  prefix: 'workloads',
-  cases: CASES,
-  categories: (t, all) => {
-    for (const name of ['jobs.batch', 'cronjobs.batch', 'statefulsets.apps', 'replicationcontrollers', 'horizontalpodautoscalers.autoscaling']) t.match(all, resourceLine(name));
-  },
+let server: ApiserverProcess;
+let dir: string;
+
+t.before(async () => {
+  server = await startApiserver();
+  dir = mkdtempSync(join(tmpdir(), 'rudder-kubectl-workloads-'));
 });
+
+t.teardown(async () => {
+  await server.stop();
+});
+
+for (const version of KUBECTL_VERSIONS) {
+  const tag = version.replace('.', '');
+  const ns = `workloads-${tag}`;
+  const run = (...args: string[]) => kubectl(version, server.kubeconfig, args);
+
+  t.test(`kubectl ${version}: api-resources lists the kinds as Kubernetes does`, async (t) => {
+    const resources = await run('api-resources');
+    t.equal(resources.code, 0, resources.stderr);
+    for (const c of CASES) t.match(resources.stdout, c.apiResource, c.resource);
+    const all = await run('api-resources', '--categories=all', '-o', 'name');
+    for (const name of ['jobs.batch', 'cronjobs.batch', 'statefulsets.apps', 'replicationcontrollers', 'horizontalpodautoscalers.autoscaling']) t.match(all.stdout, new RegExp(`^${name.replace(/\./g, '\\.')}$`, 'm'));
+    t.equal((await run('create', 'namespace', ns)).code, 0);
+  });
+
+  for (const c of CASES) {
+    t.test(`kubectl ${version}: ${c.resource}`, async (t) => kindStory(t, c, { version, kubeconfig: server.kubeconfig, namespace: ns, dir, tag }));
+  }
+}
