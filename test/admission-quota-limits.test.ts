@@ -192,12 +192,3 @@ t.test('DefaultIngressClass', async (t) => {
   t.equal(((await ingress('other', { ingressClassName: 'haproxy' })).body.spec as Body).ingressClassName, 'haproxy');
 });
 
-t.test('the default ServiceCIDR exists from the start, ready', async (t) => {
-  const r = await send('GET', '/apis/networking.k8s.io/v1/servicecidrs/kubernetes');
-  t.equal(r.statusCode, 200);
-  t.same((r.body.spec as Body).cidrs, ['10.96.0.0/12']);
-  const conditions = (r.body.status as { conditions: Body[] }).conditions;
-  t.equal(conditions[0]!.type, 'Ready');
-  t.equal(conditions[0]!.status, 'True');
-  t.equal(conditions[0]!.message, 'Kubernetes default Service CIDR is ready');
-});

@@ -89,7 +89,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const requestMetrics = new RequestMetrics(deps.metrics);
   requestMetrics.install(app);
 
-  const allocator = new ServiceAllocator(deps.store, deps.serviceCidr, deps.nodePortRange);
+  const allocator = new ServiceAllocator(deps.store, deps.serviceCidr, deps.nodePortRange, clock);
   const namespaces = new NamespacePhases(deps.store);
   // kube-apiserver's order: ResourceQuota last, so it counts what every other plugin admitted.
   const admission = new AdmissionChain([
