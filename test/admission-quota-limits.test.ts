@@ -2,7 +2,7 @@
 // LimitRange's defaults and are held to its min, max and ratio; claims to its storage bounds; a
 // quota's status.used follows every create and delete in the namespace, in the same transaction,
 // and a write that would exceed it is 403 with Kubernetes' message. Also DefaultStorageClass,
-// StorageObjectInUseProtection and DefaultIngressClass.
+// StorageObjectInUseProtection (and a new volume's Pending phase) and DefaultIngressClass.
 import t from 'tap';
 import { injectServer, type InjectServer } from './helpers/inject-server.js';
 
@@ -166,6 +166,7 @@ t.test('DefaultStorageClass and StorageObjectInUseProtection', async (t) => {
   });
   t.same((pv.body.metadata as Body).finalizers, ['kubernetes.io/pv-protection']);
   t.equal((pv.body.status as Body).phase, 'Pending');
+  t.equal((pv.body.status as Body).lastPhaseTransitionTime, (pv.body.metadata as Body).creationTimestamp, 'the phase began when the volume was created');
   // Deleting a protected claim marks it; it stays until its finalizer is removed.
   t.equal((await send('DELETE', '/api/v1/namespaces/default/persistentvolumeclaims/after')).statusCode, 202);
   const terminating = await send('GET', '/api/v1/namespaces/default/persistentvolumeclaims/after');
