@@ -4,24 +4,9 @@
 // and a write that would exceed it is 403 with Kubernetes' message. Also DefaultStorageClass,
 // StorageObjectInUseProtection (and a new volume's Pending phase) and DefaultIngressClass.
 import t from 'tap';
-import { injectServer, type InjectServer } from './helpers/inject-server.js';
+import { type Body, injectEach } from './helpers/inject-each.js';
 
-let server: InjectServer;
-
-t.beforeEach(async () => {
-  server = await injectServer();
-});
-
-t.afterEach(async () => {
-  await server.close();
-});
-
-type Body = Record<string, unknown>;
-
-async function send(method: 'POST' | 'DELETE' | 'GET' | 'PUT', url: string, payload?: Body): Promise<{ statusCode: number; body: Body }> {
-  const r = await server.app.inject({ method, url, headers: server.auth, ...(payload ? { payload } : {}) });
-  return { statusCode: r.statusCode, body: r.json() };
-}
+const { send } = injectEach(t);
 
 function pod(name: string, resources?: Body, extra: Body = {}): Body {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'app', image: 'nginx:1.25', ...(resources ? { resources } : {}) }], ...extra } };

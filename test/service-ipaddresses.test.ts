@@ -2,24 +2,9 @@
 // removed in the Service's own transaction, as kube-apiserver 1.36's allocator keeps them; the
 // "kubernetes" ServiceCIDR holds the service range from the first start.
 import t from 'tap';
-import { injectServer, type InjectServer } from './helpers/inject-server.js';
+import { type Body, injectEach } from './helpers/inject-each.js';
 
-let server: InjectServer;
-
-t.beforeEach(async () => {
-  server = await injectServer();
-});
-
-t.afterEach(async () => {
-  await server.close();
-});
-
-type Body = Record<string, unknown>;
-
-async function send(method: 'POST' | 'DELETE' | 'GET', url: string, payload?: Body): Promise<{ statusCode: number; body: Body }> {
-  const r = await server.app.inject({ method, url, headers: server.auth, ...(payload ? { payload } : {}) });
-  return { statusCode: r.statusCode, body: r.json() };
-}
+const { send } = injectEach(t);
 
 const address = (ip: string) => send('GET', `/apis/networking.k8s.io/v1/ipaddresses/${ip}`);
 
