@@ -248,11 +248,13 @@ t.test('v3 documents are self-contained per group version', async (t) => {
     'apis/coordination.k8s.io/v1',
     'apis/discovery.k8s.io/v1',
     'apis/events.k8s.io/v1',
+    'apis/networking.k8s.io/v1',
     'apis/node.k8s.io/v1',
     'apis/policy/v1',
     'apis/rbac.authorization.k8s.io/v1',
     'apis/resource.k8s.io/v1',
     'apis/scheduling.k8s.io/v1',
+    'apis/storage.k8s.io/v1',
   ]);
   const core = docs.v3.get('api/v1')!;
   const apps = docs.v3.get('apis/apps/v1')!;

@@ -467,6 +467,96 @@ export function resourceSlice(): Obj {
   };
 }
 
+export function resourceQuota(): Obj {
+  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute', namespace: 'default' }, spec: { hard: { pods: '10', 'requests.cpu': '2', 'limits.memory': '4Gi', 'count/deployments.apps': '5' } } };
+}
+
+export function limitRange(): Obj {
+  return {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: { name: 'limits', namespace: 'default' },
+    spec: { limits: [{ type: 'Container', max: { cpu: '2' }, min: { cpu: '100m' }, default: { cpu: '500m' }, defaultRequest: { cpu: '200m' }, maxLimitRequestRatio: { cpu: '10' } }] },
+  };
+}
+
+export function persistentVolume(): Obj {
+  return { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-1' }, spec: { capacity: { storage: '10Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data/pv-1' }, storageClassName: 'standard' } };
+}
+
+export function persistentVolumeClaim(): Obj {
+  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'default' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, storageClassName: 'standard' } };
+}
+
+export function storageClass(): Obj {
+  return { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'example.com/hostpath', parameters: { type: 'ssd' }, allowVolumeExpansion: true };
+}
+
+export function csiDriver(): Obj {
+  return { apiVersion: 'storage.k8s.io/v1', kind: 'CSIDriver', metadata: { name: 'hostpath.csi.example.com' }, spec: { attachRequired: false, podInfoOnMount: true } };
+}
+
+export function csiNode(): Obj {
+  return { apiVersion: 'storage.k8s.io/v1', kind: 'CSINode', metadata: { name: 'node-1' }, spec: { drivers: [{ name: 'hostpath.csi.example.com', nodeID: 'node-1', topologyKeys: ['topology.kubernetes.io/zone'] }] } };
+}
+
+export function volumeAttachment(): Obj {
+  return { apiVersion: 'storage.k8s.io/v1', kind: 'VolumeAttachment', metadata: { name: 'attach-pv-1' }, spec: { attacher: 'hostpath.csi.example.com', nodeName: 'node-1', source: { persistentVolumeName: 'pv-1' } } };
+}
+
+export function csiStorageCapacity(): Obj {
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'CSIStorageCapacity',
+    metadata: { name: 'capacity-zone-a', namespace: 'default' },
+    storageClassName: 'standard',
+    nodeTopology: { matchLabels: { 'topology.kubernetes.io/zone': 'a' } },
+    capacity: '100Gi',
+  };
+}
+
+export function volumeAttributesClass(): Obj {
+  return { apiVersion: 'storage.k8s.io/v1', kind: 'VolumeAttributesClass', metadata: { name: 'gold' }, driverName: 'hostpath.csi.example.com', parameters: { iops: '3000' } };
+}
+
+export function ingress(): Obj {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      ingressClassName: 'nginx',
+      rules: [{ host: 'web.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }],
+      tls: [{ hosts: ['web.example.com'], secretName: 'web-tls' }],
+    },
+  };
+}
+
+export function ingressClass(): Obj {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' }, spec: { controller: 'example.com/ingress-nginx' } };
+}
+
+export function networkPolicy(): Obj {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'web-allow', namespace: 'default' },
+    spec: {
+      podSelector: { matchLabels: { app: 'web' } },
+      ingress: [{ from: [{ podSelector: { matchLabels: { role: 'frontend' } } }, { ipBlock: { cidr: '10.0.0.0/16', except: ['10.0.1.0/24'] } }], ports: [{ protocol: 'TCP', port: 80 }] }],
+      egress: [{ ports: [{ port: 5000, endPort: 5010 }] }],
+    },
+  };
+}
+
+export function serviceCIDR(): Obj {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR', metadata: { name: 'extra' }, spec: { cidrs: ['10.200.0.0/24', 'fd00:10::/120'] } };
+}
+
+export function ipAddress(): Obj {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'IPAddress', metadata: { name: '10.200.0.10' }, spec: { parentRef: { group: '', resource: 'services', namespace: 'default', name: 'web' } } };
+}
+
 export const ALL_VALID: (() => Obj)[] = [
   pod,
   deployment,
@@ -505,4 +595,19 @@ export const ALL_VALID: (() => Obj)[] = [
   resourceClaim,
   resourceClaimTemplate,
   resourceSlice,
+  resourceQuota,
+  limitRange,
+  persistentVolume,
+  persistentVolumeClaim,
+  storageClass,
+  csiDriver,
+  csiNode,
+  volumeAttachment,
+  csiStorageCapacity,
+  volumeAttributesClass,
+  ingress,
+  ingressClass,
+  networkPolicy,
+  serviceCIDR,
+  ipAddress,
 ];

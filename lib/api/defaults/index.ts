@@ -6,6 +6,18 @@ import type { ResourceInfo } from '../resources.js';
 import { defaultPod, defaultPodTemplate } from './pod.js';
 import { defaultService } from './service.js';
 import {
+  defaultCSIDriver,
+  defaultCSIStorageCapacity,
+  defaultIngressClass,
+  defaultLimitRange,
+  defaultNetworkPolicy,
+  defaultPersistentVolume,
+  defaultPersistentVolumeClaim,
+  defaultResourceQuota,
+  defaultStorageClass,
+  defaultVolumeAttachment,
+} from './storage-networking.js';
+import {
   defaultCronJob,
   defaultHorizontalPodAutoscalerV1,
   defaultHorizontalPodAutoscalerV2,
@@ -182,6 +194,36 @@ export function applyDefaults(info: ResourceInfo, obj: KubeObject, options: Defa
       break;
     case 'discovery.k8s.io/EndpointSlice':
       defaultEndpointSlice(o);
+      break;
+    case '/ResourceQuota':
+      defaultResourceQuota(o);
+      break;
+    case '/LimitRange':
+      defaultLimitRange(o);
+      break;
+    case '/PersistentVolume':
+      defaultPersistentVolume(o);
+      break;
+    case '/PersistentVolumeClaim':
+      defaultPersistentVolumeClaim(o);
+      break;
+    case 'storage.k8s.io/StorageClass':
+      defaultStorageClass(o);
+      break;
+    case 'storage.k8s.io/CSIDriver':
+      defaultCSIDriver(o);
+      break;
+    case 'storage.k8s.io/CSIStorageCapacity':
+      defaultCSIStorageCapacity(o);
+      break;
+    case 'storage.k8s.io/VolumeAttachment':
+      defaultVolumeAttachment(o);
+      break;
+    case 'networking.k8s.io/NetworkPolicy':
+      defaultNetworkPolicy(o);
+      break;
+    case 'networking.k8s.io/IngressClass':
+      defaultIngressClass(o);
       break;
     case '/ReplicationController':
       defaultReplicationController(o);

@@ -17,6 +17,20 @@ import { secretPrinter } from './secret.js';
 import { serviceAccountPrinter } from './serviceaccount.js';
 import { servicePrinter } from './service.js';
 import type { Printer } from './types.js';
+import { resourceQuotaPrinter } from './resourcequota.js';
+import { persistentVolumePrinter } from './persistentvolume.js';
+import { persistentVolumeClaimPrinter } from './persistentvolumeclaim.js';
+import { storageClassPrinter } from './storageclass.js';
+import { csiDriverPrinter } from './csidriver.js';
+import { csiNodePrinter } from './csinode.js';
+import { volumeAttachmentPrinter } from './volumeattachment.js';
+import { csiStorageCapacityPrinter } from './csistoragecapacity.js';
+import { volumeAttributesClassPrinter } from './volumeattributesclass.js';
+import { ingressPrinter } from './ingress.js';
+import { ingressClassPrinter } from './ingressclass.js';
+import { networkPolicyPrinter } from './networkpolicy.js';
+import { serviceCIDRPrinter } from './servicecidr.js';
+import { ipAddressPrinter } from './ipaddress.js';
 import { controllerRevisionPrinter } from './controllerrevision.js';
 import { cronJobPrinter } from './cronjob.js';
 import { horizontalPodAutoscalerPrinter } from './horizontalpodautoscaler.js';
@@ -52,6 +66,20 @@ const PRINTERS = new Map<string, Printer>([
   ['apps/DaemonSet', daemonSetPrinter],
   ['discovery.k8s.io/EndpointSlice', endpointSlicePrinter],
   ['coordination.k8s.io/Lease', leasePrinter],
+  ['/ResourceQuota', resourceQuotaPrinter],
+  ['/PersistentVolume', persistentVolumePrinter],
+  ['/PersistentVolumeClaim', persistentVolumeClaimPrinter],
+  ['storage.k8s.io/StorageClass', storageClassPrinter],
+  ['storage.k8s.io/CSIDriver', csiDriverPrinter],
+  ['storage.k8s.io/CSINode', csiNodePrinter],
+  ['storage.k8s.io/VolumeAttachment', volumeAttachmentPrinter],
+  ['storage.k8s.io/CSIStorageCapacity', csiStorageCapacityPrinter],
+  ['storage.k8s.io/VolumeAttributesClass', volumeAttributesClassPrinter],
+  ['networking.k8s.io/Ingress', ingressPrinter],
+  ['networking.k8s.io/IngressClass', ingressClassPrinter],
+  ['networking.k8s.io/NetworkPolicy', networkPolicyPrinter],
+  ['networking.k8s.io/ServiceCIDR', serviceCIDRPrinter],
+  ['networking.k8s.io/IPAddress', ipAddressPrinter],
   ['/ReplicationController', replicationControllerPrinter],
   ['/PodTemplate', podTemplatePrinter],
   ['apps/StatefulSet', statefulSetPrinter],

@@ -62,6 +62,42 @@ import {
 } from './resource.js';
 import { validateRuntimeClass, validateRuntimeClassUpdate } from './runtimeclass.js';
 import { validateEventV1 } from './events-v1.js';
+import {
+  validateIngress,
+  validateIngressClass,
+  validateIngressClassUpdate,
+  validateIngressStatus,
+  validateIngressUpdate,
+  validateIPAddress,
+  validateIPAddressUpdate,
+  validateNetworkPolicy,
+  validateNetworkPolicyUpdate,
+  validateServiceCIDR,
+  validateServiceCIDRUpdate,
+} from './networking.js';
+import {
+  validatePersistentVolume,
+  validatePersistentVolumeClaim,
+  validatePersistentVolumeClaimStatus,
+  validatePersistentVolumeClaimUpdate,
+  validatePersistentVolumeUpdate,
+} from './persistent-volume.js';
+import { validateLimitRange, validateResourceQuota, validateResourceQuotaStatusUpdate, validateResourceQuotaUpdate } from './policy-core.js';
+import {
+  validateCSIDriver,
+  validateCSIDriverUpdate,
+  validateCSINode,
+  validateCSINodeUpdate,
+  validateCSIStorageCapacity,
+  validateCSIStorageCapacityUpdate,
+  validateStorageClass,
+  validateStorageClassUpdate,
+  validateVolumeAttachment,
+  validateVolumeAttachmentStatusUpdate,
+  validateVolumeAttachmentUpdate,
+  validateVolumeAttributesClass,
+  validateVolumeAttributesClassUpdate,
+} from './storage.js';
 import { Errs, type Rec, asRec, int, rec } from './json.js';
 import { validateLeaseSpec } from './lease.js';
 import { type MetaRules, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
@@ -183,6 +219,72 @@ const KINDS: Record<string, KindValidation> = {
   'coordination.k8s.io/Lease': {
     create: withMeta(LEASE_META, validateLeaseSpec),
     update: all(metaUpdate(false), (errs, obj) => validateLeaseSpec(errs, obj)),
+  },
+  '/ResourceQuota': {
+    create: (errs, obj) => validateResourceQuota(errs, obj),
+    update: all(metaUpdate(), validateResourceQuotaUpdate),
+    status: all(metaUpdate(), (errs, obj) => validateResourceQuotaStatusUpdate(errs, obj)),
+  },
+  '/LimitRange': {
+    create: (errs, obj) => validateLimitRange(errs, obj),
+    update: all(metaUpdate(), (errs, obj) => validateLimitRange(errs, obj)),
+  },
+  '/PersistentVolume': {
+    create: (errs, obj) => validatePersistentVolume(errs, obj),
+    update: all(metaUpdate(), validatePersistentVolumeUpdate),
+    status: metaUpdate(),
+  },
+  '/PersistentVolumeClaim': {
+    create: (errs, obj) => validatePersistentVolumeClaim(errs, obj),
+    update: all(metaUpdate(), validatePersistentVolumeClaimUpdate),
+    status: all(metaUpdate(), (errs, obj) => validatePersistentVolumeClaimStatus(errs, obj)),
+  },
+  'storage.k8s.io/StorageClass': {
+    create: (errs, obj) => validateStorageClass(errs, obj),
+    update: all(metaUpdate(), validateStorageClassUpdate),
+  },
+  'storage.k8s.io/CSIDriver': {
+    create: (errs, obj) => validateCSIDriver(errs, obj),
+    update: all(metaUpdate(), validateCSIDriverUpdate),
+  },
+  'storage.k8s.io/CSINode': {
+    create: (errs, obj) => validateCSINode(errs, obj),
+    update: all(metaUpdate(), validateCSINodeUpdate),
+  },
+  'storage.k8s.io/VolumeAttachment': {
+    create: (errs, obj) => validateVolumeAttachment(errs, obj),
+    update: all(metaUpdate(), validateVolumeAttachmentUpdate),
+    status: all(metaUpdate(), (errs, obj) => validateVolumeAttachmentStatusUpdate(errs, obj)),
+  },
+  'storage.k8s.io/CSIStorageCapacity': {
+    create: (errs, obj) => validateCSIStorageCapacity(errs, obj),
+    update: all(metaUpdate(), validateCSIStorageCapacityUpdate),
+  },
+  'storage.k8s.io/VolumeAttributesClass': {
+    create: (errs, obj) => validateVolumeAttributesClass(errs, obj),
+    update: all(metaUpdate(), validateVolumeAttributesClassUpdate),
+  },
+  'networking.k8s.io/Ingress': {
+    create: (errs, obj) => validateIngress(errs, obj),
+    update: all(metaUpdate(), validateIngressUpdate),
+    status: all(metaUpdate(), (errs, obj) => validateIngressStatus(errs, obj)),
+  },
+  'networking.k8s.io/IngressClass': {
+    create: (errs, obj) => validateIngressClass(errs, obj),
+    update: all(metaUpdate(), validateIngressClassUpdate),
+  },
+  'networking.k8s.io/NetworkPolicy': {
+    create: (errs, obj) => validateNetworkPolicy(errs, obj),
+    update: all(metaUpdate(), (errs, obj) => validateNetworkPolicyUpdate(errs, obj)),
+  },
+  'networking.k8s.io/ServiceCIDR': {
+    create: (errs, obj) => validateServiceCIDR(errs, obj),
+    update: all(metaUpdate(), validateServiceCIDRUpdate),
+    status: metaUpdate(),
+  },
+  'networking.k8s.io/IPAddress': {
+    create: (errs, obj) => validateIPAddress(errs, obj),
+    update: all(metaUpdate(), validateIPAddressUpdate),
   },
   '/ReplicationController': {
     create: (errs, obj) => validateReplicationController(errs, obj),

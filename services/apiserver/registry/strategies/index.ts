@@ -16,6 +16,21 @@ import { replicasetStrategy } from './replicaset.js';
 import { secretStrategy } from './secret.js';
 import { serviceStrategy } from './service.js';
 import { serviceaccountStrategy } from './serviceaccount.js';
+import { resourcequotaStrategy } from './resourcequota.js';
+import { limitrangeStrategy } from './limitrange.js';
+import { persistentvolumeStrategy } from './persistentvolume.js';
+import { persistentvolumeclaimStrategy } from './persistentvolumeclaim.js';
+import { storageclassStrategy } from './storageclass.js';
+import { csidriverStrategy } from './csidriver.js';
+import { csinodeStrategy } from './csinode.js';
+import { volumeattachmentStrategy } from './volumeattachment.js';
+import { csistoragecapacityStrategy } from './csistoragecapacity.js';
+import { volumeattributesclassStrategy } from './volumeattributesclass.js';
+import { ingressStrategy } from './ingress.js';
+import { ingressclassStrategy } from './ingressclass.js';
+import { networkpolicyStrategy } from './networkpolicy.js';
+import { servicecidrStrategy } from './servicecidr.js';
+import { ipaddressStrategy } from './ipaddress.js';
 import { replicationcontrollerStrategy } from './replicationcontroller.js';
 import { podtemplateStrategy } from './podtemplate.js';
 import { statefulsetStrategy } from './statefulset.js';
@@ -56,6 +71,21 @@ export const STRATEGIES: readonly Strategy[] = [
   endpointsliceStrategy,
   leaseStrategy,
   eventV1Strategy,
+  resourcequotaStrategy,
+  limitrangeStrategy,
+  persistentvolumeStrategy,
+  persistentvolumeclaimStrategy,
+  storageclassStrategy,
+  csidriverStrategy,
+  csinodeStrategy,
+  volumeattachmentStrategy,
+  csistoragecapacityStrategy,
+  volumeattributesclassStrategy,
+  ingressStrategy,
+  ingressclassStrategy,
+  networkpolicyStrategy,
+  servicecidrStrategy,
+  ipaddressStrategy,
   replicationcontrollerStrategy,
   podtemplateStrategy,
   statefulsetStrategy,
