@@ -137,6 +137,8 @@ export function generatePodStatus(input: StatusInput): PodStatus {
     condition('ContainersReady', containersReady, previous, now, containersReady ? undefined : readyReason, containersReady ? undefined : readyMessage),
   ];
   for (const c of previous ?? []) if (!KUBELET_CONDITIONS.has(c.type)) conditions.push(c);
+  // A pod bound by its creator (spec.nodeName set) has no PodScheduled yet: the kubelet adds it.
+  if (!conditions.some((c) => c.type === 'PodScheduled')) conditions.push({ type: 'PodScheduled', status: 'True', lastTransitionTime: apiTime(now) });
 
   const status: PodStatus = {
     ...pod.status,
