@@ -31,11 +31,21 @@ export function evictionReserve(entries: readonly string[]): Amounts {
   return amounts;
 }
 
-/** How a Node shows an amount: cpu as cores or millicores, memory in Ki, others as integers. */
+/** How a Node shows an amount: cpu as cores or millicores, bytes with a binary suffix, others as integers. */
 export function formatAmount(name: string, amount: number): string {
   const value = Math.max(0, Math.floor(amount));
   if (name === 'cpu') return value % 1000 === 0 ? String(value / 1000) : `${value}m`;
-  if (name === 'memory' || name === 'ephemeral-storage' || name.startsWith('hugepages-')) return value % 1024 === 0 ? `${value / 1024}Ki` : String(value);
+  if (name === 'memory' || name === 'ephemeral-storage' || name.startsWith('hugepages-')) {
+    // The apiserver's canonical form: the largest binary suffix that divides the amount.
+    if (value === 0) return '0';
+    let scaled = value;
+    let suffix = 0;
+    while (suffix < 6 && scaled % 1024 === 0) {
+      scaled /= 1024;
+      suffix++;
+    }
+    return `${scaled}${['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'][suffix]}`;
+  }
   return String(value);
 }
 
