@@ -43,8 +43,8 @@ export async function benchKubelet(): Promise<void> {
   ]);
   if (scale) {
     printTable([
-      ['sim nodes', 'ready s', 'window s', 'kubelet cores', 'peak RSS MiB', 'end RSS MiB', 'Ready at end', 'fresh Leases', 'apiserver cores'],
-      [scale.nodes, scale.secondsToReady, scale.seconds, scale.kubeletCores, scale.kubeletPeakRssMiB, scale.kubeletEndRssMiB, scale.readyNodesAtEnd, scale.freshLeasesAtEnd, scale.apiserverCores],
+      ['sim nodes', 'ready s', 'window s', 'kubelet cores', 'peak RSS MiB', 'end RSS MiB', 'Ready at end', 'fresh Leases', 'oldest Lease s', 'renewals/s', 'apiserver cores'],
+      [scale.nodes, scale.secondsToReady, scale.seconds, scale.kubeletCores, scale.kubeletPeakRssMiB, scale.kubeletEndRssMiB, scale.readyNodesAtEnd, scale.freshLeasesAtEnd, scale.oldestLeaseSeconds, scale.leaseRenewalsPerSecond, scale.apiserverCores],
     ]);
   }
   process.stdout.write(`results: ${path}\n`);

@@ -10,6 +10,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findResource } from '../../lib/api/resources.js';
+import { adminCall } from '../../lib/client/admin.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { startApiserver } from '../../lib/harness/apiserver-process.js';
 import { startKubelet } from '../../lib/harness/kubelet-process.js';
@@ -141,6 +142,10 @@ export interface ScaleResult extends ScaleOptions {
   readyNodesAtEnd: number;
   /** Leases renewed within their 40 s duration at the end. */
   freshLeasesAtEnd: number;
+  /** The oldest renewTime at the end, in seconds (renewals are due every 10 s). */
+  oldestLeaseSeconds: number;
+  /** Lease renewals written per second in the window (5,000 nodes every 10 s: 500). */
+  leaseRenewalsPerSecond: number;
   apiserverCores: number;
 }
 
@@ -155,6 +160,11 @@ export async function runScale(options: ScaleOptions, log: (line: string) => voi
       const secondsToReady = Math.round((now() - began) / 100) / 10;
       log(`all ${options.nodes} nodes registered in ${secondsToReady}s; measuring for ${options.seconds}s`);
       const pid = kubelet.child.pid;
+      const renewals = async (): Promise<number> => {
+        const body = (await adminCall(kubelet.url, apiserver.caPem, apiserver.token, 'GET', '/metrics')).body;
+        return Number(/^rudder_kubelet_node_lease_renewals_total\{result="ok"[^}]*\} (\d+)/m.exec(body)?.[1] ?? 0);
+      };
+      const renewals0 = await renewals();
       const cpu0 = processCpuSeconds(pid) ?? 0;
       const api0 = processCpuSeconds(apiserver.child.pid) ?? 0;
       const t0 = now();
@@ -164,6 +174,7 @@ export async function runScale(options: ScaleOptions, log: (line: string) => voi
         peak = Math.max(peak, rssBytes(pid) ?? 0);
       }
       const elapsed = (now() - t0) / 1000;
+      const renewed = (await renewals()) - renewals0;
       const cores = ((processCpuSeconds(pid) ?? 0) - cpu0) / elapsed;
       const apiCores = ((processCpuSeconds(apiserver.child.pid) ?? 0) - api0) / elapsed;
       const nodes = (await client.listAll<Node>(NODES, { pageSize: 5000 })).items;
@@ -177,6 +188,8 @@ export async function runScale(options: ScaleOptions, log: (line: string) => voi
         kubeletEndRssMiB: Math.round((rssBytes(pid) ?? 0) / 2 ** 20),
         readyNodesAtEnd: nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length,
         freshLeasesAtEnd: leases.filter((l) => at - Date.parse(l.spec?.renewTime ?? '') < (l.spec?.leaseDurationSeconds ?? 40) * 1000).length,
+        oldestLeaseSeconds: Math.round(Math.max(...leases.map((l) => at - Date.parse(l.spec?.renewTime ?? ''))) / 100) / 10,
+        leaseRenewalsPerSecond: Math.round(renewed / elapsed),
         apiserverCores: Math.round(apiCores * 1000) / 1000,
       };
     } finally {

@@ -3,7 +3,7 @@
 // (field selector spec.nodeName=<node> for one, spec.nodeName!= for many, dispatched by
 // spec.nodeName), the pod workers and the PLEG. Start order follows the kubelet's: register, sync
 // the informer, relist the runtimes and adopt what still runs, then work.
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { NodeStatus, Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../lib/api/object.js';
 import { findResource } from '../../lib/api/resources.js';
 import type { WatchBus } from '../../lib/bus/bus.js';
@@ -15,7 +15,7 @@ import type { Logger } from '../../lib/observe/logger.js';
 import type { HostedNode } from './hosted-node.js';
 import type { KubeletMetrics } from './metrics.js';
 import { LeaseRenewer } from './node/lease-renewer.js';
-import type { NodeIdentity } from './node/node-object.js';
+import { nodeStatus, type NodeIdentity } from './node/node-object.js';
 import { registerNodes } from './node/node-registrar.js';
 import { NodeStatusReporter } from './node/status-reporter.js';
 import { Pleg } from './pleg.js';
@@ -75,14 +75,20 @@ export class Kubelet {
 
   async start(): Promise<void> {
     const { config } = this;
-    // 1. register every node (with a pod CIDR) and tell each runtime its CIDR
-    const registered = await registerNodes({ client: config.client, pool: config.pool, clusterCidr: config.clusterCidr, nodeCidrMaskSize: config.nodeCidrMaskSize }, config.nodes.map((n) => n.identity));
+    // 1. register every node (with a pod CIDR and its first status) and tell each runtime its CIDR
+    const versions = new Map(await Promise.all(config.nodes.map(async ({ identity, runtime }) => [identity.name, await runtime.version()] as const)));
+    const health = new Map(await Promise.all(config.nodes.map(async ({ identity, runtime }) => [identity.name, await runtime.health().catch((error: unknown) => ({ ready: false, message: (error as Error).message }))] as const)));
+    const firstStatus = (identity: NodeIdentity): NodeStatus => {
+      const h = health.get(identity.name)!;
+      return nodeStatus(identity, { runtimeReady: h.ready, runtimeMessage: h.message }, versions.get(identity.name)!, [], undefined, config.clock.now());
+    };
+    const registered = await registerNodes({ client: config.client, pool: config.pool, clusterCidr: config.clusterCidr, nodeCidrMaskSize: config.nodeCidrMaskSize }, config.nodes.map((n) => n.identity), firstStatus);
     await Promise.all(
       config.nodes.map(async ({ identity, runtime }) => {
         const node = registered.get(identity.name)!;
         const cidrs = node.spec?.podCIDRs ?? (node.spec?.podCIDR ? [node.spec.podCIDR] : []);
         await runtime.setPodCIDRs(cidrs);
-        this.nodes.set(identity.name, { identity, runtime, runtimeVersion: await runtime.version(), node, admitted: new Set() });
+        this.nodes.set(identity.name, { identity, runtime, runtimeVersion: versions.get(identity.name)!, node, admitted: new Set() });
         config.metrics.nodeName.set({ node: identity.name }, 1);
       }),
     );

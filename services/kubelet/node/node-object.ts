@@ -106,13 +106,14 @@ export function statusFingerprint(status: NodeStatus): string {
   return JSON.stringify({ ...status, conditions: status.conditions?.map((c) => ({ ...c, lastHeartbeatTime: '' })) });
 }
 
-/** The Node object a kubelet creates when it registers. */
-export function nodeForRegistration(identity: NodeIdentity, podCIDR: string | undefined): Node {
+/** The Node object a kubelet creates when it registers, its first status included. */
+export function nodeForRegistration(identity: NodeIdentity, podCIDR: string | undefined, status: NodeStatus): Node {
   const node: Node = {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: { name: identity.name, labels: identity.labels, annotations: { 'node.alpha.kubernetes.io/ttl': '0' } },
     spec: {},
+    status,
   };
   if (identity.taints.length > 0) node.spec!.taints = identity.taints;
   if (podCIDR) node.spec = { ...node.spec, podCIDR, podCIDRs: [podCIDR] };

@@ -2,7 +2,7 @@
 // each missing one (with its labels, taints and pod CIDR) and a spec.podCIDR for each existing one
 // that has none. Pod CIDRs are the first subnets of the cluster CIDR no other node holds, as the
 // controller-manager's range allocator would hand them out when it is not running.
-import type { Node } from 'kubernetes-types/core/v1.js';
+import type { Node, NodeStatus } from 'kubernetes-types/core/v1.js';
 import { findResource } from '../../../lib/api/resources.js';
 import { StatusError } from '../../../lib/api/status.js';
 import type { RequestPool } from '../../../lib/client/request-pool.js';
@@ -37,7 +37,7 @@ function cidrAllocator(clusterCidr: string, maskSize: number, taken: Set<string>
 }
 
 /** Makes sure every node exists with a pod CIDR; returns the Node objects as stored. */
-export async function registerNodes(config: RegistrationConfig, identities: readonly NodeIdentity[]): Promise<Map<string, Node>> {
+export async function registerNodes(config: RegistrationConfig, identities: readonly NodeIdentity[], statusOf: (identity: NodeIdentity) => NodeStatus): Promise<Map<string, Node>> {
   const { client, pool } = config;
   const existing = new Map<string, Node>();
   for (const node of (await client.listAll<Node>(NODES, { pageSize: 5000 })).items) existing.set(node.metadata?.name ?? '', node);
@@ -53,7 +53,7 @@ export async function registerNodes(config: RegistrationConfig, identities: read
       return pool.run('urgent', async () => {
         if (!current) {
           try {
-            registered.set(identity.name, await client.create<Node>(NODES, nodeForRegistration(identity, cidr)));
+            registered.set(identity.name, await client.create<Node>(NODES, nodeForRegistration(identity, cidr, statusOf(identity))));
             return;
           } catch (error) {
             if (!(error instanceof StatusError && error.code === 409)) throw error;

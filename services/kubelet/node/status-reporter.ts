@@ -37,11 +37,14 @@ export class NodeStatusReporter {
 
   constructor(private readonly config: StatusReporterConfig) {}
 
-  /** Writes every node's status now, then keeps it current. */
+  /** Writes each node's status now unless the stored one is current, then keeps it current. */
   async start(): Promise<void> {
     const random = this.config.random ?? Math.random;
-    await Promise.all([...this.config.nodes.values()].map((hosted) => this.report(hosted, true)));
-    for (const entry of this.reported.values()) entry.nextReportAt = this.config.clock.now() + random() * this.config.reportPeriodMs;
+    for (const hosted of this.config.nodes.values()) {
+      const stored = hosted.node.status ? statusFingerprint(hosted.node.status) : '';
+      this.reported.set(hosted.identity.name, { fingerprint: stored, nextReportAt: this.config.clock.now() + random() * this.config.reportPeriodMs, inFlight: false });
+    }
+    await Promise.all([...this.config.nodes.values()].map((hosted) => this.report(hosted)));
     this.schedule();
   }
 
@@ -53,11 +56,11 @@ export class NodeStatusReporter {
   private schedule(): void {
     if (this.stopped) return;
     this.timer = this.config.clock.setTimer(() => {
-      void Promise.all([...this.config.nodes.values()].map((hosted) => this.report(hosted, false))).finally(() => this.schedule());
+      void Promise.all([...this.config.nodes.values()].map((hosted) => this.report(hosted))).finally(() => this.schedule());
     }, this.config.updatePeriodMs);
   }
 
-  private async report(hosted: HostedNode, force: boolean): Promise<void> {
+  private async report(hosted: HostedNode): Promise<void> {
     const { clock } = this.config;
     const name = hosted.identity.name;
     const entry = this.reported.get(name) ?? { fingerprint: '', nextReportAt: 0, inFlight: false };
@@ -68,7 +71,7 @@ export class NodeStatusReporter {
     const images = (await hosted.runtime.images?.().catch(() => [])) ?? [];
     const status = nodeStatus(hosted.identity, { runtimeReady: health.ready, runtimeMessage: health.message }, hosted.runtimeVersion, images, hosted.node.status, now);
     const print = statusFingerprint(status);
-    if (!force && print === entry.fingerprint && now < entry.nextReportAt) return;
+    if (print === entry.fingerprint && now < entry.nextReportAt) return;
     entry.inFlight = true;
     try {
       const patch = { status: createMergePatch((hosted.node.status ?? {}) as Record<string, unknown>, JSON.parse(JSON.stringify(status)) as Record<string, unknown>) };
