@@ -38,8 +38,23 @@ export async function benchKubelet(): Promise<void> {
   const scale = scaleNodes > 0 ? await runScale({ nodes: scaleNodes, seconds: Number(process.env.BENCH_KUBELET_SCALE_SECONDS ?? 180) }, log) : undefined;
   const path = writeResults('kubelet', { ...previous('kubelet'), sim: { startup, sloMs: POD_STARTUP_SLO_MS, scale, loadAverage1m: { before: loadBefore, after: loadAverage1m() } } });
   printTable([
-    ['nodes', 'pods', 'rate/s', 'running', 'p50 ms', 'p99 ms', 'p99/SLO', 'bound p50 ms', 'bound p99 ms', 'kubelet cpu s', 'kubelet RSS MiB'],
-    [startup.nodes, startup.pods, startup.podsPerSecond, startup.running, startup.latency.p50Ms, startup.latency.p99Ms, startup.p99OverSlo, startup.bindLatency.p50Ms, startup.bindLatency.p99Ms, startup.kubeletCpuSeconds ?? '-', startup.kubeletRssMiB ?? '-'],
+    ['nodes', 'pods', 'rate/s', 'creates s', 'running', 'p50 ms', 'p99 ms', 'p99/SLO', 'bound p50/p99 ms', 'bound->Running p50/p99 ms', 'cpu s: kubelet', 'apiserver', 'scheduler', 'kubelet RSS MiB'],
+    [
+      startup.nodes,
+      startup.pods,
+      startup.podsPerSecond,
+      startup.createSeconds,
+      startup.running,
+      startup.latency.p50Ms,
+      startup.latency.p99Ms,
+      startup.p99OverSlo,
+      `${startup.bindLatency.p50Ms}/${startup.bindLatency.p99Ms}`,
+      `${startup.kubeletLatency.p50Ms}/${startup.kubeletLatency.p99Ms}`,
+      startup.cpuSeconds.kubelet ?? '-',
+      startup.cpuSeconds.apiserver ?? '-',
+      startup.cpuSeconds.scheduler ?? '-',
+      startup.kubeletRssMiB ?? '-',
+    ],
   ]);
   if (scale) {
     printTable([
