@@ -51,6 +51,8 @@ export class Kubelet {
   private reporter: NodeStatusReporter | undefined;
   private pleg: Pleg | undefined;
   private ready = false;
+  /** Orphans being removed (a relist during the removal must not start another). */
+  private readonly removing = new Set<string>();
 
   constructor(private readonly config: KubeletConfig) {
     const names = config.nodes.map((n) => n.identity.name);
@@ -134,12 +136,16 @@ export class Kubelet {
   }
 
   private async removeOrphan(hosted: HostedNode, uid: string, name: string, namespace: string): Promise<void> {
+    if (this.removing.has(uid)) return;
+    this.removing.add(uid);
     try {
       await hosted.runtime.killPod({ uid, name, namespace }, 0);
       await hosted.runtime.removePod(uid);
       this.config.log.info({ pod: `${namespace}/${name}`, node: hosted.identity.name }, 'removed a pod no longer bound to the node');
     } catch (error) {
       this.config.log.warn({ pod: `${namespace}/${name}`, node: hosted.identity.name, err: (error as Error).message }, 'could not remove an orphaned pod');
+    } finally {
+      this.removing.delete(uid);
     }
   }
 }

@@ -14,6 +14,7 @@ import { adminCall } from '../../lib/client/admin.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { startApiserver } from '../../lib/harness/apiserver-process.js';
 import { startKubelet } from '../../lib/harness/kubelet-process.js';
+import { probe } from '../../lib/process/probe.js';
 import { cidrContains, parseCidr } from '../../services/kubelet/network/cidr.js';
 import { NODES, PODS } from '../helpers/sched-api.js';
 import { until } from '../helpers/until.js';
@@ -86,6 +87,9 @@ t.test('simulated nodes run pods through their lifecycle', async (t) => {
   t.equal(lease.spec?.holderIdentity, 'sim-node-1');
   t.equal(lease.metadata?.ownerReferences?.[0]?.kind, 'Node');
   t.ok(await until(async () => (await client.get<Lease>(LEASES, { namespace: 'kube-node-lease', name: 'sim-node-1' })).spec?.renewTime !== lease.spec?.renewTime, 5000), 'the Lease renewTime moves');
+  t.ok(await probe(`${kubelet.url}/livez`, apiserver.caPem), '/livez answers');
+  const still = await client.get<Node>(NODES, { name: 'sim-node-1' });
+  t.equal(still.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True', 'still Ready after its Lease was renewed');
 
   // 4. a pod bound to sim-node-1 runs and is Ready with an address of that node's CIDR
   await client.create(PODS, simPod('web', 'sim-node-1'));

@@ -111,7 +111,8 @@ export class LeaseRenewer {
     const { client, pool, clock } = this.config;
     let ok = false;
     try {
-      await pool.run('urgent', async () => {
+      // Renewals ride the background lane: a Lease has 40 s and is renewed every 10, a pod's start waits on its status.
+      await pool.run('background', async () => {
         const lease = this.desired(entry, clock.now());
         entry.lease = entry.lease ? await client.update<Lease>(LEASES, lease) : await client.create<Lease>(LEASES, lease, { namespace: NODE_LEASE_NAMESPACE });
       });
