@@ -247,7 +247,7 @@ export class ResourceStore {
     const meta = metaOf(body);
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${generateNameSuffix()}`;
     prepareCreateMeta(meta, this.deps.clock(), strategy.tracksGeneration);
-    strategy.prepareForCreate(body);
+    strategy.prepareForCreate(body, options.user);
     strategy.applyDefaults(body);
     const name = meta.name ?? '';
     await this.deps.admission.admit(this.attributes('CREATE', { namespace, name }, body, null, options));
@@ -326,8 +326,8 @@ export class ResourceStore {
     if (meta.uid !== undefined && meta.uid !== '' && meta.uid !== current.metadata.uid) {
       throw errors.conflict(this.ref, current.metadata.name, `Precondition failed: UID in precondition: ${current.metadata.uid}, UID in object meta: ${meta.uid}`);
     }
-    const status = subresource === 'status' ? strategy.status : undefined;
-    const prepared = status ? status.prepareForUpdate(proposed, current) : strategy.prepareForUpdate(proposed, current);
+    const status = subresource === 'status' ? strategy.status : subresource === 'approval' ? strategy.approval : undefined;
+    const prepared = status ? status.prepareForUpdate(proposed, current, this.deps.clock()) : strategy.prepareForUpdate(proposed, current);
     const preparedMeta = metaOf(prepared);
     carryServerMeta(preparedMeta, current.metadata);
     // Preconditions were checked by the caller; what is validated is an update of this revision.
