@@ -23,6 +23,7 @@ import type {
   PodSandboxConfig,
   PodSandboxFilter,
   PodSandboxStatusResponse,
+  RuntimeStatus,
   VersionResponse,
 } from './types.js';
 
@@ -89,6 +90,17 @@ export class CriClient {
 
   version(): Promise<VersionResponse> {
     return this.call(RUNTIME, 'Version', { version: 'v1' });
+  }
+
+  /** The runtime's conditions (RuntimeReady, NetworkReady). */
+  async status(): Promise<RuntimeStatus> {
+    const response = await this.call<object, { status: RuntimeStatus | null }>(RUNTIME, 'Status', {});
+    return response.status ?? { conditions: [] };
+  }
+
+  /** Tells the runtime the node's pod CIDR (containerd uses it in a CNI config template). */
+  async updateRuntimeConfig(podCidr: string): Promise<void> {
+    await this.call(RUNTIME, 'UpdateRuntimeConfig', { runtimeConfig: { networkConfig: { podCidr } } });
   }
 
   /** Creates and starts a pod sandbox (network included); resolves to its id. */

@@ -296,3 +296,15 @@ export interface ImageFsInfoResponse {
   imageFilesystems: FilesystemUsage[];
   containerFilesystems: FilesystemUsage[];
 }
+
+export interface RuntimeCondition {
+  /** RuntimeReady or NetworkReady (the kubelet requires both). */
+  type: string;
+  status: boolean;
+  reason: string;
+  message: string;
+}
+
+export interface RuntimeStatus {
+  conditions: RuntimeCondition[];
+}

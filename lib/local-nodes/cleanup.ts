@@ -67,7 +67,10 @@ export async function cleanupRecorded(record: MadeRecord): Promise<void> {
   }
   for (const link of [...of('veth'), ...of('bridge')]) {
     await attempt(`deleting link ${link.name}`, async () => {
-      if (linkExists(link.name)) await runCommand('ip', ['link', 'delete', link.name]);
+      // a veth goes by itself once the namespace of its peer is gone, maybe while we look
+      if (linkExists(link.name)) await runCommand('ip', ['link', 'delete', link.name]).catch((error: unknown) => {
+        if (linkExists(link.name)) throw error;
+      });
     });
   }
 
