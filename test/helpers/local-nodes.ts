@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { rudderCacheDir } from '../../build-tools/go-modules/cache-dirs.js';
 import { startLocalNodes, type LocalNodes } from '../../lib/local-nodes/local-nodes.js';
-import { mountTable } from '../../lib/local-nodes/mounts.js';
+import { mountTable } from '../../lib/host/mounts.js';
 import { localNodesUnavailable } from '../../lib/local-nodes/prerequisites.js';
 import { criSchemaUpToDate } from '../../build-tools/cri/fetch.js';
 

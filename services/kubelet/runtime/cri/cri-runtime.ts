@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Container as SpecContainer, Pod } from 'kubernetes-types/core/v1.js';
 import type { CriClient } from '../../../../lib/cri/client.js';
 import { isNotFound } from '../../../../lib/cri/errors.js';
+import { removeCgroup } from '../../../../lib/host/cgroups.js';
 import type { Container, ContainerStatus, PodSandbox, PodSandboxConfig } from '../../../../lib/cri/types.js';
 import type {
   ContainerObservation,
@@ -230,12 +231,7 @@ export class CriRuntime implements PodRuntime {
 
   async removePod(uid: string): Promise<void> {
     const containers = await this.client.listContainers({ labelSelector: { [POD_UID_LABEL]: uid } });
-    for (const container of containers) {
-      await this.client.removeContainer(container.id).catch((error: unknown) => {
-        if (!isNotFound(error)) throw error;
-      });
-      this.exited.delete(container.id);
-    }
+    for (const container of containers) await this.removeContainer(container.id);
     const sandboxes = await this.client.listPodSandbox({ labelSelector: { [POD_UID_LABEL]: uid } });
     for (const sandbox of sandboxes) {
       await this.stopSandbox(sandbox.id);
@@ -246,6 +242,14 @@ export class CriRuntime implements PodRuntime {
       rmSync(podLogDirectory(this.config.podLogDir, sandbox.metadata.namespace, sandbox.metadata.name, uid), { recursive: true, force: true });
     }
     rmSync(join(this.config.podsDir, uid), { recursive: true, force: true });
+    // runc made the pod's cgroup above its containers'; as the kubelet's cgroup manager, remove it.
+    for (const path of podCgroupCandidates(this.config.cgroupRoot, uid)) {
+      try {
+        removeCgroup(path);
+      } catch (error) {
+        this.config.warn?.('could not remove the pod\'s cgroup', { pod: uid, cgroup: path, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
   }
 
   async podStatus(uid: string): Promise<PodObservation | undefined> {
@@ -353,12 +357,12 @@ export class CriRuntime implements PodRuntime {
     return ips;
   }
 
-  private async containerStatus(container: Container): Promise<ContainerStatus | undefined> {
-    const cached = this.exited.get(container.id);
+  private async containerStatus(id: string): Promise<ContainerStatus | undefined> {
+    const cached = this.exited.get(id);
     if (cached) return cached;
     try {
-      const status = (await this.client.containerStatus(container.id)).status;
-      if (status.state === 'CONTAINER_EXITED') this.exited.set(container.id, status);
+      const status = (await this.client.containerStatus(id)).status;
+      if (status.state === 'CONTAINER_EXITED') this.exited.set(id, status);
       return status;
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -367,7 +371,7 @@ export class CriRuntime implements PodRuntime {
   }
 
   private async containerObservation(container: Container): Promise<ContainerObservation> {
-    const status = await this.containerStatus(container);
+    const status = await this.containerStatus(container.id);
     const name = container.labels[CONTAINER_NAME_LABEL] ?? container.metadata.name;
     const observation: ContainerObservation = {
       name,
@@ -426,10 +430,25 @@ export class CriRuntime implements PodRuntime {
     const instances = await this.client.listContainers({ labelSelector: { [POD_UID_LABEL]: uid, [CONTAINER_NAME_LABEL]: name } });
     for (const instance of instances) {
       if (instance.metadata.attempt >= keepFrom || instance.state === 'CONTAINER_RUNNING') continue;
-      await this.client.removeContainer(instance.id).catch(() => undefined);
-      this.exited.delete(instance.id);
+      await this.removeContainer(instance.id);
     }
   }
+
+  /** Removes the container and its log file (the runtime keeps the file). */
+  private async removeContainer(id: string): Promise<void> {
+    const logPath = (await this.containerStatus(id).catch(() => undefined))?.logPath;
+    await this.client.removeContainer(id).catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+    });
+    this.exited.delete(id);
+    if (logPath) rmSync(logPath, { force: true });
+  }
+}
+
+/** Where the pod's cgroup may be: under the node's root by QoS class (the pod object may be gone). */
+function podCgroupCandidates(root: string, uid: string): string[] {
+  const base = root.replace(/\/+$/, '');
+  return [`${base}/pod${uid}`, `${base}/burstable/pod${uid}`, `${base}/besteffort/pod${uid}`];
 }
 
 /** The last 80 lines (at most 2 KiB) of a CRI-format log, message parts only. */

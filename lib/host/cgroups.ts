@@ -1,6 +1,7 @@
 // A cgroup path in every mounted hierarchy: cgroups v1 has one per controller (cpu, memory,
-// pids, ..., name=systemd), v2 one unified tree. runc makes a container's cgroup in each; a
-// cleanup kills what is left in them and removes them, deepest first.
+// pids, ..., name=systemd), v2 one unified tree. runc makes a container's cgroup in each (and
+// the pod's above it); the kubelet removes a pod's once it is gone, and a node cleanup kills
+// what is left in them and removes them, deepest first.
 import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { mountTable } from './mounts.js';
