@@ -30,7 +30,9 @@ export interface ContainerContext {
 }
 
 /** A spec the runtime cannot turn into a container (Kubernetes' CreateContainerConfigError). */
-export class ContainerConfigError extends Error {}
+export class ContainerConfigError extends Error {
+  override name = 'ContainerConfigError';
+}
 
 function fieldValue(pod: Pod, path: string, context: ContainerContext): string {
   const meta = pod.metadata ?? {};

@@ -1,0 +1,29 @@
+// The CRI client's failures a user meets before any runtime answers: a missing schema names the
+// build step, and an unreachable socket is a CriError with gRPC's UNAVAILABLE.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import t from 'tap';
+import { criSchemaUpToDate } from '../build-tools/cri/fetch.js';
+import { CriClient } from '../lib/cri/client.js';
+import { CriError, isNotFound } from '../lib/cri/errors.js';
+
+t.test('without the schema the client says how to build it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rudder-cri-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  t.throws(() => new CriClient('/nonexistent.sock', { schemaDir: dir }), /the CRI schema is missing .*npm run build/);
+});
+
+t.test('an unreachable runtime is UNAVAILABLE', { skip: criSchemaUpToDate() ? undefined : 'the CRI schema is not built (npm run build)' }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rudder-cri-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const client = new CriClient(join(dir, 'none.sock'), { requestTimeoutMs: 2000 });
+  t.teardown(() => client.close());
+  const error = await client.version().catch((e: unknown) => e);
+  t.ok(error instanceof CriError);
+  t.equal((error as CriError).method, 'Version');
+  t.ok([status.UNAVAILABLE, status.DEADLINE_EXCEEDED].includes((error as CriError).code), `code ${(error as CriError).code}`);
+  t.notOk(isNotFound(error));
+  t.ok(isNotFound(new CriError('RemoveContainer', status.NOT_FOUND, 'gone')));
+});
