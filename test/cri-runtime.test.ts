@@ -14,7 +14,8 @@ import { cgroupHierarchies } from '../lib/host/cgroups.js';
 import { cleanupLocalNodes, type LocalNode } from '../lib/local-nodes/local-nodes.js';
 import { inNode } from '../lib/local-nodes/network.js';
 import { mountTable } from '../lib/host/mounts.js';
-import { CriRuntime } from '../services/kubelet/runtime/cri/cri-runtime.js';
+import type { CriRuntime } from '../services/kubelet/runtime/cri/cri-runtime.js';
+import { localNodeRuntime } from '../services/kubelet/runtime/cri/local-node-runtime.js';
 import type { PodObservation, PodSyncPlan } from '../services/kubelet/runtime/pod-runtime.js';
 import { leftovers, localNodesSkip, startTestNodes, type TestNodes } from './helpers/local-nodes.js';
 import { until } from './helpers/until.js';
@@ -32,21 +33,8 @@ function pod(spec: Pod['spec'], qosClass = 'BestEffort', name = `pod-${++counter
   };
 }
 
-function runtimeFor(node: LocalNode): { runtime: CriRuntime; client: CriClient } {
-  const client = new CriClient(node.containerdSocket);
-  const runtime = new CriRuntime({
-    client,
-    nodeName: node.name,
-    nodeIP: node.address,
-    podLogDir: node.podLogDir,
-    podsDir: join(node.dir, 'kubelet', 'pods'),
-    cgroupRoot: node.cgroupParent,
-    clusterDNS: ['10.96.0.10'],
-    clusterDomain: 'cluster.local',
-    memoryCapacity: 8 * 1024 ** 3,
-    podCIDR: node.podCIDR,
-  });
-  return { runtime, client };
+function runtimeFor(node: LocalNode): { runtime: CriRuntime } {
+  return { runtime: localNodeRuntime(node, { clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local', memoryCapacity: 8 * 1024 ** 3 }) };
 }
 
 /** Syncs as the kubelet's pod worker would: the next init container, or every container. */
@@ -230,6 +218,22 @@ t.test('the CRI runtime runs pods on a real node', { skip }, async (t) => {
     const log = readFileSync(join(node.podLogDir, `default_${p.metadata!.name}_${uid}`, 'polite', '0.log'), 'utf8');
     t.match(log, /prestop[\s\S]*got TERM/, 'preStop ran before SIGTERM');
     await runtime.removePod(uid);
+  });
+
+  t.test('an image the node lacks: ErrImageNeverPull, or ErrImagePull when no registry is reachable', async (t) => {
+    const never = pod({ containers: [{ name: 'c', image: 'rudder.local/missing:stable', imagePullPolicy: 'Never' }] });
+    const first = await runtime.syncPod(never, { ensureSandbox: true, kill: [], start: ['c'] });
+    t.same(first.failures, [{ container: 'c', reason: 'ErrImageNeverPull', message: 'Container image "rudder.local/missing:stable" is not present with pull policy of Never' }]);
+    t.ok(first.observed.sandbox?.ready, 'the sandbox runs meanwhile');
+    // the node has no route out: the pull fails at once, without a packet leaving the node
+    const pulled = pod({ containers: [{ name: 'c', image: 'rudder.local/missing:stable' }] });
+    const second = await runtime.syncPod(pulled, { ensureSandbox: true, kill: [], start: ['c'] });
+    t.equal(second.failures[0]?.reason, 'ErrImagePull');
+    t.match(second.failures[0]?.message, /^failed to pull image "rudder\.local\/missing:stable": /);
+    for (const p of [never, pulled]) {
+      await runtime.killPod({ uid: p.metadata!.uid!, name: p.metadata!.name!, namespace: 'default' }, 0);
+      await runtime.removePod(p.metadata!.uid!);
+    }
   });
 
   t.test('a restarted kubelet adopts the running pod instead of starting it again', async (t) => {

@@ -9,7 +9,7 @@ import type { Container as SpecContainer, Pod } from 'kubernetes-types/core/v1.j
 import type { CriClient } from '../../../../lib/cri/client.js';
 import { isNotFound } from '../../../../lib/cri/errors.js';
 import { removeCgroup } from '../../../../lib/host/cgroups.js';
-import type { Container, ContainerStatus, PodSandbox, PodSandboxConfig } from '../../../../lib/cri/types.js';
+import type { AuthConfig, Container, ContainerStatus, PodSandbox, PodSandboxConfig } from '../../../../lib/cri/types.js';
 import type {
   ContainerObservation,
   ContainerRunState,
@@ -43,6 +43,8 @@ export interface CriRuntimeConfig extends SandboxSettings {
   milliCpuCapacity?: number;
   /** The node's configured pod CIDR: a different one given later is logged, as CNI keeps the configured one. */
   podCIDR?: string;
+  /** Registry credentials for the pod's image (from its imagePullSecrets), tried in turn before none. */
+  pullCredentials?: (pod: Pod, image: string) => Promise<AuthConfig[]>;
   warn?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -167,7 +169,8 @@ export class CriRuntime implements PodRuntime {
     if (previous && (previous.state === 'running' || previous.state === 'created')) return undefined;
     const attempt = previous ? previous.attempt + 1 : 0;
 
-    const pulled = await ensureImage(this.client, spec, sandboxConf);
+    const credentials = this.config.pullCredentials && pod.spec?.imagePullSecrets?.length ? await this.config.pullCredentials(pod, spec.image ?? '') : [];
+    const pulled = await ensureImage(this.client, spec, sandboxConf, credentials);
     if ('reason' in pulled) return { container: name, reason: pulled.reason, message: pulled.message };
 
     const uid = pod.metadata?.uid ?? '';
