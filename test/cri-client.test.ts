@@ -15,7 +15,7 @@ t.test('without the schema the client says how to build it', async (t) => {
   t.throws(() => new CriClient('/nonexistent.sock', { schemaDir: dir }), /the CRI schema is missing .*npm run build/);
 });
 
-t.test('an unreachable runtime is UNAVAILABLE', { skip: criSchemaUpToDate() ? undefined : 'the CRI schema is not built (npm run build)' }, async (t) => {
+t.test('an unreachable runtime is UNAVAILABLE', { skip: criSchemaUpToDate() || process.env.RUDDER_CI ? undefined : 'the CRI schema is not built (npm run build)' }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'rudder-cri-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const client = new CriClient(join(dir, 'none.sock'), { requestTimeoutMs: 2000 });

@@ -11,12 +11,16 @@ import { mountTable } from '../../lib/host/mounts.js';
 import { localNodesUnavailable } from '../../lib/local-nodes/prerequisites.js';
 import { criSchemaUpToDate } from '../../build-tools/cri/fetch.js';
 
-/** Why real nodes cannot run here (root, containerd, runc, CNI plugins, busybox, the CRI schema), or undefined. */
+function unavailable(): string | undefined {
+  return localNodesUnavailable() ?? (criSchemaUpToDate() ? undefined : 'the CRI schema is not built (npm run build)');
+}
+
+/**
+ * Why real nodes cannot run here (root, containerd, runc, CNI plugins, busybox, the CRI schema),
+ * as a test's skip reason; under CI (RUDDER_CI) nothing is skipped: startTestNodes fails instead.
+ */
 export function localNodesSkip(): string | undefined {
-  const why = localNodesUnavailable();
-  if (why) return why;
-  if (!criSchemaUpToDate()) return 'the CRI schema is not built (npm run build)';
-  return undefined;
+  return process.env.RUDDER_CI ? undefined : unavailable();
 }
 
 export interface TestNodes extends LocalNodes {
@@ -24,6 +28,8 @@ export interface TestNodes extends LocalNodes {
 }
 
 export async function startTestNodes(names: string[]): Promise<TestNodes> {
+  const why = unavailable();
+  if (why) throw new Error(`${why} (CI installs containerd, runc, busybox-static and containernetworking-plugins)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'rudder-nodes-'));
   const octet = randomInt(1, 250);
   const nodes = await startLocalNodes({
