@@ -78,6 +78,12 @@ t.test('two local nodes run pods that reach each other across nodes', { skip }, 
   t.ok(await until(() => existsSync(serverLog) && readFileSync(serverLog, 'utf8').includes('listening'), 15_000), 'the server logs that it listens');
   t.match(readFileSync(serverLog, 'utf8'), /^\S+Z stdout F listening$/m, 'in CRI log format');
 
+  // a busybox container beside it shares the pod's network
+  const sidecar = await clientB.createContainer(serverPod, { metadata: { name: 'sidecar' }, image: { image: BUSYBOX_IMAGE }, command: ['sleep', '3600'], logPath: 'sidecar/0.log' }, serverSandbox);
+  await clientB.startContainer(sidecar);
+  const local = await clientB.execSync(sidecar, ['wget', '-q', '-O-', 'http://127.0.0.1:8080/'], 10);
+  t.equal(local.stdout.toString(), 'hello from web\n', 'a busybox container on node-b reaches its pod\'s server on localhost');
+
   // 4. a busybox pod on node-a fetches from it
   const clientSandbox = sandboxFor(a, 'client');
   const clientPod = await clientA.runPodSandbox(clientSandbox);
