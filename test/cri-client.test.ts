@@ -1,5 +1,6 @@
 // The CRI client's failures a user meets before any runtime answers: a missing schema names the
-// build step, and an unreachable socket is a CriError with gRPC's UNAVAILABLE.
+// build step, an unreachable socket is a CriError with gRPC's UNAVAILABLE, and the kubelet's
+// options take unix sockets only.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,8 @@ import t from 'tap';
 import { criSchemaUpToDate } from '../build-tools/cri/fetch.js';
 import { CriClient } from '../lib/cri/client.js';
 import { CriError, isNotFound } from '../lib/cri/errors.js';
+import { createLogger } from '../lib/observe/logger.js';
+import { criRuntimeFromOptions, criRuntimeOptions, type CriRuntimeOptionValues } from '../services/kubelet/runtime/cri/options.js';
 
 t.test('without the schema the client says how to build it', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'rudder-cri-'));
@@ -26,4 +29,14 @@ t.test('an unreachable runtime is UNAVAILABLE', { skip: criSchemaUpToDate() || p
   t.ok([status.UNAVAILABLE, status.DEADLINE_EXCEEDED].includes((error as CriError).code), `code ${(error as CriError).code}`);
   t.notOk(isNotFound(error));
   t.ok(isNotFound(new CriError('RemoveContainer', status.NOT_FOUND, 'gone')));
+});
+
+t.test('the kubelet\'s CRI options make a runtime for a unix socket only', { skip: criSchemaUpToDate() || process.env.RUDDER_CI ? undefined : 'the CRI schema is not built (npm run build)' }, async (t) => {
+  const log = createLogger('test', 'silent');
+  const node = { name: 'node-a', internalIP: '10.213.0.2' };
+  const defaults = Object.fromEntries(Object.entries(criRuntimeOptions).map(([name, spec]) => [name, spec.default])) as CriRuntimeOptionValues;
+  t.throws(() => criRuntimeFromOptions({ ...defaults, containerRuntimeEndpoint: 'tcp://127.0.0.1:1' }, node, '', log), /must be a unix socket/);
+  const runtime = criRuntimeFromOptions({ ...defaults, containerRuntimeEndpoint: 'unix:///nonexistent/containerd.sock' }, node, '/tmp/kubelet', log);
+  t.match(await runtime.health(), { ready: false, message: /^container runtime is down: CRI Status: / }, 'an unreachable runtime makes the node not ready, saying why');
+  await runtime.close();
 });
