@@ -82,8 +82,11 @@ export class CriRuntime implements PodRuntime {
   private readonly memoryCapacity: number;
   private readonly milliCpuCapacity: number;
   private runtimeName = 'containerd';
-  /** Statuses of containers that exited (they do not change again), by container id. */
-  private readonly exited = new Map<string, ContainerStatus>();
+  /**
+   * Container statuses by id. A running container's status changes only when it exits, and an
+   * exited one's never: while the listed state is the cached one, the relist asks nothing more.
+   */
+  private readonly statuses = new Map<string, ContainerStatus>();
   /** Sandbox IPs by sandbox id (fixed for a sandbox's life). */
   private readonly sandboxIPs = new Map<string, string[]>();
 
@@ -360,12 +363,13 @@ export class CriRuntime implements PodRuntime {
     return ips;
   }
 
-  private async containerStatus(id: string): Promise<ContainerStatus | undefined> {
-    const cached = this.exited.get(id);
-    if (cached) return cached;
+  /** The container's status; `listed` is its state as just listed, which a cached status must match. */
+  private async containerStatus(id: string, listed?: Container['state']): Promise<ContainerStatus | undefined> {
+    const cached = this.statuses.get(id);
+    if (cached && (cached.state === 'CONTAINER_EXITED' || (cached.state === 'CONTAINER_RUNNING' && listed === 'CONTAINER_RUNNING'))) return cached;
     try {
       const status = (await this.client.containerStatus(id)).status;
-      if (status.state === 'CONTAINER_EXITED') this.exited.set(id, status);
+      if (status.state === 'CONTAINER_EXITED' || status.state === 'CONTAINER_RUNNING') this.statuses.set(id, status);
       return status;
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -374,7 +378,7 @@ export class CriRuntime implements PodRuntime {
   }
 
   private async containerObservation(container: Container): Promise<ContainerObservation> {
-    const status = await this.containerStatus(container.id);
+    const status = await this.containerStatus(container.id, container.state);
     const name = container.labels[CONTAINER_NAME_LABEL] ?? container.metadata.name;
     const observation: ContainerObservation = {
       name,
@@ -418,7 +422,7 @@ export class CriRuntime implements PodRuntime {
   }
 
   private forgetGone(containers: Set<string>, sandboxes: Set<string>): void {
-    for (const id of this.exited.keys()) if (!containers.has(id)) this.exited.delete(id);
+    for (const id of this.statuses.keys()) if (!containers.has(id)) this.statuses.delete(id);
     for (const id of this.sandboxIPs.keys()) if (!sandboxes.has(id)) this.sandboxIPs.delete(id);
   }
 
@@ -443,7 +447,7 @@ export class CriRuntime implements PodRuntime {
     await this.client.removeContainer(id).catch((error: unknown) => {
       if (!isNotFound(error)) throw error;
     });
-    this.exited.delete(id);
+    this.statuses.delete(id);
     if (logPath) rmSync(logPath, { force: true });
   }
 }
