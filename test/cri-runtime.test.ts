@@ -2,8 +2,9 @@
 // node (containerd + runc): init containers run first, env and $(VAR) references reach the
 // process, requests and limits land in the container's cgroups, a container over its memory
 // limit ends OOMKilled, exec probes run through ExecSync, stops honour the grace period and run
-// preStop first, logs are CRI-format files under the pod's log directory, a new runtime instance
-// (a restarted kubelet) adopts what runs, and 20 create/delete cycles leave nothing behind.
+// preStop first, logs are CRI-format files under the pod's log directory, a dead sandbox is
+// replaced by a new attempt, a new runtime instance (a restarted kubelet) adopts what runs, and
+// 20 create/delete cycles leave nothing behind.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -234,6 +235,28 @@ t.test('the CRI runtime runs pods on a real node', { skip }, async (t) => {
       await runtime.killPod({ uid: p.metadata!.uid!, name: p.metadata!.name!, namespace: 'default' }, 0);
       await runtime.removePod(p.metadata!.uid!);
     }
+  });
+
+  t.test('a sandbox that died is replaced by a new attempt, and its containers start again in it', async (t) => {
+    const p = pod({ containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] });
+    const uid = p.metadata!.uid!;
+    const first = await runPod(runtime, p);
+    const client = new CriClient(node.containerdSocket);
+    t.teardown(() => client.close());
+    await client.stopPodSandbox(first.sandbox!.id);
+    const dead = (await runtime.podStatus(uid))!;
+    t.equal(dead.sandbox?.ready, false, 'the stopped sandbox is seen not ready');
+    t.equal(dead.containers[0]?.state, 'exited', 'with its container');
+    const synced = await runtime.syncPod(p, { ensureSandbox: true, kill: [], start: ['c'] });
+    t.same(synced.failures, []);
+    t.not(synced.observed.sandbox?.id, first.sandbox!.id, 'a new sandbox');
+    t.ok(synced.observed.sandbox?.ready);
+    t.same(synced.observed.containers.map((c) => [c.state, c.attempt]), [['running', 1]], 'the container runs again as attempt 1');
+    const attempts = (await client.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': uid } })).map((s) => s.metadata.attempt).sort();
+    t.same(attempts, [0, 1], 'the former sandbox stays while its dead container is kept');
+    await runtime.killPod({ uid, name: p.metadata!.name!, namespace: 'default' }, 0);
+    await runtime.removePod(uid);
+    t.same(await client.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': uid } }), []);
   });
 
   t.test('a restarted kubelet adopts the running pod instead of starting it again', async (t) => {

@@ -162,7 +162,19 @@ export class CriRuntime implements PodRuntime {
     } else if (plan.start.length > 0) {
       failures.push({ reason: 'FailedCreatePodSandBox', message: 'the pod has no ready sandbox' });
     }
+    if (current.all.length > 1 && sandbox) await this.removeEmptySandboxes(current.all.filter((s) => s.id !== sandbox.id));
     return { observed: await this.observePod(uid, pod), failures };
+  }
+
+  /** Former sandboxes of a pod go once none of their containers is left (those keep the pod's last states). */
+  private async removeEmptySandboxes(former: PodSandbox[]): Promise<void> {
+    for (const old of former) {
+      if ((await this.client.listContainers({ podSandboxId: old.id })).length > 0) continue;
+      await this.stopSandbox(old.id);
+      await this.client.removePodSandbox(old.id).catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
+    }
   }
 
   private async startContainer(pod: Pod, name: string, sandboxId: string, sandboxConf: PodSandboxConfig, observed: PodObservation, podIPs: string[]): Promise<SyncFailure | undefined> {
