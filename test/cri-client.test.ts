@@ -10,7 +10,7 @@ import { criSchemaUpToDate } from '../build-tools/cri/fetch.js';
 import { CriClient } from '../lib/cri/client.js';
 import { CriError, isNotFound } from '../lib/cri/errors.js';
 import { createLogger } from '../lib/observe/logger.js';
-import { criRuntimeFromOptions, criRuntimeOptions, type CriRuntimeOptionValues } from '../services/kubelet/runtime/cri/options.js';
+import { criLogRotatorFromOptions, criRuntimeFromOptions, criRuntimeOptions, type CriRuntimeOptionValues } from '../services/kubelet/runtime/cri/options.js';
 
 t.test('without the schema the client says how to build it', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'rudder-cri-'));
@@ -39,4 +39,8 @@ t.test('the kubelet\'s CRI options make a runtime for a unix socket only', { ski
   const runtime = criRuntimeFromOptions({ ...defaults, containerRuntimeEndpoint: 'unix:///nonexistent/containerd.sock' }, node, '/tmp/kubelet', log);
   t.match(await runtime.health(), { ready: false, message: /^container runtime is down: CRI Status: / }, 'an unreachable runtime makes the node not ready, saying why');
   await runtime.close();
+  const client = new CriClient('/nonexistent/containerd.sock');
+  t.teardown(() => client.close());
+  t.ok(criLogRotatorFromOptions(defaults, client, log), 'the default log rotation: 10Mi, 5 files');
+  t.throws(() => criLogRotatorFromOptions({ ...defaults, containerLogMaxFiles: 1 }, client, log), /containerLogMaxFiles must be at least 2/);
 });

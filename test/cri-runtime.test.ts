@@ -2,11 +2,13 @@
 // node (containerd + runc): init containers run first, env and $(VAR) references reach the
 // process, requests and limits land in the container's cgroups, a container over its memory
 // limit ends OOMKilled, exec probes run through ExecSync, stops honour the grace period and run
-// preStop first, logs are CRI-format files under the pod's log directory, a dead sandbox is
+// preStop first, logs are CRI-format files under the pod's log directory and rotate past their
+// size, a dead sandbox is
 // replaced by a new attempt, a new runtime instance (a restarted kubelet) adopts what runs, and
 // 20 create/delete cycles leave nothing behind.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import t from 'tap';
 import { CriClient } from '../lib/cri/client.js';
@@ -17,6 +19,7 @@ import { inNode } from '../lib/local-nodes/network.js';
 import { mountTable } from '../lib/host/mounts.js';
 import type { CriRuntime } from '../services/kubelet/runtime/cri/cri-runtime.js';
 import { localNodeRuntime } from '../services/kubelet/runtime/cri/local-node-runtime.js';
+import { ContainerLogRotator } from '../services/kubelet/runtime/cri/log-rotation.js';
 import type { PodObservation, PodSyncPlan } from '../services/kubelet/runtime/pod-runtime.js';
 import { leftovers, localNodesSkip, startTestNodes, type TestNodes } from './helpers/local-nodes.js';
 import { until } from './helpers/until.js';
@@ -257,6 +260,27 @@ t.test('the CRI runtime runs pods on a real node', { skip }, async (t) => {
     await runtime.killPod({ uid, name: p.metadata!.name!, namespace: 'default' }, 0);
     await runtime.removePod(uid);
     t.same(await client.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': uid } }), []);
+  });
+
+  t.test('logs past containerLogMaxSize are rotated, older ones gzipped, at most containerLogMaxFiles kept', async (t) => {
+    const p = pod({ containers: [{ name: 'chatty', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'while true; do seq 1 200; sleep 0.05; done'] }] });
+    const uid = p.metadata!.uid!;
+    await runPod(runtime, p);
+    const client = new CriClient(node.containerdSocket);
+    t.teardown(() => client.close());
+    let clock = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const rotator = new ContainerLogRotator({ client, maxSizeBytes: 4096, maxFiles: 3, now: () => (clock += 1000) });
+    const dir = join(node.podLogDir, `default_${p.metadata!.name}_${uid}`, 'chatty');
+    const log = join(dir, '0.log');
+    for (let pass = 0; pass < 4; pass++) {
+      t.ok(await until(() => existsSync(log) && statSync(log).size >= 4096, 5000, 20), `the log grows past the size (pass ${pass})`);
+      await rotator.rotateAll();
+    }
+    t.same(readdirSync(dir).sort(), ['0.log', '0.log.20260102-030408.gz', '0.log.20260102-030409'], 'the live log, the newest rotated one as it is, one older gzipped');
+    t.match(gunzipSync(readFileSync(join(dir, '0.log.20260102-030408.gz'))).toString(), /^\S+Z stdout F \d+$/m, 'the gzipped file holds CRI log lines');
+    t.ok(await until(() => existsSync(log) && statSync(log).size > 0, 5000, 20), 'the container writes on into a new file once the runtime reopened it');
+    await runtime.killPod({ uid, name: p.metadata!.name!, namespace: 'default' }, 0);
+    await runtime.removePod(uid);
   });
 
   t.test('a restarted kubelet adopts the running pod instead of starting it again', async (t) => {
