@@ -2,6 +2,7 @@
 // bench/results/<name>.json.
 import { benchApiserver } from './apiserver.js';
 import { benchCri } from './cri.js';
+import { benchKubelet } from './kubelet.js';
 import { benchScheduler } from './scheduler.js';
 import { benchSchedulerKernel } from './scheduler-kernel.js';
 import { benchStore } from './store.js';
@@ -10,6 +11,7 @@ import { benchWatch } from './watch.js';
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   apiserver: benchApiserver,
   cri: benchCri,
+  kubelet: benchKubelet,
   scheduler: benchScheduler,
   'scheduler-kernel': benchSchedulerKernel,
   store: benchStore,

@@ -7,6 +7,7 @@ import t from 'tap';
 import { parse } from 'yaml';
 import { parseOptions, type OptionSpecs } from '../lib/config/options.js';
 import { apiserverOptions } from '../services/apiserver/options.js';
+import { kubeletOptions } from '../services/kubelet/options.js';
 import { schedulerOptions } from '../services/scheduler/options.js';
 import { clusterComponents } from '../cli/cluster/components.js';
 import { DIST, ROOT } from './helpers/paths.js';
@@ -15,6 +16,7 @@ import { DIST, ROOT } from './helpers/paths.js';
 const COMPONENT_OPTIONS: Record<string, OptionSpecs> = {
   'dist/services/apiserver/main.js': apiserverOptions,
   'dist/services/scheduler/main.js': schedulerOptions,
+  'dist/services/kubelet/main.js': kubeletOptions,
 };
 
 interface ComposeService {
@@ -43,6 +45,14 @@ t.test('compose starts the same components as rudder up, with flags the componen
     t.ok(COMPONENT_OPTIONS[entry], `${component.name} is described`);
     t.doesNotThrow(() => parseOptions(component.name, COMPONENT_OPTIONS[entry]!, { argv: component.args, env: {} }), `${component.name}'s rudder up flags parse`);
   }
+});
+
+t.test('rudder up --sim-nodes adds a kubelet whose flags parse', async (t) => {
+  const components = clusterComponents({ dataDir: '/data', bindAddress: '127.0.0.1', apiserverPort: 6443, logLevel: 'info', apiservers: 1, peerPort: 7443, simNodes: 5000, kubeletPort: 10250 });
+  const kubelet = components.find((c) => c.name === 'kubelet-sim');
+  t.ok(kubelet, 'a kubelet-sim component');
+  const parsed = parseOptions('kubelet-sim', kubeletOptions, { argv: kubelet!.args, env: {} });
+  t.match(parsed, { runtime: 'sim', simNodes: 5000, clusterCidr: '100.64.0.0/10', port: 10250, rootDir: '/data/kubelet-sim' });
 });
 
 t.test('the compose scheduler reaches the apiserver by a name its certificate holds, after it is healthy', async (t) => {

@@ -37,6 +37,10 @@ export interface ClusterLayout {
   localRedisPort?: number;
   /** Port of the scheduler's /livez, /readyz, /metrics and /debug/explain (default 10259). */
   schedulerPort?: number;
+  /** Simulated nodes hosted by one kubelet process (--runtime sim); 0 or absent: none. */
+  simNodes?: number;
+  /** Port of that kubelet's /livez, /readyz and /metrics (default 10250). */
+  kubeletPort?: number;
 }
 
 export function pkiDir(dataDir: string): string {
@@ -62,7 +66,38 @@ export function apiserverUrl(layout: ClusterLayout, port = layout.apiserverPort)
 
 export const APISERVER_ENTRY = join(DIST, 'services', 'apiserver', 'main.js');
 export const SCHEDULER_ENTRY = join(DIST, 'services', 'scheduler', 'main.js');
+export const KUBELET_ENTRY = join(DIST, 'services', 'kubelet', 'main.js');
 export const DEFAULT_SCHEDULER_PORT = 10259;
+export const DEFAULT_KUBELET_PORT = 10250;
+
+/** The cluster CIDR for N simulated nodes: kind's 10.244.0.0/16 while its 256 /24s suffice, else 100.64.0.0/10 (16,384 of them). */
+export function simClusterCidr(nodes: number): string {
+  return nodes <= 256 ? '10.244.0.0/16' : '100.64.0.0/10';
+}
+
+/** One kubelet hosting every simulated node, started once the scheduler is ready. */
+export function simKubelet(layout: ClusterLayout): ComponentSpec {
+  const port = layout.kubeletPort ?? DEFAULT_KUBELET_PORT;
+  const nodes = layout.simNodes ?? 0;
+  return {
+    name: 'kubelet-sim',
+    entry: KUBELET_ENTRY,
+    args: [
+      '--kubeconfig', kubeconfigPath(layout.dataDir),
+      '--cert-dir', pkiDir(layout.dataDir),
+      '--address', layout.bindAddress,
+      '--port', String(port),
+      '--runtime', 'sim',
+      '--sim-nodes', String(nodes),
+      '--cluster-cidr', simClusterCidr(nodes),
+      '--root-dir', join(layout.dataDir, 'kubelet-sim'),
+      '--log-level', layout.logLevel,
+      ...busArgs(layout),
+    ],
+    url: `https://${host(layout)}:${port}`,
+    readyBeforeNext: true,
+  };
+}
 
 /** The scheduler, started once the apiservers are ready; its health port serves HTTPS with the cluster certificate. */
 export function scheduler(layout: ClusterLayout): ComponentSpec {
@@ -134,6 +169,11 @@ function localRedis(layout: ClusterLayout): ComponentSpec {
 }
 
 export function clusterComponents(layout: ClusterLayout): ComponentSpec[] {
+  const nodes = (layout.simNodes ?? 0) > 0 ? [simKubelet(layout)] : [];
+  return [...controlPlane(layout), ...nodes];
+}
+
+function controlPlane(layout: ClusterLayout): ComponentSpec[] {
   const { dataDir } = layout;
   const redis = layout.bus === 'redis' && layout.redisUrl === undefined ? [localRedis(layout)] : [];
   if (layout.apiservers > 1) {

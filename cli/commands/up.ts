@@ -12,7 +12,7 @@ import { freePort } from '../../lib/process/ports.js';
 import { commandInstalled } from '../../lib/process/installed.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
 import { ensureTokenFile } from '../../lib/pki/tokens.js';
-import { apiserverUrl, clusterComponents, DEFAULT_SCHEDULER_PORT, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';
+import { apiserverUrl, clusterComponents, DEFAULT_KUBELET_PORT, DEFAULT_SCHEDULER_PORT, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';
 import { portFree } from '../cluster/port.js';
 import { isAlive } from '../cluster/process.js';
 import { readState, removeState } from '../cluster/state.js';
@@ -34,6 +34,10 @@ export interface UpOptions {
   redisUrl: string;
   /** The scheduler's health port (default 10259, or a free one when that is taken). */
   schedulerPort?: number;
+  /** Simulated nodes, hosted by one kubelet process (0: none). */
+  simNodes?: number;
+  /** That kubelet's health port (default 10250, or a free one when that is taken). */
+  kubeletPort?: number;
 }
 
 const REDIS_MISSING =
@@ -80,6 +84,8 @@ async function upDetached(options: UpOptions, dataDir: string): Promise<number> 
       ...(options.peerPort !== undefined ? ['--peer-port', String(options.peerPort)] : []),
       '--bus', options.bus, ...(options.redisUrl ? ['--redis-url', options.redisUrl] : []),
       ...(options.schedulerPort !== undefined ? ['--scheduler-port', String(options.schedulerPort)] : []),
+      ...(options.simNodes ? ['--sim-nodes', String(options.simNodes)] : []),
+      ...(options.kubeletPort !== undefined ? ['--kubelet-port', String(options.kubeletPort)] : []),
     ],
     { detached: true, stdio: ['ignore', fd, fd], env: process.env },
   );
@@ -140,6 +146,10 @@ export async function up(options: UpOptions): Promise<number> {
   };
   if (options.redisUrl) layout.redisUrl = options.redisUrl;
   layout.schedulerPort = options.schedulerPort ?? ((await portFree(bindHost, DEFAULT_SCHEDULER_PORT)) ? DEFAULT_SCHEDULER_PORT : await freePort());
+  if (options.simNodes) {
+    layout.simNodes = options.simNodes;
+    layout.kubeletPort = options.kubeletPort ?? ((await portFree(bindHost, DEFAULT_KUBELET_PORT)) ? DEFAULT_KUBELET_PORT : await freePort());
+  }
   if (localRedis) {
     layout.localRedisPort = await freePort();
     mkdirSync(join(dataDir, 'redis'), { recursive: true });

@@ -3,7 +3,7 @@
 import type { Binding, Pod } from 'kubernetes-types/core/v1.js';
 import { findResource } from '../../lib/api/resources.js';
 import type { RestClient } from '../../lib/client/rest-client.js';
-import type { RequestPool } from './request-pool.js';
+import type { RequestPool } from '../../lib/client/request-pool.js';
 
 const PODS = findResource('', 'v1', 'pods')!;
 

@@ -9,7 +9,7 @@ import { StatusError } from '../../lib/api/status.js';
 import type { Clock } from '../../lib/client/clock.js';
 import type { RestClient } from '../../lib/client/rest-client.js';
 import type { Logger } from '../../lib/observe/logger.js';
-import type { RequestPool } from './request-pool.js';
+import type { RequestPool } from '../../lib/client/request-pool.js';
 
 const PODS = findResource('', 'v1', 'pods')!;
 

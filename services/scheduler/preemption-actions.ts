@@ -7,7 +7,7 @@ import type { RestClient } from '../../lib/client/rest-client.js';
 import type { PodInfo } from '../../lib/sched/types.js';
 import type { EventRecorder } from './event-recorder.js';
 import type { PodStatusWriter } from './pod-status.js';
-import type { RequestPool } from './request-pool.js';
+import type { RequestPool } from '../../lib/client/request-pool.js';
 
 const PODS = findResource('', 'v1', 'pods')!;
 

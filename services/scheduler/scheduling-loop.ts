@@ -18,7 +18,7 @@ import { annotationText, explanationOf, EXPLAIN_ANNOTATION, EXPLANATION_ANNOTATI
 import type { SchedulerMetrics } from './metrics.js';
 import type { PodStatusWriter } from './pod-status.js';
 import type { SchedulingProfile } from './profile.js';
-import type { RequestPool } from './request-pool.js';
+import type { RequestPool } from '../../lib/client/request-pool.js';
 
 const PODS = findResource('', 'v1', 'pods')!;
 /** Give informer events and binding answers a turn at least this often. */

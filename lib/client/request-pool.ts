@@ -1,5 +1,6 @@
-// Writes to the apiserver that the scheduling loop does not wait for run here: at most
-// `concurrency` at once, the urgent lane (bindings, preemption's deletes) always before the
+// Writes to the apiserver that a component's loop does not wait for (the scheduler's bindings, a
+// kubelet's pod statuses) run here: at most `concurrency` at once, the urgent lane (bindings,
+// preemption's deletes) always before the
 // background lane (status updates, explanation annotations). The background lane is bounded:
 // when the apiserver falls behind, the oldest background writes are dropped (their promises
 // reject with RequestDropped) rather than delaying bindings or growing without limit.

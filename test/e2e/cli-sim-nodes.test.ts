@@ -1,0 +1,71 @@
+// `rudder up --sim-nodes 3`: the cluster comes up with a kubelet hosting three simulated nodes;
+// kubectl shows them Ready, a pod made by kubectl runs on one of them (bound by the scheduler) with
+// an address from that node's pod CIDR, and `rudder down` stops the kubelet with the rest.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { freePort } from '../../lib/process/ports.js';
+import { kubectl } from '../helpers/kubectl.js';
+import { DIST } from '../helpers/paths.js';
+import { until } from '../helpers/until.js';
+
+const CLI = join(DIST, 'cli', 'main.js');
+
+function rudder(args: string[]): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+t.test('rudder up --sim-nodes 3: Ready nodes in kubectl and a pod that runs', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rudder-sim-'));
+  t.teardown(() => {
+    rudder(['down', '--data-dir', dataDir]);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const port = await freePort();
+
+  // 1. up with three simulated nodes; status lists their kubelet
+  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--sim-nodes', '3', '--kubelet-port', String(await freePort())]);
+  t.equal(up.code, 0, up.stderr);
+  const kubeconfig = join(dataDir, 'kubeconfig');
+  const status = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as { components: { name: string; pid: number; healthy: boolean }[] };
+  t.same(status.components.map((c) => [c.name, c.healthy]), [['apiserver', true], ['scheduler', true], ['kubelet-sim', true]]);
+
+  // 2. kubectl get nodes: three Ready nodes at the kubelet's version
+  const nodes = await kubectl('1.33', kubeconfig, ['get', 'nodes', '--no-headers']);
+  t.equal(nodes.code, 0, nodes.stderr);
+  const rows = nodes.stdout.trim().split('\n').map((line) => line.split(/\s+/));
+  t.same(rows.map((r) => [r[0], r[1]]), [['sim-node-0', 'Ready'], ['sim-node-1', 'Ready'], ['sim-node-2', 'Ready']]);
+  t.ok(rows.every((r) => r[4] === 'v1.36.3+rudder'), 'VERSION is the kubelet\'s');
+
+  // 3. a pod made by kubectl is scheduled, runs, and has an address of its node's pod CIDR
+  const run = await kubectl('1.33', kubeconfig, ['run', 'hello', '--image=rudder.local/busybox:stable', '--restart=Never', '--', 'sleep', '3600']);
+  t.equal(run.code, 0, run.stderr);
+  t.ok(await until(async () => (await kubectl('1.33', kubeconfig, ['get', 'pod', 'hello', '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', 20_000, 200), 'hello is Running');
+  const wait = await kubectl('1.33', kubeconfig, ['wait', '--for=condition=Ready', 'pod/hello', '--timeout=20s']);
+  t.equal(wait.code, 0, wait.stderr);
+  const placed = (await kubectl('1.33', kubeconfig, ['get', 'pod', 'hello', '-o', 'jsonpath={.spec.nodeName} {.status.podIP}'])).stdout.split(' ');
+  const cidr = (await kubectl('1.33', kubeconfig, ['get', 'node', placed[0]!, '-o', 'jsonpath={.spec.podCIDR}'])).stdout;
+  t.equal(placed[1]?.split('.').slice(0, 3).join('.'), cidr.split('.').slice(0, 3).join('.'), `pod IP ${placed[1]} in ${cidr}`);
+  const wide = await kubectl('1.27', kubeconfig, ['get', 'pods', '-o', 'wide', '--no-headers']);
+  t.match(wide.stdout, /^hello\s+1\/1\s+Running\s+0\s+/m, 'kubectl 1.27 shows it 1/1 Running');
+
+  // 4. deleting it (grace period 30 s) finishes as soon as the simulated container stopped
+  const del = await kubectl('1.33', kubeconfig, ['delete', 'pod', 'hello', '--timeout=20s']);
+  t.equal(del.code, 0, del.stderr);
+
+  // 5. down stops the kubelet too
+  t.equal(rudder(['down', '--data-dir', dataDir]).code, 0);
+  t.ok(status.components.every((c) => !alive(c.pid)), 'no component is left running');
+});
