@@ -1,6 +1,7 @@
 // npm run bench -- <name>: runs one benchmark (or all with no name); each writes
 // bench/results/<name>.json.
 import { benchApiserver } from './apiserver.js';
+import { benchCri } from './cri.js';
 import { benchKubelet } from './kubelet.js';
 import { benchScheduler } from './scheduler.js';
 import { benchSchedulerKernel } from './scheduler-kernel.js';
@@ -9,6 +10,7 @@ import { benchWatch } from './watch.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   apiserver: benchApiserver,
+  cri: benchCri,
   kubelet: benchKubelet,
   scheduler: benchScheduler,
   'scheduler-kernel': benchSchedulerKernel,

@@ -24,3 +24,13 @@ export const APIMACHINERY_MODULE: GoModule = {
 
 /** The OpenAPI v2 document kube-apiserver of the release serves, as the release commits it. */
 export const SWAGGER_FILE = 'api/openapi-spec/swagger.json';
+
+/** The Container Runtime Interface of the release: the kubelet's gRPC API to container runtimes. */
+export const CRI_API_MODULE: GoModule = {
+  path: 'k8s.io/cri-api',
+  version: 'v0.36.3',
+  h1: 'h1:QFEMKGim6DSdlaW3JwpjVCjUQgTnkKG7i3McAaBW6Fo=',
+};
+
+/** CRI v1's services and messages, in the module. */
+export const CRI_PROTO_FILE = 'pkg/apis/runtime/v1/api.proto';

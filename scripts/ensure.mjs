@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Brings a checkout to a runnable state, doing only the steps whose inputs changed:
 // npm dependencies, the Rust addon (native/rudder.node), the TypeScript build (dist/), the
-// Kubernetes protobuf schema (dist/proto/), and the OpenAPI documents (dist/openapi/). The last
-// two come from the Kubernetes release's Go modules, downloaded once per machine (see
-// build-tools/go-modules/module-cache.ts).
+// Kubernetes protobuf schema (dist/proto/), the CRI schema (dist/cri/) and the OpenAPI documents
+// (dist/openapi/). The last three come from the Kubernetes release's Go modules, downloaded once
+// per machine (see build-tools/go-modules/module-cache.ts).
 // Uses only Node built-ins so it runs before `npm install` has ever happened.
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
@@ -106,7 +106,15 @@ if (existsSync(schemaFetcher)) {
   if (force || !schemaUpToDate()) run(process.execPath, [schemaFetcher, ...(quiet ? ['--quiet'] : [])], 'fetching the Kubernetes protobuf schema');
 }
 
-// 5. OpenAPI documents from Kubernetes' own definitions (the release's swagger.json, kept in the
+// 5. the CRI v1 schema (k8s.io/cri-api), fetched the same way; without it kubelets run
+//    simulated nodes only
+const criFetcher = join(buildTools, 'cri', 'fetch.js');
+if (existsSync(criFetcher)) {
+  const { criSchemaUpToDate } = await import(pathToFileURL(criFetcher).href);
+  if (force || !criSchemaUpToDate()) run(process.execPath, [criFetcher, ...(quiet ? ['--quiet'] : [])], 'fetching the CRI schema');
+}
+
+// 6. OpenAPI documents from Kubernetes' own definitions (the release's swagger.json, kept in the
 //    per-machine cache) and the resource table; without them the apiserver cannot decode bodies,
 //    so a failure here fails the build
 const openapiOutput = join(root, 'dist', 'openapi', 'definitions.json');

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { API_MODULE, APIMACHINERY_MODULE, KUBERNETES_MODULE } from '../build-tools/kubernetes-release.js';
+import { API_MODULE, APIMACHINERY_MODULE, CRI_API_MODULE, KUBERNETES_MODULE } from '../build-tools/kubernetes-release.js';
 import { SCHEMA_MODULES } from '../build-tools/protobuf/schema-source.js';
 import { KUBERNETES_VERSION } from '../lib/api/openapi/kubernetes-version.js';
 import { ROOT } from './helpers/paths.js';
@@ -21,6 +21,7 @@ t.test('the staging modules are the same release, published as v0.<minor>.<patch
   const staging = release.replace(/^v1\./, 'v0.');
   t.equal(API_MODULE.version, staging);
   t.equal(APIMACHINERY_MODULE.version, staging);
+  t.equal(CRI_API_MODULE.version, staging, 'the kubelet speaks the CRI of the same release');
   t.same(
     SCHEMA_MODULES.map((m) => `${m.path}@${m.version}`),
     [`k8s.io/api@${staging}`, `k8s.io/apimachinery@${staging}`],

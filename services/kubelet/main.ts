@@ -19,6 +19,7 @@ import { kubeletOptions } from './options.js';
 import { buildKubeletServer } from './server.js';
 import { SimCheckpoint } from './runtime/sim/checkpoint.js';
 import { SimRuntime } from './runtime/sim/sim-runtime.js';
+import { criRuntimeFromOptions } from './runtime/cri/options.js';
 import { DEFAULT_STAGES, loadStages } from './runtime/sim/stages.js';
 
 const options = loadOptions('rudder-kubelet', kubeletOptions, { description: 'The Rudder kubelet: registers nodes, renews their Leases and runs the pods bound to them (simulated nodes with --runtime sim).' });
@@ -54,7 +55,10 @@ const kubelet = new Kubelet({
   clock,
   log,
   metrics,
-  nodes: identities.map((identity) => ({ identity, runtime: new SimRuntime({ nodeName: identity.name, clock, stages, checkpoint }) })),
+  nodes: identities.map((identity) => ({
+    identity,
+    runtime: options.runtime === 'cri' ? criRuntimeFromOptions(options, { name: identity.name, internalIP: identity.internalIP }, options.rootDir, log) : new SimRuntime({ nodeName: identity.name, clock, stages, checkpoint }),
+  })),
   clusterCidr: options.clusterCidr,
   nodeCidrMaskSize: options.nodeCidrMaskSize,
   leaseDurationSeconds: options.nodeLeaseDurationSeconds,

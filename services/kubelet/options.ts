@@ -3,10 +3,11 @@
 // --kube-reserved, --system-reserved, --eviction-hard, --node-ip, --hostname-override) and after
 // KWOK's for the simulated nodes.
 import { busOptions } from '../../lib/bus/options.js';
+import { criRuntimeOptions } from './runtime/cri/options.js';
 import { option } from '../../lib/config/options.js';
 import { LOG_LEVELS } from '../../lib/observe/logger.js';
 
-export const RUNTIMES = ['sim'] as const;
+export const RUNTIMES = ['sim', 'cri'] as const;
 
 export const kubeletOptions = {
   kubeconfig: option.string('', 'kubeconfig of the apiserver'),
@@ -16,7 +17,7 @@ export const kubeletOptions = {
   address: option.string('127.0.0.1', 'address /livez, /readyz and /metrics listen on'),
   port: option.number(10250, 'port of /livez, /readyz and /metrics (0 picks a free port and logs it)'),
   rootDir: option.string('', 'directory of the kubelet\'s state (the simulated runtime\'s checkpoint); empty keeps it in memory'),
-  runtime: option.string('sim', 'what runs pods: sim (simulated containers moving through stages)', RUNTIMES),
+  runtime: option.string('sim', 'what runs pods: sim (simulated containers moving through stages) or cri (containers of the container runtime at --container-runtime-endpoint)', RUNTIMES),
   simNodes: option.number(1, 'with --runtime sim: how many nodes this process hosts'),
   simNodePrefix: option.string('sim-node-', 'with --runtime sim: node names are this prefix and the node\'s index'),
   simNodeCidr: option.string('172.30.0.0/16', 'with --runtime sim: the nodes\' InternalIPs are taken from this range in order'),
@@ -42,4 +43,5 @@ export const kubeletOptions = {
   kubeApiBurst: option.number(1000, 'requests allowed at once above kube-api-qps'),
   logLevel: option.string('info', 'log level', LOG_LEVELS),
   ...busOptions,
+  ...criRuntimeOptions,
 };

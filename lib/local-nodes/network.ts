@@ -1,0 +1,47 @@
+// The node network, as kind's docker network: a bridge on the host holding the host's address,
+// and per node a network namespace joined to it by a veth (eth0 inside), with loopback up,
+// forwarding on, and a route to every other node's podCIDR through that node. No default route:
+// nothing in a node reaches past the host's address.
+import { runCommand } from '../process/run.js';
+import type { LocalNodePlan, LocalNodesPlan } from './plan.js';
+import { netnsPath } from './plan.js';
+import type { MadeRecord } from './record.js';
+
+function ip(...args: string[]): Promise<string> {
+  return runCommand('ip', args);
+}
+
+/** Runs `command` in the node's network namespace (only: mounts, /sys and cgroups stay the host's). */
+export function inNode(node: Pick<LocalNodePlan, 'netns'>, command: string, args: readonly string[]): Promise<string> {
+  return runCommand('nsenter', [`--net=${netnsPath(node.netns)}`, command, ...args]);
+}
+
+/** The argv that starts `command` in the node's network namespace (nsenter execs it: same pid). */
+export function nodeCommand(node: Pick<LocalNodePlan, 'netns'>, command: string, args: readonly string[]): [string, string[]] {
+  return ['nsenter', [`--net=${netnsPath(node.netns)}`, command, ...args]];
+}
+
+export async function createBridge(plan: LocalNodesPlan, record: MadeRecord): Promise<void> {
+  record.add({ kind: 'bridge', name: plan.bridge });
+  await ip('link', 'add', plan.bridge, 'type', 'bridge');
+  await ip('addr', 'add', `${plan.hostAddress}/${plan.prefixLength}`, 'dev', plan.bridge);
+  await ip('link', 'set', plan.bridge, 'up');
+}
+
+export async function createNodeNamespace(plan: LocalNodesPlan, node: LocalNodePlan, record: MadeRecord): Promise<void> {
+  record.add({ kind: 'netns', name: node.netns });
+  await ip('netns', 'add', node.netns);
+  record.add({ kind: 'veth', name: node.hostVeth });
+  await ip('link', 'add', node.hostVeth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', node.netns);
+  await ip('link', 'set', node.hostVeth, 'master', plan.bridge, 'up');
+  const netns = ['-n', node.netns];
+  await ip(...netns, 'link', 'set', 'lo', 'up');
+  await ip(...netns, 'addr', 'add', `${node.address}/${plan.prefixLength}`, 'dev', 'eth0');
+  await ip(...netns, 'link', 'set', 'eth0', 'up');
+  for (const other of plan.nodes) {
+    if (other !== node) await ip(...netns, 'route', 'add', other.podCIDR, 'via', other.address, 'dev', 'eth0');
+  }
+  // /proc/sys/net shows the namespace of the process that opened it: write it from inside.
+  await inNode(node, 'sh', ['-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward']);
+}
+

@@ -1,0 +1,49 @@
+// Lifecycle hooks run by the kubelet (kuberuntime/lifecycle handlers): exec in the container
+// through CRI ExecSync, or an HTTP GET to the pod (its IP unless the hook names a host). A
+// hook that fails is reported with its output, for the FailedPostStartHook / FailedPreStopHook
+// events and the kill that follows a failed postStart.
+import type { Container, LifecycleHandler } from 'kubernetes-types/core/v1.js';
+import type { CriClient } from '../../../../lib/cri/client.js';
+
+export interface HookTarget {
+  containerId: string;
+  container: Container;
+  podIP: string;
+}
+
+function portNumber(port: number | string, container: Container): number {
+  if (typeof port === 'number') return port;
+  const named = container.ports?.find((p) => p.name === port);
+  if (!named) throw new Error(`no port named ${port} in container ${container.name}`);
+  return named.containerPort;
+}
+
+/** Runs the hook; resolves to undefined when it succeeded, else to why it failed. */
+export async function runHook(client: CriClient, handler: LifecycleHandler, target: HookTarget, timeoutSeconds: number): Promise<string | undefined> {
+  try {
+    if (handler.exec) {
+      const result = await client.execSync(target.containerId, handler.exec.command ?? [], Math.max(1, Math.ceil(timeoutSeconds)));
+      if (result.exitCode !== 0) return `command ${JSON.stringify(handler.exec.command ?? [])} exited with ${result.exitCode}: ${result.stdout.toString()}${result.stderr.toString()}`;
+      return undefined;
+    }
+    if (handler.httpGet) {
+      const get = handler.httpGet;
+      const host = get.host || target.podIP;
+      const scheme = (get.scheme ?? 'HTTP').toLowerCase();
+      const path = get.path ?? '/';
+      const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${portNumber(get.port, target.container)}${path.startsWith('/') ? path : `/${path}`}`;
+      const headers = Object.fromEntries((get.httpHeaders ?? []).map((h) => [h.name, h.value]));
+      const response = await fetch(url, { headers, signal: AbortSignal.timeout(Math.max(1, timeoutSeconds) * 1000) });
+      await response.arrayBuffer();
+      if (response.status < 200 || response.status >= 400) return `HTTP lifecycle hook (${path}) for Container "${target.container.name}" returned status ${response.status}`;
+      return undefined;
+    }
+    if (handler.sleep) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(handler.sleep!.seconds, timeoutSeconds) * 1000));
+      return undefined;
+    }
+    return 'the hook has no handler';
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
