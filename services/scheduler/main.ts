@@ -18,7 +18,7 @@ import { Nominator } from '../../lib/sched/queue/nominator.js';
 import { SchedulingQueue } from '../../lib/sched/queue/scheduling-queue.js';
 import type { PodInfo } from '../../lib/sched/types.js';
 import { Binder } from './binder.js';
-import { clusterAccess } from './cluster-access.js';
+import { clusterAccess } from '../../lib/client/cluster-access.js';
 import { ClusterInformers } from './cluster-informers.js';
 import { EventRecorder } from './event-recorder.js';
 import { ExplanationStore } from './explanations.js';

@@ -1,10 +1,11 @@
-// How the scheduler reaches the apiserver: a kubeconfig (kube-scheduler's --kubeconfig, with
-// --master overriding its server), or without one the cluster CA from --cert-dir and the admin
-// token of the apiserver's token file (how containers sharing the cluster's data volume connect).
+// How a component (scheduler, controller-manager) reaches the apiserver: a kubeconfig (the
+// --kubeconfig of Kubernetes' components, with --master overriding its server), or without one the
+// cluster CA from --cert-dir and the admin token of the apiserver's token file (how containers
+// sharing the cluster's data volume connect).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { adminToken } from '../../lib/client/admin.js';
-import { loadKubeconfig, type ClusterAccess } from '../../lib/client/kubeconfig.js';
+import { adminToken } from './admin.js';
+import { loadKubeconfig, type ClusterAccess } from './kubeconfig.js';
 
 export interface AccessSettings {
   kubeconfig: string;

@@ -1,0 +1,55 @@
+// The controllers by name, each built on the shared informers; main.ts picks them with
+// --controllers. A controller is built before the informers start (so its handlers see every
+// object) and run only while this process leads.
+import type { Registry } from 'prom-client';
+import type { Clock } from '../../lib/client/clock.js';
+import type { RestClient } from '../../lib/client/rest-client.js';
+import type { Logger } from '../../lib/observe/logger.js';
+import { REPLICA_SETS, REPLICATION_CONTROLLERS, ReplicaSetController } from './replica-set.js';
+import type { SharedInformers } from './shared-informers.js';
+
+export interface Controller {
+  run(): void;
+  stop(): Promise<void>;
+}
+
+export interface ControllerSettings {
+  concurrentReplicasetSyncs: number;
+  concurrentRcSyncs: number;
+  concurrentDeploymentSyncs: number;
+  concurrentGcSyncs: number;
+  concurrentNamespaceSyncs: number;
+  concurrentServiceEndpointSyncs: number;
+  maxEndpointsPerSlice: number;
+}
+
+export interface ControllerDeps {
+  informers: SharedInformers;
+  client: RestClient;
+  clock: Clock;
+  metrics: Registry;
+  log: Logger;
+  settings: ControllerSettings;
+}
+
+type Builder = (deps: ControllerDeps) => Controller;
+
+const BUILDERS: Record<string, Builder> = {
+  'replicaset-controller': (d) => new ReplicaSetController({ ...d, kind: REPLICA_SETS, workers: d.settings.concurrentReplicasetSyncs }),
+  'replicationcontroller-controller': (d) => new ReplicaSetController({ ...d, kind: REPLICATION_CONTROLLERS, workers: d.settings.concurrentRcSyncs }),
+};
+
+/** Builds the named controllers; a name without a builder is skipped and returned in `skipped`. */
+export function buildControllers(names: Iterable<string>, deps: ControllerDeps): { controllers: Map<string, Controller>; skipped: string[] } {
+  const controllers = new Map<string, Controller>();
+  const skipped: string[] = [];
+  for (const name of names) {
+    const build = BUILDERS[name];
+    if (!build) {
+      skipped.push(name);
+      continue;
+    }
+    controllers.set(name, build({ ...deps, log: deps.log.child({ controller: name }) }));
+  }
+  return { controllers, skipped };
+}

@@ -1,0 +1,33 @@
+// The controller-manager's options (flags, RUDDER_* environment, --config-file), named after
+// kube-controller-manager's where one exists.
+import { busOptions } from '../../lib/bus/options.js';
+import { option } from '../../lib/config/options.js';
+import { LOG_LEVELS } from '../../lib/observe/logger.js';
+
+export const controllerManagerOptions = {
+  kubeconfig: option.string('', 'kubeconfig of the apiserver to reconcile'),
+  master: option.string('', 'apiserver URL; overrides the kubeconfig\'s server, or (without --kubeconfig) is used with the CA in --cert-dir and the admin token of --token-auth-file'),
+  tokenAuthFile: option.string('', 'the apiserver\'s static token file: its admin token is used when no --kubeconfig is given'),
+  controllers: option.list(['*'], 'controllers to run: "*" runs those on by default, "NAME" adds one, "-NAME" leaves one out (kube-controller-manager\'s names, e.g. replicaset-controller or its alias replicaset)'),
+  bindAddress: option.string('127.0.0.1', 'address /livez, /readyz and /metrics listen on'),
+  securePort: option.number(10257, 'port of /livez, /readyz and /metrics (0 picks a free port and logs it)'),
+  certDir: option.string('', 'directory holding the cluster serving certificate (apiserver.crt/.key) for HTTPS; empty: plain HTTP'),
+  leaderElect: option.boolean(true, 'run active/standby: reconcile only while holding the lease'),
+  leaderElectResourceName: option.string('kube-controller-manager', 'name of the Lease of leader election'),
+  leaderElectResourceNamespace: option.string('kube-system', 'namespace of the Lease of leader election'),
+  leaderElectLeaseDuration: option.duration('15s', 'how long a standby waits after the last renewal before taking the lease'),
+  leaderElectRenewDeadline: option.duration('10s', 'how long the leader retries renewing before it gives up leading'),
+  leaderElectRetryPeriod: option.duration('2s', 'how often candidates try to acquire or renew the lease'),
+  identity: option.string('', 'this controller-manager\'s identity in the lease (default: hostname_pid)'),
+  concurrentReplicasetSyncs: option.number(5, 'ReplicaSets synced at once'),
+  concurrentRcSyncs: option.number(5, 'ReplicationControllers synced at once'),
+  concurrentDeploymentSyncs: option.number(5, 'Deployments synced at once'),
+  concurrentGcSyncs: option.number(20, 'garbage collector workers'),
+  concurrentNamespaceSyncs: option.number(10, 'namespaces emptied at once'),
+  concurrentServiceEndpointSyncs: option.number(5, 'Services whose EndpointSlices are synced at once'),
+  maxEndpointsPerSlice: option.number(100, 'most endpoints in one EndpointSlice (1 to 1000)'),
+  kubeApiQps: option.number(0, 'requests per second to the apiserver (0: unlimited)'),
+  kubeApiBurst: option.number(1000, 'requests allowed at once above kube-api-qps'),
+  logLevel: option.string('info', 'log level', LOG_LEVELS),
+  ...busOptions,
+};
