@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { Clock } from '../../lib/client/clock.js';
 import type { RestClient } from '../../lib/client/rest-client.js';
 import type { Logger } from '../../lib/observe/logger.js';
+import { DeploymentController } from './deployment/deployment-controller.js';
 import { REPLICA_SETS, REPLICATION_CONTROLLERS, ReplicaSetController } from './replica-set.js';
 import type { SharedInformers } from './shared-informers.js';
 
@@ -37,6 +38,7 @@ type Builder = (deps: ControllerDeps) => Controller;
 const BUILDERS: Record<string, Builder> = {
   'replicaset-controller': (d) => new ReplicaSetController({ ...d, kind: REPLICA_SETS, workers: d.settings.concurrentReplicasetSyncs }),
   'replicationcontroller-controller': (d) => new ReplicaSetController({ ...d, kind: REPLICATION_CONTROLLERS, workers: d.settings.concurrentRcSyncs }),
+  'deployment-controller': (d) => new DeploymentController({ ...d, workers: d.settings.concurrentDeploymentSyncs }),
 };
 
 /** Builds the named controllers; a name without a builder is skipped and returned in `skipped`. */

@@ -49,10 +49,10 @@ export class QueueWorkers {
       } catch (error) {
         const retries = this.queue.numRequeues(key);
         if (retries < (this.config.maxRetries ?? MAX_RETRIES)) {
-          this.config.log.info({ controller: this.config.name, key, err: (error as Error)?.message, retries }, 'sync failed; retrying');
+          this.config.log.info({ queue: this.config.name, key, err: (error as Error)?.message, retries }, 'sync failed; retrying');
           this.queue.addRateLimited(key);
         } else {
-          this.config.log.warn({ controller: this.config.name, key, err: (error as Error)?.message }, 'sync failed; dropping the key until its next change');
+          this.config.log.warn({ queue: this.config.name, key, err: (error as Error)?.message }, 'sync failed; dropping the key until its next change');
           this.queue.forget(key);
         }
       } finally {
