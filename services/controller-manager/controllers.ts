@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/client/clock.js';
 import type { RestClient } from '../../lib/client/rest-client.js';
 import type { Logger } from '../../lib/observe/logger.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
+import { GarbageCollector } from './garbage-collector.js';
 import { REPLICA_SETS, REPLICATION_CONTROLLERS, ReplicaSetController } from './replica-set.js';
 import type { SharedInformers } from './shared-informers.js';
 
@@ -39,6 +40,7 @@ const BUILDERS: Record<string, Builder> = {
   'replicaset-controller': (d) => new ReplicaSetController({ ...d, kind: REPLICA_SETS, workers: d.settings.concurrentReplicasetSyncs }),
   'replicationcontroller-controller': (d) => new ReplicaSetController({ ...d, kind: REPLICATION_CONTROLLERS, workers: d.settings.concurrentRcSyncs }),
   'deployment-controller': (d) => new DeploymentController({ ...d, workers: d.settings.concurrentDeploymentSyncs }),
+  'garbage-collector-controller': (d) => new GarbageCollector({ ...d, workers: d.settings.concurrentGcSyncs }),
 };
 
 /** Builds the named controllers; a name without a builder is skipped and returned in `skipped`. */

@@ -3,6 +3,7 @@
 // failure — up to maxRetries times, after which the key waits for its next event. The queue's
 // dirty and processing sets keep one key on one worker at a time.
 import type { Registry } from 'prom-client';
+import { StatusError } from '../../lib/api/status.js';
 import type { Clock } from '../../lib/client/clock.js';
 import { RateLimitingQueue } from '../../lib/client/workqueue/rate-limiting-queue.js';
 import type { Logger } from '../../lib/observe/logger.js';
@@ -49,7 +50,9 @@ export class QueueWorkers {
       } catch (error) {
         const retries = this.queue.numRequeues(key);
         if (retries < (this.config.maxRetries ?? MAX_RETRIES)) {
-          this.config.log.info({ queue: this.config.name, key, err: (error as Error)?.message, retries }, 'sync failed; retrying');
+          // A conflict only means the cache was behind a write: routine, retried at once.
+          const level = error instanceof StatusError && error.status.code === 409 ? 'debug' : 'info';
+          this.config.log[level]({ queue: this.config.name, key, err: (error as Error)?.message, retries }, 'sync failed; retrying');
           this.queue.addRateLimited(key);
         } else {
           this.config.log.warn({ queue: this.config.name, key, err: (error as Error)?.message }, 'sync failed; dropping the key until its next change');
