@@ -23,6 +23,7 @@ const SUBRESOURCE_VERBS: Record<Subresource, string[]> = {
   scale: ['get', 'patch', 'update'],
   binding: ['create'],
   eviction: ['create'],
+  finalize: ['update'],
 };
 
 /** What a subresource answers with when it is not the parent's own kind. */

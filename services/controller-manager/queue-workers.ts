@@ -8,6 +8,9 @@ import type { Clock } from '../../lib/client/clock.js';
 import { RateLimitingQueue } from '../../lib/client/workqueue/rate-limiting-queue.js';
 import type { Logger } from '../../lib/observe/logger.js';
 
+/** A sync that must wait for the informer cache to show this controller's own writes: retried soon, quietly. */
+export class CacheBehindError extends Error {}
+
 /** client-go controllers drop a key after this many retries (replicaset's maxRetries). */
 export const MAX_RETRIES = 15;
 
@@ -50,8 +53,8 @@ export class QueueWorkers {
       } catch (error) {
         const retries = this.queue.numRequeues(key);
         if (retries < (this.config.maxRetries ?? MAX_RETRIES)) {
-          // A conflict only means the cache was behind a write: routine, retried at once.
-          const level = error instanceof StatusError && error.status.code === 409 ? 'debug' : 'info';
+          // A conflict or a cache behind this process's writes is routine: retried soon.
+          const level = (error instanceof StatusError && error.status.code === 409) || error instanceof CacheBehindError ? 'debug' : 'info';
           this.config.log[level]({ queue: this.config.name, key, err: (error as Error)?.message, retries }, 'sync failed; retrying');
           this.queue.addRateLimited(key);
         } else {

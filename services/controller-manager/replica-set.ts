@@ -10,7 +10,6 @@ import type { KubeObject } from '../../lib/api/object.js';
 import { findResource, type ResourceInfo } from '../../lib/api/resources.js';
 import { labelSelectorFromObject } from '../../lib/api/selectors/label-selector-object.js';
 import { labelSelectorFromSet, type LabelSelector } from '../../lib/api/selectors/label-selector.js';
-import { StatusError } from '../../lib/api/status.js';
 import type { Clock } from '../../lib/client/clock.js';
 import { NAMESPACE_INDEX } from '../../lib/client/indexer.js';
 import type { Informer } from '../../lib/client/informer.js';
@@ -18,6 +17,7 @@ import { objectKey } from '../../lib/client/paths.js';
 import type { RestClient } from '../../lib/client/rest-client.js';
 import type { Logger } from '../../lib/observe/logger.js';
 import type { Registry } from 'prom-client';
+import { isNamespaceTerminating } from './api-errors.js';
 import { claimObjects, controllerRefOf, controllerRefTo } from './controller-ref.js';
 import { Expectations } from './expectations.js';
 import { availableAt, isPodActive, isPodAvailable, isPodReady } from './pod-conditions.js';
@@ -242,7 +242,7 @@ export class ReplicaSetController {
           await this.podControl.create(template, namespace, name, ref);
         } catch (err) {
           // A terminating namespace refuses new pods: nothing to retry.
-          if (err instanceof StatusError && err.status.code === 403 && /being terminated/.test(err.status.message ?? '')) return;
+          if (isNamespaceTerminating(err)) return;
           throw err;
         }
       });

@@ -143,7 +143,8 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
     };
     const resource = storage.for(info);
     const ref = { namespace: ri.namespace, name: ri.name ?? '' };
-    const statusOnly = ri.subresource === 'status' ? 'status' : undefined;
+    // status and a namespace's finalize change only what their strategies let them.
+    const statusOnly = ri.subresource === 'status' || ri.subresource === 'finalize' ? ri.subresource : undefined;
     const tables = ri.subresource === undefined || ri.subresource === 'status';
     const format = negotiate(request.headers.accept, tables);
     const now = clock();

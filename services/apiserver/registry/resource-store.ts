@@ -326,7 +326,7 @@ export class ResourceStore {
     if (meta.uid !== undefined && meta.uid !== '' && meta.uid !== current.metadata.uid) {
       throw errors.conflict(this.ref, current.metadata.name, `Precondition failed: UID in precondition: ${current.metadata.uid}, UID in object meta: ${meta.uid}`);
     }
-    const status = subresource === 'status' ? strategy.status : undefined;
+    const status = subresource === 'status' ? strategy.status : subresource === 'finalize' ? strategy.finalize : undefined;
     const prepared = status ? status.prepareForUpdate(proposed, current) : strategy.prepareForUpdate(proposed, current);
     const preparedMeta = metaOf(prepared);
     carryServerMeta(preparedMeta, current.metadata);
@@ -345,8 +345,10 @@ export class ResourceStore {
 
     const extras = await this.deps.admission.validate(this.attributes('UPDATE', ref, next, current, options, subresource));
     if (nextMeta.deletionTimestamp !== undefined) {
-      // The last finalizer of an object being deleted is gone: the update completes the deletion.
-      if ((nextMeta.finalizers ?? []).length === 0) return { remove: true, extras };
+      // The last finalizer of an object being deleted is gone: the update completes the deletion
+      // (unless its controller still has to finish it, as a namespace with spec.finalizers).
+      const controllerPending = strategy.deletion.markForController?.(structuredClone(next) as StoredObject, nextMeta.deletionTimestamp) !== undefined;
+      if ((nextMeta.finalizers ?? []).length === 0 && !controllerPending) return { remove: true, extras };
       const added = (nextMeta.finalizers ?? []).filter((f) => !(current.metadata.finalizers ?? []).includes(f));
       if (added.length > 0) {
         throw this.invalid(next, [fieldErrors.forbidden('metadata.finalizers', `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`)]);

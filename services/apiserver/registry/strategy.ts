@@ -50,6 +50,8 @@ export interface Strategy {
   readonly deletion: DeletionStrategy;
   /** The status subresource, for kinds that have one. */
   readonly status?: SubresourceStrategy;
+  /** A namespace's finalize subresource: spec.finalizers, changed by the namespace controller. */
+  readonly finalize?: SubresourceStrategy;
 }
 
 /** Keeps the stored status: a kind with a status subresource changes it only through /status. */
@@ -74,6 +76,7 @@ export interface StrategyRules {
   prepareForCreate?: (obj: KubeObject) => void;
   prepareForUpdate?: (next: KubeObject, old: StoredObject) => KubeObject;
   deletion?: DeletionStrategy;
+  finalize?: SubresourceStrategy;
 }
 
 /**
@@ -104,5 +107,6 @@ export function defineStrategy(info: ResourceInfo, rules: StrategyRules = {}): S
     canonicalize: canonicalForm,
     deletion: rules.deletion ?? IMMEDIATE,
     ...(status ? { status } : {}),
+    ...(rules.finalize ? { finalize: rules.finalize } : {}),
   };
 }
