@@ -37,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--bus <bus>', 'watch bus of the components: http (the apiserver watch) or redis (Redis Streams)').choices(['http', 'redis']).default('http'))
     .option('--redis-url <url>', 'Redis for --bus redis (default: start a local redis-server)', '')
     .option('--scheduler-port <port>', "the scheduler's /readyz, /metrics and /debug/explain port (default 10259, or a free one)", integer(1, 65535))
+    .option('--controller-manager-port <port>', "the controller-manager's /readyz and /metrics port (default 10257, or a free one)", integer(1, 65535))
     .action(
       async (o: {
         dataDir: string;
@@ -50,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
         bus: 'http' | 'redis';
         redisUrl: string;
         schedulerPort?: number;
+        controllerManagerPort?: number;
       }) => {
         exitCode = await up({ ...o, readyTimeoutSeconds: o.readyTimeout });
       },

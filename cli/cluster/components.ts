@@ -37,6 +37,8 @@ export interface ClusterLayout {
   localRedisPort?: number;
   /** Port of the scheduler's /livez, /readyz, /metrics and /debug/explain (default 10259). */
   schedulerPort?: number;
+  /** Port of the controller-manager's /livez, /readyz and /metrics (default 10257). */
+  controllerManagerPort?: number;
 }
 
 export function pkiDir(dataDir: string): string {
@@ -63,6 +65,8 @@ export function apiserverUrl(layout: ClusterLayout, port = layout.apiserverPort)
 export const APISERVER_ENTRY = join(DIST, 'services', 'apiserver', 'main.js');
 export const SCHEDULER_ENTRY = join(DIST, 'services', 'scheduler', 'main.js');
 export const DEFAULT_SCHEDULER_PORT = 10259;
+export const CONTROLLER_MANAGER_ENTRY = join(DIST, 'services', 'controller-manager', 'main.js');
+export const DEFAULT_CONTROLLER_MANAGER_PORT = 10257;
 
 /** The scheduler, started once the apiservers are ready; its health port serves HTTPS with the cluster certificate. */
 export function scheduler(layout: ClusterLayout): ComponentSpec {
@@ -70,6 +74,25 @@ export function scheduler(layout: ClusterLayout): ComponentSpec {
   return {
     name: 'scheduler',
     entry: SCHEDULER_ENTRY,
+    args: [
+      '--kubeconfig', kubeconfigPath(layout.dataDir),
+      '--cert-dir', pkiDir(layout.dataDir),
+      '--bind-address', layout.bindAddress,
+      '--secure-port', String(port),
+      '--log-level', layout.logLevel,
+      ...busArgs(layout),
+    ],
+    url: `https://${host(layout)}:${port}`,
+    readyBeforeNext: true,
+  };
+}
+
+/** The controller-manager, started with the scheduler; its health port serves HTTPS with the cluster certificate. */
+export function controllerManager(layout: ClusterLayout): ComponentSpec {
+  const port = layout.controllerManagerPort ?? DEFAULT_CONTROLLER_MANAGER_PORT;
+  return {
+    name: 'controller-manager',
+    entry: CONTROLLER_MANAGER_ENTRY,
     args: [
       '--kubeconfig', kubeconfigPath(layout.dataDir),
       '--cert-dir', pkiDir(layout.dataDir),
@@ -147,6 +170,7 @@ export function clusterComponents(layout: ClusterLayout): ComponentSpec[] {
         readyBeforeNext: id === layout.apiservers,
       })),
       scheduler(layout),
+      controllerManager(layout),
     ];
   }
   return [
@@ -167,5 +191,6 @@ export function clusterComponents(layout: ClusterLayout): ComponentSpec[] {
       readyBeforeNext: true,
     },
     scheduler(layout),
+    controllerManager(layout),
   ];
 }
