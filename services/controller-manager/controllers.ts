@@ -36,6 +36,15 @@ export interface ControllerDeps {
   settings: ControllerSettings;
 }
 
+/** Throws unless every --concurrent-*-syncs is a positive integer. */
+export function checkConcurrency(settings: ControllerSettings): void {
+  for (const [name, value] of Object.entries(settings)) {
+    if (name.startsWith('concurrent') && !(Number.isInteger(value) && value >= 1)) {
+      throw new Error(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a positive integer, got ${value}`);
+    }
+  }
+}
+
 type Builder = (deps: ControllerDeps) => Controller;
 
 const BUILDERS: Record<string, Builder> = {

@@ -14,7 +14,7 @@ import { createMetricsRegistry } from '../../lib/observe/metrics.js';
 import { logProcessFaults } from '../../lib/observe/process-faults.js';
 import { pkiPaths } from '../../lib/pki/certs.js';
 import { selectControllers } from './controller-names.js';
-import { buildControllers } from './controllers.js';
+import { buildControllers, checkConcurrency, type Controller } from './controllers.js';
 import { controllerManagerOptions } from './options.js';
 import { buildControllerManagerServer } from './server.js';
 import { SharedInformers } from './shared-informers.js';
@@ -25,11 +25,12 @@ const clock = realClock;
 const identity = options.identity || `${hostname()}_${process.pid}`;
 
 let access;
-let selected;
+let selected: Set<string>;
 try {
   access = clusterAccess(options);
   selected = selectControllers(options.controllers);
   if (!(options.maxEndpointsPerSlice >= 1 && options.maxEndpointsPerSlice <= 1000)) throw new Error(`--max-endpoints-per-slice must be between 1 and 1000, got ${options.maxEndpointsPerSlice}`);
+  checkConcurrency(options);
 } catch (error) {
   process.stderr.write(`rudder-controller-manager: ${(error as Error).message}\n`);
   process.exit(2);
@@ -39,14 +40,9 @@ const bus = createBus(options, client, log);
 const metrics = createMetricsRegistry('controller-manager');
 logProcessFaults(log, metrics);
 const informers = new SharedInformers({ client, bus, clock, log });
-let built;
-try {
-  built = buildControllers(selected, { informers, client, clock, metrics, log, settings: options });
-} catch (error) {
-  process.stderr.write(`rudder-controller-manager: ${(error as Error).message}\n`);
-  process.exit(2);
-}
-const { controllers, skipped } = built;
+// As kube-controller-manager, controllers (and the informers they ask for) are built only once
+// this process leads: a standby watches nothing and its workqueues stay empty.
+let controllers = new Map<string, Controller>();
 
 const https = options.certDir ? { key: readFileSync(pkiPaths(resolve(options.certDir)).serverKey), cert: readFileSync(pkiPaths(resolve(options.certDir)).serverCert) } : undefined;
 // A standby is ready too (as kube-controller-manager): it has its caches and waits for the lease.
@@ -60,12 +56,14 @@ const server = await buildControllerManagerServer({
 await server.listen({ host: options.bindAddress, port: options.securePort });
 const address = server.server.address();
 const port = typeof address === 'object' && address ? address.port : options.securePort;
-informers.start();
-log.info({ address: `${https ? 'https' : 'http'}://${options.bindAddress}:${port}`, controllers: [...controllers.keys()], identity }, 'controller-manager serving');
-if (skipped.length > 0) log.info({ controllers: skipped }, 'controllers not run');
+log.info({ address: `${https ? 'https' : 'http'}://${options.bindAddress}:${port}`, controllers: [...selected], identity }, 'controller-manager serving');
 
 let stopping = false;
 async function lead(): Promise<void> {
+  const built = buildControllers(selected, { informers, client, clock, metrics, log, settings: options });
+  controllers = built.controllers;
+  if (built.skipped.length > 0) log.info({ controllers: built.skipped }, 'controllers not run');
+  informers.start();
   if (!(await informers.waitForSync(120_000))) log.warn({}, 'caches not synced after 120s; starting the controllers anyway');
   for (const controller of controllers.values()) controller.run();
   log.info({ identity }, 'controllers running');
