@@ -77,6 +77,8 @@ export interface StrategyRules {
   prepareForUpdate?: (next: KubeObject, old: StoredObject) => KubeObject;
   deletion?: DeletionStrategy;
   finalize?: SubresourceStrategy;
+  /** What an update through /status keeps from the stored object (default: all but the status). */
+  prepareForStatusUpdate?: (next: KubeObject, old: StoredObject) => KubeObject;
 }
 
 /**
@@ -87,7 +89,7 @@ export interface StrategyRules {
 export function defineStrategy(info: ResourceInfo, rules: StrategyRules = {}): Strategy {
   const hasStatus = info.subresources.includes('status');
   const status: SubresourceStrategy | undefined = hasStatus
-    ? { prepareForUpdate: onlyStatus, validateUpdate: (next, old) => validateStatusUpdate(info, next, old) }
+    ? { prepareForUpdate: rules.prepareForStatusUpdate ?? onlyStatus, validateUpdate: (next, old) => validateStatusUpdate(info, next, old) }
     : undefined;
   return {
     info,

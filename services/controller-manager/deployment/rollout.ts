@@ -113,12 +113,12 @@ export class Rollout {
         (copy.spec as { minReadySeconds?: number }).minReadySeconds = d.spec?.minReadySeconds ?? 0;
         return this.deps.client.update<ReplicaSetObject>(REPLICA_SETS, copy);
       }
-      await this.setDeploymentRevision(d, copy.metadata?.annotations?.[REVISION] ?? '');
+      const revisionChanged = this.setDeploymentRevision(d, copy.metadata?.annotations?.[REVISION] ?? '');
+      const status = structuredClone(d.status ?? {}) as MutableStatus;
       if (hasProgressDeadline(d) && !getCondition(d.status as MutableStatus, 'Progressing')) {
-        const status = structuredClone(d.status ?? {}) as MutableStatus;
         setCondition(status, condition('Progressing', 'True', REASON.foundNewRS, `Found new replica set "${copy.metadata?.name}"`, this.now()));
-        Object.assign(d, await this.writeStatus(d, status));
       }
+      await this.writeStatus(d, status, revisionChanged);
       return copy;
     }
     if (!create) return undefined;
@@ -170,20 +170,21 @@ export class Rollout {
     }
     const replicas = created.spec?.replicas ?? 0;
     if (!alreadyExisted && replicas > 0) this.deps.log.info({ deployment: d.metadata?.name, replicaSet: name, from: 0, to: replicas }, 'scaled up replica set');
-    await this.setDeploymentRevision(d, String(newRevision));
-    if (!alreadyExisted && hasProgressDeadline(d)) {
-      const status = structuredClone(d.status ?? {}) as MutableStatus;
-      setCondition(status, condition('Progressing', 'True', REASON.newRSCreated, `Created new replica set "${name}"`, this.now()));
-      Object.assign(d, await this.writeStatus(d, status));
-    }
+    const revisionChanged = this.setDeploymentRevision(d, String(newRevision));
+    const status = structuredClone(d.status ?? {}) as MutableStatus;
+    if (!alreadyExisted && hasProgressDeadline(d)) setCondition(status, condition('Progressing', 'True', REASON.newRSCreated, `Created new replica set "${name}"`, this.now()));
+    await this.writeStatus(d, status, revisionChanged);
     return created;
   }
 
-  /** The Deployment carries its current revision, as Kubernetes' SetDeploymentRevision. */
-  private async setDeploymentRevision(d: DeploymentObject, revision: string): Promise<void> {
-    if (revision === '' || d.metadata?.annotations?.[REVISION] === revision) return;
-    const patched = await this.deps.client.patch<DeploymentObject>(DEPLOYMENTS, { namespace: d.metadata?.namespace, name: d.metadata?.name ?? '' }, { metadata: { annotations: { [REVISION]: revision } } });
-    d.metadata = patched.metadata;
+  /**
+   * The Deployment carries its current revision (Kubernetes' SetDeploymentRevision), written with
+   * its next status; true when it changed.
+   */
+  private setDeploymentRevision(d: DeploymentObject, revision: string): boolean {
+    if (revision === '' || d.metadata?.annotations?.[REVISION] === revision) return false;
+    d.metadata = { ...(d.metadata ?? {}), annotations: { ...(d.metadata?.annotations ?? {}), [REVISION]: revision } };
+    return true;
   }
 
   // --- scaling ----------------------------------------------------------------------------------
@@ -431,9 +432,9 @@ export class Rollout {
     this.deps.requeueAfter(d, Math.max(1000, after + 1000));
   }
 
-  /** Writes the status when it changed; returns the Deployment as stored. */
-  private async writeStatus(d: DeploymentObject, status: MutableStatus): Promise<DeploymentObject> {
-    if (canonicalJson(d.status ?? {}) === canonicalJson(status)) return d;
+  /** Writes the status when it changed (or `force`: the metadata did); returns the Deployment as stored. */
+  private async writeStatus(d: DeploymentObject, status: MutableStatus, force = false): Promise<DeploymentObject> {
+    if (!force && canonicalJson(d.status ?? {}) === canonicalJson(status)) return d;
     const written = await this.deps.client.update<DeploymentObject>(DEPLOYMENTS, { ...d, status }, 'status');
     d.metadata = written.metadata;
     (d as { status?: MutableStatus }).status = written.status as MutableStatus;
