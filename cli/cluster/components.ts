@@ -68,12 +68,11 @@ export const DEFAULT_SCHEDULER_PORT = 10259;
 export const CONTROLLER_MANAGER_ENTRY = join(DIST, 'services', 'controller-manager', 'main.js');
 export const DEFAULT_CONTROLLER_MANAGER_PORT = 10257;
 
-/** The scheduler, started once the apiservers are ready; its health port serves HTTPS with the cluster certificate. */
-export function scheduler(layout: ClusterLayout): ComponentSpec {
-  const port = layout.schedulerPort ?? DEFAULT_SCHEDULER_PORT;
+/** A component that reaches the apiserver through the kubeconfig and serves its health port over HTTPS with the cluster certificate. */
+function clientComponent(layout: ClusterLayout, name: string, entry: string, port: number): ComponentSpec {
   return {
-    name: 'scheduler',
-    entry: SCHEDULER_ENTRY,
+    name,
+    entry,
     args: [
       '--kubeconfig', kubeconfigPath(layout.dataDir),
       '--cert-dir', pkiDir(layout.dataDir),
@@ -87,23 +86,14 @@ export function scheduler(layout: ClusterLayout): ComponentSpec {
   };
 }
 
-/** The controller-manager, started with the scheduler; its health port serves HTTPS with the cluster certificate. */
+/** The scheduler, started once the apiservers are ready. */
+export function scheduler(layout: ClusterLayout): ComponentSpec {
+  return clientComponent(layout, 'scheduler', SCHEDULER_ENTRY, layout.schedulerPort ?? DEFAULT_SCHEDULER_PORT);
+}
+
+/** The controller-manager, started after the scheduler. */
 export function controllerManager(layout: ClusterLayout): ComponentSpec {
-  const port = layout.controllerManagerPort ?? DEFAULT_CONTROLLER_MANAGER_PORT;
-  return {
-    name: 'controller-manager',
-    entry: CONTROLLER_MANAGER_ENTRY,
-    args: [
-      '--kubeconfig', kubeconfigPath(layout.dataDir),
-      '--cert-dir', pkiDir(layout.dataDir),
-      '--bind-address', layout.bindAddress,
-      '--secure-port', String(port),
-      '--log-level', layout.logLevel,
-      ...busArgs(layout),
-    ],
-    url: `https://${host(layout)}:${port}`,
-    readyBeforeNext: true,
-  };
+  return clientComponent(layout, 'controller-manager', CONTROLLER_MANAGER_ENTRY, layout.controllerManagerPort ?? DEFAULT_CONTROLLER_MANAGER_PORT);
 }
 
 /** One apiserver replica; `peers` (id=host:port) for a new cluster, or none to join a running one. */

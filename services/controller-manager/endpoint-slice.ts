@@ -8,24 +8,21 @@
 // cache to show them, so a lagging cache never creates a slice twice.
 import type { Pod, Service, ServicePort } from 'kubernetes-types/core/v1.js';
 import type { Endpoint, EndpointPort, EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-import type { Registry } from 'prom-client';
 import type { KubeObject } from '../../lib/api/object.js';
 import { findResource } from '../../lib/api/resources.js';
 import { labelSelectorFromSet } from '../../lib/api/selectors/label-selector.js';
 import { StatusError } from '../../lib/api/status.js';
-import type { Clock } from '../../lib/client/clock.js';
 import { NAMESPACE_INDEX } from '../../lib/client/indexer.js';
 import type { Informer } from '../../lib/client/informer.js';
 import { objectKey } from '../../lib/client/paths.js';
-import type { RestClient } from '../../lib/client/rest-client.js';
-import type { Logger } from '../../lib/observe/logger.js';
 import { isNamespaceTerminating } from './api-errors.js';
 import { controllerRefTo } from './controller-ref.js';
 import { canonicalJson } from './deployment/rollout-math.js';
 import { isPodReady, isPodTerminal } from './pod-conditions.js';
 import { PODS, type PodObject } from './pod-control.js';
 import { CacheBehindError, QueueWorkers } from './queue-workers.js';
-import { OWNER_UID_INDEX, type SharedInformers } from './shared-informers.js';
+import { OWNER_UID_INDEX } from './shared-informers.js';
+import type { ControllerContext } from './controller-context.js';
 
 export const SERVICES = findResource('', 'v1', 'services')!;
 export const ENDPOINT_SLICES = findResource('discovery.k8s.io', 'v1', 'endpointslices')!;
@@ -37,14 +34,8 @@ type ServiceObject = Service & KubeObject;
 type SliceObject = EndpointSlice & KubeObject;
 type AddressType = 'IPv4' | 'IPv6';
 
-export interface EndpointSliceControllerConfig {
-  informers: SharedInformers;
-  client: RestClient;
-  workers: number;
+export interface EndpointSliceControllerConfig extends ControllerContext {
   maxEndpointsPerSlice: number;
-  clock: Clock;
-  metrics: Registry;
-  log: Logger;
 }
 
 /** A slice the cache must show (at this resourceVersion or later), or must no longer show. */

@@ -11,17 +11,14 @@
 //   dependents deleted in the foreground, and keeps the finalizer until none with
 //   blockOwnerDeletion is left.
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
-import type { Registry } from 'prom-client';
 import type { KubeObject } from '../../lib/api/object.js';
 import { findKind, STORED_RESOURCES, type ResourceInfo } from '../../lib/api/resources.js';
 import { StatusError } from '../../lib/api/status.js';
-import type { Clock } from '../../lib/client/clock.js';
 import type { Informer } from '../../lib/client/informer.js';
 import { objectKey } from '../../lib/client/paths.js';
-import type { RestClient } from '../../lib/client/rest-client.js';
-import type { Logger } from '../../lib/observe/logger.js';
 import { QueueWorkers } from './queue-workers.js';
-import { OWNER_UID_INDEX, UID_INDEX, type SharedInformers } from './shared-informers.js';
+import { OWNER_UID_INDEX, UID_INDEX } from './shared-informers.js';
+import type { ControllerContext } from './controller-context.js';
 
 export const ORPHAN_FINALIZER = 'orphan';
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
@@ -29,14 +26,7 @@ export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 /** Events are never owners and are many: the collector leaves them to their TTL. */
 const NOT_COLLECTED = new Set(['events']);
 
-export interface GarbageCollectorConfig {
-  informers: SharedInformers;
-  client: RestClient;
-  workers: number;
-  clock: Clock;
-  metrics: Registry;
-  log: Logger;
-}
+export type GarbageCollectorConfig = ControllerContext;
 
 interface Watched {
   id: string;

@@ -1,22 +1,20 @@
 // rudder-controller-manager: configuration and wiring only.
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
 import { DelegatingAuthenticator } from '../../lib/auth/delegating-authenticator.js';
 import { createBus } from '../../lib/bus/options.js';
 import { realClock } from '../../lib/client/clock.js';
 import { clusterAccess } from '../../lib/client/cluster-access.js';
-import { LeaderElector } from '../../lib/client/leader-election.js';
+import { campaign } from '../../lib/client/leader-campaign.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { loadOptions } from '../../lib/config/options.js';
+import { buildComponentServer, listenComponentServer, servingCertificate } from '../../lib/observe/component-server.js';
 import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
 import { logProcessFaults } from '../../lib/observe/process-faults.js';
-import { pkiPaths } from '../../lib/pki/certs.js';
+import { onShutdown } from '../../lib/process/shutdown.js';
 import { selectControllers } from './controller-names.js';
 import { buildControllers, checkConcurrency, type Controller } from './controllers.js';
 import { controllerManagerOptions } from './options.js';
-import { buildControllerManagerServer } from './server.js';
 import { SharedInformers } from './shared-informers.js';
 
 const options = loadOptions('rudder-controller-manager', controllerManagerOptions, { description: 'The Rudder controller-manager: the control loops that make desired state real (ReplicaSets, Deployments, garbage collection, namespaces, EndpointSlices).' });
@@ -44,21 +42,18 @@ const informers = new SharedInformers({ client, bus, clock, log });
 // this process leads: a standby watches nothing and its workqueues stay empty.
 let controllers = new Map<string, Controller>();
 
-const https = options.certDir ? { key: readFileSync(pkiPaths(resolve(options.certDir)).serverKey), cert: readFileSync(pkiPaths(resolve(options.certDir)).serverCert) } : undefined;
-// A standby is ready too (as kube-controller-manager): it has its caches and waits for the lease.
-const server = await buildControllerManagerServer({
+const https = servingCertificate(options.certDir);
+// A standby is ready too (as kube-controller-manager): it waits for the lease.
+const server = await buildComponentServer({
   metrics,
   readyz: { informerSync: () => informers.hasSynced() },
   https,
   authenticator: new DelegatingAuthenticator({ client, clock }),
   log,
 });
-await server.listen({ host: options.bindAddress, port: options.securePort });
-const address = server.server.address();
-const port = typeof address === 'object' && address ? address.port : options.securePort;
-log.info({ address: `${https ? 'https' : 'http'}://${options.bindAddress}:${port}`, controllers: [...selected], identity }, 'controller-manager serving');
+const address = await listenComponentServer(server, options.bindAddress, options.securePort, https !== undefined);
+log.info({ address, controllers: [...selected], identity }, 'controller-manager serving');
 
-let stopping = false;
 async function lead(): Promise<void> {
   const built = buildControllers(selected, { informers, client, clock, metrics, log, settings: options });
   controllers = built.controllers;
@@ -69,48 +64,13 @@ async function lead(): Promise<void> {
   log.info({ identity }, 'controllers running');
 }
 
-const campaign = new AbortController();
-let elector: Promise<void> | undefined;
-if (options.leaderElect) {
-  elector = new LeaderElector({
-    client,
-    namespace: options.leaderElectResourceNamespace,
-    name: options.leaderElectResourceName,
-    identity,
-    leaseDurationMs: options.leaderElectLeaseDuration,
-    renewDeadlineMs: options.leaderElectRenewDeadline,
-    retryPeriodMs: options.leaderElectRetryPeriod,
-    callbacks: {
-      onStartedLeading: () => void lead(),
-      onStoppedLeading: () => {
-        if (stopping) return;
-        // As kube-controller-manager: a lost lease ends the process; its supervisor starts a fresh standby.
-        log.error({ identity }, 'leader election lost');
-        process.exit(1);
-      },
-      onNewLeader: (leader) => log.info({ leader }, 'new leader'),
-    },
-    clock,
-    log,
-  }).run(campaign.signal);
-} else {
-  void lead();
-}
+const candidacy = campaign(options, { client, identity, clock, log, lead: () => void lead(), isStopping: () => shutdown.stopping });
 
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, 'shutting down');
-  const force = setTimeout(() => process.exit(1), 10_000);
-  force.unref();
+const shutdown = onShutdown(log, async () => {
   await Promise.race([Promise.all([...controllers.values()].map((c) => c.stop())), new Promise((r) => setTimeout(r, 3000))]);
-  campaign.abort();
-  await elector;
+  await candidacy.stop();
   await informers.stop();
   await server.close();
   await bus.close();
   await client.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+});

@@ -6,19 +6,15 @@
 // the namespace. Content still terminating (pods within their grace period, objects held by
 // finalizers) is looked at again every second.
 import type { Namespace, NamespaceCondition } from 'kubernetes-types/core/v1.js';
-import type { Registry } from 'prom-client';
 import type { KubeObject } from '../../lib/api/object.js';
 import { findResource, STORED_RESOURCES, type ResourceInfo } from '../../lib/api/resources.js';
 import { StatusError } from '../../lib/api/status.js';
-import type { Clock } from '../../lib/client/clock.js';
 import type { Informer } from '../../lib/client/informer.js';
 import { resourcePath } from '../../lib/client/paths.js';
-import type { RestClient } from '../../lib/client/rest-client.js';
-import type { Logger } from '../../lib/observe/logger.js';
 import { canonicalJson } from './deployment/rollout-math.js';
 import { timeText } from './deployment/conditions.js';
 import { QueueWorkers } from './queue-workers.js';
-import type { SharedInformers } from './shared-informers.js';
+import type { ControllerContext } from './controller-context.js';
 
 export const NAMESPACES = findResource('', 'v1', 'namespaces')!;
 export const KUBERNETES_FINALIZER = 'kubernetes';
@@ -27,14 +23,7 @@ const RECHECK_MS = 1000;
 
 type NamespaceObject = Namespace & KubeObject;
 
-export interface NamespaceControllerConfig {
-  informers: SharedInformers;
-  client: RestClient;
-  workers: number;
-  clock: Clock;
-  metrics: Registry;
-  log: Logger;
-}
+export type NamespaceControllerConfig = ControllerContext;
 
 function groupResource(info: ResourceInfo): string {
   return info.group === '' ? info.resource : `${info.resource}.${info.group}`;

@@ -1,6 +1,7 @@
 // The controller-manager's options (flags, RUDDER_* environment, --config-file), named after
 // kube-controller-manager's where one exists.
 import { busOptions } from '../../lib/bus/options.js';
+import { leaderElectionOptions } from '../../lib/client/leader-campaign.js';
 import { option } from '../../lib/config/options.js';
 import { LOG_LEVELS } from '../../lib/observe/logger.js';
 
@@ -12,13 +13,7 @@ export const controllerManagerOptions = {
   bindAddress: option.string('127.0.0.1', 'address /livez, /readyz and /metrics listen on'),
   securePort: option.number(10257, 'port of /livez, /readyz and /metrics (0 picks a free port and logs it)'),
   certDir: option.string('', 'directory holding the cluster serving certificate (apiserver.crt/.key) for HTTPS; empty: plain HTTP'),
-  leaderElect: option.boolean(true, 'run active/standby: reconcile only while holding the lease'),
-  leaderElectResourceName: option.string('kube-controller-manager', 'name of the Lease of leader election'),
-  leaderElectResourceNamespace: option.string('kube-system', 'namespace of the Lease of leader election'),
-  leaderElectLeaseDuration: option.duration('15s', 'how long a standby waits after the last renewal before taking the lease'),
-  leaderElectRenewDeadline: option.duration('10s', 'how long the leader retries renewing before it gives up leading'),
-  leaderElectRetryPeriod: option.duration('2s', 'how often candidates try to acquire or renew the lease'),
-  identity: option.string('', 'this controller-manager\'s identity in the lease (default: hostname_pid)'),
+  ...leaderElectionOptions('kube-controller-manager', 'reconcile'),
   concurrentReplicasetSyncs: option.number(5, 'ReplicaSets synced at once'),
   concurrentRcSyncs: option.number(5, 'ReplicationControllers synced at once'),
   concurrentDeploymentSyncs: option.number(5, 'Deployments synced at once'),

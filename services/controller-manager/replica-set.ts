@@ -10,13 +10,9 @@ import type { KubeObject } from '../../lib/api/object.js';
 import { findResource, type ResourceInfo } from '../../lib/api/resources.js';
 import { labelSelectorFromObject } from '../../lib/api/selectors/label-selector-object.js';
 import { labelSelectorFromSet, type LabelSelector } from '../../lib/api/selectors/label-selector.js';
-import type { Clock } from '../../lib/client/clock.js';
 import { NAMESPACE_INDEX } from '../../lib/client/indexer.js';
 import type { Informer } from '../../lib/client/informer.js';
 import { objectKey } from '../../lib/client/paths.js';
-import type { RestClient } from '../../lib/client/rest-client.js';
-import type { Logger } from '../../lib/observe/logger.js';
-import type { Registry } from 'prom-client';
 import { isNamespaceTerminating } from './api-errors.js';
 import { claimObjects, controllerRefOf, controllerRefTo } from './controller-ref.js';
 import { Expectations } from './expectations.js';
@@ -24,8 +20,9 @@ import { availableAt, isPodActive, isPodAvailable, isPodReady } from './pod-cond
 import { PodControl, PODS, type PodObject } from './pod-control.js';
 import { podsToDelete } from './pod-ranking.js';
 import { QueueWorkers } from './queue-workers.js';
-import { OWNER_UID_INDEX, type SharedInformers } from './shared-informers.js';
+import { OWNER_UID_INDEX } from './shared-informers.js';
 import { updateStatus } from './status-writer.js';
+import type { ControllerContext } from './controller-context.js';
 
 /** client-go's SlowStartInitialBatchSize. */
 export const SLOW_START_INITIAL_BATCH = 1;
@@ -72,14 +69,8 @@ export const REPLICATION_CONTROLLERS: ReplicatedKind = {
   selectorOf: (rc) => labelSelectorFromSet((rc.spec?.selector ?? {}) as Record<string, string>),
 };
 
-export interface ReplicaSetControllerConfig {
+export interface ReplicaSetControllerConfig extends ControllerContext {
   kind: ReplicatedKind;
-  informers: SharedInformers;
-  client: RestClient;
-  workers: number;
-  clock: Clock;
-  metrics: Registry;
-  log: Logger;
 }
 
 export class ReplicaSetController {

@@ -2,7 +2,7 @@
 // work and a kubelet stand-in marking pods Ready: apply creates a ReplicaSet and pods with owner
 // references and pod-template-hash; a deleted pod is replaced; scaling down deletes the pods
 // Kubernetes ranks first; a rolling update stays within maxSurge and maxUnavailable at every
-// observed step; rollout status, history, undo, pause and resume behave as on Kubernetes; Recreate
+// observed step; rollout status, history, undo, pause, resume and restart behave as on Kubernetes; Recreate
 // never runs old and new pods together; a stuck rollout exceeds its progress deadline.
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -134,6 +134,13 @@ t.test('kubectl apply, replace a deleted pod, scale down by rank, roll out withi
       t.equal((await kc('rollout', 'resume', 'deployment/web')).code, 0);
       t.equal((await kc('rollout', 'status', 'deployment/web', '--timeout=60s')).code, 0);
       t.ok((await pods(client, ns, 'app=web')).every((p) => p.spec?.containers[0]?.image === 'nginx:1.29'));
+
+      // 7. restart: a new ReplicaSet with the same image replaces every pod
+      const before = new Set((await pods(client, ns, 'app=web')).map((p) => p.metadata?.name));
+      t.equal((await kc('rollout', 'restart', 'deployment/web')).code, 0);
+      t.equal((await kc('rollout', 'status', 'deployment/web', '--timeout=60s')).code, 0);
+      t.ok(await until(async () => (await pods(client, ns, 'app=web')).every((p) => !before.has(p.metadata?.name)), 10_000), 'every pod replaced');
+      t.equal((await replicaSets(client, ns)).length, 4, 'revisions 1 (now 3), 2, 4 and the restart');
     });
   }
 

@@ -1,7 +1,7 @@
 // Two controller-managers on the Lease kube-system/kube-controller-manager: only the leader acts
 // (the standby, as kube-controller-manager's, is ready but builds no controllers: its workqueues
-// stay empty), the standby takes over within the lease
-// duration when the leader is killed, and no pod is created twice. /metrics carries Kubernetes'
+// stay empty), the standby takes over within the lease duration when the leader is killed, and no
+// pod is created twice. /metrics carries Kubernetes'
 // workqueue metric names per queue and needs a token; /livez and /readyz are open.
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';

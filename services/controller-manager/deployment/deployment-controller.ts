@@ -3,28 +3,18 @@
 // claims the ReplicaSets the selector matches (adopting orphans, releasing strays) and hands them
 // to the rollout.
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import type { Registry } from 'prom-client';
-import type { Clock } from '../../../lib/client/clock.js';
 import { NAMESPACE_INDEX } from '../../../lib/client/indexer.js';
 import type { Informer } from '../../../lib/client/informer.js';
 import { objectKey } from '../../../lib/client/paths.js';
-import type { RestClient } from '../../../lib/client/rest-client.js';
-import type { Logger } from '../../../lib/observe/logger.js';
 import { claimObjects, controllerRefOf } from '../controller-ref.js';
 import { PODS, type PodObject } from '../pod-control.js';
 import { QueueWorkers } from '../queue-workers.js';
-import { OWNER_UID_INDEX, type SharedInformers } from '../shared-informers.js';
+import { OWNER_UID_INDEX } from '../shared-informers.js';
 import { DEPLOYMENTS, REPLICA_SETS, Rollout, selectorOf } from './rollout.js';
 import type { DeploymentObject, ReplicaSetObject } from './types.js';
+import type { ControllerContext } from '../controller-context.js';
 
-export interface DeploymentControllerConfig {
-  informers: SharedInformers;
-  client: RestClient;
-  workers: number;
-  clock: Clock;
-  metrics: Registry;
-  log: Logger;
-}
+export type DeploymentControllerConfig = ControllerContext;
 
 export class DeploymentController {
   private readonly deployments: Informer<DeploymentObject>;
