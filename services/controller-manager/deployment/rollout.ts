@@ -34,6 +34,9 @@ interface Sets {
 }
 
 export class Rollout {
+  /** Deployments (a sync's copy) with a revision or condition set but not yet written. */
+  private readonly unwritten = new WeakSet<DeploymentObject>();
+
   constructor(private readonly deps: RolloutDeps) {}
 
   private now(): number {
@@ -113,12 +116,10 @@ export class Rollout {
         (copy.spec as { minReadySeconds?: number }).minReadySeconds = d.spec?.minReadySeconds ?? 0;
         return this.deps.client.update<ReplicaSetObject>(REPLICA_SETS, copy);
       }
-      const revisionChanged = this.setDeploymentRevision(d, copy.metadata?.annotations?.[REVISION] ?? '');
-      const status = structuredClone(d.status ?? {}) as MutableStatus;
+      this.setDeploymentRevision(d, copy.metadata?.annotations?.[REVISION] ?? '');
       if (hasProgressDeadline(d) && !getCondition(d.status as MutableStatus, 'Progressing')) {
-        setCondition(status, condition('Progressing', 'True', REASON.foundNewRS, `Found new replica set "${copy.metadata?.name}"`, this.now()));
+        this.setPendingCondition(d, condition('Progressing', 'True', REASON.foundNewRS, `Found new replica set "${copy.metadata?.name}"`, this.now()));
       }
-      await this.writeStatus(d, status, revisionChanged);
       return copy;
     }
     if (!create) return undefined;
@@ -170,21 +171,27 @@ export class Rollout {
     }
     const replicas = created.spec?.replicas ?? 0;
     if (!alreadyExisted && replicas > 0) this.deps.log.info({ deployment: d.metadata?.name, replicaSet: name, from: 0, to: replicas }, 'scaled up replica set');
-    const revisionChanged = this.setDeploymentRevision(d, String(newRevision));
-    const status = structuredClone(d.status ?? {}) as MutableStatus;
-    if (!alreadyExisted && hasProgressDeadline(d)) setCondition(status, condition('Progressing', 'True', REASON.newRSCreated, `Created new replica set "${name}"`, this.now()));
-    await this.writeStatus(d, status, revisionChanged);
+    this.setDeploymentRevision(d, String(newRevision));
+    if (!alreadyExisted && hasProgressDeadline(d)) this.setPendingCondition(d, condition('Progressing', 'True', REASON.newRSCreated, `Created new replica set "${name}"`, this.now()));
     return created;
   }
 
   /**
-   * The Deployment carries its current revision (Kubernetes' SetDeploymentRevision), written with
-   * its next status; true when it changed.
+   * The Deployment carries its current revision (Kubernetes' SetDeploymentRevision). Like the
+   * conditions below, it is set on the sync's copy and goes out with the status the sync ends with
+   * (every sync ends writing one), saving the write Kubernetes makes for it alone.
    */
-  private setDeploymentRevision(d: DeploymentObject, revision: string): boolean {
-    if (revision === '' || d.metadata?.annotations?.[REVISION] === revision) return false;
+  private setDeploymentRevision(d: DeploymentObject, revision: string): void {
+    if (revision === '' || d.metadata?.annotations?.[REVISION] === revision) return;
     d.metadata = { ...(d.metadata ?? {}), annotations: { ...(d.metadata?.annotations ?? {}), [REVISION]: revision } };
-    return true;
+    this.unwritten.add(d);
+  }
+
+  private setPendingCondition(d: DeploymentObject, next: ReturnType<typeof condition>): void {
+    const status = structuredClone(d.status ?? {}) as MutableStatus;
+    setCondition(status, next);
+    (d as { status?: MutableStatus }).status = status;
+    this.unwritten.add(d);
   }
 
   // --- scaling ----------------------------------------------------------------------------------
@@ -432,12 +439,13 @@ export class Rollout {
     this.deps.requeueAfter(d, Math.max(1000, after + 1000));
   }
 
-  /** Writes the status when it changed (or `force`: the metadata did); returns the Deployment as stored. */
-  private async writeStatus(d: DeploymentObject, status: MutableStatus, force = false): Promise<DeploymentObject> {
-    if (!force && canonicalJson(d.status ?? {}) === canonicalJson(status)) return d;
+  /** Writes the status when it (or what the sync set on its copy) changed; returns the Deployment as stored. */
+  private async writeStatus(d: DeploymentObject, status: MutableStatus): Promise<DeploymentObject> {
+    if (!this.unwritten.has(d) && canonicalJson(d.status ?? {}) === canonicalJson(status)) return d;
     const written = await this.deps.client.update<DeploymentObject>(DEPLOYMENTS, { ...d, status }, 'status');
     d.metadata = written.metadata;
     (d as { status?: MutableStatus }).status = written.status as MutableStatus;
+    this.unwritten.delete(d);
     return d;
   }
 }
