@@ -9,6 +9,8 @@ import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointSliceController } from './endpoint-slice.js';
 import { GarbageCollector } from './garbage-collector.js';
 import { NamespaceController } from './namespace.js';
+import { RootCaPublisher } from './root-ca-publisher.js';
+import { ServiceAccountController } from './service-account.js';
 import { REPLICA_SETS, REPLICATION_CONTROLLERS, ReplicaSetController } from './replica-set.js';
 import type { SharedInformers } from './shared-informers.js';
 
@@ -25,6 +27,10 @@ export interface ControllerSettings {
   concurrentNamespaceSyncs: number;
   concurrentServiceEndpointSyncs: number;
   maxEndpointsPerSlice: number;
+  concurrentServiceaccountSyncs: number;
+  concurrentRootCaSyncs: number;
+  /** The PEM bundle the root CA publisher publishes ('' turns it off). */
+  rootCa: string;
 }
 
 export interface ControllerDeps {
@@ -37,15 +43,16 @@ export interface ControllerDeps {
 }
 
 /** Throws unless every --concurrent-*-syncs is a positive integer. */
-export function checkConcurrency(settings: ControllerSettings): void {
+export function checkConcurrency(settings: Readonly<Record<string, unknown>>): void {
   for (const [name, value] of Object.entries(settings)) {
-    if (name.startsWith('concurrent') && !(Number.isInteger(value) && value >= 1)) {
+    if (name.startsWith('concurrent') && !(typeof value === 'number' && Number.isInteger(value) && value >= 1)) {
       throw new Error(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a positive integer, got ${value}`);
     }
   }
 }
 
-type Builder = (deps: ControllerDeps) => Controller;
+/** A controller, or undefined when its settings leave it nothing to do. */
+type Builder = (deps: ControllerDeps) => Controller | undefined;
 
 const BUILDERS: Record<string, Builder> = {
   'replicaset-controller': (d) => new ReplicaSetController({ ...d, kind: REPLICA_SETS, workers: d.settings.concurrentReplicasetSyncs }),
@@ -53,6 +60,8 @@ const BUILDERS: Record<string, Builder> = {
   'deployment-controller': (d) => new DeploymentController({ ...d, workers: d.settings.concurrentDeploymentSyncs }),
   'garbage-collector-controller': (d) => new GarbageCollector({ ...d, workers: d.settings.concurrentGcSyncs }),
   'namespace-controller': (d) => new NamespaceController({ ...d, workers: d.settings.concurrentNamespaceSyncs }),
+  'serviceaccount-controller': (d) => new ServiceAccountController({ ...d, workers: d.settings.concurrentServiceaccountSyncs }),
+  'root-ca-certificate-publisher-controller': (d) => (d.settings.rootCa === '' ? undefined : new RootCaPublisher({ ...d, workers: d.settings.concurrentRootCaSyncs, rootCa: d.settings.rootCa })),
   'endpointslice-controller': (d) => new EndpointSliceController({ ...d, workers: d.settings.concurrentServiceEndpointSyncs, maxEndpointsPerSlice: d.settings.maxEndpointsPerSlice }),
 };
 
@@ -66,7 +75,9 @@ export function buildControllers(names: Iterable<string>, deps: ControllerDeps):
       skipped.push(name);
       continue;
     }
-    controllers.set(name, build({ ...deps, log: deps.log.child({ controller: name }) }));
+    const controller = build({ ...deps, log: deps.log.child({ controller: name }) });
+    if (controller) controllers.set(name, controller);
+    else skipped.push(name);
   }
   return { controllers, skipped };
 }

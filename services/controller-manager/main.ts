@@ -1,4 +1,5 @@
 // rudder-controller-manager: configuration and wiring only.
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { DelegatingAuthenticator } from '../../lib/auth/delegating-authenticator.js';
 import { createBus } from '../../lib/bus/options.js';
@@ -24,8 +25,11 @@ const identity = options.identity || `${hostname()}_${process.pid}`;
 
 let access;
 let selected: Set<string>;
+let rootCa = '';
 try {
   access = clusterAccess(options);
+  // As kube-controller-manager: the CA of its own connection unless --root-ca-file names one.
+  rootCa = options.rootCaFile ? readFileSync(options.rootCaFile, 'utf8') : (access.caPem ?? '');
   selected = selectControllers(options.controllers);
   if (!(options.maxEndpointsPerSlice >= 1 && options.maxEndpointsPerSlice <= 1000)) throw new Error(`--max-endpoints-per-slice must be between 1 and 1000, got ${options.maxEndpointsPerSlice}`);
   checkConcurrency(options);
@@ -55,7 +59,7 @@ const address = await listenComponentServer(server, options.bindAddress, options
 log.info({ address, controllers: [...selected], identity }, 'controller-manager serving');
 
 async function lead(): Promise<void> {
-  const built = buildControllers(selected, { informers, client, clock, metrics, log, settings: options });
+  const built = buildControllers(selected, { informers, client, clock, metrics, log, settings: { ...options, rootCa } });
   controllers = built.controllers;
   if (built.skipped.length > 0) log.info({ controllers: built.skipped }, 'controllers not run');
   informers.start();
