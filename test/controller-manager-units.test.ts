@@ -3,6 +3,7 @@
 // new ReplicaSet's size at each step, pod-template-hash stability, and EndpointSlice contents.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import t from 'tap';
+import { CidrSet } from '../services/controller-manager/cidr-set.js';
 import { selectControllers } from '../services/controller-manager/controller-names.js';
 import { maxUnavailable, newReplicaSetReplicas, resolveFenceposts, templateHash } from '../services/controller-manager/deployment/rollout-math.js';
 import type { DeploymentObject, ReplicaSetObject } from '../services/controller-manager/deployment/types.js';
@@ -13,9 +14,9 @@ import { slowStartBatch } from '../services/controller-manager/replica-set.js';
 import { FakeClock } from '../lib/client/clock.js';
 
 t.test('--controllers: "*" and names with their pre-1.28 aliases, "-name" leaves one out', async (t) => {
-  t.same([...selectControllers(['*'])].sort(), ['deployment-controller', 'endpointslice-controller', 'garbage-collector-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller', 'root-ca-certificate-publisher-controller', 'serviceaccount-controller']);
+  t.same([...selectControllers(['*'])].sort(), ['deployment-controller', 'endpointslice-controller', 'garbage-collector-controller', 'namespace-controller', 'node-ipam-controller', 'replicaset-controller', 'replicationcontroller-controller', 'root-ca-certificate-publisher-controller', 'serviceaccount-controller']);
   t.same([...selectControllers(['deployment', 'replicaset'])].sort(), ['deployment-controller', 'replicaset-controller']);
-  t.same([...selectControllers(['*', '-garbagecollector', '-endpointslice-controller', '-serviceaccount', '-root-ca-cert-publisher'])].sort(), ['deployment-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller']);
+  t.same([...selectControllers(['*', '-garbagecollector', '-endpointslice-controller', '-serviceaccount', '-root-ca-cert-publisher', '-nodeipam'])].sort(), ['deployment-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller']);
   t.same([...selectControllers(['job', 'deployment-controller'])], ['deployment-controller'], 'a known controller Rudder does not run is accepted and not run');
   t.throws(() => selectControllers(['*', 'nosuch']), /"nosuch" is not in the list of known controllers/);
 });
@@ -140,4 +141,18 @@ t.test('EndpointSlices: ready, serving and terminating; named ports per pod; at 
   const many = Array.from({ length: 250 }, (_, i) => mk(`p${String(i).padStart(3, '0')}`, `10.1.${Math.floor(i / 200)}.${i % 200}`));
   t.same(desiredSlices(svc as never, many, 100).map((s) => s.endpoints.length), [100, 100, 50]);
   t.same(desiredSlices(svc as never, [], 100), [{ addressType: 'IPv4', ports: [], endpoints: [] }], 'no pods: one empty slice');
+});
+
+t.test('node pod CIDRs: the cluster CIDR cut by the mask size, lowest free first, each once', async (t) => {
+  const set = new CidrSet('10.244.0.0/16', 24);
+  t.ok(set.occupy('10.244.1.0/24'), 'an existing node keeps its CIDR');
+  t.notOk(set.occupy('10.245.0.0/24'), 'a CIDR outside the cluster CIDR is not the set\'s');
+  t.equal(set.allocateNext(), '10.244.0.0/24');
+  t.equal(set.allocateNext(), '10.244.2.0/24');
+  set.release('10.244.0.0/24');
+  t.equal(set.allocateNext(), '10.244.0.0/24', 'a released CIDR is handed out again');
+  const tiny = new CidrSet('10.0.0.0/30', 31);
+  t.same([tiny.allocateNext(), tiny.allocateNext(), tiny.allocateNext()], ['10.0.0.0/31', '10.0.0.2/31', undefined]);
+  t.throws(() => new CidrSet('10.0.0.0/24', 16), /must be between the cluster CIDR's prefix \(24\) and 32/);
+  t.throws(() => new CidrSet('10.0.0.300/16', 24), /invalid IPv4 address/);
 });

@@ -91,9 +91,13 @@ export function scheduler(layout: ClusterLayout): ComponentSpec {
   return clientComponent(layout, 'scheduler', SCHEDULER_ENTRY, layout.schedulerPort ?? DEFAULT_SCHEDULER_PORT);
 }
 
-/** The controller-manager, started after the scheduler. */
+/** Pods' addresses in a local cluster (kind's default); each node gets a /24 of it. */
+export const CLUSTER_CIDR = '10.244.0.0/16';
+
+/** The controller-manager, started after the scheduler; it hands nodes their pod CIDRs. */
 export function controllerManager(layout: ClusterLayout): ComponentSpec {
-  return clientComponent(layout, 'controller-manager', CONTROLLER_MANAGER_ENTRY, layout.controllerManagerPort ?? DEFAULT_CONTROLLER_MANAGER_PORT);
+  const spec = clientComponent(layout, 'controller-manager', CONTROLLER_MANAGER_ENTRY, layout.controllerManagerPort ?? DEFAULT_CONTROLLER_MANAGER_PORT);
+  return { ...spec, args: [...spec.args, '--allocate-node-cidrs', '--cluster-cidr', CLUSTER_CIDR] };
 }
 
 /** One apiserver replica; `peers` (id=host:port) for a new cluster, or none to join a running one. */

@@ -18,6 +18,7 @@ export const CONTROLLER_NAMES: readonly ControllerName[] = [
   { name: 'endpointslice-controller', aliases: ['endpointslice'] },
   { name: 'serviceaccount-controller', aliases: ['serviceaccount'] },
   { name: 'root-ca-certificate-publisher-controller', aliases: ['root-ca-cert-publisher'] },
+  { name: 'node-ipam-controller', aliases: ['nodeipam'] },
 ];
 
 /** kube-controller-manager 1.36's other controllers and their aliases: accepted, and reported as not run. */
@@ -29,7 +30,7 @@ export const OTHER_KNOWN_NAMES: readonly string[] = [
   'endpoints-controller', 'endpointslice-mirroring-controller', 'ephemeral-volume-controller',
   'horizontal-pod-autoscaler-controller', 'job-controller',
   'kube-apiserver-serving-clustertrustbundle-publisher-controller',
-  'legacy-serviceaccount-token-cleaner-controller', 'node-ipam-controller',
+  'legacy-serviceaccount-token-cleaner-controller',
   'node-lifecycle-controller', 'node-route-controller',
   'persistentvolume-attach-detach-controller', 'persistentvolume-binder-controller',
   'persistentvolume-expander-controller', 'persistentvolume-protection-controller',
@@ -45,7 +46,7 @@ export const OTHER_KNOWN_NAMES: readonly string[] = [
   'volumeattributesclass-protection-controller', 'serviceaccount-token', 'endpoint',
   'endpointslicemirroring', 'podgc', 'resourcequota', 'daemonset', 'job',
   'cronjob', 'disruption', 'statefulset', 'horizontalpodautoscaling', 'csrsigning', 'csrapproving',
-  'csrcleaner', 'ttl', 'bootstrapsigner', 'tokencleaner', 'nodeipam', 'nodelifecycle',
+  'csrcleaner', 'ttl', 'bootstrapsigner', 'tokencleaner', 'nodelifecycle',
   'persistentvolume-binder', 'attachdetach', 'persistentvolume-expander',
   'clusterrole-aggregation', 'pvc-protection', 'pv-protection', 'ttl-after-finished',
   'ephemeral-volume', 'storage-version-gc', 'resource-claim-controller',

@@ -8,7 +8,9 @@ import type { Logger } from '../../lib/observe/logger.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointSliceController } from './endpoint-slice.js';
 import { GarbageCollector } from './garbage-collector.js';
+import type { CidrSet } from './cidr-set.js';
 import { NamespaceController } from './namespace.js';
+import { NodeIpamController } from './node-ipam.js';
 import { RootCaPublisher } from './root-ca-publisher.js';
 import { ServiceAccountController } from './service-account.js';
 import { REPLICA_SETS, REPLICATION_CONTROLLERS, ReplicaSetController } from './replica-set.js';
@@ -31,6 +33,8 @@ export interface ControllerSettings {
   concurrentRootCaSyncs: number;
   /** The PEM bundle the root CA publisher publishes ('' turns it off). */
   rootCa: string;
+  /** Node pod CIDRs to hand out (absent unless --allocate-node-cidrs with a --cluster-cidr). */
+  nodeCidrs?: CidrSet;
 }
 
 export interface ControllerDeps {
@@ -62,6 +66,7 @@ const BUILDERS: Record<string, Builder> = {
   'namespace-controller': (d) => new NamespaceController({ ...d, workers: d.settings.concurrentNamespaceSyncs }),
   'serviceaccount-controller': (d) => new ServiceAccountController({ ...d, workers: d.settings.concurrentServiceaccountSyncs }),
   'root-ca-certificate-publisher-controller': (d) => (d.settings.rootCa === '' ? undefined : new RootCaPublisher({ ...d, workers: d.settings.concurrentRootCaSyncs, rootCa: d.settings.rootCa })),
+  'node-ipam-controller': (d) => (d.settings.nodeCidrs ? new NodeIpamController({ ...d, workers: 1, cidrs: d.settings.nodeCidrs }) : undefined),
   'endpointslice-controller': (d) => new EndpointSliceController({ ...d, workers: d.settings.concurrentServiceEndpointSyncs, maxEndpointsPerSlice: d.settings.maxEndpointsPerSlice }),
 };
 

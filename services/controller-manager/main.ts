@@ -13,6 +13,7 @@ import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
 import { logProcessFaults } from '../../lib/observe/process-faults.js';
 import { onShutdown } from '../../lib/process/shutdown.js';
+import { CidrSet } from './cidr-set.js';
 import { selectControllers } from './controller-names.js';
 import { buildControllers, checkConcurrency, type Controller } from './controllers.js';
 import { controllerManagerOptions } from './options.js';
@@ -26,6 +27,7 @@ const identity = options.identity || `${hostname()}_${process.pid}`;
 let access;
 let selected: Set<string>;
 let rootCa = '';
+let nodeCidrs: CidrSet | undefined;
 try {
   access = clusterAccess(options);
   // As kube-controller-manager: the CA of its own connection unless --root-ca-file names one.
@@ -33,6 +35,10 @@ try {
   selected = selectControllers(options.controllers);
   if (!(options.maxEndpointsPerSlice >= 1 && options.maxEndpointsPerSlice <= 1000)) throw new Error(`--max-endpoints-per-slice must be between 1 and 1000, got ${options.maxEndpointsPerSlice}`);
   checkConcurrency(options);
+  if (options.allocateNodeCidrs) {
+    if (options.clusterCidr === '') throw new Error('--allocate-node-cidrs needs --cluster-cidr');
+    nodeCidrs = new CidrSet(options.clusterCidr, options.nodeCidrMaskSize);
+  }
 } catch (error) {
   process.stderr.write(`rudder-controller-manager: ${(error as Error).message}\n`);
   process.exit(2);
@@ -59,7 +65,7 @@ const address = await listenComponentServer(server, options.bindAddress, options
 log.info({ address, controllers: [...selected], identity }, 'controller-manager serving');
 
 async function lead(): Promise<void> {
-  const built = buildControllers(selected, { informers, client, clock, metrics, log, settings: { ...options, rootCa } });
+  const built = buildControllers(selected, { informers, client, clock, metrics, log, settings: { ...options, rootCa, nodeCidrs } });
   controllers = built.controllers;
   if (built.skipped.length > 0) log.info({ controllers: built.skipped }, 'controllers not run');
   informers.start();
