@@ -19,6 +19,8 @@ export const CONTROLLER_NAMES: readonly ControllerName[] = [
   { name: 'serviceaccount-controller', aliases: ['serviceaccount'] },
   { name: 'root-ca-certificate-publisher-controller', aliases: ['root-ca-cert-publisher'] },
   { name: 'node-ipam-controller', aliases: ['nodeipam'] },
+  { name: 'node-lifecycle-controller', aliases: ['nodelifecycle'] },
+  { name: 'taint-eviction-controller', aliases: [] },
 ];
 
 /** kube-controller-manager 1.36's other controllers and their aliases: accepted, and reported as not run. */
@@ -31,7 +33,7 @@ export const OTHER_KNOWN_NAMES: readonly string[] = [
   'horizontal-pod-autoscaler-controller', 'job-controller',
   'kube-apiserver-serving-clustertrustbundle-publisher-controller',
   'legacy-serviceaccount-token-cleaner-controller',
-  'node-lifecycle-controller', 'node-route-controller',
+  'node-route-controller',
   'persistentvolume-attach-detach-controller', 'persistentvolume-binder-controller',
   'persistentvolume-expander-controller', 'persistentvolume-protection-controller',
   'persistentvolumeclaim-protection-controller', 'pod-garbage-collector-controller',
@@ -41,12 +43,12 @@ export const OTHER_KNOWN_NAMES: readonly string[] = [
   'service-cidr-controller', 'service-lb-controller', 'serviceaccount-controller',
   'serviceaccount-token-controller', 'statefulset-controller',
   'storage-version-migrator-controller', 'storageversion-garbage-collector-controller',
-  'taint-eviction-controller', 'token-cleaner-controller', 'ttl-after-finished-controller',
+  'token-cleaner-controller', 'ttl-after-finished-controller',
   'ttl-controller', 'validatingadmissionpolicy-status-controller',
   'volumeattributesclass-protection-controller', 'serviceaccount-token', 'endpoint',
   'endpointslicemirroring', 'podgc', 'resourcequota', 'daemonset', 'job',
   'cronjob', 'disruption', 'statefulset', 'horizontalpodautoscaling', 'csrsigning', 'csrapproving',
-  'csrcleaner', 'ttl', 'bootstrapsigner', 'tokencleaner', 'nodelifecycle',
+  'csrcleaner', 'ttl', 'bootstrapsigner', 'tokencleaner',
   'persistentvolume-binder', 'attachdetach', 'persistentvolume-expander',
   'clusterrole-aggregation', 'pvc-protection', 'pv-protection', 'ttl-after-finished',
   'ephemeral-volume', 'storage-version-gc', 'resource-claim-controller',

@@ -11,6 +11,8 @@ import { GarbageCollector } from './garbage-collector.js';
 import type { CidrSet } from './cidr-set.js';
 import { NamespaceController } from './namespace.js';
 import { NodeIpamController } from './node-ipam.js';
+import { NodeLifecycleController } from './node-lifecycle.js';
+import { TaintEvictionController } from './taint-eviction.js';
 import { RootCaPublisher } from './root-ca-publisher.js';
 import { ServiceAccountController } from './service-account.js';
 import { REPLICA_SETS, REPLICATION_CONTROLLERS, ReplicaSetController } from './replica-set.js';
@@ -33,6 +35,8 @@ export interface ControllerSettings {
   concurrentRootCaSyncs: number;
   /** The PEM bundle the root CA publisher publishes ('' turns it off). */
   rootCa: string;
+  nodeMonitorPeriod: number;
+  nodeMonitorGracePeriod: number;
   /** Node pod CIDRs to hand out (absent unless --allocate-node-cidrs with a --cluster-cidr). */
   nodeCidrs?: CidrSet;
 }
@@ -67,6 +71,8 @@ const BUILDERS: Record<string, Builder> = {
   'serviceaccount-controller': (d) => new ServiceAccountController({ ...d, workers: d.settings.concurrentServiceaccountSyncs }),
   'root-ca-certificate-publisher-controller': (d) => (d.settings.rootCa === '' ? undefined : new RootCaPublisher({ ...d, workers: d.settings.concurrentRootCaSyncs, rootCa: d.settings.rootCa })),
   'node-ipam-controller': (d) => (d.settings.nodeCidrs ? new NodeIpamController({ ...d, workers: 1, cidrs: d.settings.nodeCidrs }) : undefined),
+  'node-lifecycle-controller': (d) => new NodeLifecycleController({ ...d, workers: 1, monitorPeriodMs: d.settings.nodeMonitorPeriod, gracePeriodMs: d.settings.nodeMonitorGracePeriod }),
+  'taint-eviction-controller': (d) => new TaintEvictionController({ ...d, workers: 8 }),
   'endpointslice-controller': (d) => new EndpointSliceController({ ...d, workers: d.settings.concurrentServiceEndpointSyncs, maxEndpointsPerSlice: d.settings.maxEndpointsPerSlice }),
 };
 

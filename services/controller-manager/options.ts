@@ -26,6 +26,8 @@ export const controllerManagerOptions = {
   allocateNodeCidrs: option.boolean(false, 'give every node a pod CIDR from --cluster-cidr (the node-ipam controller)'),
   clusterCidr: option.string('', 'CIDR of the pods of the cluster (IPv4), cut into node pod CIDRs'),
   nodeCidrMaskSize: option.number(24, 'prefix length of each node\'s pod CIDR'),
+  nodeMonitorPeriod: option.duration('5s', 'how often node health is checked'),
+  nodeMonitorGracePeriod: option.duration('50s', 'how long a node may stay silent (no status heartbeat, no Lease renewal) before it is marked Unknown and tainted unreachable'),
   maxEndpointsPerSlice: option.number(100, 'most endpoints in one EndpointSlice (1 to 1000)'),
   kubeApiQps: option.number(0, 'requests per second to the apiserver (0: unlimited)'),
   kubeApiBurst: option.number(1000, 'requests allowed at once above kube-api-qps'),
