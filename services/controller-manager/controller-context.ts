@@ -1,7 +1,8 @@
-// What every controller is built from: the process's shared informers and API client, its worker
-// count, clock, metrics registry and logger.
+// What every controller is built from: the process's shared informers, API client and event
+// recorder, its worker count, clock, metrics registry and logger.
 import type { Registry } from 'prom-client';
 import type { Clock } from '../../lib/client/clock.js';
+import type { EventRecorder } from '../../lib/client/event-recorder.js';
 import type { RestClient } from '../../lib/client/rest-client.js';
 import type { Logger } from '../../lib/observe/logger.js';
 import type { SharedInformers } from './shared-informers.js';
@@ -14,4 +15,6 @@ export interface ControllerContext {
   clock: Clock;
   metrics: Registry;
   log: Logger;
+  /** Events about the objects controllers act on (kubectl describe shows them). */
+  events: EventRecorder;
 }

@@ -3,6 +3,7 @@
 // object) and run only while this process leads.
 import type { Registry } from 'prom-client';
 import type { Clock } from '../../lib/client/clock.js';
+import type { EventRecorder } from '../../lib/client/event-recorder.js';
 import type { RestClient } from '../../lib/client/rest-client.js';
 import type { Logger } from '../../lib/observe/logger.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
@@ -42,6 +43,7 @@ export interface ControllerSettings {
 }
 
 export interface ControllerDeps {
+  events: EventRecorder;
   informers: SharedInformers;
   client: RestClient;
   clock: Clock;

@@ -5,6 +5,7 @@ import { DelegatingAuthenticator } from '../../lib/auth/delegating-authenticator
 import { createBus } from '../../lib/bus/options.js';
 import { realClock } from '../../lib/client/clock.js';
 import { clusterAccess } from '../../lib/client/cluster-access.js';
+import { EventRecorder } from '../../lib/client/event-recorder.js';
 import { campaign } from '../../lib/client/leader-campaign.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { loadOptions } from '../../lib/config/options.js';
@@ -48,6 +49,7 @@ const bus = createBus(options, client, log);
 const metrics = createMetricsRegistry('controller-manager');
 logProcessFaults(log, metrics);
 const informers = new SharedInformers({ client, bus, clock, log });
+const events = new EventRecorder({ client, clock, identity, metrics, metricPrefix: 'rudder_controller_manager', log });
 // As kube-controller-manager, controllers (and the informers they ask for) are built only once
 // this process leads: a standby watches nothing and its workqueues stay empty.
 let controllers = new Map<string, Controller>();
@@ -65,7 +67,7 @@ const address = await listenComponentServer(server, options.bindAddress, options
 log.info({ address, controllers: [...selected], identity }, 'controller-manager serving');
 
 async function lead(): Promise<void> {
-  const built = buildControllers(selected, { informers, client, clock, metrics, log, settings: { ...options, rootCa, nodeCidrs } });
+  const built = buildControllers(selected, { informers, client, clock, metrics, log, events, settings: { ...options, rootCa, nodeCidrs } });
   controllers = built.controllers;
   if (built.skipped.length > 0) log.info({ controllers: built.skipped }, 'controllers not run');
   informers.start();
@@ -78,6 +80,7 @@ const candidacy = campaign(options, { client, identity, clock, log, lead: () => 
 
 const shutdown = onShutdown(log, async () => {
   await Promise.race([Promise.all([...controllers.values()].map((c) => c.stop())), new Promise((r) => setTimeout(r, 3000))]);
+  await Promise.race([events.flushed(), new Promise((r) => setTimeout(r, 2000))]);
   await candidacy.stop();
   await informers.stop();
   await server.close();

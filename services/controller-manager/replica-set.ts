@@ -36,6 +36,8 @@ export interface ReplicatedKind {
   kind: string;
   /** The workqueue's name (kube-controller-manager's). */
   queueName: string;
+  /** The source component of its events. */
+  component: string;
   selectorOf(obj: ReplicatedObject): LabelSelector;
 }
 
@@ -58,6 +60,7 @@ export const REPLICA_SETS: ReplicatedKind = {
   apiVersion: 'apps/v1',
   kind: 'ReplicaSet',
   queueName: 'replicaset',
+  component: 'replicaset-controller',
   selectorOf: (rs) => labelSelectorFromObject(rs.spec?.selector as Parameters<typeof labelSelectorFromObject>[0]),
 };
 
@@ -66,6 +69,7 @@ export const REPLICATION_CONTROLLERS: ReplicatedKind = {
   apiVersion: 'v1',
   kind: 'ReplicationController',
   queueName: 'replicationmanager',
+  component: 'replication-controller',
   selectorOf: (rc) => labelSelectorFromSet((rc.spec?.selector ?? {}) as Record<string, string>),
 };
 
@@ -230,10 +234,12 @@ export class ReplicaSetController {
       this.expectations.expectCreations(key, count);
       const { created, error } = await slowStartBatch(count, SLOW_START_INITIAL_BATCH, async () => {
         try {
-          await this.podControl.create(template, namespace, name, ref);
+          const pod = await this.podControl.create(template, namespace, name, ref);
+          this.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name}`);
         } catch (err) {
           // A terminating namespace refuses new pods: nothing to retry.
           if (isNamespaceTerminating(err)) return;
+          this.event(rs, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`);
           throw err;
         }
       });
@@ -253,10 +259,17 @@ export class ReplicaSetController {
         if (result.status === 'rejected') {
           this.expectations.deletionObserved(key, victimKeys[i]!);
           firstError ??= result.reason as Error;
+          this.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${(result.reason as Error).message}`);
+        } else {
+          this.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${victims[i]!.metadata?.name}`);
         }
       });
       if (firstError) throw new ReplicaFailure('FailedDelete', firstError.message);
     }
+  }
+
+  private event(rs: ReplicatedObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.config.events.record({ apiVersion: this.kind.apiVersion, kind: this.kind.kind, metadata: rs.metadata }, this.kind.component, type, reason, 'Scaling', message);
   }
 
   /** Pods of this controller and of its siblings (ReplicaSets of the same Deployment). */

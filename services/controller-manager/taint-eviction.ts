@@ -78,6 +78,7 @@ export class TaintEvictionController {
     try {
       const conditions = [...(pod.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'), { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: timeText(now) }];
       await this.config.client.patch(PODS, { namespace, name: name ?? '', subresource: 'status' }, { status: { conditions } }, 'merge');
+      this.config.events.record({ apiVersion: 'v1', kind: 'Pod', metadata: pod.metadata }, 'taint-eviction-controller', 'Normal', 'TaintManagerEviction', 'Evicting', `Marking for deletion Pod ${key}`);
       await this.config.client.delete(PODS, { namespace, name: name ?? '' }, { preconditions: { uid: pod.metadata?.uid } });
       this.config.log.info({ pod: key, node: pod.spec.nodeName, reason: 'TaintManagerEviction' }, 'evicting pod from a NoExecute-tainted node');
     } catch (error) {

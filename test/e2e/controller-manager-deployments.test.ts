@@ -65,6 +65,10 @@ t.test('kubectl apply, replace a deleted pod, scale down by rank, roll out withi
         t.same(pod.metadata?.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs!.metadata?.name, uid: rs!.metadata?.uid, controller: true, blockOwnerDeletion: true }]);
       }
 
+      // 1b. kubectl describe shows the controllers' events
+      t.ok(await until(async () => /ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled up replica set web-\w+ from 0 to 2/.test((await kc('describe', 'deployment', 'web')).stdout), 10_000), 'ScalingReplicaSet on the Deployment');
+      t.ok(await until(async () => /SuccessfulCreate\s+\S+\s+replicaset-controller\s+Created pod: web-\w+-\w+/.test((await kc('describe', 'replicaset', rs!.metadata!.name!)).stdout), 10_000), 'SuccessfulCreate on the ReplicaSet');
+
       // 2. a deleted pod is replaced
       const victim = first[0]!.metadata!.name!;
       t.equal((await kc('delete', 'pod', victim, '--wait=false')).code, 0);

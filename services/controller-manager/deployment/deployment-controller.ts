@@ -28,7 +28,7 @@ export class DeploymentController {
     this.sets = config.informers.informerFor<ReplicaSetObject>(REPLICA_SETS);
     this.pods = config.informers.informerFor<PodObject>(PODS);
     this.workers = new QueueWorkers({ name: 'deployment', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
-    this.rollout = new Rollout({ client: config.client, clock: config.clock, log: config.log, requeueAfter: (d, ms) => this.workers.queue.addAfter(objectKey(d), ms) });
+    this.rollout = new Rollout({ client: config.client, events: config.events, clock: config.clock, log: config.log, requeueAfter: (d, ms) => this.workers.queue.addAfter(objectKey(d), ms) });
     this.deployments.addEventHandler({
       onAdd: (d) => this.enqueue(d),
       onUpdate: (_before, after) => this.enqueue(after),

@@ -9,6 +9,7 @@ import { findResource } from '../../../lib/api/resources.js';
 import { labelSelectorFromObject } from '../../../lib/api/selectors/label-selector-object.js';
 import { StatusError } from '../../../lib/api/status.js';
 import type { Clock } from '../../../lib/client/clock.js';
+import type { EventRecorder } from '../../../lib/client/event-recorder.js';
 import type { RestClient } from '../../../lib/client/rest-client.js';
 import type { Logger } from '../../../lib/observe/logger.js';
 import { controllerRefOf, controllerRefTo } from '../controller-ref.js';
@@ -22,6 +23,7 @@ export const REPLICA_SETS = findResource('apps', 'v1', 'replicasets')!;
 
 export interface RolloutDeps {
   client: RestClient;
+  events: EventRecorder;
   clock: Clock;
   log: Logger;
   /** Looks at the Deployment again after `ms` (a progress deadline or minReadySeconds to wait out). */
@@ -170,7 +172,7 @@ export class Rollout {
       }
     }
     const replicas = created.spec?.replicas ?? 0;
-    if (!alreadyExisted && replicas > 0) this.deps.log.info({ deployment: d.metadata?.name, replicaSet: name, from: 0, to: replicas }, 'scaled up replica set');
+    if (!alreadyExisted && replicas > 0) this.scaled(d, name, 0, replicas);
     this.setDeploymentRevision(d, String(newRevision));
     if (!alreadyExisted && hasProgressDeadline(d)) this.setPendingCondition(d, condition('Progressing', 'True', REASON.newRSCreated, `Created new replica set "${name}"`, this.now()));
     return created;
@@ -206,8 +208,15 @@ export class Rollout {
     (copy.spec as { replicas?: number }).replicas = size;
     setReplicasAnnotations(copy, desired, max);
     const written = await this.deps.client.update<ReplicaSetObject>(REPLICA_SETS, copy);
-    if (from !== size) this.deps.log.info({ deployment: d.metadata?.name, replicaSet: rs.metadata?.name, from, to: size }, from < size ? 'scaled up replica set' : 'scaled down replica set');
+    if (from !== size) this.scaled(d, rs.metadata?.name ?? '', from, size);
     return written;
+  }
+
+  /** Kubernetes' ScalingReplicaSet event (kubectl describe deployment shows it). */
+  private scaled(d: DeploymentObject, replicaSet: string, from: number, to: number): void {
+    const direction = from < to ? 'up' : 'down';
+    this.deps.events.record({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: d.metadata }, 'deployment-controller', 'Normal', 'ScalingReplicaSet', 'Scaling', `Scaled ${direction} replica set ${replicaSet} from ${from} to ${to}`);
+    this.deps.log.debug?.({ deployment: d.metadata?.name, replicaSet, from, to }, `scaled ${direction} replica set`);
   }
 
   /** Kubernetes' scale(): resizes for a changed spec.replicas, proportionally during a rollout. */
