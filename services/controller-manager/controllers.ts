@@ -14,8 +14,8 @@ import { NamespaceController } from './namespace.js';
 import { NodeIpamController } from './node-ipam.js';
 import { NodeLifecycleController } from './node-lifecycle.js';
 import { TaintEvictionController } from './taint-eviction.js';
-import { RootCaPublisher } from './root-ca-publisher.js';
-import { ServiceAccountController } from './service-account.js';
+import { rootCaPublisher } from './root-ca-publisher.js';
+import { serviceAccountController } from './service-account.js';
 import { REPLICA_SETS, REPLICATION_CONTROLLERS, ReplicaSetController } from './replica-set.js';
 import type { SharedInformers } from './shared-informers.js';
 
@@ -70,8 +70,8 @@ const BUILDERS: Record<string, Builder> = {
   'deployment-controller': (d) => new DeploymentController({ ...d, workers: d.settings.concurrentDeploymentSyncs }),
   'garbage-collector-controller': (d) => new GarbageCollector({ ...d, workers: d.settings.concurrentGcSyncs }),
   'namespace-controller': (d) => new NamespaceController({ ...d, workers: d.settings.concurrentNamespaceSyncs }),
-  'serviceaccount-controller': (d) => new ServiceAccountController({ ...d, workers: d.settings.concurrentServiceaccountSyncs }),
-  'root-ca-certificate-publisher-controller': (d) => (d.settings.rootCa === '' ? undefined : new RootCaPublisher({ ...d, workers: d.settings.concurrentRootCaSyncs, rootCa: d.settings.rootCa })),
+  'serviceaccount-controller': (d) => serviceAccountController({ ...d, workers: d.settings.concurrentServiceaccountSyncs }),
+  'root-ca-certificate-publisher-controller': (d) => (d.settings.rootCa === '' ? undefined : rootCaPublisher({ ...d, workers: d.settings.concurrentRootCaSyncs }, d.settings.rootCa)),
   'node-ipam-controller': (d) => (d.settings.nodeCidrs ? new NodeIpamController({ ...d, workers: 1, cidrs: d.settings.nodeCidrs }) : undefined),
   'node-lifecycle-controller': (d) => new NodeLifecycleController({ ...d, workers: 1, monitorPeriodMs: d.settings.nodeMonitorPeriod, gracePeriodMs: d.settings.nodeMonitorGracePeriod }),
   'taint-eviction-controller': (d) => new TaintEvictionController({ ...d, workers: 8 }),
