@@ -20,7 +20,7 @@ import { availableAt, isPodActive, isPodAvailable, isPodReady } from './pod-cond
 import { PodControl, PODS, type PodObject } from './pod-control.js';
 import { podsToDelete } from './pod-ranking.js';
 import { QueueWorkers } from './queue-workers.js';
-import { OWNER_UID_INDEX } from './shared-informers.js';
+import { claimCandidates, OWNER_UID_INDEX } from './shared-informers.js';
 import { updateStatus } from './status-writer.js';
 import type { ControllerContext } from './controller-context.js';
 
@@ -199,8 +199,7 @@ export class ReplicaSetController {
       return;
     }
     const needsSync = this.expectations.satisfied(key);
-    const namespace = rs.metadata?.namespace ?? '';
-    const active = this.pods.indexer.byIndex(NAMESPACE_INDEX, namespace).filter(isPodActive);
+    const active = claimCandidates(this.pods, rs).filter(isPodActive);
     const owned = await claimObjects(this.config.client, { owner: rs, ownerApiVersion: this.kind.apiVersion, ownerKind: this.kind.kind, selector, resource: PODS }, active);
     let manageError: Error | undefined;
     if (needsSync && !rs.metadata?.deletionTimestamp) {

@@ -23,6 +23,17 @@ export function ownerUidIndex(obj: KubeObject): string[] {
   return (obj.metadata?.ownerReferences ?? []).map((ref) => ref.uid);
 }
 
+/** Indexes objects without a controller reference (orphans) by namespace. */
+export const ORPHAN_INDEX = 'orphan-namespace';
+export function orphanIndex(obj: KubeObject): string[] {
+  return obj.metadata?.ownerReferences?.some((ref) => ref.controller === true) ? [] : [obj.metadata?.namespace ?? ''];
+}
+
+/** What a controller may claim: the objects it controls and the orphans of its namespace (the others belong to someone else). */
+export function claimCandidates<T extends KubeObject>(informer: Informer<T>, owner: KubeObject): T[] {
+  return [...informer.indexer.byIndex(OWNER_UID_INDEX, owner.metadata?.uid ?? ''), ...informer.indexer.byIndex(ORPHAN_INDEX, owner.metadata?.namespace ?? '')];
+}
+
 /** Indexes objects by their own uid. */
 export const UID_INDEX = 'uid';
 export function uidIndex(obj: KubeObject): string[] {
@@ -36,12 +47,12 @@ export class SharedInformers {
 
   constructor(private readonly deps: SharedInformersDeps) {}
 
-  /** The informer of `resource` (created on first use), with the owner-uid and uid indexes. */
+  /** The informer of `resource` (created on first use), with the owner-uid, uid and orphan indexes. */
   informerFor<T extends KubeObject = KubeObject>(resource: ResourceInfo): Informer<T> {
     const key = `${resource.group}/${resource.version}/${resource.resource}`;
     let informer = this.informers.get(key);
     if (!informer) {
-      const indexers: Record<string, IndexFunc<KubeObject>> = { [OWNER_UID_INDEX]: ownerUidIndex, [UID_INDEX]: uidIndex };
+      const indexers: Record<string, IndexFunc<KubeObject>> = { [OWNER_UID_INDEX]: ownerUidIndex, [UID_INDEX]: uidIndex, [ORPHAN_INDEX]: orphanIndex };
       informer = new Informer<KubeObject>({ ...this.deps, resource, indexers });
       this.informers.set(key, informer);
       if (this.started) informer.start();

@@ -9,7 +9,7 @@ import { objectKey } from '../../../lib/client/paths.js';
 import { claimObjects, controllerRefOf } from '../controller-ref.js';
 import { PODS, type PodObject } from '../pod-control.js';
 import { QueueWorkers } from '../queue-workers.js';
-import { OWNER_UID_INDEX } from '../shared-informers.js';
+import { claimCandidates, OWNER_UID_INDEX } from '../shared-informers.js';
 import { DEPLOYMENTS, REPLICA_SETS, Rollout, selectorOf } from './rollout.js';
 import type { DeploymentObject, ReplicaSetObject } from './types.js';
 import type { ControllerContext } from '../controller-context.js';
@@ -107,7 +107,7 @@ export class DeploymentController {
       this.config.log.warn({ deployment: key }, 'a Deployment with an empty selector selects every pod; not syncing');
       return;
     }
-    const candidates = this.sets.indexer.byIndex(NAMESPACE_INDEX, d.metadata?.namespace ?? '');
+    const candidates = claimCandidates(this.sets, d);
     const owned = await claimObjects(this.config.client, { owner: d, ownerApiVersion: 'apps/v1', ownerKind: 'Deployment', selector, resource: REPLICA_SETS }, candidates);
     const pods = new Map<string, Pod[]>();
     if (d.spec?.strategy?.type === 'Recreate') {
