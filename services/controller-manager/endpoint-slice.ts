@@ -20,7 +20,7 @@ import { controllerRefTo } from './controller-ref.js';
 import { canonicalJson } from './deployment/rollout-math.js';
 import { isPodReady, isPodTerminal } from './pod-conditions.js';
 import { PODS, type PodObject } from './pod-control.js';
-import { CacheBehindError, QueueWorkers } from './queue-workers.js';
+import { CacheBehindError, QueueController, QueueWorkers } from './queue-workers.js';
 import { OWNER_UID_INDEX } from './shared-informers.js';
 import type { ControllerContext } from './controller-context.js';
 
@@ -41,15 +41,16 @@ export interface EndpointSliceControllerConfig extends ControllerContext {
 /** A slice the cache must show (at this resourceVersion or later), or must no longer show. */
 type Tracked = { name: string; resourceVersion: number } | { name: string; deleted: true };
 
-export class EndpointSliceController {
+export class EndpointSliceController extends QueueController {
   private readonly services: Informer<ServiceObject>;
   private readonly pods: Informer<PodObject>;
   private readonly slices: Informer<SliceObject>;
-  private readonly workers: QueueWorkers;
+  protected readonly workers: QueueWorkers;
   /** Per Service key: this controller's writes the cache has not shown yet. */
   private readonly written = new Map<string, Tracked[]>();
 
   constructor(private readonly config: EndpointSliceControllerConfig) {
+    super();
     this.services = config.informers.informerFor<ServiceObject>(SERVICES);
     this.pods = config.informers.informerFor<PodObject>(PODS);
     this.slices = config.informers.informerFor<SliceObject>(ENDPOINT_SLICES);
@@ -74,14 +75,6 @@ export class EndpointSliceController {
       if (service && slice.metadata?.labels?.[MANAGED_BY_LABEL] === CONTROLLER_NAME) this.workers.queue.add(`${slice.metadata?.namespace}/${service}`);
     };
     this.slices.addEventHandler({ onAdd: sliceChanged, onUpdate: (_b, slice) => sliceChanged(slice), onDelete: sliceChanged });
-  }
-
-  run(): void {
-    this.workers.run();
-  }
-
-  stop(): Promise<void> {
-    return this.workers.stop();
   }
 
   private enqueue(svc: ServiceObject): void {

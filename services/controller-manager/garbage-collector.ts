@@ -16,7 +16,7 @@ import { findKind, STORED_RESOURCES, type ResourceInfo } from '../../lib/api/res
 import { StatusError } from '../../lib/api/status.js';
 import type { Informer } from '../../lib/client/informer.js';
 import { objectKey } from '../../lib/client/paths.js';
-import { QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers } from './queue-workers.js';
 import { OWNER_UID_INDEX, UID_INDEX } from './shared-informers.js';
 import type { ControllerContext } from './controller-context.js';
 
@@ -45,11 +45,12 @@ function ignoreGone(error: unknown): void {
   throw error;
 }
 
-export class GarbageCollector {
+export class GarbageCollector extends QueueController {
   private readonly watched = new Map<string, Watched>();
-  private readonly workers: QueueWorkers;
+  protected readonly workers: QueueWorkers;
 
   constructor(private readonly config: GarbageCollectorConfig) {
+    super();
     this.workers = new QueueWorkers({ name: 'garbage_collector_attempt_to_delete', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
     for (const resource of STORED_RESOURCES) {
       if (NOT_COLLECTED.has(resource.resource)) continue;
@@ -63,14 +64,6 @@ export class GarbageCollector {
         onDelete: (obj) => this.deleted(obj),
       });
     }
-  }
-
-  run(): void {
-    this.workers.run();
-  }
-
-  stop(): Promise<void> {
-    return this.workers.stop();
   }
 
   private enqueue(entry: Watched, obj: KubeObject): void {

@@ -8,7 +8,7 @@ import { StatusError } from '../../lib/api/status.js';
 import type { Informer } from '../../lib/client/informer.js';
 import { isNamespaceTerminating } from './api-errors.js';
 import type { ControllerContext } from './controller-context.js';
-import { QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers } from './queue-workers.js';
 
 const NAMESPACES = findResource('', 'v1', 'namespaces')!;
 
@@ -24,15 +24,16 @@ export interface NamespaceObjectRules<T extends KubeObject> {
   upToDate(existing: T): boolean;
 }
 
-export class NamespaceObjectController<T extends KubeObject> {
+export class NamespaceObjectController<T extends KubeObject> extends QueueController {
   private readonly namespaces: Informer<Namespace & KubeObject>;
   private readonly objects: Informer<T>;
-  private readonly workers: QueueWorkers;
+  protected readonly workers: QueueWorkers;
 
   constructor(
     private readonly config: ControllerContext,
     private readonly rules: NamespaceObjectRules<T>,
   ) {
+    super();
     this.namespaces = config.informers.informerFor<Namespace & KubeObject>(NAMESPACES);
     this.objects = config.informers.informerFor<T>(rules.resource);
     this.workers = new QueueWorkers({ name: rules.queue, workers: config.workers, sync: (ns) => this.sync(ns), clock: config.clock, metrics: config.metrics, log: config.log });
@@ -44,14 +45,6 @@ export class NamespaceObjectController<T extends KubeObject> {
       if (obj.metadata?.name === rules.name) enqueue(obj.metadata.namespace);
     };
     this.objects.addEventHandler({ onUpdate: (_b, obj) => changed(obj), onDelete: changed });
-  }
-
-  run(): void {
-    this.workers.run();
-  }
-
-  stop(): Promise<void> {
-    return this.workers.stop();
   }
 
   async sync(namespace: string): Promise<void> {

@@ -13,7 +13,7 @@ import type { Informer } from '../../lib/client/informer.js';
 import { resourcePath } from '../../lib/client/paths.js';
 import { canonicalJson } from './deployment/rollout-math.js';
 import { timeText } from './deployment/conditions.js';
-import { QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers } from './queue-workers.js';
 import type { ControllerContext } from './controller-context.js';
 
 export const NAMESPACES = findResource('', 'v1', 'namespaces')!;
@@ -29,26 +29,19 @@ function groupResource(info: ResourceInfo): string {
   return info.group === '' ? info.resource : `${info.resource}.${info.group}`;
 }
 
-export class NamespaceController {
+export class NamespaceController extends QueueController {
   private readonly namespaces: Informer<NamespaceObject>;
-  private readonly workers: QueueWorkers;
+  protected readonly workers: QueueWorkers;
   private readonly contentResources = STORED_RESOURCES.filter((r) => r.namespaced);
 
   constructor(private readonly config: NamespaceControllerConfig) {
+    super();
     this.namespaces = config.informers.informerFor<NamespaceObject>(NAMESPACES);
     this.workers = new QueueWorkers({ name: 'namespace', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
     const changed = (ns: NamespaceObject): void => {
       if (ns.metadata?.deletionTimestamp) this.workers.queue.add(ns.metadata.name ?? '');
     };
     this.namespaces.addEventHandler({ onAdd: changed, onUpdate: (_b, ns) => changed(ns) });
-  }
-
-  run(): void {
-    this.workers.run();
-  }
-
-  stop(): Promise<void> {
-    return this.workers.stop();
   }
 
   async sync(name: string): Promise<void> {

@@ -9,7 +9,7 @@ import { StatusError } from '../../lib/api/status.js';
 import type { Informer } from '../../lib/client/informer.js';
 import { CidrSet } from './cidr-set.js';
 import type { ControllerContext } from './controller-context.js';
-import { QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers } from './queue-workers.js';
 
 export const NODES = findResource('', 'v1', 'nodes')!;
 
@@ -19,13 +19,14 @@ export interface NodeIpamConfig extends ControllerContext {
   cidrs: CidrSet;
 }
 
-export class NodeIpamController {
+export class NodeIpamController extends QueueController {
   private readonly nodes: Informer<NodeObject>;
-  private readonly workers: QueueWorkers;
+  protected readonly workers: QueueWorkers;
   /** Subnets handed out whose node the cache has not shown with them yet. */
   private readonly pending = new Map<string, string>();
 
   constructor(private readonly config: NodeIpamConfig) {
+    super();
     this.nodes = config.informers.informerFor<NodeObject>(NODES);
     this.workers = new QueueWorkers({ name: 'node_ipam', workers: config.workers, sync: (name) => this.sync(name), clock: config.clock, metrics: config.metrics, log: config.log });
     this.nodes.addEventHandler({
@@ -39,14 +40,6 @@ export class NodeIpamController {
         this.pending.delete(name);
       },
     });
-  }
-
-  run(): void {
-    this.workers.run();
-  }
-
-  stop(): Promise<void> {
-    return this.workers.stop();
   }
 
   private seen(node: NodeObject): void {

@@ -67,3 +67,16 @@ export class QueueWorkers {
     }
   }
 }
+
+/** A controller whose work is one QueueWorkers: running it runs the workers, stopping it drains them. */
+export abstract class QueueController {
+  protected abstract readonly workers: QueueWorkers;
+
+  run(): void {
+    this.workers.run();
+  }
+
+  stop(): Promise<void> {
+    return this.workers.stop();
+  }
+}

@@ -19,7 +19,7 @@ import { Expectations } from './expectations.js';
 import { availableAt, isPodActive, isPodAvailable, isPodReady } from './pod-conditions.js';
 import { PodControl, PODS, type PodObject } from './pod-control.js';
 import { podsToDelete } from './pod-ranking.js';
-import { QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers } from './queue-workers.js';
 import { claimCandidates, OWNER_UID_INDEX } from './shared-informers.js';
 import { updateStatus } from './status-writer.js';
 import type { ControllerContext } from './controller-context.js';
@@ -77,15 +77,16 @@ export interface ReplicaSetControllerConfig extends ControllerContext {
   kind: ReplicatedKind;
 }
 
-export class ReplicaSetController {
+export class ReplicaSetController extends QueueController {
   private readonly kind: ReplicatedKind;
   private readonly sets: Informer<ReplicatedObject>;
   private readonly pods: Informer<PodObject>;
   private readonly expectations: Expectations;
   private readonly podControl: PodControl;
-  private readonly workers: QueueWorkers;
+  protected readonly workers: QueueWorkers;
 
   constructor(private readonly config: ReplicaSetControllerConfig) {
+    super();
     this.kind = config.kind;
     this.sets = config.informers.informerFor<ReplicatedObject>(config.kind.resource);
     this.pods = config.informers.informerFor<PodObject>(PODS);
@@ -105,14 +106,6 @@ export class ReplicaSetController {
       onUpdate: (before, after) => this.podUpdated(before, after),
       onDelete: (pod) => this.podDeleted(pod),
     });
-  }
-
-  run(): void {
-    this.workers.run();
-  }
-
-  stop(): Promise<void> {
-    return this.workers.stop();
   }
 
   private enqueue(obj: { metadata?: { namespace?: string; name?: string } }): void {

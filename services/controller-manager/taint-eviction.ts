@@ -13,7 +13,7 @@ import { timeText } from './deployment/conditions.js';
 import { NODES } from './node-lifecycle.js';
 import { PODS, type PodObject } from './pod-control.js';
 import { isPodTerminal } from './pod-conditions.js';
-import { QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers } from './queue-workers.js';
 
 type NodeObject = KubeObject & { spec?: { taints?: Taint[] } };
 export const NODE_NAME_INDEX = 'spec.nodeName';
@@ -38,12 +38,13 @@ export function evictionTime(pod: Pod, taints: readonly Taint[], nowMs: number):
   return at;
 }
 
-export class TaintEvictionController {
+export class TaintEvictionController extends QueueController {
   private readonly nodes: Informer<NodeObject>;
   private readonly pods: Informer<PodObject>;
-  private readonly workers: QueueWorkers;
+  protected readonly workers: QueueWorkers;
 
   constructor(private readonly config: ControllerContext) {
+    super();
     this.nodes = config.informers.informerFor<NodeObject>(NODES);
     this.pods = config.informers.informerFor<PodObject>(PODS);
     this.pods.indexer.addIndexers({ [NODE_NAME_INDEX]: (pod) => (pod.spec?.nodeName ? [pod.spec.nodeName] : []) });
@@ -53,14 +54,6 @@ export class TaintEvictionController {
     };
     this.nodes.addEventHandler({ onAdd: nodeChanged, onUpdate: (_b, node) => nodeChanged(node) });
     this.pods.addEventHandler({ onAdd: (pod) => this.workers.queue.add(objectKey(pod)), onUpdate: (_b, pod) => this.workers.queue.add(objectKey(pod)) });
-  }
-
-  run(): void {
-    this.workers.run();
-  }
-
-  stop(): Promise<void> {
-    return this.workers.stop();
   }
 
   async sync(key: string): Promise<void> {

@@ -8,7 +8,7 @@ import type { Informer } from '../../../lib/client/informer.js';
 import { objectKey } from '../../../lib/client/paths.js';
 import { claimObjects, controllerRefOf } from '../controller-ref.js';
 import { PODS, type PodObject } from '../pod-control.js';
-import { QueueWorkers } from '../queue-workers.js';
+import { QueueController, QueueWorkers } from '../queue-workers.js';
 import { claimCandidates, OWNER_UID_INDEX } from '../shared-informers.js';
 import { DEPLOYMENTS, REPLICA_SETS, Rollout, selectorOf } from './rollout.js';
 import type { DeploymentObject, ReplicaSetObject } from './types.js';
@@ -16,14 +16,15 @@ import type { ControllerContext } from '../controller-context.js';
 
 export type DeploymentControllerConfig = ControllerContext;
 
-export class DeploymentController {
+export class DeploymentController extends QueueController {
   private readonly deployments: Informer<DeploymentObject>;
   private readonly sets: Informer<ReplicaSetObject>;
   private readonly pods: Informer<PodObject>;
-  private readonly workers: QueueWorkers;
+  protected readonly workers: QueueWorkers;
   private readonly rollout: Rollout;
 
   constructor(private readonly config: DeploymentControllerConfig) {
+    super();
     this.deployments = config.informers.informerFor<DeploymentObject>(DEPLOYMENTS);
     this.sets = config.informers.informerFor<ReplicaSetObject>(REPLICA_SETS);
     this.pods = config.informers.informerFor<PodObject>(PODS);
@@ -45,14 +46,6 @@ export class DeploymentController {
       onDelete: (rs) => this.replicaSetChanged(rs),
     });
     this.pods.addEventHandler({ onDelete: (pod) => this.podDeleted(pod) });
-  }
-
-  run(): void {
-    this.workers.run();
-  }
-
-  stop(): Promise<void> {
-    return this.workers.stop();
   }
 
   private enqueue(d: DeploymentObject): void {
