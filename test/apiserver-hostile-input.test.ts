@@ -383,3 +383,26 @@ t.test('finding 19: YAML bodies the parser warns about print nothing on the serv
   await new Promise((resolve) => setImmediate(resolve));
   t.same(warnings, []);
 });
+
+t.test('finding 20: a lone UTF-16 surrogate becomes U+FFFD, as Go decodes it, so the answer to a write and every later read agree', async (t) => {
+  // The write's answer held "\ud800" while the stored msgpack, and every read, held U+FFFD.
+  const body = '{"metadata":{"name":"lone","annotations":{"note":"\\udc00"}},"data":{"k":"a\\ud800b"}}';
+  for (const [format, payload, type] of [
+    ['json', body, 'application/json'],
+    ['msgpack', rawPackr.pack({ metadata: { name: 'lone-mp', annotations: { note: '\udc00' } }, data: { k: 'a\ud800b' } }), MSGPACK_MEDIA_TYPE],
+  ] as const) {
+    const created = await send('POST', CM, payload, type);
+    t.equal(created.status, 201, `${format}: ${created.text}`);
+    const name = format === 'json' ? 'lone' : 'lone-mp';
+    const read = await send('GET', `${CM}/${name}`);
+    for (const answer of [created, read]) {
+      const object = JSON.parse(answer.text) as { data: unknown; metadata: { annotations: unknown } };
+      t.same(object.data, { k: 'a\ufffdb' }, format);
+      t.same(object.metadata.annotations, { note: '\ufffd' }, format);
+    }
+  }
+  const patched = await send('PATCH', `${CM}/lone`, '{"data":{"k":"\\udbff"}}', 'application/merge-patch+json');
+  t.equal(patched.status, 200, patched.text);
+  t.same((JSON.parse(patched.text) as { data: unknown }).data, { k: '\ufffd' });
+  t.same((JSON.parse((await send('GET', `${CM}/lone`)).text) as { data: unknown }).data, { k: '\ufffd' });
+});

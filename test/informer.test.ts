@@ -11,6 +11,7 @@ import { labelIndex, nodeNameIndex } from '../lib/client/indexer.js';
 import { Informer } from '../lib/client/informer.js';
 import { RestClient } from '../lib/client/rest-client.js';
 import { freePort } from '../lib/process/ports.js';
+import { LEGACY_TOKEN_TRACKING_CONFIGMAP } from '../services/apiserver/bootstrap.js';
 import { listeningServer, type ListeningServer } from './helpers/listening-server.js';
 import { until } from './helpers/until.js';
 
@@ -28,9 +29,12 @@ function recordEvents<T extends KubeObject>(informer: Informer<T>): string[] {
   return seen;
 }
 
+/** The ConfigMap every cluster starts with (bootstrap); the informers here watch only what the tests make. */
+const ONLY_TEST_OBJECTS = `metadata.name!=${LEGACY_TOKEN_TRACKING_CONFIGMAP}`;
+
 function informerFor<T extends KubeObject>(server: ListeningServer, config: Partial<ConstructorParameters<typeof Informer<T>>[0]> = {}): Informer<T> {
   const client = server.client({ encoding: 'msgpack', qps: 0 });
-  return new Informer<T>({ client, bus: new HttpBus(client), resource: CONFIGMAPS, ...config });
+  return new Informer<T>({ client, bus: new HttpBus(client), resource: CONFIGMAPS, fieldSelector: ONLY_TEST_OBJECTS, ...config });
 }
 
 t.test('lists, then follows every change in order, with indexes', async (t) => {

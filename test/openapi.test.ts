@@ -239,15 +239,22 @@ t.test('the v2 protobuf decodes back to the same paths and definitions', async (
 t.test('v3 documents are self-contained per group version', async (t) => {
   t.same([...docs.v3.keys()].sort(), [
     'api/v1',
+    'apis/admissionregistration.k8s.io/v1',
     'apis/apps/v1',
     'apis/autoscaling/v1',
     'apis/autoscaling/v2',
     'apis/batch/v1',
+    'apis/certificates.k8s.io/v1',
     'apis/coordination.k8s.io/v1',
     'apis/discovery.k8s.io/v1',
     'apis/events.k8s.io/v1',
+    'apis/networking.k8s.io/v1',
+    'apis/node.k8s.io/v1',
     'apis/policy/v1',
+    'apis/rbac.authorization.k8s.io/v1',
+    'apis/resource.k8s.io/v1',
     'apis/scheduling.k8s.io/v1',
+    'apis/storage.k8s.io/v1',
   ]);
   const core = docs.v3.get('api/v1')!;
   const apps = docs.v3.get('apis/apps/v1')!;

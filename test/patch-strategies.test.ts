@@ -52,10 +52,17 @@ t.test('the tags of k8s.io/api reach the table through the served definitions', 
   t.equal(patchStrategyOf('io.k8s.api.core.v1.PodSpec', 'tolerations'), undefined, 'tolerations are atomic');
   t.equal(patchStrategyOf('io.k8s.api.core.v1.PodSpec', 'nope'), undefined);
   t.equal(patchStrategyOf('io.k8s.api.core.v1.Nope', 'containers'), undefined);
-  // What the former table did not name: lists inside ContainerStatus, whose own lists are atomic.
+  // What the former table did not name: lists inside ContainerStatus, whose own lists are atomic,
+  // and the lists of kinds served since.
   const former = new Set(FORMER_TABLE.map(([type, field]) => `${fullName(type)}.${field}`));
   const added = [...fieldsWithPatchStrategy()].map((f) => `${f.typeName}.${f.field}`).filter((name) => !former.has(name));
   t.same(added.sort(), [
+    'io.k8s.api.admissionregistration.v1.MutatingWebhook.matchConditions',
+    'io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration.webhooks',
+    'io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec.matchConditions',
+    'io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec.variables',
+    'io.k8s.api.admissionregistration.v1.ValidatingWebhook.matchConditions',
+    'io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration.webhooks',
     'io.k8s.api.apps.v1.StatefulSetStatus.conditions',
     'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus.conditions',
     'io.k8s.api.batch.v1.JobStatus.conditions',
@@ -63,8 +70,11 @@ t.test('the tags of k8s.io/api reach the table through the served definitions', 
     'io.k8s.api.core.v1.ContainerStatus.volumeMounts',
     'io.k8s.api.core.v1.PersistentVolumeClaimStatus.conditions',
     'io.k8s.api.core.v1.ReplicationControllerStatus.conditions',
+    'io.k8s.api.networking.v1.ServiceCIDRStatus.conditions',
     'io.k8s.api.policy.v1.PodDisruptionBudgetSpec.selector',
     'io.k8s.api.policy.v1.PodDisruptionBudgetStatus.conditions',
+    'io.k8s.api.resource.v1.ResourceClaimStatus.reservedFor',
+    'io.k8s.api.storage.v1.CSINodeSpec.drivers',
   ]);
   t.equal(schemaFieldOf('io.k8s.api.core.v1.PodStatus', 'containerStatuses')?.strategy, undefined);
 });

@@ -2,7 +2,7 @@
 import t from 'tap';
 import { buildFrameworks, ConfigError, loadSchedulerConfiguration, parseSchedulerConfiguration } from '../lib/sched/config/index.js';
 import type { HandleDeps } from '../lib/sched/framework/interfaces.js';
-import { inTreeRegistry } from '../lib/sched/plugins/registry.js';
+import { inTreePluginFactories } from '../lib/sched/plugins/in-tree.js';
 
 const deps: HandleDeps = { binder: async () => {} };
 const names = (list: readonly { name: string }[]) => list.map((e) => e.name);
@@ -12,7 +12,7 @@ t.test('defaults: one default-scheduler profile with kube-scheduler plugins and 
   t.equal(cfg.podInitialBackoffSeconds, 1);
   t.equal(cfg.podMaxBackoffSeconds, 10);
   t.equal(cfg.percentageOfNodesToScore, 0);
-  const fw = buildFrameworks(cfg, inTreeRegistry(), deps).get('default-scheduler')!;
+  const fw = buildFrameworks(cfg, inTreePluginFactories(), deps).get('default-scheduler')!;
   t.same(names(fw.enabled.filter), ['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity']);
   t.same(
     fw.enabled.score.map((e) => [e.name, e.weight]),
@@ -56,7 +56,7 @@ profiles:
           scoringStrategy:
             type: MostAllocated
 `);
-  const fws = buildFrameworks(cfg, inTreeRegistry(), deps);
+  const fws = buildFrameworks(cfg, inTreePluginFactories(), deps);
   t.same([...fws.keys()], ['default-scheduler', 'bin-packer']);
   const packer = fws.get('bin-packer')!;
   t.same(
@@ -71,14 +71,14 @@ t.test('a plugin only at one extension point, and disabling one default at one p
   const cfg = loadSchedulerConfiguration({
     profiles: [{ schedulerName: 'x', plugins: { filter: { disabled: [{ name: 'NodePorts' }] }, preScore: { disabled: [{ name: '*' }] } } }],
   });
-  const fw = buildFrameworks(cfg, inTreeRegistry(), deps).get('x')!;
+  const fw = buildFrameworks(cfg, inTreePluginFactories(), deps).get('x')!;
   t.notOk(names(fw.enabled.filter).includes('NodePorts'));
   t.ok(names(fw.enabled.preFilter).includes('NodePorts'), 'still at preFilter');
   t.same(fw.enabled.preScore, []);
 });
 
 t.test('bad configurations fail with the field named', async (t) => {
-  const fails = (raw: object, pattern: RegExp) => t.throws(() => buildFrameworks(loadSchedulerConfiguration(raw), inTreeRegistry(), deps), pattern);
+  const fails = (raw: object, pattern: RegExp) => t.throws(() => buildFrameworks(loadSchedulerConfiguration(raw), inTreePluginFactories(), deps), pattern);
   fails({ percentageOfNodesToScore: 150 }, /percentageOfNodesToScore: Invalid value: 150/);
   fails({ profiles: [{ schedulerName: 'a' }, { schedulerName: 'a' }] }, /profiles\[1\]\.schedulerName: Duplicate value: "a"/);
   fails({ profiles: [{ schedulerName: 'a' }, {}] }, /profiles\[1\]\.schedulerName: Required value/);

@@ -5,15 +5,15 @@ import { SchedulerCache } from '../lib/sched/cache.js';
 import { Framework } from '../lib/sched/framework/framework.js';
 import type { FilterPlugin, HandleDeps, ScorePlugin } from '../lib/sched/framework/interfaces.js';
 import { numFeasibleNodesToFind } from '../lib/sched/framework/num-feasible.js';
-import { emptyPlugins } from '../lib/sched/framework/profile.js';
+import { emptyPlugins } from '../lib/sched/framework/extension-points.js';
 import { seededRandom } from '../lib/sched/framework/random.js';
-import { Registry } from '../lib/sched/framework/registry.js';
+import { PluginFactories } from '../lib/sched/framework/plugin-factories.js';
 import { selectHost } from '../lib/sched/framework/select-host.js';
 import { Code, Status } from '../lib/sched/framework/status.js';
 import { fitErrorMessage } from '../lib/sched/fit-error.js';
 import { podInfoFromPod } from '../lib/sched/pod-info.js';
 import { buildFrameworks, loadSchedulerConfiguration } from '../lib/sched/config/index.js';
-import { inTreeRegistry } from '../lib/sched/plugins/registry.js';
+import { inTreePluginFactories } from '../lib/sched/plugins/in-tree.js';
 import { makeNode, makePod } from './helpers/sched-objects.js';
 
 const deps: HandleDeps = { binder: async () => {}, random: seededRandom(1) };
@@ -43,7 +43,7 @@ t.test('filters stop at the first failure; reasons become the FitError message',
       return when(n.name) ? new Status(Code.Unschedulable, [reason]) : null;
     },
   });
-  const registry = new Registry([
+  const registry = new PluginFactories([
     ['A', () => reject('A', (n) => n !== 'n0', 'A says no')],
     ['B', () => reject('B', () => true, 'B says no')],
   ]);
@@ -61,7 +61,7 @@ t.test('filters stop at the first failure; reasons become the FitError message',
 
 t.test('weighted scores add up and the best node comes first', async (t) => {
   const byName = (table: Record<string, number>): ScorePlugin => ({ name: '', score: (_s, _p, n) => table[n.name] ?? 0 });
-  const registry = new Registry([
+  const registry = new PluginFactories([
     ['X', () => ({ ...byName({ n0: 10, n1: 50, n2: 0 }), name: 'X' })],
     ['Y', () => ({ ...byName({ n0: 40, n1: 0, n2: 30 }), name: 'Y' })],
   ]);
@@ -104,7 +104,7 @@ t.test('selectHost picks among ties uniformly and repeatably with a seed', async
 });
 
 t.test('the start index rotates by the nodes processed', async (t) => {
-  const fw = new Framework({ schedulerName: 's', plugins: { ...emptyPlugins(), filter: [{ name: 'NodeName' }] }, pluginConfig: {} }, inTreeRegistry(), deps);
+  const fw = new Framework({ schedulerName: 's', plugins: { ...emptyPlugins(), filter: [{ name: 'NodeName' }] }, pluginConfig: {} }, inTreePluginFactories(), deps);
   const snapshot = cacheWith(200).snapshot();
   const first = fw.findNodes(podInfoFromPod(makePod('p')), snapshot);
   t.equal(first.feasibleNodes, 100, '200 nodes: find 100');
@@ -116,7 +116,7 @@ t.test('the start index rotates by the nodes processed', async (t) => {
 
 t.test('the default profile places a pod where Kubernetes would', async (t) => {
   const cfg = loadSchedulerConfiguration({});
-  const fw = buildFrameworks(cfg, inTreeRegistry(), deps).get('default-scheduler')!;
+  const fw = buildFrameworks(cfg, inTreePluginFactories(), deps).get('default-scheduler')!;
   const cache = new SchedulerCache();
   cache.addNode(makeNode('small', { cpu: '2', memory: '4Gi' }));
   cache.addNode(makeNode('big', { cpu: '8', memory: '16Gi' }));

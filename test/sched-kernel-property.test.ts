@@ -12,7 +12,7 @@ import type { HandleDeps } from '../lib/sched/framework/interfaces.js';
 import { seededRandom } from '../lib/sched/framework/random.js';
 import { NativeAccelerator } from '../lib/sched/kernel/index.js';
 import { podInfoFromPod } from '../lib/sched/pod-info.js';
-import { inTreeRegistry } from '../lib/sched/plugins/registry.js';
+import { inTreePluginFactories } from '../lib/sched/plugins/in-tree.js';
 
 const KEYS = ['zone', 'disk', 'gpu', 'cores'];
 const VALUES = ['a', 'b', 'ssd', '4', '16', '64'];
@@ -171,8 +171,8 @@ t.test('native kernel and TypeScript plugins agree on random clusters and pods',
         const accelerator = NativeAccelerator.create(cache);
         const cfg = schedulerConfig(profile);
         const deps = (): HandleDeps => ({ binder: async () => {}, random: seededRandom(7) });
-        const reference = buildFrameworks(cfg, inTreeRegistry(), deps()).get('default-scheduler')!;
-        const native = buildFrameworks(cfg, inTreeRegistry(), deps(), { accelerator }).get('default-scheduler')!;
+        const reference = buildFrameworks(cfg, inTreePluginFactories(), deps()).get('default-scheduler')!;
+        const native = buildFrameworks(cfg, inTreePluginFactories(), deps(), { accelerator }).get('default-scheduler')!;
         nodes.forEach((c, i) => cache.addNode(node(i, c)));
         // An existing pod on the first node, so usage does not start at zero.
         cache.addPod({ ...pod('existing', pods[0]!), spec: { ...pod('existing', pods[0]!).spec!, nodeName: 'n0' } });

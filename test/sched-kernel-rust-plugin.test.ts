@@ -11,7 +11,7 @@ import { seededRandom } from '../lib/sched/framework/random.js';
 import { Code } from '../lib/sched/framework/status.js';
 import { NativeAccelerator } from '../lib/sched/kernel/index.js';
 import { podInfoFromPod } from '../lib/sched/pod-info.js';
-import { inTreeRegistry } from '../lib/sched/plugins/registry.js';
+import { inTreePluginFactories } from '../lib/sched/plugins/in-tree.js';
 
 function node(name: string, tier?: string): Node {
   return {
@@ -59,7 +59,7 @@ t.test('a Rust score plugin enabled by name in a profile places the pod', async 
   t.teardown(() => accelerator.close());
   t.ok(accelerator.supports('NodeLabelScore', { label: 'tier' }), 'the kernel lists its Rust plugins');
   // 2. The profile enables NodeLabelScore through the registry entries the kernel provides.
-  const registry = inTreeRegistry().merge(accelerator.extensionRegistry());
+  const registry = inTreePluginFactories().merge(accelerator.extensionPluginFactories());
   const framework = buildFrameworks(config(), registry, deps(), { accelerator }).get('tiered')!;
   // 3. The highest tier wins; the plugin's weighted, normalised scores explain why.
   const result = framework.findNodes(podInfoFromPod(pod('p')), cache.snapshot(), new CycleState(), { wantPluginScores: true });
@@ -68,7 +68,7 @@ t.test('a Rust score plugin enabled by name in a profile places the pod', async 
   // 100 * tier / 3 (integer division), times the weight 5; no label scores 0.
   t.same(labelScores, { gold: 500, silver: 330, bronze: 165, plain: 0 });
   // 4. Without it the same nodes tie on every default plugin.
-  const plain = buildFrameworks(loadSchedulerConfiguration({}), inTreeRegistry(), deps(), { accelerator }).get('default-scheduler')!;
+  const plain = buildFrameworks(loadSchedulerConfiguration({}), inTreePluginFactories(), deps(), { accelerator }).get('default-scheduler')!;
   const untiered = plain.findNodes(podInfoFromPod(pod('q')), cache.snapshot(), new CycleState(), { wantPluginScores: true });
   t.equal(new Set(untiered.feasible.map((n) => n.score)).size, 1, 'all four nodes score the same without the plugin');
 });
@@ -77,7 +77,7 @@ t.test('its args come from pluginConfig', async (t) => {
   const cache = cluster();
   const accelerator = NativeAccelerator.create(cache);
   t.teardown(() => accelerator.close());
-  const registry = inTreeRegistry().merge(accelerator.extensionRegistry());
+  const registry = inTreePluginFactories().merge(accelerator.extensionPluginFactories());
   const framework = buildFrameworks(config(true), registry, deps(), { accelerator }).get('tiered')!;
   const result = framework.findNodes(podInfoFromPod(pod('p')), cache.snapshot());
   t.equal(result.feasible[0]!.name, 'bronze', 'reverse: the lowest tier wins');
@@ -94,7 +94,7 @@ t.test('without the kernel accelerator a Rust plugin reports that it cannot run'
   const cache = cluster();
   const accelerator = NativeAccelerator.create(cache);
   t.teardown(() => accelerator.close());
-  const registry = inTreeRegistry().merge(accelerator.extensionRegistry());
+  const registry = inTreePluginFactories().merge(accelerator.extensionPluginFactories());
   const framework = buildFrameworks(config(), registry, deps()).get('tiered')!;
   const result = framework.findNodes(podInfoFromPod(pod('p')), cache.snapshot());
   t.equal(result.status.code, Code.Error);

@@ -1,5 +1,5 @@
 // NodeResourcesFit (Filter, LeastAllocated, MostAllocated, RequestedToCapacityRatio) and
-// NodeResourcesBalancedAllocation on the hand-checked cases of kube-scheduler's own tests.
+// NodeResourcesBalancedAllocation on the hand-checked cases of kube-scheduler 1.36's own tests.
 import t from 'tap';
 import { CycleState } from '../lib/sched/framework/cycle-state.js';
 import type { FrameworkHandle, ScorePlugin } from '../lib/sched/framework/interfaces.js';
@@ -69,8 +69,37 @@ t.test('RequestedToCapacityRatio args are validated', async (t) => {
   t.throws(() => newNodeResourcesFit({ scoringStrategy: { type: 'Nope' } }, handle), /scoringStrategy.type: Unsupported value/);
 });
 
-t.test('BalancedAllocation: std of (0.75, 0.5) → 87, equal fractions → 100', async (t) => {
-  t.same(scores(newNodeResourcesBalancedAllocation(undefined, handle), [node1(), node2()]), [87, 100]);
+// Kubernetes 1.36 scores the change in balance: 50 + (50 + with − without) / 2.
+t.test('BalancedAllocation on empty nodes: 68 where the pod unbalances the node (100 → 87), 75 where it keeps it (100 → 100)', async (t) => {
+  t.same(scores(newNodeResourcesBalancedAllocation(undefined, handle), [node1(), node2()]), [68, 75]);
+});
+
+function withPods(name: string, capacity: { cpu: string; memory: string }, pods: { cpu?: string; memory?: string }[][]): NodeInfo {
+  const n = new NodeInfo(name, makeNode(name, capacity));
+  pods.forEach((containers, i) => n.addPod(podInfoFromPod(makePod(`${name}-${i}`, { nodeName: name, containers }))));
+  return n;
+}
+
+t.test('BalancedAllocation with pods already placed scores the change each node sees', async (t) => {
+  const plugin = newNodeResourcesBalancedAllocation(undefined, handle);
+  const cpuOnly = [{ cpu: '1000m' }, { cpu: '2000m' }];
+  const cpuAndMemory = [
+    { cpu: '1000m', memory: '2000' },
+    { cpu: '2000m', memory: '3000' },
+  ];
+  // cpu 30% → 60%, memory 0% → 25%: 85 → 82 → 73; cpu 30% → 60%, memory 25% → 50%: 97 → 95 → 74
+  t.same(scores(plugin, [withPods('a', { cpu: '10000m', memory: '20000' }, [cpuOnly]), withPods('b', { cpu: '10000m', memory: '20000' }, [cpuAndMemory])]), [73, 74]);
+  // memory 10% → 20% on the larger node: 90 → 80 → 70
+  t.same(scores(plugin, [withPods('b', { cpu: '10000m', memory: '50000' }, [cpuAndMemory])]), [70]);
+});
+
+t.test('BalancedAllocation reaches 100 where the pod restores balance and 50 where it breaks it', async (t) => {
+  const plugin = newNodeResourcesBalancedAllocation(undefined, handle);
+  const memoryPod = podInfoFromPod(makePod('m', { containers: [{ memory: '2000' }, { memory: '3000' }] }));
+  const nodes = [withPods('a', { cpu: '3000m', memory: '5000' }, [[{ cpu: '1000m' }, { cpu: '2000m' }]]), withPods('b', { cpu: '3000m', memory: '5000' }, [])];
+  const state = new CycleState();
+  plugin.preScore(state, memoryPod, nodes);
+  t.same(nodes.map((n) => plugin.score(state, memoryPod, n)), [100, 50]);
 });
 
 t.test('BalancedAllocation with three resources uses the full standard deviation', async (t) => {
@@ -80,10 +109,10 @@ t.test('BalancedAllocation with three resources uses the full standard deviation
   );
   const p = podInfoFromPod(makePod('g', { containers: [{ cpu: '2000m', memory: '1000', extra: { 'example.com/gpu': '4' } }] }));
   const n = new NodeInfo('n', makeNode('n', { cpu: '4000m', memory: '4000', extra: { 'example.com/gpu': '4' } }));
-  // fractions 0.5, 0.25, 1 → mean 0.5833, std 0.3118 → (1 - std) * 100 = 68.8 → 68
+  // fractions 0.5, 0.25, 1 → mean 0.5833, std 0.3118 → 68 with the pod, 100 without: 50 + (50 + 68 − 100) / 2 = 59
   const state = new CycleState();
   plugin.preScore(state, p, [n]);
-  t.equal(plugin.score(state, p, n), 68);
+  t.equal(plugin.score(state, p, n), 59);
 });
 
 t.test('BalancedAllocation skips best-effort pods', async (t) => {

@@ -2,25 +2,8 @@
 // (pkg/printers/internalversion) build them: columns, wide columns and cell formats.
 import t from 'tap';
 import type { KubeObject } from '../lib/api/object.js';
-import { findResource, type ResourceInfo } from '../lib/api/resources.js';
-import { tableColumns, tableRow, type TableColumn } from '../lib/api/tables/index.js';
-
-const NOW = new Date('2024-05-01T12:00:00Z');
-const created = { creationTimestamp: '2024-05-01T11:00:00Z' };
-
-function info(group: string, version: string, resource: string): ResourceInfo {
-  const found = findResource(group, version, resource);
-  if (!found) throw new Error(`no resource ${group}/${version}/${resource}`);
-  return found;
-}
-
-function names(columns: TableColumn[], wide: boolean): string[] {
-  return columns.filter((c) => wide || c.priority === 0).map((c) => c.name);
-}
-
-function cells(resource: ResourceInfo, obj: KubeObject): unknown[] {
-  return tableRow(resource, obj, NOW).cells;
-}
+import { tableColumns } from '../lib/api/tables/index.js';
+import { cells, created, info, names } from './helpers/table-rows.js';
 
 const containers = [
   { name: 'app', image: 'busybox:1.36' },

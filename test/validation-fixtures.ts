@@ -273,6 +273,290 @@ export function horizontalPodAutoscaler(): Obj {
   };
 }
 
+/** A PKCS#10 request for CN=alice, O=dev, signed with its own P-256 key (made once with openssl). */
+export const CSR_PEM = `-----BEGIN CERTIFICATE REQUEST-----
+MIHZMIGAAgEAMB4xDjAMBgNVBAMMBWFsaWNlMQwwCgYDVQQKDANkZXYwWTATBgcq
+hkjOPQIBBggqhkjOPQMBBwNCAARhGu2vcYd0Rg29siOrWtlK2cegUZ22FPxRmII4
+JtVVK6mTBpwDIyEDeY2r9ImN9fZ0JEIfCN1tY2wulbPReeoYoAAwCgYIKoZIzj0E
+AwIDSAAwRQIgDbSmhdNMw4EmNpFQflUaUwss2rJtYWUygdzUaZbZaPkCIQD8Os13
+OcTPAxqNEs25WSD+uklXs1WSD+xub31IygTcJA==
+-----END CERTIFICATE REQUEST-----
+`;
+
+/** A certificate for the same key (self-signed, made once with openssl): what a signer would put in status.certificate. */
+export const CERTIFICATE_PEM = `-----BEGIN CERTIFICATE-----
+MIIBkDCCATegAwIBAgIUSUFPVz1RCJQaiGj6yEnJO03OItowCgYIKoZIzj0EAwIw
+HjEOMAwGA1UEAwwFYWxpY2UxDDAKBgNVBAoMA2RldjAeFw0yNjEyMDcxNTI5Mzha
+Fw0zNjEyMDQxNTI5MzhaMB4xDjAMBgNVBAMMBWFsaWNlMQwwCgYDVQQKDANkZXYw
+WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAARhGu2vcYd0Rg29siOrWtlK2cegUZ22
+FPxRmII4JtVVK6mTBpwDIyEDeY2r9ImN9fZ0JEIfCN1tY2wulbPReeoYo1MwUTAd
+BgNVHQ4EFgQUCkdsso/fmJ7kXRBgVQI9NtjGelMwHwYDVR0jBBgwFoAUCkdsso/f
+mJ7kXRBgVQI9NtjGelMwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNHADBE
+AiAUnLfRPdrAlxwbOPs9UL5Xf1HPw5DjVxM1rBZfz3GaBgIgYRaiQuB37wHR/pKX
+AMRcBhUz9VLGjvSVgBZZzlXbNL4=
+-----END CERTIFICATE-----
+`;
+
+export function role(): Obj {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: 'pod-reader', namespace: 'default' },
+    rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
+  };
+}
+
+export function clusterRole(): Obj {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: 'health-reader' },
+    rules: [
+      { nonResourceURLs: ['/healthz', '/readyz'], verbs: ['get'] },
+      { apiGroups: ['apps'], resources: ['deployments', 'deployments/scale'], resourceNames: ['web'], verbs: ['update'] },
+    ],
+    aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-health': 'true' } }] },
+  };
+}
+
+export function roleBinding(): Obj {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'read-pods', namespace: 'default' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' },
+    subjects: [
+      { kind: 'User', name: 'alice', apiGroup: 'rbac.authorization.k8s.io' },
+      { kind: 'ServiceAccount', name: 'builder', namespace: 'default' },
+    ],
+  };
+}
+
+export function clusterRoleBinding(): Obj {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'health-readers' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'health-reader' },
+    subjects: [
+      { kind: 'Group', name: 'devs', apiGroup: 'rbac.authorization.k8s.io' },
+      { kind: 'ServiceAccount', name: 'monitor', namespace: 'kube-system' },
+    ],
+  };
+}
+
+export function certificateSigningRequest(): Obj {
+  return {
+    apiVersion: 'certificates.k8s.io/v1',
+    kind: 'CertificateSigningRequest',
+    metadata: { name: 'alice' },
+    spec: { request: Buffer.from(CSR_PEM).toString('base64'), signerName: 'kubernetes.io/kube-apiserver-client', expirationSeconds: 86400, usages: ['client auth'] },
+  };
+}
+
+export function runtimeClass(): Obj {
+  return {
+    apiVersion: 'node.k8s.io/v1',
+    kind: 'RuntimeClass',
+    metadata: { name: 'gvisor' },
+    handler: 'runsc',
+    overhead: { podFixed: { cpu: '100m', memory: '20Mi' } },
+    scheduling: { nodeSelector: { sandbox: 'true' }, tolerations: [{ key: 'sandbox', operator: 'Exists', effect: 'NoSchedule' }] },
+  };
+}
+
+export function validatingWebhookConfiguration(): Obj {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: { name: 'pod-policy' },
+    webhooks: [
+      {
+        name: 'pods.policy.example.com',
+        clientConfig: { service: { name: 'policy', namespace: 'default', path: '/validate' } },
+        rules: [{ operations: ['CREATE', 'UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods', 'pods/status'] }],
+        sideEffects: 'None',
+        admissionReviewVersions: ['v1'],
+        matchConditions: [{ name: 'not-system', expression: "!request.userInfo.username.startsWith('system:')" }],
+      },
+    ],
+  };
+}
+
+export function mutatingWebhookConfiguration(): Obj {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name: 'sidecar-injector' },
+    webhooks: [
+      {
+        name: 'inject.sidecar.example.com',
+        clientConfig: { url: 'https://injector.example.com/mutate' },
+        rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }],
+        sideEffects: 'NoneOnDryRun',
+        admissionReviewVersions: ['v1', 'v1beta1'],
+        reinvocationPolicy: 'IfNeeded',
+      },
+    ],
+  };
+}
+
+export function validatingAdmissionPolicy(): Obj {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name: 'replica-limit' },
+    spec: {
+      paramKind: { apiVersion: 'v1', kind: 'ConfigMap' },
+      matchConstraints: { resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments'] }] },
+      variables: [{ name: 'replicas', expression: 'object.spec.replicas' }],
+      validations: [{ expression: 'variables.replicas <= int(params.data.maxReplicas)', messageExpression: "'at most ' + params.data.maxReplicas + ' replicas'", reason: 'Invalid' }],
+    },
+  };
+}
+
+export function validatingAdmissionPolicyBinding(): Obj {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name: 'replica-limit-default' },
+    spec: { policyName: 'replica-limit', validationActions: ['Deny', 'Audit'], paramRef: { name: 'limits', namespace: 'default', parameterNotFoundAction: 'Deny' } },
+  };
+}
+
+export function deviceClass(): Obj {
+  return { apiVersion: 'resource.k8s.io/v1', kind: 'DeviceClass', metadata: { name: 'gpu.example.com' }, spec: { selectors: [{ cel: { expression: "device.driver == 'gpu.example.com'" } }] } };
+}
+
+export function resourceClaim(): Obj {
+  return {
+    apiVersion: 'resource.k8s.io/v1',
+    kind: 'ResourceClaim',
+    metadata: { name: 'gpu-claim', namespace: 'default' },
+    spec: { devices: { requests: [{ name: 'gpu', exactly: { deviceClassName: 'gpu.example.com', count: 2 } }] } },
+  };
+}
+
+export function resourceClaimTemplate(): Obj {
+  return {
+    apiVersion: 'resource.k8s.io/v1',
+    kind: 'ResourceClaimTemplate',
+    metadata: { name: 'gpu-template', namespace: 'default' },
+    spec: {
+      metadata: { labels: { app: 'trainer' } },
+      spec: {
+        devices: {
+          requests: [{ name: 'gpu', firstAvailable: [{ name: 'big', deviceClassName: 'gpu.example.com', allocationMode: 'All' }, { name: 'small', deviceClassName: 'gpu.example.com' }] }],
+        },
+      },
+    },
+  };
+}
+
+export function resourceSlice(): Obj {
+  return {
+    apiVersion: 'resource.k8s.io/v1',
+    kind: 'ResourceSlice',
+    metadata: { name: 'node-1-gpu' },
+    spec: {
+      driver: 'gpu.example.com',
+      nodeName: 'node-1',
+      pool: { name: 'node-1', generation: 1, resourceSliceCount: 1 },
+      devices: [{ name: 'gpu-0', attributes: { model: { string: 'a100' } }, capacity: { memory: { value: '40Gi' } } }],
+    },
+  };
+}
+
+export function resourceQuota(): Obj {
+  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute', namespace: 'default' }, spec: { hard: { pods: '10', 'requests.cpu': '2', 'limits.memory': '4Gi', 'count/deployments.apps': '5' } } };
+}
+
+export function limitRange(): Obj {
+  return {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: { name: 'limits', namespace: 'default' },
+    spec: { limits: [{ type: 'Container', max: { cpu: '2' }, min: { cpu: '100m' }, default: { cpu: '500m' }, defaultRequest: { cpu: '200m' }, maxLimitRequestRatio: { cpu: '10' } }] },
+  };
+}
+
+export function persistentVolume(): Obj {
+  return { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-1' }, spec: { capacity: { storage: '10Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data/pv-1' }, storageClassName: 'standard' } };
+}
+
+export function persistentVolumeClaim(): Obj {
+  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'default' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, storageClassName: 'standard' } };
+}
+
+export function storageClass(): Obj {
+  return { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'example.com/hostpath', parameters: { type: 'ssd' }, allowVolumeExpansion: true };
+}
+
+export function csiDriver(): Obj {
+  return { apiVersion: 'storage.k8s.io/v1', kind: 'CSIDriver', metadata: { name: 'hostpath.csi.example.com' }, spec: { attachRequired: false, podInfoOnMount: true } };
+}
+
+export function csiNode(): Obj {
+  return { apiVersion: 'storage.k8s.io/v1', kind: 'CSINode', metadata: { name: 'node-1' }, spec: { drivers: [{ name: 'hostpath.csi.example.com', nodeID: 'node-1', topologyKeys: ['topology.kubernetes.io/zone'] }] } };
+}
+
+export function volumeAttachment(): Obj {
+  return { apiVersion: 'storage.k8s.io/v1', kind: 'VolumeAttachment', metadata: { name: 'attach-pv-1' }, spec: { attacher: 'hostpath.csi.example.com', nodeName: 'node-1', source: { persistentVolumeName: 'pv-1' } } };
+}
+
+export function csiStorageCapacity(): Obj {
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'CSIStorageCapacity',
+    metadata: { name: 'capacity-zone-a', namespace: 'default' },
+    storageClassName: 'standard',
+    nodeTopology: { matchLabels: { 'topology.kubernetes.io/zone': 'a' } },
+    capacity: '100Gi',
+  };
+}
+
+export function volumeAttributesClass(): Obj {
+  return { apiVersion: 'storage.k8s.io/v1', kind: 'VolumeAttributesClass', metadata: { name: 'gold' }, driverName: 'hostpath.csi.example.com', parameters: { iops: '3000' } };
+}
+
+export function ingress(): Obj {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      ingressClassName: 'nginx',
+      rules: [{ host: 'web.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }],
+      tls: [{ hosts: ['web.example.com'], secretName: 'web-tls' }],
+    },
+  };
+}
+
+export function ingressClass(): Obj {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' }, spec: { controller: 'example.com/ingress-nginx' } };
+}
+
+export function networkPolicy(): Obj {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'web-allow', namespace: 'default' },
+    spec: {
+      podSelector: { matchLabels: { app: 'web' } },
+      ingress: [{ from: [{ podSelector: { matchLabels: { role: 'frontend' } } }, { ipBlock: { cidr: '10.0.0.0/16', except: ['10.0.1.0/24'] } }], ports: [{ protocol: 'TCP', port: 80 }] }],
+      egress: [{ ports: [{ port: 5000, endPort: 5010 }] }],
+    },
+  };
+}
+
+export function serviceCIDR(): Obj {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR', metadata: { name: 'extra' }, spec: { cidrs: ['10.200.0.0/24', 'fd00:10::/120'] } };
+}
+
+export function ipAddress(): Obj {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'IPAddress', metadata: { name: '10.200.0.10' }, spec: { parentRef: { group: '', resource: 'services', namespace: 'default', name: 'web' } } };
+}
+
 export const ALL_VALID: (() => Obj)[] = [
   pod,
   deployment,
@@ -297,4 +581,33 @@ export const ALL_VALID: (() => Obj)[] = [
   podDisruptionBudget,
   priorityClass,
   horizontalPodAutoscaler,
+  role,
+  clusterRole,
+  roleBinding,
+  clusterRoleBinding,
+  certificateSigningRequest,
+  runtimeClass,
+  validatingWebhookConfiguration,
+  mutatingWebhookConfiguration,
+  validatingAdmissionPolicy,
+  validatingAdmissionPolicyBinding,
+  deviceClass,
+  resourceClaim,
+  resourceClaimTemplate,
+  resourceSlice,
+  resourceQuota,
+  limitRange,
+  persistentVolume,
+  persistentVolumeClaim,
+  storageClass,
+  csiDriver,
+  csiNode,
+  volumeAttachment,
+  csiStorageCapacity,
+  volumeAttributesClass,
+  ingress,
+  ingressClass,
+  networkPolicy,
+  serviceCIDR,
+  ipAddress,
 ];

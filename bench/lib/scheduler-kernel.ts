@@ -7,16 +7,16 @@ import { loadavg } from 'node:os';
 import type { Node, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import { SchedulerCache } from '../../lib/sched/cache.js';
 import { Framework } from '../../lib/sched/framework/framework.js';
-import { emptyPlugins, type FrameworkProfile } from '../../lib/sched/framework/profile.js';
+import { emptyPlugins, type FrameworkProfile } from '../../lib/sched/framework/extension-points.js';
 import { seededRandom } from '../../lib/sched/framework/random.js';
 import { pickHost } from '../../lib/sched/framework/select-host.js';
 import { newSchedKernel } from '../../lib/native/sched.js';
 import { encodedKernelPod, kernelNode } from '../../lib/sched/kernel/convert.js';
 import { NativeAccelerator } from '../../lib/sched/kernel/index.js';
-import { kernelProfile } from '../../lib/sched/kernel/profile.js';
+import { kernelProfile } from '../../lib/sched/kernel/kernel-plugins.js';
 import { numFeasibleNodesToFind } from '../../lib/sched/framework/num-feasible.js';
 import { podInfoFromPod } from '../../lib/sched/pod-info.js';
-import { inTreeRegistry } from '../../lib/sched/plugins/registry.js';
+import { inTreePluginFactories } from '../../lib/sched/plugins/in-tree.js';
 import type { PodInfo } from '../../lib/sched/types.js';
 
 export interface KernelResult {
@@ -111,7 +111,7 @@ function run(nodes: readonly Node[], podInfos: readonly PodInfo[], native: boole
   const accelerator = native ? NativeAccelerator.create(cache) : undefined;
   for (const node of nodes) cache.addNode(node);
   const profile: FrameworkProfile = { schedulerName: 'bench', plugins: emptyPlugins(), multiPoint: PLUGINS, pluginConfig: {} };
-  const framework = new Framework(profile, inTreeRegistry(), { binder: async () => {}, random: seededRandom(42) }, accelerator ? { accelerator } : {});
+  const framework = new Framework(profile, inTreePluginFactories(), { binder: async () => {}, random: seededRandom(42) }, accelerator ? { accelerator } : {});
   const choices: (string | undefined)[] = [];
   const started = process.hrtime.bigint();
   for (const info of podInfos) {

@@ -220,11 +220,13 @@ function resourcePaths(r: ResourceInfo): Paths {
   };
   for (const sub of r.subresources) {
     const path = `${object}/${sub}`;
-    if (sub === 'status') {
+    if (sub === 'status' || sub === 'approval') {
+      // The approval subresource of CertificateSigningRequests takes and answers the kind itself, as status does.
+      const what = sub === 'status' ? 'Status' : 'Approval';
       paths[path] = {
-        get: read(kindGvk, kindDef, `status of the specified ${r.kind}`, 'Status'),
-        put: replace(kindGvk, kindDef, `status of the specified ${r.kind}`, 'Status'),
-        patch: patch(kindGvk, kindDef, `status of the specified ${r.kind}`, 'Status'),
+        get: read(kindGvk, kindDef, `${sub} of the specified ${r.kind}`, what),
+        put: replace(kindGvk, kindDef, `${sub} of the specified ${r.kind}`, what),
+        patch: patch(kindGvk, kindDef, `${sub} of the specified ${r.kind}`, what),
         parameters: objectParams,
       };
     } else if (sub === 'finalize') {

@@ -1,5 +1,5 @@
 // An example research Score plugin: prefer nodes running fewer pods. Load it with
-//   --plugin-module examples/scheduler-plugins/fewest-pods.mjs --config examples/scheduler-plugins/profile.yaml
+//   --plugin-module examples/scheduler-plugins/fewest-pods.mjs --config examples/scheduler-plugins/research-scheduler.yaml
 // Scores are 0-100: an empty node scores 100, a node at its pod capacity 0.
 export const plugins = {
   FewestPods: () => ({

@@ -8,6 +8,22 @@
 // too, for the same reason: one check covers every way an object can be made.
 import { failure, type StatusError } from './status.js';
 
+// String.prototype.isWellFormed and toWellFormed (ES2024; Node 20 has them, the ES2023 lib does not declare them).
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/**
+ * A lone UTF-16 surrogate ("\ud800" in JSON) has no UTF-8 form: stored as msgpack it would read
+ * back as U+FFFD while the write's answer still held the surrogate. Go's JSON decoder turns each
+ * into U+FFFD; so does the boundary, for every format.
+ */
+function wellFormed(value: string): string {
+  const text = value as unknown as WellFormedString;
+  return text.isWellFormed() ? value : text.toWellFormed();
+}
+
 export interface JsonLimits {
   /** Containers (objects and arrays) nested inside each other, the outermost included. */
   maxDepth: number;
@@ -81,7 +97,7 @@ class Converter {
       case 'string':
         // Escapes can make a character take up to six bytes; quotes add two.
         this.spend(value.length + 2);
-        return value;
+        return wellFormed(value);
       case 'boolean':
         this.spend(5);
         return value;
@@ -142,7 +158,7 @@ class Converter {
       if (key === '__proto__') throw failure(400, 'BadRequest', `${this.what} holds the key "__proto__" at ${pathText(this.path)}, which the apiserver refuses in every format`);
       this.spend(key.length + 4);
       this.path.push(key);
-      Object.defineProperty(out, key, { value: this.convert(item, depth), writable: true, enumerable: true, configurable: true });
+      Object.defineProperty(out, wellFormed(key), { value: this.convert(item, depth), writable: true, enumerable: true, configurable: true });
       this.path.pop();
     }
     return out;

@@ -67,6 +67,19 @@ export function isDNS1123Subdomain(value: string): string[] {
   return errs;
 }
 
+const WILDCARD_DNS1123_SUBDOMAIN_MSG =
+  "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character";
+
+/** "*.example.com": a wildcard host of an Ingress rule or TLS entry. */
+export function isWildcardDNS1123Subdomain(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > DNS1123_SUBDOMAIN_MAX) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX));
+  if (!value.startsWith('*.') || !isSubdomainShape(value.slice(2))) {
+    errs.push(regexError(WILDCARD_DNS1123_SUBDOMAIN_MSG, `\\*\\.${DNS1123_SUBDOMAIN_FMT}`, '*.example.com'));
+  }
+  return errs;
+}
+
 export function isDNS1035Label(value: string): string[] {
   const errs: string[] = [];
   if (byteLength(value) > 63) errs.push(maxLenError(63));

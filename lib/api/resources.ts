@@ -1,7 +1,7 @@
 // The table of resources Rudder serves. Discovery, routing, storage keys, OpenAPI and kubectl's
 // short names all come from here, so adding a kind starts with one entry.
 
-export type Subresource = 'status' | 'scale' | 'binding' | 'eviction' | 'finalize';
+export type Subresource = 'status' | 'scale' | 'binding' | 'eviction' | 'approval' | 'finalize';
 
 export interface ResourceInfo {
   /** API group; '' for the legacy core group. */
@@ -72,6 +72,22 @@ export const RESOURCES: readonly ResourceInfo[] = [
   define('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
   define('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
   define('events.k8s.io', 'v1', 'events', 'Event', true, { shortNames: ['ev'], storageVersion: { group: '', version: 'v1', resource: 'events' } }),
+  // Storage, networking and namespace policy.
+  define('', 'v1', 'resourcequotas', 'ResourceQuota', true, { shortNames: ['quota'], subresources: ['status'] }),
+  define('', 'v1', 'limitranges', 'LimitRange', true, { shortNames: ['limits'] }),
+  define('', 'v1', 'persistentvolumes', 'PersistentVolume', false, { shortNames: ['pv'], subresources: ['status'] }),
+  define('', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, { shortNames: ['pvc'], subresources: ['status'] }),
+  define('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false, { shortNames: ['sc'] }),
+  define('storage.k8s.io', 'v1', 'csidrivers', 'CSIDriver', false),
+  define('storage.k8s.io', 'v1', 'csinodes', 'CSINode', false),
+  define('storage.k8s.io', 'v1', 'volumeattachments', 'VolumeAttachment', false, { subresources: ['status'] }),
+  define('storage.k8s.io', 'v1', 'csistoragecapacities', 'CSIStorageCapacity', true),
+  define('storage.k8s.io', 'v1', 'volumeattributesclasses', 'VolumeAttributesClass', false, { shortNames: ['vac'] }),
+  define('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, { shortNames: ['ing'], subresources: ['status'] }),
+  define('networking.k8s.io', 'v1', 'ingressclasses', 'IngressClass', false),
+  define('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true, { shortNames: ['netpol'] }),
+  define('networking.k8s.io', 'v1', 'servicecidrs', 'ServiceCIDR', false, { subresources: ['status'] }),
+  define('networking.k8s.io', 'v1', 'ipaddresses', 'IPAddress', false, { shortNames: ['ip'] }),
   // Workloads, disruption and scheduling.
   define('', 'v1', 'replicationcontrollers', 'ReplicationController', true, { shortNames: ['rc'], categories: ['all'], subresources: ['status', 'scale'] }),
   define('', 'v1', 'podtemplates', 'PodTemplate', true),
@@ -89,6 +105,21 @@ export const RESOURCES: readonly ResourceInfo[] = [
   define('batch', 'v1', 'cronjobs', 'CronJob', true, { shortNames: ['cj'], categories: ['all'], subresources: ['status'] }),
   define('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, { shortNames: ['pdb'], subresources: ['status'] }),
   define('scheduling.k8s.io', 'v1', 'priorityclasses', 'PriorityClass', false, { shortNames: ['pc'] }),
+  // Access control, certificates, runtime classes, admission configuration and dynamic resource allocation.
+  define('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true),
+  define('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true),
+  define('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false),
+  define('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false),
+  define('certificates.k8s.io', 'v1', 'certificatesigningrequests', 'CertificateSigningRequest', false, { shortNames: ['csr'], subresources: ['approval', 'status'] }),
+  define('node.k8s.io', 'v1', 'runtimeclasses', 'RuntimeClass', false),
+  define('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', 'MutatingWebhookConfiguration', false, { categories: ['api-extensions'] }),
+  define('admissionregistration.k8s.io', 'v1', 'validatingwebhookconfigurations', 'ValidatingWebhookConfiguration', false, { categories: ['api-extensions'] }),
+  define('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicies', 'ValidatingAdmissionPolicy', false, { categories: ['api-extensions'], subresources: ['status'] }),
+  define('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicybindings', 'ValidatingAdmissionPolicyBinding', false, { categories: ['api-extensions'] }),
+  define('resource.k8s.io', 'v1', 'deviceclasses', 'DeviceClass', false),
+  define('resource.k8s.io', 'v1', 'resourceclaims', 'ResourceClaim', true, { subresources: ['status'] }),
+  define('resource.k8s.io', 'v1', 'resourceclaimtemplates', 'ResourceClaimTemplate', true),
+  define('resource.k8s.io', 'v1', 'resourceslices', 'ResourceSlice', false),
 ];
 
 /** "v1" for the core group, "apps/v1" otherwise: the apiVersion field of objects. */

@@ -1,5 +1,9 @@
 // What every cluster has from its first start: the system namespaces, the "kubernetes" Service
-// in default, whose Endpoints point at this apiserver, and the two system PriorityClasses.
+// in default, whose Endpoints point at this apiserver, the two system PriorityClasses, the
+// "kubernetes" ServiceCIDR holding the apiserver's service range, marked Ready as kube-apiserver's
+// default-ServiceCIDR controller marks it, and, as kube-apiserver writes it, the ConfigMap that
+// dates when legacy service account tokens began to be tracked (kube-controller-manager's legacy
+// token cleaner reads it).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../../lib/api/object.js';
 import { findResource, type ResourceInfo } from '../../lib/api/resources.js';
@@ -31,9 +35,16 @@ async function ensure(storage: ApiStorage, info: ResourceInfo, namespace: string
 
 export interface BootstrapOptions {
   serviceIP: string;
+  /** --service-cluster-ip-range: one range, or one per IP family. */
+  serviceCIDRs: readonly string[];
   advertiseAddress: string;
   port: number;
+  /** The time the legacy token tracking starts from; now by default. */
+  clock?: () => Date;
 }
+
+/** kube-system/kube-apiserver-legacy-service-account-token-tracking, as kube-apiserver creates it. */
+export const LEGACY_TOKEN_TRACKING_CONFIGMAP = 'kube-apiserver-legacy-service-account-token-tracking';
 
 export async function bootstrapCluster(storage: ApiStorage, options: BootstrapOptions): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) {
@@ -44,6 +55,15 @@ export async function bootstrapCluster(storage: ApiStorage, options: BootstrapOp
   for (const { name, value, description } of SYSTEM_PRIORITY_CLASSES) {
     await ensure(storage, priorityClasses, undefined, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, description });
   }
+  // "since" is the UTC date tracking began (Go's "2006-01-02"); a later start keeps the first date.
+  const since = (options.clock ?? (() => new Date()))().toISOString().slice(0, 10);
+  await ensure(storage, resource('configmaps'), 'kube-system', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: LEGACY_TOKEN_TRACKING_CONFIGMAP },
+    data: { since },
+  });
+  await ensureDefaultServiceCIDR(storage, options.serviceCIDRs);
   await ensure(storage, resource('services'), 'default', {
     apiVersion: 'v1',
     kind: 'Service',
@@ -61,6 +81,20 @@ export async function bootstrapCluster(storage: ApiStorage, options: BootstrapOp
   };
   // Endpoints may be created by a PUT, so one unconditional update covers first and later starts.
   await storage.for(resource('endpoints')).update({ namespace: 'default', name: 'kubernetes' }, endpoints, { dryRun: false });
+}
+
+export const DEFAULT_SERVICE_CIDR_NAME = 'kubernetes';
+
+async function ensureDefaultServiceCIDR(storage: ApiStorage, cidrs: readonly string[]): Promise<void> {
+  const info = findResource('networking.k8s.io', 'v1', 'servicecidrs');
+  if (!info) throw new Error('servicecidrs are not served');
+  await ensure(storage, info, undefined, { apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR', metadata: { name: DEFAULT_SERVICE_CIDR_NAME }, spec: { cidrs: [...cidrs] } });
+  const ref = { namespace: undefined, name: DEFAULT_SERVICE_CIDR_NAME };
+  const current = await storage.for(info).get(ref);
+  const conditions = (current.status as { conditions?: { type?: string }[] } | undefined)?.conditions ?? [];
+  if (conditions.some((c) => c.type === 'Ready')) return;
+  const ready = { type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), reason: '', message: 'Kubernetes default Service CIDR is ready' };
+  await storage.for(info).update(ref, { ...current, status: { conditions: [ready] } }, { dryRun: false }, 'status');
 }
 
 function waitingForQuorum(error: unknown): boolean {

@@ -23,6 +23,7 @@ const SUBRESOURCE_VERBS: Record<Subresource, string[]> = {
   scale: ['get', 'patch', 'update'],
   binding: ['create'],
   eviction: ['create'],
+  approval: ['get', 'patch', 'update'],
   finalize: ['update'],
 };
 

@@ -44,7 +44,7 @@ const replicated = replication && { ...replication, tls: await ensureRaftPeerCer
 const store = Store.open({ dataDir: join(dataDir, 'store'), historyRevisions: options.historyRevisions, replication: replicated });
 let bootstrapped = false;
 const metrics = createMetricsRegistry('apiserver');
-logProcessFaults(log, metrics);
+const faults = logProcessFaults(log, metrics);
 const server = await buildApiServer({
   store,
   log,
@@ -70,7 +70,12 @@ await publisher?.start();
 await server.app.listen({ host: options.bindAddress, port: options.securePort });
 const address = server.app.server.address();
 const port = typeof address === 'object' && address ? address.port : options.securePort;
-await bootstrapWhenWritable(server.storage, { serviceIP: server.allocator.firstAddress(), advertiseAddress: options.advertiseAddress, port }, log);
+faults.serving();
+await bootstrapWhenWritable(
+  server.storage,
+  { serviceIP: server.allocator.firstAddress(), serviceCIDRs: options.serviceClusterIpRange.split(','), advertiseAddress: options.advertiseAddress, port },
+  log,
+);
 bootstrapped = true;
 log.info({ address: `https://${options.bindAddress}:${port}`, dataDir, replica: replication?.id, peerAddress: replication?.listen }, 'apiserver ready');
 

@@ -23,6 +23,11 @@ import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { priorityAdmission } from './admission/priority.js';
 import { defaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { NamespacePhases } from './admission/namespaces.js';
+import { limitRanger } from './admission/limit-ranger.js';
+import { defaultStorageClass } from './admission/default-storage-class.js';
+import { storageObjectInUseProtection } from './admission/storage-object-in-use-protection.js';
+import { defaultIngressClass } from './admission/default-ingress-class.js';
+import { resourceQuotaAdmission } from './admission/resource-quota.js';
 import { ApiStorage } from './registry/api-storage.js';
 import { ServiceAllocator } from './registry/service-allocator.js';
 import { WatchHub } from './watch/watch-hub.js';
@@ -84,9 +89,19 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const requestMetrics = new RequestMetrics(deps.metrics);
   requestMetrics.install(app);
 
-  const allocator = new ServiceAllocator(deps.store, deps.serviceCidr, deps.nodePortRange);
+  const allocator = new ServiceAllocator(deps.store, deps.serviceCidr, deps.nodePortRange, clock);
   const namespaces = new NamespacePhases(deps.store);
-  const admission = new AdmissionChain([namespaceLifecycle(deps.store, namespaces), priorityAdmission(deps.store), defaultTolerationSeconds()]);
+  // kube-apiserver's order: ResourceQuota last, so it counts what every other plugin admitted.
+  const admission = new AdmissionChain([
+    namespaceLifecycle(deps.store, namespaces),
+    limitRanger(deps.store),
+    priorityAdmission(deps.store),
+    defaultTolerationSeconds(),
+    defaultStorageClass(deps.store),
+    storageObjectInUseProtection(),
+    defaultIngressClass(deps.store),
+    resourceQuotaAdmission(deps.store),
+  ]);
   const hub = new WatchHub({ store: deps.store, log: deps.log, bookmarkIntervalMs: deps.bookmarkIntervalMs, metrics: deps.metrics });
   const storage = new ApiStorage({ store: deps.store, clock, admission, hub, hooks: new Map([['Service', allocator]]) });
   app.addHook('onClose', async () => {

@@ -47,7 +47,7 @@ try {
 const client = new RestClient({ ...access, encoding: 'msgpack', qps: options.kubeApiQps, burst: options.kubeApiBurst, userAgent: 'rudder-controller-manager', clock });
 const bus = createBus(options, client, log);
 const metrics = createMetricsRegistry('controller-manager');
-logProcessFaults(log, metrics);
+const faults = logProcessFaults(log, metrics);
 const informers = new SharedInformers({ client, bus, clock, log });
 const events = new EventRecorder({ client, clock, identity, metrics, metricPrefix: 'rudder_controller_manager', log });
 // As kube-controller-manager, controllers (and the informers they ask for) are built only once
@@ -64,6 +64,7 @@ const server = await buildComponentServer({
   log,
 });
 const address = await listenComponentServer(server, options.bindAddress, options.securePort, https !== undefined);
+faults.serving();
 log.info({ address, controllers: [...selected], identity }, 'controller-manager serving');
 
 async function lead(): Promise<void> {

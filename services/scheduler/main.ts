@@ -26,7 +26,7 @@ import { SchedulerMetrics } from './metrics.js';
 import { schedulerOptions } from './options.js';
 import { PodStatusWriter } from './pod-status.js';
 import { PreemptionActions } from './preemption-actions.js';
-import { buildProfiles } from './profiles.js';
+import { buildProfiles } from './scheduler-configuration.js';
 import { RequestPool } from './request-pool.js';
 import { SchedulingLoop } from './scheduling-loop.js';
 import { WorkloadInformers } from './workload-informers.js';
@@ -47,7 +47,7 @@ try {
 const client = new RestClient({ ...access, encoding: 'msgpack', qps: options.kubeApiQps, burst: options.kubeApiBurst, userAgent: 'rudder-scheduler', clock });
 const bus = createBus(options, client, log);
 const metrics = createMetricsRegistry('scheduler');
-logProcessFaults(log, metrics);
+const faults = logProcessFaults(log, metrics);
 const pool = new RequestPool(options.bindConcurrency);
 const events = new EventRecorder({ client, clock, identity, metrics, log });
 const status = new PodStatusWriter(client, pool, clock, log);
@@ -109,6 +109,7 @@ const server = await buildSchedulerServer({
   log,
 });
 const address = await listenComponentServer(server, options.bindAddress, options.securePort, https !== undefined);
+faults.serving();
 informers.start();
 workloads.start();
 log.info({ address, profiles: [...profiles.keys()], nativeKernel: accelerator !== undefined, identity }, 'scheduler serving');

@@ -3,9 +3,9 @@
 // beside the in-tree plugins.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { PluginFactory, Registry } from '../../lib/sched/framework/index.js';
+import type { PluginFactory, PluginFactories } from '../../lib/sched/framework/index.js';
 
-export async function registerPluginModules(registry: Registry, paths: readonly string[]): Promise<string[]> {
+export async function registerPluginModules(registry: PluginFactories, paths: readonly string[]): Promise<string[]> {
   const names: string[] = [];
   for (const path of paths) {
     const module = (await import(pathToFileURL(resolve(path)).href)) as { plugins?: unknown; default?: unknown };

@@ -38,7 +38,7 @@ t.test('rudder up --bus redis runs a local Redis the apiserver publishes to', { 
   const port = await freePort();
 
   // 1. up starts redis, then the apiserver
-  const up = rudder(['up', '--detach', '--bus', 'redis', '--data-dir', dataDir, '--port', String(port)]);
+  const up = rudder(['up', '--detach', '--bus', 'redis', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort())]);
   t.equal(up.code, 0, up.stderr);
   const status = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as { components: { name: string; pid: number; url: string; healthy: boolean }[] };
   t.match(status.components, [{ name: 'redis', healthy: true, url: /^redis:\/\/127\.0\.0\.1:\d+$/ }, { name: 'apiserver', healthy: true }]);

@@ -35,7 +35,8 @@ t.test('rudder up --detach, status, kubectl, down', async (t) => {
   const port = await freePort();
 
   // 1. up returns once ready and says how to use the cluster
-  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port)]);
+  const schedulerPort = String(await freePort());
+  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', schedulerPort]);
   t.equal(up.code, 0, up.stderr);
   const kubeconfig = join(dataDir, 'kubeconfig');
   t.match(up.stdout, `export KUBECONFIG=${kubeconfig}`);
@@ -67,7 +68,7 @@ t.test('rudder up --detach, status, kubectl, down', async (t) => {
   t.ok(listed, 'the Deployment has its 2 pods');
 
   // 4. a second up finds it running
-  const again = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port)]);
+  const again = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', schedulerPort]);
   t.equal(again.code, 0);
   t.match(again.stdout, 'already running');
 
@@ -82,7 +83,7 @@ t.test('rudder up in the foreground stops everything on Ctrl-C', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rudder-cli-fg-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, 'up', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'up', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort())], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

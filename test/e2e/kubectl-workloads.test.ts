@@ -3,31 +3,15 @@
 // by its `kubectl create` command; listed wide and by label; watched while it changes; replaced;
 // patched with each patch type; deleted; explained; and listed by `kubectl api-resources` as
 // Kubernetes lists it.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
-import { kubectl, kubectlStream } from '../helpers/kubectl.js';
+import { kubectl } from '../helpers/kubectl.js';
+import { type KindCase, kindStory } from '../helpers/kubectl-kind-story.js';
 import { KUBECTL_VERSIONS } from '../helpers/paths.js';
 
-interface KindCase {
-  /** What kubectl calls it, and what it prints before the name ("job.batch"). */
-  resource: string;
-  printed: string;
-  namespaced: boolean;
-  /** The manifest of an object named `name` labelled tier=e2e. */
-  manifest: (name: string) => string;
-  /** A `kubectl create ...` for an object named `name`, where kubectl has one. */
-  create?: (name: string) => string[];
-  /** What `create` needs first (the Deployment kubectl autoscale reads). */
-  before?: (name: string) => string[];
-  /** Its `kubectl create` line ("created", or "autoscaled" for kubectl autoscale). */
-  createdWord?: string;
-  wideHeader: RegExp;
-  apiResource: RegExp;
-  explainKind: string;
-}
 
 const container = `{name: app, image: 'busybox:1.36', command: [sleep, '3600']}`;
 
@@ -219,67 +203,6 @@ for (const version of KUBECTL_VERSIONS) {
   });
 
   for (const c of CASES) {
-    t.test(`kubectl ${version}: ${c.resource}`, async (t) => {
-      const scope = c.namespaced ? ['-n', ns] : [];
-      const k = (...args: string[]) => run(...scope, ...args);
-      const name = `${c.resource.slice(0, 6)}-${tag}`;
-      const file = join(dir, `${name}.yaml`);
-      writeFileSync(file, c.manifest(name));
-
-      // 1. create from a manifest, and with kubectl's own command
-      const created = await k('create', '-f', file);
-      t.equal(created.stdout.trim(), `${c.printed}/${name} created`, created.stderr);
-      if (c.create) {
-        if (c.before) t.equal((await k(...c.before(`${name}-cli`))).code, 0);
-        const other = await k(...c.create(`${name}-cli`));
-        t.equal(other.stdout.trim(), `${c.printed}/${name}-cli ${c.createdWord ?? 'created'}`, other.stderr);
-      }
-
-      // 2. wide columns, and a label selector that finds only the manifest's object
-      const wide = await k('get', c.resource, '-o', 'wide');
-      t.equal(wide.code, 0, wide.stderr);
-      t.match(wide.stdout, c.wideHeader);
-      t.match(wide.stdout, new RegExp(`^${name}\\s`, 'm'));
-      const selected = await k('get', c.resource, '-l', 'tier=e2e', '-o', 'name');
-      t.same(selected.stdout.trim().split('\n'), [`${c.printed}/${name}`], selected.stderr);
-
-      // 3. get -w prints the object again when it changes
-      const watcher = kubectlStream(version, server.kubeconfig, [...scope, 'get', c.resource, name, '-w', '--output-watch-events']);
-      t.ok(await watcher.waitFor(name), `the watch printed the object:\n${watcher.output()}`);
-      const labelled = await k('label', c.resource, name, 'watched=yes');
-      t.match(labelled.stdout, /labeled/, labelled.stderr);
-      t.ok(await watcher.waitFor('MODIFIED'), `the watch printed the change:\n${watcher.output()}`);
-      watcher.stop();
-
-      // 4. replace, then each patch type
-      const current = await k('get', c.resource, name, '-o', 'json');
-      const object = JSON.parse(current.stdout) as { metadata: { annotations?: Record<string, string> } };
-      object.metadata.annotations = { ...object.metadata.annotations, replaced: 'yes' };
-      const replacedFile = join(dir, `${name}-replaced.json`);
-      writeFileSync(replacedFile, JSON.stringify(object));
-      const replaced = await k('replace', '-f', replacedFile);
-      t.equal(replaced.stdout.trim(), `${c.printed}/${name} replaced`, replaced.stderr);
-      for (const [type, patch] of [
-        ['strategic', '{"metadata":{"labels":{"strategic":"yes"}}}'],
-        ['merge', '{"metadata":{"labels":{"merge":"yes"}}}'],
-        ['json', '[{"op":"add","path":"/metadata/labels/json","value":"yes"}]'],
-      ] as const) {
-        const patched = await k('patch', c.resource, name, '--type', type, '-p', patch);
-        t.equal(patched.stdout.trim(), `${c.printed}/${name} patched`, `${type}: ${patched.stderr}`);
-      }
-      const labels = await k('get', c.resource, name, '-o', 'jsonpath={.metadata.labels.strategic} {.metadata.labels.merge} {.metadata.labels.json} {.metadata.annotations.replaced}');
-      t.equal(labels.stdout, 'yes yes yes yes');
-
-      // 5. delete
-      const deleted = await k('delete', c.resource, name);
-      t.equal(deleted.stdout.trim(), `${c.printed} "${name}" deleted`, deleted.stderr);
-      const gone = await k('get', c.resource, name);
-      t.equal(gone.code, 1);
-
-      // 6. explain
-      const explained = await run('explain', c.resource);
-      t.equal(explained.code, 0, explained.stderr);
-      t.match(explained.stdout, new RegExp(`KIND:\\s+${c.explainKind}`));
-    });
+    t.test(`kubectl ${version}: ${c.resource}`, async (t) => kindStory(t, c, { version, kubeconfig: server.kubeconfig, namespace: ns, dir, tag }));
   }
 }

@@ -21,7 +21,7 @@ t.test('the FewestPods example plugin steers research-scheduler pods to the empt
 
   // 2. the scheduler with the example plugin module and profile
   const examples = join(ROOT, 'examples', 'scheduler-plugins');
-  const scheduler = await startScheduler(apiserver, ['--leader-elect=false', '--plugin-module', join(examples, 'fewest-pods.mjs'), '--config', join(examples, 'profile.yaml')]);
+  const scheduler = await startScheduler(apiserver, ['--leader-elect=false', '--plugin-module', join(examples, 'fewest-pods.mjs'), '--config', join(examples, 'research-scheduler.yaml')]);
   t.teardown(() => scheduler.kill());
 
   // 3. each new pod of the research profile lands on the node with fewer pods

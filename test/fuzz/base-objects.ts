@@ -137,16 +137,36 @@ export interface BaseCase {
   object: KubeObject;
 }
 
+/**
+ * Quotas and limit ranges live in a namespace of their own: in the namespaces the other kinds are
+ * written to they would refuse valid objects (a pod without limits, the eleventh pod), as they should.
+ */
+const POLICY_KINDS = new Set(['ResourceQuota', 'LimitRange']);
+const POLICY_NAMESPACE = 'kube-public';
+
+/** The namespace a case writes to: the one drawn, or (for cluster-scoped kinds) none. */
+export function fuzzNamespace(info: ResourceInfo, drawn: string): string | undefined {
+  if (!info.namespaced) return undefined;
+  return POLICY_KINDS.has(info.kind) ? POLICY_NAMESPACE : drawn;
+}
+
 /** Any served kind, one of its realistic objects and a namespace for it. */
 export const anyBaseCase: fc.Arbitrary<BaseCase> = fc
   .constantFrom(...STORED_RESOURCES)
   .chain((info) => fc.tuple(fc.constant(info), baseObject(info), fc.constantFrom(...FUZZ_NAMESPACES)))
-  .map(([info, object, namespace]) => ({ info, object, namespace: info.namespaced ? namespace : undefined }));
+  .map(([info, object, namespace]) => ({ info, object, namespace: fuzzNamespace(info, namespace) }));
+
+/** An IPAddress is named by its address: fresh names ("fb-1z") map to distinct addresses. */
+function addressFor(name: string): string {
+  const n = Number.parseInt(name.slice(name.lastIndexOf('-') + 1), 36) || 0;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
 
 /** The object named `name` (in its namespace, for namespaced kinds); a copy. */
 export function withName(base: BaseCase, name: string): KubeObject {
   const object = clone(base.object);
-  object.metadata = { ...object.metadata, name, ...(base.namespace === undefined ? {} : { namespace: base.namespace }) };
+  const objectName = object.kind === 'IPAddress' ? addressFor(name) : name;
+  object.metadata = { ...object.metadata, name: objectName, ...(base.namespace === undefined ? {} : { namespace: base.namespace }) };
   // An event is about an object in its own namespace.
   if (object.kind === 'Event') object.involvedObject = { ...(object.involvedObject as object), namespace: base.namespace };
   return object;

@@ -46,7 +46,7 @@ export async function injectServer(options: InjectServerOptions = {}): Promise<I
     apiAudiences: options.apiAudiences,
   });
   await server.app.ready();
-  await bootstrapCluster(server.storage, { serviceIP: server.allocator.firstAddress(), advertiseAddress: '127.0.0.1', port: 6443 });
+  await bootstrapCluster(server.storage, { serviceIP: server.allocator.firstAddress(), serviceCIDRs: [server.allocator.serviceCidr], advertiseAddress: '127.0.0.1', port: 6443 });
   return {
     ...server,
     store,

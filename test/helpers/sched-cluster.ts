@@ -5,9 +5,9 @@ import { SchedulerCache } from '../../lib/sched/cache.js';
 import { CycleState } from '../../lib/sched/framework/cycle-state.js';
 import { Framework, type FindNodesResult } from '../../lib/sched/framework/framework.js';
 import type { HandleDeps } from '../../lib/sched/framework/interfaces.js';
-import { emptyPlugins, type EnabledPlugin, type ExtensionPoint } from '../../lib/sched/framework/profile.js';
+import { emptyPlugins, type EnabledPlugin, type ExtensionPoint } from '../../lib/sched/framework/extension-points.js';
 import { seededRandom } from '../../lib/sched/framework/random.js';
-import { inTreeRegistry } from '../../lib/sched/plugins/registry.js';
+import { inTreePluginFactories } from '../../lib/sched/plugins/in-tree.js';
 import { podInfoFromPod, type PodInfo, type Snapshot } from '../../lib/sched/types.js';
 
 export interface NodeOptions {
@@ -80,7 +80,7 @@ export function frameworkWith(
   }
   return new Framework(
     { schedulerName: 'default-scheduler', plugins, pluginConfig },
-    inTreeRegistry(),
+    inTreePluginFactories(),
     { binder: async () => undefined, random: seededRandom(1), clock: () => Date.parse('2024-01-01T00:00:00Z'), ...deps },
   );
 }

@@ -40,6 +40,18 @@ impl ScoredResource<'_> {
             None => (0, 0, self.weight),
         }
     }
+
+    /// (requested with the pod, allocated without it, allocatable) on the node at `slot`.
+    #[inline]
+    fn balance_values(&self, slot: usize) -> (i64, i64, i64) {
+        match self.allocatable {
+            Some(allocatable) => {
+                let used = self.used.map_or(0, |used| used.get(slot));
+                (used + self.pod_request, used, allocatable.get(slot))
+            }
+            None => (0, 0, 0),
+        }
+    }
 }
 
 fn pod_scalar(pod: &CompiledPod, name: &str) -> i64 {
@@ -178,7 +190,8 @@ fn ratio_score(shape: &[ShapePoint], values: &[(i64, i64, i64)]) -> i64 {
 /// Resources a node is scored on without a heap buffer (profiles rarely list more).
 const INLINE_RESOURCES: usize = 8;
 
-fn balanced(values: &[(i64, i64, i64)]) -> i64 {
+/// (1 − standard deviation of the utilisation fractions) · 100, truncated: balancedResourceScore.
+fn balance(values: &[(i64, i64)]) -> i64 {
     let mut inline = [0f64; INLINE_RESOURCES];
     let mut spilled = Vec::new();
     let fractions: &mut [f64] = if values.len() <= INLINE_RESOURCES {
@@ -188,9 +201,9 @@ fn balanced(values: &[(i64, i64, i64)]) -> i64 {
         &mut spilled[..]
     };
     let mut count = 0;
-    for &(requested, allocatable, _) in values {
+    for &(amount, allocatable) in values {
         if allocatable != 0 {
-            fractions[count] = (requested as f64 / allocatable as f64).min(1.0);
+            fractions[count] = (amount as f64 / allocatable as f64).min(1.0);
             count += 1;
         }
     }
@@ -207,6 +220,36 @@ fn balanced(values: &[(i64, i64, i64)]) -> i64 {
         _ => 0.0,
     };
     ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
+}
+
+/// Kubernetes 1.36's balancedResourceScorer: the change in balance that placing the pod makes,
+/// centred on 50 (a pod that keeps the node's balance scores 75). `values` holds, per resource,
+/// (requested with the pod, allocated without it, allocatable).
+fn balanced(values: &[(i64, i64, i64)]) -> i64 {
+    let mut with_pod = [(0i64, 0i64); INLINE_RESOURCES];
+    let mut without_pod = [(0i64, 0i64); INLINE_RESOURCES];
+    let (with_score, without_score) = if values.len() <= INLINE_RESOURCES {
+        for (index, &(requested, allocated, allocatable)) in values.iter().enumerate() {
+            with_pod[index] = (requested, allocatable);
+            without_pod[index] = (allocated, allocatable);
+        }
+        (
+            balance(&with_pod[..values.len()]),
+            balance(&without_pod[..values.len()]),
+        )
+    } else {
+        let with: Vec<(i64, i64)> = values.iter().map(|&(r, _, a)| (r, a)).collect();
+        let without: Vec<(i64, i64)> = values.iter().map(|&(_, u, a)| (u, a)).collect();
+        (balance(&with), balance(&without))
+    };
+    change_in_balance(with_score, without_score)
+}
+
+/// MaxNodeScore/2 + (MaxNodeScore/2 + with − without)/2 in Go's int64 arithmetic (division
+/// truncates toward zero, as Rust's does).
+#[inline(always)]
+fn change_in_balance(with_pod: i64, without_pod: i64) -> i64 {
+    MAX_NODE_SCORE / 2 + (MAX_NODE_SCORE / 2 + with_pod - without_pod) / 2
 }
 
 /// ImageLocality scores by table when the pod has at most this many images on some node.
@@ -396,7 +439,8 @@ fn fit_gathered(
 }
 
 /// BalancedAllocation over two gathered resources, in the same f64 operations as `balanced`.
-/// False when not exactly two resources have an allocatable column.
+/// False when not exactly two resources have an allocatable column, or when the amounts are
+/// too large for the allocated amount (requested − the pod's request) to be exact in f64.
 #[inline(always)]
 fn balanced_gathered(
     scratch: &mut Scratch,
@@ -408,31 +452,44 @@ fn balanced_gathered(
         .iter()
         .filter(|resource| resource.allocatable.is_some())
         .collect();
-    if counted.len() != 2 {
+    if counted.len() != 2 || !scratch.gather(&counted, slots) {
         return false;
     }
-    // f64 conversion is what `balanced` does too: no range condition here.
-    scratch.gather(&counted, slots);
     let n = slots.len();
+    let (p0, p1) = (counted[0].pod_request as f64, counted[1].pod_request as f64);
     let (r0, a0) = (&scratch.requested[0][..n], &scratch.allocatable[0][..n]);
     let (r1, a1) = (&scratch.requested[1][..n], &scratch.allocatable[1][..n]);
     scratch.total.clear();
     scratch.total.resize(n, 0.0);
-    let score = &mut scratch.total[..n];
+    scratch.weights.clear();
+    scratch.weights.resize(n, 0.0);
+    let (with_pod, without_pod) = (&mut scratch.total[..n], &mut scratch.weights[..n]);
     for i in 0..n {
-        let f0 = (r0[i] / a0[i]).min(1.0);
-        let f1 = (r1[i] / a1[i]).min(1.0);
-        let std = if a0[i] != 0.0 && a1[i] != 0.0 {
-            ((f0 - f1) / 2.0).abs()
-        } else {
-            0.0
-        };
-        score[i] = (1.0 - std) * MAX_NODE_SCORE as f64;
+        let both = a0[i] != 0.0 && a1[i] != 0.0;
+        let spread = |f0: f64, f1: f64| if both { ((f0 - f1) / 2.0).abs() } else { 0.0 };
+        let std_with = spread((r0[i] / a0[i]).min(1.0), (r1[i] / a1[i]).min(1.0));
+        let std_without = spread(
+            ((r0[i] - p0) / a0[i]).min(1.0),
+            ((r1[i] - p1) / a1[i]).min(1.0),
+        );
+        with_pod[i] = (1.0 - std_with) * MAX_NODE_SCORE as f64;
+        without_pod[i] = (1.0 - std_without) * MAX_NODE_SCORE as f64;
     }
-    for (out, &score) in out.iter_mut().zip(score.iter()) {
-        *out = score as i64;
+    for ((out, &with), &without) in out.iter_mut().zip(with_pod.iter()).zip(without_pod.iter()) {
+        *out = change_in_balance(with as i64, without as i64);
     }
     true
+}
+
+/// BalancedAllocation per node through the int64 formula.
+fn balanced_scores_of(scored: &[ScoredResource<'_>], slots: &[u32], out: &mut [i64]) {
+    let mut values = vec![(0i64, 0i64, 0i64); scored.len()];
+    for (slot, out) in slots.iter().zip(out.iter_mut()) {
+        for (value, resource) in values.iter_mut().zip(scored) {
+            *value = resource.balance_values(*slot as usize);
+        }
+        *out = balanced(&values);
+    }
 }
 
 fn resource_scores(
@@ -520,7 +577,7 @@ pub fn score(
             if best_effort {
                 out.iter_mut().for_each(|score| *score = 0);
             } else if !balanced_gathered(scratch, &scored, slots, out) {
-                resource_scores_of(&scored, slots, out, balanced)
+                balanced_scores_of(&scored, slots, out)
             }
         }
         ScorePlugin::TaintToleration => {
@@ -728,7 +785,7 @@ mod tests {
                 &slots,
                 &mut gathered
             ));
-            resource_scores_of(&resources, &slots, &mut expected, balanced);
+            balanced_scores_of(&resources, &slots, &mut expected);
             assert_eq!(gathered, expected);
         }
     }

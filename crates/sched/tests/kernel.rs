@@ -187,16 +187,17 @@ fn requested_to_capacity_ratio_rounds_the_weighted_mean() {
 }
 
 #[test]
-fn balanced_allocation_uses_the_standard_deviation_of_fractions() {
+fn balanced_allocation_scores_the_change_in_balance() {
     let cluster = cluster(&[node("node1", 4000, 10000), node("node2", 6000, 10000)]);
     let profile = only_score(ScorePlugin::NodeResourcesBalancedAllocation {
         resources: cpu_memory(),
     });
     let outcome = cluster.schedule(&pod(3000, 5000), &profile, &everything());
-    // node1: |0.75-0.5|/2 = 0.125 → 87; node2: 0.5 and 0.5 → 100.
+    // Kubernetes 1.36: 50 + (50 + with − without) / 2. node1: |0.75-0.5|/2 = 0.125 → 87 with
+    // the pod, 100 without → 68; node2: 0.5 and 0.5 → 100 both ways → 75.
     assert_eq!(
         scores(&cluster, &outcome),
-        pairs(&[("node1", 87), ("node2", 100)])
+        pairs(&[("node1", 68), ("node2", 75)])
     );
 }
 

@@ -6,6 +6,18 @@ import type { ResourceInfo } from '../resources.js';
 import { defaultPod, defaultPodTemplate } from './pod.js';
 import { defaultService } from './service.js';
 import {
+  defaultCSIDriver,
+  defaultCSIStorageCapacity,
+  defaultIngressClass,
+  defaultLimitRange,
+  defaultNetworkPolicy,
+  defaultPersistentVolume,
+  defaultPersistentVolumeClaim,
+  defaultResourceQuota,
+  defaultStorageClass,
+  defaultVolumeAttachment,
+} from './storage-networking.js';
+import {
   defaultCronJob,
   defaultHorizontalPodAutoscalerV1,
   defaultHorizontalPodAutoscalerV2,
@@ -15,6 +27,13 @@ import {
   defaultReplicationController,
   defaultStatefulSet,
 } from './workloads.js';
+import {
+  defaultResourceClaimSpec,
+  defaultRoleBinding,
+  defaultValidatingAdmissionPolicy,
+  defaultValidatingAdmissionPolicyBinding,
+  defaultWebhookConfiguration,
+} from './access.js';
 import { type Rec, asRec, canonicalizeResourceList, ensureRec, recs, setDefault } from './util.js';
 
 export interface DefaultingOptions {
@@ -176,6 +195,36 @@ export function applyDefaults(info: ResourceInfo, obj: KubeObject, options: Defa
     case 'discovery.k8s.io/EndpointSlice':
       defaultEndpointSlice(o);
       break;
+    case '/ResourceQuota':
+      defaultResourceQuota(o);
+      break;
+    case '/LimitRange':
+      defaultLimitRange(o);
+      break;
+    case '/PersistentVolume':
+      defaultPersistentVolume(o);
+      break;
+    case '/PersistentVolumeClaim':
+      defaultPersistentVolumeClaim(o);
+      break;
+    case 'storage.k8s.io/StorageClass':
+      defaultStorageClass(o);
+      break;
+    case 'storage.k8s.io/CSIDriver':
+      defaultCSIDriver(o);
+      break;
+    case 'storage.k8s.io/CSIStorageCapacity':
+      defaultCSIStorageCapacity(o);
+      break;
+    case 'storage.k8s.io/VolumeAttachment':
+      defaultVolumeAttachment(o);
+      break;
+    case 'networking.k8s.io/NetworkPolicy':
+      defaultNetworkPolicy(o);
+      break;
+    case 'networking.k8s.io/IngressClass':
+      defaultIngressClass(o);
+      break;
     case '/ReplicationController':
       defaultReplicationController(o);
       break;
@@ -197,6 +246,28 @@ export function applyDefaults(info: ResourceInfo, obj: KubeObject, options: Defa
     case 'autoscaling/HorizontalPodAutoscaler':
       if (info.version === 'v1') defaultHorizontalPodAutoscalerV1(o);
       else defaultHorizontalPodAutoscalerV2(o);
+      break;
+    case 'rbac.authorization.k8s.io/RoleBinding':
+    case 'rbac.authorization.k8s.io/ClusterRoleBinding':
+      defaultRoleBinding(o);
+      break;
+    case 'admissionregistration.k8s.io/ValidatingWebhookConfiguration':
+      defaultWebhookConfiguration(o, false);
+      break;
+    case 'admissionregistration.k8s.io/MutatingWebhookConfiguration':
+      defaultWebhookConfiguration(o, true);
+      break;
+    case 'admissionregistration.k8s.io/ValidatingAdmissionPolicy':
+      defaultValidatingAdmissionPolicy(o);
+      break;
+    case 'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding':
+      defaultValidatingAdmissionPolicyBinding(o);
+      break;
+    case 'resource.k8s.io/ResourceClaim':
+      defaultResourceClaimSpec(asRec(o.spec));
+      break;
+    case 'resource.k8s.io/ResourceClaimTemplate':
+      defaultResourceClaimSpec(asRec(asRec(o.spec)?.spec));
       break;
     default:
   }

@@ -173,11 +173,14 @@ const rawJsonWriter: ContentWriter = (writer, json) => {
   writer.uint32(tag(1, WIRE_LENGTH_DELIMITED)).bytes(Buffer.from(JSON.stringify(json), 'utf8'));
 };
 
-const verbsWriter: ContentWriter = (writer, json) => {
-  if (json === undefined || json === null) return;
-  if (!Array.isArray(json)) throw mismatch('Verbs', 'an array of strings', json);
-  for (const verb of json) writer.uint32(tag(1, WIRE_LENGTH_DELIMITED)).string(asString(verb ?? '', 'Verbs'));
-};
+/** A Go []string that gogo wraps in a message of its own (field 1, repeated). */
+function stringListWriter(what: string): ContentWriter {
+  return (writer, json) => {
+    if (json === undefined || json === null) return;
+    if (!Array.isArray(json)) throw mismatch(what, 'an array of strings', json);
+    for (const item of json) writer.uint32(tag(1, WIRE_LENGTH_DELIMITED)).string(asString(item ?? '', what));
+  };
+}
 
 interface CustomMessage {
   write: ContentWriter;
@@ -191,7 +194,8 @@ const CUSTOM: Record<string, CustomMessage> = {
   [`${META}.MicroTime`]: { write: timeWriter('MicroTime', 1_000) },
   [`${META}.Duration`]: { write: durationWriter },
   [`${META}.FieldsV1`]: { write: rawJsonWriter },
-  [`${META}.Verbs`]: { write: verbsWriter, nilable: true },
+  [`${META}.Verbs`]: { write: stringListWriter('Verbs'), nilable: true },
+  'k8s.io.api.certificates.v1.ExtraValue': { write: stringListWriter('ExtraValue'), nilable: true },
   'k8s.io.apimachinery.pkg.api.resource.Quantity': { write: quantityWriter },
   'k8s.io.apimachinery.pkg.api.resource.QuantityValue': { write: quantityWriter },
   'k8s.io.apimachinery.pkg.util.intstr.IntOrString': { write: intOrStringWriter },

@@ -72,6 +72,8 @@ const CUSTOM_JSON: Record<string, (message: Fields) => Converted> = {
   'k8s.io.apimachinery.pkg.runtime.RawExtension': (m) => embeddedJson(m.raw, 'embedded object'),
   // APIResource.verbs: a Go []string that gogo wraps in a message of its own.
   [`${META}.Verbs`]: (m) => (Array.isArray(m.items) ? m.items : []),
+  // A CertificateSigningRequest's spec.extra values: Go []string wrapped the same way.
+  'k8s.io.api.certificates.v1.ExtraValue': (m) => (Array.isArray(m.items) ? m.items : []),
 };
 
 /** Full names of the messages converted by hand; the Go field table need not describe them. */

@@ -168,6 +168,17 @@ const KINDS: Readonly<Record<string, KindFields>> = {
     fields: (job) => ({ 'status.successful': String(typeof at(job, 'status', 'succeeded') === 'number' ? at(job, 'status', 'succeeded') : 0) }),
     refusal: (label) => `field label ${JSON.stringify(label)} not supported for Job`,
   },
+  // kube-controller-manager's signers list requests by signer.
+  'certificates.k8s.io/CertificateSigningRequest': {
+    accepted: ['metadata.name', 'spec.signerName'],
+    fields: (csr) => ({ 'spec.signerName': text(at(csr, 'spec', 'signerName')) }),
+  },
+  // Kubelets and drivers list the slices of one node or one driver.
+  'resource.k8s.io/ResourceSlice': {
+    accepted: ['metadata.name', 'spec.nodeName', 'spec.driver'],
+    fields: (slice) => ({ 'spec.nodeName': text(at(slice, 'spec', 'nodeName')), 'spec.driver': text(at(slice, 'spec', 'driver')) }),
+    refusal: (label) => `field label not supported for resource.k8s.io/v1, Kind=ResourceSlice: ${label}`,
+  },
 };
 
 function kindFields(info: ResourceInfo): KindFields {

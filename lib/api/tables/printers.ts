@@ -17,6 +17,20 @@ import { secretPrinter } from './secret.js';
 import { serviceAccountPrinter } from './serviceaccount.js';
 import { servicePrinter } from './service.js';
 import type { Printer } from './types.js';
+import { resourceQuotaPrinter } from './resourcequota.js';
+import { persistentVolumePrinter } from './persistentvolume.js';
+import { persistentVolumeClaimPrinter } from './persistentvolumeclaim.js';
+import { storageClassPrinter } from './storageclass.js';
+import { csiDriverPrinter } from './csidriver.js';
+import { csiNodePrinter } from './csinode.js';
+import { volumeAttachmentPrinter } from './volumeattachment.js';
+import { csiStorageCapacityPrinter } from './csistoragecapacity.js';
+import { volumeAttributesClassPrinter } from './volumeattributesclass.js';
+import { ingressPrinter } from './ingress.js';
+import { ingressClassPrinter } from './ingressclass.js';
+import { networkPolicyPrinter } from './networkpolicy.js';
+import { serviceCIDRPrinter } from './servicecidr.js';
+import { ipAddressPrinter } from './ipaddress.js';
 import { controllerRevisionPrinter } from './controllerrevision.js';
 import { cronJobPrinter } from './cronjob.js';
 import { horizontalPodAutoscalerPrinter } from './horizontalpodautoscaler.js';
@@ -26,6 +40,15 @@ import { podTemplatePrinter } from './podtemplate.js';
 import { priorityClassPrinter } from './priorityclass.js';
 import { replicationControllerPrinter } from './replicationcontroller.js';
 import { statefulSetPrinter } from './statefulset.js';
+import { certificateSigningRequestPrinter } from './certificatesigningrequest.js';
+import { nameAgePrinter } from './name-age.js';
+import { resourceClaimPrinter } from './resourceclaim.js';
+import { resourceSlicePrinter } from './resourceslice.js';
+import { clusterRoleBindingPrinter, roleBindingPrinter } from './rolebinding.js';
+import { runtimeClassPrinter } from './runtimeclass.js';
+import { validatingAdmissionPolicyPrinter } from './validatingadmissionpolicy.js';
+import { validatingAdmissionPolicyBindingPrinter } from './validatingadmissionpolicybinding.js';
+import { webhookConfigurationPrinter } from './webhookconfiguration.js';
 
 const PRINTERS = new Map<string, Printer>([
   ['/Namespace', namespacePrinter],
@@ -43,6 +66,20 @@ const PRINTERS = new Map<string, Printer>([
   ['apps/DaemonSet', daemonSetPrinter],
   ['discovery.k8s.io/EndpointSlice', endpointSlicePrinter],
   ['coordination.k8s.io/Lease', leasePrinter],
+  ['/ResourceQuota', resourceQuotaPrinter],
+  ['/PersistentVolume', persistentVolumePrinter],
+  ['/PersistentVolumeClaim', persistentVolumeClaimPrinter],
+  ['storage.k8s.io/StorageClass', storageClassPrinter],
+  ['storage.k8s.io/CSIDriver', csiDriverPrinter],
+  ['storage.k8s.io/CSINode', csiNodePrinter],
+  ['storage.k8s.io/VolumeAttachment', volumeAttachmentPrinter],
+  ['storage.k8s.io/CSIStorageCapacity', csiStorageCapacityPrinter],
+  ['storage.k8s.io/VolumeAttributesClass', volumeAttributesClassPrinter],
+  ['networking.k8s.io/Ingress', ingressPrinter],
+  ['networking.k8s.io/IngressClass', ingressClassPrinter],
+  ['networking.k8s.io/NetworkPolicy', networkPolicyPrinter],
+  ['networking.k8s.io/ServiceCIDR', serviceCIDRPrinter],
+  ['networking.k8s.io/IPAddress', ipAddressPrinter],
   ['/ReplicationController', replicationControllerPrinter],
   ['/PodTemplate', podTemplatePrinter],
   ['apps/StatefulSet', statefulSetPrinter],
@@ -52,6 +89,21 @@ const PRINTERS = new Map<string, Printer>([
   ['batch/CronJob', cronJobPrinter],
   ['policy/PodDisruptionBudget', podDisruptionBudgetPrinter],
   ['scheduling.k8s.io/PriorityClass', priorityClassPrinter],
+  // Kubernetes prints Roles and ClusterRoles with its default table: Name and Created At.
+  ['rbac.authorization.k8s.io/Role', genericPrinter],
+  ['rbac.authorization.k8s.io/ClusterRole', genericPrinter],
+  ['rbac.authorization.k8s.io/RoleBinding', roleBindingPrinter],
+  ['rbac.authorization.k8s.io/ClusterRoleBinding', clusterRoleBindingPrinter],
+  ['certificates.k8s.io/CertificateSigningRequest', certificateSigningRequestPrinter],
+  ['node.k8s.io/RuntimeClass', runtimeClassPrinter],
+  ['admissionregistration.k8s.io/ValidatingWebhookConfiguration', webhookConfigurationPrinter],
+  ['admissionregistration.k8s.io/MutatingWebhookConfiguration', webhookConfigurationPrinter],
+  ['admissionregistration.k8s.io/ValidatingAdmissionPolicy', validatingAdmissionPolicyPrinter],
+  ['admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding', validatingAdmissionPolicyBindingPrinter],
+  ['resource.k8s.io/DeviceClass', nameAgePrinter],
+  ['resource.k8s.io/ResourceClaim', resourceClaimPrinter],
+  ['resource.k8s.io/ResourceClaimTemplate', nameAgePrinter],
+  ['resource.k8s.io/ResourceSlice', resourceSlicePrinter],
 ]);
 
 /** The printer for a kind, or the generic Name / Created At one. */

@@ -90,7 +90,7 @@ function countIndexes(text: string, completions: number): number | IndexesError 
 }
 
 /** IsDomainPrefixedPath: "example.com/controller". */
-function validateDomainPrefixedPath(errs: Errs, value: string, path: FieldPath): void {
+export function validateDomainPrefixedPath(errs: Errs, value: string, path: FieldPath): void {
   if (value === '') {
     errs.add(fieldErrors.required(path.toString(), ''));
     return;

@@ -37,7 +37,67 @@ import {
   validateStatefulSetUpdate,
 } from './statefulset.js';
 import { hpaV1ToV2 } from '../conversion/hpa.js';
+import {
+  validateMutatingWebhookConfiguration,
+  validateValidatingAdmissionPolicy,
+  validateValidatingAdmissionPolicyBinding,
+  validateValidatingWebhookConfiguration,
+} from './admissionregistration.js';
+import {
+  validateCertificateSigningRequest,
+  validateCertificateSigningRequestApprovalUpdate,
+  validateCertificateSigningRequestStatusUpdate,
+  validateCertificateSigningRequestUpdate,
+} from './certificates.js';
+import { validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding, validateRoleRefUnchanged } from './rbac.js';
+import {
+  validateDeviceClass,
+  validateResourceClaim,
+  validateResourceClaimStatus,
+  validateResourceClaimTemplate,
+  validateResourceClaimTemplateUpdate,
+  validateResourceClaimUpdate,
+  validateResourceSlice,
+  validateResourceSliceUpdate,
+} from './resource.js';
+import { validateRuntimeClass, validateRuntimeClassUpdate } from './runtimeclass.js';
 import { validateEventV1 } from './events-v1.js';
+import {
+  validateIngress,
+  validateIngressClass,
+  validateIngressClassUpdate,
+  validateIngressStatus,
+  validateIngressUpdate,
+  validateIPAddress,
+  validateIPAddressUpdate,
+  validateNetworkPolicy,
+  validateNetworkPolicyUpdate,
+  validateServiceCIDR,
+  validateServiceCIDRUpdate,
+} from './networking.js';
+import {
+  validatePersistentVolume,
+  validatePersistentVolumeClaim,
+  validatePersistentVolumeClaimStatus,
+  validatePersistentVolumeClaimUpdate,
+  validatePersistentVolumeUpdate,
+} from './persistent-volume.js';
+import { validateLimitRange, validateResourceQuota, validateResourceQuotaStatusUpdate, validateResourceQuotaUpdate } from './policy-core.js';
+import {
+  validateCSIDriver,
+  validateCSIDriverUpdate,
+  validateCSINode,
+  validateCSINodeUpdate,
+  validateCSIStorageCapacity,
+  validateCSIStorageCapacityUpdate,
+  validateStorageClass,
+  validateStorageClassUpdate,
+  validateVolumeAttachment,
+  validateVolumeAttachmentStatusUpdate,
+  validateVolumeAttachmentUpdate,
+  validateVolumeAttributesClass,
+  validateVolumeAttributesClassUpdate,
+} from './storage.js';
 import { Errs, type Rec, asRec, int, rec } from './json.js';
 import { validateLeaseSpec } from './lease.js';
 import { type MetaRules, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
@@ -64,6 +124,8 @@ interface KindValidation {
   update: Check;
   /** Rules of the status subresource, if the kind has one. */
   status?: Check;
+  /** Rules of the approval subresource (CertificateSigningRequests). */
+  approval?: Check;
 }
 
 const LEASE_META: MetaRules = { nameRule: nameIsDNSSubdomain, namespaced: true, kubeFinalizers: false };
@@ -158,6 +220,72 @@ const KINDS: Record<string, KindValidation> = {
     create: withMeta(LEASE_META, validateLeaseSpec),
     update: all(metaUpdate(false), (errs, obj) => validateLeaseSpec(errs, obj)),
   },
+  '/ResourceQuota': {
+    create: (errs, obj) => validateResourceQuota(errs, obj),
+    update: all(metaUpdate(), validateResourceQuotaUpdate),
+    status: all(metaUpdate(), (errs, obj) => validateResourceQuotaStatusUpdate(errs, obj)),
+  },
+  '/LimitRange': {
+    create: (errs, obj) => validateLimitRange(errs, obj),
+    update: all(metaUpdate(), (errs, obj) => validateLimitRange(errs, obj)),
+  },
+  '/PersistentVolume': {
+    create: (errs, obj) => validatePersistentVolume(errs, obj),
+    update: all(metaUpdate(), validatePersistentVolumeUpdate),
+    status: metaUpdate(),
+  },
+  '/PersistentVolumeClaim': {
+    create: (errs, obj) => validatePersistentVolumeClaim(errs, obj),
+    update: all(metaUpdate(), validatePersistentVolumeClaimUpdate),
+    status: all(metaUpdate(), (errs, obj) => validatePersistentVolumeClaimStatus(errs, obj)),
+  },
+  'storage.k8s.io/StorageClass': {
+    create: (errs, obj) => validateStorageClass(errs, obj),
+    update: all(metaUpdate(), validateStorageClassUpdate),
+  },
+  'storage.k8s.io/CSIDriver': {
+    create: (errs, obj) => validateCSIDriver(errs, obj),
+    update: all(metaUpdate(), validateCSIDriverUpdate),
+  },
+  'storage.k8s.io/CSINode': {
+    create: (errs, obj) => validateCSINode(errs, obj),
+    update: all(metaUpdate(), validateCSINodeUpdate),
+  },
+  'storage.k8s.io/VolumeAttachment': {
+    create: (errs, obj) => validateVolumeAttachment(errs, obj),
+    update: all(metaUpdate(), validateVolumeAttachmentUpdate),
+    status: all(metaUpdate(), (errs, obj) => validateVolumeAttachmentStatusUpdate(errs, obj)),
+  },
+  'storage.k8s.io/CSIStorageCapacity': {
+    create: (errs, obj) => validateCSIStorageCapacity(errs, obj),
+    update: all(metaUpdate(), validateCSIStorageCapacityUpdate),
+  },
+  'storage.k8s.io/VolumeAttributesClass': {
+    create: (errs, obj) => validateVolumeAttributesClass(errs, obj),
+    update: all(metaUpdate(), validateVolumeAttributesClassUpdate),
+  },
+  'networking.k8s.io/Ingress': {
+    create: (errs, obj) => validateIngress(errs, obj),
+    update: all(metaUpdate(), validateIngressUpdate),
+    status: all(metaUpdate(), (errs, obj) => validateIngressStatus(errs, obj)),
+  },
+  'networking.k8s.io/IngressClass': {
+    create: (errs, obj) => validateIngressClass(errs, obj),
+    update: all(metaUpdate(), validateIngressClassUpdate),
+  },
+  'networking.k8s.io/NetworkPolicy': {
+    create: (errs, obj) => validateNetworkPolicy(errs, obj),
+    update: all(metaUpdate(), (errs, obj) => validateNetworkPolicyUpdate(errs, obj)),
+  },
+  'networking.k8s.io/ServiceCIDR': {
+    create: (errs, obj) => validateServiceCIDR(errs, obj),
+    update: all(metaUpdate(), validateServiceCIDRUpdate),
+    status: metaUpdate(),
+  },
+  'networking.k8s.io/IPAddress': {
+    create: (errs, obj) => validateIPAddress(errs, obj),
+    update: all(metaUpdate(), validateIPAddressUpdate),
+  },
   '/ReplicationController': {
     create: (errs, obj) => validateReplicationController(errs, obj),
     update: all(metaUpdate(), (errs, obj) => validateReplicationControllerSpec(errs, obj)),
@@ -199,6 +327,66 @@ const KINDS: Record<string, KindValidation> = {
   'scheduling.k8s.io/PriorityClass': {
     create: (errs, obj) => validatePriorityClass(errs, obj),
     update: all(metaUpdate(), validatePriorityClassUpdate),
+  },
+  'rbac.authorization.k8s.io/Role': {
+    create: (errs, obj) => validateRole(errs, obj),
+    update: (errs, obj) => validateRole(errs, obj),
+  },
+  'rbac.authorization.k8s.io/ClusterRole': {
+    create: (errs, obj) => validateClusterRole(errs, obj),
+    update: (errs, obj) => validateClusterRole(errs, obj),
+  },
+  'rbac.authorization.k8s.io/RoleBinding': {
+    create: (errs, obj) => validateRoleBinding(errs, obj),
+    update: all((errs, obj) => validateRoleBinding(errs, obj), validateRoleRefUnchanged),
+  },
+  'rbac.authorization.k8s.io/ClusterRoleBinding': {
+    create: (errs, obj) => validateClusterRoleBinding(errs, obj),
+    update: all((errs, obj) => validateClusterRoleBinding(errs, obj), validateRoleRefUnchanged),
+  },
+  'certificates.k8s.io/CertificateSigningRequest': {
+    create: (errs, obj) => validateCertificateSigningRequest(errs, obj),
+    update: all(metaUpdate(), validateCertificateSigningRequestUpdate),
+    status: all(metaUpdate(), validateCertificateSigningRequestStatusUpdate),
+    approval: all(metaUpdate(), validateCertificateSigningRequestApprovalUpdate),
+  },
+  'node.k8s.io/RuntimeClass': {
+    create: (errs, obj) => validateRuntimeClass(errs, obj),
+    update: all(metaUpdate(), validateRuntimeClassUpdate),
+  },
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': {
+    create: (errs, obj) => validateValidatingWebhookConfiguration(errs, obj),
+    update: validateValidatingWebhookConfiguration,
+  },
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': {
+    create: (errs, obj) => validateMutatingWebhookConfiguration(errs, obj),
+    update: validateMutatingWebhookConfiguration,
+  },
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy': {
+    create: (errs, obj) => validateValidatingAdmissionPolicy(errs, obj),
+    update: (errs, obj) => validateValidatingAdmissionPolicy(errs, obj),
+    status: metaUpdate(false),
+  },
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding': {
+    create: (errs, obj) => validateValidatingAdmissionPolicyBinding(errs, obj),
+    update: (errs, obj) => validateValidatingAdmissionPolicyBinding(errs, obj),
+  },
+  'resource.k8s.io/DeviceClass': {
+    create: (errs, obj) => validateDeviceClass(errs, obj),
+    update: all(metaUpdate(), (errs, obj) => validateDeviceClass(errs, obj)),
+  },
+  'resource.k8s.io/ResourceClaim': {
+    create: (errs, obj) => validateResourceClaim(errs, obj),
+    update: all(metaUpdate(), validateResourceClaimUpdate),
+    status: all(metaUpdate(), validateResourceClaimStatus),
+  },
+  'resource.k8s.io/ResourceClaimTemplate': {
+    create: (errs, obj) => validateResourceClaimTemplate(errs, obj),
+    update: all(metaUpdate(), (errs, obj) => validateResourceClaimTemplate(errs, obj), validateResourceClaimTemplateUpdate),
+  },
+  'resource.k8s.io/ResourceSlice': {
+    create: (errs, obj) => validateResourceSlice(errs, obj),
+    update: all(metaUpdate(), (errs, obj) => validateResourceSlice(errs, obj), validateResourceSliceUpdate),
   },
 };
 
@@ -256,6 +444,17 @@ export function validateStatusUpdate(info: ResourceInfo, obj: KubeObject, old: K
   commonUpdate(errs, info, o, prev);
   const kind = kindOf(info);
   (kind?.status ?? kind?.update)?.(errs, o, prev);
+  return distinct(errs.list);
+}
+
+/** An update through the approval subresource (a CertificateSigningRequest's Approved or Denied condition). */
+export function validateApprovalUpdate(info: ResourceInfo, obj: KubeObject, old: KubeObject): FieldError[] {
+  const o = asObject(obj);
+  const prev = asObject(old);
+  const errs = new Errs();
+  commonUpdate(errs, info, o, prev);
+  const kind = kindOf(info);
+  (kind?.approval ?? kind?.update)?.(errs, o, prev);
   return distinct(errs.list);
 }
 

@@ -178,9 +178,10 @@ export function formatQuantity(q: Quantity): string {
   return suffix === undefined ? `${mantissa}e${exponent}` : `${mantissa}${suffix}`;
 }
 
+/** a + b in a's format, or b's when a is zero (Quantity.Add). */
 export function addQuantities(a: Quantity, b: Quantity): Quantity {
   const [x, y] = aligned(a, b);
-  return { unscaled: x + y, scale: Math.max(a.scale, b.scale), format: a.format };
+  return { unscaled: x + y, scale: Math.max(a.scale, b.scale), format: a.unscaled === 0n ? b.format : a.format };
 }
 
 /**

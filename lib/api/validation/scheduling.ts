@@ -96,7 +96,7 @@ function validateNodeFieldSelectorRequirement(errs: Errs, req: Rec, path: FieldP
   else values.forEach((v, i) => errs.invalid(path.child('values').index(i), v, nameIsDNSSubdomain(v, false)));
 }
 
-function validateNodeSelectorTerm(errs: Errs, term: Rec, allowInvalidValues: boolean, path: FieldPath): void {
+export function validateNodeSelectorTerm(errs: Errs, term: Rec, allowInvalidValues: boolean, path: FieldPath): void {
   recList(errs, term, 'matchExpressions', path).forEach((r, j) =>
     validateNodeSelectorRequirement(errs, r, allowInvalidValues, path.child('matchExpressions').index(j)),
   );

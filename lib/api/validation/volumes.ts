@@ -14,7 +14,7 @@ const FILE_MODE_ERROR = 'must be a number between 0 and 0777 (octal), both inclu
  * Volume source keys in the order Kubernetes checks them, with the name its errors use for
  * "more than one source" (two differ from the JSON key) and the fields each requires.
  */
-const SOURCES: { key: string; errName?: string; required?: string[] }[] = [
+export const SOURCES: { key: string; errName?: string; required?: string[] }[] = [
   { key: 'emptyDir' },
   { key: 'hostPath' },
   { key: 'gitRepo' },
@@ -132,7 +132,7 @@ function validateProjected(errs: Errs, projected: Rec, path: FieldPath): void {
   });
 }
 
-function validateSource(errs: Errs, key: string, source: Rec, path: FieldPath, required: string[] | undefined): void {
+export function validateSource(errs: Errs, key: string, source: Rec, path: FieldPath, required: string[] | undefined): void {
   switch (key) {
     case 'emptyDir': {
       const limit = source.sizeLimit;

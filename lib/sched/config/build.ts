@@ -2,8 +2,8 @@
 import type { FrameworkOptions } from '../framework/framework.js';
 import { Framework } from '../framework/framework.js';
 import type { HandleDeps } from '../framework/interfaces.js';
-import { EXTENSION_POINTS, emptyPlugins, type FrameworkProfile } from '../framework/profile.js';
-import type { Registry } from '../framework/registry.js';
+import { EXTENSION_POINTS, emptyPlugins, type FrameworkProfile } from '../framework/extension-points.js';
+import type { PluginFactories } from '../framework/plugin-factories.js';
 import { ConfigError, type KubeSchedulerConfiguration, type KubeSchedulerProfile } from './types.js';
 
 /**
@@ -11,7 +11,7 @@ import { ConfigError, type KubeSchedulerConfiguration, type KubeSchedulerProfile
  * multiPoint (the default set names plugins that may not be registered yet); a missing
  * plugin named explicitly at an extension point is an error.
  */
-export function frameworkProfile(cfg: KubeSchedulerConfiguration, profile: KubeSchedulerProfile, registry: Registry, index: number): FrameworkProfile {
+export function frameworkProfile(cfg: KubeSchedulerConfiguration, profile: KubeSchedulerProfile, registry: PluginFactories, index: number): FrameworkProfile {
   const plugins = emptyPlugins();
   const disabled: Partial<Record<(typeof EXTENSION_POINTS)[number], string[]>> = {};
   const problems: string[] = [];
@@ -41,7 +41,7 @@ export function frameworkProfile(cfg: KubeSchedulerConfiguration, profile: KubeS
 /** One Framework per profile, keyed by schedulerName. Plugin construction errors name the profile. */
 export function buildFrameworks(
   cfg: KubeSchedulerConfiguration,
-  registry: Registry,
+  registry: PluginFactories,
   handleDeps: HandleDeps,
   options: FrameworkOptions = {},
 ): Map<string, Framework> {

@@ -1,8 +1,8 @@
 // v1 defaults: one "default-scheduler" profile, kube-scheduler's default plugin set expressed
 // as multiPoint with its weights, and a custom profile's plugins merged over it as
 // mergePluginSet does (re-configured defaults keep their place, "*" drops them all).
-import { EXTENSION_POINTS } from '../framework/profile.js';
-import { PluginNames as N } from '../plugins/registry.js';
+import { EXTENSION_POINTS } from '../framework/extension-points.js';
+import { PluginNames as N } from '../plugins/in-tree.js';
 import { API_VERSION, DEFAULT_SCHEDULER_NAME, KIND, type KubeSchedulerConfiguration, type KubeSchedulerProfile, type PluginEntry, type PluginSet, type Plugins } from './types.js';
 
 /** getDefaultPlugins() of kubescheduler.config.k8s.io/v1 (volume plugins omitted: Rudder has no volume binding). */

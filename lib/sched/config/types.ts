@@ -1,5 +1,5 @@
 // KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1), the fields the scheduler reads.
-import type { ExtensionPoint } from '../framework/profile.js';
+import type { ExtensionPoint } from '../framework/extension-points.js';
 
 export const API_VERSION = 'kubescheduler.config.k8s.io/v1';
 export const KIND = 'KubeSchedulerConfiguration';

@@ -1,6 +1,6 @@
 // Validation of a defaulted KubeSchedulerConfiguration; messages name the field as
 // Kubernetes' field errors do ("profiles[1].schedulerName: Duplicate value: ...").
-import { EXTENSION_POINTS } from '../framework/profile.js';
+import { EXTENSION_POINTS } from '../framework/extension-points.js';
 import { API_VERSION, KIND, type KubeSchedulerConfiguration } from './types.js';
 
 export function validateConfiguration(cfg: KubeSchedulerConfiguration): string[] {

@@ -44,8 +44,8 @@ import {
   isScore,
 } from './interfaces.js';
 import { numFeasibleNodesToFind } from './num-feasible.js';
-import { expandProfile, type EnabledPlugin, type ExtensionPoint, type FrameworkProfile } from './profile.js';
-import type { Registry } from './registry.js';
+import { expandProfile, type EnabledPlugin, type ExtensionPoint, type FrameworkProfile } from './extension-points.js';
+import type { PluginFactories } from './plugin-factories.js';
 import { pickHost, selectHost } from './select-host.js';
 import { Code, Status, isSuccess, type MaybeStatus } from './status.js';
 
@@ -181,7 +181,7 @@ export class Framework implements FrameworkRunner {
   private nodeIndex = new Map<string, number>();
   private nodeIndexGeneration = -1;
 
-  constructor(profile: FrameworkProfile, registry: Registry, deps: HandleDeps, options: FrameworkOptions = {}) {
+  constructor(profile: FrameworkProfile, registry: PluginFactories, deps: HandleDeps, options: FrameworkOptions = {}) {
     this.profile = profile;
     this.profileName = profile.schedulerName;
     this.random = deps.random ?? Math.random;

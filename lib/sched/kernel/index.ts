@@ -1,3 +1,3 @@
 export { NativeAccelerator } from './native-accelerator.js';
-export { kernelSupports } from './profile.js';
-export { extensionRegistry } from './extension-registry.js';
+export { kernelSupports } from './kernel-plugins.js';
+export { extensionPluginFactories } from './extension-plugins.js';

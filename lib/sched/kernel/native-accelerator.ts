@@ -11,14 +11,14 @@ import type {
   FilterScoreAccelerator,
   PluginScore,
 } from '../framework/accelerator.js';
-import type { Registry } from '../framework/registry.js';
+import type { PluginFactories } from '../framework/plugin-factories.js';
 import { Code, Status } from '../framework/status.js';
 import type { SchedulerCache } from '../cache.js';
 import { encodedKernelPod } from './convert.js';
-import { extensionRegistry } from './extension-registry.js';
+import { extensionPluginFactories } from './extension-plugins.js';
 import { NodeMirror } from './node-mirror.js';
 import { nodeAffinityPreFilter } from './pre-filter.js';
-import { kernelProfile, kernelSupports } from './profile.js';
+import { kernelProfile, kernelSupports } from './kernel-plugins.js';
 import { skippedScores } from './skipped.js';
 
 /** Built-in filters whose rejection preemption cannot resolve; the others (NodePorts, NodeResourcesFit, Rust extension filters) are Unschedulable. */
@@ -90,9 +90,9 @@ export class NativeAccelerator implements FilterScoreAccelerator {
     return kernelSupports(pluginName, args) || this.extensions.has(pluginName);
   }
 
-  /** The kernel's Rust extension plugins as TypeScript registry entries (see extension-registry.ts). */
-  extensionRegistry(): Registry {
-    return extensionRegistry(this.kernel.extensionPlugins());
+  /** The kernel's Rust extension plugins as TypeScript registry entries (see extension-plugins.ts). */
+  extensionPluginFactories(): PluginFactories {
+    return extensionPluginFactories(this.kernel.extensionPlugins());
   }
 
   /** The kernel profile for these plugin lists (the framework passes the same arrays every cycle). */

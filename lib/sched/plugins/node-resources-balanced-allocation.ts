@@ -1,5 +1,6 @@
-// NodeResourcesBalancedAllocation: favours nodes whose resource utilisation fractions (after
-// placing the pod, by actual requests) are close to each other: (1 - std) * 100.
+// NodeResourcesBalancedAllocation: favours nodes whose resource utilisation fractions (by actual
+// requests) the pod brings closer together: Kubernetes 1.36 scores the change in balance that
+// placing the pod makes, not the balance after it (helper/resource-allocation.ts).
 import type { FrameworkHandle, PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
 import { Code, Status } from '../framework/status.js';
 import { argsObject } from './helper/args.js';
@@ -23,6 +24,7 @@ export function newNodeResourcesBalancedAllocation(rawArgs: unknown, _handle: Fr
   const scorer = balancedScorer(resources);
   const allocatable = new Float64Array(resources.length);
   const requested = new Float64Array(resources.length);
+  const allocated = new Float64Array(resources.length);
   const bestEffort = (reqs: readonly number[]): boolean => reqs.every((r) => r === 0);
   return {
     name: NAME,
@@ -40,7 +42,8 @@ export function newNodeResourcesBalancedAllocation(rawArgs: unknown, _handle: Fr
         if (bestEffort(reqs)) return 0;
       }
       fillAllocatableRequested(nodeInfo, resources, reqs, true, allocatable, requested);
-      return scorer(requested, allocatable);
+      for (let i = 0; i < resources.length; i++) allocated[i] = allocatable[i] === 0 ? 0 : requested[i]! - reqs[i]!;
+      return scorer(requested, allocated, allocatable);
     },
   };
 }

@@ -21,7 +21,7 @@ import { parseResourceVersion, type ListOptions } from './list-options.js';
 import { carryServerMeta, formatTime, generateNameSuffix, prepareCreateMeta, specChanged } from './object-meta.js';
 import { awaitReadable } from './read-consistency.js';
 import { toStored } from './stored-object.js';
-import type { Strategy } from './strategy.js';
+import type { Strategy, SubresourceStrategy } from './strategy.js';
 import { NO_EXTRAS, type WriteExtras, type WriteHooks } from './write-hooks.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import type { AdmissionAttributes, AdmissionOperation } from '../admission/plugin.js';
@@ -247,7 +247,7 @@ export class ResourceStore {
     const meta = metaOf(body);
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${generateNameSuffix()}`;
     prepareCreateMeta(meta, this.deps.clock(), strategy.tracksGeneration);
-    strategy.prepareForCreate(body);
+    strategy.prepareForCreate(body, options.user);
     strategy.applyDefaults(body);
     const name = meta.name ?? '';
     await this.deps.admission.admit(this.attributes('CREATE', { namespace, name }, body, null, options));
@@ -326,8 +326,9 @@ export class ResourceStore {
     if (meta.uid !== undefined && meta.uid !== '' && meta.uid !== current.metadata.uid) {
       throw errors.conflict(this.ref, current.metadata.name, `Precondition failed: UID in precondition: ${current.metadata.uid}, UID in object meta: ${meta.uid}`);
     }
-    const status = subresource === 'status' ? strategy.status : subresource === 'finalize' ? strategy.finalize : undefined;
-    const prepared = status ? status.prepareForUpdate(proposed, current) : strategy.prepareForUpdate(proposed, current);
+    const subresourceStrategies: Record<string, SubresourceStrategy | undefined> = { status: strategy.status, approval: strategy.approval, finalize: strategy.finalize };
+    const status = subresource === undefined ? undefined : subresourceStrategies[subresource];
+    const prepared = status ? status.prepareForUpdate(proposed, current, this.deps.clock()) : strategy.prepareForUpdate(proposed, current);
     const preparedMeta = metaOf(prepared);
     carryServerMeta(preparedMeta, current.metadata);
     // Preconditions were checked by the caller; what is validated is an update of this revision.

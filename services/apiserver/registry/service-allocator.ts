@@ -1,16 +1,37 @@
 // Cluster IPs from the service CIDR and node ports from their range, reserved by keys written in
 // the same transaction as the Service (create-if-absent), so two apiservers can never hand out the
-// same address and a deleted Service frees its reservations atomically.
+// same address and a deleted Service frees its reservations atomically. Each reserved cluster IP is
+// also a networking.k8s.io/v1 IPAddress object naming its Service, as kube-apiserver 1.36's
+// allocator keeps them (`kubectl get ipaddress`), written and removed in the same transaction.
 import { randomInt } from 'node:crypto';
 import { fieldErrors, type FieldError } from '../../../lib/api/field-errors.js';
 import type { KubeObject, StoredObject } from '../../../lib/api/object.js';
 import { isPlainObject } from '../../../lib/api/object.js';
+import { canonicalForm } from '../../../lib/api/canonical-form.js';
+import { findResource, storageKey } from '../../../lib/api/resources.js';
 import { errors } from '../../../lib/api/status.js';
 import type { Store } from '../../../lib/native/store.js';
+import { formatTime, newUid } from './object-meta.js';
 import type { WriteExtras, WriteHooks } from './write-hooks.js';
 
 const IP_PREFIX = '/registry/core/_allocations/clusterips/';
 const PORT_PREFIX = '/registry/core/_allocations/nodeports/';
+const IP_ADDRESSES = findResource('networking.k8s.io', 'v1', 'ipaddresses')!;
+
+/** The IPAddress object kube-apiserver's allocator writes for a Service's cluster IP. */
+function ipAddressObject(ip: string, owner: { namespace: string | undefined; name: string | undefined }, now: Date): KubeObject {
+  return canonicalForm({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'IPAddress',
+    metadata: {
+      name: ip,
+      uid: newUid(),
+      creationTimestamp: formatTime(now),
+      labels: { 'ipaddress.kubernetes.io/ip-family': 'IPv4', 'ipaddress.kubernetes.io/managed-by': 'ipallocator.k8s.io' },
+    },
+    spec: { parentRef: { group: '', resource: 'services', namespace: owner.namespace ?? '', name: owner.name ?? '' } },
+  });
+}
 
 export interface Ipv4Range {
   cidr: string;
@@ -87,8 +108,10 @@ export class ServiceAllocator implements WriteHooks {
 
   constructor(
     private readonly store: Store,
-    serviceCidr: string,
+    /** The range cluster IPs come from, as configured (--service-cluster-ip-range). */
+    readonly serviceCidr: string,
     nodePortRange: string,
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.range = parseCidr(serviceCidr);
     this.ports = parsePortRange(nodePortRange);
@@ -111,14 +134,19 @@ export class ServiceAllocator implements WriteHooks {
     return this.store.get(key) === null;
   }
 
+  /** An address is free when neither a reservation nor an IPAddress object holds it. */
+  private ipFree(ip: string): boolean {
+    return this.isFree(this.ipKey(ip)) && this.isFree(storageKey(IP_ADDRESSES, undefined, ip));
+  }
+
   private pickIp(): string | undefined {
     for (let tries = 0; tries < 64; tries++) {
       const ip = formatIpv4(this.range.base + 1 + randomInt(this.range.size - 2));
-      if (this.isFree(this.ipKey(ip))) return ip;
+      if (this.ipFree(ip)) return ip;
     }
     for (let offset = 1; offset < this.range.size - 1; offset++) {
       const ip = formatIpv4(this.range.base + offset);
-      if (this.isFree(this.ipKey(ip))) return ip;
+      if (this.ipFree(ip)) return ip;
     }
     return undefined;
   }
@@ -162,7 +190,7 @@ export class ServiceAllocator implements WriteHooks {
             problems.push(
               fieldErrors.invalid('spec.clusterIPs', [nextIp], `failed to allocate IP ${nextIp}: the provided IP (${nextIp}) is not in the valid range. The range of valid IPs is ${this.range.cidr}`),
             );
-          } else if (nextIp !== keepIp && !this.isFree(this.ipKey(nextIp))) {
+          } else if (nextIp !== keepIp && !this.ipFree(nextIp)) {
             problems.push(fieldErrors.invalid('spec.clusterIPs', [nextIp], `failed to allocate IP ${nextIp}: provided IP is already allocated`));
           }
           if (spec.clusterIPs === undefined) spec.clusterIPs = [nextIp];
@@ -194,10 +222,13 @@ export class ServiceAllocator implements WriteHooks {
     if (problems.length > 0) throw errors.invalid('Service', '', owner.name ?? '', problems);
 
     if (nextIp !== undefined && nextIp !== keepIp) {
-      extras.compare.push({ key: this.ipKey(nextIp), target: 'create', op: '=', value: 0 });
-      extras.ops.push({ type: 'put', key: this.ipKey(nextIp), value: owner });
+      const addressKey = storageKey(IP_ADDRESSES, undefined, nextIp);
+      extras.compare.push({ key: this.ipKey(nextIp), target: 'create', op: '=', value: 0 }, { key: addressKey, target: 'create', op: '=', value: 0 });
+      extras.ops.push({ type: 'put', key: this.ipKey(nextIp), value: owner }, { type: 'put', key: addressKey, value: ipAddressObject(nextIp, owner, this.clock()) });
     }
-    if (keepIp !== undefined && keepIp !== nextIp) extras.ops.push({ type: 'delete', key: this.ipKey(keepIp) });
+    if (keepIp !== undefined && keepIp !== nextIp) {
+      extras.ops.push({ type: 'delete', key: this.ipKey(keepIp) }, { type: 'delete', key: storageKey(IP_ADDRESSES, undefined, keepIp) });
+    }
     for (const port of nextPorts) {
       if (keepPorts.has(port)) continue;
       extras.compare.push({ key: this.portKey(port), target: 'create', op: '=', value: 0 });

@@ -8,12 +8,16 @@ import { applyDefaults } from '../../../lib/api/defaults/index.js';
 import type { FieldError } from '../../../lib/api/field-errors.js';
 import type { KubeObject, StoredObject } from '../../../lib/api/object.js';
 import type { ResourceInfo } from '../../../lib/api/resources.js';
+import type { TokenUser } from '../../../lib/pki/tokens.js';
 import { validateCreate, validateStatusUpdate, validateUpdate } from '../../../lib/api/validation/index.js';
 
 /** How an update through a subresource (status) differs from one through the main resource. */
 export interface SubresourceStrategy {
-  /** The object to store, from the one sent and the stored one (what the subresource may not change is kept). */
-  prepareForUpdate(next: KubeObject, old: StoredObject): KubeObject;
+  /**
+   * The object to store, from the one sent and the stored one (what the subresource may not change
+   * is kept); `now` dates what the update stamps (a condition's times).
+   */
+  prepareForUpdate(next: KubeObject, old: StoredObject, now: Date): KubeObject;
   validateUpdate(next: KubeObject, old: StoredObject): FieldError[];
 }
 
@@ -37,8 +41,11 @@ export interface Strategy {
   readonly tracksGeneration: boolean;
   /** A PUT of an object that does not exist creates it (AllowCreateOnUpdate). */
   readonly allowCreateOnUpdate: boolean;
-  /** Resets what a client may not set on create (a controller-owned status). */
-  prepareForCreate(obj: KubeObject): void;
+  /**
+   * Resets what a client may not set on create (a controller-owned status); `user` is who asks
+   * (a CertificateSigningRequest records its requester).
+   */
+  prepareForCreate(obj: KubeObject, user?: TokenUser): void;
   /** An update through the main resource: what it may not change (status) is kept from `old`. */
   prepareForUpdate(next: KubeObject, old: StoredObject): KubeObject;
   /** Defaulting, before validation; `old` on update. */
@@ -50,6 +57,8 @@ export interface Strategy {
   readonly deletion: DeletionStrategy;
   /** The status subresource, for kinds that have one. */
   readonly status?: SubresourceStrategy;
+  /** The approval subresource (CertificateSigningRequests). */
+  readonly approval?: SubresourceStrategy;
   /** A namespace's finalize subresource: spec.finalizers, changed by the namespace controller. */
   readonly finalize?: SubresourceStrategy;
 }
@@ -73,12 +82,13 @@ const IMMEDIATE: DeletionStrategy = { gracePeriodSeconds: () => 0 };
 export interface StrategyRules {
   tracksGeneration?: boolean;
   allowCreateOnUpdate?: boolean;
-  prepareForCreate?: (obj: KubeObject) => void;
+  prepareForCreate?: (obj: KubeObject, user?: TokenUser) => void;
   prepareForUpdate?: (next: KubeObject, old: StoredObject) => KubeObject;
   deletion?: DeletionStrategy;
+  /** Replaces the status subresource's rules (a kind whose status keeps parts of the stored one). */
+  status?: SubresourceStrategy;
+  approval?: SubresourceStrategy;
   finalize?: SubresourceStrategy;
-  /** What an update through /status keeps from the stored object (default: all but the status). */
-  prepareForStatusUpdate?: (next: KubeObject, old: StoredObject) => KubeObject;
 }
 
 /**
@@ -88,9 +98,8 @@ export interface StrategyRules {
  */
 export function defineStrategy(info: ResourceInfo, rules: StrategyRules = {}): Strategy {
   const hasStatus = info.subresources.includes('status');
-  const status: SubresourceStrategy | undefined = hasStatus
-    ? { prepareForUpdate: rules.prepareForStatusUpdate ?? onlyStatus, validateUpdate: (next, old) => validateStatusUpdate(info, next, old) }
-    : undefined;
+  const status: SubresourceStrategy | undefined =
+    rules.status ?? (hasStatus ? { prepareForUpdate: onlyStatus, validateUpdate: (next, old) => validateStatusUpdate(info, next, old) } : undefined);
   return {
     info,
     tracksGeneration: rules.tracksGeneration ?? false,
@@ -109,6 +118,7 @@ export function defineStrategy(info: ResourceInfo, rules: StrategyRules = {}): S
     canonicalize: canonicalForm,
     deletion: rules.deletion ?? IMMEDIATE,
     ...(status ? { status } : {}),
+    ...(rules.approval ? { approval: rules.approval } : {}),
     ...(rules.finalize ? { finalize: rules.finalize } : {}),
   };
 }

@@ -178,26 +178,37 @@ export function requestedToCapacityRatioScorer(resources: readonly ResourceSpec[
   };
 }
 
-/** BalancedAllocation: (1 − standard deviation of the utilisation fractions) · 100, truncated. */
-export function balancedScorer(resources: readonly ResourceSpec[]): ResourceScorer {
+/** balancedResourceScore: (1 − standard deviation of the utilisation fractions) · 100, truncated. */
+function balance(amounts: Float64Array, allocatable: Float64Array, fractions: Float64Array): number {
+  let n = 0;
+  let total = 0;
+  for (let i = 0; i < amounts.length; i++) {
+    if (allocatable[i] === 0) continue;
+    const fraction = Math.min(amounts[i]! / allocatable[i]!, 1);
+    total += fraction;
+    fractions[n++] = fraction;
+  }
+  let std = 0;
+  if (n === 2) std = Math.abs((fractions[0]! - fractions[1]!) / 2);
+  else if (n > 2) {
+    const mean = total / n;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += (fractions[i]! - mean) * (fractions[i]! - mean);
+    std = Math.sqrt(sum / n);
+  }
+  return Math.trunc((1 - std) * 100);
+}
+
+/**
+ * BalancedAllocation as Kubernetes 1.36 scores it (balancedResourceScorer): the change in balance
+ * that placing the pod makes, 50 + (50 + with − without) / 2 in Go's integer division, so a pod
+ * that keeps a node's balance scores 75, one that improves it more, one that worsens it less.
+ */
+export function balancedScorer(resources: readonly ResourceSpec[]): (requested: Float64Array, allocated: Float64Array, allocatable: Float64Array) => number {
   const fractions = new Float64Array(resources.length);
-  return (requested, allocatable) => {
-    let n = 0;
-    let total = 0;
-    for (let i = 0; i < resources.length; i++) {
-      if (allocatable[i] === 0) continue;
-      const fraction = Math.min(requested[i]! / allocatable[i]!, 1);
-      total += fraction;
-      fractions[n++] = fraction;
-    }
-    let std = 0;
-    if (n === 2) std = Math.abs((fractions[0]! - fractions[1]!) / 2);
-    else if (n > 2) {
-      const mean = total / n;
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += (fractions[i]! - mean) * (fractions[i]! - mean);
-      std = Math.sqrt(sum / n);
-    }
-    return Math.trunc((1 - std) * 100);
+  return (requested, allocated, allocatable) => {
+    const withPod = balance(requested, allocatable, fractions);
+    const withoutPod = balance(allocated, allocatable, fractions);
+    return 50 + Math.trunc((50 + withPod - withoutPod) / 2);
   };
 }

@@ -16,6 +16,21 @@ import { replicasetStrategy } from './replicaset.js';
 import { secretStrategy } from './secret.js';
 import { serviceStrategy } from './service.js';
 import { serviceaccountStrategy } from './serviceaccount.js';
+import { resourcequotaStrategy } from './resourcequota.js';
+import { limitrangeStrategy } from './limitrange.js';
+import { persistentvolumeStrategy } from './persistentvolume.js';
+import { persistentvolumeclaimStrategy } from './persistentvolumeclaim.js';
+import { storageclassStrategy } from './storageclass.js';
+import { csidriverStrategy } from './csidriver.js';
+import { csinodeStrategy } from './csinode.js';
+import { volumeattachmentStrategy } from './volumeattachment.js';
+import { csistoragecapacityStrategy } from './csistoragecapacity.js';
+import { volumeattributesclassStrategy } from './volumeattributesclass.js';
+import { ingressStrategy } from './ingress.js';
+import { ingressclassStrategy } from './ingressclass.js';
+import { networkpolicyStrategy } from './networkpolicy.js';
+import { servicecidrStrategy } from './servicecidr.js';
+import { ipaddressStrategy } from './ipaddress.js';
 import { replicationcontrollerStrategy } from './replicationcontroller.js';
 import { podtemplateStrategy } from './podtemplate.js';
 import { statefulsetStrategy } from './statefulset.js';
@@ -25,6 +40,20 @@ import { jobStrategy } from './job.js';
 import { cronjobStrategy } from './cronjob.js';
 import { poddisruptionbudgetStrategy } from './poddisruptionbudget.js';
 import { priorityclassStrategy } from './priorityclass.js';
+import { roleStrategy } from './role.js';
+import { rolebindingStrategy } from './rolebinding.js';
+import { clusterroleStrategy } from './clusterrole.js';
+import { clusterrolebindingStrategy } from './clusterrolebinding.js';
+import { certificatesigningrequestStrategy } from './certificatesigningrequest.js';
+import { runtimeclassStrategy } from './runtimeclass.js';
+import { mutatingwebhookconfigurationStrategy } from './mutatingwebhookconfiguration.js';
+import { validatingwebhookconfigurationStrategy } from './validatingwebhookconfiguration.js';
+import { validatingadmissionpolicyStrategy } from './validatingadmissionpolicy.js';
+import { validatingadmissionpolicybindingStrategy } from './validatingadmissionpolicybinding.js';
+import { deviceclassStrategy } from './deviceclass.js';
+import { resourceclaimStrategy } from './resourceclaim.js';
+import { resourceclaimtemplateStrategy } from './resourceclaimtemplate.js';
+import { resourcesliceStrategy } from './resourceslice.js';
 
 export const STRATEGIES: readonly Strategy[] = [
   namespaceStrategy,
@@ -42,6 +71,21 @@ export const STRATEGIES: readonly Strategy[] = [
   endpointsliceStrategy,
   leaseStrategy,
   eventV1Strategy,
+  resourcequotaStrategy,
+  limitrangeStrategy,
+  persistentvolumeStrategy,
+  persistentvolumeclaimStrategy,
+  storageclassStrategy,
+  csidriverStrategy,
+  csinodeStrategy,
+  volumeattachmentStrategy,
+  csistoragecapacityStrategy,
+  volumeattributesclassStrategy,
+  ingressStrategy,
+  ingressclassStrategy,
+  networkpolicyStrategy,
+  servicecidrStrategy,
+  ipaddressStrategy,
   replicationcontrollerStrategy,
   podtemplateStrategy,
   statefulsetStrategy,
@@ -52,6 +96,20 @@ export const STRATEGIES: readonly Strategy[] = [
   cronjobStrategy,
   poddisruptionbudgetStrategy,
   priorityclassStrategy,
+  roleStrategy,
+  rolebindingStrategy,
+  clusterroleStrategy,
+  clusterrolebindingStrategy,
+  certificatesigningrequestStrategy,
+  runtimeclassStrategy,
+  mutatingwebhookconfigurationStrategy,
+  validatingwebhookconfigurationStrategy,
+  validatingadmissionpolicyStrategy,
+  validatingadmissionpolicybindingStrategy,
+  deviceclassStrategy,
+  resourceclaimStrategy,
+  resourceclaimtemplateStrategy,
+  resourcesliceStrategy,
 ];
 
 /** The strategy of a served resource; every resource in the table has one. */

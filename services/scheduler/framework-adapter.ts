@@ -3,7 +3,7 @@
 import { codeName, CycleState, Code, type Framework, type FindNodesResult, type Status } from '../../lib/sched/framework/index.js';
 import { fitErrorMessage } from '../../lib/sched/fit-error.js';
 import type { PodInfo, Snapshot } from '../../lib/sched/types.js';
-import type { FindNodesOptions, PostFilterOutcome, SchedulingProfile } from './profile.js';
+import type { FindNodesOptions, PostFilterOutcome, SchedulingProfile } from './scheduling-framework.js';
 
 function failure(status: Status): Error {
   return status.error ?? new Error(status.reasons.join(', ') || codeName(status.code));

@@ -1,10 +1,10 @@
-// Registry: plugin name → factory (framework/runtime.Registry). Factories receive the
+// Plugin factories by plugin name → factory (framework/runtime.Registry). Factories receive the
 // plugin's args from pluginConfig (undefined when none) and the framework handle.
 import type { FrameworkHandle, Plugin } from './interfaces.js';
 
 export type PluginFactory = (args: unknown, handle: FrameworkHandle) => Plugin;
 
-export class Registry {
+export class PluginFactories {
   private readonly factories = new Map<string, PluginFactory>();
 
   constructor(entries: Iterable<readonly [string, PluginFactory]> = []) {
@@ -30,8 +30,8 @@ export class Registry {
   }
 
   /** A new registry with the entries of both; names must not collide. */
-  merge(other: Registry): Registry {
-    const r = new Registry(this.factories);
+  merge(other: PluginFactories): PluginFactories {
+    const r = new PluginFactories(this.factories);
     for (const name of other.names()) r.register(name, other.get(name)!);
     return r;
   }

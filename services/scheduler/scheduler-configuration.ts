@@ -4,18 +4,18 @@
 import type { Clock } from '../../lib/client/clock.js';
 import type { Logger } from '../../lib/observe/logger.js';
 import { buildFrameworks, loadSchedulerConfiguration, readSchedulerConfiguration, type KubeSchedulerConfiguration } from '../../lib/sched/config/index.js';
-import type { FilterScoreAccelerator, Framework, HandleDeps, QueuedPodInfo as FrameworkQueuedPodInfo, Registry } from '../../lib/sched/framework/index.js';
-import { inTreeRegistry } from '../../lib/sched/plugins/registry.js';
+import type { FilterScoreAccelerator, Framework, HandleDeps, QueuedPodInfo as FrameworkQueuedPodInfo, PluginFactories } from '../../lib/sched/framework/index.js';
+import { inTreePluginFactories } from '../../lib/sched/plugins/in-tree.js';
 import type { EventRegistration } from '../../lib/sched/queue/cluster-events.js';
 import type { Nominator } from '../../lib/sched/queue/nominator.js';
 import type { PreEnqueueCheck, QueuedPodInfo } from '../../lib/sched/queue/queued-pod.js';
 import type { PodInfo } from '../../lib/sched/types.js';
 import type { Binder } from './binder.js';
-import { FrameworkSchedulingProfile } from './framework-profile.js';
+import { FrameworkSchedulingProfile } from './framework-adapter.js';
 import { pluginEvents } from './plugin-events.js';
 import { registerPluginModules } from './plugin-modules.js';
 import type { PreemptionActions } from './preemption-actions.js';
-import type { SchedulingProfile } from './profile.js';
+import type { SchedulingProfile } from './scheduling-framework.js';
 import type { WorkloadInformers } from './workload-informers.js';
 
 export interface QueueSettings {
@@ -34,7 +34,7 @@ export interface BuildProfilesDeps {
   preemption: PreemptionActions;
   workloads: WorkloadInformers;
   /** Runs the plugins it supports natively; its Rust extension plugins join the registry. */
-  accelerator?: FilterScoreAccelerator & { extensionRegistry(): Registry };
+  accelerator?: FilterScoreAccelerator & { extensionPluginFactories(): PluginFactories };
   clock: Clock;
   log: Logger;
 }
@@ -50,7 +50,7 @@ const DEFAULT_SCHEDULER = 'default-scheduler';
 
 export async function buildProfiles(deps: BuildProfilesDeps): Promise<BuiltProfiles> {
   const configuration = deps.configFile ? await readSchedulerConfiguration(deps.configFile) : loadSchedulerConfiguration({});
-  const registry = deps.accelerator ? inTreeRegistry().merge(deps.accelerator.extensionRegistry()) : inTreeRegistry();
+  const registry = deps.accelerator ? inTreePluginFactories().merge(deps.accelerator.extensionPluginFactories()) : inTreePluginFactories();
   const extra = await registerPluginModules(registry, deps.pluginModules);
   if (extra.length > 0) deps.log.info({ plugins: extra }, 'registered plugins from plugin modules');
   const handleDeps: HandleDeps = {

@@ -1,6 +1,6 @@
 // What the scheduling loop needs of one profile's framework: find nodes for a pod, then the
 // Reserve → Permit → PreBind → Bind → PostBind sequence, PostFilter (preemption) after a
-// failure, and the FailedScheduling message. framework-profile.ts builds it from lib/sched's
+// failure, and the FailedScheduling message. framework-adapter.ts builds it from lib/sched's
 // Framework. The attempt's result is the framework's own (no copies on the hot path).
 import type { CycleState, FindNodesResult } from '../../lib/sched/framework/index.js';
 import type { PodInfo, Snapshot } from '../../lib/sched/types.js';

@@ -4,7 +4,7 @@
 // accelerator the entries have nothing to run and report an error status instead.
 import type { KernelExtensionPlugins } from '../../native/sched.js';
 import type { FilterPlugin, Plugin, ScorePlugin } from '../framework/interfaces.js';
-import { Registry } from '../framework/registry.js';
+import { PluginFactories } from '../framework/plugin-factories.js';
 import { Code, Status } from '../framework/status.js';
 
 function nativeOnly(name: string): Status {
@@ -19,9 +19,9 @@ function scoreEntry(name: string): ScorePlugin {
   return { name, score: () => nativeOnly(name) };
 }
 
-/** Registry entries for the kernel's extension plugins (names from `kernel.extensionPlugins()`). */
-export function extensionRegistry(plugins: KernelExtensionPlugins): Registry {
-  const registry = new Registry();
+/** PluginFactories entries for the kernel's extension plugins (names from `kernel.extensionPlugins()`). */
+export function extensionPluginFactories(plugins: KernelExtensionPlugins): PluginFactories {
+  const registry = new PluginFactories();
   const scores = new Set(plugins.scores);
   for (const name of new Set([...plugins.filters, ...plugins.scores])) {
     const isFilter = plugins.filters.includes(name);

@@ -1,7 +1,7 @@
-// The in-tree plugin registry (kube-scheduler's plugins.NewInTreeRegistry): every default
+// The in-tree plugin factories (kube-scheduler's plugins.NewInTreeRegistry): every default
 // plugin by its Kubernetes name. A plugin missing here is simply absent from the default
 // profile (config/defaults.ts skips names the registry lacks).
-import { Registry, type PluginFactory } from '../framework/registry.js';
+import { PluginFactories, type PluginFactory } from '../framework/plugin-factories.js';
 import { newDefaultBinder } from './default-binder.js';
 import { newDefaultPreemption } from './default-preemption.js';
 import { newImageLocality } from './image-locality.js';
@@ -52,6 +52,6 @@ const IN_TREE: [string, PluginFactory][] = [
   [PluginNames.DefaultBinder, newDefaultBinder],
 ];
 
-export function inTreeRegistry(): Registry {
-  return new Registry(IN_TREE);
+export function inTreePluginFactories(): PluginFactories {
+  return new PluginFactories(IN_TREE);
 }

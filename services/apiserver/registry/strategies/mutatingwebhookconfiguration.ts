@@ -1,0 +1,6 @@
+// admissionregistration.k8s.io/v1 MutatingWebhookConfigurations: their generation counts changes of what they configure,
+// as Kubernetes counts them. Stored only: calling webhooks and evaluating policies is not done yet.
+import { defineStrategy } from '../strategy.js';
+import { served } from './served.js';
+
+export const mutatingwebhookconfigurationStrategy = defineStrategy(served('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations'), { tracksGeneration: true });
