@@ -37,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--bus <bus>', 'watch bus of the components: http (the apiserver watch) or redis (Redis Streams)').choices(['http', 'redis']).default('http'))
     .option('--redis-url <url>', 'Redis for --bus redis (default: start a local redis-server)', '')
     .option('--scheduler-port <port>', "the scheduler's /readyz, /metrics and /debug/explain port (default 10259, or a free one)", integer(1, 65535))
+    .option('--controller-manager-port <port>', "the controller-manager's /readyz and /metrics port (default 10257, or a free one)", integer(1, 65535))
     .option('--sim-nodes <n>', 'simulated nodes (KWOK-like, hosted by one kubelet process with the sim runtime)', integer(0, 100000), 0)
     .option('--kubelet-port <port>', "the simulated nodes' kubelet's /readyz and /metrics port (default 10250, or a free one)", integer(1, 65535))
     .action(
@@ -52,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
         bus: 'http' | 'redis';
         redisUrl: string;
         schedulerPort?: number;
+        controllerManagerPort?: number;
         simNodes: number;
         kubeletPort?: number;
       }) => {

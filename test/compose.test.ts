@@ -7,6 +7,7 @@ import t from 'tap';
 import { parse } from 'yaml';
 import { parseOptions, type OptionSpecs } from '../lib/config/options.js';
 import { apiserverOptions } from '../services/apiserver/options.js';
+import { controllerManagerOptions } from '../services/controller-manager/options.js';
 import { kubeletOptions } from '../services/kubelet/options.js';
 import { schedulerOptions } from '../services/scheduler/options.js';
 import { clusterComponents } from '../cli/cluster/components.js';
@@ -16,6 +17,7 @@ import { DIST, ROOT } from './helpers/paths.js';
 const COMPONENT_OPTIONS: Record<string, OptionSpecs> = {
   'dist/services/apiserver/main.js': apiserverOptions,
   'dist/services/scheduler/main.js': schedulerOptions,
+  'dist/services/controller-manager/main.js': controllerManagerOptions,
   'dist/services/kubelet/main.js': kubeletOptions,
 };
 

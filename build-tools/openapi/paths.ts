@@ -229,6 +229,11 @@ function resourcePaths(r: ResourceInfo): Paths {
         patch: patch(kindGvk, kindDef, `${sub} of the specified ${r.kind}`, what),
         parameters: objectParams,
       };
+    } else if (sub === 'finalize') {
+      paths[path] = {
+        put: replace(kindGvk, kindDef, `finalize of the specified ${r.kind}`, 'Finalize'),
+        parameters: objectParams,
+      };
     } else if (sub === 'scale') {
       const scaleDef = definitionOfKind(SCALE_GVK);
       paths[path] = {

@@ -41,6 +41,8 @@ export interface ClusterLayout {
   simNodes?: number;
   /** Port of that kubelet's /livez, /readyz and /metrics (default 10250). */
   kubeletPort?: number;
+  /** Port of the controller-manager's /livez, /readyz and /metrics (default 10257). */
+  controllerManagerPort?: number;
 }
 
 export function pkiDir(dataDir: string): string {
@@ -70,9 +72,9 @@ export const KUBELET_ENTRY = join(DIST, 'services', 'kubelet', 'main.js');
 export const DEFAULT_SCHEDULER_PORT = 10259;
 export const DEFAULT_KUBELET_PORT = 10250;
 
-/** The cluster CIDR for N simulated nodes: kind's 10.244.0.0/16 while its 256 /24s suffice, else 100.64.0.0/10 (16,384 of them). */
+/** The cluster CIDR for N nodes: kind's 10.244.0.0/16 (CLUSTER_CIDR) while its 256 /24s suffice, else 100.64.0.0/10 (16,384 of them). */
 export function simClusterCidr(nodes: number): string {
-  return nodes <= 256 ? '10.244.0.0/16' : '100.64.0.0/10';
+  return nodes <= 256 ? CLUSTER_CIDR : '100.64.0.0/10';
 }
 
 /** One kubelet hosting every simulated node, started once the scheduler is ready. */
@@ -98,13 +100,14 @@ export function simKubelet(layout: ClusterLayout): ComponentSpec {
     readyBeforeNext: true,
   };
 }
+export const CONTROLLER_MANAGER_ENTRY = join(DIST, 'services', 'controller-manager', 'main.js');
+export const DEFAULT_CONTROLLER_MANAGER_PORT = 10257;
 
-/** The scheduler, started once the apiservers are ready; its health port serves HTTPS with the cluster certificate. */
-export function scheduler(layout: ClusterLayout): ComponentSpec {
-  const port = layout.schedulerPort ?? DEFAULT_SCHEDULER_PORT;
+/** A component that reaches the apiserver through the kubeconfig and serves its health port over HTTPS with the cluster certificate. */
+function clientComponent(layout: ClusterLayout, name: string, entry: string, port: number): ComponentSpec {
   return {
-    name: 'scheduler',
-    entry: SCHEDULER_ENTRY,
+    name,
+    entry,
     args: [
       '--kubeconfig', kubeconfigPath(layout.dataDir),
       '--cert-dir', pkiDir(layout.dataDir),
@@ -116,6 +119,20 @@ export function scheduler(layout: ClusterLayout): ComponentSpec {
     url: `https://${host(layout)}:${port}`,
     readyBeforeNext: true,
   };
+}
+
+/** The scheduler, started once the apiservers are ready. */
+export function scheduler(layout: ClusterLayout): ComponentSpec {
+  return clientComponent(layout, 'scheduler', SCHEDULER_ENTRY, layout.schedulerPort ?? DEFAULT_SCHEDULER_PORT);
+}
+
+/** Pods' addresses in a local cluster (kind's default); each node gets a /24 of it. */
+export const CLUSTER_CIDR = '10.244.0.0/16';
+
+/** The controller-manager, started after the scheduler; it hands nodes their pod CIDRs (from the range the kubelets use too). */
+export function controllerManager(layout: ClusterLayout): ComponentSpec {
+  const spec = clientComponent(layout, 'controller-manager', CONTROLLER_MANAGER_ENTRY, layout.controllerManagerPort ?? DEFAULT_CONTROLLER_MANAGER_PORT);
+  return { ...spec, args: [...spec.args, '--allocate-node-cidrs', '--cluster-cidr', simClusterCidr(layout.simNodes ?? 0)] };
 }
 
 /** One apiserver replica; `peers` (id=host:port) for a new cluster, or none to join a running one. */
@@ -187,6 +204,7 @@ function controlPlane(layout: ClusterLayout): ComponentSpec[] {
         readyBeforeNext: id === layout.apiservers,
       })),
       scheduler(layout),
+      controllerManager(layout),
     ];
   }
   return [
@@ -207,5 +225,6 @@ function controlPlane(layout: ClusterLayout): ComponentSpec[] {
       readyBeforeNext: true,
     },
     scheduler(layout),
+    controllerManager(layout),
   ];
 }

@@ -12,7 +12,7 @@ import { freePort } from '../../lib/process/ports.js';
 import { commandInstalled } from '../../lib/process/installed.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
 import { ensureTokenFile } from '../../lib/pki/tokens.js';
-import { apiserverUrl, clusterComponents, DEFAULT_KUBELET_PORT, DEFAULT_SCHEDULER_PORT, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';
+import { apiserverUrl, clusterComponents, DEFAULT_CONTROLLER_MANAGER_PORT, DEFAULT_KUBELET_PORT, DEFAULT_SCHEDULER_PORT, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';
 import { portFree } from '../cluster/port.js';
 import { isAlive } from '../cluster/process.js';
 import { readState, removeState } from '../cluster/state.js';
@@ -34,6 +34,8 @@ export interface UpOptions {
   redisUrl: string;
   /** The scheduler's health port (default 10259, or a free one when that is taken). */
   schedulerPort?: number;
+  /** The controller-manager's health port (default 10257, or a free one when that is taken). */
+  controllerManagerPort?: number;
   /** Simulated nodes, hosted by one kubelet process (0: none). */
   simNodes?: number;
   /** That kubelet's health port (default 10250, or a free one when that is taken). */
@@ -84,6 +86,7 @@ async function upDetached(options: UpOptions, dataDir: string): Promise<number> 
       ...(options.peerPort !== undefined ? ['--peer-port', String(options.peerPort)] : []),
       '--bus', options.bus, ...(options.redisUrl ? ['--redis-url', options.redisUrl] : []),
       ...(options.schedulerPort !== undefined ? ['--scheduler-port', String(options.schedulerPort)] : []),
+      ...(options.controllerManagerPort !== undefined ? ['--controller-manager-port', String(options.controllerManagerPort)] : []),
       ...(options.simNodes ? ['--sim-nodes', String(options.simNodes)] : []),
       ...(options.kubeletPort !== undefined ? ['--kubelet-port', String(options.kubeletPort)] : []),
     ],
@@ -146,6 +149,7 @@ export async function up(options: UpOptions): Promise<number> {
   };
   if (options.redisUrl) layout.redisUrl = options.redisUrl;
   layout.schedulerPort = options.schedulerPort ?? ((await portFree(bindHost, DEFAULT_SCHEDULER_PORT)) ? DEFAULT_SCHEDULER_PORT : await freePort());
+  layout.controllerManagerPort = options.controllerManagerPort ?? ((await portFree(bindHost, DEFAULT_CONTROLLER_MANAGER_PORT)) ? DEFAULT_CONTROLLER_MANAGER_PORT : await freePort());
   if (options.simNodes) {
     layout.simNodes = options.simNodes;
     layout.kubeletPort = options.kubeletPort ?? ((await portFree(bindHost, DEFAULT_KUBELET_PORT)) ? DEFAULT_KUBELET_PORT : await freePort());

@@ -1,7 +1,7 @@
 // The table of resources Rudder serves. Discovery, routing, storage keys, OpenAPI and kubectl's
 // short names all come from here, so adding a kind starts with one entry.
 
-export type Subresource = 'status' | 'scale' | 'binding' | 'eviction' | 'approval';
+export type Subresource = 'status' | 'scale' | 'binding' | 'eviction' | 'approval' | 'finalize';
 
 export interface ResourceInfo {
   /** API group; '' for the legacy core group. */
@@ -57,7 +57,7 @@ function define(
 }
 
 export const RESOURCES: readonly ResourceInfo[] = [
-  define('', 'v1', 'namespaces', 'Namespace', false, { shortNames: ['ns'], subresources: ['status'] }),
+  define('', 'v1', 'namespaces', 'Namespace', false, { shortNames: ['ns'], subresources: ['status', 'finalize'] }),
   define('', 'v1', 'nodes', 'Node', false, { shortNames: ['no'], subresources: ['status'] }),
   define('', 'v1', 'pods', 'Pod', true, { shortNames: ['po'], categories: ['all'], subresources: ['status', 'binding', 'eviction'] }),
   define('', 'v1', 'services', 'Service', true, { shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),

@@ -1,6 +1,7 @@
-// How a component (scheduler, kubelet) reaches the apiserver: a kubeconfig (--kubeconfig, with
-// --master overriding its server), or without one the cluster CA from --cert-dir and the admin
-// token of the apiserver's token file (how containers sharing the cluster's data volume connect).
+// How a component (scheduler, controller-manager, kubelet) reaches the apiserver: a kubeconfig (the
+// --kubeconfig of Kubernetes' components, with --master overriding its server), or without one the
+// cluster CA from --cert-dir and the admin token of the apiserver's token file (how containers
+// sharing the cluster's data volume connect).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adminToken } from './admin.js';

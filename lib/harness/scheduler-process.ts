@@ -1,55 +1,11 @@
 // Starts the real scheduler (dist/services/scheduler/main.js) as a child process against an
 // apiserver started by startApiserver, on a free loopback health port, and waits for /readyz.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ApiserverProcess } from './apiserver-process.js';
-import { freePort } from '../process/ports.js';
-import { waitReady } from '../process/probe.js';
-import { captureOutput, signalAndWait } from '../process/child.js';
+import { startComponent, type ComponentProcess, type ComponentStartOptions } from './component-process.js';
 
-const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export type SchedulerProcess = ComponentProcess;
+export type SchedulerStartOptions = ComponentStartOptions;
 
-export interface SchedulerProcess {
-  url: string;
-  port: number;
-  child: ChildProcess;
-  output(): string;
-  kill(signal?: NodeJS.Signals): Promise<void>;
-  stop(): Promise<void>;
-}
-
-export interface SchedulerStartOptions {
-  readyTimeoutMs?: number;
-  /** Flags for node itself, before the script (e.g. --cpu-prof). */
-  nodeArgs?: string[];
-}
-
-export async function startScheduler(apiserver: ApiserverProcess, extraArgs: string[] = [], options: SchedulerStartOptions = {}): Promise<SchedulerProcess> {
-  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
-  const port = await freePort();
-  let output = '';
-  const child = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), join(DIST, 'services', 'scheduler', 'main.js'), '--kubeconfig', apiserver.kubeconfig, '--cert-dir', join(apiserver.dataDir, 'pki'), '--secure-port', String(port), '--log-level', 'warn', ...extraArgs],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  captureOutput(child, (text) => (output += text));
-  const url = `https://127.0.0.1:${port}`;
-  if (!(await waitReady(`${url}/readyz`, apiserver.caPem, readyTimeoutMs, () => child.exitCode === null))) {
-    child.kill('SIGKILL');
-    throw new Error(`scheduler did not become ready:\n${output}`);
-  }
-  return {
-    url,
-    port,
-    child,
-    output: () => output,
-    async kill(signal: NodeJS.Signals = 'SIGKILL') {
-      await signalAndWait(child, signal);
-    },
-    async stop() {
-      await signalAndWait(child, 'SIGTERM');
-    },
-  };
+export function startScheduler(apiserver: ApiserverProcess, extraArgs: string[] = [], options: SchedulerStartOptions = {}): Promise<SchedulerProcess> {
+  return startComponent('scheduler', apiserver, extraArgs, options);
 }

@@ -24,6 +24,7 @@ const SUBRESOURCE_VERBS: Record<Subresource, string[]> = {
   binding: ['create'],
   eviction: ['create'],
   approval: ['get', 'patch', 'update'],
+  finalize: ['update'],
 };
 
 /** What a subresource answers with when it is not the parent's own kind. */

@@ -43,6 +43,10 @@ function subresourceVerb(method: string, subresource: Subresource): RequestVerb 
     if (method === 'POST') return 'create';
     throw errors.methodNotAllowed();
   }
+  if (subresource === 'finalize') {
+    if (method === 'PUT') return 'update';
+    throw errors.methodNotAllowed();
+  }
   if (method === 'GET' || method === 'HEAD') return 'get';
   if (method === 'PUT') return 'update';
   if (method === 'PATCH') return 'patch';

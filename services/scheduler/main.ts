@@ -1,17 +1,17 @@
 // rudder-scheduler: configuration and wiring only.
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { DelegatingAuthenticator } from '../../lib/auth/delegating-authenticator.js';
 import { createBus } from '../../lib/bus/options.js';
 import { realClock } from '../../lib/client/clock.js';
-import { LeaderElector } from '../../lib/client/leader-election.js';
+import { campaign } from '../../lib/client/leader-campaign.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { loadOptions } from '../../lib/config/options.js';
 import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
 import { logProcessFaults } from '../../lib/observe/process-faults.js';
-import { pkiPaths } from '../../lib/pki/certs.js';
+import { listenComponentServer, servingCertificate } from '../../lib/observe/component-server.js';
+import { onShutdown } from '../../lib/process/shutdown.js';
 import { SchedulerCache } from '../../lib/sched/cache.js';
 import { NativeAccelerator } from '../../lib/sched/kernel/index.js';
 import { Nominator } from '../../lib/sched/queue/nominator.js';
@@ -98,7 +98,7 @@ const queue = new SchedulingQueue<PodInfo>({
 const informers = new ClusterInformers({ client, bus, cache, queue, schedulerNames: new Set(profiles.keys()), clock, log });
 const loop = new SchedulingLoop({ queue, cache, profiles, client, pool, events, status, metrics: new SchedulerMetrics(metrics), explanations, pluginScores: options.explainPluginScores, clock, log });
 
-const https = options.certDir ? { key: readFileSync(pkiPaths(resolve(options.certDir)).serverKey), cert: readFileSync(pkiPaths(resolve(options.certDir)).serverCert) } : undefined;
+const https = servingCertificate(options.certDir);
 // A standby is ready too (as kube-scheduler): it has its caches and waits for the lease.
 const server = await buildSchedulerServer({
   metrics,
@@ -108,15 +108,12 @@ const server = await buildSchedulerServer({
   authenticator: new DelegatingAuthenticator({ client, clock }),
   log,
 });
-await server.listen({ host: options.bindAddress, port: options.securePort });
-const address = server.server.address();
-const port = typeof address === 'object' && address ? address.port : options.securePort;
+const address = await listenComponentServer(server, options.bindAddress, options.securePort, https !== undefined);
 faults.serving();
 informers.start();
 workloads.start();
-log.info({ address: `${https ? 'https' : 'http'}://${options.bindAddress}:${port}`, profiles: [...profiles.keys()], nativeKernel: accelerator !== undefined, identity }, 'scheduler serving');
+log.info({ address, profiles: [...profiles.keys()], nativeKernel: accelerator !== undefined, identity }, 'scheduler serving');
 
-let stopping = false;
 async function lead(): Promise<void> {
   const synced = await Promise.all([informers.waitForSync(120_000), workloads.waitForSync(120_000)]);
   if (!synced.every(Boolean)) log.warn({}, 'caches not synced after 120s; scheduling anyway');
@@ -125,51 +122,16 @@ async function lead(): Promise<void> {
   log.info({ identity }, 'scheduling');
 }
 
-const campaign = new AbortController();
-let elector: Promise<void> | undefined;
-if (options.leaderElect) {
-  elector = new LeaderElector({
-    client,
-    namespace: options.leaderElectResourceNamespace,
-    name: options.leaderElectResourceName,
-    identity,
-    leaseDurationMs: options.leaderElectLeaseDuration,
-    renewDeadlineMs: options.leaderElectRenewDeadline,
-    retryPeriodMs: options.leaderElectRetryPeriod,
-    callbacks: {
-      onStartedLeading: () => void lead(),
-      onStoppedLeading: () => {
-        if (stopping) return;
-        // As kube-scheduler: a lost lease ends the process; its supervisor starts a fresh standby.
-        log.error({ identity }, 'leader election lost');
-        process.exit(1);
-      },
-      onNewLeader: (leader) => log.info({ leader }, 'new leader'),
-    },
-    clock,
-    log,
-  }).run(campaign.signal);
-} else {
-  void lead();
-}
+const candidacy = campaign(options, { client, identity, clock, log, lead: () => void lead(), isStopping: () => shutdown.stopping });
 
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, 'shutting down');
-  const force = setTimeout(() => process.exit(1), 10_000);
-  force.unref();
+const shutdown = onShutdown(log, async () => {
   queue.close();
   await loop.stop();
   await Promise.race([Promise.all([pool.idle(), events.flushed()]), new Promise((r) => setTimeout(r, 3000))]);
-  campaign.abort();
-  await elector;
+  await candidacy.stop();
   await Promise.all([informers.stop(), workloads.stop()]);
   await server.close();
   await bus.close();
   await client.close();
   accelerator?.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+});

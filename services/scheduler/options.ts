@@ -1,6 +1,7 @@
 // The scheduler's options (flags, RUDDER_* environment, --config-file), named after
 // kube-scheduler's where one exists.
 import { busOptions } from '../../lib/bus/options.js';
+import { leaderElectionOptions } from '../../lib/client/leader-campaign.js';
 import { option } from '../../lib/config/options.js';
 import { LOG_LEVELS } from '../../lib/observe/logger.js';
 
@@ -12,13 +13,7 @@ export const schedulerOptions = {
   bindAddress: option.string('127.0.0.1', 'address /livez, /readyz, /metrics and /debug/explain listen on'),
   securePort: option.number(10259, 'port of /livez, /readyz, /metrics and /debug/explain (0 picks a free port and logs it)'),
   certDir: option.string('', 'directory holding the cluster serving certificate (apiserver.crt/.key) for HTTPS; empty: plain HTTP'),
-  leaderElect: option.boolean(true, 'run active/standby: schedule only while holding the lease'),
-  leaderElectResourceName: option.string('kube-scheduler', 'name of the Lease of leader election'),
-  leaderElectResourceNamespace: option.string('kube-system', 'namespace of the Lease of leader election'),
-  leaderElectLeaseDuration: option.duration('15s', 'how long a standby waits after the last renewal before taking the lease'),
-  leaderElectRenewDeadline: option.duration('10s', 'how long the leader retries renewing before it gives up leading'),
-  leaderElectRetryPeriod: option.duration('2s', 'how often candidates try to acquire or renew the lease'),
-  identity: option.string('', 'this scheduler\'s identity in the lease (default: hostname_pid)'),
+  ...leaderElectionOptions('kube-scheduler', 'schedule'),
   nativeKernel: option.boolean(true, 'run the built-in filter and score plugins (and Rust extension plugins) in the native kernel; false runs the TypeScript reference plugins'),
   explainPluginScores: option.boolean(true, 'keep each score plugin\'s score per node of every pod\'s last attempt for /debug/explain (pods annotated scheduler.rudder.dev/explain always get them)'),
   pluginModule: option.list([], 'ESM modules (paths) exporting scheduler plugin factories to register by name'),

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { kubectl } from '../helpers/kubectl.js';
+import { until } from '../helpers/until.js';
 import { DIST } from '../helpers/paths.js';
 import { freePort } from '../../lib/process/ports.js';
 
@@ -52,12 +53,19 @@ t.test('rudder up --detach, status, kubectl, down', async (t) => {
   const status = rudder(['status', '--data-dir', dataDir, '-o', 'json']);
   t.equal(status.code, 0, status.stderr);
   const report = JSON.parse(status.stdout) as { components: { name: string; pid: number; healthy: boolean }[]; apiservers: { url: string; healthy: boolean }[] };
-  t.same(report.components.map((c) => [c.name, c.healthy]), [['apiserver', true], ['scheduler', true]]);
+  t.same(report.components.map((c) => [c.name, c.healthy]), [['apiserver', true], ['scheduler', true], ['controller-manager', true]]);
   t.match(report.apiservers, [{ url: `https://127.0.0.1:${port}`, healthy: true }]);
   const pids = report.components.map((c) => c.pid);
   const table = rudder(['status', '--data-dir', dataDir]).stdout;
   t.match(table, /^apiserver\s+\d+\s+yes\s+0\s+https:/m);
   t.match(table, /^scheduler\s+\d+\s+yes\s+0\s+https:/m);
+  t.match(table, /^controller-manager\s+\d+\s+yes\s+0\s+https:/m);
+
+  // 3b. the controller-manager makes a Deployment real: its ReplicaSet and pods appear
+  const created = await kubectl('1.33', kubeconfig, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
+  t.equal(created.code, 0, created.stderr);
+  const listed = await until(async () => (await kubectl('1.33', kubeconfig, ['get', 'pods', '-l', 'app=web', '-o', 'name'])).stdout.trim().split('\n').filter(Boolean).length === 2, 20_000);
+  t.ok(listed, 'the Deployment has its 2 pods');
 
   // 4. a second up finds it running
   const again = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', schedulerPort]);

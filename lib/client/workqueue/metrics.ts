@@ -82,6 +82,11 @@ export function queueMetrics<T>(registry: Registry, name: string, clock: Clock):
   const state: QueueState<T> = { name, clock, addTimes: new Map(), processingStart: new Map() };
   f.queues.add(state as QueueState<unknown>);
   const labels = { name };
+  // Every series of a queue exists from its creation, as client-go's do (a queue that never
+  // retried shows workqueue_retries_total 0, not nothing).
+  f.depth.set(labels, 0);
+  f.adds.inc(labels, 0);
+  f.retries.inc(labels, 0);
   return {
     add(item) {
       f.adds.inc(labels);

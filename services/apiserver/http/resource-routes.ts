@@ -143,8 +143,8 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
     };
     const resource = storage.for(info);
     const ref = { namespace: ri.namespace, name: ri.name ?? '' };
-    // status and approval take the whole object and change only their part of it.
-    const statusOnly = ri.subresource === 'status' || ri.subresource === 'approval' ? ri.subresource : undefined;
+    // status, approval and a namespace's finalize take the whole object and change only their part of it.
+    const statusOnly = ri.subresource === 'status' || ri.subresource === 'approval' || ri.subresource === 'finalize' ? ri.subresource : undefined;
     const tables = ri.subresource === undefined || statusOnly !== undefined;
     const format = negotiate(request.headers.accept, tables);
     const now = clock();

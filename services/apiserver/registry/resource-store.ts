@@ -21,7 +21,7 @@ import { parseResourceVersion, type ListOptions } from './list-options.js';
 import { carryServerMeta, formatTime, generateNameSuffix, prepareCreateMeta, specChanged } from './object-meta.js';
 import { awaitReadable } from './read-consistency.js';
 import { toStored } from './stored-object.js';
-import type { Strategy } from './strategy.js';
+import type { Strategy, SubresourceStrategy } from './strategy.js';
 import { NO_EXTRAS, type WriteExtras, type WriteHooks } from './write-hooks.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import type { AdmissionAttributes, AdmissionOperation } from '../admission/plugin.js';
@@ -326,7 +326,8 @@ export class ResourceStore {
     if (meta.uid !== undefined && meta.uid !== '' && meta.uid !== current.metadata.uid) {
       throw errors.conflict(this.ref, current.metadata.name, `Precondition failed: UID in precondition: ${current.metadata.uid}, UID in object meta: ${meta.uid}`);
     }
-    const status = subresource === 'status' ? strategy.status : subresource === 'approval' ? strategy.approval : undefined;
+    const subresourceStrategies: Record<string, SubresourceStrategy | undefined> = { status: strategy.status, approval: strategy.approval, finalize: strategy.finalize };
+    const status = subresource === undefined ? undefined : subresourceStrategies[subresource];
     const prepared = status ? status.prepareForUpdate(proposed, current, this.deps.clock()) : strategy.prepareForUpdate(proposed, current);
     const preparedMeta = metaOf(prepared);
     carryServerMeta(preparedMeta, current.metadata);
@@ -345,8 +346,10 @@ export class ResourceStore {
 
     const extras = await this.deps.admission.validate(this.attributes('UPDATE', ref, next, current, options, subresource));
     if (nextMeta.deletionTimestamp !== undefined) {
-      // The last finalizer of an object being deleted is gone: the update completes the deletion.
-      if ((nextMeta.finalizers ?? []).length === 0) return { remove: true, extras };
+      // The last finalizer of an object being deleted is gone: the update completes the deletion
+      // (unless its controller still has to finish it, as a namespace with spec.finalizers).
+      const controllerPending = strategy.deletion.markForController?.(structuredClone(next) as StoredObject, nextMeta.deletionTimestamp) !== undefined;
+      if ((nextMeta.finalizers ?? []).length === 0 && !controllerPending) return { remove: true, extras };
       const added = (nextMeta.finalizers ?? []).filter((f) => !(current.metadata.finalizers ?? []).includes(f));
       if (added.length > 0) {
         throw this.invalid(next, [fieldErrors.forbidden('metadata.finalizers', `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`)]);

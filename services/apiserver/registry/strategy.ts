@@ -59,6 +59,8 @@ export interface Strategy {
   readonly status?: SubresourceStrategy;
   /** The approval subresource (CertificateSigningRequests). */
   readonly approval?: SubresourceStrategy;
+  /** A namespace's finalize subresource: spec.finalizers, changed by the namespace controller. */
+  readonly finalize?: SubresourceStrategy;
 }
 
 /** Keeps the stored status: a kind with a status subresource changes it only through /status. */
@@ -86,6 +88,7 @@ export interface StrategyRules {
   /** Replaces the status subresource's rules (a kind whose status keeps parts of the stored one). */
   status?: SubresourceStrategy;
   approval?: SubresourceStrategy;
+  finalize?: SubresourceStrategy;
 }
 
 /**
@@ -116,5 +119,6 @@ export function defineStrategy(info: ResourceInfo, rules: StrategyRules = {}): S
     deletion: rules.deletion ?? IMMEDIATE,
     ...(status ? { status } : {}),
     ...(rules.approval ? { approval: rules.approval } : {}),
+    ...(rules.finalize ? { finalize: rules.finalize } : {}),
   };
 }

@@ -14,6 +14,20 @@ export const namespaceStrategy = defineStrategy(served('', 'v1', 'namespaces'), 
     }
     return next;
   },
+  finalize: {
+    // Only spec.finalizers changes through /finalize (Kubernetes' namespace finalizeStrategy).
+    prepareForUpdate(next, old) {
+      const kept = structuredClone(old) as typeof old;
+      const finalizers = isPlainObject(next.spec) ? next.spec.finalizers : undefined;
+      const spec = { ...(isPlainObject(kept.spec) ? kept.spec : {}) } as Record<string, unknown>;
+      if (finalizers === undefined || finalizers === null) delete spec.finalizers;
+      else spec.finalizers = finalizers;
+      kept.spec = spec;
+      kept.metadata.resourceVersion = next.metadata?.resourceVersion ?? kept.metadata.resourceVersion;
+      return kept;
+    },
+    validateUpdate: () => [],
+  },
   deletion: {
     gracePeriodSeconds: () => 0,
     markForController(namespace, now) {
