@@ -1,6 +1,8 @@
 // `rudder up --sim-nodes 3`: the cluster comes up with a kubelet hosting three simulated nodes;
 // kubectl shows them Ready, a pod made by kubectl runs on one of them (bound by the scheduler) with
-// an address from that node's pod CIDR, and `rudder down` stops the kubelet with the rest.
+// an address from that node's pod CIDR, the Deployment of examples/web.yaml becomes Available with
+// its two pods running and its Service's EndpointSlice listing them, and `rudder down` stops the
+// kubelet with the rest.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +10,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { freePort } from '../../lib/process/ports.js';
 import { kubectl } from '../helpers/kubectl.js';
-import { DIST } from '../helpers/paths.js';
+import { DIST, ROOT } from '../helpers/paths.js';
 import { until } from '../helpers/until.js';
 
 const CLI = join(DIST, 'cli', 'main.js');
@@ -36,11 +38,11 @@ t.test('rudder up --sim-nodes 3: Ready nodes in kubectl and a pod that runs', as
   const port = await freePort();
 
   // 1. up with three simulated nodes; status lists their kubelet
-  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--sim-nodes', '3', '--kubelet-port', String(await freePort())]);
+  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort()), '--sim-nodes', '3', '--kubelet-port', String(await freePort())]);
   t.equal(up.code, 0, up.stderr);
   const kubeconfig = join(dataDir, 'kubeconfig');
   const status = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as { components: { name: string; pid: number; healthy: boolean }[] };
-  t.same(status.components.map((c) => [c.name, c.healthy]), [['apiserver', true], ['scheduler', true], ['kubelet-sim', true]]);
+  t.same(status.components.map((c) => [c.name, c.healthy]), [['apiserver', true], ['scheduler', true], ['controller-manager', true], ['kubelet-sim', true]]);
 
   // 2. kubectl get nodes: three Ready nodes at the kubelet's version
   const nodes = await kubectl('1.33', kubeconfig, ['get', 'nodes', '--no-headers']);
@@ -65,7 +67,24 @@ t.test('rudder up --sim-nodes 3: Ready nodes in kubectl and a pod that runs', as
   const del = await kubectl('1.33', kubeconfig, ['delete', 'pod', 'hello', '--timeout=20s']);
   t.equal(del.code, 0, del.stderr);
 
-  // 5. down stops the kubelet too
+  // 5. a Deployment (kubectl apply, as a user would) becomes Available: the controller-manager makes
+  // its ReplicaSet and pods, the scheduler binds them, the kubelet runs them, and the Service's
+  // EndpointSlice lists both pods as ready
+  const applied = await kubectl('1.33', kubeconfig, ['apply', '-f', join(ROOT, 'examples', 'web.yaml')]);
+  t.equal(applied.code, 0, applied.stderr);
+  const available = await kubectl('1.33', kubeconfig, ['wait', '--for=condition=Available', 'deployment/web', '--timeout=60s']);
+  t.equal(available.code, 0, available.stderr);
+  const ready = await kubectl('1.27', kubeconfig, ['get', 'deployment', 'web', '--no-headers']);
+  t.match(ready.stdout, /^web\s+2\/2\s+2\s+2\s+/m, 'kubectl 1.27 shows web 2/2');
+  t.ok(
+    await until(async () => {
+      const slice = await kubectl('1.33', kubeconfig, ['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'jsonpath={range .items[*].endpoints[*]}{.conditions.ready} {end}']);
+      return slice.stdout.trim() === 'true true';
+    }, 20_000, 250),
+    'the Service web has two ready endpoints',
+  );
+
+  // 6. down stops the kubelet too
   t.equal(rudder(['down', '--data-dir', dataDir]).code, 0);
   t.ok(status.components.every((c) => !alive(c.pid)), 'no component is left running');
 });
