@@ -3,7 +3,7 @@
 import { benchApiserver } from './apiserver.js';
 import { benchCri } from './cri.js';
 import { benchKubelet } from './kubelet.js';
-import { benchControllerManager } from './controller-manager.js';
+import { benchControllers } from './controllers.js';
 import { benchScheduler } from './scheduler.js';
 import { benchSchedulerKernel } from './scheduler-kernel.js';
 import { benchStore } from './store.js';
@@ -13,7 +13,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   apiserver: benchApiserver,
   cri: benchCri,
   kubelet: benchKubelet,
-  'controller-manager': benchControllerManager,
+  controllers: benchControllers,
   scheduler: benchScheduler,
   'scheduler-kernel': benchSchedulerKernel,
   store: benchStore,

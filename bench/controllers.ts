@@ -1,10 +1,10 @@
-// npm run bench -- controller-manager: Rudder's controller-manager against the real
+// npm run bench -- controllers: Rudder's controller-manager against the real
 // kube-controller-manager v1.36.3 (~/.cache/kube-peers/bin/kube-controller-manager, built by
 // ../shared/kube-peers; $KUBE_CONTROLLER_MANAGER for another path) on the same Rudder apiserver.
 // Each in turn, alone, with only the deployment and replicaset controllers: N Deployments of R
 // replicas are created at once, and the time until every ReplicaSet and every pod exists is
 // measured from a watch, with the CPU seconds the controller-manager and the apiserver spent.
-// Writes bench/results/controller-manager.json. BENCH_CM_DEPLOYMENTS (default 100),
+// Writes bench/results/controllers.json. BENCH_CM_DEPLOYMENTS (default 100),
 // BENCH_CM_REPLICAS (default 10), BENCH_CM_RUNS (default 3; the median run is the result), after
 // an unrecorded warm-up round.
 import { spawn } from 'node:child_process';
@@ -158,7 +158,7 @@ function median(results: RunResult[]): RunResult {
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
-export async function benchControllerManager(): Promise<void> {
+export async function benchControllers(): Promise<void> {
   const deployments = Number(process.env.BENCH_CM_DEPLOYMENTS ?? 100);
   const replicas = Number(process.env.BENCH_CM_REPLICAS ?? 10);
   const runs = Math.max(1, Number(process.env.BENCH_CM_RUNS ?? 3));
@@ -190,7 +190,7 @@ export async function benchControllerManager(): Promise<void> {
   const ours = byContender.rudder!;
   const theirs = byContender['kube-controller-manager'];
   const ratio = theirs ? { podsSeconds: round(theirs.podsSeconds / ours.podsSeconds), cpuSeconds: ours.cpuSeconds.controllerManager && theirs.cpuSeconds.controllerManager ? round(theirs.cpuSeconds.controllerManager / ours.cpuSeconds.controllerManager) : undefined } : undefined;
-  const path = writeResults('controller-manager', {
+  const path = writeResults('controllers', {
     description: 'time from creating N Deployments at once until every ReplicaSet and pod exists (deployment and replicaset controllers only, same Rudder apiserver); ratio = kube-controller-manager / Rudder (above 1: Rudder faster or cheaper)',
     deployments,
     replicas,
