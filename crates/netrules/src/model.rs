@@ -211,7 +211,7 @@ pub struct NodeSettings {
     #[serde(default)]
     pub random_fully: bool,
     /// nf_conntrack_tcp_be_liberal is set: no rule drops INVALID packets.
-    #[serde(default)]
+    #[serde(default, rename = "conntrackTCPLiberal")]
     pub conntrack_tcp_liberal: bool,
     /// The node's topology.kubernetes.io/zone label, for same-zone hints.
     #[serde(default)]
