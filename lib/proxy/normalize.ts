@@ -20,7 +20,11 @@ interface Table {
 }
 
 export interface NormalizeOptions {
-  /** Keep only KUBE-* chains and their rules (for iptables-save of a whole table). */
+  /**
+   * For tables read back from the kernel: keep only KUBE-* chains, and also sort the rules of
+   * KUBE-EXTERNAL-SERVICES and KUBE-PROXY-FIREWALL by service (kube-proxy writes every chain
+   * shared by services in the order of a map, and its tests compare only the two it sorts).
+   */
   kubeChainsOnly?: boolean;
 }
 
@@ -101,6 +105,7 @@ export function normalizeRules(text: string, options: NormalizeOptions = {}): st
     chains.sort((a, b) => chainRank(a.name) - chainRank(b.name) || byName(a.name, b.name));
     for (const chain of chains) {
       if (chain.name === 'KUBE-NODEPORTS') chain.rules.sort(byServiceName);
+      if (options.kubeChainsOnly && (chain.name === 'KUBE-EXTERNAL-SERVICES' || chain.name === 'KUBE-PROXY-FIREWALL')) chain.rules.sort(byServiceName);
       if (chain.name === 'KUBE-SERVICES') {
         const last = (rule: string) => (ruleComment(rule) ?? '').includes('must be the last rule');
         chain.rules.sort((a, b) => (last(a) ? 1 : 0) - (last(b) ? 1 : 0) || (last(a) || last(b) ? 0 : byServiceName(a, b)));
