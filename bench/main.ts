@@ -1,6 +1,7 @@
 // npm run bench -- <name>: runs one benchmark (or all with no name); each writes
 // bench/results/<name>.json.
 import { benchApiserver } from './apiserver.js';
+import { benchProxy } from './proxy.js';
 import { benchScheduler } from './scheduler.js';
 import { benchSchedulerKernel } from './scheduler-kernel.js';
 import { benchStore } from './store.js';
@@ -8,6 +9,7 @@ import { benchWatch } from './watch.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   apiserver: benchApiserver,
+  proxy: benchProxy,
   scheduler: benchScheduler,
   'scheduler-kernel': benchSchedulerKernel,
   store: benchStore,

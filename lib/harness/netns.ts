@@ -1,4 +1,4 @@
-// Scratch network namespaces for tests that change iptables or run servers on a node's
+// Scratch network namespaces for tests and benchmarks that change iptables or run servers on a node's
 // addresses: made with `ip netns add`, processes started in them with nsenter (ip netns exec
 // remounts /sys), removed with everything in them at teardown. No route leaves them.
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
