@@ -79,7 +79,7 @@ export async function benchProxy(): Promise<void> {
     const changed = structuredClone(cluster);
     changed.endpointSlices[0]!.endpoints[0]!.addresses = ['10.255.255.1'];
     const service = `${changed.services[0]!.metadata!.namespace}/${changed.services[0]!.metadata!.name}`;
-    const partialCompile = timed(() => native.compile(changed, { full: false, changedServices: [service], existingNatChains: fullCompile.value.activeNatChains }));
+    const partialCompile = timed(() => native.compile(changed, { full: false, changedServices: [service], existingNatChains: fullCompile.value.activeNatChains.split('\n') }));
     const partialRestore = restore(partialCompile.value.text);
     const natChains = ns.run('iptables-legacy-save', ['-t', 'nat']).split('\n').filter((l) => l.startsWith(':KUBE-SEP-')).length;
     sync = {

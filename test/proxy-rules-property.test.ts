@@ -121,7 +121,7 @@ const settings: fc.Arbitrary<NodeSettings> = fc.record(
     localhostNodePorts: fc.boolean(),
     nfacct: fc.boolean(),
     randomFully: fc.boolean(),
-    conntrackTCPLiberal: fc.constant(false),
+    conntrackTCPLiberal: fc.boolean(),
     zone: fc.constantFrom(...ZONES),
   },
   { requiredKeys: [] },

@@ -304,7 +304,7 @@ export function compileReference(input: ProxyInput, request: SyncRequest): Rules
     natRules: natRules.count - deleted,
     natRulesTotal: natRules.count + skippedRules.count - deleted,
     deletedChains: deleted,
-    activeNatChains: state.active,
+    activeNatChains: state.active.join('\n'),
     largeCluster: state.largeCluster,
     noLocalEndpointsInternal: state.noLocalInternal,
     noLocalEndpointsExternal: state.noLocalExternal,

@@ -60,7 +60,8 @@ export interface Ruleset {
   natRules: number;
   natRulesTotal: number;
   deletedChains: number;
-  activeNatChains: string[];
+  /** Service and endpoint chains the ruleset uses, one per line. */
+  activeNatChains: string;
   largeCluster: boolean;
   noLocalEndpointsInternal: number;
   noLocalEndpointsExternal: number;

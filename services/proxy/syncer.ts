@@ -161,7 +161,7 @@ export class Syncer {
       const ruleset = await this.config.compile(input, { full, changedServices: changed, existingNatChains: existing });
       if (iptables) await iptables.restore(ruleset.text);
       else if (this.config.rulesFile) writeFileSync(this.config.rulesFile, ruleset.text);
-      this.activeChains = ruleset.activeNatChains;
+      this.activeChains = ruleset.activeNatChains === '' ? [] : ruleset.activeNatChains.split('\n');
       this.needFullSync = false;
       if (full) this.lastFullSync = start;
       const end = clock.now();

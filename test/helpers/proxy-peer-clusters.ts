@@ -41,7 +41,7 @@ export const COMPARED_CLUSTERS: ComparedCluster[] = [
  */
 export function rudderRuleset(c: ComparedCluster, nfacct = false, objects: ProxyObjects = readProxyObjects(readFileSync(c.fixture, 'utf8'))): { text: string; serviceChains: string[] } {
   const ruleset = nativeProxyRules().compile({ ...objects, settings: { ...c.settings, nfacct } }, { full: true });
-  return { text: ruleset.text, serviceChains: ruleset.activeNatChains.filter((chain) => chain.startsWith('KUBE-SVC-')) };
+  return { text: ruleset.text, serviceChains: ruleset.activeNatChains.split('\n').filter((chain) => chain.startsWith('KUBE-SVC-')) };
 }
 
 export function savedFixture(c: ComparedCluster): string {

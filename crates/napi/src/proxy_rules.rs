@@ -34,8 +34,9 @@ pub struct ProxyRuleset {
     /// nat rules in the kernel after this sync, unchanged chains included.
     pub nat_rules_total: u32,
     pub deleted_chains: u32,
-    /// Service and endpoint chains the ruleset uses.
-    pub active_nat_chains: Vec<String>,
+    /// Service and endpoint chains the ruleset uses, one per line (one string crosses the
+    /// boundary instead of an array of 100,000).
+    pub active_nat_chains: String,
     /// More than 1,000 endpoints: endpoint rules carry no comments.
     pub large_cluster: bool,
     pub no_local_endpoints_internal: u32,
@@ -56,7 +57,7 @@ impl From<Ruleset> for ProxyRuleset {
             nat_rules: count(r.nat_rules),
             nat_rules_total: count(r.nat_rules_total),
             deleted_chains: count(r.deleted_chains),
-            active_nat_chains: r.active_nat_chains,
+            active_nat_chains: r.active_nat_chains.join("\n"),
             large_cluster: r.large_cluster,
             no_local_endpoints_internal: count(r.no_local_endpoints_internal),
             no_local_endpoints_external: count(r.no_local_endpoints_external),

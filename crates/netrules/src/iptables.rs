@@ -134,6 +134,8 @@ struct Writer<'a> {
     active: Vec<String>,
     no_local_internal: usize,
     no_local_external: usize,
+    /// probability(n) at index n, filled as needed.
+    probabilities: Vec<String>,
 }
 
 fn s(parts: &[String]) -> Vec<&str> {
@@ -412,8 +414,16 @@ impl<'a> Writer<'a> {
         }
     }
 
+    fn probability(&mut self, n: usize) -> &str {
+        while self.probabilities.len() <= n {
+            let next = self.probabilities.len();
+            self.probabilities.push(if next == 0 { String::new() } else { probability(next) });
+        }
+        &self.probabilities[n]
+    }
+
     fn service_to_endpoints(
-        &self,
+        &mut self,
         rules: &mut Lines,
         view: &ServicePortView,
         chain: &str,
@@ -425,7 +435,7 @@ impl<'a> Writer<'a> {
             let seconds = seconds.to_string();
             for &index in endpoints {
                 let ep_chain = endpoint_chain_of(endpoint_chains, index);
-                let comment = format!("\"{name} -> {}\"", view.endpoints[index].endpoint);
+                let comment = if self.large_cluster { String::new() } else { format!("\"{name} -> {}\"", view.endpoints[index].endpoint) };
                 let mut args: Vec<&str> = vec!["-A", chain];
                 args.extend(self.comment_args(&comment));
                 args.extend(["-m", "recent", "--name", ep_chain, "--rcheck", "--seconds", &seconds, "--reap", "-j", ep_chain]);
@@ -433,15 +443,17 @@ impl<'a> Writer<'a> {
             }
         }
         let count = endpoints.len();
+        if count > 1 {
+            self.probability(count);
+        }
         for (i, &index) in endpoints.iter().enumerate() {
             let ep_chain = endpoint_chain_of(endpoint_chains, index);
-            let comment = format!("\"{name} -> {}\"", view.endpoints[index].endpoint);
-            let mut args: Vec<&str> = vec!["-A", chain];
+            let comment = if self.large_cluster { String::new() } else { format!("\"{name} -> {}\"", view.endpoints[index].endpoint) };
+            let mut args: Vec<&str> = Vec::with_capacity(16);
+            args.extend(["-A", chain]);
             args.extend(self.comment_args(&comment));
-            let p;
             if i < count - 1 {
-                p = probability(count - i);
-                args.extend(["-m", "statistic", "--mode", "random", "--probability", &p]);
+                args.extend(["-m", "statistic", "--mode", "random", "--probability", &self.probabilities[count - i]]);
             }
             args.extend(["-j", ep_chain]);
             rules.write(&args);
@@ -479,6 +491,7 @@ pub fn write_ruleset(view: &ClusterView, settings: &NodeSettings, request: &Sync
         active: Vec::new(),
         no_local_internal: 0,
         no_local_external: 0,
+        probabilities: Vec::new(),
     };
 
     for chain in [KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_PROXY_FIREWALL] {
