@@ -4,6 +4,7 @@ import { benchApiserver } from './apiserver.js';
 import { benchCri } from './cri.js';
 import { benchKubelet } from './kubelet.js';
 import { benchControllers } from './controllers.js';
+import { benchProxy } from './proxy.js';
 import { benchScheduler } from './scheduler.js';
 import { benchSchedulerKernel } from './scheduler-kernel.js';
 import { benchStore } from './store.js';
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   cri: benchCri,
   kubelet: benchKubelet,
   controllers: benchControllers,
+  proxy: benchProxy,
   scheduler: benchScheduler,
   'scheduler-kernel': benchSchedulerKernel,
   store: benchStore,

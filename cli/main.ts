@@ -6,6 +6,7 @@ import { down } from './commands/down.js';
 import { explain } from './commands/explain.js';
 import { kubeconfig } from './commands/kubeconfig.js';
 import { logs } from './commands/logs.js';
+import { proxyRules } from './commands/proxy-rules.js';
 import { status } from './commands/status.js';
 import { up } from './commands/up.js';
 
@@ -130,6 +131,24 @@ async function main(argv: string[]): Promise<number> {
         return;
       }
       exitCode = await explain({ ...o, name });
+    });
+
+  program
+    .command('proxy-rules')
+    .description("print the iptables-restore input kube-proxy's iptables mode writes for the Services and EndpointSlices in a file")
+    .requiredOption('--objects <file>', 'multi-document YAML (or JSON) with Services (with status) and EndpointSlices')
+    .option('--node-name <name>', 'the node whose endpoints are local', '')
+    .option('--cluster-cidr <cidr>', "the pods' CIDR: traffic from outside it is masqueraded (kube-proxy's ClusterCIDR local detection)")
+    .option('--masquerade-bit <bit>', 'the packet mark bit that asks for SNAT', integer(0, 31), 14)
+    .option('--node-ip <ip...>', "the node's addresses (the first of the family is the node IP)", [])
+    .addOption(new Option('--ip-family <family>', 'the family of the ruleset (default: that of the first --node-ip, else IPv4)').choices(['IPv4', 'IPv6']))
+    .option('--localhost-nodeports', 'NodePorts answer on 127.0.0.1 (IPv4)', false)
+    .option('--nfacct', 'count packets with nfacct counters', false)
+    .option('--random-fully', 'MASQUERADE with --random-fully', false)
+    .option('--normalized', "print in kube-proxy's test normalisation (chains and service rules sorted)", false)
+    .option('--reference', 'compile with the TypeScript reference compiler instead of the native one', false)
+    .action((o: { objects: string; nodeName: string; clusterCidr?: string; masqueradeBit: number; nodeIp: string[]; ipFamily?: 'IPv4' | 'IPv6'; localhostNodeports: boolean; nfacct: boolean; randomFully: boolean; normalized: boolean; reference: boolean }) => {
+      exitCode = proxyRules(o);
     });
 
   try {

@@ -5,14 +5,16 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { NativeStore, SchedKernel } from '../../native/index.js';
+import type { compileProxyRules, compileProxyRulesAsync, NativeStore, SchedKernel } from '../../native/index.js';
 
 export type { NativeStore, ReplicaState, ReplicationConfig, StoreOptions, StoreStatus } from '../../native/index.js';
 
-/** The addon's exports: its classes. */
+/** The addon's exports: its classes and functions. */
 export interface NativeBinding {
   NativeStore: typeof NativeStore;
   SchedKernel: typeof SchedKernel;
+  compileProxyRules: typeof compileProxyRules;
+  compileProxyRulesAsync: typeof compileProxyRulesAsync;
 }
 
 /** Where `npm run build:native` puts the addon; this file runs from dist/lib/native/. */

@@ -7,6 +7,7 @@ mod encode;
 mod error;
 mod listener;
 mod options;
+mod proxy_rules;
 mod replication;
 mod replication_options;
 mod sched;
@@ -25,6 +26,7 @@ use crate::replication::{ChangeMember, ChangeMemberTask};
 pub use crate::replication::{ChangeOutcome, ReplicaMember, ReplicaState};
 pub use crate::replication_options::{PeerAddress, PeerTlsFiles, ReplicationConfig};
 pub use crate::sched::SchedKernel;
+pub use crate::proxy_rules::{ProxyRuleset, ProxySyncRequest};
 
 // Entry points spell out `napi::Result<_, Code>`: the macro recognises a fallible return by that
 // name, not through an alias.
