@@ -9,15 +9,17 @@ import { maxUnavailable, newReplicaSetReplicas, resolveFenceposts, templateHash 
 import type { DeploymentObject, ReplicaSetObject } from '../services/controller-manager/deployment/types.js';
 import { desiredSlices } from '../services/controller-manager/endpoint-slice.js';
 import { Expectations } from '../services/controller-manager/expectations.js';
+import { formatIndexes, parseIndexes } from '../services/controller-manager/job/completed-indexes.js';
+import { matchPodFailurePolicy } from '../services/controller-manager/job/pod-failure-policy.js';
 import { podsToDelete } from '../services/controller-manager/pod-ranking.js';
 import { slowStartBatch } from '../services/controller-manager/replica-set.js';
 import { FakeClock } from '../lib/client/clock.js';
 
 t.test('--controllers: "*" and names with their pre-1.28 aliases, "-name" leaves one out', async (t) => {
-  t.same([...selectControllers(['*'])].sort(), ['deployment-controller', 'endpointslice-controller', 'garbage-collector-controller', 'namespace-controller', 'node-ipam-controller', 'node-lifecycle-controller', 'replicaset-controller', 'replicationcontroller-controller', 'root-ca-certificate-publisher-controller', 'serviceaccount-controller', 'taint-eviction-controller']);
+  t.same([...selectControllers(['*'])].sort(), ['deployment-controller', 'endpointslice-controller', 'garbage-collector-controller', 'job-controller', 'namespace-controller', 'node-ipam-controller', 'node-lifecycle-controller', 'replicaset-controller', 'replicationcontroller-controller', 'root-ca-certificate-publisher-controller', 'serviceaccount-controller', 'taint-eviction-controller']);
   t.same([...selectControllers(['deployment', 'replicaset'])].sort(), ['deployment-controller', 'replicaset-controller']);
-  t.same([...selectControllers(['*', '-garbagecollector', '-endpointslice-controller', '-serviceaccount', '-root-ca-cert-publisher', '-nodeipam', '-nodelifecycle', '-taint-eviction-controller'])].sort(), ['deployment-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller']);
-  t.same([...selectControllers(['job', 'deployment-controller'])], ['deployment-controller'], 'a known controller Rudder does not run is accepted and not run');
+  t.same([...selectControllers(['*', '-garbagecollector', '-endpointslice-controller', '-serviceaccount', '-root-ca-cert-publisher', '-nodeipam', '-nodelifecycle', '-taint-eviction-controller', '-job'])].sort(), ['deployment-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller']);
+  t.same([...selectControllers(['daemonset', 'deployment-controller'])], ['deployment-controller'], 'a known controller Rudder does not run is accepted and not run');
   t.throws(() => selectControllers(['*', 'nosuch']), /"nosuch" is not in the list of known controllers/);
 });
 
@@ -155,4 +157,20 @@ t.test('node pod CIDRs: the cluster CIDR cut by the mask size, lowest free first
   t.same([tiny.allocateNext(), tiny.allocateNext(), tiny.allocateNext()], ['10.0.0.0/31', '10.0.0.2/31', undefined]);
   t.throws(() => new CidrSet('10.0.0.0/24', 16), /must be between the cluster CIDR's prefix \(24\) and 32/);
   t.throws(() => new CidrSet('10.0.0.300/16', 24), /invalid IPv4 address/);
+});
+
+t.test('Job completedIndexes are written as Kubernetes writes them', async (t) => {
+  t.equal(formatIndexes([4, 0, 1, 2, 6, 7, 9, 10, 11, 12]), '0-2,4,6,7,9-12');
+  t.equal(formatIndexes([]), '');
+  t.same([...parseIndexes('0-2,4,6,7,9-12', 11)].sort((a, b) => a - b), [0, 1, 2, 4, 6, 7, 9, 10], 'indexes past completions are dropped');
+  t.same([...parseIndexes('x,3', 5)], [3], 'malformed parts are skipped');
+});
+
+t.test('a Job pod failure policy: the first matching rule decides, with Kubernetes\' message', async (t) => {
+  const failed = { metadata: { namespace: 'ns', name: 'p' }, status: { phase: 'Failed', conditions: [{ type: 'DisruptionTarget', status: 'True' }], containerStatuses: [{ name: 'main', image: 'i', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 42 } } }] } } as Pod;
+  const spec = (rules: unknown[]) => ({ template: {}, podFailurePolicy: { rules } }) as never;
+  t.same(matchPodFailurePolicy(spec([{ action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }]), failed), { counts: true, failJobMessage: 'Container main for pod ns/p failed with exit code 42 matching FailJob rule at index 0' });
+  t.same(matchPodFailurePolicy(spec([{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }, { action: 'FailJob', onExitCodes: { operator: 'NotIn', values: [0] } }]), failed), { counts: false });
+  t.same(matchPodFailurePolicy(spec([{ action: 'FailJob', onExitCodes: { operator: 'NotIn', values: [42] } }, { action: 'FailJob', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }]), failed), { counts: true, failJobMessage: 'Pod ns/p has condition DisruptionTarget matching FailJob rule at index 1' });
+  t.same(matchPodFailurePolicy(spec([]), failed), { counts: true });
 });
