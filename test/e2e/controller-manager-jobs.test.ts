@@ -1,7 +1,8 @@
 // Jobs through the apiserver: the test finishes pods through the status subresource as a kubelet
 // would. A Job of 3 completions and parallelism 2 never runs more than 2 pods and ends Complete
 // (SuccessCriteriaMet first) with succeeded 3; failed pods are replaced until backoffLimit, then
-// the Job is Failed with BackoffLimitExceeded; an Indexed Job gives each pod its index.
+// the Job is Failed with BackoffLimitExceeded; an Indexed Job gives each pod its index;
+// activeDeadlineSeconds fails a Job with DeadlineExceeded; a suspended Job runs nothing until resumed.
 import type { Job } from 'kubernetes-types/batch/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import t from 'tap';
@@ -108,5 +109,28 @@ t.test('Jobs', async (t) => {
     await finish(client, pods[1]!, 'Succeeded');
     t.ok(await until(async () => (await getJob('indexed')).status?.conditions?.some((c) => c.type === 'Complete') === true, 10_000), 'Complete');
     t.match((await getJob('indexed')).status, { succeeded: 3, completedIndexes: '0-2' });
+  });
+
+  await t.test('activeDeadlineSeconds: the running pod is stopped and the Job Failed with DeadlineExceeded', async (t) => {
+    await client.create<Job>(JOBS, job('late', { activeDeadlineSeconds: 1 }));
+    t.ok(await until(async () => (await podsOf(client, 'late')).some((p) => p.status?.phase === 'Running'), 10_000), 'runs');
+    t.ok(await until(async () => Boolean((await getJob('late')).status?.conditions?.some((c) => c.type === 'Failed')), 10_000), 'Failed');
+    const late = await getJob('late');
+    t.match(late.status?.conditions, [
+      { type: 'FailureTarget', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' },
+      { type: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' },
+    ]);
+    t.match(late.status, { failed: 1 });
+    t.ok(await until(async () => (await podsOf(client, 'late')).length === 0, 10_000), 'its pod is gone');
+  });
+
+  await t.test('suspend: no pods, the Suspended condition; resuming starts them', async (t) => {
+    await client.create<Job>(JOBS, job('paused', { suspend: true }));
+    t.ok(await until(async () => (await getJob('paused')).status?.conditions?.some((c) => c.type === 'Suspended' && c.status === 'True') === true, 10_000), 'Suspended');
+    t.match((await getJob('paused')).status?.conditions, [{ type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended' }]);
+    t.equal((await podsOf(client, 'paused')).length, 0, 'no pod while suspended');
+    await client.patch(JOBS, { namespace: 'default', name: 'paused' }, { spec: { suspend: false } });
+    t.ok(await until(async () => (await podsOf(client, 'paused')).length === 1, 10_000), 'a pod once resumed');
+    t.match((await getJob('paused')).status?.conditions, [{ type: 'Suspended', status: 'False', reason: 'JobResumed', message: 'Job resumed' }]);
   });
 });
