@@ -9,6 +9,7 @@ import { maxUnavailable, newReplicaSetReplicas, resolveFenceposts, templateHash 
 import type { DeploymentObject, ReplicaSetObject } from '../services/controller-manager/deployment/types.js';
 import { desiredSlices } from '../services/controller-manager/endpoint-slice.js';
 import { Expectations } from '../services/controller-manager/expectations.js';
+import { parseSchedule } from '../services/controller-manager/cronjob/schedule.js';
 import { formatIndexes, parseIndexes } from '../services/controller-manager/job/completed-indexes.js';
 import { matchPodFailurePolicy } from '../services/controller-manager/job/pod-failure-policy.js';
 import { podsToDelete } from '../services/controller-manager/pod-ranking.js';
@@ -16,9 +17,9 @@ import { slowStartBatch } from '../services/controller-manager/replica-set.js';
 import { FakeClock } from '../lib/client/clock.js';
 
 t.test('--controllers: "*" and names with their pre-1.28 aliases, "-name" leaves one out', async (t) => {
-  t.same([...selectControllers(['*'])].sort(), ['deployment-controller', 'endpointslice-controller', 'garbage-collector-controller', 'job-controller', 'namespace-controller', 'node-ipam-controller', 'node-lifecycle-controller', 'replicaset-controller', 'replicationcontroller-controller', 'root-ca-certificate-publisher-controller', 'serviceaccount-controller', 'taint-eviction-controller']);
+  t.same([...selectControllers(['*'])].sort(), ['cronjob-controller', 'deployment-controller', 'endpointslice-controller', 'garbage-collector-controller', 'job-controller', 'namespace-controller', 'node-ipam-controller', 'node-lifecycle-controller', 'replicaset-controller', 'replicationcontroller-controller', 'root-ca-certificate-publisher-controller', 'serviceaccount-controller', 'taint-eviction-controller']);
   t.same([...selectControllers(['deployment', 'replicaset'])].sort(), ['deployment-controller', 'replicaset-controller']);
-  t.same([...selectControllers(['*', '-garbagecollector', '-endpointslice-controller', '-serviceaccount', '-root-ca-cert-publisher', '-nodeipam', '-nodelifecycle', '-taint-eviction-controller', '-job'])].sort(), ['deployment-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller']);
+  t.same([...selectControllers(['*', '-garbagecollector', '-endpointslice-controller', '-serviceaccount', '-root-ca-cert-publisher', '-nodeipam', '-nodelifecycle', '-taint-eviction-controller', '-job', '-cronjob-controller'])].sort(), ['deployment-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller']);
   t.same([...selectControllers(['daemonset', 'deployment-controller'])], ['deployment-controller'], 'a known controller Rudder does not run is accepted and not run');
   t.throws(() => selectControllers(['*', 'nosuch']), /"nosuch" is not in the list of known controllers/);
 });
@@ -173,4 +174,21 @@ t.test('a Job pod failure policy: the first matching rule decides, with Kubernet
   t.same(matchPodFailurePolicy(spec([{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }, { action: 'FailJob', onExitCodes: { operator: 'NotIn', values: [0] } }]), failed), { counts: false });
   t.same(matchPodFailurePolicy(spec([{ action: 'FailJob', onExitCodes: { operator: 'NotIn', values: [42] } }, { action: 'FailJob', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }]), failed), { counts: true, failJobMessage: 'Pod ns/p has condition DisruptionTarget matching FailJob rule at index 1' });
   t.same(matchPodFailurePolicy(spec([]), failed), { counts: true });
+});
+
+t.test('CronJob schedules fire when robfig/cron\'s standard parser says', async (t) => {
+  const at = (text: string, from: string, zone?: string): string | undefined => {
+    const next = parseSchedule(text, zone).next(Date.parse(from));
+    return next === undefined ? undefined : new Date(next).toISOString();
+  };
+  t.equal(at('* * * * *', '2026-03-01T10:00:00Z'), '2026-03-01T10:01:00.000Z', 'strictly after');
+  t.equal(at('*/15 * * * *', '2026-03-01T10:07:30Z'), '2026-03-01T10:15:00.000Z');
+  t.equal(at('30 2 * * mon-fri', '2026-03-06T03:00:00Z'), '2026-03-09T02:30:00.000Z', 'Friday after 02:30: next Monday');
+  t.equal(at('0 0 13 * 5', '2026-03-01T00:00:00Z'), '2026-03-06T00:00:00.000Z', 'day of month OR day of week when both are set');
+  t.equal(at('0 0 13 * *', '2026-03-01T00:00:00Z'), '2026-03-13T00:00:00.000Z');
+  t.equal(at('@monthly', '2026-03-01T00:00:00Z'), '2026-04-01T00:00:00.000Z');
+  t.equal(at('0 9 * * *', '2026-03-01T00:00:00Z', 'Europe/Berlin'), '2026-03-01T08:00:00.000Z', 'in the CronJob\'s time zone');
+  t.equal(at('CRON_TZ=America/New_York 0 9 * * *', '2026-07-01T00:00:00Z'), '2026-07-01T13:00:00.000Z', 'a CRON_TZ prefix');
+  t.equal(at('0 0 30 2 *', '2026-01-01T00:00:00Z'), undefined, 'never');
+  t.throws(() => parseSchedule('* * *'), /expected exactly 5 fields/);
 });
