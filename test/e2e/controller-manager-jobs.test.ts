@@ -1,7 +1,7 @@
 // Jobs through the apiserver: the test finishes pods through the status subresource as a kubelet
 // would. A Job of 3 completions and parallelism 2 never runs more than 2 pods and ends Complete
-// (SuccessCriteriaMet first) with succeeded 3; failed pods are replaced until backoffLimit, then
-// the Job is Failed with BackoffLimitExceeded; an Indexed Job gives each pod its index;
+// (SuccessCriteriaMet first) with succeeded 3; failed pods are replaced (after a 10 s back-off)
+// until backoffLimit, then the Job is Failed with BackoffLimitExceeded; an Indexed Job gives each pod its index;
 // activeDeadlineSeconds fails a Job with DeadlineExceeded; a suspended Job runs nothing until resumed.
 import type { Job } from 'kubernetes-types/batch/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -73,12 +73,15 @@ t.test('Jobs', async (t) => {
     }
   });
 
-  await t.test('failed pods are replaced until backoffLimit, then the Job is Failed', async (t) => {
+  await t.test('failed pods are replaced (after a 10 s back-off) until backoffLimit, then the Job is Failed', async (t) => {
     await client.create<Job>(JOBS, job('flaky', { backoffLimit: 1 }));
+    let failedAt = 0;
     for (let attempt = 0; attempt < 2; attempt++) {
-      t.ok(await until(async () => (await podsOf(client, 'flaky')).some((p) => p.status?.phase === 'Running'), 10_000), `attempt ${attempt + 1} runs`);
+      t.ok(await until(async () => (await podsOf(client, 'flaky')).some((p) => p.status?.phase === 'Running'), 20_000), `attempt ${attempt + 1} runs`);
+      if (attempt > 0) t.ok(Date.now() - failedAt >= 9_000, `replaced after the 10 s back-off (${Date.now() - failedAt} ms)`);
       const running = (await podsOf(client, 'flaky')).find((p) => p.status?.phase === 'Running')!;
       t.ok(running.metadata?.finalizers?.includes('batch.kubernetes.io/job-tracking'), 'a running pod carries the tracking finalizer');
+      failedAt = Date.now();
       await finish(client, running, 'Failed');
     }
     t.ok(await until(async () => Boolean((await getJob('flaky')).status?.conditions?.some((c) => c.type === 'Failed')), 10_000), 'Failed');

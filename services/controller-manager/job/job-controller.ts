@@ -5,7 +5,8 @@
 // is first listed in status.uncountedTerminatedPods, then its finalizer is removed, then it moves
 // to status.succeeded or status.failed — so a pod removed early is still counted once. The
 // conditions are written as Kubernetes 1.36 does: the interim SuccessCriteriaMet or FailureTarget
-// first, Complete or Failed once no pod of the Job is left running or tracked.
+// first, Complete or Failed once no pod of the Job is left running or tracked. Failed pods are
+// replaced after an exponential back-off (10 s, doubled per failure since the last success).
 import type { Job, JobCondition, JobStatus } from 'kubernetes-types/batch/v1.js';
 import type { EnvVar, Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../../lib/api/object.js';
@@ -26,6 +27,7 @@ import { slowStartBatch, SLOW_START_INITIAL_BATCH } from '../replica-set.js';
 import { claimCandidates } from '../shared-informers.js';
 import { updateStatus } from '../status-writer.js';
 import { formatIndexes, parseIndexes } from './completed-indexes.js';
+import { PodFailureBackoff } from './pod-failure-backoff.js';
 import { matchPodFailurePolicy } from './pod-failure-policy.js';
 
 export const JOBS = findResource('batch', 'v1', 'jobs')!;
@@ -101,6 +103,7 @@ export class JobController {
   private readonly orphans: QueueWorkers;
   /** Per Job, uids of pods whose finalizer this controller removed and the cache may still show. */
   private readonly untracked = new Map<string, Set<string>>();
+  private readonly backoff = new PodFailureBackoff();
 
   constructor(private readonly config: ControllerContext) {
     this.jobs = config.informers.informerFor<JobObject>(JOBS);
@@ -211,6 +214,7 @@ export class JobController {
     if (!cached) {
       this.expectations.delete(key);
       this.untracked.delete(key);
+      this.backoff.delete(key);
       return;
     }
     const job = structuredClone(cached);
@@ -238,6 +242,7 @@ export class JobController {
 
     // Finished pods still tracked by the finalizer join uncountedTerminatedPods.
     let failJobMessage: string | undefined;
+    const newlyFinished: { succeeded: Pod[]; failed: Pod[] } = { succeeded: [], failed: [] };
     const succeededIndexes = indexed && completions !== undefined ? parseIndexes(status.completedIndexes, completions) : new Set<number>();
     for (const pod of pods) {
       const outcome = podOutcome(pod);
@@ -256,7 +261,9 @@ export class JobController {
       }
       uncounted[outcome].push(uid);
       listed.add(uid);
+      newlyFinished[outcome].push(pod);
     }
+    this.backoff.observe(key, newlyFinished.succeeded, newlyFinished.failed);
     const active = pods.filter((p) => !isPodTerminal(p) && !isPodTerminating(p));
     const succeeded = indexed ? succeededIndexes.size : (status.succeeded ?? 0) + uncounted.succeeded.length;
     const failed = (status.failed ?? 0) + uncounted.failed.length;
@@ -377,6 +384,12 @@ export class JobController {
     }
     const count = Math.min(indexed ? indexes.length : wanted - active.length, MAX_POD_CREATE_DELETE_PER_SYNC);
     if (count === 0) return active;
+    // Replacements of failed pods wait out the back-off.
+    const wait = this.backoff.remainingMs(key, this.config.clock.now());
+    if (wait > 0) {
+      this.workers.queue.addAfter(key, wait + 1);
+      return active;
+    }
     const base = structuredClone(spec.template);
     base.metadata = { ...base.metadata, finalizers: [...(base.metadata?.finalizers ?? []), JOB_TRACKING_FINALIZER] };
     const ref = controllerRefTo(job, 'batch/v1', 'Job');
