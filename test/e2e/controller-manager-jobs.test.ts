@@ -2,7 +2,8 @@
 // would. A Job of 3 completions and parallelism 2 never runs more than 2 pods and ends Complete
 // (SuccessCriteriaMet first) with succeeded 3; failed pods are replaced (after a 10 s back-off)
 // until backoffLimit, then the Job is Failed with BackoffLimitExceeded; an Indexed Job gives each pod its index;
-// activeDeadlineSeconds fails a Job with DeadlineExceeded; a suspended Job runs nothing until resumed.
+// activeDeadlineSeconds fails a Job with DeadlineExceeded; a suspended Job runs nothing until resumed;
+// a deleted Job's pods go (the controller lets go of their finalizer).
 import type { Job } from 'kubernetes-types/batch/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import t from 'tap';
@@ -135,5 +136,12 @@ t.test('Jobs', async (t) => {
     await client.patch(JOBS, { namespace: 'default', name: 'paused' }, { spec: { suspend: false } });
     t.ok(await until(async () => (await podsOf(client, 'paused')).length === 1, 10_000), 'a pod once resumed');
     t.match((await getJob('paused')).status?.conditions, [{ type: 'Suspended', status: 'False', reason: 'JobResumed', message: 'Job resumed' }]);
+  });
+
+  await t.test('deleting a running Job removes its pods despite their tracking finalizer', async (t) => {
+    await client.create<Job>(JOBS, job('dropped', { parallelism: 2, completions: 4 }));
+    t.ok(await until(async () => (await podsOf(client, 'dropped')).filter((p) => p.status?.phase === 'Running').length === 2, 10_000), 'two running');
+    await client.delete(JOBS, { namespace: 'default', name: 'dropped' }, { propagationPolicy: 'Background' });
+    t.ok(await until(async () => (await podsOf(client, 'dropped')).length === 0, 15_000), 'its pods are gone');
   });
 });
