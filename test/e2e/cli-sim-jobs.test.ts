@@ -1,6 +1,7 @@
 // `rudder up --sim-nodes 2`: a Job made with `kubectl create job` runs on the simulated nodes
 // (whose kubelet ends Job-owned containers with exit code 0) and `kubectl wait
-// --for=condition=Complete` returns, with kubectl showing the Job Complete 1/1.
+// --for=condition=Complete` returns, with kubectl showing the Job Complete 1/1; so does a Job made
+// with `kubectl create job --from=cronjob/NAME`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,4 +39,15 @@ t.test('rudder up --sim-nodes 2: kubectl create job, then kubectl wait --for=con
   t.match(shown.stdout, /^hello\s+Complete\s+1\/1\s+/m, 'kubectl shows the Job Complete 1/1');
   const pods = await kubectl('1.33', kubeconfig, ['get', 'pods', '-l', 'job-name=hello', '-o', 'jsonpath={range .items[*]}{.status.phase} {.spec.nodeName} {.metadata.finalizers}{"\\n"}{end}']);
   t.match(pods.stdout.trim(), /^Succeeded sim-node-\d\s*$/, 'one pod, Succeeded on a simulated node, its tracking finalizer removed');
+
+  // a Job made from a CronJob's template by kubectl completes as well
+  const cron = await kubectl('1.33', kubeconfig, ['create', 'cronjob', 'nightly', '--image=rudder.local/busybox:stable', '--schedule=0 3 * * *', '--', 'echo', 'hi']);
+  t.equal(cron.code, 0, cron.stderr);
+  const manual = await kubectl('1.33', kubeconfig, ['create', 'job', 'nightly-now', '--from=cronjob/nightly']);
+  t.equal(manual.code, 0, manual.stderr);
+  const manualWait = await kubectl('1.33', kubeconfig, ['wait', '--for=condition=Complete', 'job/nightly-now', '--timeout=30s']);
+  t.equal(manualWait.code, 0, manualWait.stderr);
+  const listed = await kubectl('1.33', kubeconfig, ['get', 'cronjob', 'nightly', '--no-headers']);
+  t.match(listed.stdout, /^nightly\s+0 3 \* \* \*\s+/m, 'kubectl lists the CronJob with its schedule');
+  t.notMatch((await kubectl('1.33', kubeconfig, ['get', 'jobs', '--no-headers'])).stdout, /^nightly-\d+/m, 'no scheduled Job before 03:00');
 });
