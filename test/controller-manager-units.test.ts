@@ -11,6 +11,7 @@ import { desiredSlices } from '../services/controller-manager/endpoint-slice.js'
 import { Expectations } from '../services/controller-manager/expectations.js';
 import { parseSchedule } from '../services/controller-manager/cronjob/schedule.js';
 import { formatIndexes, parseIndexes } from '../services/controller-manager/job/completed-indexes.js';
+import { PodFailureBackoff } from '../services/controller-manager/job/pod-failure-backoff.js';
 import { matchPodFailurePolicy } from '../services/controller-manager/job/pod-failure-policy.js';
 import { podsToDelete } from '../services/controller-manager/pod-ranking.js';
 import { slowStartBatch } from '../services/controller-manager/replica-set.js';
@@ -191,4 +192,19 @@ t.test('CronJob schedules fire when robfig/cron\'s standard parser says', async 
   t.equal(at('CRON_TZ=America/New_York 0 9 * * *', '2026-07-01T00:00:00Z'), '2026-07-01T13:00:00.000Z', 'a CRON_TZ prefix');
   t.equal(at('0 0 30 2 *', '2026-01-01T00:00:00Z'), undefined, 'never');
   t.throws(() => parseSchedule('* * *'), /expected exactly 5 fields/);
+});
+
+t.test('a Job waits 10 s after a failure, doubled per failure since the last success, at most 10 minutes', async (t) => {
+  const failedAt = (iso: string): Pod => ({ metadata: { creationTimestamp: '2026-01-01T00:00:00Z' }, status: { phase: 'Failed', containerStatuses: [{ name: 'c', image: 'i', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 1, finishedAt: iso } } }] } }) as Pod;
+  const backoff = new PodFailureBackoff();
+  const t0 = Date.parse('2026-01-01T00:01:00Z');
+  t.equal(backoff.remainingMs('ns/j', t0), 0, 'no failure, no wait');
+  backoff.observe('ns/j', [], [failedAt('2026-01-01T00:01:00Z')]);
+  t.equal(backoff.remainingMs('ns/j', t0 + 4000), 6000);
+  backoff.observe('ns/j', [], [failedAt('2026-01-01T00:02:00Z')]);
+  t.equal(backoff.remainingMs('ns/j', t0 + 60_000), 20_000, 'doubled');
+  for (let i = 0; i < 10; i++) backoff.observe('ns/j', [], [failedAt('2026-01-01T00:03:00Z')]);
+  t.equal(backoff.remainingMs('ns/j', t0 + 120_000), 600_000, 'capped at 10 minutes');
+  backoff.observe('ns/j', [failedAt('2026-01-01T00:04:00Z')], []);
+  t.equal(backoff.remainingMs('ns/j', t0 + 180_000), 0, 'a success resets it');
 });
