@@ -9,15 +9,19 @@ import { maxUnavailable, newReplicaSetReplicas, resolveFenceposts, templateHash 
 import type { DeploymentObject, ReplicaSetObject } from '../services/controller-manager/deployment/types.js';
 import { desiredSlices } from '../services/controller-manager/endpoint-slice.js';
 import { Expectations } from '../services/controller-manager/expectations.js';
+import { parseSchedule } from '../services/controller-manager/cronjob/schedule.js';
+import { formatIndexes, parseIndexes } from '../services/controller-manager/job/completed-indexes.js';
+import { PodFailureBackoff } from '../services/controller-manager/job/pod-failure-backoff.js';
+import { matchPodFailurePolicy } from '../services/controller-manager/job/pod-failure-policy.js';
 import { podsToDelete } from '../services/controller-manager/pod-ranking.js';
 import { slowStartBatch } from '../services/controller-manager/replica-set.js';
 import { FakeClock } from '../lib/client/clock.js';
 
 t.test('--controllers: "*" and names with their pre-1.28 aliases, "-name" leaves one out', async (t) => {
-  t.same([...selectControllers(['*'])].sort(), ['deployment-controller', 'endpointslice-controller', 'garbage-collector-controller', 'namespace-controller', 'node-ipam-controller', 'node-lifecycle-controller', 'replicaset-controller', 'replicationcontroller-controller', 'root-ca-certificate-publisher-controller', 'serviceaccount-controller', 'taint-eviction-controller']);
+  t.same([...selectControllers(['*'])].sort(), ['cronjob-controller', 'deployment-controller', 'endpointslice-controller', 'garbage-collector-controller', 'job-controller', 'namespace-controller', 'node-ipam-controller', 'node-lifecycle-controller', 'replicaset-controller', 'replicationcontroller-controller', 'root-ca-certificate-publisher-controller', 'serviceaccount-controller', 'taint-eviction-controller']);
   t.same([...selectControllers(['deployment', 'replicaset'])].sort(), ['deployment-controller', 'replicaset-controller']);
-  t.same([...selectControllers(['*', '-garbagecollector', '-endpointslice-controller', '-serviceaccount', '-root-ca-cert-publisher', '-nodeipam', '-nodelifecycle', '-taint-eviction-controller'])].sort(), ['deployment-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller']);
-  t.same([...selectControllers(['job', 'deployment-controller'])], ['deployment-controller'], 'a known controller Rudder does not run is accepted and not run');
+  t.same([...selectControllers(['*', '-garbagecollector', '-endpointslice-controller', '-serviceaccount', '-root-ca-cert-publisher', '-nodeipam', '-nodelifecycle', '-taint-eviction-controller', '-job', '-cronjob-controller'])].sort(), ['deployment-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller']);
+  t.same([...selectControllers(['daemonset', 'deployment-controller'])], ['deployment-controller'], 'a known controller Rudder does not run is accepted and not run');
   t.throws(() => selectControllers(['*', 'nosuch']), /"nosuch" is not in the list of known controllers/);
 });
 
@@ -155,4 +159,52 @@ t.test('node pod CIDRs: the cluster CIDR cut by the mask size, lowest free first
   t.same([tiny.allocateNext(), tiny.allocateNext(), tiny.allocateNext()], ['10.0.0.0/31', '10.0.0.2/31', undefined]);
   t.throws(() => new CidrSet('10.0.0.0/24', 16), /must be between the cluster CIDR's prefix \(24\) and 32/);
   t.throws(() => new CidrSet('10.0.0.300/16', 24), /invalid IPv4 address/);
+});
+
+t.test('Job completedIndexes are written as Kubernetes writes them', async (t) => {
+  t.equal(formatIndexes([4, 0, 1, 2, 6, 7, 9, 10, 11, 12]), '0-2,4,6,7,9-12');
+  t.equal(formatIndexes([]), '');
+  t.same([...parseIndexes('0-2,4,6,7,9-12', 11)].sort((a, b) => a - b), [0, 1, 2, 4, 6, 7, 9, 10], 'indexes past completions are dropped');
+  t.same([...parseIndexes('x,3', 5)], [3], 'malformed parts are skipped');
+});
+
+t.test('a Job pod failure policy: the first matching rule decides, with Kubernetes\' message', async (t) => {
+  const failed = { metadata: { namespace: 'ns', name: 'p' }, status: { phase: 'Failed', conditions: [{ type: 'DisruptionTarget', status: 'True' }], containerStatuses: [{ name: 'main', image: 'i', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 42 } } }] } } as Pod;
+  const spec = (rules: unknown[]) => ({ template: {}, podFailurePolicy: { rules } }) as never;
+  t.same(matchPodFailurePolicy(spec([{ action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }]), failed), { counts: true, failJobMessage: 'Container main for pod ns/p failed with exit code 42 matching FailJob rule at index 0' });
+  t.same(matchPodFailurePolicy(spec([{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }, { action: 'FailJob', onExitCodes: { operator: 'NotIn', values: [0] } }]), failed), { counts: false });
+  t.same(matchPodFailurePolicy(spec([{ action: 'FailJob', onExitCodes: { operator: 'NotIn', values: [42] } }, { action: 'FailJob', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }]), failed), { counts: true, failJobMessage: 'Pod ns/p has condition DisruptionTarget matching FailJob rule at index 1' });
+  t.same(matchPodFailurePolicy(spec([]), failed), { counts: true });
+});
+
+t.test('CronJob schedules fire when robfig/cron\'s standard parser says', async (t) => {
+  const at = (text: string, from: string, zone?: string): string | undefined => {
+    const next = parseSchedule(text, zone).next(Date.parse(from));
+    return next === undefined ? undefined : new Date(next).toISOString();
+  };
+  t.equal(at('* * * * *', '2026-03-01T10:00:00Z'), '2026-03-01T10:01:00.000Z', 'strictly after');
+  t.equal(at('*/15 * * * *', '2026-03-01T10:07:30Z'), '2026-03-01T10:15:00.000Z');
+  t.equal(at('30 2 * * mon-fri', '2026-03-06T03:00:00Z'), '2026-03-09T02:30:00.000Z', 'Friday after 02:30: next Monday');
+  t.equal(at('0 0 13 * 5', '2026-03-01T00:00:00Z'), '2026-03-06T00:00:00.000Z', 'day of month OR day of week when both are set');
+  t.equal(at('0 0 13 * *', '2026-03-01T00:00:00Z'), '2026-03-13T00:00:00.000Z');
+  t.equal(at('@monthly', '2026-03-01T00:00:00Z'), '2026-04-01T00:00:00.000Z');
+  t.equal(at('0 9 * * *', '2026-03-01T00:00:00Z', 'Europe/Berlin'), '2026-03-01T08:00:00.000Z', 'in the CronJob\'s time zone');
+  t.equal(at('CRON_TZ=America/New_York 0 9 * * *', '2026-07-01T00:00:00Z'), '2026-07-01T13:00:00.000Z', 'a CRON_TZ prefix');
+  t.equal(at('0 0 30 2 *', '2026-01-01T00:00:00Z'), undefined, 'never');
+  t.throws(() => parseSchedule('* * *'), /expected exactly 5 fields/);
+});
+
+t.test('a Job waits 10 s after a failure, doubled per failure since the last success, at most 10 minutes', async (t) => {
+  const failedAt = (iso: string): Pod => ({ metadata: { creationTimestamp: '2026-01-01T00:00:00Z' }, status: { phase: 'Failed', containerStatuses: [{ name: 'c', image: 'i', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 1, finishedAt: iso } } }] } }) as Pod;
+  const backoff = new PodFailureBackoff();
+  const t0 = Date.parse('2026-01-01T00:01:00Z');
+  t.equal(backoff.remainingMs('ns/j', t0), 0, 'no failure, no wait');
+  backoff.observe('ns/j', [], [failedAt('2026-01-01T00:01:00Z')]);
+  t.equal(backoff.remainingMs('ns/j', t0 + 4000), 6000);
+  backoff.observe('ns/j', [], [failedAt('2026-01-01T00:02:00Z')]);
+  t.equal(backoff.remainingMs('ns/j', t0 + 60_000), 20_000, 'doubled');
+  for (let i = 0; i < 10; i++) backoff.observe('ns/j', [], [failedAt('2026-01-01T00:03:00Z')]);
+  t.equal(backoff.remainingMs('ns/j', t0 + 120_000), 600_000, 'capped at 10 minutes');
+  backoff.observe('ns/j', [failedAt('2026-01-01T00:04:00Z')], []);
+  t.equal(backoff.remainingMs('ns/j', t0 + 180_000), 0, 'a success resets it');
 });

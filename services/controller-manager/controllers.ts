@@ -9,6 +9,8 @@ import type { Logger } from '../../lib/observe/logger.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointSliceController } from './endpoint-slice.js';
 import { GarbageCollector } from './garbage-collector.js';
+import { CronJobController } from './cronjob/cronjob-controller.js';
+import { JobController } from './job/job-controller.js';
 import type { CidrSet } from './cidr-set.js';
 import { NamespaceController } from './namespace.js';
 import { NodeIpamController } from './node-ipam.js';
@@ -28,6 +30,8 @@ export interface ControllerSettings {
   concurrentReplicasetSyncs: number;
   concurrentRcSyncs: number;
   concurrentDeploymentSyncs: number;
+  concurrentJobSyncs: number;
+  concurrentCronJobSyncs: number;
   concurrentGcSyncs: number;
   concurrentNamespaceSyncs: number;
   concurrentServiceEndpointSyncs: number;
@@ -68,6 +72,8 @@ const BUILDERS: Record<string, Builder> = {
   'replicaset-controller': (d) => new ReplicaSetController({ ...d, kind: REPLICA_SETS, workers: d.settings.concurrentReplicasetSyncs }),
   'replicationcontroller-controller': (d) => new ReplicaSetController({ ...d, kind: REPLICATION_CONTROLLERS, workers: d.settings.concurrentRcSyncs }),
   'deployment-controller': (d) => new DeploymentController({ ...d, workers: d.settings.concurrentDeploymentSyncs }),
+  'job-controller': (d) => new JobController({ ...d, workers: d.settings.concurrentJobSyncs }),
+  'cronjob-controller': (d) => new CronJobController({ ...d, workers: d.settings.concurrentCronJobSyncs }),
   'garbage-collector-controller': (d) => new GarbageCollector({ ...d, workers: d.settings.concurrentGcSyncs }),
   'namespace-controller': (d) => new NamespaceController({ ...d, workers: d.settings.concurrentNamespaceSyncs }),
   'serviceaccount-controller': (d) => serviceAccountController({ ...d, workers: d.settings.concurrentServiceaccountSyncs }),

@@ -63,7 +63,7 @@ export class KubeletStandIn {
       if (!this.options.keepTerminating) this.later(() => this.client.delete(PODS, { namespace, name: name ?? '' }, { gracePeriodSeconds: 0 }).then(() => undefined), 0);
       return;
     }
-    if (pod.status?.phase === 'Running' || this.options.holdBack?.(pod)) return;
+    if (pod.status?.phase === 'Running' || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' || this.options.holdBack?.(pod)) return;
     this.later(() => this.markReady(pod), this.options.readyAfterMs ?? 0);
   }
 
