@@ -41,13 +41,15 @@ t.test('rudder up --sim-nodes 2: kubectl create job, then kubectl wait --for=con
   t.match(pods.stdout.trim(), /^Succeeded sim-node-\d\s*$/, 'one pod, Succeeded on a simulated node, its tracking finalizer removed');
 
   // a Job made from a CronJob's template by kubectl completes as well
-  const cron = await kubectl('1.33', kubeconfig, ['create', 'cronjob', 'nightly', '--image=rudder.local/busybox:stable', '--schedule=0 3 * * *', '--', 'echo', 'hi']);
+  // Scheduled twelve hours away, so the run never meets its time.
+  const hour = (new Date().getUTCHours() + 12) % 24;
+  const cron = await kubectl('1.33', kubeconfig, ['create', 'cronjob', 'nightly', '--image=rudder.local/busybox:stable', `--schedule=0 ${hour} * * *`, '--', 'echo', 'hi']);
   t.equal(cron.code, 0, cron.stderr);
   const manual = await kubectl('1.33', kubeconfig, ['create', 'job', 'nightly-now', '--from=cronjob/nightly']);
   t.equal(manual.code, 0, manual.stderr);
   const manualWait = await kubectl('1.33', kubeconfig, ['wait', '--for=condition=Complete', 'job/nightly-now', '--timeout=30s']);
   t.equal(manualWait.code, 0, manualWait.stderr);
   const listed = await kubectl('1.33', kubeconfig, ['get', 'cronjob', 'nightly', '--no-headers']);
-  t.match(listed.stdout, /^nightly\s+0 3 \* \* \*\s+/m, 'kubectl lists the CronJob with its schedule');
-  t.notMatch((await kubectl('1.33', kubeconfig, ['get', 'jobs', '--no-headers'])).stdout, /^nightly-\d+/m, 'no scheduled Job before 03:00');
+  t.match(listed.stdout, new RegExp(`^nightly\\s+0 ${hour} \\* \\* \\*\\s+`, 'm'), 'kubectl lists the CronJob with its schedule');
+  t.notMatch((await kubectl('1.33', kubeconfig, ['get', 'jobs', '--no-headers'])).stdout, /^nightly-\d+/m, 'no scheduled Job before its time');
 });
