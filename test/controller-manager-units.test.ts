@@ -14,9 +14,9 @@ import { slowStartBatch } from '../services/controller-manager/replica-set.js';
 import { FakeClock } from '../lib/client/clock.js';
 
 t.test('--controllers: "*" and names with their pre-1.28 aliases, "-name" leaves one out', async (t) => {
-  t.same([...selectControllers(['*'])].sort(), ['deployment-controller', 'endpointslice-controller', 'garbage-collector-controller', 'namespace-controller', 'node-ipam-controller', 'node-lifecycle-controller', 'replicaset-controller', 'replicationcontroller-controller', 'root-ca-certificate-publisher-controller', 'serviceaccount-controller', 'taint-eviction-controller']);
+  t.same([...selectControllers(['*'])].sort(), ['daemonset-controller', 'deployment-controller', 'endpointslice-controller', 'garbage-collector-controller', 'namespace-controller', 'node-ipam-controller', 'node-lifecycle-controller', 'replicaset-controller', 'replicationcontroller-controller', 'root-ca-certificate-publisher-controller', 'serviceaccount-controller', 'taint-eviction-controller']);
   t.same([...selectControllers(['deployment', 'replicaset'])].sort(), ['deployment-controller', 'replicaset-controller']);
-  t.same([...selectControllers(['*', '-garbagecollector', '-endpointslice-controller', '-serviceaccount', '-root-ca-cert-publisher', '-nodeipam', '-nodelifecycle', '-taint-eviction-controller'])].sort(), ['deployment-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller']);
+  t.same([...selectControllers(['*', '-garbagecollector', '-endpointslice-controller', '-serviceaccount', '-root-ca-cert-publisher', '-nodeipam', '-nodelifecycle', '-taint-eviction-controller', '-daemonset'])].sort(), ['deployment-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller']);
   t.same([...selectControllers(['job', 'deployment-controller'])], ['deployment-controller'], 'a known controller Rudder does not run is accepted and not run');
   t.throws(() => selectControllers(['*', 'nosuch']), /"nosuch" is not in the list of known controllers/);
 });

@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/client/clock.js';
 import type { EventRecorder } from '../../lib/client/event-recorder.js';
 import type { RestClient } from '../../lib/client/rest-client.js';
 import type { Logger } from '../../lib/observe/logger.js';
+import { DaemonSetController } from './daemon-set.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointSliceController } from './endpoint-slice.js';
 import { GarbageCollector } from './garbage-collector.js';
@@ -28,6 +29,7 @@ export interface ControllerSettings {
   concurrentReplicasetSyncs: number;
   concurrentRcSyncs: number;
   concurrentDeploymentSyncs: number;
+  concurrentDaemonsetSyncs: number;
   concurrentGcSyncs: number;
   concurrentNamespaceSyncs: number;
   concurrentServiceEndpointSyncs: number;
@@ -68,6 +70,7 @@ const BUILDERS: Record<string, Builder> = {
   'replicaset-controller': (d) => new ReplicaSetController({ ...d, kind: REPLICA_SETS, workers: d.settings.concurrentReplicasetSyncs }),
   'replicationcontroller-controller': (d) => new ReplicaSetController({ ...d, kind: REPLICATION_CONTROLLERS, workers: d.settings.concurrentRcSyncs }),
   'deployment-controller': (d) => new DeploymentController({ ...d, workers: d.settings.concurrentDeploymentSyncs }),
+  'daemonset-controller': (d) => new DaemonSetController({ ...d, workers: d.settings.concurrentDaemonsetSyncs }),
   'garbage-collector-controller': (d) => new GarbageCollector({ ...d, workers: d.settings.concurrentGcSyncs }),
   'namespace-controller': (d) => new NamespaceController({ ...d, workers: d.settings.concurrentNamespaceSyncs }),
   'serviceaccount-controller': (d) => serviceAccountController({ ...d, workers: d.settings.concurrentServiceaccountSyncs }),

@@ -17,6 +17,7 @@ export const controllerManagerOptions = {
   concurrentReplicasetSyncs: option.number(5, 'ReplicaSets synced at once'),
   concurrentRcSyncs: option.number(5, 'ReplicationControllers synced at once'),
   concurrentDeploymentSyncs: option.number(5, 'Deployments synced at once'),
+  concurrentDaemonsetSyncs: option.number(2, 'DaemonSets synced at once'),
   concurrentGcSyncs: option.number(20, 'garbage collector workers'),
   concurrentNamespaceSyncs: option.number(10, 'namespaces emptied at once'),
   concurrentServiceEndpointSyncs: option.number(5, 'Services whose EndpointSlices are synced at once'),
