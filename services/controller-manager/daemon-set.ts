@@ -249,8 +249,12 @@ export class DaemonSetController extends QueueController {
     const nodes = this.nodes.indexer.list();
     if (this.expectations.satisfied(key)) {
       const plan = this.manage(ds, nodes, byNode);
+      // As Kubernetes: the rolling update waits until nodes have the pods they should.
       const strategy = ds.spec?.updateStrategy?.type ?? 'RollingUpdate';
-      if (strategy === 'RollingUpdate') this.rollingUpdate(ds, nodes, byNode, hash, plan);
+      if (strategy === 'RollingUpdate' && plan.create.length === 0 && plan.remove.length === 0) {
+        const leaving = podsByNode(owned.filter(isPodTerminating));
+        this.rollingUpdate(ds, nodes, byNode, leaving, hash, plan);
+      }
       await this.syncNodes(key, ds, hash, plan);
     }
     await this.writeStatus(ds, nodes, byNode, hash);
@@ -299,9 +303,10 @@ export class DaemonSetController extends QueueController {
   }
 
   /** Old pods replaced within maxUnavailable, or new ones surged within maxSurge (Kubernetes' rollingUpdate). */
-  private rollingUpdate(ds: DaemonSetObject, nodes: readonly NodeObject[], byNode: Map<string, Pod[]>, hash: string, plan: Plan): void {
+  private rollingUpdate(ds: DaemonSetObject, nodes: readonly NodeObject[], byNode: Map<string, Pod[]>, leaving: Map<string, Pod[]>, hash: string, plan: Plan): void {
     const template = ds.spec?.template ?? {};
-    const eligible = nodes.filter((n) => nodeShouldRunDaemonPod(n, template).shouldContinueRunning).map((n) => n.metadata?.name ?? '');
+    // Nodes with daemon pods, terminating ones included, that may keep them.
+    const eligible = nodes.filter((n) => (byNode.has(n.metadata?.name ?? '') || leaving.has(n.metadata?.name ?? '')) && nodeShouldRunDaemonPod(n, template).shouldContinueRunning).map((n) => n.metadata?.name ?? '');
     const desired = nodes.filter((n) => nodeShouldRunDaemonPod(n, template).shouldRun).length;
     const { maxSurge, maxUnavailable } = rollingLimits(ds, desired);
     const minReady = ds.spec?.minReadySeconds ?? 0;
