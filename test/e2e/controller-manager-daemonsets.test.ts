@@ -2,7 +2,8 @@
 // marking pods Ready: one pod on each of three nodes, pinned by node affinity on metadata.name and
 // carrying the daemon tolerations and the controller-revision-hash of a ControllerRevision; a new
 // node gets its pod, a tainted one none and a deleted one loses its pod; a template change rolls
-// the pods without more than maxUnavailable nodes short of an available pod at any observed step;
+// the pods without more than maxUnavailable nodes short of an available pod at any observed step
+// (with maxSurge, the new pod is up before the old one goes);
 // `kubectl rollout status` finishes and `kubectl get ds` counts DESIRED/CURRENT/READY; OnDelete
 // leaves the old pods alone.
 import type { ControllerRevision, DaemonSet } from 'kubernetes-types/apps/v1.js';
@@ -122,6 +123,34 @@ t.test('DaemonSets', async (t) => {
     const get = await cluster.kubectl(version, ['-n', NS, 'get', 'ds', 'agent']);
     t.match(get.stdout, /NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE/);
     t.match(get.stdout, /agent\s+3\s+3\s+3\s+3\s+3\s/);
+  });
+
+  await t.test('maxSurge 1, maxUnavailable 0: the new pod is up before the old one goes, one node at a time', async (t) => {
+    await client.create(DS, daemonSet('surge', 'nginx:1.27', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }));
+    t.ok(await until(async () => (await getDs('surge')).status?.numberAvailable === 3, 10_000));
+    const watcher = new Informer({ client, bus: new HttpBus(client), resource: PODS });
+    let leastAvailable = Infinity;
+    let most = 0;
+    const observe = (): void => {
+      const live = (watcher.indexer.list() as Pod[]).filter((p) => p.metadata?.labels?.app === 'surge' && !p.metadata?.deletionTimestamp);
+      leastAvailable = Math.min(leastAvailable, new Set(live.filter(isReady).map(nodeOf)).size);
+      most = Math.max(most, live.length);
+    };
+    watcher.addEventHandler({ onAdd: observe, onUpdate: observe, onDelete: observe });
+    watcher.start();
+    t.teardown(() => watcher.stop());
+    t.ok(await watcher.waitForSync(10_000));
+    leastAvailable = Infinity;
+    most = 0;
+    observe();
+    await client.patch(DS, { namespace: NS, name: 'surge' }, { spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:1.28' }] } } } }, 'strategic');
+    t.ok(await until(async () => {
+      const ds = await getDs('surge');
+      return ds.status?.observedGeneration === 2 && ds.status?.updatedNumberScheduled === 3 && ds.status?.numberAvailable === 3 && (await podsOf('surge')).length === 3;
+    }, 15_000), 'rolled out');
+    t.ok((await podsOf('surge')).every((p) => p.spec?.containers[0]?.image === 'nginx:1.28'));
+    t.equal(leastAvailable, 3, 'every node kept an available pod');
+    t.equal(most, 4, 'at most one pod more than nodes');
   });
 
   await t.test('OnDelete: a template change waits for the user to delete the old pods', async (t) => {
