@@ -1,12 +1,14 @@
 // The controller-manager's pure rules against Kubernetes' own: --controllers selection, the order
 // in which a ReplicaSet deletes pods, slow-start batches, maxSurge/maxUnavailable fenceposts, the
-// new ReplicaSet's size at each step, pod-template-hash stability, and EndpointSlice contents.
+// new ReplicaSet's size at each step, pod-template-hash stability, EndpointSlice contents, and where
+// DaemonSets run their pods.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import t from 'tap';
 import { CidrSet } from '../services/controller-manager/cidr-set.js';
 import { selectControllers } from '../services/controller-manager/controller-names.js';
 import { maxUnavailable, newReplicaSetReplicas, resolveFenceposts, templateHash } from '../services/controller-manager/deployment/rollout-math.js';
 import type { DeploymentObject, ReplicaSetObject } from '../services/controller-manager/deployment/types.js';
+import { affinityForNode, nodeShouldRunDaemonPod, rollingLimits, targetNodeName } from '../services/controller-manager/daemon-set.js';
 import { desiredSlices } from '../services/controller-manager/endpoint-slice.js';
 import { Expectations } from '../services/controller-manager/expectations.js';
 import { podsToDelete } from '../services/controller-manager/pod-ranking.js';
@@ -155,4 +157,25 @@ t.test('node pod CIDRs: the cluster CIDR cut by the mask size, lowest free first
   t.same([tiny.allocateNext(), tiny.allocateNext(), tiny.allocateNext()], ['10.0.0.0/31', '10.0.0.2/31', undefined]);
   t.throws(() => new CidrSet('10.0.0.0/24', 16), /must be between the cluster CIDR's prefix \(24\) and 32/);
   t.throws(() => new CidrSet('10.0.0.300/16', 24), /invalid IPv4 address/);
+});
+
+t.test('DaemonSets: which nodes run a daemon pod, the affinity that pins it, the rolling limits', async (t) => {
+  const template = { spec: { containers: [{ name: 'c', image: 'x' }], nodeSelector: { disk: 'ssd' } } };
+  const node = (labels: Record<string, string>, taints: { key: string; effect: string; value?: string }[] = []) => ({ metadata: { name: 'n1', labels }, spec: { taints } });
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'ssd' }), template), { shouldRun: true, shouldContinueRunning: true });
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'hdd' }), template), { shouldRun: false, shouldContinueRunning: false }, 'nodeSelector');
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'ssd' }, [{ key: 'dedicated', effect: 'NoSchedule' }]), template), { shouldRun: false, shouldContinueRunning: true }, 'a NoSchedule taint keeps running pods');
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'ssd' }, [{ key: 'dedicated', effect: 'NoExecute' }]), template), { shouldRun: false, shouldContinueRunning: false }, 'a NoExecute taint does not');
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'ssd' }, [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' }]), template).shouldRun, true, 'the daemon tolerations');
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'ssd' }, [{ key: 'node.kubernetes.io/network-unavailable', effect: 'NoSchedule' }]), template).shouldRun, false);
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'ssd' }, [{ key: 'node.kubernetes.io/network-unavailable', effect: 'NoSchedule' }]), { spec: { ...template.spec, hostNetwork: true } }).shouldRun, true, 'network-unavailable only for hostNetwork');
+  const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] }] } } };
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'hdd' }), { spec: { containers: [], affinity } }).shouldRun, false, 'required node affinity');
+  const pinned = affinityForNode(affinity, 'n7');
+  t.same(pinned.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution, { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n7'] }] }] });
+  t.equal(targetNodeName({ spec: { containers: [], affinity: pinned } }), 'n7');
+  t.equal(targetNodeName({ spec: { containers: [], nodeName: 'n8', affinity: pinned } }), 'n8');
+  t.same(rollingLimits({ spec: { selector: {}, template: {}, updateStrategy: { rollingUpdate: { maxUnavailable: '10%' } } } }, 15), { maxSurge: 0, maxUnavailable: 2 }, 'percentages round up');
+  t.same(rollingLimits({ spec: { selector: {}, template: {}, updateStrategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: 0 } } } }, 5), { maxSurge: 0, maxUnavailable: 1 }, 'never both zero');
+  t.same(rollingLimits({ spec: { selector: {}, template: {}, updateStrategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } } } }, 5), { maxSurge: 2, maxUnavailable: 0 });
 });
