@@ -503,7 +503,7 @@ export class DaemonSetController extends QueueController {
       ...(desired - available > 0 ? { numberUnavailable: desired - available } : {}),
       ...(ds.status?.conditions ? { conditions: ds.status.conditions } : {}),
     };
-    await updateStatus(this.config.client, DAEMON_SETS, ds, status, (before, after) => canonicalJson(before ?? {}) === canonicalJson(after));
+    await updateStatus(this.config.client, DAEMON_SETS, ds, status, statusUnchanged);
     if (Number.isFinite(nextAvailable)) this.workers.queue.addAfter(objectKey(ds), Math.max(1, nextAvailable - now + 1));
   }
 }
@@ -547,4 +547,11 @@ export function rollingLimits(ds: DaemonSet, desired: number): { maxSurge: numbe
   let maxUnavailable = scaledValue(rolling?.maxUnavailable, '1', desired, true);
   if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
   return { maxSurge, maxUnavailable };
+}
+
+const STATUS_COUNTS = ['currentNumberScheduled', 'numberMisscheduled', 'desiredNumberScheduled', 'numberReady', 'numberAvailable', 'numberUnavailable', 'updatedNumberScheduled', 'observedGeneration', 'collisionCount'] as const;
+
+/** Equal counts, a count the apiserver left out being zero. */
+function statusUnchanged(before: DaemonSet['status'] | undefined, after: NonNullable<DaemonSet['status']>): boolean {
+  return STATUS_COUNTS.every((field) => (before?.[field] ?? 0) === (after[field] ?? 0));
 }

@@ -77,6 +77,9 @@ t.test('DaemonSets', async (t) => {
         { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' },
       ]);
     }
+    const settled = (await getDs('agent')).metadata?.resourceVersion;
+    await new Promise((r) => setTimeout(r, 700));
+    t.equal((await getDs('agent')).metadata?.resourceVersion, settled, 'a settled DaemonSet is not written again');
     t.match((await getDs('agent')).status, { desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 3, numberAvailable: 3, updatedNumberScheduled: 3, numberMisscheduled: 0, observedGeneration: 1 });
   });
 
