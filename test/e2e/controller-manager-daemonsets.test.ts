@@ -4,7 +4,8 @@
 // node gets its pod, a tainted one none and a deleted one loses its pod; a template change rolls
 // the pods without more than maxUnavailable nodes short of an available pod at any observed step
 // (with maxSurge, the new pod is up before the old one goes);
-// `kubectl rollout status` finishes and `kubectl get ds` counts DESIRED/CURRENT/READY; OnDelete
+// `kubectl rollout status` finishes, `kubectl get ds` counts DESIRED/CURRENT/READY, `rollout
+// history` lists the ControllerRevisions and `rollout undo` brings the first template back; OnDelete
 // leaves the old pods alone.
 import type { ControllerRevision, DaemonSet } from 'kubernetes-types/apps/v1.js';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
@@ -126,6 +127,15 @@ t.test('DaemonSets', async (t) => {
     const get = await cluster.kubectl(version, ['-n', NS, 'get', 'ds', 'agent']);
     t.match(get.stdout, /NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE/);
     t.match(get.stdout, /agent\s+3\s+3\s+3\s+3\s+3\s/);
+    // The revisions are kubectl's rollout history, and undo brings the first template back as revision 3.
+    const history = await cluster.kubectl(version, ['-n', NS, 'rollout', 'history', 'daemonset/agent']);
+    t.match(history.stdout, /REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/, history.stderr);
+    const undo = await cluster.kubectl(version, ['-n', NS, 'rollout', 'undo', 'daemonset/agent']);
+    t.equal(undo.code, 0, undo.stderr);
+    t.equal((await cluster.kubectl(version, ['-n', NS, 'rollout', 'status', 'daemonset/agent', '--timeout=30s'])).code, 0);
+    t.ok((await podsOf('agent')).every((p) => p.spec?.containers[0]?.image === 'nginx:1.27'), 'back to the first image');
+    const renumbered = (await client.list<ControllerRevision>(REVISIONS, { namespace: NS })).items.filter((r) => r.metadata?.name?.startsWith('agent-'));
+    t.same(renumbered.map((r) => r.revision).sort(), [2, 3], 'the first revision renumbered 3');
   });
 
   await t.test('maxSurge 1, maxUnavailable 0: the new pod is up before the old one goes, one node at a time', async (t) => {
