@@ -9,6 +9,7 @@
 // leaves the old pods alone.
 import type { ControllerRevision, DaemonSet } from 'kubernetes-types/apps/v1.js';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import { existsSync } from 'node:fs';
 import t from 'tap';
 import { findResource } from '../../lib/api/resources.js';
 import { HttpBus } from '../../lib/bus/http-bus.js';
@@ -16,7 +17,6 @@ import { Informer } from '../../lib/client/informer.js';
 import { startControllerCluster } from '../helpers/controller-cluster.js';
 import { kubectlBinary } from '../helpers/paths.js';
 import { until } from '../helpers/until.js';
-import { existsSync } from 'node:fs';
 
 const PODS = findResource('', 'v1', 'pods')!;
 const NODES = findResource('', 'v1', 'nodes')!;
@@ -127,6 +127,7 @@ t.test('DaemonSets', async (t) => {
     const get = await cluster.kubectl(version, ['-n', NS, 'get', 'ds', 'agent']);
     t.match(get.stdout, /NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE/);
     t.match(get.stdout, /agent\s+3\s+3\s+3\s+3\s+3\s/);
+    t.ok(await until(async () => /SuccessfulDelete\s+\S+\s+daemonset-controller\s+Deleted pod: agent-/.test((await cluster.kubectl(version, ['-n', NS, 'describe', 'ds', 'agent'])).stdout), 10_000, 200), 'kubectl describe shows the controller\'s events');
     // The revisions are kubectl's rollout history, and undo brings the first template back as revision 3.
     const history = await cluster.kubectl(version, ['-n', NS, 'rollout', 'history', 'daemonset/agent']);
     t.match(history.stdout, /REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/, history.stderr);
