@@ -7,8 +7,8 @@
 // `kubectl rollout status` finishes, `kubectl get ds` counts DESIRED/CURRENT/READY, `rollout
 // history` lists the ControllerRevisions and `rollout undo` brings the first template back; OnDelete
 // leaves the old pods alone.
-import type { ControllerRevision, DaemonSet } from 'kubernetes-types/apps/v1.js';
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { ControllerRevision, DaemonSet, DaemonSetUpdateStrategy } from 'kubernetes-types/apps/v1.js';
+import type { Node, Pod, Taint } from 'kubernetes-types/core/v1.js';
 import { existsSync } from 'node:fs';
 import t from 'tap';
 import { findResource } from '../../lib/api/resources.js';
@@ -24,7 +24,7 @@ const DS = findResource('apps', 'v1', 'daemonsets')!;
 const REVISIONS = findResource('apps', 'v1', 'controllerrevisions')!;
 const NS = 'default';
 
-function daemonSet(name: string, image: string, strategy: DaemonSet['spec'] extends infer S ? (S extends { updateStrategy?: infer U } ? U : never) : never = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } }): DaemonSet {
+function daemonSet(name: string, image: string, strategy: DaemonSetUpdateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } }): DaemonSet {
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
@@ -37,7 +37,7 @@ function daemonSet(name: string, image: string, strategy: DaemonSet['spec'] exte
   };
 }
 
-function node(name: string, taints: Node['spec'] extends infer S ? (S extends { taints?: infer T } ? T : never) : never = []): Node {
+function node(name: string, taints: Taint[] = []): Node {
   return { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } }, spec: taints.length > 0 ? { taints } : {} };
 }
 
