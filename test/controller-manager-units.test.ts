@@ -1,12 +1,14 @@
 // The controller-manager's pure rules against Kubernetes' own: --controllers selection, the order
 // in which a ReplicaSet deletes pods, slow-start batches, maxSurge/maxUnavailable fenceposts, the
-// new ReplicaSet's size at each step, pod-template-hash stability, and EndpointSlice contents.
+// new ReplicaSet's size at each step, pod-template-hash stability, EndpointSlice contents, and where
+// DaemonSets run their pods.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import t from 'tap';
 import { CidrSet } from '../services/controller-manager/cidr-set.js';
 import { selectControllers } from '../services/controller-manager/controller-names.js';
 import { maxUnavailable, newReplicaSetReplicas, resolveFenceposts, templateHash } from '../services/controller-manager/deployment/rollout-math.js';
 import type { DeploymentObject, ReplicaSetObject } from '../services/controller-manager/deployment/types.js';
+import { affinityForNode, nodeShouldRunDaemonPod, rollingLimits, targetNodeName } from '../services/controller-manager/daemon-set.js';
 import { desiredSlices } from '../services/controller-manager/endpoint-slice.js';
 import { Expectations } from '../services/controller-manager/expectations.js';
 import { parseSchedule } from '../services/controller-manager/cronjob/schedule.js';
@@ -18,10 +20,10 @@ import { slowStartBatch } from '../services/controller-manager/replica-set.js';
 import { FakeClock } from '../lib/client/clock.js';
 
 t.test('--controllers: "*" and names with their pre-1.28 aliases, "-name" leaves one out', async (t) => {
-  t.same([...selectControllers(['*'])].sort(), ['cronjob-controller', 'deployment-controller', 'endpointslice-controller', 'garbage-collector-controller', 'job-controller', 'namespace-controller', 'node-ipam-controller', 'node-lifecycle-controller', 'replicaset-controller', 'replicationcontroller-controller', 'root-ca-certificate-publisher-controller', 'serviceaccount-controller', 'taint-eviction-controller']);
+  t.same([...selectControllers(['*'])].sort(), ['cronjob-controller', 'daemonset-controller', 'deployment-controller', 'endpointslice-controller', 'garbage-collector-controller', 'job-controller', 'namespace-controller', 'node-ipam-controller', 'node-lifecycle-controller', 'replicaset-controller', 'replicationcontroller-controller', 'root-ca-certificate-publisher-controller', 'serviceaccount-controller', 'taint-eviction-controller']);
   t.same([...selectControllers(['deployment', 'replicaset'])].sort(), ['deployment-controller', 'replicaset-controller']);
-  t.same([...selectControllers(['*', '-garbagecollector', '-endpointslice-controller', '-serviceaccount', '-root-ca-cert-publisher', '-nodeipam', '-nodelifecycle', '-taint-eviction-controller', '-job', '-cronjob-controller'])].sort(), ['deployment-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller']);
-  t.same([...selectControllers(['daemonset', 'deployment-controller'])], ['deployment-controller'], 'a known controller Rudder does not run is accepted and not run');
+  t.same([...selectControllers(['*', '-garbagecollector', '-endpointslice-controller', '-serviceaccount', '-root-ca-cert-publisher', '-nodeipam', '-nodelifecycle', '-taint-eviction-controller', '-job', '-cronjob-controller', '-daemonset'])].sort(), ['deployment-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller']);
+  t.same([...selectControllers(['statefulset', 'deployment-controller'])], ['deployment-controller'], 'a known controller Rudder does not run is accepted and not run');
   t.throws(() => selectControllers(['*', 'nosuch']), /"nosuch" is not in the list of known controllers/);
 });
 
@@ -207,4 +209,25 @@ t.test('a Job waits 10 s after a failure, doubled per failure since the last suc
   t.equal(backoff.remainingMs('ns/j', t0 + 120_000), 600_000, 'capped at 10 minutes');
   backoff.observe('ns/j', [failedAt('2026-01-01T00:04:00Z')], []);
   t.equal(backoff.remainingMs('ns/j', t0 + 180_000), 0, 'a success resets it');
+});
+
+t.test('DaemonSets: which nodes run a daemon pod, the affinity that pins it, the rolling limits', async (t) => {
+  const template = { spec: { containers: [{ name: 'c', image: 'x' }], nodeSelector: { disk: 'ssd' } } };
+  const node = (labels: Record<string, string>, taints: { key: string; effect: string; value?: string }[] = []) => ({ metadata: { name: 'n1', labels }, spec: { taints } });
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'ssd' }), template), { shouldRun: true, shouldContinueRunning: true });
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'hdd' }), template), { shouldRun: false, shouldContinueRunning: false }, 'nodeSelector');
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'ssd' }, [{ key: 'dedicated', effect: 'NoSchedule' }]), template), { shouldRun: false, shouldContinueRunning: true }, 'a NoSchedule taint keeps running pods');
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'ssd' }, [{ key: 'dedicated', effect: 'NoExecute' }]), template), { shouldRun: false, shouldContinueRunning: false }, 'a NoExecute taint does not');
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'ssd' }, [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' }]), template).shouldRun, true, 'the daemon tolerations');
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'ssd' }, [{ key: 'node.kubernetes.io/network-unavailable', effect: 'NoSchedule' }]), template).shouldRun, false);
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'ssd' }, [{ key: 'node.kubernetes.io/network-unavailable', effect: 'NoSchedule' }]), { spec: { ...template.spec, hostNetwork: true } }).shouldRun, true, 'network-unavailable only for hostNetwork');
+  const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] }] } } };
+  t.same(nodeShouldRunDaemonPod(node({ disk: 'hdd' }), { spec: { containers: [], affinity } }).shouldRun, false, 'required node affinity');
+  const pinned = affinityForNode(affinity, 'n7');
+  t.same(pinned.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution, { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n7'] }] }] });
+  t.equal(targetNodeName({ spec: { containers: [], affinity: pinned } }), 'n7');
+  t.equal(targetNodeName({ spec: { containers: [], nodeName: 'n8', affinity: pinned } }), 'n8');
+  t.same(rollingLimits({ spec: { selector: {}, template: {}, updateStrategy: { rollingUpdate: { maxUnavailable: '10%' } } } }, 15), { maxSurge: 0, maxUnavailable: 2 }, 'percentages round up');
+  t.same(rollingLimits({ spec: { selector: {}, template: {}, updateStrategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: 0 } } } }, 5), { maxSurge: 0, maxUnavailable: 1 }, 'never both zero');
+  t.same(rollingLimits({ spec: { selector: {}, template: {}, updateStrategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } } } }, 5), { maxSurge: 2, maxUnavailable: 0 });
 });

@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/client/clock.js';
 import type { EventRecorder } from '../../lib/client/event-recorder.js';
 import type { RestClient } from '../../lib/client/rest-client.js';
 import type { Logger } from '../../lib/observe/logger.js';
+import { DaemonSetController } from './daemon-set.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointSliceController } from './endpoint-slice.js';
 import { GarbageCollector } from './garbage-collector.js';
@@ -32,6 +33,7 @@ export interface ControllerSettings {
   concurrentDeploymentSyncs: number;
   concurrentJobSyncs: number;
   concurrentCronJobSyncs: number;
+  concurrentDaemonsetSyncs: number;
   concurrentGcSyncs: number;
   concurrentNamespaceSyncs: number;
   concurrentServiceEndpointSyncs: number;
@@ -74,6 +76,7 @@ const BUILDERS: Record<string, Builder> = {
   'deployment-controller': (d) => new DeploymentController({ ...d, workers: d.settings.concurrentDeploymentSyncs }),
   'job-controller': (d) => new JobController({ ...d, workers: d.settings.concurrentJobSyncs }),
   'cronjob-controller': (d) => new CronJobController({ ...d, workers: d.settings.concurrentCronJobSyncs }),
+  'daemonset-controller': (d) => new DaemonSetController({ ...d, workers: d.settings.concurrentDaemonsetSyncs }),
   'garbage-collector-controller': (d) => new GarbageCollector({ ...d, workers: d.settings.concurrentGcSyncs }),
   'namespace-controller': (d) => new NamespaceController({ ...d, workers: d.settings.concurrentNamespaceSyncs }),
   'serviceaccount-controller': (d) => serviceAccountController({ ...d, workers: d.settings.concurrentServiceaccountSyncs }),

@@ -27,11 +27,16 @@ export class Expectations {
   }
 
   expectCreations(controllerKey: string, adds: number): void {
-    this.byController.set(controllerKey, { adds, deletes: new Set(), setAt: this.clock.now() });
+    this.expect(controllerKey, adds, []);
   }
 
   expectDeletions(controllerKey: string, podKeys: readonly string[]): void {
-    this.byController.set(controllerKey, { adds: 0, deletes: new Set(podKeys), setAt: this.clock.now() });
+    this.expect(controllerKey, 0, podKeys);
+  }
+
+  /** Creations and deletions awaited together (a DaemonSet's sync does both). */
+  expect(controllerKey: string, adds: number, podKeys: readonly string[]): void {
+    this.byController.set(controllerKey, { adds, deletes: new Set(podKeys), setAt: this.clock.now() });
   }
 
   /** The informer saw a pod created (or a creation was given up). */

@@ -19,6 +19,7 @@ export const controllerManagerOptions = {
   concurrentDeploymentSyncs: option.number(5, 'Deployments synced at once'),
   concurrentJobSyncs: option.number(5, 'Jobs synced at once'),
   concurrentCronJobSyncs: option.number(5, 'CronJobs synced at once'),
+  concurrentDaemonsetSyncs: option.number(2, 'DaemonSets synced at once'),
   concurrentGcSyncs: option.number(20, 'garbage collector workers'),
   concurrentNamespaceSyncs: option.number(10, 'namespaces emptied at once'),
   concurrentServiceEndpointSyncs: option.number(5, 'Services whose EndpointSlices are synced at once'),

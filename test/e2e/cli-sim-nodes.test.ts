@@ -1,8 +1,8 @@
 // `rudder up --sim-nodes 3`: the cluster comes up with a kubelet hosting three simulated nodes;
 // kubectl shows them Ready, a pod made by kubectl runs on one of them (bound by the scheduler) with
 // an address from that node's pod CIDR, the Deployment of examples/web.yaml becomes Available with
-// its two pods running and its Service's EndpointSlice listing them, and `rudder down` stops the
-// kubelet with the rest.
+// its two pods running and its Service's EndpointSlice listing them, a DaemonSet gets one pod bound
+// to each node (`kubectl rollout status` finishes), and `rudder down` stops the kubelet with the rest.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,6 +83,17 @@ t.test('rudder up --sim-nodes 3: Ready nodes in kubectl and a pod that runs', as
     }, 20_000, 250),
     'the Service web has two ready endpoints',
   );
+
+  // 5b. a DaemonSet gets one pod on each simulated node, bound there by the scheduler
+  const agent = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'rudder.local/busybox:stable', command: ['sleep', '3600'] }] } } } };
+  const dsApplied = await kubectl('1.33', kubeconfig, ['apply', '-f', '-'], JSON.stringify(agent));
+  t.equal(dsApplied.code, 0, dsApplied.stderr);
+  const dsRollout = await kubectl('1.33', kubeconfig, ['rollout', 'status', 'daemonset/agent', '--timeout=60s']);
+  t.equal(dsRollout.code, 0, dsRollout.stderr);
+  const dsRow = await kubectl('1.33', kubeconfig, ['get', 'ds', 'agent', '--no-headers']);
+  t.match(dsRow.stdout, /^agent\s+3\s+3\s+3\s+3\s+3\s/m, 'kubectl get ds: DESIRED 3, CURRENT 3, READY 3');
+  const dsNodes = await kubectl('1.33', kubeconfig, ['get', 'pods', '-l', 'app=agent', '-o', 'jsonpath={range .items[*]}{.spec.nodeName} {end}']);
+  t.equal(new Set(dsNodes.stdout.trim().split(' ')).size, 3, 'one agent pod bound to each node');
 
   // 6. down stops the kubelet too
   t.equal(rudder(['down', '--data-dir', dataDir]).code, 0);
