@@ -101,9 +101,16 @@ function waitingForQuorum(error: unknown): boolean {
   return (error instanceof StoreError && error.code === 'Unavailable') || (isStatusError(error) && error.code === 503);
 }
 
+/** Another replica bootstrapping at the same time wrote the same object first. */
+function racedWithAnotherReplica(error: unknown): boolean {
+  return isStatusError(error) && error.code === 409;
+}
+
 /**
  * Bootstraps as soon as the store can take writes: a replica starts before a quorum has elected a
  * leader, and until then every write answers Unavailable, so it tries again until one succeeds.
+ * Every step is idempotent, so a conflict with a replica bootstrapping at the same time is met by
+ * starting over on what that replica wrote.
  */
 export async function bootstrapWhenWritable(storage: ApiStorage, options: BootstrapOptions, log: Logger): Promise<void> {
   for (;;) {
@@ -111,6 +118,10 @@ export async function bootstrapWhenWritable(storage: ApiStorage, options: Bootst
       await bootstrapCluster(storage, options);
       return;
     } catch (error) {
+      if (racedWithAnotherReplica(error)) {
+        log.info({ reason: (error as Error).message }, 'another replica bootstrapped the same object; starting over');
+        continue;
+      }
       if (!waitingForQuorum(error)) throw error;
       log.info({ reason: (error as Error).message }, 'waiting for a quorum to bootstrap');
       await sleep(QUORUM_RETRY_MS);

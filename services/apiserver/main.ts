@@ -70,13 +70,13 @@ await publisher?.start();
 await server.app.listen({ host: options.bindAddress, port: options.securePort });
 const address = server.app.server.address();
 const port = typeof address === 'object' && address ? address.port : options.securePort;
-faults.serving();
 await bootstrapWhenWritable(
   server.storage,
   { serviceIP: server.allocator.firstAddress(), serviceCIDRs: options.serviceClusterIpRange.split(','), advertiseAddress: options.advertiseAddress, port },
   log,
 );
 bootstrapped = true;
+faults.serving();
 log.info({ address: `https://${options.bindAddress}:${port}`, dataDir, replica: replication?.id, peerAddress: replication?.listen }, 'apiserver ready');
 
 let stopping = false;

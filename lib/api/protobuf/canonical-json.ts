@@ -111,6 +111,15 @@ function rawJsonCanonical(json: unknown): unknown {
   return JSON.parse(JSON.stringify(json)) as unknown;
 }
 
+/** A Go []string type written in protobuf as a message of repeated items (Verbs, ExtraValue). */
+function stringList(name: string): Canonical {
+  return (json) => {
+    if (json === undefined || json === null) return [];
+    if (!Array.isArray(json)) throw mismatch(name, 'an array of strings', json);
+    return json.map((item) => scalarValue('string', item ?? '', name));
+  };
+}
+
 /** Messages Go marshals by hand, and whether their Go type is a slice (nil, so not written, unless set). */
 const CUSTOM: Record<string, { canonical: Canonical; nilable?: true }> = {
   [`${META}.Time`]: { canonical: timeCanonical('Time', 1_000_000_000) },
@@ -124,14 +133,8 @@ const CUSTOM: Record<string, { canonical: Canonical; nilable?: true }> = {
     },
   },
   [`${META}.FieldsV1`]: { canonical: rawJsonCanonical },
-  [`${META}.Verbs`]: {
-    nilable: true,
-    canonical: (json) => {
-      if (json === undefined || json === null) return [];
-      if (!Array.isArray(json)) throw mismatch('Verbs', 'an array of strings', json);
-      return json.map((verb) => scalarValue('string', verb ?? '', 'Verbs'));
-    },
-  },
+  [`${META}.Verbs`]: { nilable: true, canonical: stringList('Verbs') },
+  'k8s.io.api.certificates.v1.ExtraValue': { nilable: true, canonical: stringList('ExtraValue') },
   'k8s.io.apimachinery.pkg.api.resource.Quantity': { canonical: quantityCanonical },
   'k8s.io.apimachinery.pkg.api.resource.QuantityValue': { canonical: quantityCanonical },
   'k8s.io.apimachinery.pkg.util.intstr.IntOrString': {
