@@ -1,7 +1,6 @@
 // `rudder up --bus redis`: with no --redis-url it runs a local redis-server beside the apiserver,
 // which publishes every change to it; `rudder down` stops both. Without redis-server installed it
 // says what to install instead of starting half a cluster.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,23 +10,7 @@ import { findResource } from '../../lib/api/resources.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { freePort } from '../../lib/process/ports.js';
 import { redisServerInstalled } from '../../lib/harness/redis-process.js';
-import { DIST } from '../helpers/paths.js';
-
-const CLI = join(DIST, 'cli', 'main.js');
-
-function rudder(args: string[], env: NodeJS.ProcessEnv = process.env): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000, env });
-  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { rudder, alive } from '../helpers/rudder-cli.js';
 
 t.test('rudder up --bus redis runs a local Redis the apiserver publishes to', { skip: !redisServerInstalled() && !process.env.RUDDER_CI && 'redis-server is not installed' }, async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rudder-cli-redis-'));
@@ -38,7 +21,7 @@ t.test('rudder up --bus redis runs a local Redis the apiserver publishes to', { 
   const port = await freePort();
 
   // 1. up starts redis, then the apiserver
-  const up = rudder(['up', '--detach', '--bus', 'redis', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort())]);
+  const up = rudder(['up', '--detach', '--bus', 'redis', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort())]);
   t.equal(up.code, 0, up.stderr);
   const status = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as { components: { name: string; pid: number; url: string; healthy: boolean }[] };
   t.match(status.components, [{ name: 'redis', healthy: true, url: /^redis:\/\/127\.0\.0\.1:\d+$/ }, { name: 'apiserver', healthy: true }]);
@@ -65,7 +48,7 @@ t.test('rudder up --bus redis runs a local Redis the apiserver publishes to', { 
 t.test('without redis-server, rudder up --bus redis says what to install', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rudder-cli-noredis-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const result = rudder(['up', '--bus', 'redis', '--data-dir', dataDir, '--port', String(await freePort())], { ...process.env, PATH: '/nonexistent' });
+  const result = rudder(['up', '--bus', 'redis', '--data-dir', dataDir, '--port', String(await freePort())], { env: { ...process.env, PATH: '/nonexistent' } });
   t.equal(result.code, 1);
   t.match(result.stderr, /redis-server is not installed.*apt-get install redis-server.*--redis-url/s);
   t.equal(rudder(['status', '--data-dir', dataDir]).code, 1, 'nothing was started');

@@ -2,21 +2,13 @@
 // (whose kubelet ends Job-owned containers with exit code 0) and `kubectl wait
 // --for=condition=Complete` returns, with kubectl showing the Job Complete 1/1; so does a Job made
 // with `kubectl create job --from=cronjob/NAME`.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { freePort } from '../../lib/process/ports.js';
 import { kubectl } from '../helpers/kubectl.js';
-import { DIST } from '../helpers/paths.js';
-
-const CLI = join(DIST, 'cli', 'main.js');
-
-function rudder(args: string[]): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
-}
+import { rudder } from '../helpers/rudder-cli.js';
 
 t.test('rudder up --sim-nodes 2: kubectl create job, then kubectl wait --for=condition=Complete', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rudder-sim-jobs-'));

@@ -3,31 +3,15 @@
 // an address from that node's pod CIDR, the Deployment of examples/web.yaml becomes Available with
 // its two pods running and its Service's EndpointSlice listing them, a DaemonSet gets one pod bound
 // to each node (`kubectl rollout status` finishes), and `rudder down` stops the kubelet with the rest.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { freePort } from '../../lib/process/ports.js';
 import { kubectl } from '../helpers/kubectl.js';
-import { DIST, ROOT } from '../helpers/paths.js';
+import { ROOT } from '../helpers/paths.js';
 import { until } from '../helpers/until.js';
-
-const CLI = join(DIST, 'cli', 'main.js');
-
-function rudder(args: string[]): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { rudder, alive } from '../helpers/rudder-cli.js';
 
 t.test('rudder up --sim-nodes 3: Ready nodes in kubectl and a pod that runs', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rudder-sim-'));

@@ -1,30 +1,14 @@
 // The local-cluster lifecycle a user drives: `rudder up --detach`, status, kubectl through the
 // written kubeconfig, `rudder down`; and `rudder up` in the foreground stopped with Ctrl-C.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { kubectl } from '../helpers/kubectl.js';
 import { until } from '../helpers/until.js';
-import { DIST } from '../helpers/paths.js';
 import { freePort } from '../../lib/process/ports.js';
-
-const CLI = join(DIST, 'cli', 'main.js');
-
-function rudder(args: string[]): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { CLI, rudder, alive } from '../helpers/rudder-cli.js';
 
 t.test('rudder up --detach, status, kubectl, down', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rudder-cli-'));
@@ -36,7 +20,8 @@ t.test('rudder up --detach, status, kubectl, down', async (t) => {
 
   // 1. up returns once ready and says how to use the cluster
   const schedulerPort = String(await freePort());
-  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', schedulerPort]);
+  const controllerManagerPort = String(await freePort());
+  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', schedulerPort, '--controller-manager-port', controllerManagerPort]);
   t.equal(up.code, 0, up.stderr);
   const kubeconfig = join(dataDir, 'kubeconfig');
   t.match(up.stdout, `export KUBECONFIG=${kubeconfig}`);
@@ -68,7 +53,7 @@ t.test('rudder up --detach, status, kubectl, down', async (t) => {
   t.ok(listed, 'the Deployment has its 2 pods');
 
   // 4. a second up finds it running
-  const again = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', schedulerPort]);
+  const again = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', schedulerPort, '--controller-manager-port', controllerManagerPort]);
   t.equal(again.code, 0);
   t.match(again.stdout, 'already running');
 
@@ -83,7 +68,7 @@ t.test('rudder up in the foreground stops everything on Ctrl-C', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rudder-cli-fg-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, 'up', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort())], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'up', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort())], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -3,7 +3,6 @@
 // (the numbers kube-scheduler's formulas give) and the final score; for a pod that asked with
 // the scheduler.rudder.dev/explain annotation, the same from the pod itself, even after the
 // scheduler forgot it.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,15 +11,8 @@ import t from 'tap';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { freePort } from '../../lib/process/ports.js';
 import type { Explanation } from '../../services/scheduler/explanations.js';
-import { DIST } from '../helpers/paths.js';
 import { boundNode, node, NODES, pod, podEvents, PODS } from '../helpers/sched-api.js';
-
-const CLI = join(DIST, 'cli', 'main.js');
-
-function rudder(args: string[]): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
-}
+import { rudder } from '../helpers/rudder-cli.js';
 
 t.test('rudder explain pod shows each node\'s verdict and every plugin\'s score', async (t) => {
   // 1. a cluster with three nodes: big, small and a tainted one
@@ -29,7 +21,7 @@ t.test('rudder explain pod shows each node\'s verdict and every plugin\'s score'
     rudder(['down', '--data-dir', dataDir]);
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(await freePort()), '--scheduler-port', String(await freePort())]);
+  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(await freePort()), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort())]);
   t.equal(up.code, 0, up.stderr);
   const client = RestClient.fromKubeconfig(join(dataDir, 'kubeconfig'));
   t.teardown(() => client.close());
