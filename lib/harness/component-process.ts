@@ -1,4 +1,4 @@
-// Starts one of Rudder's component processes (scheduler, controller-manager) as a child process
+// Starts one of Rudder's component processes (scheduler, controller-manager, kubelet) as a child process
 // against an apiserver started by startApiserver, on a free loopback health port, and waits for
 // /readyz.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -24,6 +24,8 @@ export interface ComponentStartOptions {
   readyTimeoutMs?: number;
   /** Flags for node itself, before the script (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /** The component's flag for its health port (default --secure-port; the kubelet's is --port). */
+  portFlag?: string;
 }
 
 /** `service` names the folder under dist/services (its main.js is run). */
@@ -33,7 +35,7 @@ export async function startComponent(service: string, apiserver: ApiserverProces
   let output = '';
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), join(DIST, 'services', service, 'main.js'), '--kubeconfig', apiserver.kubeconfig, '--cert-dir', join(apiserver.dataDir, 'pki'), '--secure-port', String(port), '--log-level', 'warn', ...extraArgs],
+    [...(options.nodeArgs ?? []), join(DIST, 'services', service, 'main.js'), '--kubeconfig', apiserver.kubeconfig, '--cert-dir', join(apiserver.dataDir, 'pki'), options.portFlag ?? '--secure-port', String(port), '--log-level', 'warn', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   captureOutput(child, (text) => (output += text));
