@@ -14,16 +14,16 @@ import { findResource } from '../../lib/api/resources.js';
 import { labelSelectorFromObject } from '../../lib/api/selectors/label-selector-object.js';
 import type { LabelSelector } from '../../lib/api/selectors/label-selector.js';
 import { StatusError } from '../../lib/api/status.js';
-import { NAMESPACE_INDEX } from '../../lib/client/indexer.js';
 import type { Informer } from '../../lib/client/informer.js';
 import { objectKey } from '../../lib/client/paths.js';
 import { compileNodeSelector, nodeSelectorMatches } from '../../lib/sched/node-selector.js';
 import { findUntoleratedTaint } from '../../lib/sched/taints.js';
 import { isNamespaceTerminating } from './api-errors.js';
 import type { ControllerContext } from './controller-context.js';
-import { claimObjects, controllerRefOf, controllerRefTo } from './controller-ref.js';
+import { claimObjects, controllerRefTo } from './controller-ref.js';
 import { canonicalJson, scaledValue, templateHash } from './deployment/rollout-math.js';
 import { Expectations } from './expectations.js';
+import { OwnedPodEvents } from './owned-pod-events.js';
 import { NODES } from './node-lifecycle.js';
 import { isPodAvailable, isPodReady, isPodTerminal, isPodTerminating } from './pod-conditions.js';
 import { PodControl, PODS, type PodObject } from './pod-control.js';
@@ -119,6 +119,7 @@ export class DaemonSetController extends QueueController {
   private readonly nodes: Informer<NodeObject>;
   private readonly revisions: Informer<RevisionObject>;
   private readonly expectations: Expectations;
+  private readonly podEvents: OwnedPodEvents<DaemonSetObject>;
   private readonly podControl: PodControl;
   protected readonly workers: QueueWorkers;
 
@@ -139,10 +140,18 @@ export class DaemonSetController extends QueueController {
         this.enqueue(ds);
       },
     });
+    this.podEvents = new OwnedPodEvents({
+      owners: this.sets,
+      kind: 'DaemonSet',
+      selectorOf: (ds) => labelSelectorFromObject(ds.spec?.selector as Parameters<typeof labelSelectorFromObject>[0]),
+      expectations: this.expectations,
+      enqueue: (ds) => this.enqueue(ds),
+      enqueueAfter: (ds, ms) => this.workers.queue.addAfter(objectKey(ds), ms),
+    });
     this.pods.addEventHandler({
-      onAdd: (pod) => this.podAdded(pod),
-      onUpdate: (before, after) => this.podUpdated(before, after),
-      onDelete: (pod) => this.podDeleted(pod),
+      onAdd: (pod) => this.podEvents.added(pod),
+      onUpdate: (before, after) => this.podEvents.updated(before, after),
+      onDelete: (pod) => this.podEvents.deleted(pod),
     });
     this.nodes.addEventHandler({
       onAdd: () => this.enqueueAll(),
@@ -166,66 +175,9 @@ export class DaemonSetController extends QueueController {
     for (const ds of this.sets.indexer.list()) this.enqueue(ds);
   }
 
-  private ownerOf(obj: KubeObject): DaemonSetObject | undefined {
-    const ref = controllerRefOf(obj);
-    if (!ref || ref.kind !== 'DaemonSet') return undefined;
-    const owner = this.sets.indexer.get(`${obj.metadata?.namespace}/${ref.name}`);
-    return owner?.metadata?.uid === ref.uid ? owner : undefined;
-  }
-
   private enqueueOwner(obj: KubeObject): void {
-    const owner = this.ownerOf(obj);
+    const owner = this.podEvents.ownerOf(obj);
     if (owner) this.enqueue(owner);
-  }
-
-  private matchingOwners(pod: Pod): DaemonSetObject[] {
-    return this.sets.indexer.byIndex(NAMESPACE_INDEX, pod.metadata?.namespace ?? '').filter((ds) => {
-      try {
-        return labelSelectorFromObject(ds.spec?.selector as Parameters<typeof labelSelectorFromObject>[0]).matches(pod.metadata?.labels);
-      } catch {
-        return false;
-      }
-    });
-  }
-
-  private podAdded(pod: PodObject): void {
-    if (pod.metadata?.deletionTimestamp) {
-      this.podDeleted(pod);
-      return;
-    }
-    if (controllerRefOf(pod)) {
-      const owner = this.ownerOf(pod);
-      if (!owner) return;
-      this.expectations.creationObserved(objectKey(owner));
-      this.enqueue(owner);
-      return;
-    }
-    for (const owner of this.matchingOwners(pod)) this.enqueue(owner);
-  }
-
-  private podUpdated(before: PodObject, after: PodObject): void {
-    if (before.metadata?.resourceVersion === after.metadata?.resourceVersion) return;
-    if (after.metadata?.deletionTimestamp && !before.metadata?.deletionTimestamp) {
-      this.podDeleted(after);
-      return;
-    }
-    const oldOwner = this.ownerOf(before);
-    const owner = this.ownerOf(after);
-    if (oldOwner && oldOwner.metadata?.uid !== owner?.metadata?.uid) this.enqueue(oldOwner);
-    if (owner) {
-      this.enqueue(owner);
-      const minReady = owner.spec?.minReadySeconds ?? 0;
-      if (minReady > 0 && !isPodReady(before) && isPodReady(after)) this.workers.queue.addAfter(objectKey(owner), minReady * 1000 + 1);
-      return;
-    }
-    if (!controllerRefOf(after)) for (const candidate of this.matchingOwners(after)) this.enqueue(candidate);
-  }
-
-  private podDeleted(pod: PodObject): void {
-    const owner = this.ownerOf(pod);
-    if (!owner) return;
-    this.expectations.deletionObserved(objectKey(owner), objectKey(pod));
-    this.enqueue(owner);
   }
 
   async sync(key: string): Promise<void> {

@@ -10,12 +10,12 @@ import type { KubeObject } from '../../lib/api/object.js';
 import { findResource, type ResourceInfo } from '../../lib/api/resources.js';
 import { labelSelectorFromObject } from '../../lib/api/selectors/label-selector-object.js';
 import { labelSelectorFromSet, type LabelSelector } from '../../lib/api/selectors/label-selector.js';
-import { NAMESPACE_INDEX } from '../../lib/client/indexer.js';
 import type { Informer } from '../../lib/client/informer.js';
 import { objectKey } from '../../lib/client/paths.js';
 import { isNamespaceTerminating } from './api-errors.js';
 import { claimObjects, controllerRefOf, controllerRefTo } from './controller-ref.js';
 import { Expectations } from './expectations.js';
+import { OwnedPodEvents } from './owned-pod-events.js';
 import { availableAt, isPodActive, isPodAvailable, isPodReady } from './pod-conditions.js';
 import { PodControl, PODS, type PodObject } from './pod-control.js';
 import { podsToDelete } from './pod-ranking.js';
@@ -82,6 +82,7 @@ export class ReplicaSetController extends QueueController {
   private readonly sets: Informer<ReplicatedObject>;
   private readonly pods: Informer<PodObject>;
   private readonly expectations: Expectations;
+  private readonly podEvents: OwnedPodEvents<ReplicatedObject>;
   private readonly podControl: PodControl;
   protected readonly workers: QueueWorkers;
 
@@ -101,80 +102,23 @@ export class ReplicaSetController extends QueueController {
         this.enqueue(rs);
       },
     });
+    this.podEvents = new OwnedPodEvents({
+      owners: this.sets,
+      kind: config.kind.kind,
+      selectorOf: (rs) => config.kind.selectorOf(rs),
+      expectations: this.expectations,
+      enqueue: (rs) => this.enqueue(rs),
+      enqueueAfter: (rs, ms) => this.workers.queue.addAfter(objectKey(rs), ms),
+    });
     this.pods.addEventHandler({
-      onAdd: (pod) => this.podAdded(pod),
-      onUpdate: (before, after) => this.podUpdated(before, after),
-      onDelete: (pod) => this.podDeleted(pod),
+      onAdd: (pod) => this.podEvents.added(pod),
+      onUpdate: (before, after) => this.podEvents.updated(before, after),
+      onDelete: (pod) => this.podEvents.deleted(pod),
     });
   }
 
   private enqueue(obj: { metadata?: { namespace?: string; name?: string } }): void {
     this.workers.queue.add(objectKey(obj));
-  }
-
-  /** The controller that owns `pod` by its controller reference, when it is one of ours and cached. */
-  private ownerOf(pod: Pod): ReplicatedObject | undefined {
-    const ref = controllerRefOf(pod);
-    if (!ref || ref.kind !== this.kind.kind) return undefined;
-    const owner = this.sets.indexer.get(`${pod.metadata?.namespace}/${ref.name}`);
-    return owner?.metadata?.uid === ref.uid ? owner : undefined;
-  }
-
-  /** Controllers whose selector matches an orphan pod (they may adopt it). */
-  private matchingOwners(pod: Pod): ReplicatedObject[] {
-    return this.sets.indexer.byIndex(NAMESPACE_INDEX, pod.metadata?.namespace ?? '').filter((rs) => {
-      try {
-        return this.kind.selectorOf(rs).matches(pod.metadata?.labels);
-      } catch {
-        return false;
-      }
-    });
-  }
-
-  private podAdded(pod: Pod): void {
-    if (pod.metadata?.deletionTimestamp) {
-      this.podDeleted(pod);
-      return;
-    }
-    if (controllerRefOf(pod)) {
-      const owner = this.ownerOf(pod);
-      if (!owner) return;
-      this.expectations.creationObserved(objectKey(owner));
-      this.enqueue(owner);
-      return;
-    }
-    for (const owner of this.matchingOwners(pod)) this.enqueue(owner);
-  }
-
-  private podUpdated(before: Pod, after: Pod): void {
-    if (before.metadata?.resourceVersion === after.metadata?.resourceVersion) return;
-    if (after.metadata?.deletionTimestamp && !before.metadata?.deletionTimestamp) {
-      // Marked for deletion: counts as deleted for expectations (the kubelet removes it later).
-      this.podDeleted(after);
-      return;
-    }
-    const oldRef = controllerRefOf(before);
-    const newRef = controllerRefOf(after);
-    if (oldRef && oldRef.uid !== newRef?.uid) {
-      const old = this.ownerOf(before);
-      if (old) this.enqueue(old);
-    }
-    const owner = this.ownerOf(after);
-    if (owner) {
-      this.enqueue(owner);
-      // A pod that just became ready becomes available minReadySeconds later: look again then.
-      const minReady = owner.spec?.minReadySeconds ?? 0;
-      if (minReady > 0 && !isPodReady(before) && isPodReady(after)) this.workers.queue.addAfter(objectKey(owner), minReady * 1000 + 1);
-      return;
-    }
-    if (!newRef) for (const candidate of this.matchingOwners(after)) this.enqueue(candidate);
-  }
-
-  private podDeleted(pod: Pod): void {
-    const owner = this.ownerOf(pod);
-    if (!owner) return;
-    this.expectations.deletionObserved(objectKey(owner), objectKey(pod));
-    this.enqueue(owner);
   }
 
   async sync(key: string): Promise<void> {
