@@ -1,4 +1,4 @@
-// A component's own HTTP(S) endpoint (scheduler, controller-manager): /livez and /readyz open to
+// A component's own HTTP(S) endpoint (scheduler, controller-manager, kubelet): /livez and /readyz open to
 // anyone, everything else — /metrics and what the component adds — only for a bearer token the
 // apiserver accepts, as Kubernetes' components require authentication for /metrics.
 import { readFileSync } from 'node:fs';

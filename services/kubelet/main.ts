@@ -16,7 +16,7 @@ import { Kubelet } from './kubelet.js';
 import { KubeletMetrics } from './metrics.js';
 import { nodeIdentities } from './node/identities.js';
 import { kubeletOptions } from './options.js';
-import { buildKubeletServer } from './server.js';
+import { buildComponentServer } from '../../lib/observe/component-server.js';
 import { SimCheckpoint } from './runtime/sim/checkpoint.js';
 import { SimRuntime } from './runtime/sim/sim-runtime.js';
 import { criRuntimeFromOptions } from './runtime/cri/options.js';
@@ -69,7 +69,7 @@ const kubelet = new Kubelet({
 });
 
 const https = options.certDir ? { key: readFileSync(pkiPaths(resolve(options.certDir)).serverKey), cert: readFileSync(pkiPaths(resolve(options.certDir)).serverCert) } : undefined;
-const server = await buildKubeletServer({ metrics: registry, readyz: { 'nodes-registered': () => kubelet.isReady() }, https, authenticator: new DelegatingAuthenticator({ client, clock }), log });
+const server = await buildComponentServer({ metrics: registry, readyz: { 'nodes-registered': () => kubelet.isReady() }, https, authenticator: new DelegatingAuthenticator({ client, clock }), log });
 await server.listen({ host: options.address, port: options.port });
 const address = server.server.address();
 const port = typeof address === 'object' && address ? address.port : options.port;
