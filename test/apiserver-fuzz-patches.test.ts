@@ -10,7 +10,7 @@ import type { KubeObject, StoredObject } from '../lib/api/object.js';
 import { protobufAvailable } from '../lib/api/protobuf/decode.js';
 import { STORED_RESOURCES, type ResourceInfo } from '../lib/api/resources.js';
 import { baseObject, FUZZ_NAMESPACES, fuzzNamespace, withName } from './fuzz/base-objects.js';
-import { ACCEPT, decodeAnswer, Finding, READ_FORMATS, statusMessage, type FuzzRequest } from './fuzz/client.js';
+import { ACCEPT, decodeAnswer, Finding, statusMessage, type FuzzRequest } from './fuzz/client.js';
 import { dice } from './fuzz/dice.js';
 import { jsonText } from './fuzz/encode-json.js';
 import { hostileValue, resolveHostile } from './fuzz/hostile-values.js';
@@ -115,15 +115,5 @@ t.test('random patches of every type: never a 5xx, and what is acknowledged read
     const accepted = labels.reduce((n, label) => n + tally.accepted(label), 0);
     t.ok(accepted >= MIN_ACCEPT_RATE * sent, `${kind} patches: ${accepted} of ${sent} accepted`);
   }
-  for (const format of READ_FORMATS) {
-    const skip = format === 'protobuf' && !PROTOBUF && 'the Kubernetes protobuf schema is not built (npm run build fetches it)';
-    t.test(`acknowledged objects were read back as ${format}`, { skip }, async (t) => {
-      t.ok((readBack.checked.get(format) ?? 0) > 0, `${readBack.checked.get(format) ?? 0} objects`);
-    });
-  }
-  t.equal(await session.readyz(), 200, 'the server still answers /readyz');
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  t.same(session.watches.problems, [], 'every watch stayed open and readable');
-  t.same(session.watches.unclaimed(), [], 'no watch event without an acknowledged write');
-  t.same(session.unhandled, [], 'no unhandled error in the process');
+  await session.checkAfterwards(t);
 });

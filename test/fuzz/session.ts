@@ -8,7 +8,7 @@ import { protobufAvailable } from '../../lib/api/protobuf/decode.js';
 import type { ResourceInfo } from '../../lib/api/resources.js';
 import { TEST_TOKEN } from '../helpers/inject-server.js';
 import { listeningServer, type ListeningServer } from '../helpers/listening-server.js';
-import { decodeAnswer, Finding, FuzzClient, type ReadFormat } from './client.js';
+import { decodeAnswer, Finding, FuzzClient, READ_FORMATS, type ReadFormat } from './client.js';
 import { collectionPath } from './paths.js';
 import { ReadBack } from './read-back.js';
 import { fuzzParameters } from './settings.js';
@@ -37,6 +37,12 @@ export interface FuzzSession {
    * as it happened is printed too.
    */
   assert<T>(t: Test, arbitrary: fc.Arbitrary<T>, run: (value: T) => Promise<void>, defaultRuns: number): Promise<void>;
+  /**
+   * What must hold after a property ran: acknowledged objects were read back in every format,
+   * the server still answers /readyz, every watch stayed open and saw only acknowledged writes,
+   * and nothing went unhandled in the process.
+   */
+  checkAfterwards(t: Test): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,7 +59,7 @@ export async function openSession(prefix: string): Promise<FuzzSession> {
   const watches = await WatchSet.open(server.url, TEST_TOKEN, formats);
   const readBack = new ReadBack(client, watches, formats);
   let counter = 0;
-  return {
+  const session: FuzzSession = {
     server,
     client,
     watches,
@@ -93,6 +99,19 @@ export async function openSession(prefix: string): Promise<FuzzSession> {
         throw error;
       }
     },
+    async checkAfterwards(t) {
+      for (const format of READ_FORMATS) {
+        const skip = format === 'protobuf' && !protobufAvailable() && 'the Kubernetes protobuf schema is not built (npm run build fetches it)';
+        t.test(`acknowledged objects were read back as ${format}`, { skip }, async (t) => {
+          t.ok((readBack.checked.get(format) ?? 0) > 0, `${readBack.checked.get(format) ?? 0} objects`);
+        });
+      }
+      t.equal(await session.readyz(), 200, 'the server still answers /readyz');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      t.same(watches.problems, [], 'every watch stayed open and readable');
+      t.same(watches.unclaimed(), [], 'no watch event without an acknowledged write');
+      t.same(unhandled, [], 'no unhandled error in the process');
+    },
     async close() {
       await watches.close();
       await client.close();
@@ -101,4 +120,5 @@ export async function openSession(prefix: string): Promise<FuzzSession> {
       process.off('uncaughtException', onError);
     },
   };
+  return session;
 }
