@@ -4,7 +4,7 @@
 // volumeClaimTemplate, its hostname and subdomain; a ControllerRevision records the template and
 // status counts the pods; a template change with partition 1 replaces only web-2 and web-1,
 // highest first, and leaves web-0 at the old revision until the partition drops; scaling down
-// removes the highest ordinal; Parallel makes every pod at once; whenScaled: Delete removes a
+// removes the highest ordinal; `kubectl rollout status|history|undo` work; Parallel makes every pod at once; whenScaled: Delete removes a
 // condemned pod's claim.
 import type { ControllerRevision, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
@@ -134,11 +134,23 @@ t.test('StatefulSets', async (t) => {
   });
 
   const version = '1.33';
-  await t.test('kubectl rollout status and scale down from the highest ordinal', { skip: existsSync(kubectlBinary(version)) ? false : `kubectl ${version} not installed` }, async (t) => {
+  await t.test('kubectl rollout status, history and undo; scale down from the highest ordinal', { skip: existsSync(kubectlBinary(version)) ? false : `kubectl ${version} not installed` }, async (t) => {
     const status = await cluster.kubectl(version, ['-n', NS, 'rollout', 'status', 'statefulset/web', '--timeout=30s']);
     t.equal(status.code, 0, status.stderr);
     // partition is set (to 0), so kubectl reports a partitioned rollout, as on Kubernetes
     t.match(status.stdout, 'partitioned roll out complete: 3 new pods have been updated...');
+    const history = await cluster.kubectl(version, ['-n', NS, 'rollout', 'history', 'statefulset/web']);
+    t.equal(history.code, 0, history.stderr);
+    t.match(history.stdout, /^1\s+<none>$/m);
+    t.match(history.stdout, /^2\s+<none>$/m);
+    const undo = await cluster.kubectl(version, ['-n', NS, 'rollout', 'undo', 'statefulset/web']);
+    t.equal(undo.code, 0, undo.stderr);
+    t.match(undo.stdout, 'statefulset.apps/web rolled back');
+    const undone = await cluster.kubectl(version, ['-n', NS, 'rollout', 'status', 'statefulset/web', '--timeout=30s']);
+    t.equal(undone.code, 0, undone.stderr);
+    t.same((await podsOf('web')).map((p) => p.spec?.containers[0]?.image), ['nginx:1.27', 'nginx:1.27', 'nginx:1.27'], 'the first template is back');
+    const revisions = (await client.list<ControllerRevision>(REVISIONS, { namespace: NS })).items.filter((r) => r.metadata?.name?.startsWith('web-'));
+    t.same(revisions.map((r) => r.revision).sort(), [2, 3], 'the first revision is renumbered to the newest');
     const scaled = await cluster.kubectl(version, ['-n', NS, 'scale', 'statefulset/web', '--replicas=1']);
     t.equal(scaled.code, 0, scaled.stderr);
     const mark = timeline.length;
