@@ -4,13 +4,9 @@
 // only the ordinals at or above the partition. Then a PodDisruptionBudget over the set gets its
 // status from the disruption controller, and `kubectl drain` of a node evicts as far as it allows
 // while the set makes the evicted pods again elsewhere.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
-import { freePort } from '../../lib/process/ports.js';
 import { kubectl } from '../helpers/kubectl.js';
-import { rudder } from '../helpers/rudder-cli.js';
+import { upWithSimNodes } from '../helpers/rudder-cli.js';
 import { until } from '../helpers/until.js';
 
 const MANIFEST = `
@@ -39,15 +35,8 @@ spec:
 `;
 
 t.test('rudder up --sim-nodes 3: a StatefulSet in order, a partitioned update, a drain under a budget', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'rudder-sim-sts-'));
-  t.teardown(() => {
-    rudder(['down', '--data-dir', dataDir]);
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const port = await freePort();
-  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort()), '--sim-nodes', '3', '--kubelet-port', String(await freePort())]);
+  const { up, kubeconfig } = await upWithSimNodes(t, 3);
   t.equal(up.code, 0, up.stderr);
-  const kubeconfig = join(dataDir, 'kubeconfig');
   const k = (args: string[], input?: string) => kubectl('1.33', kubeconfig, args, input);
   const jsonpath = async (args: string[], path: string): Promise<string> => (await k([...args, '-o', `jsonpath=${path}`])).stdout;
 

@@ -11,12 +11,12 @@ import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import { existsSync } from 'node:fs';
 import t from 'tap';
+import type { KubeObject } from '../../lib/api/object.js';
 import { findResource } from '../../lib/api/resources.js';
-import { HttpBus } from '../../lib/bus/http-bus.js';
-import { Informer } from '../../lib/client/informer.js';
 import { startControllerCluster } from '../helpers/controller-cluster.js';
 import { kubectlBinary } from '../helpers/paths.js';
 import { until } from '../helpers/until.js';
+import { watchFloor } from '../helpers/watch-floor.js';
 
 const PODS = findResource('', 'v1', 'pods')!;
 const NODES = findResource('', 'v1', 'nodes')!;
@@ -91,18 +91,10 @@ t.test('the disruption controller', async (t) => {
     t.match(table.stdout, /^web\s+2\s+N\/A\s+1\s+\d+s$/m);
 
     // 2. watch the Ready pods of web while the node drains
-    const watcher = new Informer({ client, bus: new HttpBus(client), resource: PODS });
-    let least = Infinity;
-    const observe = (): void => {
-      least = Math.min(least, (watcher.indexer.list() as Pod[]).filter((p) => p.metadata?.labels?.app === 'web' && isReady(p)).length);
-    };
-    watcher.addEventHandler({ onAdd: observe, onUpdate: observe, onDelete: observe });
-    watcher.start();
-    t.teardown(() => watcher.stop());
-    t.ok(await watcher.waitForSync(10_000));
-    least = Infinity;
-    observe();
-    t.equal(least, 3);
+    const ready = await watchFloor<Pod & KubeObject>(t, client, PODS, (pods) => pods.filter((p) => p.metadata?.labels?.app === 'web' && isReady(p)).length);
+    // Counted from here: the first list arrives one pod at a time.
+    ready.reset();
+    t.equal(ready.least(), 3);
 
     const drained = await cluster.kubectl(version, ['drain', 'n1', '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=90s']);
     t.equal(drained.code, 0, drained.stderr);
@@ -112,7 +104,7 @@ t.test('the disruption controller', async (t) => {
     t.match(drained.stdout, /node\/n1 drained/);
 
     // 3. never fewer than minAvailable Ready pods; all three now on n2
-    t.ok(least >= 2, `at least 2 Ready pods throughout (least seen: ${least})`);
+    t.ok(ready.least() >= 2, `at least 2 Ready pods throughout (least seen: ${ready.least()})`);
     const pods = (await client.list<Pod>(PODS, { namespace: NS, labelSelector: 'app=web' })).items.filter((p) => !p.metadata?.deletionTimestamp);
     t.same(pods.map((p) => p.spec?.nodeName), ['n2', 'n2', 'n2']);
     t.ok(await until(async () => (await getPdb('web')).status?.disruptionsAllowed === 1, 10_000), 'the budget recovers');
