@@ -9,7 +9,7 @@ import t from 'tap';
 import { revisionData, templateOfRevision } from '../services/controller-manager/controller-history.js';
 import { budgetCounts } from '../services/controller-manager/disruption.js';
 import { terminatedPodsOverThreshold } from '../services/controller-manager/pod-gc.js';
-import { claimName, ordinalOf, statefulClaims, statefulPod, type StatefulSetObject } from '../services/controller-manager/stateful-set.js';
+import { claimName, claimOwners, ordinalOf, statefulClaims, statefulPod, type StatefulSetObject } from '../services/controller-manager/stateful-set.js';
 import { expiresAt } from '../services/controller-manager/ttl-after-finished.js';
 import { podUsesClaim } from '../services/controller-manager/volume-protection.js';
 
@@ -54,6 +54,21 @@ t.test('the claims of an ordinal, owned by the set when whenDeleted is Delete', 
   t.match(claim?.metadata?.ownerReferences, [{ kind: 'StatefulSet', name: 'db', uid: 'u1' }]);
   const retained = statefulClaims({ ...set, spec: { ...set.spec!, persistentVolumeClaimRetentionPolicy: undefined } }, 1);
   t.notOk(retained[0]?.metadata?.ownerReferences, 'Retain (the default): no owner');
+});
+
+t.test('claim owners follow the retention policy', async (t) => {
+  const pod: Pod = { metadata: { name: 'db-3', uid: 'p3' } };
+  const other = { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', uid: 'x1' };
+  const policy = (whenDeleted: string, whenScaled: string): StatefulSet => ({ ...set, spec: { ...set.spec!, persistentVolumeClaimRetentionPolicy: { whenDeleted, whenScaled } } });
+  const claim = (uids: string[]) => ({ metadata: { ownerReferences: uids.map((uid) => (uid === 'x1' ? other : { apiVersion: 'v', kind: 'K', name: 'n', uid })) } });
+  const uids = (refs: { uid: string }[] | undefined) => refs?.map((r) => r.uid).sort();
+  t.equal(claimOwners(policy('Retain', 'Retain'), claim(['x1']), pod, true), undefined, 'Retain: nothing to change');
+  t.same(uids(claimOwners(policy('Retain', 'Retain'), claim(['u1', 'p3', 'x1']), pod, false)), ['x1'], 'Retain drops the set and pod, keeps others');
+  t.same(claimOwners(policy('Delete', 'Retain'), claim([]), pod, false), [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'u1' }], 'whenDeleted Delete: the set, not as controller');
+  t.same(uids(claimOwners(policy('Retain', 'Delete'), claim([]), pod, true)), ['p3'], 'whenScaled Delete: a scaled-down pod owns its claim');
+  t.equal(claimOwners(policy('Retain', 'Delete'), claim([]), pod, false), undefined, 'not for a pod in range');
+  t.same(uids(claimOwners(policy('Delete', 'Delete'), claim(['u1']), pod, true)), ['p3'], 'both Delete, scaled down: the pod instead of the set');
+  t.same(uids(claimOwners(policy('Delete', 'Delete'), claim(['p3']), pod, false)), ['u1'], 'both Delete, back in range: the set instead of the pod');
 });
 
 t.test('a revision records the template and gives it back', async (t) => {

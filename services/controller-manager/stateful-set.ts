@@ -2,8 +2,8 @@
 // identities NAME-ORDINAL (hostname the pod's name, subdomain the set's serviceName, labels
 // statefulset.kubernetes.io/pod-name and apps.kubernetes.io/pod-index) and stable storage: one
 // PersistentVolumeClaim CLAIM-NAME-ORDINAL per volumeClaimTemplate, made before the pod and kept
-// or removed as persistentVolumeClaimRetentionPolicy says (the garbage collector removes claims
-// owned by the set or by a condemned pod). OrderedReady creates ordinals in ascending order, each
+// or removed as persistentVolumeClaimRetentionPolicy says (claims get the set or a condemned pod
+// as owner, and the garbage collector removes them after it). OrderedReady creates ordinals in ascending order, each
 // once its predecessors run and are ready, and removes surplus ordinals from the highest, one at a
 // time; Parallel does both at once. Each template is a ControllerRevision whose name labels the
 // pods controller-revision-hash; RollingUpdate replaces pods whose revision is not the update
@@ -13,6 +13,7 @@
 // updateRevision, observedGeneration.
 import type { StatefulSet, StatefulSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { PersistentVolumeClaim, Pod, PodTemplateSpec, Volume } from 'kubernetes-types/core/v1.js';
+import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import type { KubeObject } from '../../lib/api/object.js';
 import { findResource } from '../../lib/api/resources.js';
 import { StatusError } from '../../lib/api/status.js';
@@ -86,6 +87,34 @@ export function statefulPod(set: StatefulSetObject, template: PodTemplateSpec, r
   };
 }
 
+/** A plain (not controller) owner reference, as the StatefulSet controller puts on claims (setOwnerRef). */
+function ownerRef(apiVersion: string, kind: string, owner: { metadata?: { name?: string; uid?: string } }): OwnerReference {
+  return { apiVersion, kind, name: owner.metadata?.name ?? '', uid: owner.metadata?.uid ?? '' };
+}
+
+/**
+ * A claim's owner references under the set's persistentVolumeClaimRetentionPolicy
+ * (updateClaimOwnerRefForSetAndPod): whenDeleted Delete makes the set an owner, whenScaled Delete
+ * makes the pod of a scaled-down ordinal the owner instead; Retain removes the reference. Other
+ * owners are kept. Undefined when nothing changes.
+ */
+export function claimOwners(set: StatefulSet, claim: PersistentVolumeClaim, pod: Pod, scaledDown: boolean): OwnerReference[] | undefined {
+  const policy = set.spec?.persistentVolumeClaimRetentionPolicy;
+  const whenDeleted = policy?.whenDeleted === 'Delete';
+  const whenScaled = policy?.whenScaled === 'Delete';
+  const wantPod = whenScaled && scaledDown;
+  const wantSet = whenDeleted && !wantPod;
+  const setUid = set.metadata?.uid;
+  const podUid = pod.metadata?.uid;
+  const refs = claim.metadata?.ownerReferences ?? [];
+  const others = refs.filter((r) => r.uid !== setUid && r.uid !== podUid);
+  const next = [...others];
+  if (wantSet) next.push(refs.find((r) => r.uid === setUid) ?? ownerRef('apps/v1', 'StatefulSet', set));
+  if (wantPod) next.push(refs.find((r) => r.uid === podUid) ?? ownerRef('v1', 'Pod', pod));
+  const same = next.length === refs.length && next.every((r) => refs.some((x) => x.uid === r.uid));
+  return same ? undefined : next;
+}
+
 /** The claims an ordinal's pod needs, as the set's volumeClaimTemplates and retention policy make them. */
 export function statefulClaims(set: StatefulSetObject, ordinal: number): PersistentVolumeClaim[] {
   const setName = set.metadata?.name ?? '';
@@ -98,7 +127,8 @@ export function statefulClaims(set: StatefulSetObject, ordinal: number): Persist
       namespace: set.metadata?.namespace,
       labels: { ...(t.metadata?.labels ?? {}), ...(set.spec?.selector?.matchLabels ?? {}) },
       ...(t.metadata?.annotations ? { annotations: { ...t.metadata.annotations } } : {}),
-      ...(deleteWithSet ? { ownerReferences: [{ ...controllerRefTo(set, 'apps/v1', 'StatefulSet'), controller: true }] } : {}),
+      // Made for an ordinal in range: owned by the set when whenDeleted is Delete.
+      ...(deleteWithSet ? { ownerReferences: [ownerRef('apps/v1', 'StatefulSet', set)] } : {}),
     },
     spec: structuredClone(t.spec ?? {}),
   }));
@@ -155,6 +185,7 @@ export class StatefulSetController extends QueueController {
     const current = revisions.find((r) => r.metadata?.name === recorded) ?? update;
     const currentRevision = current.metadata?.name ?? '';
     if (this.expectations.satisfied(key)) {
+      await this.syncClaimOwners(set, pods);
       await this.managePods(key, set, pods, { current: templateOfRevision(current), currentRevision, update: set.spec?.template ?? {}, updateRevision });
     }
     const status = this.status(set, pods, currentRevision, updateRevision);
@@ -267,7 +298,6 @@ export class StatefulSetController extends QueueController {
       }),
       ...deletes.map(async (pod) => {
         try {
-          await this.releaseClaimsOnScaleDown(set, pod);
           await this.config.client.delete(PODS, { namespace, name: pod.metadata?.name ?? '' }, { preconditions: { uid: pod.metadata?.uid } });
           this.event(set, 'Normal', 'SuccessfulDelete', `delete Pod ${pod.metadata?.name} in StatefulSet ${set.metadata?.name} successful`);
         } catch (error) {
@@ -298,24 +328,30 @@ export class StatefulSetController extends QueueController {
     }
   }
 
-  /** whenScaled: Delete — a condemned pod's claims become its dependents, so the garbage collector removes them after it. */
-  private async releaseClaimsOnScaleDown(set: StatefulSetObject, pod: PodObject): Promise<void> {
-    if (set.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled !== 'Delete') return;
+  /** Brings the owners of the pods' claims in line with the retention policy (a condemned pod's claims before it is deleted). */
+  private async syncClaimOwners(set: StatefulSetObject, pods: readonly PodObject[]): Promise<void> {
     const setName = set.metadata?.name ?? '';
-    const ordinal = ordinalOf(setName, pod.metadata?.name)!;
+    const namespace = set.metadata?.namespace ?? '';
     const start = set.spec?.ordinals?.start ?? 0;
-    if (ordinal >= start && ordinal < start + (set.spec?.replicas ?? 1)) return;
-    const ref = { apiVersion: 'v1', kind: 'Pod', name: pod.metadata?.name ?? '', uid: pod.metadata?.uid ?? '' };
-    for (const template of set.spec?.volumeClaimTemplates ?? []) {
-      const name = claimName(template.metadata?.name ?? '', setName, ordinal);
-      const claim = this.claims.indexer.get(`${set.metadata?.namespace}/${name}`);
-      if (!claim || claim.metadata?.ownerReferences?.some((r) => r.uid === ref.uid)) continue;
-      try {
-        await this.config.client.patch(PVCS, { namespace: set.metadata?.namespace, name }, { metadata: { ownerReferences: [ref] } }, 'strategic');
-      } catch (error) {
-        if (!(error instanceof StatusError && error.status.code === 404)) throw error;
+    const replicas = set.spec?.replicas ?? 1;
+    const writes: Promise<unknown>[] = [];
+    for (const pod of pods) {
+      if (isPodTerminating(pod)) continue;
+      const ordinal = ordinalOf(setName, pod.metadata?.name)!;
+      const scaledDown = ordinal < start || ordinal >= start + replicas;
+      for (const template of set.spec?.volumeClaimTemplates ?? []) {
+        const name = claimName(template.metadata?.name ?? '', setName, ordinal);
+        const claim = this.claims.indexer.get(`${namespace}/${name}`);
+        if (!claim || claim.metadata?.deletionTimestamp) continue;
+        const owners = claimOwners(set, claim, pod, scaledDown);
+        if (!owners) continue;
+        const patch = { metadata: { ownerReferences: owners, uid: claim.metadata?.uid, resourceVersion: claim.metadata?.resourceVersion } };
+        writes.push(this.config.client.patch(PVCS, { namespace, name }, patch, 'merge').catch((error: unknown) => {
+          if (!(error instanceof StatusError && (error.status.code === 404 || error.status.code === 409))) throw error;
+        }));
       }
     }
+    await Promise.all(writes);
   }
 
   /** The set's status from its pods (computeReplicaStatus, completeRollingUpdate). */

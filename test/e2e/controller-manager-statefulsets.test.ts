@@ -5,7 +5,7 @@
 // status counts the pods; a template change with partition 1 replaces only web-2 and web-1,
 // highest first, and leaves web-0 at the old revision until the partition drops; scaling down
 // removes the highest ordinal; `kubectl rollout status|history|undo` work; Parallel makes every pod at once; whenScaled: Delete removes a
-// condemned pod's claim.
+// condemned pod's claim; whenDeleted: Delete removes the claims with the set, Retain keeps them.
 import type { ControllerRevision, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
 import { existsSync } from 'node:fs';
@@ -169,5 +169,20 @@ t.test('StatefulSets', async (t) => {
     t.ok(await until(async () => !(await claimNames()).includes('www-db-2'), 20_000), 'the claim of db-2 goes with it');
     t.ok((await claimNames()).includes('www-db-1'), 'the others stay');
     t.same((await podsOf('db')).map((p) => p.metadata?.name).sort(), ['db-0', 'db-1']);
+  });
+
+  await t.test('whenDeleted Delete: the claims go with the set; Retain keeps them', async (t) => {
+    await client.create(STS, statefulSet('cache', 2, { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' } }));
+    t.ok(await until(async () => (await getSts('cache')).status?.readyReplicas === 2, 15_000));
+    const claim = await client.get<PersistentVolumeClaim>(PVCS, { namespace: NS, name: 'www-cache-0' });
+    t.match(claim.metadata?.ownerReferences, [{ kind: 'StatefulSet', name: 'cache' }]);
+    // db's policy changes to whenDeleted Delete: its existing claims get the set as owner
+    await client.patch(STS, { namespace: NS, name: 'db' }, { spec: { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' } } }, 'merge');
+    t.ok(await until(async () => ((await client.get<PersistentVolumeClaim>(PVCS, { namespace: NS, name: 'www-db-0' })).metadata?.ownerReferences ?? []).some((r) => r.kind === 'StatefulSet'), 10_000), 'existing claims follow a policy change');
+    await client.delete(STS, { namespace: NS, name: 'cache' });
+    await client.delete(STS, { namespace: NS, name: 'web' });
+    t.ok(await until(async () => !(await claimNames()).some((n) => n.startsWith('www-cache-')), 20_000), 'cache\'s claims are gone');
+    t.ok(await until(async () => (await podsOf('web')).length === 0, 20_000), 'web\'s pods are gone');
+    t.same((await claimNames()).filter((n) => n.startsWith('www-web-')), ['www-web-0', 'www-web-1', 'www-web-2'], 'web\'s claims are retained');
   });
 });
