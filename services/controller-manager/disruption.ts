@@ -2,11 +2,12 @@
 // PodDisruptionBudget, which the apiserver's pods/eviction spends. expectedPods is the number of
 // matching pods for an integer minAvailable, otherwise the sum of the scale of the pods'
 // controllers (ReplicaSet or its Deployment, ReplicationController, StatefulSet, or any scale
-// subresource); desiredHealthy follows minAvailable or expectedPods - maxUnavailable (percentages
+// subresource; pods without a controller are left out with a warning); desiredHealthy follows minAvailable or expectedPods - maxUnavailable (percentages
 // rounded up); currentHealthy counts ready pods not being deleted and not recorded in
 // disruptedPods by an eviction the informer has not shown yet (entries expire after two minutes);
 // disruptionsAllowed = currentHealthy - desiredHealthy (never negative), with the
-// DisruptionAllowed condition (SufficientPods, InsufficientPods, or SyncFailed with the reason).
+// DisruptionAllowed condition (SufficientPods, InsufficientPods, or SyncFailed with the reason,
+// when a pod's controller cannot be found: then no disruption is allowed and the rest stays).
 import type { PodDisruptionBudget, PodDisruptionBudgetStatus } from 'kubernetes-types/policy/v1.js';
 import type { Condition, OwnerReference } from 'kubernetes-types/meta/v1.js';
 import type { KubeObject } from '../../lib/api/object.js';
@@ -115,7 +116,7 @@ export class DisruptionController extends QueueController {
     const now = this.config.clock.now();
     let status: PodDisruptionBudgetStatus;
     try {
-      const { expectedPods, desiredHealthy } = await budgetCounts(pdb, pods.length, () => this.expectedScale(namespace, pods));
+      const { expectedPods, desiredHealthy } = await budgetCounts(pdb, pods.length, () => this.expectedScale(pdb, pods));
       const { disruptedPods, nextExpiry } = this.liveDisruptions(pdb, pods, now);
       const currentHealthy = pods.filter((p) => !p.metadata?.deletionTimestamp && !disruptedPods[p.metadata?.name ?? ''] && isPodReady(p)).length;
       const disruptionsAllowed = Math.max(0, currentHealthy - desiredHealthy);
@@ -131,15 +132,10 @@ export class DisruptionController extends QueueController {
       if (Number.isFinite(nextExpiry)) this.workers.queue.addAfter(key, Math.max(1, nextExpiry - now + 1));
     } catch (error) {
       if (!(error instanceof SyncFailed)) throw error;
-      this.config.events.record({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: pdb.metadata }, 'controllermanager', 'Warning', 'CalculateExpectedPodCountFailed', 'Sync', `Failed to calculate the number of expected pods: ${error.message}`);
-      status = {
-        observedGeneration: pdb.metadata?.generation ?? 0,
-        currentHealthy: 0,
-        desiredHealthy: 0,
-        expectedPods: 0,
-        disruptionsAllowed: 0,
-        conditions: this.conditions(pdb, { status: 'False', reason: 'SyncFailed', message: error.message }, now),
-      };
+      this.event(pdb, 'CalculateExpectedPodCountFailed', `Failed to calculate the number of expected pods: ${error.message}`);
+      // failSafe: no disruption allowed, the rest (observedGeneration too) as it was.
+      const previous = pdb.status ?? { currentHealthy: 0, desiredHealthy: 0, expectedPods: 0, disruptionsAllowed: 0 };
+      status = { ...previous, disruptionsAllowed: 0, conditions: this.conditions(pdb, { status: 'False', reason: 'SyncFailed', message: error.message }, now, previous.observedGeneration ?? 0) };
     }
     await updateStatus(this.config.client, PDBS, pdb, status, (before, after) => canonicalJson(withoutTimes(before)) === canonicalJson(withoutTimes(after)));
   }
@@ -159,27 +155,45 @@ export class DisruptionController extends QueueController {
     return { disruptedPods, nextExpiry };
   }
 
-  private conditions(pdb: PdbObject, want: { status: string; reason: string; message: string }, now: number): Condition[] {
+  private event(pdb: PdbObject, reason: string, message: string): void {
+    this.config.events.record({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: pdb.metadata }, 'controllermanager', 'Warning', reason, 'Sync', message);
+  }
+
+  private conditions(pdb: PdbObject, want: { status: string; reason: string; message: string }, now: number, observedGeneration = pdb.metadata?.generation ?? 0): Condition[] {
     const previous = pdb.status?.conditions?.find((c) => c.type === 'DisruptionAllowed');
     const same = previous?.status === want.status;
     const condition: Condition = {
       type: 'DisruptionAllowed',
       ...want,
-      observedGeneration: pdb.metadata?.generation ?? 0,
+      observedGeneration,
       lastTransitionTime: same && previous?.lastTransitionTime ? previous.lastTransitionTime : timeText(now),
     };
     return [...(pdb.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionAllowed'), condition];
   }
 
-  /** The summed scale of the pods' controllers, each counted once; a pod without one fails the sync. */
-  private async expectedScale(namespace: string, pods: readonly PodObject[]): Promise<number> {
+  /**
+   * The summed scale of the pods' controllers, each counted once (getExpectedScale). Pods without a
+   * controller are left out with the UnmanagedPods warning; a controller that cannot be found fails the sync.
+   */
+  private async expectedScale(pdb: PdbObject, pods: readonly PodObject[]): Promise<number> {
+    const namespace = pdb.metadata?.namespace ?? '';
     const seen = new Map<string, number>();
+    let unmanaged = 0;
     for (const pod of pods) {
       const ref = controllerRefOf(pod);
-      if (!ref) throw new SyncFailed(`found no controller ref for pod "${pod.metadata?.name}"`);
+      if (!ref) {
+        unmanaged++;
+        continue;
+      }
       const found = await this.scaleOf(namespace, ref);
-      if (!found) throw new SyncFailed(`found no controllers for pod "${pod.metadata?.name}"`);
+      if (!found) {
+        this.event(pdb, 'NoControllers', `found no controllers for pod "${pod.metadata?.name}"`);
+        throw new SyncFailed(`found no controllers for pod "${pod.metadata?.name}"`);
+      }
       seen.set(found.uid, found.replicas);
+    }
+    if (unmanaged > 0) {
+      this.event(pdb, 'UnmanagedPods', `Pods selected by this PodDisruptionBudget (selector: ${JSON.stringify(pdb.spec?.selector ?? {})}) were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for these pods please set ".spec.minAvailable" field of the PDB to an integer value.`);
     }
     let total = 0;
     for (const replicas of seen.values()) total += replicas;

@@ -1,11 +1,11 @@
 // PodDisruptionBudgets kept by the disruption controller, through the apiserver with the
 // ReplicaSet controller and a kubelet stand-in: the status follows minAvailable and maxUnavailable,
 // integer and percent (the percent against the scale of the pods' ReplicaSet), with the
-// DisruptionAllowed condition, and a budget over pods without a controller fails its sync as
-// Kubernetes says. Then `kubectl drain` of the node holding three pods of a ReplicaSet under
-// minAvailable 2: the pods are evicted only as the budget allows — the others are refused until
-// their replacements (made on another node) are Ready — so no fewer than two pods are ever Ready,
-// and the drain finishes.
+// DisruptionAllowed condition; pods without a controller are left out of a percent budget's
+// expected count, and one whose controller is missing fails its sync as Kubernetes says. Then
+// `kubectl drain` of the node holding three pods of a ReplicaSet under minAvailable 2: the pods
+// are evicted only as the budget allows — the others are refused until their replacements (made
+// on another node) are Ready — so no fewer than two pods are ever Ready, and the drain finishes.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
@@ -67,13 +67,21 @@ t.test('the disruption controller', async (t) => {
     await client.delete(PDBS, { namespace: NS, name: 'api' });
   });
 
-  await t.test('a percent budget over pods without a controller fails its sync', async (t) => {
+  await t.test('a percent budget leaves out pods without a controller and fails when a controller cannot be found', async (t) => {
+    // (labelled apart from the ReplicaSet's, which would adopt it)
     await client.create(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'lonely', namespace: NS, labels: { app: 'lonely' } }, spec: { nodeName: 'n2', containers: [{ name: 'c', image: 'nginx' }] } });
-    await client.create(PDBS, budget('lonely', 'lonely', { maxUnavailable: 1 }));
-    t.ok(await until(async () => (await getPdb('lonely')).status?.conditions?.some((c) => c.reason === 'SyncFailed') ?? false, 10_000));
-    const status = (await getPdb('lonely')).status;
-    t.match(status, { disruptionsAllowed: 0, observedGeneration: 1 });
-    t.match(status?.conditions, [{ type: 'DisruptionAllowed', status: 'False', reason: 'SyncFailed', message: 'found no controller ref for pod "lonely"' }]);
+    const both = { matchExpressions: [{ key: 'app', operator: 'In', values: ['api', 'lonely'] }] };
+    await client.create(PDBS, { ...budget('api-pct', 'api', { maxUnavailable: '50%' }), spec: { selector: both, maxUnavailable: '50%' } });
+    t.ok(await until(async () => (await getPdb('api-pct')).status?.currentHealthy === 5, 10_000), 'the lone pod counts as healthy');
+    t.match((await getPdb('api-pct')).status, { expectedPods: 4, desiredHealthy: 2, disruptionsAllowed: 3 }, 'but not in the expected count');
+    const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'gone', uid: '00000000-0000-0000-0000-000000000001', controller: true };
+    await client.create(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'stray', namespace: NS, labels: { app: 'lonely' }, ownerReferences: [owner] }, spec: { nodeName: 'n2', containers: [{ name: 'c', image: 'nginx' }] } });
+    t.ok(await until(async () => (await getPdb('api-pct')).status?.conditions?.some((c) => c.reason === 'SyncFailed') ?? false, 10_000));
+    const status = (await getPdb('api-pct')).status;
+    t.equal(status?.disruptionsAllowed, 0, 'no disruption while the budget cannot be computed');
+    t.match(status?.conditions, [{ type: 'DisruptionAllowed', status: 'False', reason: 'SyncFailed', message: 'found no controllers for pod "stray"' }]);
+    for (const name of ['lonely', 'stray']) await client.delete(PODS, { namespace: NS, name });
+    await client.delete(PDBS, { namespace: NS, name: 'api-pct' });
   });
 
   const version = '1.33';
