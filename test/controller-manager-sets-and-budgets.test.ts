@@ -8,7 +8,7 @@ import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import t from 'tap';
 import { revisionData, templateOfRevision } from '../services/controller-manager/controller-history.js';
 import { budgetCounts } from '../services/controller-manager/disruption.js';
-import { terminatedPodsOverThreshold } from '../services/controller-manager/pod-gc.js';
+import { isOutOfService, terminatedPodsOverThreshold } from '../services/controller-manager/pod-gc.js';
 import { claimName, claimOwners, ordinalOf, statefulClaims, statefulPod, type StatefulSetObject } from '../services/controller-manager/stateful-set.js';
 import { expiresAt } from '../services/controller-manager/ttl-after-finished.js';
 import { podUsesClaim } from '../services/controller-manager/volume-protection.js';
@@ -101,6 +101,15 @@ t.test('pod GC keeps the newest finished pods up to the threshold', async (t) =>
   t.same(terminatedPodsOverThreshold(pods, 1).map((p) => p.metadata?.name), ['old', 'mid']);
   t.same(terminatedPodsOverThreshold(pods, 3), []);
   t.same(terminatedPodsOverThreshold(pods, 0), [], '0 keeps them all');
+});
+
+t.test('a node is out of service when not Ready and tainted node.kubernetes.io/out-of-service', async (t) => {
+  const taint = { key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoExecute' };
+  const node = (ready: string, taints = [taint]) => ({ spec: { taints }, status: { conditions: [{ type: 'Ready', status: ready }] } });
+  t.ok(isOutOfService(node('False')));
+  t.ok(isOutOfService(node('Unknown')));
+  t.notOk(isOutOfService(node('True')), 'a Ready node still has its kubelet');
+  t.notOk(isOutOfService(node('False', [])), 'an untainted node may come back');
 });
 
 t.test('a Job expires ttlSecondsAfterFinished after its Complete or Failed condition', async (t) => {

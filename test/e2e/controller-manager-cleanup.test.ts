@@ -1,6 +1,6 @@
 // The controllers that clean up, through the apiserver: pod GC force-deletes the pods of a node
-// that was deleted (marking them Failed with DisruptionTarget DeletionByPodGC first) and the
-// oldest finished pods beyond --terminated-pod-gc-threshold; the TTL-after-finished controller
+// that was deleted (marking them Failed with DisruptionTarget DeletionByPodGC first), terminating
+// pods on a node out of service, and the oldest finished pods beyond --terminated-pod-gc-threshold; the TTL-after-finished controller
 // deletes a finished Job ttlSecondsAfterFinished after it finished (in the foreground, the garbage
 // collector finishing the deletion); PVC protection lets a deleted
 // claim go once no pod uses it, and PV protection a deleted volume that is not Bound.
@@ -72,6 +72,18 @@ t.test('cleanup controllers', async (t) => {
     t.equal(last?.status?.phase, 'Failed', 'marked Failed first');
     t.match(last?.status?.conditions?.find((c) => c.type === 'DisruptionTarget'), { status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists' });
     t.notOk(await gone(client, PODS, 'stays', NS), 'an unscheduled pod is not an orphan');
+  });
+
+  await t.test('a terminating pod on a node out of service is marked Failed and removed', async (t) => {
+    await client.create(NODES, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'broken' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+    await client.create(PODS, pod('stuck', 'broken'));
+    t.ok(await until(async () => (await client.get<Pod>(PODS, { namespace: NS, name: 'stuck' })).status?.phase === 'Running', 10_000), 'running');
+    await client.delete(PODS, { namespace: NS, name: 'stuck' });
+    await new Promise((r) => setTimeout(r, 500));
+    t.notOk(await gone(client, PODS, 'stuck', NS), 'a Ready node\'s terminating pod waits for its kubelet');
+    await client.patch(NODES, { name: 'broken', subresource: 'status' }, { status: { conditions: [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady' }] } }, 'strategic');
+    await client.patch(NODES, { name: 'broken' }, { spec: { taints: [{ key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoExecute' }] } }, 'merge');
+    t.ok(await until(() => gone(client, PODS, 'stuck', NS), 10_000), 'force-deleted');
   });
 
   await t.test('finished pods beyond the threshold go, oldest first', async (t) => {
