@@ -213,7 +213,7 @@ export class StatefulSetController extends QueueController {
     }
     condemned.sort((a, b) => ordinalOf(setName, b.metadata?.name)! - ordinalOf(setName, a.metadata?.name)!);
 
-    // 1. missing and finished pods of the wanted ordinals (OnDelete and partitioned ordinals keep the current revision)
+    // 1. missing and finished pods of the wanted ordinals (made at the update revision, below a RollingUpdate partition at the current one)
     const creates: Pod[] = [];
     const deletes: PodObject[] = [];
     let blocked = false;
@@ -316,7 +316,10 @@ export class StatefulSetController extends QueueController {
   private async ensureClaims(set: StatefulSetObject, ordinal: number): Promise<void> {
     for (const claim of statefulClaims(set, ordinal)) {
       const name = claim.metadata?.name ?? '';
-      if (this.claims.indexer.get(`${set.metadata?.namespace}/${name}`)) continue;
+      const existing = this.claims.indexer.get(`${set.metadata?.namespace}/${name}`);
+      // A claim on its way out is not the pod's storage: wait until it is gone and make it again.
+      if (existing?.metadata?.deletionTimestamp) throw new Error(`pvc ${name} is being deleted`);
+      if (existing) continue;
       try {
         await this.config.client.create(PVCS, claim);
         this.event(set, 'Normal', 'SuccessfulCreate', `create Claim ${name} Pod ${set.metadata?.name}-${ordinal} in StatefulSet ${set.metadata?.name} success`);

@@ -151,9 +151,9 @@ t.test('StatefulSets', async (t) => {
     t.same((await podsOf('web')).map((p) => p.spec?.containers[0]?.image), ['nginx:1.27', 'nginx:1.27', 'nginx:1.27'], 'the first template is back');
     const revisions = (await client.list<ControllerRevision>(REVISIONS, { namespace: NS })).items.filter((r) => r.metadata?.name?.startsWith('web-'));
     t.same(revisions.map((r) => r.revision).sort(), [2, 3], 'the first revision is renumbered to the newest');
+    const mark = timeline.length;
     const scaled = await cluster.kubectl(version, ['-n', NS, 'scale', 'statefulset/web', '--replicas=1']);
     t.equal(scaled.code, 0, scaled.stderr);
-    const mark = timeline.length;
     t.ok(await until(async () => (await podsOf('web')).length === 1 && (await getSts('web')).status?.replicas === 1, 20_000), 'one pod left');
     t.same(timeline.slice(mark).filter((e) => e.startsWith('deleted web-')), ['deleted web-2', 'deleted web-1'], 'highest first');
     t.same(await claimNames(), ['www-web-0', 'www-web-1', 'www-web-2'], 'claims are retained');
