@@ -2,8 +2,9 @@
 // web-1, web-2 in that order on the simulated nodes (the scheduler binds, the simulated kubelets
 // run them), each with its PersistentVolumeClaim from the template; a partitioned update replaces
 // only the ordinals at or above the partition. Then a PodDisruptionBudget over the set gets its
-// status from the disruption controller, and `kubectl drain` of a node evicts as far as it allows
-// while the set makes the evicted pods again elsewhere.
+// status from the disruption controller, and `kubectl drain` of a node evicts only as far as it
+// allows (nothing at minAvailable 3; at 2 the drain finishes while the set makes the evicted pod
+// again elsewhere).
 import t from 'tap';
 import { kubectl } from '../helpers/kubectl.js';
 import { upWithSimNodes } from '../helpers/rudder-cli.js';
@@ -74,11 +75,17 @@ t.test('rudder up --sim-nodes 3: a StatefulSet in order, a partitioned update, a
   t.same(images.trim().split(' ').sort(), ['web-0=rudder.local/nginx:1.27', 'web-1=rudder.local/nginx:1.28', 'web-2=rudder.local/nginx:1.28']);
   t.equal(await jsonpath(['get', 'pod', 'web-0'], '{.metadata.uid}'), uid0, 'web-0 is the same pod');
 
-  // 3. a budget of minAvailable 2 over the set, and a drain of the node of web-0
-  t.equal((await k(['create', 'pdb', 'web', '--selector=app=web', '--min-available=2'])).code, 0);
-  t.ok(await until(async () => (await jsonpath(['get', 'pdb', 'web'], '{.status.disruptionsAllowed}')) === '1', 15_000, 200), 'the budget allows one disruption');
-  t.match(await jsonpath(['get', 'pdb', 'web'], '{.status.currentHealthy}/{.status.desiredHealthy}/{.status.expectedPods}'), '3/2/3');
+  // 3. a budget over the set: at minAvailable 3 a drain of web-0's node evicts nothing, at 2 it finishes
+  t.equal((await k(['create', 'pdb', 'web', '--selector=app=web', '--min-available=3'])).code, 0);
+  t.ok(await until(async () => (await jsonpath(['get', 'pdb', 'web'], '{.status.currentHealthy}/{.status.desiredHealthy}/{.status.expectedPods}/{.status.disruptionsAllowed}')) === '3/3/3/0', 15_000, 200), 'the budget allows no disruption');
   const node = await jsonpath(['get', 'pod', 'web-0'], '{.spec.nodeName}');
+  const web0 = await jsonpath(['get', 'pod', 'web-0'], '{.metadata.uid}');
+  const refused = await k(['drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=8s']);
+  t.not(refused.code, 0, 'the drain cannot finish');
+  t.match(refused.stderr, /Cannot evict pod as it would violate the pod's disruption budget\./);
+  t.equal(await jsonpath(['get', 'pod', 'web-0'], '{.metadata.uid}'), web0, 'web-0 stays');
+  t.equal((await k(['patch', 'pdb', 'web', '-p', '{"spec":{"minAvailable":2}}'])).code, 0);
+  t.ok(await until(async () => (await jsonpath(['get', 'pdb', 'web'], '{.status.disruptionsAllowed}')) === '1', 15_000, 200), 'the budget allows one disruption');
   const drained = await k(['drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=90s']);
   t.equal(drained.code, 0, drained.stderr);
   t.match(drained.stdout, new RegExp(`node/${node} drained`));
