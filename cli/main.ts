@@ -40,7 +40,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--scheduler-port <port>', "the scheduler's /readyz, /metrics and /debug/explain port (default 10259, or a free one)", integer(1, 65535))
     .option('--controller-manager-port <port>', "the controller-manager's /readyz and /metrics port (default 10257, or a free one)", integer(1, 65535))
     .option('--sim-nodes <n>', 'simulated nodes (KWOK-like, hosted by one kubelet process with the sim runtime)', integer(0, 100000), 0)
-    .option('--kubelet-port <port>', "the simulated nodes' kubelet's /readyz and /metrics port (default 10250, or a free one)", integer(1, 65535))
+    .option('--kubelet-port <port>', "the kubelets' /readyz and /metrics port: the simulated nodes' kubelet's (default 10250, or a free one) and each real node's, in its namespace (default 10250)", integer(1, 65535))
+    .option('--nodes <n>', 'real nodes: per node a network namespace on a host bridge running its containerd, kubelet and proxy (needs root, containerd, runc and the CNI plugins)', integer(0, 200), 0)
+    .option('--node-subnet <cidr>', "the real nodes' network on the host bridge; the apiserver listens on its first address", '10.213.0.0/24')
     .action(
       async (o: {
         dataDir: string;
@@ -57,6 +59,8 @@ async function main(argv: string[]): Promise<number> {
         controllerManagerPort?: number;
         simNodes: number;
         kubeletPort?: number;
+        nodes: number;
+        nodeSubnet: string;
       }) => {
         exitCode = await up({ ...o, readyTimeoutSeconds: o.readyTimeout });
       },

@@ -2,6 +2,7 @@
 // `rudder up` starts is listed here, so adding one to the cluster is one entry.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeComponents } from './node-components.js';
 
 /** dist/ of this checkout: the compiled services live beside the compiled CLI. */
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -43,6 +44,25 @@ export interface ClusterLayout {
   kubeletPort?: number;
   /** Port of the controller-manager's /livez, /readyz and /metrics (default 10257). */
   controllerManagerPort?: number;
+  /** Real nodes (network namespaces on a host bridge), each running its containerd, kubelet and proxy. */
+  nodes?: NodeLayout[];
+  /** The pods' CIDR the real nodes' pod CIDRs are cut from. */
+  podSubnet?: string;
+}
+
+/** A real node as its components need it (see lib/local-nodes/plan.ts). */
+export interface NodeLayout {
+  name: string;
+  /** Its network namespace (/var/run/netns/<netns>). */
+  netns: string;
+  /** Its address on the node network (InternalIP), where its kubelet and proxy answer. */
+  address: string;
+  podCIDR: string;
+  dir: string;
+  containerdSocket: string;
+  containerdConfig: string;
+  podLogDir: string;
+  cgroupParent: string;
 }
 
 export function pkiDir(dataDir: string): string {
@@ -91,7 +111,7 @@ export function simKubelet(layout: ClusterLayout): ComponentSpec {
       '--port', String(port),
       '--runtime', 'sim',
       '--sim-nodes', String(nodes),
-      '--cluster-cidr', simClusterCidr(nodes),
+      '--cluster-cidr', podSubnet(layout),
       '--root-dir', join(layout.dataDir, 'kubelet-sim'),
       '--log-level', layout.logLevel,
       ...busArgs(layout),
@@ -129,10 +149,15 @@ export function scheduler(layout: ClusterLayout): ComponentSpec {
 /** Pods' addresses in a local cluster (kind's default); each node gets a /24 of it. */
 export const CLUSTER_CIDR = '10.244.0.0/16';
 
+/** The cluster CIDR every node's pod CIDR comes from: the real nodes' when there are some. */
+export function podSubnet(layout: ClusterLayout): string {
+  return layout.podSubnet ?? simClusterCidr(layout.simNodes ?? 0);
+}
+
 /** The controller-manager, started after the scheduler; it hands nodes their pod CIDRs (from the range the kubelets use too). */
 export function controllerManager(layout: ClusterLayout): ComponentSpec {
   const spec = clientComponent(layout, 'controller-manager', CONTROLLER_MANAGER_ENTRY, layout.controllerManagerPort ?? DEFAULT_CONTROLLER_MANAGER_PORT);
-  return { ...spec, args: [...spec.args, '--allocate-node-cidrs', '--cluster-cidr', simClusterCidr(layout.simNodes ?? 0)] };
+  return { ...spec, args: [...spec.args, '--allocate-node-cidrs', '--cluster-cidr', podSubnet(layout)] };
 }
 
 /** One apiserver replica; `peers` (id=host:port) for a new cluster, or none to join a running one. */
@@ -162,7 +187,7 @@ export function apiserverReplica(layout: ClusterLayout, id: number, port: number
 /** The Redis URL the components use, when the bus is redis. */
 export function redisUrlOf(layout: ClusterLayout): string | undefined {
   if (layout.bus !== 'redis') return undefined;
-  return layout.redisUrl ?? `redis://127.0.0.1:${layout.localRedisPort ?? 6379}`;
+  return layout.redisUrl ?? `redis://${host(layout)}:${layout.localRedisPort ?? 6379}`;
 }
 
 /** --bus and --redis-url as every component takes them. */
@@ -179,15 +204,15 @@ function localRedis(layout: ClusterLayout): ComponentSpec {
     name: 'redis',
     entry: 'redis-server',
     command: 'redis-server',
-    args: ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir],
-    url: `redis://127.0.0.1:${port}`,
+    args: ['--bind', host(layout), '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir],
+    url: `redis://${host(layout)}:${port}`,
     readyBeforeNext: true,
   };
 }
 
 export function clusterComponents(layout: ClusterLayout): ComponentSpec[] {
-  const nodes = (layout.simNodes ?? 0) > 0 ? [simKubelet(layout)] : [];
-  return [...controlPlane(layout), ...nodes];
+  const simulated = (layout.simNodes ?? 0) > 0 ? [simKubelet(layout)] : [];
+  return [...controlPlane(layout), ...simulated, ...nodeComponents(layout)];
 }
 
 function controlPlane(layout: ClusterLayout): ComponentSpec[] {

@@ -1,8 +1,8 @@
 // A node's proxy as a cluster component: the proxy process started inside the node's network
 // namespace (nsenter, not ip netns exec, which remounts /sys), with the node's name and pod CIDR.
-// Kept apart from clusterComponents until nodes are started by `rudder up`; call it per node.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { netnsPath } from '../../lib/local-nodes/plan.js';
 import { busArgs, kubeconfigPath, type ClusterLayout, type ComponentSpec } from './components.js';
 
 export const PROXY_ENTRY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'services', 'proxy', 'main.js');
@@ -27,7 +27,7 @@ export function nodeProxy(layout: ClusterLayout, node: ProxyNode): ComponentSpec
     entry: PROXY_ENTRY,
     command: 'nsenter',
     args: [
-      `--net=/var/run/netns/${node.netns}`,
+      `--net=${netnsPath(node.netns)}`,
       process.execPath,
       PROXY_ENTRY,
       '--kubeconfig', kubeconfigPath(layout.dataDir),

@@ -29,6 +29,8 @@ export interface SupervisorOptions {
   /** Told about starts, exits and restarts, for the terminal. */
   report: (message: string) => void;
   layout?: ClusterState['layout'];
+  /** Runs once a component started by start() is first ready, before the next ones start (e.g. loading images into a node's containerd); a failure fails the start. */
+  onReady?: (spec: ComponentSpec) => Promise<void>;
 }
 
 export function controlSocket(dataDir: string): string {
@@ -118,11 +120,21 @@ export class Supervisor {
       if (!spec.readyBeforeNext) continue;
       const results = await Promise.all(unwaited.map((entry) => this.waitReady(entry)));
       const failed = unwaited.find((_, i) => !results[i]);
+      const batch = unwaited;
       unwaited = [];
       if (failed) {
         this.options.report(`${failed.spec.name} did not become ready; its log is ${failed.log}`);
         await this.stop();
         return false;
+      }
+      const { onReady } = this.options;
+      if (onReady) {
+        const errors = (await Promise.allSettled(batch.map((entry) => onReady(entry.spec)))).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (errors.length > 0) {
+          this.options.report(errors.map((e) => String(e.reason instanceof Error ? e.reason.message : e.reason)).join('\n'));
+          await this.stop();
+          return false;
+        }
       }
     }
     this.ready = true;

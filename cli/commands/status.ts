@@ -1,12 +1,18 @@
 // rudder status: each recorded component with its pid and whether it answers /readyz, and each
-// apiserver's Raft role, term and indexes (from its admin API), as tables or as JSON (-o json).
+// apiserver's Raft role, term and indexes (from its admin API), and each real node with its pod
+// CIDR, namespace and whether its Node is Ready, as tables or as JSON (-o json).
 import { readFileSync } from 'node:fs';
+import type { Node } from 'kubernetes-types/core/v1.js';
+import { findResource } from '../../lib/api/resources.js';
+import { RestClient } from '../../lib/client/rest-client.js';
 import { join, resolve } from 'node:path';
 import { adminToken, replicaReport } from '../../lib/client/admin.js';
 import { tokenFile } from '../cluster/components.js';
 import { isAlive } from '../cluster/process.js';
 import { probe } from '../../lib/process/probe.js';
 import { readState } from '../cluster/state.js';
+
+const NODES = findResource('', 'v1', 'nodes')!;
 
 export interface ComponentStatus {
   name: string;
@@ -30,17 +36,41 @@ export interface ApiserverStatus {
   replicaId?: number;
 }
 
+export interface NodeStatus {
+  name: string;
+  /** The node's network namespace. */
+  namespace: string;
+  podCIDR: string;
+  /** The Node's Ready condition is True. */
+  ready: boolean;
+}
+
 export interface StatusReport {
   running: boolean;
   dataDir: string;
   kubeconfig?: string;
   apiservers: ApiserverStatus[];
   components: ComponentStatus[];
+  /** The real nodes `rudder up --nodes` made. */
+  nodes: NodeStatus[];
+}
+
+/** Names of the Nodes whose Ready condition is True, as the apiserver has them (none when it does not answer). */
+async function readyNodes(kubeconfig: string): Promise<Set<string>> {
+  const client = RestClient.fromKubeconfig(kubeconfig);
+  try {
+    const nodes = await client.listAll<Node>(NODES);
+    return new Set(nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).map((n) => n.metadata?.name ?? ''));
+  } catch {
+    return new Set();
+  } finally {
+    await client.close();
+  }
 }
 
 export async function collectStatus(dataDir: string): Promise<StatusReport> {
   const state = readState(dataDir);
-  if (!state || !isAlive(state.supervisorPid)) return { running: false, dataDir, apiservers: [], components: [] };
+  if (!state || !isAlive(state.supervisorPid)) return { running: false, dataDir, apiservers: [], components: [], nodes: [] };
   let caPem: string | undefined;
   try {
     caPem = readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8');
@@ -81,7 +111,10 @@ export async function collectStatus(dataDir: string): Promise<StatusReport> {
         };
       }),
   );
-  return { running: true, dataDir, kubeconfig: state.kubeconfig, apiservers, components };
+  const layoutNodes = state.layout?.nodes ?? [];
+  const ready = layoutNodes.length > 0 ? await readyNodes(state.kubeconfig) : new Set<string>();
+  const nodes = layoutNodes.map((n) => ({ name: n.name, namespace: n.netns, podCIDR: n.podCIDR, ready: ready.has(n.name) }));
+  return { running: true, dataDir, kubeconfig: state.kubeconfig, apiservers, components, nodes };
 }
 
 function table(rows: string[][]): string {
@@ -107,5 +140,9 @@ export async function status(options: { dataDir: string; output: string }): Prom
     ...report.apiservers.map((a) => [a.name, String(a.pid), shown(a.role), shown(a.term), shown(a.commitIndex), shown(a.appliedIndex), a.healthy ? 'yes' : 'no', a.url]),
   ];
   process.stdout.write(`\n${table(apiserverRows)}`);
+  if (report.nodes.length > 0) {
+    const nodeRows = [['NODE', 'READY', 'POD CIDR', 'NETWORK NAMESPACE'], ...report.nodes.map((n) => [n.name, n.ready ? 'yes' : 'no', n.podCIDR, n.namespace])];
+    process.stdout.write(`\n${table(nodeRows)}`);
+  }
   return report.components.every((c) => c.healthy) ? 0 : 1;
 }

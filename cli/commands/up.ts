@@ -12,7 +12,10 @@ import { freePort } from '../../lib/process/ports.js';
 import { commandInstalled } from '../../lib/process/installed.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
 import { ensureTokenFile } from '../../lib/pki/tokens.js';
-import { apiserverUrl, clusterComponents, DEFAULT_CONTROLLER_MANAGER_PORT, DEFAULT_KUBELET_PORT, DEFAULT_SCHEDULER_PORT, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';
+import { rudderCacheDir } from '../../build-tools/go-modules/cache-dirs.js';
+import { importLocalImages, prepareLocalNodes, type PreparedLocalNodes } from '../../lib/local-nodes/local-nodes.js';
+import { localNodesUnavailable } from '../../lib/local-nodes/prerequisites.js';
+import { apiserverUrl, CLUSTER_CIDR, clusterComponents, DEFAULT_CONTROLLER_MANAGER_PORT, DEFAULT_KUBELET_PORT, DEFAULT_SCHEDULER_PORT, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';
 import { portFree } from '../cluster/port.js';
 import { isAlive } from '../cluster/process.js';
 import { readState, removeState } from '../cluster/state.js';
@@ -38,8 +41,12 @@ export interface UpOptions {
   controllerManagerPort?: number;
   /** Simulated nodes, hosted by one kubelet process (0: none). */
   simNodes?: number;
-  /** That kubelet's health port (default 10250, or a free one when that is taken). */
+  /** That kubelet's health port (default 10250, or a free one when that is taken); real nodes' kubelets use it in their namespaces. */
   kubeletPort?: number;
+  /** Real nodes: network namespaces on a host bridge, each running containerd, a kubelet and a proxy (0: none). */
+  nodes?: number;
+  /** The node network on the host bridge (default 10.213.0.0/24); the apiserver listens on its first address. */
+  nodeSubnet?: string;
 }
 
 const REDIS_MISSING =
@@ -63,6 +70,25 @@ function usage(dataDir: string, kubeconfig: string): string {
     `Logs: ${join(dataDir, 'logs')}/    Stop: ${command(dataDir === resolve('.rudder') ? 'down' : `down --data-dir ${dataDir}`)}`,
     '',
   ].join('\n');
+}
+
+/** Whether the apiservers' ports (and Raft peer ports) are free on the address they will listen on; says which is not. */
+async function portsFree(options: UpOptions, peerPort: number): Promise<boolean> {
+  const ports = Array.from({ length: options.apiservers }, (_, i) => options.port + i);
+  const peerPorts = options.apiservers > 1 ? Array.from({ length: options.apiservers }, (_, i) => peerPort + i) : [];
+  for (const port of [...ports, ...peerPorts]) {
+    if (!(await portFree(options.bindAddress, port))) {
+      const flag = peerPorts.includes(port) ? '--peer-port' : '--port';
+      process.stderr.write(`rudder: port ${port} on ${options.bindAddress} is already in use (another cluster?); choose another with ${flag}.\n`);
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Real nodes are named as kind names its workers, after the cluster. */
+function nodeNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `rudder-node-${i + 1}`);
 }
 
 function tail(path: string, lines = 20): string {
@@ -89,6 +115,8 @@ async function upDetached(options: UpOptions, dataDir: string): Promise<number> 
       ...(options.controllerManagerPort !== undefined ? ['--controller-manager-port', String(options.controllerManagerPort)] : []),
       ...(options.simNodes ? ['--sim-nodes', String(options.simNodes)] : []),
       ...(options.kubeletPort !== undefined ? ['--kubelet-port', String(options.kubeletPort)] : []),
+      '--nodes', String(options.nodes ?? 0),
+      ...(options.nodeSubnet ? ['--node-subnet', options.nodeSubnet] : []),
     ],
     { detached: true, stdio: ['ignore', fd, fd], env: process.env },
   );
@@ -111,7 +139,8 @@ async function upDetached(options: UpOptions, dataDir: string): Promise<number> 
   return 1;
 }
 
-export async function up(options: UpOptions): Promise<number> {
+export async function up(given: UpOptions): Promise<number> {
+  let options = given;
   const dataDir = resolve(options.dataDir);
   const existing = readState(dataDir);
   if (existing && isAlive(existing.supervisorPid)) {
@@ -119,17 +148,15 @@ export async function up(options: UpOptions): Promise<number> {
     process.stdout.write(usage(dataDir, existing.kubeconfig));
     return 0;
   }
-  const bindHost = options.bindAddress === '0.0.0.0' ? '0.0.0.0' : options.bindAddress;
-  const peerPort = options.peerPort ?? options.port + 1000;
-  const ports = Array.from({ length: options.apiservers }, (_, i) => options.port + i);
-  const peerPorts = options.apiservers > 1 ? Array.from({ length: options.apiservers }, (_, i) => peerPort + i) : [];
-  for (const port of [...ports, ...peerPorts]) {
-    if (!(await portFree(bindHost, port))) {
-      const flag = peerPorts.includes(port) ? '--peer-port' : '--port';
-      process.stderr.write(`rudder: port ${port} on ${options.bindAddress} is already in use (another cluster?); choose another with ${flag}.\n`);
-      return 1;
-    }
+  const unavailable = options.nodes ? localNodesUnavailable() : undefined;
+  if (unavailable) {
+    // what a user without root or containerd still gets: the same number of simulated nodes
+    process.stderr.write(`rudder: starting ${options.nodes} simulated nodes instead of real ones: ${unavailable}.\n`);
+    options = { ...options, nodes: 0, simNodes: options.simNodes || options.nodes };
   }
+  const peerPort = options.peerPort ?? options.port + 1000;
+  // With real nodes the apiserver listens on the node bridge, which exists only once they are made.
+  if (!options.nodes && !(await portsFree(options, peerPort))) return 1;
   const localRedis = options.bus === 'redis' && !options.redisUrl;
   if (localRedis && !commandInstalled('redis-server')) {
     process.stderr.write(`rudder: ${REDIS_MISSING}\n`);
@@ -138,6 +165,22 @@ export async function up(options: UpOptions): Promise<number> {
   if (options.detach) return upDetached(options, dataDir);
 
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const report = (message: string): void => void process.stderr.write(`rudder: ${message}\n`);
+  let nodes: PreparedLocalNodes | undefined;
+  if (options.nodes) {
+    try {
+      nodes = await prepareLocalNodes({ dataDir, cacheDir: rudderCacheDir(), names: nodeNames(options.nodes), podSubnet: CLUSTER_CIDR, ...(options.nodeSubnet ? { nodeSubnet: options.nodeSubnet } : {}), log: report });
+    } catch (error) {
+      process.stderr.write(`rudder: the nodes could not be made: ${(error as Error).message}\n`);
+      return 1;
+    }
+    // the nodes reach the apiserver (and the components' health ports) at the host's address on their bridge
+    if (options.bindAddress === '127.0.0.1') options = { ...options, bindAddress: nodes.plan.hostAddress };
+    if (!(await portsFree(options, peerPort))) {
+      await nodes.stop();
+      return 1;
+    }
+  }
   const layout: ClusterLayout = {
     dataDir,
     bindAddress: options.bindAddress,
@@ -148,11 +191,16 @@ export async function up(options: UpOptions): Promise<number> {
     bus: options.bus,
   };
   if (options.redisUrl) layout.redisUrl = options.redisUrl;
-  layout.schedulerPort = options.schedulerPort ?? ((await portFree(bindHost, DEFAULT_SCHEDULER_PORT)) ? DEFAULT_SCHEDULER_PORT : await freePort());
-  layout.controllerManagerPort = options.controllerManagerPort ?? ((await portFree(bindHost, DEFAULT_CONTROLLER_MANAGER_PORT)) ? DEFAULT_CONTROLLER_MANAGER_PORT : await freePort());
+  layout.schedulerPort = options.schedulerPort ?? ((await portFree(options.bindAddress, DEFAULT_SCHEDULER_PORT)) ? DEFAULT_SCHEDULER_PORT : await freePort());
+  layout.controllerManagerPort = options.controllerManagerPort ?? ((await portFree(options.bindAddress, DEFAULT_CONTROLLER_MANAGER_PORT)) ? DEFAULT_CONTROLLER_MANAGER_PORT : await freePort());
   if (options.simNodes) {
     layout.simNodes = options.simNodes;
-    layout.kubeletPort = options.kubeletPort ?? ((await portFree(bindHost, DEFAULT_KUBELET_PORT)) ? DEFAULT_KUBELET_PORT : await freePort());
+    layout.kubeletPort = options.kubeletPort ?? ((await portFree(options.bindAddress, DEFAULT_KUBELET_PORT)) ? DEFAULT_KUBELET_PORT : await freePort());
+  }
+  if (nodes) {
+    layout.nodes = nodes.nodes.map((node) => ({ name: node.name, netns: node.netns, address: node.address, podCIDR: node.podCIDR, dir: node.dir, containerdSocket: node.containerdSocket, containerdConfig: node.containerdConfig, podLogDir: node.podLogDir, cgroupParent: node.cgroupParent }));
+    layout.podSubnet = CLUSTER_CIDR;
+    layout.kubeletPort ??= options.kubeletPort ?? DEFAULT_KUBELET_PORT;
   }
   if (localRedis) {
     layout.localRedisPort = await freePort();
@@ -160,13 +208,14 @@ export async function up(options: UpOptions): Promise<number> {
   }
   const hosts = [...defaultServingHosts()];
   if (options.bindAddress !== '0.0.0.0') hosts.push(options.bindAddress);
+  // each node's kubelet serves its port with the cluster certificate too
+  for (const node of nodes?.nodes ?? []) hosts.push(node.address);
   const pki = await ensurePki(pkiDir(dataDir), hosts);
   const token = ensureTokenFile(tokenFile(dataDir));
   const caPem = readFileSync(pki.caCert, 'utf8');
   const kubeconfig = kubeconfigPath(dataDir);
   writeKubeconfig(kubeconfig, { name: 'rudder', server: apiserverUrl(layout), caPem, token });
 
-  const report = (message: string): void => void process.stderr.write(`rudder: ${message}\n`);
   const supervisor = new Supervisor({
     dataDir,
     kubeconfig,
@@ -174,13 +223,21 @@ export async function up(options: UpOptions): Promise<number> {
     readyTimeoutMs: options.readyTimeoutSeconds * 1000,
     report,
     layout: (({ dataDir: _dir, ...rest }) => rest)(layout),
+    onReady: async (spec) => {
+      const node = nodes?.nodes.find((n) => spec.name === `containerd-${n.name}`);
+      if (node) await importLocalImages(node, nodes!.images);
+    },
   });
+  const removeNodes = async (): Promise<void> => {
+    await nodes?.stop().catch((error: unknown) => report((error as Error).message));
+  };
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     report(`${signal}: stopping the cluster`);
     await supervisor.stop();
+    await removeNodes();
     removeState(dataDir);
     report('stopped');
     process.exit(0);
@@ -191,6 +248,7 @@ export async function up(options: UpOptions): Promise<number> {
   const components = clusterComponents(layout);
   report(`starting ${components.map((c) => c.name).join(', ')} (data in ${dataDir})`);
   if (!(await supervisor.start(components))) {
+    await removeNodes();
     removeState(dataDir);
     const log = join(dataDir, 'logs', `${components[0]?.name ?? 'apiserver'}.log`);
     process.stderr.write(`rudder: the cluster did not start. Last lines of ${log}:\n${tail(log)}\n`);

@@ -9,7 +9,7 @@ import { runCommand } from '../process/run.js';
 import { STATE_PARENT } from './plan.js';
 import { cgroupPids, pidsInCgroupDirs, removeCgroup } from '../host/cgroups.js';
 import { unmountUnder } from '../host/mounts.js';
-import { endProcess, killAll, processesWithArgument, signalIfSame } from './processes.js';
+import { endProcess, killAll, processesWithArgument, processStartTime, signalIfSame } from './processes.js';
 import { runcContainers } from './runc-state.js';
 import { MadeRecord, type Made } from './record.js';
 
@@ -35,7 +35,7 @@ export async function cleanupRecorded(record: MadeRecord): Promise<void> {
   const containerds = of('containerd');
   // Read before the directories go: the sandboxes name the CNI cache entries to remove.
   const sandboxes = containerds.flatMap((c) => sandboxIds(c.root));
-  await Promise.all(containerds.map((c) => attempt(`stopping containerd ${c.pid}`, () => endProcess(c.pid, c.startTime, 3000))));
+  await Promise.all(containerds.map((c) => attempt(`stopping containerd ${c.pid || c.socket}`, () => stopContainerd(c))));
   for (const c of containerds) {
     await attempt(`killing the containers under ${c.runcRoot}`, async () => {
       const containers = runcContainers(c.runcRoot);
@@ -83,6 +83,12 @@ export async function cleanupRecorded(record: MadeRecord): Promise<void> {
       // not empty: another set of nodes uses it
     }
   }
+}
+
+/** Ends a containerd: by pid when this module started it, else (a supervisor started it) by the socket on its command line. */
+async function stopContainerd(c: Extract<Made, { kind: 'containerd' }>): Promise<void> {
+  if (c.pid > 0) return endProcess(c.pid, c.startTime, 3000);
+  await Promise.all(processesWithArgument(c.socket).map((pid) => endProcess(pid, processStartTime(pid) ?? '', 3000)));
 }
 
 /** The pod sandboxes containerd's CRI plugin keeps under its root. */

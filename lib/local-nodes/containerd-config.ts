@@ -5,6 +5,7 @@
 // plugins of Debian's containernetworking-plugins: bridge (hairpin, the node's podCIDR through
 // host-local, whose leases stay in the node's state), loopback and portmap.
 import { join } from 'node:path';
+import { nodeCommand } from './network.js';
 import type { LocalNodePlan } from './plan.js';
 
 export const CNI_BIN_DIR = '/usr/lib/cni';
@@ -20,6 +21,14 @@ export function runcRoot(node: LocalNodePlan): string {
 
 export function cniConfDir(node: LocalNodePlan): string {
   return join(node.dir, 'cni', 'net.d');
+}
+
+/**
+ * The argv of the node's containerd, in the node's network namespace. Its socket is on its command
+ * line too, so a cleanup finds it (and its shims) by that even when another process started it.
+ */
+export function containerdCommand(node: Pick<LocalNodePlan, 'netns' | 'containerdSocket'>, config: string): [string, string[]] {
+  return nodeCommand(node, 'containerd', ['--config', config, '--address', node.containerdSocket]);
 }
 
 const toml = (value: string): string => JSON.stringify(value);

@@ -8,8 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { CriClient } from '../cri/client.js';
 import { CriError } from '../cri/errors.js';
-import { cniConfDir, cniConfList, containerdConfig, containerdRoot, runcRoot } from './containerd-config.js';
-import { nodeCommand } from './network.js';
+import { cniConfDir, cniConfList, containerdCommand, containerdConfig, containerdRoot, runcRoot } from './containerd-config.js';
 import type { LocalNodePlan } from './plan.js';
 import { processStartTime } from './processes.js';
 import type { MadeRecord } from './record.js';
@@ -37,10 +36,15 @@ export function writeNodeConfig(node: LocalNodePlan, sandboxImage: string, recor
   return config;
 }
 
+/** Notes the node's containerd in the record before anything starts it (pid 0: found by its socket). */
+export function recordContainerd(node: LocalNodePlan, record: MadeRecord, pid = 0): void {
+  record.add({ kind: 'containerd', pid, startTime: pid > 0 ? (processStartTime(pid) ?? '') : '', socket: node.containerdSocket, root: containerdRoot(node), runcRoot: runcRoot(node), cniNetwork: node.cniNetwork });
+}
+
 export async function startContainerd(node: LocalNodePlan, config: string, record: MadeRecord, timeoutMs = 30_000): Promise<ContainerdHandle> {
   const log = containerdLog(node);
   const fd = openSync(log, 'a');
-  const [command, args] = nodeCommand(node, 'containerd', ['--config', config]);
+  const [command, args] = containerdCommand(node, config);
   const child = spawn(command, args, { stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
   const pid = child.pid;
@@ -48,7 +52,7 @@ export async function startContainerd(node: LocalNodePlan, config: string, recor
   child.unref();
   let exited = false;
   child.once('exit', () => (exited = true));
-  record.add({ kind: 'containerd', pid, startTime: processStartTime(pid) ?? '', socket: node.containerdSocket, root: containerdRoot(node), runcRoot: runcRoot(node), cniNetwork: node.cniNetwork });
+  recordContainerd(node, record, pid);
 
   const client = new CriClient(node.containerdSocket, { requestTimeoutMs: 2000 });
   try {

@@ -22,6 +22,9 @@ export function nodeCommand(node: Pick<LocalNodePlan, 'netns'>, command: string,
 }
 
 export async function createBridge(plan: LocalNodesPlan, record: MadeRecord): Promise<void> {
+  // a second bridge with the same address would split the host's routes between two node networks
+  const holder = (await ip('-o', '-4', 'addr', 'show', 'to', `${plan.hostAddress}/32`)).trim().split(/\s+/)[1];
+  if (holder) throw new Error(`the node network ${plan.nodeSubnet} is in use: ${holder} already has ${plan.hostAddress} (another cluster with nodes?); choose another node subnet`);
   record.add({ kind: 'bridge', name: plan.bridge });
   await ip('link', 'add', plan.bridge, 'type', 'bridge');
   await ip('addr', 'add', `${plan.hostAddress}/${plan.prefixLength}`, 'dev', plan.bridge);

@@ -1,7 +1,9 @@
 // The cluster CA and the apiserver's serving certificate, made at first start the way kubeadm's
 // certs phase lays them out: <dir>/ca.crt, ca.key, apiserver.crt, apiserver.key (PEM, keys 0600).
 // Replicas' Raft peer certificates live beside them (see raft-peer.ts).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ALGORITHM, ONE_YEAR_MS, pemPrivateKey, readCa, serial, TEN_YEARS_MS, webcrypto, x509 } from './x509.js';
@@ -87,14 +89,22 @@ async function createServingCert(paths: PkiPaths, hosts: readonly string[], now:
   writeFileSync(paths.serverCert, cert.toString('pem') + '\n');
 }
 
+/** Whether the serving certificate at `path` names every one of `hosts` (addresses and DNS names). */
+function servingCertCovers(path: string, hosts: readonly string[]): boolean {
+  const cert = new X509Certificate(readFileSync(path));
+  return hosts.every((host) => (isIP(host) ? cert.checkIP(host) : cert.checkHost(host)) !== undefined);
+}
+
 /**
  * Makes whatever is missing under `dir`: the CA first, then a serving certificate signed by it for
- * `hosts`. Existing files are kept, so every replica and every restart serves under the same CA.
+ * `hosts`. Existing files are kept, so every replica and every restart serves under the same CA;
+ * the serving certificate is issued again (same CA) when it lacks one of `hosts`, e.g. the node
+ * network's addresses of a cluster that now has nodes.
  */
 export async function ensurePki(dir: string, hosts: readonly string[] = defaultServingHosts(), now = new Date()): Promise<PkiPaths> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const paths = pkiPaths(dir);
   if (!existsSync(paths.caCert) || !existsSync(paths.caKey)) await createCa(paths, now);
-  if (!existsSync(paths.serverCert) || !existsSync(paths.serverKey)) await createServingCert(paths, hosts, now);
+  if (!existsSync(paths.serverCert) || !existsSync(paths.serverKey) || !servingCertCovers(paths.serverCert, hosts)) await createServingCert(paths, hosts, now);
   return paths;
 }

@@ -36,6 +36,8 @@ export interface KubeletConfig {
   nodes: { identity: NodeIdentity; runtime: PodRuntime }[];
   clusterCidr: string;
   nodeCidrMaskSize: number;
+  /** The pod CIDR a node without one is registered with (one node whose network uses it), instead of the first free one. */
+  podCidr?: string;
   leaseDurationSeconds: number;
   statusUpdatePeriodMs: number;
   statusReportPeriodMs: number;
@@ -84,7 +86,7 @@ export class Kubelet {
       const h = health.get(identity.name)!;
       return nodeStatus(identity, { runtimeReady: h.ready, runtimeMessage: h.message }, versions.get(identity.name)!, [], undefined, config.clock.now());
     };
-    const registered = await registerNodes({ client: config.client, pool: config.pool, clusterCidr: config.clusterCidr, nodeCidrMaskSize: config.nodeCidrMaskSize }, config.nodes.map((n) => n.identity), firstStatus);
+    const registered = await registerNodes({ client: config.client, pool: config.pool, clusterCidr: config.clusterCidr, nodeCidrMaskSize: config.nodeCidrMaskSize, podCidr: config.podCidr }, config.nodes.map((n) => n.identity), firstStatus);
     await Promise.all(
       config.nodes.map(async ({ identity, runtime }) => {
         const node = registered.get(identity.name)!;

@@ -32,6 +32,7 @@ export const kubeletOptions = {
   systemReserved: option.list([], 'resources kept for the operating system (cpu=100m,memory=100Mi)'),
   evictionHard: option.list(['memory.available=100Mi'], 'hard eviction thresholds; memory.available is kept out of allocatable'),
   clusterCidr: option.string('10.244.0.0/16', 'pod CIDR of the cluster: a node without spec.podCIDR gets the first free subnet of it at start'),
+  podCidr: option.string('', 'the node\'s pod CIDR, for a node whose network already uses one (a local node\'s CNI network); empty: the one the node object has, else the first free subnet of --cluster-cidr'),
   nodeCidrMaskSize: option.number(24, 'size of each node\'s pod CIDR'),
   nodeLeaseDurationSeconds: option.number(40, 'the node Lease\'s duration; renewed every quarter of it'),
   nodeStatusUpdateFrequency: option.duration('10s', 'how often the node status is computed (and written when it changed)'),

@@ -1,7 +1,8 @@
 // Registers the nodes a kubelet process hosts, in bulk: one list of every Node, then a create for
 // each missing one (with its labels, taints and pod CIDR) and a spec.podCIDR for each existing one
 // that has none. Pod CIDRs are the first subnets of the cluster CIDR no other node holds, as the
-// controller-manager's range allocator would hand them out when it is not running.
+// controller-manager's range allocator would hand them out when it is not running, or the one
+// --pod-cidr names for a node whose network already uses it.
 import type { Node, NodeStatus } from 'kubernetes-types/core/v1.js';
 import { findResource } from '../../../lib/api/resources.js';
 import { StatusError } from '../../../lib/api/status.js';
@@ -17,6 +18,8 @@ export interface RegistrationConfig {
   pool: RequestPool;
   clusterCidr: string;
   nodeCidrMaskSize: number;
+  /** Given to a node without a pod CIDR instead of the first free subnet (a process hosting one node whose network uses it). */
+  podCidr?: string;
 }
 
 function cidrAllocator(clusterCidr: string, maskSize: number, taken: Set<string>): () => string {
@@ -49,7 +52,7 @@ export async function registerNodes(config: RegistrationConfig, identities: read
     identities.map((identity) => {
       const current = existing.get(identity.name);
       const needsCidr = !current?.spec?.podCIDR;
-      const cidr = needsCidr ? allocate() : undefined;
+      const cidr = needsCidr ? (config.podCidr ?? allocate()) : undefined;
       return pool.run('urgent', async () => {
         if (!current) {
           try {

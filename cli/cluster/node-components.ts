@@ -1,0 +1,55 @@
+// The components of each real node, in start order: every node's containerd (ready once its CRI
+// plugin answers), then every node's kubelet (CRI runtime, the node's pod CIDR) and proxy, each
+// run inside the node's network namespace as a kind node runs them inside its container. They
+// reach the apiserver at the host's address on the node bridge, where it listens.
+import { containerdCommand } from '../../lib/local-nodes/containerd-config.js';
+import { netnsPath } from '../../lib/local-nodes/plan.js';
+import { busArgs, DEFAULT_KUBELET_PORT, KUBELET_ENTRY, kubeconfigPath, pkiDir, podSubnet, type ClusterLayout, type ComponentSpec, type NodeLayout } from './components.js';
+import { nodeProxy } from './proxy-component.js';
+
+export function nodeContainerd(node: NodeLayout): ComponentSpec {
+  const [command, args] = containerdCommand(node, node.containerdConfig);
+  return { name: `containerd-${node.name}`, entry: command, command, args, url: `cri://${node.containerdSocket}`, readyBeforeNext: false };
+}
+
+export function nodeKubelet(layout: ClusterLayout, node: NodeLayout): ComponentSpec {
+  const port = layout.kubeletPort ?? DEFAULT_KUBELET_PORT;
+  return {
+    name: `kubelet-${node.name}`,
+    entry: KUBELET_ENTRY,
+    command: 'nsenter',
+    args: [
+      `--net=${netnsPath(node.netns)}`,
+      process.execPath,
+      KUBELET_ENTRY,
+      '--kubeconfig', kubeconfigPath(layout.dataDir),
+      '--cert-dir', pkiDir(layout.dataDir),
+      '--address', '0.0.0.0',
+      '--port', String(port),
+      '--runtime', 'cri',
+      '--hostname-override', node.name,
+      '--node-ip', node.address,
+      '--container-runtime-endpoint', `unix://${node.containerdSocket}`,
+      '--pod-logs-dir', node.podLogDir,
+      '--cgroup-root', node.cgroupParent,
+      '--root-dir', `${node.dir}/kubelet`,
+      '--cluster-cidr', podSubnet(layout),
+      '--pod-cidr', node.podCIDR,
+      '--log-level', layout.logLevel,
+      ...busArgs(layout),
+    ],
+    url: `https://${node.address}:${port}`,
+    readyBeforeNext: false,
+  };
+}
+
+/** Each node's containerd (all waited for together), then each node's kubelet and proxy (likewise). */
+export function nodeComponents(layout: ClusterLayout): ComponentSpec[] {
+  const nodes = layout.nodes ?? [];
+  if (nodes.length === 0) return [];
+  const lastWaits = (specs: ComponentSpec[]): ComponentSpec[] => specs.map((spec, i) => ({ ...spec, readyBeforeNext: i === specs.length - 1 }));
+  return [
+    ...lastWaits(nodes.map(nodeContainerd)),
+    ...lastWaits(nodes.flatMap((node) => [nodeKubelet(layout, node), nodeProxy(layout, { name: node.name, netns: node.netns, address: node.address, clusterCidr: podSubnet(layout) })])),
+  ];
+}

@@ -1,0 +1,139 @@
+// `rudder up --nodes 2`: two real nodes, each a network namespace on a host bridge running its own
+// containerd, kubelet and proxy under the supervisor. kubectl shows both nodes Ready with disjoint
+// pod CIDRs; a Deployment of two HTTP servers (rudder.local/node:stable, one per node) gets two
+// pod IPs from the two CIDRs; a pod on the first node reaches both pod IPs and the Service's
+// ClusterIP (the proxy's rules in the node); `rudder down` leaves no namespace, link, mount,
+// cgroup, process or KUBE-* chain behind.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomInt } from 'node:crypto';
+import t from 'tap';
+import { NODE_IMAGE, BUSYBOX_IMAGE } from '../../lib/images/local-images.js';
+import { parsePrefix } from '../../lib/local-nodes/ipv4.js';
+import { commandInstalled } from '../../lib/process/installed.js';
+import { freePort } from '../../lib/process/ports.js';
+import { kubectl } from '../helpers/kubectl.js';
+import { leftovers, localNodesSkip } from '../helpers/local-nodes.js';
+import { alive, rudder } from '../helpers/rudder-cli.js';
+import { until } from '../helpers/until.js';
+
+function skipReason(): string | undefined {
+  const nodes = localNodesSkip();
+  if (nodes) return nodes;
+  if (!process.env.RUDDER_CI && !commandInstalled('iptables-restore', '--version')) return 'the nodes\' proxies need iptables-restore (iptables), which is not installed';
+  return undefined;
+}
+
+interface Status {
+  components: { name: string; pid: number; healthy: boolean }[];
+  nodes: { name: string; namespace: string; podCIDR: string; ready: boolean }[];
+}
+
+function inPrefix(ip: string, cidr: string): boolean {
+  const prefix = parsePrefix(cidr);
+  return parsePrefix(`${ip}/${prefix.length}`).base === prefix.base;
+}
+
+/** The host's KUBE-* chains (the nodes' are in their namespaces and must never appear here). */
+function hostKubeChains(): string[] {
+  const saved = spawnSync('iptables-save', [], { encoding: 'utf8' }).stdout ?? '';
+  return saved.split('\n').filter((line) => /^:KUBE-/.test(line)).map((line) => line.split(' ')[0]!).sort();
+}
+
+const SERVER = "require('http').createServer((q, s) => s.end(require('os').hostname())).listen(8080)";
+
+t.test('rudder up --nodes 2: real nodes run a Deployment reachable across nodes and through its Service', { skip: skipReason(), timeout: 180_000 }, async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rudder-nodes-'));
+  t.teardown(() => {
+    rudder(['down', '--data-dir', dataDir]);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const chainsBefore = hostKubeChains();
+  const started = Date.now();
+
+  // 1. up with two real nodes, on a node network of its own (tests run side by side)
+  const up = rudder([
+    'up', '--detach', '--data-dir', dataDir, '--port', String(await freePort()),
+    '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort()), '--kubelet-port', String(await freePort()),
+    '--nodes', '2', '--node-subnet', `10.213.${randomInt(1, 250)}.0/24`,
+  ]);
+  t.equal(up.code, 0, up.stderr);
+  t.comment(`up took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const kubeconfig = join(dataDir, 'kubeconfig');
+  const kube = (...args: string[]) => kubectl('1.33', kubeconfig, args);
+
+  // 2. status lists each node's containerd, kubelet and proxy, healthy, and the nodes with disjoint pod CIDRs
+  const status = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as Status;
+  const names = status.components.map((c) => c.name);
+  for (const node of ['rudder-node-1', 'rudder-node-2']) for (const component of ['containerd', 'kubelet', 'proxy']) t.ok(names.includes(`${component}-${node}`), `${component}-${node} runs`);
+  t.ok(status.components.every((c) => c.healthy), `every component is healthy: ${JSON.stringify(status.components.filter((c) => !c.healthy))}`);
+  t.same(status.nodes.map((n) => n.name), ['rudder-node-1', 'rudder-node-2']);
+  const [cidr1, cidr2] = status.nodes.map((n) => n.podCIDR);
+  t.not(cidr1, cidr2, 'disjoint pod CIDRs');
+
+  // 3. kubectl: both nodes Ready, with the pod CIDRs their networks use
+  t.ok(await until(async () => (await kube('get', 'nodes', '--no-headers')).stdout.trim().split('\n').filter((l) => /\sReady\s/.test(l)).length === 2, 30_000, 250), 'both nodes are Ready');
+  const specCidrs = (await kube('get', 'nodes', '-o', 'jsonpath={range .items[*]}{.spec.podCIDR} {end}')).stdout.trim().split(' ');
+  t.same(specCidrs, [cidr1, cidr2]);
+
+  // 4. a Deployment of two HTTP servers, one on each node (anti-affinity), and its Service
+  const web = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }] } },
+          containers: [{ name: 'web', image: NODE_IMAGE, command: ['node', '-e', SERVER], ports: [{ containerPort: 8080 }], readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } }],
+        },
+      },
+    },
+  };
+  const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } };
+  for (const object of [web, service]) {
+    const result = await kubectl('1.33', kubeconfig, ['apply', '-f', '-'], JSON.stringify(object));
+    t.equal(result.code, 0, result.stderr);
+  }
+  const available = await kube('wait', '--for=condition=Available', 'deployment/web', '--timeout=60s');
+  t.equal(available.code, 0, available.stderr);
+  const pods = (await kube('get', 'pods', '-l', 'app=web', '-o', 'jsonpath={range .items[*]}{.metadata.name},{.spec.nodeName},{.status.podIP} {end}')).stdout.trim().split(' ').map((row) => row.split(','));
+  t.equal(pods.length, 2, 'two pods');
+  t.equal(new Set(pods.map((p) => p[1])).size, 2, `on two nodes: ${JSON.stringify(pods)}`);
+  const ips = pods.map((p) => p[2]!);
+  t.equal(new Set(ips).size, 2, 'distinct pod IPs');
+  for (const [, node, ip] of pods) t.ok(inPrefix(ip!, node === 'rudder-node-1' ? cidr1! : cidr2!), `${ip} is in ${node}'s pod CIDR`);
+
+  // 5. a pod on the first node reaches both servers by pod IP (each answers with its name), and the Service's ClusterIP
+  const clusterIP = (await kube('get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}')).stdout;
+  const checks = [...pods.map(([name, , ip]) => `wget -qO- -T 5 http://${ip}:8080 | grep -qx ${name}`), `wget -qO- -T 5 http://${clusterIP}:80 | grep -q web-`];
+  const client = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'client', namespace: 'default' },
+    spec: { nodeName: 'rudder-node-1', restartPolicy: 'Never', terminationGracePeriodSeconds: 1, containers: [{ name: 'client', image: BUSYBOX_IMAGE, command: ['sh', '-c', checks.join(' && ')] }] },
+  };
+  const made = await kubectl('1.33', kubeconfig, ['apply', '-f', '-'], JSON.stringify(client));
+  t.equal(made.code, 0, made.stderr);
+  let phase = '';
+  await until(async () => {
+    phase = (await kube('get', 'pod', 'client', '-o', 'jsonpath={.status.phase}')).stdout;
+    return phase === 'Succeeded' || phase === 'Failed';
+  }, 30_000, 250);
+  t.equal(phase, 'Succeeded', `the client pod reached ${ips.join(' and ')} and ${clusterIP}`);
+  t.comment(`up to traffic checked: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  // 6. down removes every process, namespace, link, mount and cgroup the nodes had, and no KUBE-* chain is left on the host
+  const id = /^rudder-([a-z0-9]+)-/.exec(status.nodes[0]!.namespace)?.[1] ?? '';
+  const down = rudder(['down', '--data-dir', dataDir]);
+  t.equal(down.code, 0, down.stderr);
+  t.ok(status.components.every((c) => !alive(c.pid)), 'no component is left running');
+  t.same(leftovers(id, dataDir), { namespaces: 0, links: 0, mounts: 0, containerdProcesses: 0, cgroups: 0 }, 'nothing of the nodes is left on the host');
+  t.same(hostKubeChains(), chainsBefore, 'the host has the KUBE-* chains it had before');
+});
