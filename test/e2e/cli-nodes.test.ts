@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import t from 'tap';
-import { NODE_IMAGE, BUSYBOX_IMAGE } from '../../lib/images/local-images.js';
+import { NODE_IMAGE } from '../../lib/images/local-images.js';
 import { parsePrefix } from '../../lib/local-nodes/ipv4.js';
 import { commandInstalled } from '../../lib/process/installed.js';
 import { freePort } from '../../lib/process/ports.js';
@@ -43,6 +43,31 @@ function hostKubeChains(): string[] {
 }
 
 const SERVER = "require('http').createServer((q, s) => s.end(require('os').hostname())).listen(8080)";
+
+/**
+ * Requests each `name=url` of its arguments on a new connection: a pod's own name must answer its
+ * URL; the `web=` URLs (the Service) must between them reach every pod named before. Exits 1 if not.
+ */
+const CLIENT = `
+const http = require('http');
+const get = (url) => new Promise((resolve, reject) => {
+  http.get(url, { agent: false, timeout: 5000 }, (res) => { let body = ''; res.on('data', (d) => (body += d)); res.on('end', () => resolve(body)); })
+    .on('error', reject).on('timeout', function () { this.destroy(new Error('timeout: ' + url)); });
+});
+(async () => {
+  const pods = new Set();
+  const throughService = new Set();
+  for (const arg of process.argv.slice(1)) {
+    const [name, url] = arg.split('=');
+    const body = await get(url);
+    console.log(url, body);
+    if (name === 'web') throughService.add(body);
+    else if (body === name) pods.add(name);
+    else throw new Error(url + ' answered ' + body + ', not ' + name);
+  }
+  if ([...pods].some((name) => !throughService.has(name))) throw new Error('the Service reached only ' + [...throughService]);
+})().catch((error) => { console.error(String(error)); process.exit(1); });
+`;
 
 t.test('rudder up --nodes 2: real nodes run a Deployment reachable across nodes and through its Service', { skip: skipReason(), timeout: 180_000 }, async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rudder-nodes-'));
@@ -110,14 +135,15 @@ t.test('rudder up --nodes 2: real nodes run a Deployment reachable across nodes 
   t.equal(new Set(ips).size, 2, 'distinct pod IPs');
   for (const [, node, ip] of pods) t.ok(inPrefix(ip!, node === 'rudder-node-1' ? cidr1! : cidr2!), `${ip} is in ${node}'s pod CIDR`);
 
-  // 5. a pod on the first node reaches both servers by pod IP (each answers with its name), and the Service's ClusterIP
+  // 5. a pod on the first node reaches both servers by pod IP (each answers with its name), and
+  // both through the Service's ClusterIP (a new connection each time, so the rules pick again)
   const clusterIP = (await kube('get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}')).stdout;
-  const checks = [...pods.map(([name, , ip]) => `wget -qO- -T 5 http://${ip}:8080 | grep -qx ${name}`), `wget -qO- -T 5 http://${clusterIP}:80 | grep -q web-`];
+  const targets = [...pods.map(([name, , ip]) => `${name}=http://${ip}:8080`), ...Array.from({ length: 16 }, () => `web=http://${clusterIP}:80`)];
   const client = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'client', namespace: 'default' },
-    spec: { nodeName: 'rudder-node-1', restartPolicy: 'Never', terminationGracePeriodSeconds: 1, containers: [{ name: 'client', image: BUSYBOX_IMAGE, command: ['sh', '-c', checks.join(' && ')] }] },
+    spec: { nodeName: 'rudder-node-1', restartPolicy: 'Never', terminationGracePeriodSeconds: 1, containers: [{ name: 'client', image: NODE_IMAGE, command: ['node', '-e', CLIENT, ...targets] }] },
   };
   const made = await kubectl('1.33', kubeconfig, ['apply', '-f', '-'], JSON.stringify(client));
   t.equal(made.code, 0, made.stderr);
@@ -126,7 +152,7 @@ t.test('rudder up --nodes 2: real nodes run a Deployment reachable across nodes 
     phase = (await kube('get', 'pod', 'client', '-o', 'jsonpath={.status.phase}')).stdout;
     return phase === 'Succeeded' || phase === 'Failed';
   }, 30_000, 250);
-  t.equal(phase, 'Succeeded', `the client pod reached ${ips.join(' and ')} and ${clusterIP}`);
+  t.equal(phase, 'Succeeded', `the client pod reached ${ips.join(' and ')}, and both through ${clusterIP}`);
   t.comment(`up to traffic checked: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   // 6. down removes every process, namespace, link, mount and cgroup the nodes had, and no KUBE-* chain is left on the host
