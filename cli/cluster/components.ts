@@ -2,7 +2,7 @@
 // `rudder up` starts is listed here, so adding one to the cluster is one entry.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeComponents } from './node-components.js';
+import { nodeAgents, nodeRuntimes } from './node-components.js';
 
 /** dist/ of this checkout: the compiled services live beside the compiled CLI. */
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -212,7 +212,7 @@ function localRedis(layout: ClusterLayout): ComponentSpec {
 
 export function clusterComponents(layout: ClusterLayout): ComponentSpec[] {
   const simulated = (layout.simNodes ?? 0) > 0 ? [simKubelet(layout)] : [];
-  return [...controlPlane(layout), ...simulated, ...nodeComponents(layout)];
+  return [...nodeRuntimes(layout), ...controlPlane(layout), ...simulated, ...nodeAgents(layout)];
 }
 
 function controlPlane(layout: ClusterLayout): ComponentSpec[] {

@@ -1,5 +1,6 @@
-// The components of each real node, in start order: every node's containerd (ready once its CRI
-// plugin answers), then every node's kubelet (CRI runtime, the node's pod CIDR) and proxy, each
+// The components of each real node: every node's containerd (ready once its CRI plugin answers),
+// started before the control plane, then every node's kubelet (CRI runtime, the node's pod CIDR)
+// and proxy after it, each
 // run inside the node's network namespace as a kind node runs them inside its container. They
 // reach the apiserver at the host's address on the node bridge, where it listens.
 import { containerdCommand } from '../../lib/local-nodes/containerd-config.js';
@@ -43,13 +44,13 @@ export function nodeKubelet(layout: ClusterLayout, node: NodeLayout): ComponentS
   };
 }
 
-/** Each node's containerd (all waited for together), then each node's kubelet and proxy (likewise). */
-export function nodeComponents(layout: ClusterLayout): ComponentSpec[] {
-  const nodes = layout.nodes ?? [];
-  if (nodes.length === 0) return [];
-  const lastWaits = (specs: ComponentSpec[]): ComponentSpec[] => specs.map((spec, i) => ({ ...spec, readyBeforeNext: i === specs.length - 1 }));
-  return [
-    ...lastWaits(nodes.map(nodeContainerd)),
-    ...lastWaits(nodes.flatMap((node) => [nodeKubelet(layout, node), nodeProxy(layout, { name: node.name, netns: node.netns, address: node.address, clusterCidr: podSubnet(layout) })])),
-  ];
+/** Each node's containerd: started first, as they need nothing of the control plane, and waited for with the apiservers. */
+export function nodeRuntimes(layout: ClusterLayout): ComponentSpec[] {
+  return (layout.nodes ?? []).map(nodeContainerd);
+}
+
+/** Each node's kubelet and proxy, once the control plane is ready; all waited for together. */
+export function nodeAgents(layout: ClusterLayout): ComponentSpec[] {
+  const specs = (layout.nodes ?? []).flatMap((node) => [nodeKubelet(layout, node), nodeProxy(layout, { name: node.name, netns: node.netns, address: node.address, clusterCidr: podSubnet(layout) })]);
+  return specs.map((spec, i) => ({ ...spec, readyBeforeNext: i === specs.length - 1 }));
 }

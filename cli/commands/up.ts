@@ -216,6 +216,7 @@ export async function up(given: UpOptions): Promise<number> {
   const kubeconfig = kubeconfigPath(dataDir);
   writeKubeconfig(kubeconfig, { name: 'rudder', server: apiserverUrl(layout), caPem, token });
 
+  const imports = new Map<string, Promise<Error | void>>();
   const supervisor = new Supervisor({
     dataDir,
     kubeconfig,
@@ -223,9 +224,15 @@ export async function up(given: UpOptions): Promise<number> {
     readyTimeoutMs: options.readyTimeoutSeconds * 1000,
     report,
     layout: (({ dataDir: _dir, ...rest }) => rest)(layout),
+    // A node's images load while the control plane starts; the cluster is ready once they are in.
     onReady: async (spec) => {
-      const node = nodes?.nodes.find((n) => spec.name === `containerd-${n.name}`);
-      if (node) await importLocalImages(node, nodes!.images);
+      for (const node of nodes?.nodes ?? []) {
+        if (spec.name === `containerd-${node.name}`) imports.set(node.name, importLocalImages(node, nodes!.images).catch((error: unknown) => error as Error));
+        if (spec.name === `kubelet-${node.name}`) {
+          const failed = await imports.get(node.name);
+          if (failed) throw new Error(`node ${node.name}: the local images did not load: ${failed.message}`);
+        }
+      }
     },
   });
   const removeNodes = async (): Promise<void> => {
@@ -250,7 +257,7 @@ export async function up(given: UpOptions): Promise<number> {
   if (!(await supervisor.start(components))) {
     await removeNodes();
     removeState(dataDir);
-    const log = join(dataDir, 'logs', `${components[0]?.name ?? 'apiserver'}.log`);
+    const log = join(dataDir, 'logs', `${components.find((c) => c.name.startsWith('apiserver'))?.name ?? 'apiserver'}.log`);
     process.stderr.write(`rudder: the cluster did not start. Last lines of ${log}:\n${tail(log)}\n`);
     return 1;
   }
