@@ -48,6 +48,8 @@ export interface ClusterLayout {
   nodes?: NodeLayout[];
   /** The pods' CIDR the real nodes' pod CIDRs are cut from. */
   podSubnet?: string;
+  /** The host's address on the real nodes' bridge: where processes in the nodes reach the apiserver. */
+  nodeHostAddress?: string;
 }
 
 /** A real node as its components need it (see lib/local-nodes/plan.ts). */
@@ -148,6 +150,11 @@ export function scheduler(layout: ClusterLayout): ComponentSpec {
 
 /** Pods' addresses in a local cluster (kind's default); each node gets a /24 of it. */
 export const CLUSTER_CIDR = '10.244.0.0/16';
+
+/** --master for a process in a node: the apiserver at the host's bridge address (the kubeconfig may name loopback, with --bind-address 0.0.0.0). */
+export function nodeMaster(layout: ClusterLayout): string[] {
+  return layout.nodeHostAddress ? ['--master', `https://${layout.nodeHostAddress}:${layout.apiserverPort}`] : [];
+}
 
 /** The cluster CIDR every node's pod CIDR comes from: the real nodes' when there are some. */
 export function podSubnet(layout: ClusterLayout): string {

@@ -5,7 +5,7 @@
 // reach the apiserver at the host's address on the node bridge, where it listens.
 import { containerdCommand } from '../../lib/local-nodes/containerd-config.js';
 import { netnsPath } from '../../lib/local-nodes/plan.js';
-import { busArgs, DEFAULT_KUBELET_PORT, KUBELET_ENTRY, kubeconfigPath, pkiDir, podSubnet, type ClusterLayout, type ComponentSpec, type NodeLayout } from './components.js';
+import { busArgs, DEFAULT_KUBELET_PORT, KUBELET_ENTRY, kubeconfigPath, nodeMaster, pkiDir, podSubnet, type ClusterLayout, type ComponentSpec, type NodeLayout } from './components.js';
 import { nodeProxy } from './proxy-component.js';
 
 export function nodeContainerd(node: NodeLayout): ComponentSpec {
@@ -24,6 +24,7 @@ export function nodeKubelet(layout: ClusterLayout, node: NodeLayout): ComponentS
       process.execPath,
       KUBELET_ENTRY,
       '--kubeconfig', kubeconfigPath(layout.dataDir),
+      ...nodeMaster(layout),
       '--cert-dir', pkiDir(layout.dataDir),
       '--address', '0.0.0.0',
       '--port', String(port),

@@ -3,7 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { netnsPath } from '../../lib/local-nodes/plan.js';
-import { busArgs, kubeconfigPath, type ClusterLayout, type ComponentSpec } from './components.js';
+import { busArgs, kubeconfigPath, nodeMaster, type ClusterLayout, type ComponentSpec } from './components.js';
 
 export const PROXY_ENTRY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'services', 'proxy', 'main.js');
 export const DEFAULT_PROXY_HEALTHZ_PORT = 10256;
@@ -31,6 +31,7 @@ export function nodeProxy(layout: ClusterLayout, node: ProxyNode): ComponentSpec
       process.execPath,
       PROXY_ENTRY,
       '--kubeconfig', kubeconfigPath(layout.dataDir),
+      ...nodeMaster(layout),
       '--hostname-override', node.name,
       '--cluster-cidr', node.clusterCidr,
       '--healthz-bind-address', `0.0.0.0:${port}`,

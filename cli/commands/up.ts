@@ -176,6 +176,11 @@ export async function up(given: UpOptions): Promise<number> {
     }
     // the nodes reach the apiserver (and the components' health ports) at the host's address on their bridge
     if (options.bindAddress === '127.0.0.1') options = { ...options, bindAddress: nodes.plan.hostAddress };
+    if (options.bindAddress !== nodes.plan.hostAddress && options.bindAddress !== '0.0.0.0') {
+      process.stderr.write(`rudder: with --nodes the apiserver must listen where the nodes reach it: leave --bind-address out (the nodes' bridge, ${nodes.plan.hostAddress}) or use 0.0.0.0.\n`);
+      await nodes.stop();
+      return 1;
+    }
     if (!(await portsFree(options, peerPort))) {
       await nodes.stop();
       return 1;
@@ -200,6 +205,7 @@ export async function up(given: UpOptions): Promise<number> {
   if (nodes) {
     layout.nodes = nodes.nodes.map((node) => ({ name: node.name, netns: node.netns, address: node.address, podCIDR: node.podCIDR, dir: node.dir, containerdSocket: node.containerdSocket, containerdConfig: node.containerdConfig, podLogDir: node.podLogDir, cgroupParent: node.cgroupParent }));
     layout.podSubnet = CLUSTER_CIDR;
+    layout.nodeHostAddress = nodes.plan.hostAddress;
     layout.kubeletPort ??= options.kubeletPort ?? DEFAULT_KUBELET_PORT;
   }
   if (localRedis) {
@@ -208,8 +214,8 @@ export async function up(given: UpOptions): Promise<number> {
   }
   const hosts = [...defaultServingHosts()];
   if (options.bindAddress !== '0.0.0.0') hosts.push(options.bindAddress);
-  // each node's kubelet serves its port with the cluster certificate too
-  for (const node of nodes?.nodes ?? []) hosts.push(node.address);
+  // processes in the nodes reach the apiserver at the bridge address; each node's kubelet serves its port with the cluster certificate too
+  if (nodes) hosts.push(nodes.plan.hostAddress, ...nodes.nodes.map((node) => node.address));
   const pki = await ensurePki(pkiDir(dataDir), hosts);
   const token = ensureTokenFile(tokenFile(dataDir));
   const caPem = readFileSync(pki.caCert, 'utf8');
