@@ -11,6 +11,8 @@ import { status } from './commands/status.js';
 import { up } from './commands/up.js';
 
 const DEFAULT_DATA_DIR = process.env.RUDDER_DATA_DIR ?? '.rudder';
+/** Real nodes need root (namespaces, bridges, containerd): root gets two, as kind's multi-node clusters start. */
+const DEFAULT_NODES = process.getuid?.() === 0 ? 2 : 0;
 
 function integer(min: number, max: number) {
   return (value: string): number => {
@@ -41,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--controller-manager-port <port>', "the controller-manager's /readyz and /metrics port (default 10257, or a free one)", integer(1, 65535))
     .option('--sim-nodes <n>', 'simulated nodes (KWOK-like, hosted by one kubelet process with the sim runtime)', integer(0, 100000), 0)
     .option('--kubelet-port <port>', "the kubelets' /readyz and /metrics port: the simulated nodes' kubelet's (default 10250, or a free one) and each real node's, in its namespace (default 10250)", integer(1, 65535))
-    .option('--nodes <n>', 'real nodes: per node a network namespace on a host bridge running its containerd, kubelet and proxy (needs root, containerd, runc and the CNI plugins)', integer(0, 200), 0)
+    .option('--nodes <n>', 'real nodes: per node a network namespace on a host bridge running its containerd, kubelet and proxy (needs root, containerd, runc and the CNI plugins; without them, as many simulated nodes); default 2 as root, else 0', integer(0, 200), DEFAULT_NODES)
     .option('--node-subnet <cidr>', "the real nodes' network on the host bridge; the apiserver listens on its first address", '10.213.0.0/24')
     .action(
       async (o: {

@@ -21,7 +21,7 @@ t.test('rudder up --bus redis runs a local Redis the apiserver publishes to', { 
   const port = await freePort();
 
   // 1. up starts redis, then the apiserver
-  const up = rudder(['up', '--detach', '--bus', 'redis', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort())]);
+  const up = rudder(['up', '--nodes', '0', '--detach', '--bus', 'redis', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort())]);
   t.equal(up.code, 0, up.stderr);
   const status = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as { components: { name: string; pid: number; url: string; healthy: boolean }[] };
   t.match(status.components, [{ name: 'redis', healthy: true, url: /^redis:\/\/127\.0\.0\.1:\d+$/ }, { name: 'apiserver', healthy: true }]);
@@ -48,7 +48,7 @@ t.test('rudder up --bus redis runs a local Redis the apiserver publishes to', { 
 t.test('without redis-server, rudder up --bus redis says what to install', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rudder-cli-noredis-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const result = rudder(['up', '--bus', 'redis', '--data-dir', dataDir, '--port', String(await freePort())], { env: { ...process.env, PATH: '/nonexistent' } });
+  const result = rudder(['up', '--nodes', '0', '--bus', 'redis', '--data-dir', dataDir, '--port', String(await freePort())], { env: { ...process.env, PATH: '/nonexistent' } });
   t.equal(result.code, 1);
   t.match(result.stderr, /redis-server is not installed.*apt-get install redis-server.*--redis-url/s);
   t.equal(rudder(['status', '--data-dir', dataDir]).code, 1, 'nothing was started');

@@ -32,7 +32,7 @@ t.test('rudder up --apiservers 3, status, kubectl, apiserver add and remove, dow
   const peerPort = await freePortRange(4, [port, port + 1, port + 2, port + 3]);
 
   // 1. three replicas on consecutive ports, each with its own data dir, kubeconfig on the first
-  const up = rudder(['up', '--detach', '--apiservers', '3', '--data-dir', dataDir, '--port', String(port), '--peer-port', String(peerPort), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort())], SLOW);
+  const up = rudder(['up', '--nodes', '0', '--detach', '--apiservers', '3', '--data-dir', dataDir, '--port', String(port), '--peer-port', String(peerPort), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort())], SLOW);
   t.equal(up.code, 0, up.stderr);
   const kubeconfig = join(dataDir, 'kubeconfig');
   const created = await kubectl('1.33', kubeconfig, ['create', 'configmap', 'hello', '--from-literal=a=b']);

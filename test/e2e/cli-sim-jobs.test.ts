@@ -17,7 +17,7 @@ t.test('rudder up --sim-nodes 2: kubectl create job, then kubectl wait --for=con
     rmSync(dataDir, { recursive: true, force: true });
   });
   const port = await freePort();
-  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort()), '--sim-nodes', '2', '--kubelet-port', String(await freePort())]);
+  const up = rudder(['up', '--nodes', '0', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort()), '--sim-nodes', '2', '--kubelet-port', String(await freePort())]);
   t.equal(up.code, 0, up.stderr);
   const kubeconfig = join(dataDir, 'kubeconfig');
 

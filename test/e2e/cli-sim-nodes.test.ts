@@ -22,7 +22,7 @@ t.test('rudder up --sim-nodes 3: Ready nodes in kubectl and a pod that runs', as
   const port = await freePort();
 
   // 1. up with three simulated nodes; status lists their kubelet
-  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort()), '--sim-nodes', '3', '--kubelet-port', String(await freePort())]);
+  const up = rudder(['up', '--nodes', '0', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort()), '--sim-nodes', '3', '--kubelet-port', String(await freePort())]);
   t.equal(up.code, 0, up.stderr);
   const kubeconfig = join(dataDir, 'kubeconfig');
   const status = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as { components: { name: string; pid: number; healthy: boolean }[] };

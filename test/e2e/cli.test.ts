@@ -21,7 +21,7 @@ t.test('rudder up --detach, status, kubectl, down', async (t) => {
   // 1. up returns once ready and says how to use the cluster
   const schedulerPort = String(await freePort());
   const controllerManagerPort = String(await freePort());
-  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', schedulerPort, '--controller-manager-port', controllerManagerPort]);
+  const up = rudder(['up', '--nodes', '0', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', schedulerPort, '--controller-manager-port', controllerManagerPort]);
   t.equal(up.code, 0, up.stderr);
   const kubeconfig = join(dataDir, 'kubeconfig');
   t.match(up.stdout, `export KUBECONFIG=${kubeconfig}`);
@@ -53,7 +53,7 @@ t.test('rudder up --detach, status, kubectl, down', async (t) => {
   t.ok(listed, 'the Deployment has its 2 pods');
 
   // 4. a second up finds it running
-  const again = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', schedulerPort, '--controller-manager-port', controllerManagerPort]);
+  const again = rudder(['up', '--nodes', '0', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', schedulerPort, '--controller-manager-port', controllerManagerPort]);
   t.equal(again.code, 0);
   t.match(again.stdout, 'already running');
 
@@ -68,7 +68,7 @@ t.test('rudder up in the foreground stops everything on Ctrl-C', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rudder-cli-fg-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, 'up', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort())], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'up', '--nodes', '0', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort())], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -21,7 +21,7 @@ t.test('rudder explain pod shows each node\'s verdict and every plugin\'s score'
     rudder(['down', '--data-dir', dataDir]);
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(await freePort()), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort())]);
+  const up = rudder(['up', '--nodes', '0', '--detach', '--data-dir', dataDir, '--port', String(await freePort()), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort())]);
   t.equal(up.code, 0, up.stderr);
   const client = RestClient.fromKubeconfig(join(dataDir, 'kubeconfig'));
   t.teardown(() => client.close());
