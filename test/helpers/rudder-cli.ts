@@ -31,8 +31,8 @@ export function alive(pid: number): boolean {
 }
 
 /**
- * `rudder up --detach --sim-nodes N` in a fresh data directory on free ports, taken down (and the
- * directory removed) when the test ends.
+ * `rudder up --detach --sim-nodes N` in a fresh data directory on free ports, without real nodes
+ * (the default as root), taken down (and the directory removed) when the test ends.
  */
 export async function upWithSimNodes(t: Test, nodes: number): Promise<{ up: RudderRun; dataDir: string; kubeconfig: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rudder-sim-'));
@@ -41,6 +41,6 @@ export async function upWithSimNodes(t: Test, nodes: number): Promise<{ up: Rudd
     rmSync(dataDir, { recursive: true, force: true });
   });
   const ports = { port: await freePort(), scheduler: await freePort(), controllerManager: await freePort(), kubelet: await freePort() };
-  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(ports.port), '--scheduler-port', String(ports.scheduler), '--controller-manager-port', String(ports.controllerManager), '--sim-nodes', String(nodes), '--kubelet-port', String(ports.kubelet)]);
+  const up = rudder(['up', '--nodes', '0', '--detach', '--data-dir', dataDir, '--port', String(ports.port), '--scheduler-port', String(ports.scheduler), '--controller-manager-port', String(ports.controllerManager), '--sim-nodes', String(nodes), '--kubelet-port', String(ports.kubelet)]);
   return { up, dataDir, kubeconfig: join(dataDir, 'kubeconfig') };
 }
