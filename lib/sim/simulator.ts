@@ -65,6 +65,8 @@ export interface SimOutcome {
   samples: UsageSample[];
   /** Wall-clock seconds of the replay (not part of the results: it varies run to run). */
   wallSeconds: number;
+  /** CPU seconds of this process during the replay (on a shared machine, steadier than wall time). */
+  cpuSeconds: number;
 }
 
 interface PodState {
@@ -101,6 +103,7 @@ export async function simulate(options: SimulateOptions): Promise<SimOutcome> {
     fragmentation: [],
     samples: [],
     wallSeconds: 0,
+    cpuSeconds: 0,
   };
   let lastEventMs = 0;
 
@@ -247,6 +250,7 @@ export async function simulate(options: SimulateOptions): Promise<SimOutcome> {
   };
 
   const started = process.hrtime.bigint();
+  const cpuAtStart = process.cpuUsage();
   for (;;) {
     while (queue.counts().active > 0) {
       const queued = await queue.pop();
@@ -256,6 +260,8 @@ export async function simulate(options: SimulateOptions): Promise<SimOutcome> {
     if (!clock.fireNext()) break;
   }
   outcome.wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuAtStart);
+  outcome.cpuSeconds = (cpu.user + cpu.system) / 1e6;
   sample();
   queue.close();
   accelerator?.close();
