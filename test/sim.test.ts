@@ -125,6 +125,10 @@ t.test('bad input is refused with the field that is wrong', async (t) => {
   const unknown = rudder(['sim', '--example', '--profiles', 'fastest']);
   t.equal(unknown.code, 2);
   t.match(unknown.stderr, /unknown profile "fastest": use default, least-allocated, most-allocated, balanced/);
+  writeFileSync(workload, 'nodePools:\n- {name: general, count: 2, cpu: "4", memory: 8Gi}\ngenerate: {nodes: 10, pods: 10}\n');
+  const clash = rudder(['sim', '--workload', workload]);
+  t.equal(clash.code, 2);
+  t.match(clash.stderr, /two nodes are named general-0/);
   const neither = rudder(['sim']);
   t.equal(neither.code, 2);
   t.match(neither.stderr, /--workload FILE\) or --example/);

@@ -52,16 +52,26 @@ export async function sim(o: SimOptions): Promise<number> {
     return 2;
   }
   const workloadName = o.workload ? basename(o.workload, extname(o.workload)) : 'example';
-  const run = await runSimulation({
-    workload,
-    workloadName,
-    profiles,
-    seed: o.seed,
-    pluginModules: o.pluginModule,
-    nativeKernel: o.nativeKernel,
-    ...(o.out ? { out: o.out } : {}),
-    onProgress: progressBar(),
-  });
+  let run;
+  try {
+    run = await runSimulation({
+      workload,
+      workloadName,
+      profiles,
+      seed: o.seed,
+      pluginModules: o.pluginModule,
+      nativeKernel: o.nativeKernel,
+      ...(o.out ? { out: o.out } : {}),
+      onProgress: progressBar(),
+    });
+  } catch (error) {
+    if (error instanceof WorkloadError) {
+      process.stderr.write(`rudder sim: ${error.problems.join('\n  ')}\n`);
+      return 2;
+    }
+    process.stderr.write(`rudder sim: ${(error as Error).message}\n`);
+    return 1;
+  }
   const { results, timings } = run;
   const rows: (string | number)[][] = [
     ['PROFILE', 'SCHEDULED', 'UNSCHEDULABLE', 'NODES USED (PEAK)', 'CPU OF USED', 'MEMORY OF USED', 'MEAN PENDING S', 'PREEMPTIONS', 'ATTEMPTS', 'ATTEMPTS/S'],

@@ -3,7 +3,7 @@
 // drawn with the seed; everything else is as written.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { generatedNodePools, generatedPods } from './generator.js';
-import type { NodePool, PodDeletion, PodGroup, Workload } from './workload.js';
+import { WorkloadError, type NodePool, type PodDeletion, type PodGroup, type Workload } from './workload.js';
 
 export interface Arrival {
   atMs: number;
@@ -57,6 +57,7 @@ function podsOf(group: PodGroup, uids: { next: number }): Arrival[] {
   });
 }
 
+/** Throws WorkloadError when two nodes or two pods would have the same name. */
 export function expandWorkload(workload: Workload, seed: number): SimTrace {
   const pools = [...workload.nodePools, ...(workload.generate ? generatedNodePools(workload.generate) : [])];
   const groups = [...workload.pods, ...(workload.generate ? generatedPods(workload.generate, seed) : [])];
@@ -64,7 +65,7 @@ export function expandWorkload(workload: Workload, seed: number): SimTrace {
   const seen = new Set<string>();
   for (const node of nodes) {
     const name = node.metadata!.name!;
-    if (seen.has(name)) throw new Error(`two nodes are named ${name}: rename a node pool`);
+    if (seen.has(name)) throw new WorkloadError([`nodePools: two nodes are named ${name} (generated pools are general, large, small and gpu): rename a node pool`]);
     seen.add(name);
   }
   const uids = { next: 0 };
@@ -72,7 +73,7 @@ export function expandWorkload(workload: Workload, seed: number): SimTrace {
   const names = new Set<string>();
   for (const a of arrivals) {
     const name = a.pod.metadata!.name!;
-    if (names.has(name)) throw new Error(`two pods are named ${name}: rename a pod group`);
+    if (names.has(name)) throw new WorkloadError([`pods: two pods are named ${name} (generated pods are pod-0, pod-1, ...): rename a pod group`]);
     names.add(name);
   }
   // A stable sort: arrivals at the same time keep the workload's order.
