@@ -15,7 +15,7 @@ import { podInfoFromPod } from '../sched/pod-info.js';
 import { inTreePluginFactories } from '../sched/plugins/in-tree.js';
 import { ASSIGNED_POD_ADD, ASSIGNED_POD_DELETE } from '../sched/queue/cluster-events.js';
 import { Nominator } from '../sched/queue/nominator.js';
-import { queueSettings } from '../sched/queue/queue-settings.js';
+import { queueConfigOf, queueSettings } from '../sched/queue/queue-settings.js';
 import type { QueuedPodInfo } from '../sched/queue/queued-pod.js';
 import { SchedulingQueue } from '../sched/queue/scheduling-queue.js';
 import type { PodInfo } from '../sched/types.js';
@@ -138,15 +138,7 @@ export async function simulate(options: SimulateOptions): Promise<SimOutcome> {
   if (framework.bindPlugins.length === 0) throw new Error(`profile ${profile.name}: at least one bind plugin is needed`);
   const scheduling = new FrameworkSchedulingProfile(framework);
   const settings = queueSettings(new Map<string, Framework>([[DEFAULT_SCHEDULER_NAME, framework]]), configuration);
-  const queue = new SchedulingQueue<PodInfo>({
-    clock,
-    nominator,
-    less: settings.less,
-    preEnqueue: settings.preEnqueue,
-    pluginEvents: settings.pluginEvents,
-    podInitialBackoffMs: settings.podInitialBackoffSeconds * 1000,
-    podMaxBackoffMs: settings.podMaxBackoffSeconds * 1000,
-  });
+  const queue = new SchedulingQueue<PodInfo>({ clock, nominator, ...queueConfigOf(settings) });
 
   for (const node of trace.nodes) {
     cache.addNode(node);

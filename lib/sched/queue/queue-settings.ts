@@ -9,6 +9,7 @@ import type { PodInfo } from '../types.js';
 import type { EventRegistration } from './cluster-events.js';
 import { pluginEvents } from './plugin-events.js';
 import type { PreEnqueueCheck, QueuedPodInfo } from './queued-pod.js';
+import type { SchedulingQueueConfig } from './scheduling-queue.js';
 
 export interface QueueSettings {
   less: (a: QueuedPodInfo<PodInfo>, b: QueuedPodInfo<PodInfo>) => boolean;
@@ -36,5 +37,16 @@ export function queueSettings(frameworks: ReadonlyMap<string, Framework>, config
     pluginEvents: pluginEvents(frameworks.values()),
     podInitialBackoffSeconds: configuration.podInitialBackoffSeconds,
     podMaxBackoffSeconds: configuration.podMaxBackoffSeconds,
+  };
+}
+
+/** The part of a SchedulingQueue's config these settings fill (clock, nominator, metrics and log are the caller's). */
+export function queueConfigOf(settings: QueueSettings): Pick<SchedulingQueueConfig<PodInfo>, 'less' | 'preEnqueue' | 'pluginEvents' | 'podInitialBackoffMs' | 'podMaxBackoffMs'> {
+  return {
+    less: settings.less,
+    preEnqueue: settings.preEnqueue,
+    pluginEvents: settings.pluginEvents,
+    podInitialBackoffMs: settings.podInitialBackoffSeconds * 1000,
+    podMaxBackoffMs: settings.podMaxBackoffSeconds * 1000,
   };
 }
