@@ -84,6 +84,25 @@ t.test('a researcher plugin (a TypeScript module) changes where pods go', async 
   t.ok(plugin!.nodesUsedPeak < plain!.nodesUsedPeak, `MostPods packs: ${plugin!.nodesUsedPeak} nodes at peak against ${plain!.nodesUsedPeak}`);
 });
 
+t.test('a Rust extension plugin of the kernel (NodeLabelScore) changes where pods go', async (t) => {
+  const workload = parseWorkload(`
+nodePools:
+- {name: low, count: 20, cpu: "8", memory: 32Gi, labels: {tier: "1"}}
+- {name: high, count: 20, cpu: "8", memory: 32Gi, labels: {tier: "9"}}
+pods:
+- {name: app, count: 40, every: 1s, cpu: "1", memory: 1Gi}
+`);
+  const run = await runSimulation({
+    workload,
+    workloadName: 'tiers',
+    profiles: [await resolveProfile('default'), await resolveProfile(join(ROOT, 'test', 'fixtures', 'sim', 'prefer-tier.yaml'))],
+    seed: 5,
+  });
+  const onHigh = (i: number): number => run.outcomes[i]!.placements.filter((p) => p.node.startsWith('high-')).length;
+  t.equal(onHigh(1), 40, 'every pod on a tier 9 node');
+  t.ok(onHigh(0) < 30, `the default profile spreads over both pools (${onHigh(0)} of 40 on tier 9)`);
+});
+
 t.test('virtual time: a pod waits for room, runs its duration, and a deletion removes a pending pod', async (t) => {
   const run = await runSimulation({
     workload: parseWorkload(`
