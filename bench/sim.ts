@@ -2,10 +2,14 @@
 // nodes; BENCH_SIM_PODS pods, default 20,000) is replayed with the default profile through the
 // framework with the Rust kernel, then through the TypeScript plugins only; each reports
 // scheduling attempts per wall-clock second (and per CPU second of the process, as the machine
-// is shared) and the ratio between them. Writes bench/results/sim.json.
+// is shared) and the ratio between them. As a baseline in the same run, the bare kernel (one
+// native call per pod, no queue, framework or deletions; bench/lib/scheduler-kernel.ts) places
+// the same pods on the same nodes. Writes bench/results/sim.json.
 import { loadavg } from 'node:os';
 import { expandWorkload, resolveProfile, simulate, type SimOutcome, type SimTrace } from '../lib/sim/index.js';
+import { podInfoFromPod } from '../lib/sched/pod-info.js';
 import { printTable, writeResults } from './lib/results.js';
+import { runKernel } from './lib/scheduler-kernel.js';
 
 interface PathResult {
   attempts: number;
@@ -47,6 +51,8 @@ export async function benchSim(): Promise<void> {
   const loadAverage = Math.round(loadavg()[0]! * 100) / 100;
   const kernel = await measure(trace, true);
   const typescript = await measure(trace, false);
+  const bare = runKernel(trace.nodes, trace.arrivals.map((a) => podInfoFromPod(a.pod)));
+  const bareKernelPodsPerSecond = Math.round(pods / bare.seconds);
   const samePlacements = kernel.outcome.placements.filter((p, i) => typescript.outcome.placements[i]?.node === p.node).length;
   const ratio = Math.round((kernel.result.attemptsPerSecond / typescript.result.attemptsPerSecond) * 10) / 10;
   const path = writeResults('sim', {
@@ -57,6 +63,9 @@ export async function benchSim(): Promise<void> {
     typescript: typescript.result,
     ratio,
     samePlacements,
+    bareKernel: { podsPerSecond: bareKernelPodsPerSecond, seconds: Math.round(bare.seconds * 1000) / 1000 },
+    /** The simulator's rate as a share of the bare kernel's, measured in the same run. */
+    kernelShare: Math.round((kernel.result.attemptsPerSecond / bareKernelPodsPerSecond) * 100) / 100,
     loadAverage,
   });
   printTable([
@@ -64,5 +73,6 @@ export async function benchSim(): Promise<void> {
     ['framework + Rust kernel', kernel.result.attempts, kernel.result.wallSeconds, kernel.result.attemptsPerSecond, kernel.result.cpuSeconds, kernel.result.attemptsPerCpuSecond, kernel.result.nodesUsedPeak],
     ['TypeScript plugins only', typescript.result.attempts, typescript.result.wallSeconds, typescript.result.attemptsPerSecond, typescript.result.cpuSeconds, typescript.result.attemptsPerCpuSecond, typescript.result.nodesUsedPeak],
   ]);
+  process.stdout.write(`bare kernel (same pods, no queue or framework): ${bareKernelPodsPerSecond} pods/s\n`);
   process.stdout.write(`ratio ${ratio}x; same node for ${samePlacements}/${kernel.outcome.placements.length} pods; load average ${loadAverage}; written to ${path}\n`);
 }
