@@ -162,7 +162,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--out <dir>', 'write results.json, timings.json, CSV files and report.html here')
     .option('--plugin-module <path...>', 'ES modules with researcher plugins, as the scheduler loads them', [])
     .option('--no-native-kernel', 'run every plugin as TypeScript instead of through the Rust kernel')
-    .action(async (o: { workload?: string; example: boolean; profiles: string; seed: number; out?: string; pluginModule: string[]; nativeKernel: boolean }) => {
+    .option('--compare <dirs...>', 'print two result directories (A B) side by side, metric by metric, with the difference')
+    .action(async (o: { compare?: string[]; workload?: string; example: boolean; profiles: string; seed: number; out?: string; pluginModule: string[]; nativeKernel: boolean }) => {
       exitCode = await sim(o);
     });
 

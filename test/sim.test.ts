@@ -53,6 +53,10 @@ t.test('two runs with the same seed write byte-identical results.json; another s
   });
   t.ok(runs[0]!.equals(runs[1]!), 'seed 7 twice: the same bytes');
   t.notOk(runs[0]!.equals(runs[2]!), 'seed 8 draws another workload');
+  const compared = rudder(['sim', '--compare', join(dir, 'out-0'), join(dir, 'out-2')]);
+  t.equal(compared.code, 0, compared.stderr);
+  t.match(compared.stdout, /PROFILE\s+METRIC\s+A\s+B\s+B - A/);
+  t.match(compared.stdout, /most-allocated\s+nodesUsedPeak\s+\d+\s+\d+\s+-?\d+/, 'metric by metric, with the difference');
   const out = join(dir, 'out-0');
   t.match(readFileSync(join(out, 'timings.json'), 'utf8'), /"attemptsPerSecond": \d+/, 'wall-clock rates go to timings.json');
   t.match(readFileSync(join(out, 'placements-most-allocated.csv'), 'utf8'), /^pod,node,seconds\npod-0,/);

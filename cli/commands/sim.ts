@@ -2,9 +2,11 @@
 // or more scheduler profiles in process, on virtual time, and writes the comparison to --out.
 import { readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
+import { compareResults, readResults } from '../../lib/sim/compare.js';
 import { EXAMPLE_WORKLOAD, parseWorkload, resolveProfile, runSimulation, WorkloadError, type SimProfile, type Workload } from '../../lib/sim/index.js';
 
 export interface SimOptions {
+  compare?: string[];
   workload?: string;
   example: boolean;
   profiles: string;
@@ -29,7 +31,22 @@ function table(rows: (string | number)[][]): string {
   return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i]! + 2)).join('').trimEnd()).join('\n');
 }
 
+function compare(dirs: string[]): number {
+  if (dirs.length !== 2) {
+    process.stderr.write(`rudder sim: --compare takes two result directories, not ${dirs.length}\n`);
+    return 2;
+  }
+  try {
+    process.stdout.write(`A: ${dirs[0]}\nB: ${dirs[1]}\n${table(compareResults(readResults(dirs[0]!), readResults(dirs[1]!)))}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`rudder sim: ${(error as Error).message}\n`);
+    return 2;
+  }
+}
+
 export async function sim(o: SimOptions): Promise<number> {
+  if (o.compare) return compare(o.compare);
   if (Boolean(o.workload) === o.example) {
     process.stderr.write('rudder sim: give a workload file (--workload FILE) or --example\n');
     return 2;
