@@ -51,8 +51,13 @@ export async function benchSim(): Promise<void> {
   const loadAverage = Math.round(loadavg()[0]! * 100) / 100;
   const kernel = await measure(trace, true);
   const typescript = await measure(trace, false);
-  const bare = runKernel(trace.nodes, trace.arrivals.map((a) => podInfoFromPod(a.pod)));
+  const podInfos = trace.arrivals.map((a) => podInfoFromPod(a.pod));
+  const bareCpu = process.cpuUsage();
+  const bare = runKernel(trace.nodes, podInfos);
+  const bareCpuUsed = process.cpuUsage(bareCpu);
+  const bareCpuSeconds = (bareCpuUsed.user + bareCpuUsed.system) / 1e6;
   const bareKernelPodsPerSecond = Math.round(pods / bare.seconds);
+  const bareKernelPodsPerCpuSecond = Math.round(pods / bareCpuSeconds);
   const samePlacements = kernel.outcome.placements.filter((p, i) => typescript.outcome.placements[i]?.node === p.node).length;
   const ratio = Math.round((kernel.result.attemptsPerSecond / typescript.result.attemptsPerSecond) * 10) / 10;
   const path = writeResults('sim', {
@@ -63,9 +68,10 @@ export async function benchSim(): Promise<void> {
     typescript: typescript.result,
     ratio,
     samePlacements,
-    bareKernel: { podsPerSecond: bareKernelPodsPerSecond, seconds: Math.round(bare.seconds * 1000) / 1000 },
-    /** The simulator's rate as a share of the bare kernel's, measured in the same run. */
+    bareKernel: { podsPerSecond: bareKernelPodsPerSecond, seconds: Math.round(bare.seconds * 1000) / 1000, podsPerCpuSecond: bareKernelPodsPerCpuSecond },
+    // The simulator's rate as a share of the bare kernel's, measured in the same run (wall and CPU time).
     kernelShare: Math.round((kernel.result.attemptsPerSecond / bareKernelPodsPerSecond) * 100) / 100,
+    kernelShareCpu: Math.round((kernel.result.attemptsPerCpuSecond / bareKernelPodsPerCpuSecond) * 100) / 100,
     loadAverage,
   });
   printTable([
@@ -73,6 +79,6 @@ export async function benchSim(): Promise<void> {
     ['framework + Rust kernel', kernel.result.attempts, kernel.result.wallSeconds, kernel.result.attemptsPerSecond, kernel.result.cpuSeconds, kernel.result.attemptsPerCpuSecond, kernel.result.nodesUsedPeak],
     ['TypeScript plugins only', typescript.result.attempts, typescript.result.wallSeconds, typescript.result.attemptsPerSecond, typescript.result.cpuSeconds, typescript.result.attemptsPerCpuSecond, typescript.result.nodesUsedPeak],
   ]);
-  process.stdout.write(`bare kernel (same pods, no queue or framework): ${bareKernelPodsPerSecond} pods/s\n`);
+  process.stdout.write(`bare kernel (same pods, no queue or framework): ${bareKernelPodsPerSecond} pods/s, ${bareKernelPodsPerCpuSecond} pods/cpu s\n`);
   process.stdout.write(`ratio ${ratio}x; same node for ${samePlacements}/${kernel.outcome.placements.length} pods; load average ${loadAverage}; written to ${path}\n`);
 }
