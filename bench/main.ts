@@ -7,6 +7,7 @@ import { benchControllers } from './controllers.js';
 import { benchProxy } from './proxy.js';
 import { benchScheduler } from './scheduler.js';
 import { benchSchedulerKernel } from './scheduler-kernel.js';
+import { benchSim } from './sim.js';
 import { benchStore } from './store.js';
 import { benchWatch } from './watch.js';
 
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   proxy: benchProxy,
   scheduler: benchScheduler,
   'scheduler-kernel': benchSchedulerKernel,
+  sim: benchSim,
   store: benchStore,
   watch: benchWatch,
 };

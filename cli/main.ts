@@ -7,6 +7,7 @@ import { explain } from './commands/explain.js';
 import { kubeconfig } from './commands/kubeconfig.js';
 import { logs } from './commands/logs.js';
 import { proxyRules } from './commands/proxy-rules.js';
+import { sim } from './commands/sim.js';
 import { status } from './commands/status.js';
 import { up } from './commands/up.js';
 
@@ -155,6 +156,21 @@ async function main(argv: string[]): Promise<number> {
     .option('--reference', 'compile with the TypeScript reference compiler instead of the native one', false)
     .action((o: { objects: string; nodeName: string; clusterCidr?: string; masqueradeBit: number; nodeIp: string[]; ipFamily?: 'IPv4' | 'IPv6'; localhostNodeports: boolean; nfacct: boolean; randomFully: boolean; normalized: boolean; reference: boolean }) => {
       exitCode = proxyRules(o);
+    });
+
+  program
+    .command('sim')
+    .description('replay a workload against scheduler profiles in process, on virtual time, and compare the outcomes')
+    .option('--workload <file>', 'the workload: node pools, timed pod arrivals and deletions (YAML or JSON)')
+    .option('--example', 'the bundled workload: 5,000 nodes and 100,000 pods from the synthetic generator', false)
+    .option('--profiles <list>', 'comma-separated: default, least-allocated, most-allocated, balanced, or KubeSchedulerConfiguration files', 'default')
+    .option('--seed <n>', 'seeds the generator and the scheduler\'s tie-breaking', integer(0, 2 ** 31 - 1), 1)
+    .option('--out <dir>', 'write results.json, timings.json, CSV files and report.html here')
+    .option('--plugin-module <path...>', 'ES modules with researcher plugins, as the scheduler loads them', [])
+    .option('--no-native-kernel', 'run every plugin as TypeScript instead of through the Rust kernel')
+    .option('--compare <dirs...>', 'print two result directories (A B) side by side, metric by metric, with the difference')
+    .action(async (o: { compare?: string[]; workload?: string; example: boolean; profiles: string; seed: number; out?: string; pluginModule: string[]; nativeKernel: boolean }) => {
+      exitCode = await sim(o);
     });
 
   try {

@@ -101,7 +101,7 @@ function pods(n: number, random: () => number): Pod[] {
   });
 }
 
-interface Run {
+export interface Run {
   seconds: number;
   choices: (string | undefined)[];
 }
@@ -126,7 +126,7 @@ function run(nodes: readonly Node[], podInfos: readonly PodInfo[], native: boole
 }
 
 /** The kernel alone: one native call per pod (encoded once), the host picked as selectHost picks it, the same encoded pod assumed natively. */
-function runKernel(nodes: readonly Node[], podInfos: readonly PodInfo[]): Run {
+export function runKernel(nodes: readonly Node[], podInfos: readonly PodInfo[]): Run {
   const cache = new SchedulerCache();
   for (const node of nodes) cache.addNode(node);
   const snapshot = cache.snapshot();

@@ -15,6 +15,7 @@ import { onShutdown } from '../../lib/process/shutdown.js';
 import { SchedulerCache } from '../../lib/sched/cache.js';
 import { NativeAccelerator } from '../../lib/sched/kernel/index.js';
 import { Nominator } from '../../lib/sched/queue/nominator.js';
+import { queueConfigOf } from '../../lib/sched/queue/queue-settings.js';
 import { SchedulingQueue } from '../../lib/sched/queue/scheduling-queue.js';
 import type { PodInfo } from '../../lib/sched/types.js';
 import { Binder } from './binder.js';
@@ -87,11 +88,7 @@ const { profiles, queue: queueSettings } = built;
 const queue = new SchedulingQueue<PodInfo>({
   clock,
   nominator,
-  less: queueSettings.less,
-  preEnqueue: queueSettings.preEnqueue,
-  pluginEvents: queueSettings.pluginEvents,
-  podInitialBackoffMs: queueSettings.podInitialBackoffSeconds * 1000,
-  podMaxBackoffMs: queueSettings.podMaxBackoffSeconds * 1000,
+  ...queueConfigOf(queueSettings),
   metrics,
   log,
 });

@@ -4,27 +4,17 @@
 import type { Clock } from '../../lib/client/clock.js';
 import type { Logger } from '../../lib/observe/logger.js';
 import { buildFrameworks, loadSchedulerConfiguration, readSchedulerConfiguration, type KubeSchedulerConfiguration } from '../../lib/sched/config/index.js';
-import type { FilterScoreAccelerator, Framework, HandleDeps, QueuedPodInfo as FrameworkQueuedPodInfo, PluginFactories } from '../../lib/sched/framework/index.js';
+import type { FilterScoreAccelerator, Framework, HandleDeps, PluginFactories } from '../../lib/sched/framework/index.js';
+import { registerPluginModules } from '../../lib/sched/framework/plugin-modules.js';
 import { inTreePluginFactories } from '../../lib/sched/plugins/in-tree.js';
-import type { EventRegistration } from '../../lib/sched/queue/cluster-events.js';
 import type { Nominator } from '../../lib/sched/queue/nominator.js';
-import type { PreEnqueueCheck, QueuedPodInfo } from '../../lib/sched/queue/queued-pod.js';
+import { queueSettings, type QueueSettings } from '../../lib/sched/queue/queue-settings.js';
 import type { PodInfo } from '../../lib/sched/types.js';
 import type { Binder } from './binder.js';
-import { FrameworkSchedulingProfile } from './framework-adapter.js';
-import { pluginEvents } from './plugin-events.js';
-import { registerPluginModules } from './plugin-modules.js';
+import { FrameworkSchedulingProfile } from '../../lib/sched/framework/framework-adapter.js';
 import type { PreemptionActions } from './preemption-actions.js';
-import type { SchedulingProfile } from './scheduling-framework.js';
+import type { SchedulingProfile } from '../../lib/sched/framework/scheduling-framework.js';
 import type { WorkloadInformers } from './workload-informers.js';
-
-export interface QueueSettings {
-  less: (a: QueuedPodInfo<PodInfo>, b: QueuedPodInfo<PodInfo>) => boolean;
-  preEnqueue: PreEnqueueCheck<PodInfo>[];
-  pluginEvents: Record<string, readonly EventRegistration[]>;
-  podInitialBackoffSeconds: number;
-  podMaxBackoffSeconds: number;
-}
 
 export interface BuildProfilesDeps {
   configFile?: string;
@@ -45,8 +35,6 @@ export interface BuiltProfiles {
   configuration: KubeSchedulerConfiguration;
   queue: QueueSettings;
 }
-
-const DEFAULT_SCHEDULER = 'default-scheduler';
 
 export async function buildProfiles(deps: BuildProfilesDeps): Promise<BuiltProfiles> {
   const configuration = deps.configFile ? await readSchedulerConfiguration(deps.configFile) : loadSchedulerConfiguration({});
@@ -72,22 +60,6 @@ export async function buildProfiles(deps: BuildProfilesDeps): Promise<BuiltProfi
     profiles.set(name, new FrameworkSchedulingProfile(framework));
   }
   // One queue for all profiles: validation made them share the queue sort plugin.
-  const first = frameworks.values().next().value as Framework;
-  const frameworkOf = (podInfo: PodInfo): Framework | undefined => frameworks.get(podInfo.pod.spec?.schedulerName ?? DEFAULT_SCHEDULER);
-  const queue: QueueSettings = {
-    less: (a, b) => first.queueSortLess(a as FrameworkQueuedPodInfo, b as FrameworkQueuedPodInfo),
-    preEnqueue: [
-      {
-        name: 'PreEnqueue',
-        check: (podInfo) => {
-          const status = frameworkOf(podInfo)?.runPreEnqueuePlugins(podInfo);
-          return status === undefined || status.isSuccess() ? undefined : `${status.plugin}: ${status.message()}`;
-        },
-      },
-    ],
-    pluginEvents: pluginEvents(frameworks.values()),
-    podInitialBackoffSeconds: configuration.podInitialBackoffSeconds,
-    podMaxBackoffSeconds: configuration.podMaxBackoffSeconds,
-  };
+  const queue = queueSettings(frameworks, configuration);
   return { profiles, frameworks, configuration, queue };
 }

@@ -17,7 +17,7 @@ import type { EventRecorder } from './event-recorder.js';
 import { annotationText, explanationOf, EXPLAIN_ANNOTATION, EXPLANATION_ANNOTATION, rankedNodes, type Attempt, type ExplanationStore } from './explanations.js';
 import type { SchedulerMetrics } from './metrics.js';
 import type { PodStatusWriter } from './pod-status.js';
-import type { SchedulingProfile } from './scheduling-framework.js';
+import type { SchedulingProfile } from '../../lib/sched/framework/scheduling-framework.js';
 import type { RequestPool } from '../../lib/client/request-pool.js';
 
 const PODS = findResource('', 'v1', 'pods')!;

@@ -27,6 +27,8 @@ export interface AcceleratedNodes {
   readonly length: number;
   /** Node i's name. */
   name(i: number): string;
+  /** Node i's index in the request's snapshot.nodes (so the framework reaches its NodeInfo without a lookup by name). */
+  position(i: number): number;
   /** Weighted sum of the accelerated plugins' normalised scores (0 when not scored), by node. */
   readonly scores: ArrayLike<number>;
   /** Node i's per-plugin weighted scores, when they were asked for. */

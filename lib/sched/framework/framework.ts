@@ -626,7 +626,11 @@ export class Framework implements FrameworkRunner {
     const numToFind = numFeasibleNodesToFind(this.profile.percentageOfNodesToScore, n);
     const start = this.nextStartNodeIndex % n;
     const wantPluginScores = options.wantPluginScores ?? false;
-    const onlyNative = split.tsFilters.length === 0;
+    // TypeScript filters whose PreFilter said Skip (e.g. PodTopologySpread for a pod without
+    // constraints) would pass every node: the kernel's verdicts then stand alone.
+    const skip = state.skipFilterPlugins;
+    const tsFilters = skip.size === 0 ? split.tsFilters : split.tsFilters.filter((p) => !skip.has(p.name));
+    const onlyNative = tsFilters.length === 0;
     // With only native filters every verdict stands; otherwise only those before the stop.
     const rejected = onlyNative ? diagnosis.nodeToStatus : new Map<string, Status>();
     let found: AcceleratorFindResult;
@@ -668,6 +672,25 @@ export class Framework implements FrameworkRunner {
         const chosen = pickHost(feasible.scores, this.random)!;
         return result(Status.SUCCESS, [{ name: feasible.name(chosen), score: feasible.scores[chosen]! }], count);
       }
+      if (!wantPluginScores) {
+        // TypeScript PreScore first (on the NodeInfos by position, no lookups by name): when it
+        // skips every TypeScript score plugin (PodTopologySpread, InterPodAffinity for a pod
+        // without constraints), the kernel's scores decide alone.
+        const infos = new Array<NodeInfo>(count);
+        for (let i = 0; i < count; i++) infos[i] = nodes[feasible.position(i)] ?? snapshot.get(feasible.name(i))!;
+        const pre = this.runPreScorePlugins(state, podInfo, infos, split.tsPreScores);
+        if (!pre.isSuccess()) return result(pre, []);
+        const skipped = state.skipScorePlugins;
+        if (split.tsScores.every((s) => skipped.has(s.plugin.name))) {
+          const chosen = pickHost(feasible.scores, this.random)!;
+          return result(Status.SUCCESS, [{ name: feasible.name(chosen), score: feasible.scores[chosen]! }], count);
+        }
+        const withTs = new Array<ScoredNode>(count);
+        for (let i = 0; i < count; i++) withTs[i] = { name: infos[i]!.name, score: feasible.scores[i]! };
+        const scoredTs = this.runScorePlugins(state, podInfo, infos, withTs, false, split.tsScores);
+        if (!scoredTs.isSuccess()) return result(scoredTs, []);
+        return result(Status.SUCCESS, chooseHost(withTs, this.random, false), count);
+      }
       scored = new Array<ScoredNode>(count);
       for (let i = 0; i < count; i++) {
         const pluginScores = feasible.pluginScores(i);
@@ -682,7 +705,7 @@ export class Framework implements FrameworkRunner {
       for (let i = 0; i < feasible.length; i++) {
         const name = feasible.name(i);
         const info = snapshot.get(name)!;
-        const s = this.runFilterPlugins(state, podInfo, info, split.tsFilters);
+        const s = this.runFilterPlugins(state, podInfo, info, tsFilters);
         if (s.isSuccess()) kept.push(info);
         else if (s.isRejected()) {
           diagnosis.nodeToStatus.set(name, s);

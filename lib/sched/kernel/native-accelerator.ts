@@ -24,12 +24,13 @@ import { skippedScores } from './skipped.js';
 /** Built-in filters whose rejection preemption cannot resolve; the others (NodePorts, NodeResourcesFit, Rust extension filters) are Unschedulable. */
 const UNRESOLVABLE: ReadonlySet<string> = new Set(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity']);
 const NO_FILTERS: readonly AcceleratedPlugin[] = [];
-const NO_NODES: AcceleratedNodes = { length: 0, name: () => '', scores: [], pluginScores: () => undefined };
+const NO_NODES: AcceleratedNodes = { length: 0, name: () => '', position: () => -1, scores: [], pluginScores: () => undefined };
 
 /** Feasible nodes as the kernel returned them: slots, totals and a row of plugin scores each. */
 class KernelNodes implements AcceleratedNodes {
   constructor(
     private readonly names: readonly string[],
+    private readonly positions: Int32Array,
     private readonly slots: Uint32Array,
     readonly scores: Float64Array,
     private readonly perPlugin: Float64Array,
@@ -44,6 +45,10 @@ class KernelNodes implements AcceleratedNodes {
 
   name(i: number): string {
     return this.names[this.slots[i]!]!;
+  }
+
+  position(i: number): number {
+    return this.positions[this.slots[i]!] ?? -1;
   }
 
   pluginScores(i: number): PluginScore[] | undefined {
@@ -123,7 +128,7 @@ export class NativeAccelerator implements FilterScoreAccelerator {
       pluginScores: wanted,
     });
     const names = this.mirror.names;
-    const feasible = new KernelNodes(names, out.nodes, out.scores, out.pluginScores, wanted ? scores : undefined, wanted ? skippedScores(request.podInfo, scores) : undefined);
+    const feasible = new KernelNodes(names, this.mirror.positions, out.nodes, out.scores, out.pluginScores, wanted ? scores : undefined, wanted ? skippedScores(request.podInfo, scores) : undefined);
     const nodeToStatus = request.nodeToStatus;
     // One Status per distinct (filter, reasons) of the call, shared by the nodes it rejected;
     // keyed by number for the usual single reason.
@@ -163,6 +168,6 @@ export class NativeAccelerator implements FilterScoreAccelerator {
     });
     const wanted = request.wantPluginScores;
     const out = this.kernel.scoreNodes(encodedKernelPod(request.podInfo), this.profile(NO_FILTERS, request.scores), slots, wanted);
-    return new KernelNodes(this.mirror.names, slots, out.scores, out.pluginScores, wanted ? request.scores : undefined, wanted ? skippedScores(request.podInfo, request.scores) : undefined);
+    return new KernelNodes(this.mirror.names, this.mirror.positions, slots, out.scores, out.pluginScores, wanted ? request.scores : undefined, wanted ? skippedScores(request.podInfo, request.scores) : undefined);
   }
 }

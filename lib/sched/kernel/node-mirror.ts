@@ -14,6 +14,8 @@ interface Mirrored {
 export class NodeMirror {
   /** Node name by kernel slot. */
   readonly names: string[] = [];
+  /** Index in the last synced snapshot's node list, by kernel slot. */
+  positions = new Int32Array(0);
   private readonly slots = new Map<string, number>();
   private readonly nodes = new Map<string, Mirrored>();
   private orderGeneration = -1;
@@ -86,6 +88,12 @@ export class NodeMirror {
     if (this.orderGeneration === snapshot.nodeListGeneration && this.kernel.nodeCount === snapshot.nodes.length) return;
     if (this.kernel.nodeCount !== snapshot.nodes.length) this.seed(snapshot);
     this.kernel.setOrder(snapshot.nodes.map((n) => n.name));
+    const positions = new Int32Array(this.names.length).fill(-1);
+    snapshot.nodes.forEach((info, i) => {
+      const slot = this.slots.get(info.name);
+      if (slot !== undefined) positions[slot] = i;
+    });
+    this.positions = positions;
     this.orderGeneration = snapshot.nodeListGeneration;
   }
 }

@@ -207,6 +207,10 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   // ------------------------------------------------------------------ filtering
 
   preFilter(state: CycleState, podInfo: PodInfo, nodes: readonly NodeInfo[]): Status | null {
+    // The usual pod: no terms of its own and no existing pod with anti-affinity (skip before allocating).
+    if (podInfo.requiredAffinityTerms.length === 0 && podInfo.requiredAntiAffinityTerms.length === 0 && this.handle.snapshot().havePodsWithRequiredAntiAffinity.length === 0) {
+      return Status.skip(INTER_POD_AFFINITY);
+    }
     const nsLabels = this.namespaceLabelsOf(podInfo.namespace);
     const namespaces = new NamespaceMatcher(this.handle.deps.namespaceLabels);
     const existing: PairCounts = new Map();

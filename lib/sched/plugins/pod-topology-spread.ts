@@ -298,6 +298,8 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     if (podInfo.topologySpreadConstraints.length > 0) {
       return filterTopologySpreadConstraints(podInfo.topologySpreadConstraints, podInfo.labels, action);
     }
+    // Without workload listers the default constraints have no selector, so none applies.
+    if (!this.handle.deps.workloads) return [];
     const constraints = filterTopologySpreadConstraints(this.defaultConstraints, podInfo.labels, action);
     if (constraints.length === 0) return constraints;
     const selector = defaultSelector(podInfo, this.handle.deps.workloads);

@@ -1,8 +1,8 @@
 // The scheduling loop's SchedulingProfile over one lib/sched Framework (one profile of the
 // KubeSchedulerConfiguration).
-import { codeName, CycleState, Code, type Framework, type FindNodesResult, type Status } from '../../lib/sched/framework/index.js';
-import { fitErrorMessage } from '../../lib/sched/fit-error.js';
-import type { PodInfo, Snapshot } from '../../lib/sched/types.js';
+import { codeName, CycleState, Code, type Framework, type FindNodesResult, type Status } from './index.js';
+import { fitErrorMessage } from '../fit-error.js';
+import type { PodInfo, Snapshot } from '../types.js';
 import type { FindNodesOptions, PostFilterOutcome, SchedulingProfile } from './scheduling-framework.js';
 
 function failure(status: Status): Error {

@@ -2,8 +2,8 @@
 // Reserve → Permit → PreBind → Bind → PostBind sequence, PostFilter (preemption) after a
 // failure, and the FailedScheduling message. framework-adapter.ts builds it from lib/sched's
 // Framework. The attempt's result is the framework's own (no copies on the hot path).
-import type { CycleState, FindNodesResult } from '../../lib/sched/framework/index.js';
-import type { PodInfo, Snapshot } from '../../lib/sched/types.js';
+import type { CycleState, FindNodesResult } from './index.js';
+import type { PodInfo, Snapshot } from '../types.js';
 
 export interface PostFilterOutcome {
   /** Set when preemption made room: the node the pod is nominated to. */

@@ -3,7 +3,7 @@
 // beside the in-tree plugins.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { PluginFactory, PluginFactories } from '../../lib/sched/framework/index.js';
+import type { PluginFactories, PluginFactory } from './plugin-factories.js';
 
 export async function registerPluginModules(registry: PluginFactories, paths: readonly string[]): Promise<string[]> {
   const names: string[] = [];

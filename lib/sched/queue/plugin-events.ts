@@ -2,9 +2,9 @@
 // scheduling queue's terms. A plugin that registers nothing keeps the in-tree registration
 // known for its name; an unknown plugin registers nothing, so a pod it rejects moves on every
 // event (as kube-scheduler treats plugins without EventsToRegister).
-import type { Framework } from '../../lib/sched/framework/index.js';
-import { isEnqueueExtensions, type ClusterEvent as PluginEvent } from '../../lib/sched/framework/interfaces.js';
-import { DEFAULT_PLUGIN_EVENTS, type EventAction, type EventRegistration, type EventResource } from '../../lib/sched/queue/cluster-events.js';
+import type { Framework } from '../framework/framework.js';
+import { isEnqueueExtensions, type ClusterEvent as PluginEvent } from '../framework/interfaces.js';
+import { DEFAULT_PLUGIN_EVENTS, type EventAction, type EventRegistration, type EventResource } from './cluster-events.js';
 
 const NODE_UPDATES: EventAction[] = ['UpdateNodeAllocatable', 'UpdateNodeLabel', 'UpdateNodeTaint', 'UpdateNodeCondition'];
 const QUEUE_ACTIONS = new Set<string>(['Add', 'Delete', 'Update', ...NODE_UPDATES]);
