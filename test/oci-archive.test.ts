@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { extract, list } from 'tar';
-import { rudderCacheDir } from '../build-tools/go-modules/cache-dirs.js';
+import { rudderCacheDir } from '../lib/host/cache-dir.js';
 import { writeOciArchive } from '../lib/images/oci-archive.js';
 import { hostBusybox, localImageArchives } from '../lib/images/local-images.js';
 import { Rootfs, sharedLibraries } from '../lib/images/rootfs.js';

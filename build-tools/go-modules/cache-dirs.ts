@@ -7,11 +7,7 @@ import { delimiter, join } from 'node:path';
 import { escapeModulePath } from './go-proxy.js';
 import type { GoModule } from './go-module.js';
 
-/** $RUDDER_CACHE_DIR, else $XDG_CACHE_HOME/rudder, else ~/.cache/rudder. */
-export function rudderCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.RUDDER_CACHE_DIR) return env.RUDDER_CACHE_DIR;
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rudder');
-}
+export { rudderCacheDir } from '../../lib/host/cache-dir.js';
 
 /** Go's GOMODCACHE: $GOMODCACHE, else the first $GOPATH entry's pkg/mod, else ~/go/pkg/mod. */
 export function goModCacheDir(env: NodeJS.ProcessEnv = process.env): string {

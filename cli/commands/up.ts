@@ -12,7 +12,7 @@ import { freePort } from '../../lib/process/ports.js';
 import { commandInstalled } from '../../lib/process/installed.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
 import { ensureTokenFile } from '../../lib/pki/tokens.js';
-import { rudderCacheDir } from '../../build-tools/go-modules/cache-dirs.js';
+import { rudderCacheDir } from '../../lib/host/cache-dir.js';
 import { importLocalImages, prepareLocalNodes, type PreparedLocalNodes } from '../../lib/local-nodes/local-nodes.js';
 import { localNodesUnavailable } from '../../lib/local-nodes/prerequisites.js';
 import { apiserverUrl, CLUSTER_CIDR, clusterComponents, DEFAULT_CONTROLLER_MANAGER_PORT, DEFAULT_KUBELET_PORT, DEFAULT_SCHEDULER_PORT, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
-import { rudderCacheDir } from '../../build-tools/go-modules/cache-dirs.js';
+import { rudderCacheDir } from '../../lib/host/cache-dir.js';
 import { startLocalNodes, type LocalNodes } from '../../lib/local-nodes/local-nodes.js';
 import { mountTable } from '../../lib/host/mounts.js';
 import { localNodesUnavailable } from '../../lib/local-nodes/prerequisites.js';
