@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { Store } from '../../lib/native/store.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
 import type { TokenUser } from '../../lib/pki/tokens.js';
+import { ensureServiceAccountKey } from '../../lib/pki/service-account-key.js';
 import { bootstrapCluster } from '../../services/apiserver/bootstrap.js';
 import { buildApiServer, type ApiServer } from '../../services/apiserver/server.js';
 
@@ -28,6 +29,8 @@ export interface InjectServerOptions {
   users?: Record<string, TokenUser>;
   /** --api-audiences (default none). */
   apiAudiences?: string[];
+  /** --authorization-mode (default RBAC). */
+  authorizationMode?: string[];
 }
 
 export async function injectServer(options: InjectServerOptions = {}): Promise<InjectServer> {
@@ -44,6 +47,8 @@ export async function injectServer(options: InjectServerOptions = {}): Promise<I
     bookmarkIntervalMs: 60_000,
     minRequestTimeoutSeconds: 1800,
     apiAudiences: options.apiAudiences,
+    authorizationMode: options.authorizationMode,
+    serviceAccountKey: await ensureServiceAccountKey(mkdtempSync(join(dir, 'pki-'))),
   });
   await server.app.ready();
   await bootstrapCluster(server.storage, { serviceIP: server.allocator.firstAddress(), serviceCIDRs: [server.allocator.serviceCidr], advertiseAddress: '127.0.0.1', port: 6443 });

@@ -1,0 +1,169 @@
+// RBAC over the default roles, through the apiserver's own HTTP surface: what a live request is
+// answered (2xx or 403 in Kubernetes' words) and what a SubjectAccessReview says agree for view,
+// edit, admin and an unbound ServiceAccount; escalation through bindings is refused; aggregation
+// picks up labelled roles; impersonation needs the impersonate verb.
+import t from 'tap';
+import { injectServer, type InjectServer } from './helpers/inject-server.js';
+
+const USERS = {
+  'viewer-token': { name: 'viewer', uid: 'viewer', groups: ['viewers'] },
+  'editor-token': { name: 'editor', uid: 'editor', groups: [] },
+  'owner-token': { name: 'owner', uid: 'owner', groups: [] },
+  'binder-token': { name: 'binder', uid: 'binder', groups: [] },
+};
+
+let server: InjectServer;
+t.before(async () => {
+  server = await injectServer({ users: USERS, apiAudiences: ['https://kubernetes.default.svc.cluster.local'] });
+});
+t.teardown(() => server.close());
+
+async function call(token: string | undefined, method: string, url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<{ code: number; body: Record<string, unknown> }> {
+  const all: Record<string, string> = { ...headers };
+  if (token !== undefined) all.authorization = `Bearer ${token}`;
+  if (payload !== undefined) all['content-type'] = 'application/json';
+  const res = await server.app.inject({ method: method as 'GET', url, headers: all, payload: payload === undefined ? undefined : JSON.stringify(payload) });
+  const json = (res.headers['content-type'] ?? '').toString().startsWith('application/json');
+  return { code: res.statusCode, body: json ? (JSON.parse(res.body) as Record<string, unknown>) : {} };
+}
+
+const admin = (method: string, url: string, payload?: unknown): ReturnType<typeof call> => call(server.auth.authorization.slice(7), method, url, payload);
+
+function roleBinding(namespace: string, name: string, role: string, subject: Record<string, string>, kind = 'ClusterRole'): [string, unknown] {
+  return [
+    `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`,
+    { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name: role }, subjects: [subject] },
+  ];
+}
+
+async function setUp(t: { equal(a: unknown, b: unknown): void }): Promise<string> {
+  for (const name of ['team-a', 'team-b']) t.equal((await admin('POST', '/api/v1/namespaces', { metadata: { name } })).code, 201);
+  t.equal((await admin('POST', '/api/v1/namespaces/team-a/serviceaccounts', { metadata: { name: 'robot' } })).code, 201);
+  for (const [url, body] of [
+    roleBinding('team-a', 'viewers', 'view', { kind: 'Group', name: 'viewers', apiGroup: 'rbac.authorization.k8s.io' }),
+    roleBinding('team-a', 'editor', 'edit', { kind: 'User', name: 'editor', apiGroup: 'rbac.authorization.k8s.io' }),
+    roleBinding('team-a', 'owner', 'admin', { kind: 'User', name: 'owner', apiGroup: 'rbac.authorization.k8s.io' }),
+  ]) {
+    t.equal((await admin('POST', url, body)).code, 201);
+  }
+  const token = await admin('POST', '/api/v1/namespaces/team-a/serviceaccounts/robot/token', { spec: {} });
+  t.equal(token.code, 201);
+  return (token.body.status as { token: string }).token;
+}
+
+interface Case {
+  who: string;
+  verb: string;
+  resource: string;
+  group?: string;
+  namespace?: string;
+  name?: string;
+  allowed: boolean;
+  /** The live request that asks the same. */
+  request: [string, string, unknown?];
+}
+
+const CM = { metadata: { name: 'probe' } };
+const RB = { metadata: { name: 'probe' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'User', name: 'x', apiGroup: 'rbac.authorization.k8s.io' }] };
+
+t.test('view, edit, admin and an unbound ServiceAccount: live requests and SubjectAccessReviews agree', async (t) => {
+  const robotToken = await setUp(t);
+  const tokens: Record<string, string> = { viewer: 'viewer-token', editor: 'editor-token', owner: 'owner-token', 'system:serviceaccount:team-a:robot': robotToken };
+  const groups: Record<string, string[]> = { viewer: ['viewers'], 'system:serviceaccount:team-a:robot': ['system:serviceaccounts', 'system:serviceaccounts:team-a'] };
+  const cases: Case[] = [
+    { who: 'viewer', verb: 'list', resource: 'pods', namespace: 'team-a', allowed: true, request: ['GET', '/api/v1/namespaces/team-a/pods'] },
+    { who: 'viewer', verb: 'list', resource: 'secrets', namespace: 'team-a', allowed: false, request: ['GET', '/api/v1/namespaces/team-a/secrets'] },
+    { who: 'viewer', verb: 'create', resource: 'configmaps', namespace: 'team-a', allowed: false, request: ['POST', '/api/v1/namespaces/team-a/configmaps', CM] },
+    { who: 'viewer', verb: 'list', resource: 'pods', namespace: 'team-b', allowed: false, request: ['GET', '/api/v1/namespaces/team-b/pods'] },
+    { who: 'editor', verb: 'create', resource: 'configmaps', namespace: 'team-a', allowed: true, request: ['POST', '/api/v1/namespaces/team-a/configmaps', CM] },
+    { who: 'editor', verb: 'list', resource: 'secrets', namespace: 'team-a', allowed: true, request: ['GET', '/api/v1/namespaces/team-a/secrets'] },
+    { who: 'editor', verb: 'create', resource: 'rolebindings', group: 'rbac.authorization.k8s.io', namespace: 'team-a', allowed: false, request: ['POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/rolebindings', RB] },
+    { who: 'editor', verb: 'list', resource: 'roles', group: 'rbac.authorization.k8s.io', namespace: 'team-a', allowed: false, request: ['GET', '/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/roles'] },
+    { who: 'owner', verb: 'create', resource: 'rolebindings', group: 'rbac.authorization.k8s.io', namespace: 'team-a', allowed: true, request: ['POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/rolebindings', RB] },
+    { who: 'owner', verb: 'list', resource: 'pods', namespace: 'team-b', allowed: false, request: ['GET', '/api/v1/namespaces/team-b/pods'] },
+    { who: 'owner', verb: 'list', resource: 'nodes', allowed: false, request: ['GET', '/api/v1/nodes'] },
+    { who: 'owner', verb: 'list', resource: 'namespaces', allowed: false, request: ['GET', '/api/v1/namespaces'] },
+    { who: 'system:serviceaccount:team-a:robot', verb: 'list', resource: 'pods', namespace: 'team-a', allowed: false, request: ['GET', '/api/v1/namespaces/team-a/pods'] },
+    { who: 'system:serviceaccount:team-a:robot', verb: 'get', resource: 'serviceaccounts', namespace: 'team-a', name: 'robot', allowed: false, request: ['GET', '/api/v1/namespaces/team-a/serviceaccounts/robot'] },
+  ];
+  for (const c of cases) {
+    const what = `${c.who} ${c.verb} ${c.resource} in ${c.namespace ?? 'the cluster'}`;
+    const live = await call(tokens[c.who], ...c.request);
+    t.equal(live.code >= 200 && live.code < 300, c.allowed, `${what}: live request answered ${live.code}`);
+    const review = await admin('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+      spec: { user: c.who, groups: groups[c.who] ?? [], resourceAttributes: { verb: c.verb, resource: c.resource, group: c.group ?? '', namespace: c.namespace ?? '', name: c.name ?? '' } },
+    });
+    t.equal(review.code, 201);
+    t.equal((review.body.status as { allowed: boolean }).allowed, c.allowed, `${what}: SubjectAccessReview`);
+    if (!c.allowed) {
+      const scope = c.namespace ? `in the namespace "${c.namespace}"` : 'at the cluster scope';
+      const qualified = c.group ? `${c.resource}.${c.group}` : c.resource;
+      t.match(live.body, { kind: 'Status', reason: 'Forbidden', code: 403, message: `${qualified} ${c.name ? `"${c.name}" ` : ''}is forbidden: User "${c.who}" cannot ${c.verb} resource "${c.resource}" in API group "${c.group ?? ''}" ${scope}` }, what);
+    }
+  }
+  // discovery is all an unbound ServiceAccount may do
+  t.equal((await call(robotToken, 'GET', '/apis')).code, 200, 'the ServiceAccount reads discovery');
+  t.equal((await call(robotToken, 'GET', '/version')).code, 200);
+  t.match((await call(robotToken, 'GET', '/metrics')).body, { code: 403, message: 'forbidden: User "system:serviceaccount:team-a:robot" cannot get path "/metrics"' });
+  const rules = await call(robotToken, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', { spec: { namespace: 'team-a' } });
+  const resourceRules = (rules.body.status as { resourceRules: { resources: string[] }[] }).resourceRules;
+  t.same(resourceRules.flatMap((r) => r.resources).sort(), ['selfsubjectaccessreviews', 'selfsubjectreviews', 'selfsubjectrulesreviews'], 'only the self reviews');
+});
+
+t.test('anonymous requests see only the public info; bad credentials are 401', async (t) => {
+  t.equal((await call(undefined, 'GET', '/version')).code, 200);
+  t.equal((await call(undefined, 'GET', '/readyz')).code, 200);
+  t.match((await call(undefined, 'GET', '/api')).body, { code: 403, message: 'forbidden: User "system:anonymous" cannot get path "/api"' });
+  t.equal((await call('not-a-token', 'GET', '/version')).code, 401);
+});
+
+t.test('create on rolebindings without bind cannot bind cluster-admin; with bind it can', async (t) => {
+  const role = { metadata: { name: 'binding-writer' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] }] };
+  t.equal((await admin('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team-b/roles', role)).code, 201);
+  const [url, body] = roleBinding('team-b', 'binder', 'binding-writer', { kind: 'User', name: 'binder', apiGroup: 'rbac.authorization.k8s.io' }, 'Role');
+  t.equal((await admin('POST', url, body)).code, 201);
+  const [grabUrl, grab] = roleBinding('team-b', 'grab', 'cluster-admin', { kind: 'User', name: 'binder', apiGroup: 'rbac.authorization.k8s.io' });
+  const refused = await call('binder-token', 'POST', grabUrl, grab);
+  t.equal(refused.code, 403);
+  t.match(refused.body.message, /^rolebindings\.rbac\.authorization\.k8s\.io "grab" is forbidden: user "binder" \(groups=\["system:authenticated"\]\) is attempting to grant RBAC permissions not currently held:\n\{APIGroups:\["\*"\], Resources:\["\*"\], Verbs:\["\*"\]\}/);
+  t.equal((await call('binder-token', 'POST', `${grabUrl}/grab`.replace('/grab', ''), grab)).code, 403, 'still refused');
+  // a role binder holds itself (create rolebindings) may be bound
+  const [ownUrl, own] = roleBinding('team-b', 'again', 'binding-writer', { kind: 'User', name: 'someone', apiGroup: 'rbac.authorization.k8s.io' }, 'Role');
+  t.equal((await call('binder-token', 'POST', ownUrl, own)).code, 201, 'binding what one holds');
+  // bind on cluster-admin lets binder grant it without holding it
+  const bindRole = { metadata: { name: 'bind-cluster-admin' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: ['cluster-admin'] }] };
+  t.equal((await admin('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', bindRole)).code, 201);
+  const [bindUrl, bindBody] = roleBinding('team-b', 'binder-bind', 'bind-cluster-admin', { kind: 'User', name: 'binder', apiGroup: 'rbac.authorization.k8s.io' });
+  t.equal((await admin('POST', bindUrl, bindBody)).code, 201);
+  t.equal((await call('binder-token', 'POST', grabUrl, grab)).code, 201, 'with bind on cluster-admin');
+  // escalate: a Role granting more than its writer holds is refused
+  const roleWriter = { metadata: { name: 'role-writer' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['create'] }] };
+  t.equal((await admin('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/roles', roleWriter)).code, 201);
+  const [rwUrl, rwBody] = roleBinding('team-a', 'editor-roles', 'role-writer', { kind: 'User', name: 'editor', apiGroup: 'rbac.authorization.k8s.io' }, 'Role');
+  t.equal((await admin('POST', rwUrl, rwBody)).code, 201);
+  const greedy = { metadata: { name: 'greedy' }, rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['delete'] }] };
+  t.equal((await call('editor-token', 'POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/roles', greedy)).code, 403, 'a Role beyond what its writer holds');
+  const modest = { metadata: { name: 'modest' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] };
+  t.equal((await call('editor-token', 'POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/roles', modest)).code, 201, 'a Role within it');
+});
+
+t.test('view aggregates a ClusterRole labelled aggregate-to-view', async (t) => {
+  t.equal((await call('viewer-token', 'GET', '/apis/apps/v1/namespaces/team-a/controllerrevisions')).code, 200);
+  t.equal((await call('viewer-token', 'GET', '/api/v1/namespaces/team-a/podtemplates')).code, 403);
+  const extra = { metadata: { name: 'podtemplate-reader', labels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' } }, rules: [{ apiGroups: [''], resources: ['podtemplates'], verbs: ['list'] }] };
+  t.equal((await admin('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', extra)).code, 201);
+  t.equal((await call('viewer-token', 'GET', '/api/v1/namespaces/team-a/podtemplates')).code, 200, 'after the labelled role appears');
+  t.equal((await call('owner-token', 'GET', '/api/v1/namespaces/team-a/podtemplates')).code, 200, 'admin aggregates edit which aggregates view');
+});
+
+t.test('impersonation needs the impersonate verb', async (t) => {
+  const asViewer = await admin('GET', '/api/v1/namespaces/team-a/secrets');
+  t.equal(asViewer.code, 200);
+  t.equal((await call(server.auth.authorization.slice(7), 'GET', '/api/v1/namespaces/team-a/secrets', undefined, { 'impersonate-user': 'viewer', 'impersonate-group': 'viewers' })).code, 403, 'the admin acting as viewer');
+  t.equal((await call(server.auth.authorization.slice(7), 'GET', '/api/v1/namespaces/team-a/pods', undefined, { 'impersonate-user': 'viewer', 'impersonate-group': 'viewers' })).code, 200);
+  const refused = await call('viewer-token', 'GET', '/api/v1/namespaces/team-a/pods', undefined, { 'impersonate-user': 'owner' });
+  t.match(refused.body, { code: 403, message: 'users "owner" is forbidden: User "viewer" cannot impersonate resource "users" in API group "" at the cluster scope' });
+  t.match((await call(server.auth.authorization.slice(7), 'GET', '/api', undefined, { 'impersonate-group': 'x' })).body, { code: 400 }, 'a group without a user');
+  const whoami = await call(server.auth.authorization.slice(7), 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {}, { 'impersonate-user': 'system:serviceaccount:team-a:robot' });
+  t.match(whoami.body, { status: { userInfo: { username: 'system:serviceaccount:team-a:robot', groups: ['system:serviceaccounts', 'system:serviceaccounts:team-a', 'system:authenticated'] } } });
+});
