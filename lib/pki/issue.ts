@@ -9,8 +9,8 @@ export interface IssuedCertificate {
 }
 
 export interface CertificateRequest {
-  /** An X.500 name: "CN=jane, O=developers". */
-  subject: string;
+  /** An X.500 name: "CN=jane, O=developers", or its attributes in order ([{CN: ['jane']}, {O: ['developers']}]). */
+  subject: string | Record<string, string[]>[];
   usages: readonly string[];
   dnsNames?: readonly string[];
   now?: Date;
@@ -42,13 +42,11 @@ export async function issueCertificate(ca: SigningCa, request: CertificateReques
   return { certPem: cert.toString('pem') + '\n', keyPem: pemPrivateKey(key) };
 }
 
-/** X.500 escaping of one attribute value (RFC 4514). */
-function escapeName(value: string): string {
-  return value.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
-}
-
 /** A client certificate for `user` in `groups`, as kube-apiserver's x509 authenticator reads them. */
 export function createClientCert(ca: SigningCa, user: string, groups: readonly string[] = [], options: { now?: Date; lifetimeMs?: number } = {}): Promise<IssuedCertificate> {
-  const subject = [`CN=${escapeName(user)}`, ...groups.map((g) => `O=${escapeName(g)}`)].join(', ');
+  // As attributes, not a string, so commas, quotes and the like survive unescaped; the library
+  // still reads backslashes and quotes as escapes and a leading # as hex, so such names are refused rather than mangled.
+  if ([user, ...groups].some((n) => /["\\]/.test(n) || n.startsWith('#'))) throw new Error(`a client certificate name may not hold a backslash or a quote, or start with #: ${JSON.stringify([user, ...groups])}`);
+  const subject = [{ CN: [user] }, ...groups.map((g) => ({ O: [g] }))];
   return issueCertificate(ca, { subject, usages: [x509.ExtendedKeyUsage.clientAuth], ...options });
 }

@@ -4,6 +4,7 @@
 // system:unauthenticated; credentials that are presented and not accepted are a 401. Every
 // authenticated user is also in system:authenticated, as Kubernetes' group adder puts them.
 import type { TLSSocket } from 'node:tls';
+import { x509 } from '../../../lib/pki/x509.js';
 import type { FastifyRequest } from 'fastify';
 import { bearerToken } from '../../../lib/auth/bearer.js';
 import type { TokenUser } from '../../../lib/auth/request-user.js';
@@ -31,9 +32,10 @@ export interface TokenAuthentication {
 /** Credentials presented but not accepted. */
 const REJECTED = null;
 
-function list(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
+/** CN and every O of a certificate's subject, read from its DER (not Node's escaped text form). */
+function subjectOf(der: Buffer): { name: string; groups: string[] } {
+  const subject = new x509.X509Certificate(der).subjectName;
+  return { name: subject.getField('CN')[0] ?? '', groups: subject.getField('O') };
 }
 
 export function withAuthenticatedGroup(user: TokenUser): TokenUser {
@@ -93,8 +95,8 @@ export class RequestAuthenticator {
     if (!cert || Object.keys(cert).length === 0) user = undefined;
     else if (!socket.authorized || (cert.ext_key_usage !== undefined && !cert.ext_key_usage.includes(CLIENT_AUTH_USAGE))) user = REJECTED;
     else {
-      const name = list(cert.subject?.CN)[0] ?? '';
-      user = name === '' ? REJECTED : withAuthenticatedGroup({ name, uid: '', groups: list(cert.subject?.O) });
+      const { name, groups } = subjectOf(cert.raw);
+      user = name === '' ? REJECTED : withAuthenticatedGroup({ name, uid: '', groups });
     }
     this.fromCertificate.set(socket, user);
     return user;
