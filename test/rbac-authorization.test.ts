@@ -10,6 +10,7 @@ const USERS = {
   'editor-token': { name: 'editor', uid: 'editor', groups: [] },
   'owner-token': { name: 'owner', uid: 'owner', groups: [] },
   'binder-token': { name: 'binder', uid: 'binder', groups: [] },
+  'node-1-token': { name: 'system:node:node-1', uid: 'node-1', groups: ['system:nodes'] },
 };
 
 let server: InjectServer;
@@ -166,4 +167,42 @@ t.test('impersonation needs the impersonate verb', async (t) => {
   t.match((await call(server.auth.authorization.slice(7), 'GET', '/api', undefined, { 'impersonate-group': 'x' })).body, { code: 400 }, 'a group without a user');
   const whoami = await call(server.auth.authorization.slice(7), 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {}, { 'impersonate-user': 'system:serviceaccount:team-a:robot' });
   t.match(whoami.body, { status: { userInfo: { username: 'system:serviceaccount:team-a:robot', groups: ['system:serviceaccounts', 'system:serviceaccounts:team-a', 'system:authenticated'] } } });
+});
+
+t.test('a kubelet credential reads only what its pods use and changes only its own node and pods', async (t) => {
+  // 1. two nodes, each with a pod using its own Secret; node-1's pod also a ConfigMap and a ServiceAccount
+  for (const name of ['node-1', 'node-2']) t.equal((await admin('POST', '/api/v1/nodes', { metadata: { name } })).code, 201);
+  for (const name of ['one', 'two', 'spare']) t.equal((await admin('POST', '/api/v1/namespaces/team-b/secrets', { metadata: { name }, stringData: { k: 'v' } })).code, 201);
+  t.equal((await admin('POST', '/api/v1/namespaces/team-b/configmaps', { metadata: { name: 'settings' } })).code, 201);
+  t.equal((await admin('POST', '/api/v1/namespaces/team-b/serviceaccounts', { metadata: { name: 'worker' } })).code, 201);
+  const pod = (name: string, node: string, secret: string, extra: Record<string, unknown> = {}): unknown => ({
+    metadata: { name },
+    spec: { nodeName: node, volumes: [{ name: 's', secret: { secretName: secret } }], containers: [{ name: 'c', image: 'busybox', ...extra }], ...(name === 'p1' ? { serviceAccountName: 'worker' } : {}) },
+  });
+  t.equal((await admin('POST', '/api/v1/namespaces/team-b/pods', pod('p1', 'node-1', 'one', { envFrom: [{ configMapRef: { name: 'settings' } }] }))).code, 201);
+  t.equal((await admin('POST', '/api/v1/namespaces/team-b/pods', pod('p2', 'node-2', 'two'))).code, 201);
+
+  // 2. node-1 reads its pod's Secret and ConfigMap, not node-2's Secret nor an unused one, and lists none
+  const node1 = (method: string, url: string, payload?: unknown, headers: Record<string, string> = {}): ReturnType<typeof call> => call('node-1-token', method, url, payload, headers);
+  t.equal((await node1('GET', '/api/v1/namespaces/team-b/secrets/one')).code, 200, 'its pod\'s Secret');
+  t.equal((await node1('GET', '/api/v1/namespaces/team-b/configmaps/settings')).code, 200, 'its pod\'s ConfigMap');
+  t.match((await node1('GET', '/api/v1/namespaces/team-b/secrets/two')).body, { code: 403, message: 'secrets "two" is forbidden: User "system:node:node-1" cannot get resource "secrets" in API group "" in the namespace "team-b"' });
+  t.equal((await node1('GET', '/api/v1/namespaces/team-b/secrets/spare')).code, 403, 'a Secret no pod uses');
+  t.equal((await node1('GET', '/api/v1/namespaces/team-b/secrets')).code, 403, 'listing Secrets');
+  t.equal((await node1('POST', '/api/v1/namespaces/team-b/serviceaccounts/worker/token', { spec: {} })).code, 201, 'a token for its pod\'s ServiceAccount');
+  t.equal((await node1('POST', '/api/v1/namespaces/team-b/serviceaccounts/default/token', { spec: {} })).code, 403, 'not for another');
+
+  // 3. it changes its own Node and pod, not node-2's
+  const merge = { 'content-type': 'application/merge-patch+json' };
+  const patch = async (url: string, body: unknown): Promise<number> => (await server.app.inject({ method: 'PATCH', url, headers: { authorization: 'Bearer node-1-token', ...merge }, payload: JSON.stringify(body) })).statusCode;
+  t.equal(await patch('/api/v1/nodes/node-1/status', { status: { phase: 'Running' } }), 200, 'its own Node');
+  t.equal(await patch('/api/v1/nodes/node-2/status', { status: { phase: 'Running' } }), 403, 'another node');
+  t.equal(await patch('/api/v1/nodes/node-2', { metadata: { labels: { taken: 'yes' } } }), 403, 'another node\'s labels');
+  t.equal(await patch('/api/v1/namespaces/team-b/pods/p1/status', { status: { message: 'mine' } }), 200, 'its own pod');
+  t.equal(await patch('/api/v1/namespaces/team-b/pods/p2/status', { status: { message: 'theirs' } }), 403, 'another node\'s pod');
+  t.equal((await node1('GET', '/api/v1/namespaces/team-b/pods')).code, 200, 'it reads pods');
+
+  // 4. once its pod is gone, so is its access to the pod's Secret
+  t.equal((await admin('DELETE', '/api/v1/namespaces/team-b/pods/p1?gracePeriodSeconds=0')).code, 200);
+  t.equal((await node1('GET', '/api/v1/namespaces/team-b/secrets/one')).code, 403, 'after its pod was deleted');
 });

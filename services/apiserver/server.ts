@@ -16,6 +16,8 @@ import { RequestAuthenticator } from './auth/authenticator.js';
 import { ServiceAccountTokens } from './auth/service-account-tokens.js';
 import { PolicyCache } from './rbac/policy-cache.js';
 import { RbacAuthorizer } from './rbac/rbac-authorizer.js';
+import { NodeAuthorizer } from './rbac/node-authorizer.js';
+import { UnionAuthorizer } from './rbac/union-authorizer.js';
 import { rbacEscalationCheck } from './rbac/escalation-check.js';
 import type { ServiceAccountKey } from '../../lib/pki/service-account-key.js';
 import { installBodyParsers } from './http/body-parsers.js';
@@ -60,7 +62,7 @@ export interface ApiServerDeps {
   serving?: ServingLimits;
   /** --api-audiences: whom the apiserver's own tokens are for. */
   apiAudiences?: readonly string[];
-  /** --authorization-mode: RBAC (default) or AlwaysAllow. */
+  /** --authorization-mode: Node and RBAC (default), or AlwaysAllow. */
   authorizationMode?: readonly string[];
   /** The key ServiceAccount tokens are signed with; without it they are neither issued nor accepted. */
   serviceAccountKey?: ServiceAccountKey;
@@ -106,7 +108,11 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const serviceAccounts = deps.serviceAccountKey && new ServiceAccountTokens({ key: deps.serviceAccountKey, issuer, store: deps.store, clock });
   const authenticator = new RequestAuthenticator({ tokens: deps.tokens ?? (() => new Map()), serviceAccounts, apiAudiences });
   const policy = new PolicyCache(deps.store);
-  const authorizer = (deps.authorizationMode ?? ['RBAC']).includes('RBAC') ? new RbacAuthorizer(policy) : undefined;
+  const modes = deps.authorizationMode ?? ['Node', 'RBAC'];
+  const rbac = new RbacAuthorizer(policy);
+  const nodeAuthorizer = modes.includes('Node') ? new NodeAuthorizer(deps.store) : undefined;
+  const chain = [...(nodeAuthorizer ? [nodeAuthorizer] : []), ...(modes.includes('RBAC') ? [rbac] : [])];
+  const authorizer = chain.length > 0 ? new UnionAuthorizer(chain, rbac) : undefined;
   if (deps.tokens) installAuth(app, { authenticator, authorizer });
   if (deps.serving) {
     // After authentication: system:masters is told apart by its group.
@@ -137,6 +143,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     hub.close();
     namespaces.close();
     policy.close();
+    nodeAuthorizer?.close();
   });
 
   await app.register(healthRoutes, {
