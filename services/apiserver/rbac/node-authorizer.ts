@@ -6,6 +6,7 @@
 // What each node's pods use is derived from the store once per change to pods, on first need.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Store } from '../../../lib/native/store.js';
+import { onPrefixChange } from '../prefix-changes.js';
 import type { Authorizer, Decision, RequestAttributes } from './attributes.js';
 import { BOOTSTRAP_CLUSTER_ROLES } from './bootstrap-policy.js';
 import { ruleAllowsResource } from './rules.js';
@@ -55,9 +56,7 @@ export class NodeAuthorizer implements Authorizer {
   private readonly unsubscribe: () => void;
 
   constructor(private readonly store: Store) {
-    this.unsubscribe = store.onCommit((events) => {
-      if (events.some((e) => e.key.startsWith(PODS_PREFIX))) this.byNode = undefined;
-    });
+    this.unsubscribe = onPrefixChange(store, PODS_PREFIX, () => (this.byNode = undefined));
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 // The RBAC objects, read from the store and resolved per user, so an authorization decision is a
 // few array scans with no I/O. Any committed change under /registry/rbac.authorization.k8s.io/ (on
-// this replica or, through Raft, any other) drops everything resolved; the next decision reloads
+// this replica or, through Raft, any other), or a snapshot restore, drops everything resolved; the next decision reloads
 // the four kinds with one range read each. A user's rules are resolved once per policy version: the
 // cluster-wide rules of their ClusterRoleBindings and, per namespace, those of their RoleBindings.
 // ClusterRoles with an aggregationRule get the rules of every ClusterRole their selectors pick
@@ -10,6 +10,7 @@ import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Su
 import { labelSelectorFromObject } from '../../../lib/api/selectors/label-selector-object.js';
 import type { TokenUser } from '../../../lib/auth/request-user.js';
 import type { Store } from '../../../lib/native/store.js';
+import { onPrefixChange } from '../prefix-changes.js';
 
 const PREFIX = '/registry/rbac.authorization.k8s.io/';
 
@@ -57,9 +58,7 @@ export class PolicyCache {
   version = 0;
 
   constructor(private readonly store: Store, private readonly maxUsers = 10_000) {
-    this.unsubscribe = store.onCommit((events) => {
-      if (events.some((e) => e.key.startsWith(PREFIX))) this.invalidate();
-    });
+    this.unsubscribe = onPrefixChange(store, PREFIX, () => this.invalidate());
   }
 
   close(): void {
