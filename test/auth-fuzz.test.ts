@@ -15,6 +15,7 @@ import { startApiserver } from '../lib/harness/apiserver-process.js';
 import { pkiPaths } from '../lib/pki/certs.js';
 import { createClientCert, issueCertificate } from '../lib/pki/issue.js';
 import { ALGORITHM, readCa, serial, webcrypto, x509 } from '../lib/pki/x509.js';
+import { ServiceAccountTokens } from '../services/apiserver/auth/service-account-tokens.js';
 import { fuzzParameters } from './fuzz/settings.js';
 import { injectServer, type InjectServer } from './helpers/inject-server.js';
 import { rest } from './helpers/rest.js';
@@ -113,6 +114,18 @@ t.test('forged, expired and misdirected ServiceAccount tokens are 401', async (t
     fuzzParameters(200),
   );
   t.pass('no forged bearer credential got past authentication');
+});
+
+t.test('a legacy ServiceAccount token works while its Secret and ServiceAccount exist', async (t) => {
+  const account = await adminPost('/api/v1/namespaces/default/serviceaccounts', { metadata: { name: 'legacy' } });
+  await adminPost('/api/v1/namespaces/default/secrets', { metadata: { name: 'legacy-token', annotations: { 'kubernetes.io/service-account.name': 'legacy' } }, type: 'kubernetes.io/service-account-token' });
+  const issuer = new ServiceAccountTokens({ key: server.serviceAccountKey, issuer: ISSUER, store: server.store, clock: () => now });
+  const token = await issuer.issueLegacy('default', { name: 'legacy', uid: (account.metadata as { uid: string }).uid }, 'legacy-token');
+  const who = await server.app.inject({ method: 'POST', url: WHOAMI, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: '{}' });
+  t.equal(who.statusCode, 201);
+  t.match(JSON.parse(who.body), { status: { userInfo: { username: 'system:serviceaccount:default:legacy', groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'] } } });
+  await server.app.inject({ method: 'DELETE', url: '/api/v1/namespaces/default/secrets/legacy-token', headers: server.auth });
+  t.equal(await status({ authorization: `Bearer ${token}` }), 401, 'after its Secret is deleted');
 });
 
 t.test('arbitrary impersonation headers are 400 or 403, never 5xx, and never grant a user without impersonate', async (t) => {

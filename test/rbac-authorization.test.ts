@@ -106,6 +106,11 @@ t.test('view, edit, admin and an unbound ServiceAccount: live requests and Subje
   t.equal((await call(robotToken, 'GET', '/apis')).code, 200, 'the ServiceAccount reads discovery');
   t.equal((await call(robotToken, 'GET', '/version')).code, 200);
   t.match((await call(robotToken, 'GET', '/metrics')).body, { code: 403, message: 'forbidden: User "system:serviceaccount:team-a:robot" cannot get path "/metrics"' });
+  const local = await call('owner-token', 'POST', '/apis/authorization.k8s.io/v1/namespaces/team-a/localsubjectaccessreviews', { spec: { user: 'viewer', groups: ['viewers'], resourceAttributes: { namespace: 'team-a', verb: 'list', resource: 'pods' } } });
+  t.match(local.body, { kind: 'LocalSubjectAccessReview', status: { allowed: true } }, 'admin asks within its namespace (LocalSubjectAccessReview)');
+  const elsewhere = await call('owner-token', 'POST', '/apis/authorization.k8s.io/v1/namespaces/team-a/localsubjectaccessreviews', { spec: { user: 'viewer', resourceAttributes: { namespace: 'team-b', verb: 'list', resource: 'pods' } } });
+  t.equal(elsewhere.code, 422, 'a LocalSubjectAccessReview about another namespace');
+  t.equal((await call('owner-token', 'POST', '/apis/authorization.k8s.io/v1/namespaces/team-b/localsubjectaccessreviews', { spec: { user: 'viewer', resourceAttributes: { namespace: 'team-b', verb: 'list', resource: 'pods' } } })).code, 403, 'admin of team-a cannot ask in team-b');
   const rules = await call(robotToken, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', { spec: { namespace: 'team-a' } });
   const resourceRules = (rules.body.status as { resourceRules: { resources: string[] }[] }).resourceRules;
   t.same(resourceRules.flatMap((r) => r.resources).sort(), ['selfsubjectaccessreviews', 'selfsubjectreviews', 'selfsubjectrulesreviews'], 'only the self reviews');
