@@ -3,7 +3,8 @@
 // credentials and as SubjectAccessReviews do; `auth whoami` names a client certificate's user and
 // groups; `create token` gives a bound JWT that works, validates against the published JWKS and
 // stops working when its pod is deleted; a user with create on rolebindings but not bind cannot
-// bind cluster-admin.
+// bind cluster-admin; a kubelet's certificate reads only what its node's pods use and changes only
+// its own Node.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,11 @@ const SETUP = [
   roleBinding('team-a', 'owner', 'ClusterRole/admin', ['User/owner']),
   'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: binding-writer, namespace: team-b}\nrules: [{apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: [create, get, list]}]\n',
   roleBinding('team-b', 'binder', 'Role/binding-writer', ['User/binder']),
+  'apiVersion: v1\nkind: Node\nmetadata: {name: node-a}\n',
+  'apiVersion: v1\nkind: Node\nmetadata: {name: node-b}\n',
+  'apiVersion: v1\nkind: Secret\nmetadata: {name: mounted, namespace: team-b}\nstringData: {k: v}\n',
+  'apiVersion: v1\nkind: Secret\nmetadata: {name: unused, namespace: team-b}\nstringData: {k: v}\n',
+  'apiVersion: v1\nkind: Pod\nmetadata: {name: on-a, namespace: team-b}\nspec: {nodeName: node-a, containers: [{name: c, image: busybox}], volumes: [{name: s, secret: {secretName: mounted}}]}\n',
 ].join('---\n');
 
 interface Probe {
@@ -105,6 +111,8 @@ t.test('kubectl auth can-i, whoami, create token and escalation against RBAC', a
   const pki = pkiPaths(join(api.dataDir, 'pki'));
   const carol = await createClientCert(await readCa(pki.caCert, pki.caKey), 'carol', ['auditors']);
   const carolConfig = kubeconfigOf('carol', { clientCertPem: carol.certPem, clientKeyPem: carol.keyPem });
+  const kubelet = await createClientCert(await readCa(pki.caCert, pki.caKey), 'system:node:node-a', ['system:nodes']);
+  const kubeletConfig = kubeconfigOf('node-a', { clientCertPem: kubelet.certPem, clientKeyPem: kubelet.keyPem });
 
   for (const version of KUBECTL_VERSIONS) {
     await t.test(`kubectl ${version}`, async (t) => {
@@ -141,7 +149,16 @@ t.test('kubectl auth can-i, whoami, create token and escalation against RBAC', a
       t.equal((await kubectl(version, carolConfig, ['get', 'pods', '-n', 'team-a'])).code, 0, 'carol lists pods');
       t.not((await kubectl(version, carolConfig, ['get', 'secrets', '-n', 'team-a'])).code, 0, 'carol cannot list secrets');
 
-      // 5. create token: a JWT for audience x, 10 minutes, that works and validates against the JWKS
+      // 5. a kubelet's certificate reads the Secret its pod mounts, not another; labels its own Node only
+      t.equal((await kubectl(version, kubeletConfig, ['get', 'secret', 'mounted', '-n', 'team-b'])).code, 0, 'node-a reads its pod\'s Secret');
+      const unused = await kubectl(version, kubeletConfig, ['get', 'secret', 'unused', '-n', 'team-b']);
+      t.match(unused.stderr, 'secrets "unused" is forbidden: User "system:node:node-a" cannot get resource "secrets" in API group "" in the namespace "team-b"');
+      const other = await kubectl(version, kubeletConfig, ['label', 'node', 'node-b', `seen-by-${version.replace('.', '-')}=a`]);
+      t.match(other.stderr, 'nodes "node-b" is forbidden: User "system:node:node-a" cannot patch resource "nodes" in API group "" at the cluster scope');
+      const own = await kubectl(version, kubeletConfig, ['label', 'node', 'node-a', `seen-by-${version.replace('.', '-')}=a`]);
+      t.equal(own.code, 0, own.stderr);
+
+      // 6. create token: a JWT for audience x, 10 minutes, that works and validates against the JWKS
       const created = await kubectl(version, api.kubeconfig, ['create', 'token', 'default', '-n', 'team-a', '--audience', 'x', '--duration', '10m']);
       t.equal(created.code, 0, created.stderr);
       const token = created.stdout.trim();
@@ -156,7 +173,7 @@ t.test('kubectl auth can-i, whoami, create token and escalation against RBAC', a
       await t.rejects(jwtVerify(token, createLocalJWKSet(jwks), { issuer: discoveryDoc.issuer, audience: 'y' }), 'not for another audience');
       t.equal((await rest(as(token), 'GET', '/api/v1/namespaces/team-a/pods')).status, 403, 'an unbound ServiceAccount lists nothing');
 
-      // 6. a token bound to a pod stops working once the pod is deleted
+      // 7. a token bound to a pod stops working once the pod is deleted
       const pod = `holder-${version.replace('.', '-')}`;
       const run = await kubectl(version, api.kubeconfig, ['run', pod, '-n', 'team-a', '--image', 'busybox', '--restart', 'Never', '--overrides', '{"spec":{"serviceAccountName":"default"}}']);
       t.equal(run.code, 0, run.stderr);
@@ -171,7 +188,7 @@ t.test('kubectl auth can-i, whoami, create token and escalation against RBAC', a
       t.equal(deleted.code, 0, deleted.stderr);
       t.equal((await rest(as(boundToken), 'GET', '/version')).status, 401, 'rejected after its pod is deleted');
 
-      // 7. create on rolebindings without bind cannot bind cluster-admin
+      // 8. create on rolebindings without bind cannot bind cluster-admin
       const binder = kubeconfigOf('binder', { token: tokens.binder! });
       const grab = await kubectl(version, binder, ['create', 'rolebinding', 'grab', '--clusterrole', 'cluster-admin', '--user', 'binder', '-n', 'team-b']);
       t.not(grab.code, 0);
