@@ -3,6 +3,7 @@
 // edit, admin and an unbound ServiceAccount; escalation through bindings is refused; aggregation
 // picks up labelled roles; impersonation needs the impersonate verb.
 import t from 'tap';
+import { bootstrapCluster } from '../services/apiserver/bootstrap.js';
 import { injectServer, type InjectServer } from './helpers/inject-server.js';
 
 const USERS = {
@@ -149,6 +150,12 @@ t.test('create on rolebindings without bind cannot bind cluster-admin; with bind
   t.equal((await admin('POST', rwUrl, rwBody)).code, 201);
   const greedy = { metadata: { name: 'greedy' }, rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['delete'] }] };
   t.equal((await call('editor-token', 'POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/roles', greedy)).code, 403, 'a Role beyond what its writer holds');
+  const aggregating = { metadata: { name: 'aggregating' }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { anything: 'true' } }] }, rules: [] };
+  const clusterRoleWriter = { metadata: { name: 'clusterrole-writer' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['create'] }] };
+  t.equal((await admin('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', clusterRoleWriter)).code, 201);
+  const crbUrl = '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings';
+  t.equal((await admin('POST', crbUrl, { metadata: { name: 'editor-clusterroles' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'clusterrole-writer' }, subjects: [{ kind: 'User', name: 'editor' }] })).code, 201);
+  t.match((await call('editor-token', 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', aggregating)).body, { code: 403, message: 'clusterroles.rbac.authorization.k8s.io "aggregating" is forbidden: must have cluster-admin privileges to use the aggregationRule' });
   const modest = { metadata: { name: 'modest' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] };
   t.equal((await call('editor-token', 'POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/roles', modest)).code, 201, 'a Role within it');
 });
@@ -210,4 +217,28 @@ t.test('a kubelet credential reads only what its pods use and changes only its o
   // 4. once its pod is gone, so is its access to the pod's Secret
   t.equal((await admin('DELETE', '/api/v1/namespaces/team-b/pods/p1?gracePeriodSeconds=0')).code, 200);
   t.equal((await node1('GET', '/api/v1/namespaces/team-b/secrets/one')).code, 403, 'after its pod was deleted');
+});
+
+t.test('the default roles and bindings are reconciled at start: what they lack comes back, additions stay, autoupdate=false opts out', async (t) => {
+  const roleUrl = (name: string): string => `/apis/rbac.authorization.k8s.io/v1/clusterroles/${name}`;
+  const current = async (url: string): Promise<Record<string, unknown>> => (await admin('GET', url)).body;
+  // 1. an operator trims system:basic-user and adds a rule of their own, and opts system:monitoring out after emptying it
+  const basic = await current(roleUrl('system:basic-user'));
+  const extraRule = { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] };
+  t.equal((await admin('PUT', roleUrl('system:basic-user'), { ...basic, rules: [extraRule] })).code, 200);
+  const monitoring = await current(roleUrl('system:monitoring'));
+  const metadata = monitoring.metadata as { annotations: Record<string, string> };
+  t.equal((await admin('PUT', roleUrl('system:monitoring'), { ...monitoring, metadata: { ...metadata, annotations: { ...metadata.annotations, 'rbac.authorization.kubernetes.io/autoupdate': 'false' } }, rules: [] })).code, 200);
+  const bindingUrl = '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/system:discovery';
+  t.equal((await admin('PUT', bindingUrl, { ...(await current(bindingUrl)), subjects: [] })).code, 200);
+  t.equal((await call('viewer-token', 'GET', '/apis')).code, 403, 'discovery is gone for now');
+
+  // 2. the next start reconciles
+  await bootstrapCluster(server.storage, { serviceIP: server.allocator.firstAddress(), serviceCIDRs: [server.allocator.serviceCidr], advertiseAddress: '127.0.0.1', port: 6443 });
+  const rules = (await current(roleUrl('system:basic-user'))).rules as { resources: string[] }[];
+  t.same(rules[0], extraRule, 'the added rule stays');
+  t.ok(rules.some((r) => r.resources.includes('selfsubjectaccessreviews')), 'the default rules are back');
+  t.same((await current(roleUrl('system:monitoring'))).rules ?? [], [], 'an opted-out role is left alone');
+  t.match((await current(bindingUrl)).subjects, [{ kind: 'Group', name: 'system:authenticated' }]);
+  t.equal((await call('viewer-token', 'GET', '/apis')).code, 200, 'discovery is back');
 });

@@ -3,7 +3,7 @@
 // "kubernetes" ServiceCIDR holding the apiserver's service range, marked Ready as kube-apiserver's
 // default-ServiceCIDR controller marks it, and, as kube-apiserver writes it, the ConfigMap that
 // dates when legacy service account tokens began to be tracked (kube-controller-manager's legacy
-// token cleaner reads it), and the default RBAC ClusterRoles and ClusterRoleBindings.
+// token cleaner reads it), and the default RBAC ClusterRoles and ClusterRoleBindings (reconciled at every start).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../../lib/api/object.js';
 import { findResource, type ResourceInfo } from '../../lib/api/resources.js';
@@ -12,7 +12,7 @@ import { StoreError } from '../../lib/native/store.js';
 import type { Logger } from '../../lib/observe/logger.js';
 import { SYSTEM_PRIORITY_CLASSES } from '../../lib/api/validation/priorityclass.js';
 import type { ApiStorage } from './registry/api-storage.js';
-import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './rbac/bootstrap-policy.js';
+import { reconcileBootstrapPolicy } from './rbac/reconcile-policy.js';
 
 /** How often a replica without a quorum tries to bootstrap again. */
 const QUORUM_RETRY_MS = 200;
@@ -65,7 +65,7 @@ export async function bootstrapCluster(storage: ApiStorage, options: BootstrapOp
     data: { since },
   });
   await ensureDefaultServiceCIDR(storage, options.serviceCIDRs);
-  await ensureBootstrapPolicy(storage);
+  await reconcileBootstrapPolicy(storage);
   await ensure(storage, resource('services'), 'default', {
     apiVersion: 'v1',
     kind: 'Service',
@@ -83,15 +83,6 @@ export async function bootstrapCluster(storage: ApiStorage, options: BootstrapOp
   };
   // Endpoints may be created by a PUT, so one unconditional update covers first and later starts.
   await storage.for(resource('endpoints')).update({ namespace: 'default', name: 'kubernetes' }, endpoints, { dryRun: false });
-}
-
-/** Creates each default ClusterRole and ClusterRoleBinding that is missing (existing ones are left as they are). */
-async function ensureBootstrapPolicy(storage: ApiStorage): Promise<void> {
-  const clusterRoles = findResource('rbac.authorization.k8s.io', 'v1', 'clusterroles');
-  const clusterRoleBindings = findResource('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings');
-  if (!clusterRoles || !clusterRoleBindings) throw new Error('the rbac.authorization.k8s.io kinds are not served');
-  for (const role of BOOTSTRAP_CLUSTER_ROLES) await ensure(storage, clusterRoles, undefined, role as unknown as KubeObject);
-  for (const binding of BOOTSTRAP_CLUSTER_ROLE_BINDINGS) await ensure(storage, clusterRoleBindings, undefined, binding as unknown as KubeObject);
 }
 
 export const DEFAULT_SERVICE_CIDR_NAME = 'kubernetes';

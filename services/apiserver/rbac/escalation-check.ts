@@ -1,7 +1,8 @@
 // RBAC escalation prevention, as Kubernetes' rbac storage enforces it: a Role or ClusterRole may
 // only be written by someone who holds every permission it grants (or has `escalate` on it), and a
 // binding only by someone who holds every permission of the role it refers to (or has `bind` on
-// that role). Writes made by the apiserver itself (bootstrap, no user) are not checked.
+// that role). A ClusterRole with an aggregationRule needs `escalate` or cluster-admin's authority.
+// Writes made by the apiserver itself (bootstrap, no user) are not checked.
 import type { PolicyRule } from 'kubernetes-types/rbac/v1.js';
 import { errors } from '../../../lib/api/status.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../admission/plugin.js';
@@ -10,6 +11,10 @@ import type { PolicyCache } from './policy-cache.js';
 import { compactRuleString, uncoveredRules } from './rules.js';
 
 const GROUP = 'rbac.authorization.k8s.io';
+const FULL_AUTHORITY: PolicyRule[] = [
+  { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+  { nonResourceURLs: ['*'], verbs: ['*'] },
+];
 
 export interface EscalationCheckOptions {
   authorizer: Authorizer & { rulesIn(attributes: { user: NonNullable<AdmissionAttributes['user']> }, namespace: string): PolicyRule[] };
@@ -29,6 +34,10 @@ export function rbacEscalationCheck(options: EscalationCheckOptions): AdmissionP
       let wanted: readonly PolicyRule[];
       if (info.kind === 'Role' || info.kind === 'ClusterRole') {
         if (allowedTo('escalate', info.resource, attributes.name)) return;
+        // An aggregated role may come to hold anything: only full authority may write one.
+        if ((object as { aggregationRule?: unknown }).aggregationRule && uncoveredRules(authorizer.rulesIn({ user }, ''), FULL_AUTHORITY).length > 0) {
+          throw errors.forbidden({ group: GROUP, resource: info.resource }, attributes.name, 'must have cluster-admin privileges to use the aggregationRule');
+        }
         wanted = ((object as { rules?: PolicyRule[] }).rules ?? []);
       } else if (info.kind === 'RoleBinding' || info.kind === 'ClusterRoleBinding') {
         const roleRef = (object as { roleRef?: { kind?: string; name?: string } }).roleRef ?? {};
