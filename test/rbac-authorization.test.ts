@@ -117,6 +117,19 @@ t.test('view, edit, admin and an unbound ServiceAccount: live requests and Subje
   t.same(resourceRules.flatMap((r) => r.resources).sort(), ['selfsubjectaccessreviews', 'selfsubjectreviews', 'selfsubjectrulesreviews'], 'only the self reviews');
 });
 
+t.test('each controller\'s ServiceAccount in kube-system holds its system:controller role', async (t) => {
+  const review = async (user: string, verb: string, resource: string, group: string): Promise<boolean> => {
+    const answer = await admin('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+      spec: { user, groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system'], resourceAttributes: { verb, resource, group, namespace: 'default' } },
+    });
+    return (answer.body.status as { allowed: boolean }).allowed;
+  };
+  t.equal(await review('system:serviceaccount:kube-system:deployment-controller', 'create', 'replicasets', 'apps'), true, 'the deployment controller creates ReplicaSets');
+  t.equal(await review('system:serviceaccount:kube-system:deployment-controller', 'create', 'pods', ''), false, 'but not pods');
+  t.equal(await review('system:serviceaccount:kube-system:replicaset-controller', 'create', 'pods', ''), true, 'the ReplicaSet controller does');
+  t.equal(await review('system:serviceaccount:kube-system:job-controller', 'get', 'secrets', ''), false, 'no controller reads Secrets it has no business with');
+});
+
 t.test('anonymous requests see only the public info; bad credentials are 401', async (t) => {
   t.equal((await call(undefined, 'GET', '/version')).code, 200);
   t.equal((await call(undefined, 'GET', '/readyz')).code, 200);

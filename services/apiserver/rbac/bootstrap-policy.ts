@@ -1,48 +1,13 @@
 // The ClusterRoles and ClusterRoleBindings every Kubernetes cluster starts with (kube-apiserver's
 // plugin/pkg/auth/authorizer/rbac/bootstrappolicy), labelled kubernetes.io/bootstrapping=rbac-defaults
-// and annotated for auto-update as Kubernetes writes them.
-import type { ClusterRole, ClusterRoleBinding, PolicyRule, Subject } from 'kubernetes-types/rbac/v1.js';
+// and annotated for auto-update as Kubernetes writes them; the controllers' own roles are in
+// controller-roles.ts.
+import type { ClusterRole, ClusterRoleBinding, PolicyRule } from 'kubernetes-types/rbac/v1.js';
+import { CONTROLLER_CLUSTER_ROLE_BINDINGS, CONTROLLER_CLUSTER_ROLES } from './controller-roles.js';
+import { AGGREGATE, binding, clusterRole, READ, rule, subject, urls } from './policy-builders.js';
 
-const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
 const READ_WRITE = [...WRITE, ...READ];
-
-function rule(verbs: readonly string[], apiGroups: readonly string[], resources: readonly string[], resourceNames?: readonly string[]): PolicyRule {
-  const r: PolicyRule = { verbs: [...verbs], apiGroups: [...apiGroups], resources: [...resources] };
-  if (resourceNames) r.resourceNames = [...resourceNames];
-  return r;
-}
-
-function urls(verbs: readonly string[], nonResourceURLs: readonly string[]): PolicyRule {
-  return { verbs: [...verbs], nonResourceURLs: [...nonResourceURLs] };
-}
-
-const AGGREGATE = 'rbac.authorization.k8s.io/aggregate-to-';
-
-function clusterRole(name: string, rules: PolicyRule[], labels: Record<string, string> = {}, aggregateFrom?: string): ClusterRole {
-  const role: ClusterRole = {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: { name, labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults', ...labels }, annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' } },
-    rules,
-  };
-  if (aggregateFrom) role.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { [`${AGGREGATE}${aggregateFrom}`]: 'true' } }] };
-  return role;
-}
-
-function subject(kind: 'User' | 'Group', name: string): Subject {
-  return { apiGroup: 'rbac.authorization.k8s.io', kind, name };
-}
-
-function binding(name: string, roleName: string, subjects: Subject[]): ClusterRoleBinding {
-  return {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name, labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' }, annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' } },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
-    subjects,
-  };
-}
 
 const DISCOVERY_URLS = ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'];
 const PUBLIC_INFO_URLS = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
@@ -142,6 +107,7 @@ const NODE_PROXIER_RULES: PolicyRule[] = [
 ];
 
 export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
+  ...CONTROLLER_CLUSTER_ROLES,
   clusterRole('cluster-admin', ALL_RESOURCES),
   clusterRole('system:discovery', [urls(['get'], DISCOVERY_URLS)]),
   clusterRole('system:monitoring', [urls(['get'], ['/healthz', '/healthz/*', '/livez', '/livez/*', '/metrics', '/metrics/slis', '/readyz', '/readyz/*'])]),
@@ -172,6 +138,7 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
 ];
 
 export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
+  ...CONTROLLER_CLUSTER_ROLE_BINDINGS,
   binding('cluster-admin', 'cluster-admin', [subject('Group', 'system:masters')]),
   binding('system:monitoring', 'system:monitoring', [subject('Group', 'system:monitoring')]),
   binding('system:discovery', 'system:discovery', [subject('Group', 'system:authenticated')]),
@@ -179,7 +146,7 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:public-info-viewer', 'system:public-info-viewer', [subject('Group', 'system:authenticated'), subject('Group', 'system:unauthenticated')]),
   binding('system:node-proxier', 'system:node-proxier', [subject('User', 'system:kube-proxy')]),
   binding('system:kube-controller-manager', 'system:kube-controller-manager', [subject('User', 'system:kube-controller-manager')]),
-  binding('system:kube-dns', 'system:kube-dns', [{ kind: 'ServiceAccount', name: 'kube-dns', namespace: 'kube-system' }]),
+  binding('system:kube-dns', 'system:kube-dns', [subject('ServiceAccount', 'kube-dns', 'kube-system')]),
   binding('system:kube-scheduler', 'system:kube-scheduler', [subject('User', 'system:kube-scheduler')]),
   binding('system:volume-scheduler', 'system:volume-scheduler', [subject('User', 'system:kube-scheduler')]),
   binding('system:node', 'system:node', []),
