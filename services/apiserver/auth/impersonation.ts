@@ -8,7 +8,7 @@ import { errors } from '../../../lib/api/status.js';
 import type { TokenUser } from '../../../lib/auth/request-user.js';
 import type { Authorizer, ResourceAttributes } from '../rbac/attributes.js';
 import { ANONYMOUS, AUTHENTICATED_GROUP } from './authenticator.js';
-import { forbidden } from './forbidden.js';
+import { forbidden } from '../../../lib/auth/forbidden.js';
 import { serviceAccountGroups } from './service-account-tokens.js';
 
 const PREFIX = 'impersonate-';

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { errors, isStatusError } from '../../../lib/api/status.js';
 import { isHealthProbe } from '../../../lib/observe/health.js';
 import type { RequestAuthenticator } from '../auth/authenticator.js';
-import { forbidden } from '../auth/forbidden.js';
+import { forbidden } from '../../../lib/auth/forbidden.js';
 import { impersonate } from '../auth/impersonation.js';
 import { requestAttributes } from '../auth/request-attributes.js';
 import type { Authorizer } from '../rbac/attributes.js';

@@ -1,22 +1,10 @@
 // What an authorizer decides on, as Kubernetes' authorizer.Attributes: who asks, and either a
 // resource request (verb, API group, resource, subresource, namespace, name) or a non-resource
 // request (verb and path).
+import type { NonResourceAttributes, ResourceAttributes } from '../../../lib/auth/attributes.js';
 import type { TokenUser } from '../../../lib/auth/request-user.js';
 
-export interface ResourceAttributes {
-  readonly verb: string;
-  readonly group: string;
-  readonly version: string;
-  readonly resource: string;
-  readonly subresource: string;
-  readonly namespace: string;
-  readonly name: string;
-}
-
-export interface NonResourceAttributes {
-  readonly verb: string;
-  readonly path: string;
-}
+export type { NonResourceAttributes, ResourceAttributes };
 
 export type RequestAttributes = { readonly user: TokenUser } & ({ readonly resource: ResourceAttributes } | { readonly nonResource: NonResourceAttributes });
 

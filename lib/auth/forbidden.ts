@@ -1,10 +1,10 @@
-// The 403 Status kube-apiserver writes for a denied request (endpoints/handlers/responsewriters
+// The 403 Status kube-apiserver (and a component, for its own paths) writes for a denied request (endpoints/handlers/responsewriters
 // Forbidden): `pods "web" is forbidden: User "jane" cannot get resource "pods" in API group "" in
 // the namespace "default"`, `... at the cluster scope`, or for a path `forbidden: User "jane"
 // cannot get path "/metrics"`; the authorizer's reason, when it gives one, follows after ": ".
-import { errors, failure, type StatusError } from '../../../lib/api/status.js';
-import type { TokenUser } from '../../../lib/auth/request-user.js';
-import type { NonResourceAttributes, ResourceAttributes } from '../rbac/attributes.js';
+import { errors, failure, type StatusError } from '../api/status.js';
+import type { NonResourceAttributes, ResourceAttributes } from './attributes.js';
+import type { TokenUser } from './request-user.js';
 
 export function forbiddenReason(user: TokenUser, request: { resource: ResourceAttributes } | { nonResource: NonResourceAttributes }, reason = ''): string {
   const suffix = reason === '' ? '' : `: ${reason}`;
