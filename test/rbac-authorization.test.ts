@@ -226,6 +226,11 @@ t.test('a kubelet credential reads only what its pods use and changes only its o
   t.equal(await patch('/api/v1/namespaces/team-b/pods/p1/status', { status: { message: 'mine' } }), 200, 'its own pod');
   t.equal(await patch('/api/v1/namespaces/team-b/pods/p2/status', { status: { message: 'theirs' } }), 403, 'another node\'s pod');
   t.equal((await node1('GET', '/api/v1/namespaces/team-b/pods')).code, 200, 'it reads pods');
+  t.match((await node1('POST', '/api/v1/nodes', { metadata: { name: 'node-3' } })).body, { code: 403, message: 'nodes "node-3" is forbidden: node "node-1" is not allowed to modify node "node-3"' });
+  t.equal((await node1('POST', '/api/v1/namespaces/team-b/pods', { metadata: { name: 'mirror-elsewhere' }, spec: { nodeName: 'node-2', containers: [{ name: 'c', image: 'busybox' }] } })).code, 403, 'a pod bound to another node');
+  t.equal((await node1('POST', '/api/v1/namespaces/team-b/pods', { metadata: { name: 'mirror' }, spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'busybox' }] } })).code, 201, 'a mirror pod of its own');
+  t.equal((await node1('POST', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', { metadata: { name: 'node-2' }, spec: {} })).code, 403, 'another node\'s Lease');
+  t.equal((await node1('POST', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', { metadata: { name: 'node-1' }, spec: {} })).code, 201, 'its own Lease');
 
   // 4. once its pod is gone, so is its access to the pod's Secret
   t.equal((await admin('DELETE', '/api/v1/namespaces/team-b/pods/p1?gracePeriodSeconds=0')).code, 200);

@@ -19,6 +19,7 @@ import { RbacAuthorizer } from './rbac/rbac-authorizer.js';
 import { NodeAuthorizer } from './rbac/node-authorizer.js';
 import { UnionAuthorizer } from './rbac/union-authorizer.js';
 import { rbacEscalationCheck } from './rbac/escalation-check.js';
+import { nodeRestriction } from './admission/node-restriction.js';
 import type { ServiceAccountKey } from '../../lib/pki/service-account-key.js';
 import { installBodyParsers } from './http/body-parsers.js';
 import { installErrorHandling, MAX_BODY_BYTES } from './http/errors.js';
@@ -128,6 +129,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   // kube-apiserver's order: ResourceQuota last, so it counts what every other plugin admitted.
   const admission = new AdmissionChain([
     ...(authorizer ? [rbacEscalationCheck({ authorizer, policy })] : []),
+    ...(nodeAuthorizer ? [nodeRestriction()] : []),
     namespaceLifecycle(deps.store, namespaces),
     limitRanger(deps.store),
     priorityAdmission(deps.store),
