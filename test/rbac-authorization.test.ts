@@ -135,6 +135,10 @@ t.test('anonymous requests see only the public info; bad credentials are 401', a
   t.equal((await call(undefined, 'GET', '/readyz')).code, 200);
   t.match((await call(undefined, 'GET', '/api')).body, { code: 403, message: 'forbidden: User "system:anonymous" cannot get path "/api"' });
   t.equal((await call('not-a-token', 'GET', '/version')).code, 401);
+  const closed = await injectServer({ anonymousAuth: false });
+  t.teardown(() => closed.close());
+  t.equal((await closed.app.inject({ method: 'GET', url: '/version' })).statusCode, 401, 'with --anonymous-auth false');
+  t.equal((await closed.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200, 'the health probes stay open');
 });
 
 t.test('create on rolebindings without bind cannot bind cluster-admin; with bind it can', async (t) => {

@@ -62,6 +62,7 @@ const server = await buildApiServer({
   serving,
   apiAudiences: options.apiAudiences,
   authorizationMode: options.authorizationMode,
+  anonymousAuth: options.anonymousAuth,
   serviceAccountKey,
   serviceAccountIssuer: options.serviceAccountIssuer,
 });

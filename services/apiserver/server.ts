@@ -69,6 +69,8 @@ export interface ApiServerDeps {
   serviceAccountKey?: ServiceAccountKey;
   /** --service-account-issuer */
   serviceAccountIssuer?: string;
+  /** --anonymous-auth (default true). */
+  anonymousAuth?: boolean;
 }
 
 export const DEFAULT_SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -107,7 +109,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const apiAudiences = deps.apiAudiences ?? [];
   const issuer = deps.serviceAccountIssuer ?? DEFAULT_SERVICE_ACCOUNT_ISSUER;
   const serviceAccounts = deps.serviceAccountKey && new ServiceAccountTokens({ key: deps.serviceAccountKey, issuer, store: deps.store, clock });
-  const authenticator = new RequestAuthenticator({ tokens: deps.tokens ?? (() => new Map()), serviceAccounts, apiAudiences });
+  const authenticator = new RequestAuthenticator({ tokens: deps.tokens ?? (() => new Map()), serviceAccounts, apiAudiences, anonymous: deps.anonymousAuth });
   const policy = new PolicyCache(deps.store);
   const modes = deps.authorizationMode ?? ['Node', 'RBAC'];
   const rbac = new RbacAuthorizer(policy);

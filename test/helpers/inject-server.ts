@@ -31,8 +31,10 @@ export interface InjectServerOptions {
   users?: Record<string, TokenUser>;
   /** --api-audiences (default none). */
   apiAudiences?: string[];
-  /** --authorization-mode (default RBAC). */
+  /** --authorization-mode (default Node,RBAC). */
   authorizationMode?: string[];
+  /** --anonymous-auth (default true). */
+  anonymousAuth?: boolean;
 }
 
 export async function injectServer(options: InjectServerOptions = {}): Promise<InjectServer> {
@@ -51,6 +53,7 @@ export async function injectServer(options: InjectServerOptions = {}): Promise<I
     minRequestTimeoutSeconds: 1800,
     apiAudiences: options.apiAudiences,
     authorizationMode: options.authorizationMode,
+    anonymousAuth: options.anonymousAuth,
     serviceAccountKey,
   });
   await server.app.ready();

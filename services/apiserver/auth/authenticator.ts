@@ -21,6 +21,8 @@ export interface RequestAuthenticatorOptions {
   serviceAccounts?: ServiceAccountTokens;
   /** --api-audiences: the audiences a token must be for, unless a TokenReview names others. */
   apiAudiences: readonly string[];
+  /** --anonymous-auth: a request without credentials is system:anonymous (default) rather than a 401. */
+  anonymous?: boolean;
 }
 
 export interface TokenAuthentication {
@@ -58,7 +60,7 @@ export class RequestAuthenticator {
       const found = token === undefined ? undefined : await this.authenticateToken(token, this.options.apiAudiences);
       return found?.user;
     }
-    return certificateUser === REJECTED ? undefined : ANONYMOUS;
+    return certificateUser === REJECTED || this.options.anonymous === false ? undefined : ANONYMOUS;
   }
 
   /** A bearer token's user and audiences (for requests and TokenReviews alike). */
