@@ -1,12 +1,17 @@
 // npm run bench -- apiserver: 64 concurrent clients create 20,000 ConfigMaps of 1 KiB through the
 // real apiserver (HTTPS, token auth, validation, durable group-committed store), then list them
 // all. The baseline, in the same run with the same load generator, is a bare HTTPS echo server.
+// Then the same creates again as a user outside system:masters whom RBAC allows through the edit
+// role (a RoleBinding in another namespace): rbacRatio is their creates/s over the admin's.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { startApiserver } from '../lib/harness/apiserver-process.js';
+import { addToken, ensureTokenFile } from '../lib/pki/tokens.js';
 import { freePort } from '../lib/process/ports.js';
 import { pool, runLoad, type LoadTarget } from './lib/load.js';
 import { printTable, writeResults } from './lib/results.js';
@@ -16,6 +21,8 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 20_000);
 const VALUE_BYTES = 1024;
 const NAMESPACE = 'bench';
+const RBAC_NAMESPACE = 'bench-rbac';
+const RBAC_USER = 'bench-user';
 
 function configMap(i: number): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { value: 'v'.repeat(VALUE_BYTES) } });
@@ -75,9 +82,32 @@ async function storeCounters(target: LoadTarget): Promise<{ commits: number; pro
   return { commits: value('rudder_store_commits_total'), proposals: value('rudder_store_proposals_total') };
 }
 
+/** The same creates as a user RBAC lets in through a RoleBinding to edit (not system:masters). */
+async function rbacCreates(admin: LoadTarget, userToken: string): Promise<Awaited<ReturnType<typeof runLoad>>> {
+  const setup = [
+    { path: '/api/v1/namespaces', body: { metadata: { name: RBAC_NAMESPACE } } },
+    {
+      path: `/apis/rbac.authorization.k8s.io/v1/namespaces/${RBAC_NAMESPACE}/rolebindings`,
+      body: { metadata: { name: RBAC_USER }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: RBAC_USER }] },
+    },
+  ];
+  for (const { path, body } of setup) {
+    const made = await runLoad(admin, 1, 1, () => ({ method: 'POST', path, body: JSON.stringify(body), expect: [201] }));
+    if (made.failed) throw new Error(`POST ${path} failed: ${made.firstError}`);
+  }
+  const user: LoadTarget = { ...admin, token: userToken };
+  const creates = await runLoad(user, CLIENTS, OBJECTS, (i) => ({ method: 'POST', path: `/api/v1/namespaces/${RBAC_NAMESPACE}/configmaps`, body: configMap(i), expect: [201] }));
+  if (creates.failed) throw new Error(`${creates.failed} creates as ${RBAC_USER} failed; first: ${creates.firstError}`);
+  return creates;
+}
+
 export async function benchApiserver(): Promise<void> {
   process.stdout.write(`apiserver: ${CLIENTS} clients, ${OBJECTS} ConfigMaps of ${VALUE_BYTES} B\n`);
-  const server = await startApiserver();
+  const tokenDir = mkdtempSync(join(tmpdir(), 'rudder-bench-tokens-'));
+  const tokenFile = join(tokenDir, 'tokens.csv');
+  ensureTokenFile(tokenFile);
+  const userToken = addToken(tokenFile, { name: RBAC_USER, uid: RBAC_USER, groups: [] });
+  const server = await startApiserver({ tokenFile });
   const target: LoadTarget = { url: server.url, caPem: server.caPem, token: server.token };
   try {
     const ns = await runLoad(target, 1, 1, () => ({ method: 'POST', path: '/api/v1/namespaces', body: JSON.stringify({ metadata: { name: NAMESPACE } }), expect: [201] }));
@@ -97,6 +127,8 @@ export async function benchApiserver(): Promise<void> {
     if (listed !== OBJECTS) throw new Error(`the list returned ${listed} of ${OBJECTS} ConfigMaps`);
     const paged = await pagedList(target, `/api/v1/namespaces/${NAMESPACE}/configmaps`, 500);
 
+    const asUser = await rbacCreates(target, userToken);
+    const userLatency = summarize(asUser.latenciesMs);
     const baseline = await echoBaseline(target, join(server.dataDir, 'pki', 'apiserver.key'), join(server.dataDir, 'pki', 'apiserver.crt'));
 
     const rudder = {
@@ -116,18 +148,22 @@ export async function benchApiserver(): Promise<void> {
       rudder,
       baseline: { name: 'https-echo (Fastify, JSON, no validation, no store)', requestsPerSecond: baseline.perSecond, latency: baseline },
       ratios: { createsPerSecondVsEcho: ratio(rudder.createsPerSecond, baseline.perSecond), p99VsEcho: ratio(createLatency.p99Ms, baseline.p99Ms) },
+      rbac: { user: `${RBAC_USER} (edit through a RoleBinding)`, createsPerSecond: Math.round(asUser.perSecond), createLatency: userLatency },
+      rbacRatio: ratio(Math.round(asUser.perSecond), rudder.createsPerSecond),
       slo: { mutatingP99Ms: 1000, met: createLatency.p99Ms <= 1000 },
       goal: { createsPerSecond: 5000, met: rudder.createsPerSecond >= 5000 },
     });
     printTable([
       ['', 'per second', 'p50 ms', 'p99 ms'],
       ['rudder creates', rudder.createsPerSecond, createLatency.p50Ms, createLatency.p99Ms],
+      [`rudder creates as ${RBAC_USER} (RBAC)`, Math.round(asUser.perSecond), userLatency.p50Ms, userLatency.p99Ms],
       ['https echo (baseline)', baseline.perSecond, baseline.p50Ms, baseline.p99Ms],
     ]);
     process.stdout.write(`${rudder.writesPerCommit} writes per durable commit, one every ${rudder.msPerCommit} ms\n`);
     process.stdout.write(`list of ${OBJECTS}: ${rudder.listAllMs} ms in one request, ${rudder.pagedList500Ms} ms in ${paged.pages} pages of 500\n`);
-    process.stdout.write(`creates/s vs echo: ${ratio(rudder.createsPerSecond, baseline.perSecond)}  → ${path}\n`);
+    process.stdout.write(`creates/s vs echo: ${ratio(rudder.createsPerSecond, baseline.perSecond)}; as ${RBAC_USER} vs system:masters (rbacRatio): ${ratio(Math.round(asUser.perSecond), rudder.createsPerSecond)}  → ${path}\n`);
   } finally {
     await server.stop();
+    rmSync(tokenDir, { recursive: true, force: true });
   }
 }

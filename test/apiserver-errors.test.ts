@@ -33,8 +33,11 @@ async function configmapCount(): Promise<number> {
   return (JSON.parse(res.body) as { items: unknown[] }).items.length;
 }
 
-t.test('no token or a wrong token is 401 Unauthorized; health and version stay open', async (t) => {
-  for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: 'Basic YTpi' }]) {
+t.test('a wrong token is 401 Unauthorized, no credentials 403 as system:anonymous; health and version stay open', async (t) => {
+  const anonymous = await server.app.inject({ method: 'GET', url: CM });
+  t.equal(anonymous.statusCode, 403);
+  t.match(statusOf(anonymous), { reason: 'Forbidden', code: 403, message: 'configmaps is forbidden: User "system:anonymous" cannot list resource "configmaps" in API group "" in the namespace "default"' });
+  for (const headers of [{ authorization: 'Bearer nope' }, { authorization: 'Basic YTpi' }]) {
     const res = await server.app.inject({ method: 'GET', url: CM, headers });
     t.equal(res.statusCode, 401);
     t.match(statusOf(res), { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Unauthorized', code: 401 });

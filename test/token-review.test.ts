@@ -71,14 +71,19 @@ t.test('bad reviews are 400 Status objects; other verbs 405; a caller needs a to
   const namespaced = await server.app.inject({ method: 'POST', url: '/apis/authentication.k8s.io/v1/namespaces/default/tokenreviews', headers: { ...server.auth, 'content-type': 'application/json' }, payload: tokenReview({ token: JANE_TOKEN }) });
   t.equal(namespaced.statusCode, 404, 'TokenReviews are cluster-scoped');
   const anonymous = await server.app.inject({ method: 'POST', url: PATH, headers: { 'content-type': 'application/json' }, payload: tokenReview({ token: JANE_TOKEN }) });
-  t.equal(anonymous.statusCode, 401, 'reviewing a token needs a token');
+  t.equal(anonymous.statusCode, 403, 'system:anonymous may not review tokens');
+  const unbound = await server.app.inject({ method: 'POST', url: PATH, headers: { authorization: `Bearer ${JANE_TOKEN}`, 'content-type': 'application/json' }, payload: tokenReview({ token: JANE_TOKEN }) });
+  t.equal(unbound.statusCode, 403, 'reviewing a token needs create on tokenreviews (system:auth-delegator)');
 });
 
-t.test('discovery lists tokenreviews under authentication.k8s.io/v1, create only', async (t) => {
+t.test('discovery lists tokenreviews and selfsubjectreviews under authentication.k8s.io/v1, create only', async (t) => {
   const groups = JSON.parse((await server.app.inject({ method: 'GET', url: '/apis', headers: server.auth })).body) as { groups: { name: string; preferredVersion: { groupVersion: string } }[] };
   t.match(groups.groups.find((g) => g.name === 'authentication.k8s.io'), { preferredVersion: { groupVersion: 'authentication.k8s.io/v1' } });
   const resources = JSON.parse((await server.app.inject({ method: 'GET', url: '/apis/authentication.k8s.io/v1', headers: server.auth })).body) as { resources: unknown[] };
-  t.same(resources.resources, [{ name: 'tokenreviews', singularName: 'tokenreview', namespaced: false, kind: 'TokenReview', verbs: ['create'] }]);
+  t.same(resources.resources, [
+    { name: 'tokenreviews', singularName: 'tokenreview', namespaced: false, kind: 'TokenReview', verbs: ['create'] },
+    { name: 'selfsubjectreviews', singularName: 'selfsubjectreview', namespaced: false, kind: 'SelfSubjectReview', verbs: ['create'] },
+  ]);
 });
 
 t.test('kubectl create -f tokenreview.yaml -o yaml', async (t) => {

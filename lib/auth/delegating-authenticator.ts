@@ -11,6 +11,7 @@ import { reviewPath, TOKEN_REVIEWS } from '../api/review-resources.js';
 import { realClock, type Clock } from '../client/clock.js';
 import type { RestClient } from '../client/rest-client.js';
 import type { TokenUser } from './request-user.js';
+import { ReviewCache } from './review-cache.js';
 
 export interface Authenticator {
   /** The token's user, or undefined when the token is not accepted; rejects when it cannot tell. */
@@ -33,66 +34,31 @@ export interface DelegatingAuthenticatorOptions {
   maxEntries?: number;
 }
 
-interface Entry {
-  user: TokenUser | undefined;
-  expiresAt: number;
-}
-
 function cacheKey(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 
 export class DelegatingAuthenticator implements Authenticator {
   private readonly client: Pick<RestClient, 'request'>;
-  private readonly clock: Clock;
   private readonly audiences: readonly string[];
-  private readonly successTtlMs: number;
-  private readonly failureTtlMs: number;
   private readonly reviewTimeoutMs: number;
-  private readonly maxEntries: number;
-  private readonly cache = new Map<string, Entry>();
-  private readonly inFlight = new Map<string, Promise<TokenUser | undefined>>();
+  private readonly cache: ReviewCache<TokenUser | undefined>;
 
   constructor(options: DelegatingAuthenticatorOptions) {
     this.client = options.client;
-    this.clock = options.clock ?? realClock;
     this.audiences = options.audiences ?? [];
-    this.successTtlMs = options.successTtlMs ?? 10_000;
-    this.failureTtlMs = options.failureTtlMs ?? 2_000;
+    const successTtlMs = options.successTtlMs ?? 10_000;
+    const failureTtlMs = options.failureTtlMs ?? 2_000;
     this.reviewTimeoutMs = options.reviewTimeoutMs ?? 10_000;
-    this.maxEntries = options.maxEntries ?? 4096;
-    if (this.successTtlMs < 0 || this.failureTtlMs < 0 || this.reviewTimeoutMs <= 0 || this.maxEntries < 1) {
+    const maxEntries = options.maxEntries ?? 4096;
+    if (successTtlMs < 0 || failureTtlMs < 0 || this.reviewTimeoutMs <= 0 || maxEntries < 1) {
       throw new Error('DelegatingAuthenticator: TTLs must not be negative, the review timeout and the cache size must be positive');
     }
+    this.cache = new ReviewCache({ clock: options.clock ?? realClock, ttlMs: (user) => (user ? successTtlMs : failureTtlMs), maxEntries });
   }
 
-  async authenticate(token: string): Promise<TokenUser | undefined> {
-    const key = cacheKey(token);
-    const cached = this.cache.get(key);
-    if (cached && cached.expiresAt > this.clock.now()) return cached.user;
-    if (cached) this.cache.delete(key);
-    const pending = this.inFlight.get(key);
-    if (pending) return pending;
-    const review = this.review(token).then(
-      (user) => {
-        this.inFlight.delete(key);
-        this.remember(key, user);
-        return user;
-      },
-      (error: unknown) => {
-        this.inFlight.delete(key);
-        throw error;
-      },
-    );
-    this.inFlight.set(key, review);
-    return review;
-  }
-
-  private remember(key: string, user: TokenUser | undefined): void {
-    const ttl = user ? this.successTtlMs : this.failureTtlMs;
-    if (ttl === 0) return;
-    while (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(key, { user, expiresAt: this.clock.now() + ttl });
+  authenticate(token: string): Promise<TokenUser | undefined> {
+    return this.cache.get(cacheKey(token), () => this.review(token));
   }
 
   private async review(token: string): Promise<TokenUser | undefined> {

@@ -2,30 +2,36 @@
 // apiserver accepts, as kube-scheduler and the other Kubernetes components require authentication
 // for /metrics; the health probes (/livez, /readyz, /healthz) stay open, as theirs do. Without a
 // token, with one the apiserver rejects, or when the apiserver cannot say, the answer is a 401
-// Status. Any authenticated user is let in: authorization (a SubjectAccessReview against RBAC, e.g.
-// get on the nonResourceURL /metrics) comes with the security work.
+// Status. With an authorizer, the apiserver's RBAC must also let the user `get` the path (a
+// SubjectAccessReview, as Kubernetes' delegated authorization): otherwise 403 in Kubernetes' words,
+// or 500 when the apiserver cannot say.
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../api/status.js';
 import type { Logger } from '../observe/logger.js';
 import { isHealthProbe } from '../observe/health.js';
 import { bearerToken } from './bearer.js';
 import type { Authenticator } from './delegating-authenticator.js';
+import type { PathAuthorizer } from './delegating-authorizer.js';
+import { forbidden } from './forbidden.js';
 
 export interface RequireAuthenticationOptions {
   authenticator: Authenticator;
+  /** Absent: any authenticated user is let in. */
+  authorizer?: PathAuthorizer;
   log: Logger;
 }
 
 export function requireAuthentication(app: FastifyInstance, options: RequireAuthenticationOptions): void {
   app.addHook('onRequest', async (request, reply) => {
     if (isHealthProbe(request.url)) return;
+    const path = request.url.split('?')[0]!;
     const token = bearerToken(request.headers.authorization);
     let user;
     if (token !== undefined) {
       try {
         user = await options.authenticator.authenticate(token);
       } catch (error) {
-        options.log.warn({ err: error, path: request.url.split('?')[0] }, 'cannot check a bearer token with the apiserver (TokenReview failed)');
+        options.log.warn({ err: error, path }, 'cannot check a bearer token with the apiserver (TokenReview failed)');
       }
     }
     if (!user) {
@@ -33,5 +39,19 @@ export function requireAuthentication(app: FastifyInstance, options: RequireAuth
       return reply.code(status.code).header('www-authenticate', 'Bearer realm="rudder"').type('application/json').send(JSON.stringify(status));
     }
     request.user = user;
+    if (!options.authorizer) return;
+    const verb = request.method === 'HEAD' ? 'get' : request.method.toLowerCase();
+    let allowed: boolean;
+    try {
+      allowed = await options.authorizer.authorize(user, verb, path);
+    } catch (error) {
+      options.log.warn({ err: error, path }, 'cannot authorize a request with the apiserver (SubjectAccessReview failed)');
+      const status = errors.internal('the apiserver could not be asked whether this request is allowed').status;
+      return reply.code(500).type('application/json').send(JSON.stringify(status));
+    }
+    if (!allowed) {
+      const status = forbidden(user, { nonResource: { verb, path } }).status;
+      return reply.code(403).type('application/json').send(JSON.stringify(status));
+    }
   });
 }

@@ -68,8 +68,17 @@ export interface KubeconfigSpec {
   name: string;
   server: string;
   caPem: string;
-  token: string;
+  /** The user's bearer token, or (without one) its client certificate and key. */
+  token?: string;
+  clientCertPem?: string;
+  clientKeyPem?: string;
   userName?: string;
+}
+
+function userCredentials(spec: KubeconfigSpec): Record<string, string> {
+  if (spec.token !== undefined) return { token: spec.token };
+  if (spec.clientCertPem === undefined || spec.clientKeyPem === undefined) throw new Error('a kubeconfig user needs a token or a client certificate and key');
+  return { 'client-certificate-data': Buffer.from(spec.clientCertPem).toString('base64'), 'client-key-data': Buffer.from(spec.clientKeyPem).toString('base64') };
 }
 
 export function renderKubeconfig(spec: KubeconfigSpec): string {
@@ -78,7 +87,7 @@ export function renderKubeconfig(spec: KubeconfigSpec): string {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: spec.name, cluster: { server: spec.server, 'certificate-authority-data': Buffer.from(spec.caPem).toString('base64') } }],
-    users: [{ name: user, user: { token: spec.token } }],
+    users: [{ name: user, user: userCredentials(spec) }],
     contexts: [{ name: spec.name, context: { cluster: spec.name, user, namespace: 'default' } }],
     'current-context': spec.name,
     preferences: {},

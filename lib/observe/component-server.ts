@@ -1,11 +1,13 @@
 // A component's own HTTP(S) endpoint (scheduler, controller-manager, kubelet): /livez and /readyz open to
 // anyone, everything else — /metrics and what the component adds — only for a bearer token the
-// apiserver accepts, as Kubernetes' components require authentication for /metrics.
+// apiserver accepts, and (with an authorizer) a user its RBAC lets get the path, as Kubernetes'
+// components delegate authentication and authorization for /metrics.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Authenticator } from '../auth/delegating-authenticator.js';
+import type { PathAuthorizer } from '../auth/delegating-authorizer.js';
 import { requireAuthentication } from '../auth/require-authentication.js';
 import { pkiPaths } from '../pki/certs.js';
 import { healthRoutes, type HealthCheck } from './health.js';
@@ -16,13 +18,15 @@ export interface ComponentServerOptions {
   readyz: Record<string, HealthCheck>;
   /** Checks callers' bearer tokens (a DelegatingAuthenticator asking the apiserver). */
   authenticator: Authenticator;
+  /** Checks that the caller may get the path (a DelegatingAuthorizer asking the apiserver); absent: any authenticated caller. */
+  authorizer?: PathAuthorizer;
   log: Logger;
   https?: { key: Buffer; cert: Buffer };
 }
 
 export async function buildComponentServer(options: ComponentServerOptions): Promise<FastifyInstance> {
   const app = (options.https ? Fastify({ https: options.https }) : Fastify()) as unknown as FastifyInstance;
-  requireAuthentication(app, { authenticator: options.authenticator, log: options.log });
+  requireAuthentication(app, { authenticator: options.authenticator, authorizer: options.authorizer, log: options.log });
   await app.register(healthRoutes, { metrics: options.metrics, livez: { ping: () => true }, readyz: options.readyz });
   return app;
 }

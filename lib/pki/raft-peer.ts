@@ -6,7 +6,8 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pkiPaths } from './certs.js';
-import { ALGORITHM, ONE_YEAR_MS, pemPrivateKey, readCa, serial, webcrypto, x509, type SigningCa } from './x509.js';
+import { issueCertificate } from './issue.js';
+import { readCa, x509, type SigningCa } from './x509.js';
 
 /** The files a replica hands the store for its Raft transport. */
 export interface RaftPeerTls {
@@ -29,27 +30,13 @@ export function raftPeerPaths(dir: string, id: number): RaftPeerTls {
 }
 
 /** A certificate for replica `id` (client and server auth) signed by `ca`. */
-export async function createRaftPeerCert(ca: SigningCa, id: number, now = new Date()): Promise<PeerCertPem> {
-  const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(),
+export function createRaftPeerCert(ca: SigningCa, id: number, now = new Date()): Promise<PeerCertPem> {
+  return issueCertificate(ca, {
     subject: `CN=rudder-raft-peer-${id}, O=rudder:raft-peers`,
-    issuer: ca.cert.subject,
-    notBefore: now,
-    notAfter: new Date(now.getTime() + ONE_YEAR_MS),
-    signingAlgorithm: ALGORITHM,
-    publicKey: keys.publicKey as webcrypto.CryptoKey,
-    signingKey: ca.key,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
-      new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: raftPeerName(id) }]),
-      await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
-    ],
+    usages: [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth],
+    dnsNames: [raftPeerName(id)],
+    now,
   });
-  const key = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as webcrypto.CryptoKey);
-  return { certPem: cert.toString('pem') + '\n', keyPem: pemPrivateKey(key) };
 }
 
 /** Writes through a temporary name, so a replica starting beside this one never reads half a file. */

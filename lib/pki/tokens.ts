@@ -7,6 +7,8 @@ export interface TokenUser {
   name: string;
   uid: string;
   groups: string[];
+  /** Further facts about the user (a ServiceAccount token's pod), as Kubernetes' user.Info Extra. */
+  extra?: Record<string, string[]>;
 }
 
 export const ADMIN_USER: TokenUser = { name: 'rudder-admin', uid: 'rudder-admin', groups: ['system:masters'] };

@@ -3,7 +3,7 @@
 // "kubernetes" ServiceCIDR holding the apiserver's service range, marked Ready as kube-apiserver's
 // default-ServiceCIDR controller marks it, and, as kube-apiserver writes it, the ConfigMap that
 // dates when legacy service account tokens began to be tracked (kube-controller-manager's legacy
-// token cleaner reads it).
+// token cleaner reads it), and the default RBAC ClusterRoles and ClusterRoleBindings (reconciled at every start).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../../lib/api/object.js';
 import { findResource, type ResourceInfo } from '../../lib/api/resources.js';
@@ -12,6 +12,7 @@ import { StoreError } from '../../lib/native/store.js';
 import type { Logger } from '../../lib/observe/logger.js';
 import { SYSTEM_PRIORITY_CLASSES } from '../../lib/api/validation/priorityclass.js';
 import type { ApiStorage } from './registry/api-storage.js';
+import { reconcileBootstrapPolicy } from './rbac/reconcile-policy.js';
 
 /** How often a replica without a quorum tries to bootstrap again. */
 const QUORUM_RETRY_MS = 200;
@@ -64,6 +65,7 @@ export async function bootstrapCluster(storage: ApiStorage, options: BootstrapOp
     data: { since },
   });
   await ensureDefaultServiceCIDR(storage, options.serviceCIDRs);
+  await reconcileBootstrapPolicy(storage);
   await ensure(storage, resource('services'), 'default', {
     apiVersion: 'v1',
     kind: 'Service',

@@ -10,6 +10,7 @@ import { logProcessFaults } from '../../lib/observe/process-faults.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
 import { ensureRaftPeerCert } from '../../lib/pki/raft-peer.js';
 import { ensureTokenFile, readTokenFile } from '../../lib/pki/tokens.js';
+import { ensureServiceAccountKey } from '../../lib/pki/service-account-key.js';
 import { bootstrapWhenWritable } from './bootstrap.js';
 import { startCompactor } from './compactor.js';
 import { apiserverOptions } from './options.js';
@@ -30,6 +31,7 @@ const pki = await ensurePki(certDir, hosts);
 const tokenFile = options.tokenAuthFile ? resolve(options.tokenAuthFile) : join(dataDir, 'tokens.csv');
 ensureTokenFile(tokenFile);
 const tokens = readTokenFile(tokenFile);
+const serviceAccountKey = await ensureServiceAccountKey(certDir);
 
 let replication;
 let serving;
@@ -57,9 +59,14 @@ const server = await buildApiServer({
   bookmarkIntervalMs: options.watchBookmarkInterval,
   minRequestTimeoutSeconds: Math.round(options.minRequestTimeout / 1000),
   readyz: { bootstrap: () => bootstrapped },
-  https: { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert) },
+  // Clients may present a certificate from the cluster CA (CN = user, O = groups).
+  https: { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert), ca: readFileSync(pki.caCert) },
   serving,
   apiAudiences: options.apiAudiences,
+  authorizationMode: options.authorizationMode,
+  anonymousAuth: options.anonymousAuth,
+  serviceAccountKey,
+  serviceAccountIssuer: options.serviceAccountIssuer,
 });
 const stopCompactor = startCompactor(store, options.compactionInterval, log);
 // Only the Raft leader publishes (a single replica has no Raft role: it always leads).

@@ -3,6 +3,7 @@
 // resource pods, name web, subresource status; and the verb from the method and query.
 import { findResource, type ResourceInfo, type Subresource } from '../../lib/api/resources.js';
 import { errors } from '../../lib/api/status.js';
+import { splitApiPath } from './api-path.js';
 
 export type RequestVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
@@ -66,19 +67,10 @@ function isWatchParam(value: unknown): boolean {
  */
 export function parseRequestInfo(method: string, path: string, query: Record<string, unknown>): RequestInfo {
   const parts = path.split('?')[0]!.split('/').filter((p) => p !== '').map(decodeURIComponent);
-  let group: string;
-  let rest: string[];
-  if (parts[0] === 'api' && parts.length >= 3) {
-    group = '';
-    rest = parts.slice(1);
-  } else if (parts[0] === 'apis' && parts.length >= 4) {
-    group = parts[1]!;
-    rest = parts.slice(2);
-  } else {
-    throw errors.noSuchResource();
-  }
-  const version = rest[0]!;
-  let segments = rest.slice(1);
+  const apiPath = splitApiPath(parts);
+  if (!apiPath) throw errors.noSuchResource();
+  const { group, version } = apiPath;
+  let segments = apiPath.segments;
   let watch = isWatchParam(query.watch);
   // Deprecated /watch/ prefix form: /api/v1/watch/namespaces/default/pods
   if (segments[0] === 'watch') {

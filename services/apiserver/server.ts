@@ -8,7 +8,19 @@ import { healthRoutes, type HealthCheck } from '../../lib/observe/health.js';
 import type { TokenUser } from '../../lib/auth/request-user.js';
 import { discoveryRoutes } from './discovery.js';
 import { adminRoutes } from './http/admin-routes.js';
-import { installTokenAuth } from './http/auth.js';
+import { installAuth } from './http/auth.js';
+import { accessReviewRoutes } from './http/access-review-routes.js';
+import { oidcDiscoveryRoutes } from './http/oidc-discovery-routes.js';
+import { tokenRequestRoute } from './http/token-request-route.js';
+import { RequestAuthenticator } from './auth/authenticator.js';
+import { ServiceAccountTokens } from './auth/service-account-tokens.js';
+import { PolicyCache } from './rbac/policy-cache.js';
+import { RbacAuthorizer } from './rbac/rbac-authorizer.js';
+import { NodeAuthorizer } from './rbac/node-authorizer.js';
+import { UnionAuthorizer } from './rbac/union-authorizer.js';
+import { rbacEscalationCheck } from './rbac/escalation-check.js';
+import { nodeRestriction } from './admission/node-restriction.js';
+import type { ServiceAccountKey } from '../../lib/pki/service-account-key.js';
 import { installBodyParsers } from './http/body-parsers.js';
 import { installErrorHandling, MAX_BODY_BYTES } from './http/errors.js';
 import { installMaxInFlight } from './http/max-inflight.js';
@@ -45,12 +57,23 @@ export interface ApiServerDeps {
   minRequestTimeoutSeconds: number;
   /** Extra readiness checks (e.g. bootstrap finished). */
   readyz?: Record<string, HealthCheck>;
-  https?: { key: Buffer; cert: Buffer };
+  /** The serving key and certificate; with `ca`, clients may authenticate with certificates it signed. */
+  https?: { key: Buffer; cert: Buffer; ca?: Buffer };
   /** Timeouts, the connection cap and the in-flight limits (none when absent: tests with inject()). */
   serving?: ServingLimits;
-  /** --api-audiences, for TokenReviews. */
+  /** --api-audiences: whom the apiserver's own tokens are for. */
   apiAudiences?: readonly string[];
+  /** --authorization-mode: Node and RBAC (default), or AlwaysAllow. */
+  authorizationMode?: readonly string[];
+  /** The key ServiceAccount tokens are signed with; without it they are neither issued nor accepted. */
+  serviceAccountKey?: ServiceAccountKey;
+  /** --service-account-issuer */
+  serviceAccountIssuer?: string;
+  /** --anonymous-auth (default true). */
+  anonymousAuth?: boolean;
 }
+
+export const DEFAULT_SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
 export interface ApiServer {
   app: FastifyInstance;
@@ -74,12 +97,26 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true },
     ...(deps.serving ? fastifyServerTimeouts(deps.serving) : {}),
   } as FastifyServerOptions;
-  if (deps.https) (options as { https: unknown }).https = { ...deps.https, ...(deps.serving ? nodeServerOptions(deps.serving) : {}) };
+  if (deps.https) {
+    // A client certificate is asked for but not required: its verdict (socket.authorized) is the x509 authenticator's.
+    const clientCertificates = deps.https.ca ? { requestCert: true, rejectUnauthorized: false } : {};
+    (options as { https: unknown }).https = { ...deps.https, ...clientCertificates, ...(deps.serving ? nodeServerOptions(deps.serving) : {}) };
+  }
   const app = Fastify(options) as unknown as FastifyInstance;
   if (deps.serving) limitConnections(app.server, deps.serving, deps.metrics);
 
   installErrorHandling(app);
-  if (deps.tokens) installTokenAuth(app, deps.tokens);
+  const apiAudiences = deps.apiAudiences ?? [];
+  const issuer = deps.serviceAccountIssuer ?? DEFAULT_SERVICE_ACCOUNT_ISSUER;
+  const serviceAccounts = deps.serviceAccountKey && new ServiceAccountTokens({ key: deps.serviceAccountKey, issuer, store: deps.store, clock });
+  const authenticator = new RequestAuthenticator({ tokens: deps.tokens ?? (() => new Map()), serviceAccounts, apiAudiences, anonymous: deps.anonymousAuth });
+  const policy = new PolicyCache(deps.store);
+  const modes = deps.authorizationMode ?? ['Node', 'RBAC'];
+  const rbac = new RbacAuthorizer(policy);
+  const nodeAuthorizer = modes.includes('Node') ? new NodeAuthorizer(deps.store) : undefined;
+  const chain = [...(nodeAuthorizer ? [nodeAuthorizer] : []), ...(modes.includes('RBAC') ? [rbac] : [])];
+  const authorizer = chain.length > 0 ? new UnionAuthorizer(chain, rbac) : undefined;
+  if (deps.tokens) installAuth(app, { authenticator, authorizer });
   if (deps.serving) {
     // After authentication: system:masters is told apart by its group.
     installMaxInFlight(app, { maxRequestsInflight: deps.serving.maxRequestsInflight, maxMutatingRequestsInflight: deps.serving.maxMutatingRequestsInflight, metrics: deps.metrics });
@@ -93,6 +130,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const namespaces = new NamespacePhases(deps.store);
   // kube-apiserver's order: ResourceQuota last, so it counts what every other plugin admitted.
   const admission = new AdmissionChain([
+    ...(authorizer ? [rbacEscalationCheck({ authorizer, policy })] : []),
+    ...(nodeAuthorizer ? [nodeRestriction()] : []),
     namespaceLifecycle(deps.store, namespaces),
     limitRanger(deps.store),
     priorityAdmission(deps.store),
@@ -107,6 +146,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   app.addHook('onClose', async () => {
     hub.close();
     namespaces.close();
+    policy.close();
+    nodeAuthorizer?.close();
   });
 
   await app.register(healthRoutes, {
@@ -125,7 +166,12 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   });
   await app.register(adminRoutes, { store: deps.store, authenticated: deps.tokens !== undefined });
   await app.register(discoveryRoutes);
-  await app.register(tokenReviewRoutes, { tokens: deps.tokens ?? (() => new Map()), apiAudiences: deps.apiAudiences ?? [] });
+  await app.register(tokenReviewRoutes, { authenticator });
+  await app.register(accessReviewRoutes, { authorizer });
+  if (deps.serviceAccountKey && serviceAccounts) {
+    await app.register(oidcDiscoveryRoutes, { issuer, key: deps.serviceAccountKey });
+    await app.register(tokenRequestRoute, { storage, tokens: serviceAccounts, apiAudiences });
+  }
   await app.register(openapiRoutes);
   await app.register(resourceRoutes, {
     storage,

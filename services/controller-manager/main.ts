@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { DelegatingAuthenticator } from '../../lib/auth/delegating-authenticator.js';
+import { DelegatingAuthorizer } from '../../lib/auth/delegating-authorizer.js';
 import { createBus } from '../../lib/bus/options.js';
 import { realClock } from '../../lib/client/clock.js';
 import { clusterAccess } from '../../lib/client/cluster-access.js';
@@ -61,6 +62,7 @@ const server = await buildComponentServer({
   readyz: { informerSync: () => informers.hasSynced() },
   https,
   authenticator: new DelegatingAuthenticator({ client, clock }),
+  authorizer: new DelegatingAuthorizer({ client, clock }),
   log,
 });
 const address = await listenComponentServer(server, options.bindAddress, options.securePort, https !== undefined);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DelegatingAuthenticator } from '../../lib/auth/delegating-authenticator.js';
+import { DelegatingAuthorizer } from '../../lib/auth/delegating-authorizer.js';
 import { createBus } from '../../lib/bus/options.js';
 import { realClock } from '../../lib/client/clock.js';
 import { RequestPool } from '../../lib/client/request-pool.js';
@@ -70,7 +71,7 @@ const kubelet = new Kubelet({
 });
 
 const https = options.certDir ? { key: readFileSync(pkiPaths(resolve(options.certDir)).serverKey), cert: readFileSync(pkiPaths(resolve(options.certDir)).serverCert) } : undefined;
-const server = await buildComponentServer({ metrics: registry, readyz: { 'nodes-registered': () => kubelet.isReady() }, https, authenticator: new DelegatingAuthenticator({ client, clock }), log });
+const server = await buildComponentServer({ metrics: registry, readyz: { 'nodes-registered': () => kubelet.isReady() }, https, authenticator: new DelegatingAuthenticator({ client, clock }), authorizer: new DelegatingAuthorizer({ client, clock }), log });
 await server.listen({ host: options.address, port: options.port });
 const address = server.server.address();
 const port = typeof address === 'object' && address ? address.port : options.port;

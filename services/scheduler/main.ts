@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { DelegatingAuthenticator } from '../../lib/auth/delegating-authenticator.js';
+import { DelegatingAuthorizer } from '../../lib/auth/delegating-authorizer.js';
 import { createBus } from '../../lib/bus/options.js';
 import { realClock } from '../../lib/client/clock.js';
 import { campaign } from '../../lib/client/leader-campaign.js';
@@ -103,6 +104,7 @@ const server = await buildSchedulerServer({
   readyz: { informerSync: () => informers.hasSynced() && workloads.hasSynced() },
   https,
   authenticator: new DelegatingAuthenticator({ client, clock }),
+  authorizer: new DelegatingAuthorizer({ client, clock }),
   log,
 });
 const address = await listenComponentServer(server, options.bindAddress, options.securePort, https !== undefined);

@@ -34,7 +34,8 @@ t.test('a replica without quorum sheds load with 429 and answers waiting request
     size: 3,
     requestTimeout: '30s',
     tokenFile,
-    extraArgs: ['--request-timeout', `${REQUEST_TIMEOUT_MS}ms`, '--max-requests-inflight', '1', '--max-mutating-requests-inflight', '1'],
+    // Every authenticated request is allowed: what is measured is load shedding, not RBAC.
+    extraArgs: ['--authorization-mode', 'AlwaysAllow', '--request-timeout', `${REQUEST_TIMEOUT_MS}ms`, '--max-requests-inflight', '1', '--max-mutating-requests-inflight', '1'],
   });
   t.teardown(() => set.stop());
 

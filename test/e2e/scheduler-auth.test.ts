@@ -1,6 +1,7 @@
 // The scheduler's /metrics and /debug/explain (pod names, nodes) answer only a caller whose bearer
-// token the apiserver accepts, checked with a TokenReview; /livez and /readyz stay open, as
-// Kubernetes components leave their health probes.
+// token the apiserver accepts (a TokenReview) and whom its RBAC lets get the path (a
+// SubjectAccessReview); /livez and /readyz stay open, as Kubernetes components leave their health
+// probes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +13,14 @@ import { startScheduler } from '../../lib/harness/scheduler-process.js';
 import { addToken, ensureTokenFile } from '../../lib/pki/tokens.js';
 import { boundNode, node, NODES, pod, PODS } from '../helpers/sched-api.js';
 
-t.test('the scheduler\'s /metrics and /debug/explain need a token the apiserver accepts', async (t) => {
+t.test('the scheduler\'s /metrics and /debug/explain need a token the apiserver accepts and RBAC allows', async (t) => {
   // 1. an apiserver with an admin and a user "jane", a scheduler, and a pod it has placed
   const dir = mkdtempSync(join(tmpdir(), 'rudder-sched-auth-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const tokenFile = join(dir, 'tokens.csv');
   ensureTokenFile(tokenFile);
   const janeToken = addToken(tokenFile, { name: 'jane', uid: 'jane', groups: ['developers'] });
+  const monaToken = addToken(tokenFile, { name: 'mona', uid: 'mona', groups: ['system:monitoring'] });
   const apiserver = await startApiserver({ tokenFile });
   t.teardown(() => apiserver.stop());
   const scheduler = await startScheduler(apiserver);
@@ -47,8 +49,12 @@ t.test('the scheduler\'s /metrics and /debug/explain need a token the apiserver 
   t.equal(explained.status, 200);
   t.match(JSON.parse(explained.body), { pod: 'default/web', result: 'Scheduled', selectedNode: 'node-a' });
 
-  // 4. any authenticated user is let in (authorization comes later)
-  t.equal((await call(janeToken, '/metrics')).status, 200, 'jane reads /metrics');
+  // 4. an authenticated user needs get on the path: jane has none, mona is in system:monitoring
+  const denied = await call(janeToken, '/metrics');
+  t.equal(denied.status, 403, 'jane may not read /metrics');
+  t.match(JSON.parse(denied.body), { kind: 'Status', reason: 'Forbidden', code: 403, message: 'forbidden: User "jane" cannot get path "/metrics"' });
+  t.equal((await call(monaToken, '/metrics')).status, 200, 'system:monitoring reads /metrics');
+  t.equal((await call(monaToken, '/debug/explain/default/web')).status, 403, 'but not the scheduler\'s explanations');
 
   // 5. the health probes need nothing
   t.equal((await call('', '/readyz')).status, 200, '/readyz');

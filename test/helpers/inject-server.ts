@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { Store } from '../../lib/native/store.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
 import type { TokenUser } from '../../lib/pki/tokens.js';
+import { ensureServiceAccountKey, type ServiceAccountKey } from '../../lib/pki/service-account-key.js';
 import { bootstrapCluster } from '../../services/apiserver/bootstrap.js';
 import { buildApiServer, type ApiServer } from '../../services/apiserver/server.js';
 
@@ -18,6 +19,8 @@ export interface InjectServer extends ApiServer {
   store: Store;
   /** Headers every authenticated request needs. */
   auth: { authorization: string };
+  /** The key the server signs ServiceAccount tokens with. */
+  serviceAccountKey: ServiceAccountKey;
   close(): Promise<void>;
 }
 
@@ -28,11 +31,16 @@ export interface InjectServerOptions {
   users?: Record<string, TokenUser>;
   /** --api-audiences (default none). */
   apiAudiences?: string[];
+  /** --authorization-mode (default Node,RBAC). */
+  authorizationMode?: string[];
+  /** --anonymous-auth (default true). */
+  anonymousAuth?: boolean;
 }
 
 export async function injectServer(options: InjectServerOptions = {}): Promise<InjectServer> {
   const dir = mkdtempSync(join(tmpdir(), 'rudder-inject-'));
   const store = Store.open({ dataDir: dir, historyRevisions: options.historyRevisions });
+  const serviceAccountKey = await ensureServiceAccountKey(mkdtempSync(join(dir, 'pki-')));
   const server = await buildApiServer({
     store,
     log: pino({ level: 'silent' }),
@@ -44,6 +52,9 @@ export async function injectServer(options: InjectServerOptions = {}): Promise<I
     bookmarkIntervalMs: 60_000,
     minRequestTimeoutSeconds: 1800,
     apiAudiences: options.apiAudiences,
+    authorizationMode: options.authorizationMode,
+    anonymousAuth: options.anonymousAuth,
+    serviceAccountKey,
   });
   await server.app.ready();
   await bootstrapCluster(server.storage, { serviceIP: server.allocator.firstAddress(), serviceCIDRs: [server.allocator.serviceCidr], advertiseAddress: '127.0.0.1', port: 6443 });
@@ -51,6 +62,7 @@ export async function injectServer(options: InjectServerOptions = {}): Promise<I
     ...server,
     store,
     auth: { authorization: `Bearer ${TEST_TOKEN}` },
+    serviceAccountKey,
     async close() {
       await server.app.close();
       await store.close();

@@ -13,6 +13,9 @@ export interface RestTarget {
   url: string;
   caPem: string;
   token?: string;
+  /** A client certificate and key to present instead of (or beside) the token. */
+  certPem?: string;
+  keyPem?: string;
 }
 
 export function rest(
@@ -27,7 +30,7 @@ export function rest(
   if (target.token !== undefined && allHeaders.authorization === undefined) allHeaders.authorization = `Bearer ${target.token}`;
   if (payload !== undefined && allHeaders['content-type'] === undefined) allHeaders['content-type'] = 'application/json';
   return new Promise((resolve, reject) => {
-    const req = request(`${target.url}${path}`, { method, ca: target.caPem, headers: allHeaders }, (res) => {
+    const req = request(`${target.url}${path}`, { method, ca: target.caPem, cert: target.certPem, key: target.keyPem, headers: allHeaders }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -23,6 +23,14 @@ const REQUEST_KINDS: readonly { apiVersion: string; kind: string }[] = [
   { apiVersion: 'autoscaling/v1', kind: 'Scale' },
   { apiVersion: 'v1', kind: 'Binding' },
   { apiVersion: 'policy/v1', kind: 'Eviction' },
+  // the review resources (never stored) and the TokenRequest of serviceaccounts/<name>/token
+  { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest' },
+  { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview' },
+  { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+  { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview' },
+  { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview' },
+  { apiVersion: 'authorization.k8s.io/v1', kind: 'LocalSubjectAccessReview' },
+  { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview' },
 ];
 
 /** Kinds of meta.k8s.io that clients tag with whichever group version they are talking to. */

@@ -1,0 +1,15 @@
+// The API prefix of a resource path: /api/<version>/... (the core group) or
+// /apis/<group>/<version>/..., and the segments after the version; undefined for any other path.
+
+export interface ApiPath {
+  group: string;
+  version: string;
+  /** What follows the version: [namespaces, ns,] resource[, name[, subresource]]. */
+  segments: string[];
+}
+
+export function splitApiPath(parts: readonly string[]): ApiPath | undefined {
+  if (parts[0] === 'api' && parts.length >= 3) return { group: '', version: parts[1]!, segments: parts.slice(2) };
+  if (parts[0] === 'apis' && parts.length >= 4) return { group: parts[1]!, version: parts[2]!, segments: parts.slice(3) };
+  return undefined;
+}
