@@ -148,7 +148,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
     // status, approval and a namespace's finalize take the whole object and change only their part of it.
     const statusOnly = ri.subresource === 'status' || ri.subresource === 'approval' || ri.subresource === 'finalize' ? ri.subresource : undefined;
     const tables = ri.subresource === undefined || statusOnly !== undefined;
-    const format = negotiate(request.headers.accept, tables);
+    const format = negotiate(request.headers.accept, tables, info.protobuf !== false);
     const now = clock();
 
     switch (ri.verb) {
