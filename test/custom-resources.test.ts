@@ -70,3 +70,32 @@ t.test('custom objects: JSON for protobuf clients, no strategic merge patch, typ
   t.equal(typed.statusCode, 422);
   t.match(typed.json().message, 'spec.replicas: Invalid value: "number": spec.replicas in body must be of type integer: "number"');
 });
+
+t.test('field selectors; a definition being deleted refuses new objects and waits for its objects to go', async (t) => {
+  t.equal((await send('POST', CRDS, definition('nuts', 'Nut', SCHEMA))).statusCode, 201);
+  await established('nuts.unit.example.com');
+  const base = '/apis/unit.example.com/v1/namespaces/default/nuts';
+  for (const name of ['n1', 'n2']) {
+    const made = await send('POST', base, { apiVersion: 'unit.example.com/v1', kind: 'Nut', metadata: { name, finalizers: name === 'n1' ? ['example.com/hold'] : [] } });
+    t.equal(made.statusCode, 201, made.body);
+  }
+  const selected = (await send('GET', `${base}?fieldSelector=metadata.name%3Dn2`)).json() as { items: { metadata: { name: string } }[] };
+  t.same(selected.items.map((i) => i.metadata.name), ['n2']);
+  const deleting = await server.app.inject({ method: 'DELETE', url: `${CRDS}/nuts.unit.example.com`, headers: server.auth });
+  t.ok([200, 202].includes(deleting.statusCode), `deletion started: ${deleting.statusCode}`);
+  let refused = await send('POST', base, { apiVersion: 'unit.example.com/v1', kind: 'Nut', metadata: { name: 'n3' } });
+  for (let i = 0; refused.statusCode === 201 && i < 50; i++) refused = await send('POST', base, { apiVersion: 'unit.example.com/v1', kind: 'Nut', metadata: { name: `n3-${i}` } });
+  t.equal(refused.statusCode, 405);
+  t.match(refused.json().message, 'create not allowed while custom resource definition is terminating');
+  await new Promise((r) => setTimeout(r, 200));
+  const crd = (await send('GET', `${CRDS}/nuts.unit.example.com`)).json() as { status: { conditions: { type: string; status: string }[] } };
+  t.match(crd.status.conditions, [{}, {}, { type: 'Terminating', status: 'True' }], 'it stays, Terminating, while an object is held by its finalizer');
+  const released = await send('PATCH', `${base}/n1`, { metadata: { finalizers: null } }, { 'content-type': 'application/merge-patch+json' });
+  t.equal(released.statusCode, 200, released.body);
+  let gone = 200;
+  for (let i = 0; gone !== 404 && i < 300; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    gone = (await send('GET', `${CRDS}/nuts.unit.example.com`)).statusCode;
+  }
+  t.equal(gone, 404, 'the definition is gone once its last object is');
+});

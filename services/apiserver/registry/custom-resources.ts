@@ -99,7 +99,7 @@ export class CustomResources {
       storage: new ResourceStore({
         store: this.deps.store,
         clock: this.deps.clock,
-        strategy: customResourceStrategy(version),
+        strategy: customResourceStrategy(version, crd.metadata?.deletionTimestamp !== undefined),
         admission: this.deps.admission,
         hub: this.deps.hub,
         conversion: apiVersionConversion(version.info, version.storageVersion),

@@ -10,12 +10,17 @@ import { pruneCustomObject } from '../../../../lib/api/crd/prune.js';
 import { validateCustomObject } from '../../../../lib/api/crd/validate-object.js';
 import type { FieldError } from '../../../../lib/api/field-errors.js';
 import type { KubeObject } from '../../../../lib/api/object.js';
+import { errors } from '../../../../lib/api/status.js';
 import { validateCreate, validateUpdate } from '../../../../lib/api/validation/index.js';
 import { keepStatus, onlyStatus, type Strategy } from '../strategy.js';
 
 type Rec = Record<string, unknown>;
 
-export function customResourceStrategy(version: CustomVersion): Strategy {
+/**
+ * `terminating`: the definition is being deleted; its objects may still be read, changed and
+ * deleted, but no new one is created (Kubernetes' 405).
+ */
+export function customResourceStrategy(version: CustomVersion, terminating = false): Strategy {
   const { info, schema } = version;
   const hasStatus = info.subresources.includes('status');
   const rules = hasRules(schema);
@@ -29,6 +34,7 @@ export function customResourceStrategy(version: CustomVersion): Strategy {
     tracksGeneration: true,
     allowCreateOnUpdate: false,
     prepareForCreate: (obj) => {
+      if (terminating) throw errors.methodNotAllowed('create not allowed while custom resource definition is terminating');
       if (hasStatus) delete obj.status;
     },
     prepareForUpdate: (next, old) => (hasStatus ? keepStatus(next, old) : next),
