@@ -199,7 +199,17 @@ for (const version of KUBECTL_VERSIONS) {
     t.match(explained.stdout, /size\s+<string>.*-required-/s);
     t.match(explained.stdout, /How big the widget is\./);
 
-    // 9. the second served version reads the same objects
+    // 9. kubectl apply (client side) of the definition and of a Widget, twice
+    const reapplied = await k('apply', '-f', join(dir, 'crd.yaml'));
+    t.match(reapplied.stdout, /customresourcedefinition\.apiextensions\.k8s\.io\/widgets\.example\.com (configured|unchanged)/, reapplied.stderr);
+    const appliedFile = file('w3.yaml', `apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w3}\nspec: {size: small}\n`);
+    t.equal((await n('apply', '-f', appliedFile)).stdout.trim(), 'widget.example.com/w3 created');
+    t.equal((await n('apply', '-f', appliedFile)).stdout.trim(), 'widget.example.com/w3 unchanged');
+    const changed = await n('apply', '-f', file('w3.yaml', `apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w3}\nspec: {size: large}\n`));
+    t.equal(changed.stdout.trim(), 'widget.example.com/w3 configured', changed.stderr);
+    t.equal((await n('get', 'widget', 'w3', '-o', 'jsonpath={.spec.size} {.spec.replicas}')).stdout, 'large 1');
+
+    // 10. the second served version reads the same objects
     const beta = await n('get', 'widgets.v1beta1.example.com', 'w1', '-o', 'json');
     t.equal(beta.code, 0, beta.stderr);
     t.match(JSON.parse(beta.stdout), { apiVersion: 'example.com/v1beta1', kind: 'Widget', spec: { size: 'medium', replicas: 3 } });
@@ -207,7 +217,7 @@ for (const version of KUBECTL_VERSIONS) {
     t.equal(betaMade.stdout.trim(), 'widget.example.com/w2 created', betaMade.stderr);
     t.equal((await n('get', 'widgets.v1.example.com', 'w2', '-o', 'jsonpath={.apiVersion} {.spec.replicas}')).stdout, 'example.com/v1 1');
 
-    // 10. a cluster-scoped definition serves cluster-scoped objects
+    // 11. a cluster-scoped definition serves cluster-scoped objects
     t.equal((await k('create', '-f', file('gadgets.yaml', GADGETS))).code, 0);
     let gadget = await k('create', '-f', file('g1.yaml', 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1}\nanything: {goes: [1, 2]}\n'));
     for (let i = 0; gadget.code !== 0 && i < 20; i++) gadget = await k('create', '-f', join(dir, 'g1.yaml'));
@@ -215,7 +225,7 @@ for (const version of KUBECTL_VERSIONS) {
     t.equal((await k('get', 'gadget', 'g1', '-o', 'jsonpath={.anything.goes}')).stdout, '[1,2]', 'x-kubernetes-preserve-unknown-fields keeps everything');
     t.equal((await k('delete', 'crd', 'gadgets.example.com')).code, 0);
 
-    // 11. deleting the definition deletes its objects, then the definition
+    // 12. deleting the definition deletes its objects, then the definition
     const deleted = await k('delete', 'crd', 'widgets.example.com');
     t.equal(deleted.stdout.trim(), 'customresourcedefinition.apiextensions.k8s.io "widgets.example.com" deleted', deleted.stderr);
     t.not((await k('get', 'crd', 'widgets.example.com')).code, 0);
