@@ -20,10 +20,10 @@ import { slowStartBatch } from '../services/controller-manager/replica-set.js';
 import { FakeClock } from '../lib/client/clock.js';
 
 t.test('--controllers: "*" and names with their pre-1.28 aliases, "-name" leaves one out', async (t) => {
-  t.same([...selectControllers(['*'])].sort(), ['cronjob-controller', 'daemonset-controller', 'deployment-controller', 'endpointslice-controller', 'garbage-collector-controller', 'job-controller', 'namespace-controller', 'node-ipam-controller', 'node-lifecycle-controller', 'replicaset-controller', 'replicationcontroller-controller', 'root-ca-certificate-publisher-controller', 'serviceaccount-controller', 'taint-eviction-controller']);
+  t.same([...selectControllers(['*'])].sort(), ['cronjob-controller', 'daemonset-controller', 'deployment-controller', 'endpointslice-controller', 'garbage-collector-controller', 'job-controller', 'namespace-controller', 'node-ipam-controller', 'node-lifecycle-controller', 'persistentvolume-protection-controller', 'persistentvolumeclaim-protection-controller', 'pod-garbage-collector-controller', 'replicaset-controller', 'replicationcontroller-controller', 'root-ca-certificate-publisher-controller', 'serviceaccount-controller', 'statefulset-controller', 'disruption-controller', 'taint-eviction-controller', 'ttl-after-finished-controller'].sort());
   t.same([...selectControllers(['deployment', 'replicaset'])].sort(), ['deployment-controller', 'replicaset-controller']);
-  t.same([...selectControllers(['*', '-garbagecollector', '-endpointslice-controller', '-serviceaccount', '-root-ca-cert-publisher', '-nodeipam', '-nodelifecycle', '-taint-eviction-controller', '-job', '-cronjob-controller', '-daemonset'])].sort(), ['deployment-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller']);
-  t.same([...selectControllers(['statefulset', 'deployment-controller'])], ['deployment-controller'], 'a known controller Rudder does not run is accepted and not run');
+  t.same([...selectControllers(['*', '-garbagecollector', '-endpointslice-controller', '-serviceaccount', '-root-ca-cert-publisher', '-nodeipam', '-nodelifecycle', '-taint-eviction-controller', '-job', '-cronjob-controller', '-daemonset', '-statefulset', '-disruption', '-podgc', '-ttl-after-finished', '-pv-protection', '-pvc-protection'])].sort(), ['deployment-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller']);
+  t.same([...selectControllers(['horizontalpodautoscaling', 'deployment-controller'])], ['deployment-controller'], 'a known controller Rudder does not run is accepted and not run');
   t.throws(() => selectControllers(['*', 'nosuch']), /"nosuch" is not in the list of known controllers/);
 });
 

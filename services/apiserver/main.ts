@@ -5,6 +5,7 @@ import { loadOptions } from '../../lib/config/options.js';
 import { Store } from '../../lib/native/store.js';
 import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
+import { registerStoreMetrics } from './store-metrics.js';
 import { logProcessFaults } from '../../lib/observe/process-faults.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
 import { ensureRaftPeerCert } from '../../lib/pki/raft-peer.js';
@@ -45,6 +46,7 @@ const store = Store.open({ dataDir: join(dataDir, 'store'), historyRevisions: op
 let bootstrapped = false;
 const metrics = createMetricsRegistry('apiserver');
 const faults = logProcessFaults(log, metrics);
+registerStoreMetrics(metrics, store);
 const server = await buildApiServer({
   store,
   log,

@@ -17,6 +17,11 @@ import { NamespaceController } from './namespace.js';
 import { NodeIpamController } from './node-ipam.js';
 import { NodeLifecycleController } from './node-lifecycle.js';
 import { TaintEvictionController } from './taint-eviction.js';
+import { DisruptionController } from './disruption.js';
+import { PodGcController } from './pod-gc.js';
+import { StatefulSetController } from './stateful-set.js';
+import { TtlAfterFinishedController } from './ttl-after-finished.js';
+import { PvcProtectionController, PvProtectionController } from './volume-protection.js';
 import { rootCaPublisher } from './root-ca-publisher.js';
 import { serviceAccountController } from './service-account.js';
 import { REPLICA_SETS, REPLICATION_CONTROLLERS, ReplicaSetController } from './replica-set.js';
@@ -34,6 +39,10 @@ export interface ControllerSettings {
   concurrentJobSyncs: number;
   concurrentCronJobSyncs: number;
   concurrentDaemonsetSyncs: number;
+  concurrentStatefulsetSyncs: number;
+  concurrentTtlAfterFinishedSyncs: number;
+  /** Finished pods kept before pod GC deletes the oldest (0: no limit). */
+  terminatedPodGcThreshold: number;
   concurrentGcSyncs: number;
   concurrentNamespaceSyncs: number;
   concurrentServiceEndpointSyncs: number;
@@ -85,6 +94,12 @@ const BUILDERS: Record<string, Builder> = {
   'node-lifecycle-controller': (d) => new NodeLifecycleController({ ...d, workers: 1, monitorPeriodMs: d.settings.nodeMonitorPeriod, gracePeriodMs: d.settings.nodeMonitorGracePeriod }),
   'taint-eviction-controller': (d) => new TaintEvictionController({ ...d, workers: 8 }),
   'endpointslice-controller': (d) => new EndpointSliceController({ ...d, workers: d.settings.concurrentServiceEndpointSyncs, maxEndpointsPerSlice: d.settings.maxEndpointsPerSlice }),
+  'statefulset-controller': (d) => new StatefulSetController({ ...d, workers: d.settings.concurrentStatefulsetSyncs }),
+  'disruption-controller': (d) => new DisruptionController({ ...d, workers: 1 }),
+  'pod-garbage-collector-controller': (d) => new PodGcController({ ...d, workers: 1, terminatedPodThreshold: d.settings.terminatedPodGcThreshold }),
+  'ttl-after-finished-controller': (d) => new TtlAfterFinishedController({ ...d, workers: d.settings.concurrentTtlAfterFinishedSyncs }),
+  'persistentvolume-protection-controller': (d) => new PvProtectionController({ ...d, workers: 1 }),
+  'persistentvolumeclaim-protection-controller': (d) => new PvcProtectionController({ ...d, workers: 1 }),
 };
 
 /** Builds the named controllers; a name without a builder is skipped and returned in `skipped`. */

@@ -7,11 +7,10 @@
 // pods within maxUnavailable (or first surges new ones within maxSurge), OnDelete waits for the
 // user to delete them. Status: desired/current/misscheduled/ready/available/updated counts and
 // observedGeneration. Expectations keep a lagging pod cache from creating a pod twice.
-import type { ControllerRevision, DaemonSet } from 'kubernetes-types/apps/v1.js';
+import type { DaemonSet } from 'kubernetes-types/apps/v1.js';
 import type { Affinity, Node, Pod, PodTemplateSpec, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../lib/api/object.js';
 import { findResource } from '../../lib/api/resources.js';
-import { labelSelectorFromObject } from '../../lib/api/selectors/label-selector-object.js';
 import type { LabelSelector } from '../../lib/api/selectors/label-selector.js';
 import { StatusError } from '../../lib/api/status.js';
 import type { Informer } from '../../lib/client/informer.js';
@@ -20,10 +19,11 @@ import { compileNodeSelector, nodeSelectorMatches } from '../../lib/sched/node-s
 import { findUntoleratedTaint } from '../../lib/sched/taints.js';
 import { isNamespaceTerminating } from './api-errors.js';
 import type { ControllerContext } from './controller-context.js';
+import { CONTROLLER_REVISIONS, ControllerHistory, REVISION_HASH_LABEL, type RevisionObject } from './controller-history.js';
 import { claimObjects, controllerRefTo } from './controller-ref.js';
-import { canonicalJson, scaledValue, templateHash } from './deployment/rollout-math.js';
+import { canonicalJson, scaledValue } from './deployment/rollout-math.js';
 import { Expectations } from './expectations.js';
-import { OwnedPodEvents } from './owned-pod-events.js';
+import { type OwnedPodEvents, ownerToSync, watchOwnersAndPods } from './owned-pod-events.js';
 import { NODES } from './node-lifecycle.js';
 import { isPodAvailable, isPodReady, isPodTerminal, isPodTerminating } from './pod-conditions.js';
 import { PodControl, PODS, type PodObject } from './pod-control.js';
@@ -33,9 +33,6 @@ import { claimCandidates } from './shared-informers.js';
 import { updateStatus } from './status-writer.js';
 
 export const DAEMON_SETS = findResource('apps', 'v1', 'daemonsets')!;
-export const CONTROLLER_REVISIONS = findResource('apps', 'v1', 'controllerrevisions')!;
-/** apps.DefaultDaemonSetUniqueLabelKey. */
-export const REVISION_HASH_LABEL = 'controller-revision-hash';
 /** extensions.DaemonSetTemplateGenerationKey, set from the deprecated annotation when present. */
 export const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
 export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
@@ -43,7 +40,6 @@ const COMPONENT = 'daemonset-controller';
 
 type DaemonSetObject = DaemonSet & KubeObject;
 type NodeObject = Node & KubeObject;
-type RevisionObject = ControllerRevision & KubeObject;
 
 /** The tolerations Kubernetes' AddOrUpdateDaemonPodTolerations gives every daemon pod. */
 export function daemonPodTolerations(hostNetwork: boolean): Toleration[] {
@@ -118,6 +114,7 @@ export class DaemonSetController extends QueueController {
   private readonly pods: Informer<PodObject>;
   private readonly nodes: Informer<NodeObject>;
   private readonly revisions: Informer<RevisionObject>;
+  private readonly history: ControllerHistory;
   private readonly expectations: Expectations;
   private readonly podEvents: OwnedPodEvents<DaemonSetObject>;
   private readonly podControl: PodControl;
@@ -129,30 +126,11 @@ export class DaemonSetController extends QueueController {
     this.pods = config.informers.informerFor<PodObject>(PODS);
     this.nodes = config.informers.informerFor<NodeObject>(NODES);
     this.revisions = config.informers.informerFor<RevisionObject>(CONTROLLER_REVISIONS);
+    this.history = new ControllerHistory(config.client, this.revisions);
     this.expectations = new Expectations(config.clock);
     this.podControl = new PodControl(config.client);
     this.workers = new QueueWorkers({ name: 'daemonset', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
-    this.sets.addEventHandler({
-      onAdd: (ds) => this.enqueue(ds),
-      onUpdate: (_before, after) => this.enqueue(after),
-      onDelete: (ds) => {
-        this.expectations.delete(objectKey(ds));
-        this.enqueue(ds);
-      },
-    });
-    this.podEvents = new OwnedPodEvents({
-      owners: this.sets,
-      kind: 'DaemonSet',
-      selectorOf: (ds) => labelSelectorFromObject(ds.spec?.selector as Parameters<typeof labelSelectorFromObject>[0]),
-      expectations: this.expectations,
-      enqueue: (ds) => this.enqueue(ds),
-      enqueueAfter: (ds, ms) => this.workers.queue.addAfter(objectKey(ds), ms),
-    });
-    this.pods.addEventHandler({
-      onAdd: (pod) => this.podEvents.added(pod),
-      onUpdate: (before, after) => this.podEvents.updated(before, after),
-      onDelete: (pod) => this.podEvents.deleted(pod),
-    });
+    this.podEvents = watchOwnersAndPods(this.sets, this.pods, 'DaemonSet', this.expectations, this.workers.queue);
     this.nodes.addEventHandler({
       onAdd: () => this.enqueueAll(),
       onUpdate: (before, after) => {
@@ -181,19 +159,9 @@ export class DaemonSetController extends QueueController {
   }
 
   async sync(key: string): Promise<void> {
-    const cached = this.sets.indexer.get(key);
-    if (!cached) {
-      this.expectations.delete(key);
-      return;
-    }
-    const ds = structuredClone(cached);
-    let selector: LabelSelector;
-    try {
-      selector = labelSelectorFromObject(ds.spec?.selector as Parameters<typeof labelSelectorFromObject>[0]);
-    } catch (error) {
-      this.config.log.warn({ controller: 'daemonset', key, err: (error as Error).message }, 'invalid selector');
-      return;
-    }
+    const found = ownerToSync(this.sets, key, this.expectations, this.config.log);
+    if (!found) return;
+    const { owner: ds, selector } = found;
     const owned = await claimObjects(this.config.client, { owner: ds, ownerApiVersion: 'apps/v1', ownerKind: 'DaemonSet', selector, resource: PODS }, claimCandidates(this.pods, ds));
     if (ds.metadata?.deletionTimestamp) return;
     const hash = await this.currentRevision(ds, selector, owned);
@@ -361,56 +329,14 @@ export class DaemonSetController extends QueueController {
     this.config.events.record({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: ds.metadata }, COMPONENT, type, reason, 'Scaling', message);
   }
 
-  /**
-   * The ControllerRevision of the current template (made, or renumbered to the newest, as
-   * needed), history past revisionHistoryLimit removed; returns its hash.
-   */
+  /** The ControllerRevision of the current template (see ControllerHistory), history past revisionHistoryLimit removed; returns its hash. */
   private async currentRevision(ds: DaemonSetObject, selector: LabelSelector, pods: readonly Pod[]): Promise<string> {
-    const revisions = await claimObjects(this.config.client, { owner: ds, ownerApiVersion: 'apps/v1', ownerKind: 'DaemonSet', selector, resource: CONTROLLER_REVISIONS }, claimCandidates(this.revisions, ds));
-    const hash = templateHash(ds.spec?.template, ds.status?.collisionCount);
-    const data = { spec: { template: { ...structuredClone(ds.spec?.template ?? {}), $patch: 'replace' } } };
-    const newest = Math.max(0, ...revisions.map((r) => r.revision));
-    const namespace = ds.metadata?.namespace ?? '';
-    const name = `${ds.metadata?.name ?? ''}-${hash}`;
-    let current = revisions.find((r) => r.metadata?.name === name && canonicalJson(r.data) === canonicalJson(data));
-    if (!current) {
-      const revision: RevisionObject = {
-        apiVersion: 'apps/v1',
-        kind: 'ControllerRevision',
-        metadata: { name, namespace, labels: { ...(ds.spec?.template?.metadata?.labels ?? {}), [REVISION_HASH_LABEL]: hash }, ownerReferences: [controllerRefTo(ds, 'apps/v1', 'DaemonSet')] },
-        data,
-        revision: newest + 1,
-      };
-      try {
-        current = await this.config.client.create<RevisionObject>(CONTROLLER_REVISIONS, revision);
-      } catch (error) {
-        if (!(error instanceof StatusError && error.status.code === 409)) throw error;
-        const existing = await this.config.client.get<RevisionObject>(CONTROLLER_REVISIONS, { namespace, name });
-        if (canonicalJson(existing.data) !== canonicalJson(data)) {
-          // A namesake with another template: a hash collision. Count it and try again with a new hash.
-          await this.config.client.patch(DAEMON_SETS, { namespace, name: ds.metadata?.name ?? '', subresource: 'status' }, { status: { collisionCount: (ds.status?.collisionCount ?? 0) + 1 } }, 'merge');
-          throw error;
-        }
-        current = existing;
-      }
-    }
-    if (current.revision < newest) {
-      current = await this.config.client.patch<RevisionObject>(CONTROLLER_REVISIONS, { namespace, name: current.metadata?.name ?? '' }, { revision: newest + 1 }, 'merge');
-    }
-    await this.truncateHistory(ds, revisions, current, pods);
-    return hash;
-  }
-
-  private async truncateHistory(ds: DaemonSetObject, revisions: readonly RevisionObject[], current: RevisionObject, pods: readonly Pod[]): Promise<void> {
-    const limit = ds.spec?.revisionHistoryLimit ?? 10;
-    const live = new Set(pods.map((p) => p.metadata?.labels?.[REVISION_HASH_LABEL]).filter((h): h is string => h !== undefined));
-    const old = revisions.filter((r) => r.metadata?.name !== current.metadata?.name && !live.has(r.metadata?.labels?.[REVISION_HASH_LABEL] ?? ''));
-    const excess = old.length - limit;
-    if (excess <= 0) return;
-    const doomed = [...old].sort((a, b) => a.revision - b.revision).slice(0, excess);
-    await Promise.all(doomed.map((r) => this.config.client.delete(CONTROLLER_REVISIONS, { namespace: r.metadata?.namespace, name: r.metadata?.name ?? '' }).catch((error: unknown) => {
-      if (!(error instanceof StatusError && error.status.code === 404)) throw error;
-    })));
+    const target = { owner: ds, kind: 'DaemonSet', resource: DAEMON_SETS, selector };
+    const revisions = await this.history.claim(target);
+    const current = await this.history.currentRevision(target, revisions);
+    const liveHashes = new Set(pods.map((p) => p.metadata?.labels?.[REVISION_HASH_LABEL]).filter((h): h is string => h !== undefined));
+    await this.history.truncate(ds, revisions, new Set([current.metadata?.name ?? '']), liveHashes);
+    return current.metadata?.labels?.[REVISION_HASH_LABEL] ?? '';
   }
 
   private async writeStatus(ds: DaemonSetObject, nodes: readonly NodeObject[], byNode: Map<string, Pod[]>, hash: string): Promise<void> {

@@ -20,7 +20,7 @@ import { buildControllers, checkConcurrency, type Controller } from './controlle
 import { controllerManagerOptions } from './options.js';
 import { SharedInformers } from './shared-informers.js';
 
-const options = loadOptions('rudder-controller-manager', controllerManagerOptions, { description: 'The Rudder controller-manager: the control loops that make desired state real (ReplicaSets, Deployments, DaemonSets, garbage collection, namespaces, EndpointSlices).' });
+const options = loadOptions('rudder-controller-manager', controllerManagerOptions, { description: 'The Rudder controller-manager: the control loops that make desired state real (ReplicaSets, Deployments, DaemonSets, StatefulSets, Jobs, disruption budgets, garbage collection, namespaces, EndpointSlices).' });
 const log = createLogger('controller-manager', options.logLevel);
 const clock = realClock;
 const identity = options.identity || `${hostname()}_${process.pid}`;

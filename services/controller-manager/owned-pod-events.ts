@@ -7,6 +7,8 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../lib/api/object.js';
 import type { LabelSelector } from '../../lib/api/selectors/label-selector.js';
+import type { Logger } from '../../lib/observe/logger.js';
+import { labelSelectorFromObject } from '../../lib/api/selectors/label-selector-object.js';
 import { NAMESPACE_INDEX } from '../../lib/client/indexer.js';
 import type { Informer } from '../../lib/client/informer.js';
 import { objectKey } from '../../lib/client/paths.js';
@@ -15,6 +17,7 @@ import type { Expectations } from './expectations.js';
 import { isPodReady } from './pod-conditions.js';
 
 type Owner = KubeObject & { spec?: { minReadySeconds?: number } };
+type OwnerWithSelector = KubeObject & { spec?: { minReadySeconds?: number; selector?: unknown } };
 
 export interface OwnedPodEventsConfig<T extends Owner> {
   /** The owners' informer (indexed by namespace). */
@@ -93,5 +96,59 @@ export class OwnedPodEvents<T extends Owner> {
     if (!owner) return;
     this.config.expectations.deletionObserved(objectKey(owner), objectKey(pod));
     this.config.enqueue(owner);
+  }
+}
+
+/** Where a controller's keys go. */
+export interface KeyQueue {
+  add(key: string): void;
+  addAfter(key: string, ms: number): void;
+}
+
+/**
+ * The usual wiring of a controller owning pods by spec.selector: every owner change enqueues the
+ * owner (a deleted owner's expectations are dropped) and pod events go through OwnedPodEvents.
+ */
+export function watchOwnersAndPods<T extends OwnerWithSelector>(owners: Informer<T>, pods: Informer<Pod & KubeObject>, kind: string, expectations: Expectations, queue: KeyQueue): OwnedPodEvents<T> {
+  owners.addEventHandler({
+    onAdd: (owner) => queue.add(objectKey(owner)),
+    onUpdate: (_before, after) => queue.add(objectKey(after)),
+    onDelete: (owner) => {
+      expectations.delete(objectKey(owner));
+      queue.add(objectKey(owner));
+    },
+  });
+  const events = new OwnedPodEvents<T>({
+    owners,
+    kind,
+    selectorOf: (owner) => labelSelectorFromObject(owner.spec?.selector as Parameters<typeof labelSelectorFromObject>[0]),
+    expectations,
+    enqueue: (owner) => queue.add(objectKey(owner)),
+    enqueueAfter: (owner, ms) => queue.addAfter(objectKey(owner), ms),
+  });
+  pods.addEventHandler({
+    onAdd: (pod) => events.added(pod),
+    onUpdate: (before, after) => events.updated(before, after),
+    onDelete: (pod) => events.deleted(pod),
+  });
+  return events;
+}
+
+/**
+ * The start of a sync by key: a copy of the cached owner and its parsed selector, or undefined
+ * when the owner is gone (its expectations dropped) or its selector is invalid (logged).
+ */
+export function ownerToSync<T extends OwnerWithSelector>(owners: Informer<T>, key: string, expectations: Expectations, log: Logger): { owner: T; selector: LabelSelector } | undefined {
+  const cached = owners.indexer.get(key);
+  if (!cached) {
+    expectations.delete(key);
+    return undefined;
+  }
+  const owner = structuredClone(cached);
+  try {
+    return { owner, selector: labelSelectorFromObject(owner.spec?.selector as Parameters<typeof labelSelectorFromObject>[0]) };
+  } catch (error) {
+    log.warn({ key, err: (error as Error).message }, 'invalid selector');
+    return undefined;
   }
 }

@@ -135,6 +135,8 @@ t.test('Jobs', async (t) => {
     t.equal((await podsOf(client, 'paused')).length, 0, 'no pod while suspended');
     await client.patch(JOBS, { namespace: 'default', name: 'paused' }, { spec: { suspend: false } });
     t.ok(await until(async () => (await podsOf(client, 'paused')).length === 1, 10_000), 'a pod once resumed');
+    // The controller makes the pod, then writes the status that says so.
+    t.ok(await until(async () => (await getJob('paused')).status?.conditions?.some((c) => c.type === 'Suspended' && c.status === 'False') === true, 10_000), 'resumed');
     t.match((await getJob('paused')).status?.conditions, [{ type: 'Suspended', status: 'False', reason: 'JobResumed', message: 'Job resumed' }]);
   });
 

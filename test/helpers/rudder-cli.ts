@@ -1,7 +1,11 @@
 // The `rudder` command as a user runs it (the compiled CLI, in a child process), for the
 // whole-cluster stories; and whether a component it started is still alive.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Test } from 'tap';
+import { freePort } from '../../lib/process/ports.js';
 import { DIST } from './paths.js';
 
 export const CLI = join(DIST, 'cli', 'main.js');
@@ -24,4 +28,19 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * `rudder up --detach --sim-nodes N` in a fresh data directory on free ports, taken down (and the
+ * directory removed) when the test ends.
+ */
+export async function upWithSimNodes(t: Test, nodes: number): Promise<{ up: RudderRun; dataDir: string; kubeconfig: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rudder-sim-'));
+  t.teardown(() => {
+    rudder(['down', '--data-dir', dataDir]);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const ports = { port: await freePort(), scheduler: await freePort(), controllerManager: await freePort(), kubelet: await freePort() };
+  const up = rudder(['up', '--detach', '--data-dir', dataDir, '--port', String(ports.port), '--scheduler-port', String(ports.scheduler), '--controller-manager-port', String(ports.controllerManager), '--sim-nodes', String(nodes), '--kubelet-port', String(ports.kubelet)]);
+  return { up, dataDir, kubeconfig: join(dataDir, 'kubeconfig') };
 }

@@ -13,6 +13,7 @@ import { addQuantities, compareQuantities, formatQuantity, parseQuantity, tryPar
 import type { Store } from '../../../lib/native/store.js';
 import type { WriteExtras } from '../registry/write-hooks.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './plugin.js';
+import { followPrefix } from './follow-prefix.js';
 import { type Usage, countName, isBestEffort, rec, resourceList, usageDelta, usageOf } from './resource-usage.js';
 
 const QUOTAS = findResource('', 'v1', 'resourcequotas')!;
@@ -95,14 +96,43 @@ function quotaCounts(quota: KubeObject, info: ResourceInfo, obj: KubeObject): bo
 // --- the plugin ---
 
 export class QuotaBook {
-  constructor(private readonly store: Store) {}
+  /** Each namespace's quotas with their revisions, by name, as of the last commit delivered. */
+  private readonly byNamespace = new Map<string, Map<string, { quota: KubeObject; revision: number }>>();
 
-  /** The namespace's quotas with their revisions, by name. */
+  constructor(private readonly store: Store) {
+    const prefix = storagePrefix(QUOTAS);
+    const split = (key: string): [string, string] => {
+      const rest = key.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      return [rest.slice(0, slash), rest.slice(slash + 1)];
+    };
+    followPrefix(store, prefix, {
+      clear: () => this.byNamespace.clear(),
+      put: (key, quota, revision) => {
+        const [namespace, name] = split(key);
+        let quotas = this.byNamespace.get(namespace);
+        if (!quotas) this.byNamespace.set(namespace, (quotas = new Map()));
+        quotas.set(name, { quota, revision });
+      },
+      remove: (key) => {
+        const [namespace, name] = split(key);
+        const quotas = this.byNamespace.get(namespace);
+        if (quotas?.delete(name) && quotas.size === 0) this.byNamespace.delete(namespace);
+      },
+    });
+  }
+
+  /** Whether the namespace has any quota (after a linearizable read, as of every acknowledged write). */
+  limits(namespace: string): boolean {
+    return this.byNamespace.has(namespace);
+  }
+
+  /**
+   * The namespace's quotas with their revisions, by name. A quota whose latest write has not been
+   * delivered yet carries an older revision: the write that spends it fails its compare and plans again.
+   */
   quotas(namespace: string): { quota: KubeObject; revision: number }[] {
-    return this.store
-      .range<KubeObject>(storagePrefix(QUOTAS, namespace))
-      .kvs.map((kv) => ({ quota: kv.value, revision: kv.modRevision }))
-      .sort((a, b) => (a.quota.metadata?.name ?? '').localeCompare(b.quota.metadata?.name ?? ''));
+    return [...(this.byNamespace.get(namespace)?.values() ?? [])].sort((a, b) => (a.quota.metadata?.name ?? '').localeCompare(b.quota.metadata?.name ?? ''));
   }
 
   /** What the namespace uses of each of `names`, counting the objects `quota` selects. */
@@ -172,11 +202,13 @@ export function resourceQuotaAdmission(store: Store): AdmissionPlugin {
       const { info, namespace, operation, object, oldObject, name } = attributes;
       if (!info.namespaced || namespace === undefined) return undefined;
       if (operation === 'DELETE' && oldObject?.metadata?.deletionTimestamp) return undefined;
+      // Reads after a linearizable read see every quota acknowledged before this request.
+      await store.linearizableRead();
+      if (!book.limits(namespace)) return undefined;
       const next = operation === 'DELETE' ? null : object;
       const previous = operation === 'CREATE' ? null : oldObject;
       const delta = usageDelta(usageOf(info, next), usageOf(info, previous));
       if (delta.size === 0) return undefined;
-      await store.linearizableRead();
       const extras: WriteExtras = { compare: [], ops: [] };
       const ref = { group: info.group, resource: info.resource };
       for (const { quota, revision } of book.quotas(namespace)) {
