@@ -8,7 +8,8 @@ import { pruneCustomObject } from '../../../lib/api/crd/prune.js';
 import type { KubeObject } from '../../../lib/api/object.js';
 import { apiVersionOf, findResource, storagePrefix, type ResourceInfo } from '../../../lib/api/resources.js';
 import type { CheckResult, FieldValidation } from '../../../lib/api/schema/strict-decoding.js';
-import type { Store, StoreEvent } from '../../../lib/native/store.js';
+import type { Store } from '../../../lib/native/store.js';
+import { followPrefix } from '../admission/follow-prefix.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import type { WatchHub } from '../watch/watch-hub.js';
 import { ResourceStore } from './resource-store.js';
@@ -47,26 +48,22 @@ function apiVersionConversion(info: ResourceInfo, storageVersion: string) {
 export class CustomResources {
   private readonly byName = new Map<string, Served>();
   private readonly listeners = new Set<() => void>();
-  private readonly unsubscribe: () => void;
-  private readonly unsubscribeReset: () => void;
+  private readonly unfollow: () => void;
 
   constructor(private readonly deps: CustomResourcesDeps) {
-    this.load();
-    this.unsubscribe = deps.store.onCommit((events) => {
-      let changed = false;
-      for (const event of events) if (event.key.startsWith(PREFIX)) changed = this.apply(event as StoreEvent<KubeObject>) || changed;
-      if (changed) this.notify();
-    });
-    this.unsubscribeReset = deps.store.onReset(() => {
-      this.byName.clear();
-      this.load();
-      this.notify();
+    this.unfollow = followPrefix(deps.store, PREFIX, {
+      clear: () => this.byName.clear(),
+      put: (key, value, revision) => {
+        if (this.record(key.slice(PREFIX.length), value, revision)) this.notify();
+      },
+      remove: (key) => {
+        if (this.byName.delete(key.slice(PREFIX.length))) this.notify();
+      },
     });
   }
 
   close(): void {
-    this.unsubscribe();
-    this.unsubscribeReset();
+    this.unfollow();
   }
 
   /** Called after the served set changed (the OpenAPI documents are rebuilt then). */
@@ -77,17 +74,6 @@ export class CustomResources {
 
   private notify(): void {
     for (const listener of this.listeners) listener();
-  }
-
-  private load(): void {
-    const { kvs } = this.deps.store.range<KubeObject>(PREFIX, { revision: this.deps.store.revision });
-    for (const kv of kvs) this.record(kv.key.slice(PREFIX.length), kv.value, kv.modRevision);
-  }
-
-  private apply(event: StoreEvent<KubeObject>): boolean {
-    const name = event.key.slice(PREFIX.length);
-    if (event.type === 'delete' || event.value === null) return this.byName.delete(name);
-    return this.record(name, event.value, event.revision);
   }
 
   private record(name: string, crd: KubeObject, resourceVersion: number): boolean {

@@ -10,6 +10,7 @@ import type { KubeObject } from '../../../lib/api/object.js';
 import { isPlainObject } from '../../../lib/api/object.js';
 import { RESOURCES, storagePrefix } from '../../../lib/api/resources.js';
 import type { Store } from '../../../lib/native/store.js';
+import { followPrefix } from '../admission/follow-prefix.js';
 import type { ApiStorage } from './api-storage.js';
 import { DEFINITIONS, type CustomResources } from './custom-resources.js';
 import { parseListOptions } from './list-options.js';
@@ -80,11 +81,7 @@ export class DefinitionController {
   private retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: DefinitionControllerDeps) {
-    this.unsubscribe = deps.store.onCommit((events) => {
-      for (const event of events) if (event.key.startsWith(PREFIX) && event.value !== null) this.enqueue(event.key.slice(PREFIX.length));
-    });
-    const { kvs } = deps.store.range<KubeObject>(PREFIX, {});
-    for (const kv of kvs) this.enqueue(kv.key.slice(PREFIX.length));
+    this.unsubscribe = followPrefix(deps.store, PREFIX, { clear: () => {}, put: (key) => this.enqueue(key.slice(PREFIX.length)), remove: () => {} });
   }
 
   close(): void {
