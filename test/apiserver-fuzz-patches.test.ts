@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import t from 'tap';
 import type { KubeObject, StoredObject } from '../lib/api/object.js';
 import { protobufAvailable } from '../lib/api/protobuf/decode.js';
-import { STORED_RESOURCES, type ResourceInfo } from '../lib/api/resources.js';
-import { baseObject, FUZZ_NAMESPACES, fuzzNamespace, withName } from './fuzz/base-objects.js';
+import type { ResourceInfo } from '../lib/api/resources.js';
+import { baseObject, FUZZ_NAMESPACES, FUZZED_RESOURCES, fuzzNamespace, withName } from './fuzz/base-objects.js';
 import { ACCEPT, decodeAnswer, Finding, statusMessage, type FuzzRequest } from './fuzz/client.js';
 import { dice } from './fuzz/dice.js';
 import { jsonText } from './fuzz/encode-json.js';
@@ -52,7 +52,7 @@ t.test('random patches of every type: never a 5xx, and what is acknowledged read
 
   // Objects that live through the run, patched again and again.
   const pool: Target[] = [];
-  for (const info of STORED_RESOURCES) {
+  for (const info of FUZZED_RESOURCES) {
     for (const object of fc.sample(baseObject(info), { numRuns: POOL_PER_KIND, seed: 7 })) {
       const namespace = fuzzNamespace(info, FUZZ_NAMESPACES[0]);
       const stored = await session.createValid(info, namespace, withName({ info, namespace, object }, session.freshName()));

@@ -8,6 +8,7 @@ import { publishedDefinitions, publishedKinds } from '../build-tools/openapi/pub
 import { upstreamDefinitions } from '../build-tools/openapi/upstream-definitions.js';
 import type { Definitions, Schema } from '../lib/api/openapi/schema.js';
 import { RESOURCES } from '../lib/api/resources.js';
+import { kindDefinitionName } from '../lib/api/openapi/type-names.js';
 
 // Kubernetes' definitions as the build keeps them (the module cache the build filled).
 const upstream = (await upstreamDefinitions()).definitions;
@@ -86,9 +87,8 @@ t.test('special types are written as Kubernetes writes them', async (t) => {
 
 t.test('every served kind, its list, and the meta kinds carry their group-version-kind', async (t) => {
   for (const r of RESOURCES) {
-    const module = r.group === '' ? 'core' : r.group.split('.')[0];
-    const kind = defs[`io.k8s.api.${module}.${r.version}.${r.kind}`];
-    const list = defs[`io.k8s.api.${module}.${r.version}.${r.listKind}`];
+    const kind = defs[kindDefinitionName(r.group, r.version, r.kind)];
+    const list = defs[kindDefinitionName(r.group, r.version, r.listKind)];
     t.same(kind?.['x-kubernetes-group-version-kind'], [{ group: r.group, version: r.version, kind: r.kind }], r.kind);
     t.same(list?.['x-kubernetes-group-version-kind'], [{ group: r.group, version: r.version, kind: r.listKind }], r.listKind);
   }
@@ -240,6 +240,7 @@ t.test('v3 documents are self-contained per group version', async (t) => {
   t.same([...docs.v3.keys()].sort(), [
     'api/v1',
     'apis/admissionregistration.k8s.io/v1',
+    'apis/apiextensions.k8s.io/v1',
     'apis/apps/v1',
     'apis/autoscaling/v1',
     'apis/autoscaling/v2',

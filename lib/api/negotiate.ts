@@ -56,9 +56,10 @@ export function wantsProtobufStatus(header: string | undefined): boolean {
 
 /**
  * Picks the first acceptable format. `tables` says whether the endpoint can answer as=Table
- * (lists, gets and watches of resources can; discovery cannot).
+ * (lists, gets and watches of resources can; discovery cannot); `protobuf` false for a kind that
+ * has no protobuf form (custom resources: a client offering JSON too gets JSON, as from Kubernetes).
  */
-export function negotiate(header: string | undefined, tables: boolean): ResponseFormat {
+export function negotiate(header: string | undefined, tables: boolean, protobuf = true): ResponseFormat {
   const ranges = parseAccept(header);
   for (const range of ranges) {
     const as = range.params.as;
@@ -76,7 +77,7 @@ export function negotiate(header: string | undefined, tables: boolean): Response
     if (jsonish(range.type)) return { kind: 'json' };
     if (range.type === 'application/yaml') return { kind: 'yaml' };
     if (range.type === MSGPACK_MEDIA_TYPE) return { kind: 'msgpack' };
-    if (protobufOffered(range.type)) return { kind: 'protobuf' };
+    if (protobuf && protobufOffered(range.type)) return { kind: 'protobuf' };
   }
   throw errors.notAcceptable(`application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}, ${MSGPACK_MEDIA_TYPE}, application/json;as=Table;g=meta.k8s.io;v=v1`);
 }

@@ -22,6 +22,29 @@ export interface ResourceInfo {
    * the resource and version they are stored as. Absent for a resource stored as itself.
    */
   readonly storageVersion?: StorageVersion;
+  /** false for a kind Rudder has no protobuf schema for (custom resources, CustomResourceDefinitions): JSON only. */
+  readonly protobuf?: false;
+  /** Columns of `kubectl get` given as data (a CustomResourceDefinition's additionalPrinterColumns). */
+  readonly printerColumns?: readonly PrinterColumn[];
+  /** Where the scale subresource reads and writes replicas, for kinds that say so (custom resources). */
+  readonly scalePaths?: ScalePaths;
+}
+
+/** A column of `kubectl get`, its cell read from the object at a simple JSON path (".spec.replicas"). */
+export interface PrinterColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly format?: string;
+  readonly description?: string;
+  readonly priority?: number;
+  readonly jsonPath: string;
+}
+
+/** A CustomResourceDefinition's subresources.scale: simple JSON paths into the object. */
+export interface ScalePaths {
+  readonly specReplicasPath: string;
+  readonly statusReplicasPath: string;
+  readonly labelSelectorPath?: string;
 }
 
 export interface StorageVersion {
@@ -39,10 +62,11 @@ function define(
   resource: string,
   kind: string,
   namespaced: boolean,
-  extra: { shortNames?: string[]; categories?: string[]; subresources?: Subresource[]; singular?: string; storageVersion?: StorageVersion } = {},
+  extra: { shortNames?: string[]; categories?: string[]; subresources?: Subresource[]; singular?: string; storageVersion?: StorageVersion; protobuf?: false } = {},
 ): ResourceInfo {
   return {
     ...(extra.storageVersion ? { storageVersion: extra.storageVersion } : {}),
+    ...(extra.protobuf === false ? { protobuf: false as const } : {}),
     group,
     version,
     resource,
@@ -120,6 +144,12 @@ export const RESOURCES: readonly ResourceInfo[] = [
   define('resource.k8s.io', 'v1', 'resourceclaims', 'ResourceClaim', true, { subresources: ['status'] }),
   define('resource.k8s.io', 'v1', 'resourceclaimtemplates', 'ResourceClaimTemplate', true),
   define('resource.k8s.io', 'v1', 'resourceslices', 'ResourceSlice', false),
+  define('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, {
+    shortNames: ['crd', 'crds'],
+    categories: ['api-extensions'],
+    subresources: ['status'],
+    protobuf: false,
+  }),
 ];
 
 /** "v1" for the core group, "apps/v1" otherwise: the apiVersion field of objects. */

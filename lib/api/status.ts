@@ -120,7 +120,7 @@ export const errors = {
     if (group !== '') details.group = group;
     return failure(422, 'Invalid', message, details);
   },
-  methodNotAllowed: (): StatusError => failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'),
+  methodNotAllowed: (message = 'the server does not allow this method on the requested resource'): StatusError => failure(405, 'MethodNotAllowed', message),
   notAcceptable: (accepted: string): StatusError =>
     failure(406, 'NotAcceptable', `the server was unable to respond with a content type that the client supports (${accepted})`),
   tooLarge: (limit: number): StatusError => failure(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`),

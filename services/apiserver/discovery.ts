@@ -16,6 +16,8 @@ export interface DiscoveryOptions {
   version?: Partial<VersionInfo>;
   /** host:port clients reach this server at; listed in serverAddressByClientCIDRs when given. */
   serverAddress?: string;
+  /** Resources served beside the table's (custom resources), read on every request. */
+  extraResources?: () => readonly ResourceInfo[];
 }
 
 const SUBRESOURCE_VERBS: Record<Subresource, string[]> = {
@@ -39,16 +41,16 @@ function storageVersionHash(r: ResourceInfo): string {
   return createHash('sha256').update(`${r.group}/${r.version}/${r.kind}`).digest().subarray(0, 8).toString('base64');
 }
 
-/** Every group version served: the stored kinds' (core first), then the review resources'. */
-function groupVersions(): { group: string; version: string }[] {
+/** Every group version served: the stored kinds' (core first), then the review resources', then the extra ones'. */
+function groupVersions(extra: readonly ResourceInfo[] = []): { group: string; version: string }[] {
   const all = storedGroupVersions();
-  for (const r of REVIEW_RESOURCES) if (!all.some((gv) => gv.group === r.group && gv.version === r.version)) all.push({ group: r.group, version: r.version });
+  for (const r of [...REVIEW_RESOURCES, ...extra]) if (!all.some((gv) => gv.group === r.group && gv.version === r.version)) all.push({ group: r.group, version: r.version });
   return all;
 }
 
-function apiResources(group: string, version: string): APIResource[] {
+function apiResources(group: string, version: string, extra: readonly ResourceInfo[] = []): APIResource[] {
   const list: APIResource[] = [];
-  for (const r of RESOURCES.filter((x) => x.group === group && x.version === version)) {
+  for (const r of [...RESOURCES, ...extra].filter((x) => x.group === group && x.version === version)) {
     const resource: APIResource = {
       name: r.resource,
       singularName: r.singular,
@@ -76,8 +78,8 @@ function apiResources(group: string, version: string): APIResource[] {
   return list;
 }
 
-function apiGroup(group: string): APIGroup {
-  const versions: GroupVersionForDiscovery[] = groupVersions()
+function apiGroup(group: string, extra: readonly ResourceInfo[] = []): APIGroup {
+  const versions: GroupVersionForDiscovery[] = groupVersions(extra)
     .filter((gv) => gv.group === group)
     .map((gv) => ({ groupVersion: apiVersionOf(gv), version: gv.version }));
   return { name: group, versions, preferredVersion: versions[0]! };
@@ -105,7 +107,8 @@ function sendJson(reply: FastifyReply, body: unknown, code = 200): FastifyReply 
 export async function discoveryRoutes(app: FastifyInstance, options: DiscoveryOptions): Promise<void> {
   const version = versionInfo(options.version);
   const addresses = options.serverAddress ? [{ clientCIDR: '0.0.0.0/0', serverAddress: options.serverAddress }] : [];
-  const groups = [...new Set(groupVersions().map((gv) => gv.group))].filter((g) => g !== '');
+  const extra = options.extraResources ?? (() => []);
+  const groups = (served: readonly ResourceInfo[]): string[] => [...new Set(groupVersions(served).map((gv) => gv.group))].filter((g) => g !== '');
   const groupParams = { type: 'object', properties: { group: { type: 'string' }, version: { type: 'string' } } } as const;
 
   app.get('/version', async (_request, reply) => sendJson(reply, version));
@@ -120,19 +123,22 @@ export async function discoveryRoutes(app: FastifyInstance, options: DiscoveryOp
     return sendJson(reply, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: v, resources: apiResources('', v) });
   });
 
-  app.get('/apis', async (_request, reply) =>
-    sendJson(reply, { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map((g) => ({ ...apiGroup(g), serverAddressByClientCIDRs: addresses })) }),
-  );
+  app.get('/apis', async (_request, reply) => {
+    const served = extra();
+    return sendJson(reply, { kind: 'APIGroupList', apiVersion: 'v1', groups: groups(served).map((g) => ({ ...apiGroup(g, served), serverAddressByClientCIDRs: addresses })) });
+  });
 
   app.get<{ Params: { group: string } }>('/apis/:group', { schema: { params: groupParams } }, async (request, reply) => {
     const { group } = request.params;
-    if (!groups.includes(group)) return sendJson(reply, errors.noSuchResource().status, 404);
-    return sendJson(reply, { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group) });
+    const served = extra();
+    if (!groups(served).includes(group)) return sendJson(reply, errors.noSuchResource().status, 404);
+    return sendJson(reply, { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group, served) });
   });
 
   app.get<{ Params: { group: string; version: string } }>('/apis/:group/:version', { schema: { params: groupParams } }, async (request, reply) => {
     const { group, version: v } = request.params;
-    if (!groupVersions().some((gv) => gv.group === group && gv.version === v)) return sendJson(reply, errors.noSuchResource().status, 404);
-    return sendJson(reply, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${group}/${v}`, resources: apiResources(group, v) });
+    const served = extra();
+    if (!groupVersions(served).some((gv) => gv.group === group && gv.version === v)) return sendJson(reply, errors.noSuchResource().status, 404);
+    return sendJson(reply, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${group}/${v}`, resources: apiResources(group, v, served) });
   });
 }

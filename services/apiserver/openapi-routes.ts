@@ -11,6 +11,8 @@ import { errors, type StatusError } from '../../lib/api/status.js';
 export interface OpenApiRoutesOptions {
   /** Directory holding the generated documents; dist/openapi by default. */
   dir?: string;
+  /** v3 documents served beside the generated ones (custom group versions), keyed "apis/<group>/<version>". */
+  extraV3?: () => ReadonlyMap<string, ServedDocument>;
 }
 
 const JSON_TYPE = 'application/json';
@@ -78,11 +80,27 @@ export async function openapiRoutes(app: FastifyInstance, options: OpenApiRoutes
     { ranges: [V2_PROTOBUF, V2_PROTOBUF_DEPRECATED], variant: v2Protobuf },
   ];
   const v3 = new Map([...documents.v3].map(([key, document]) => [key, variant(JSON_TYPE, document)]));
-  const index = Buffer.from(
-    JSON.stringify({
-      paths: Object.fromEntries([...v3].map(([key, v]) => [key, { serverRelativeURL: v3Url(key, v.document.hash) }])),
-    }),
-  );
+  const extraV3 = options.extraV3 ?? (() => new Map<string, ServedDocument>());
+  const extraVariants = new WeakMap<ServedDocument, Variant>();
+  const extraVariant = (document: ServedDocument): Variant => {
+    let found = extraVariants.get(document);
+    if (!found) {
+      found = variant(JSON_TYPE, document);
+      extraVariants.set(document, found);
+    }
+    return found;
+  };
+  const v3Document = (key: string): Variant | undefined => {
+    const builtIn = v3.get(key);
+    if (builtIn) return builtIn;
+    const extra = extraV3().get(key);
+    return extra ? extraVariant(extra) : undefined;
+  };
+  const builtInIndex = Object.fromEntries([...v3].map(([key, v]) => [key, { serverRelativeURL: v3Url(key, v.document.hash) }]));
+  const index = (): Buffer => {
+    const extra = [...extraV3()].filter(([key]) => !v3.has(key)).map(([key, document]) => [key, { serverRelativeURL: v3Url(key, document.hash) }]);
+    return Buffer.from(JSON.stringify({ paths: { ...builtInIndex, ...Object.fromEntries(extra) } }));
+  };
 
   app.get('/openapi/v2', async (request, reply) => {
     const chosen = negotiate(request.headers.accept, v2Offers);
@@ -90,14 +108,14 @@ export async function openapiRoutes(app: FastifyInstance, options: OpenApiRoutes
     return sendVariant(request, reply, chosen);
   });
 
-  app.get('/openapi/v3', async (_request, reply) => reply.header('Cache-Control', 'no-cache, private').type(JSON_TYPE).send(index));
+  app.get('/openapi/v3', async (_request, reply) => reply.header('Cache-Control', 'no-cache, private').type(JSON_TYPE).send(index()));
 
   app.get<{ Params: { '*': string }; Querystring: { hash?: string } }>(
     '/openapi/v3/*',
     { schema: { querystring: { type: 'object', properties: { hash: { type: 'string' } } } } },
     async (request, reply) => {
       const key = request.params['*'].replace(/\/+$/, '');
-      const document = v3.get(key);
+      const document = v3Document(key);
       if (!document) return sendStatus(reply, errors.noSuchResource());
       const chosen = negotiate(request.headers.accept, [{ ranges: [JSON_TYPE], variant: document }]);
       if (!chosen) return sendStatus(reply, errors.notAcceptable(JSON_TYPE));

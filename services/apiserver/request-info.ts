@@ -65,7 +65,12 @@ function isWatchParam(value: unknown): boolean {
  * Parses /api/v1/... and /apis/<group>/<version>/... resource paths. Throws a 404 Status for paths
  * that name no served resource and 405 for methods a path does not take.
  */
-export function parseRequestInfo(method: string, path: string, query: Record<string, unknown>): RequestInfo {
+export function parseRequestInfo(
+  method: string,
+  path: string,
+  query: Record<string, unknown>,
+  find: (group: string, version: string, resource: string) => ResourceInfo | undefined = findResource,
+): RequestInfo {
   const parts = path.split('?')[0]!.split('/').filter((p) => p !== '').map(decodeURIComponent);
   const apiPath = splitApiPath(parts);
   if (!apiPath) throw errors.noSuchResource();
@@ -84,7 +89,7 @@ export function parseRequestInfo(method: string, path: string, query: Record<str
   }
   const [resource, name, subresource, ...extra] = segments;
   if (!resource || extra.length > 0 || name === '') throw errors.noSuchResource();
-  const info = findResource(group, version, resource);
+  const info = find(group, version, resource);
   if (!info) throw errors.noSuchResource();
   if (!info.namespaced && namespace !== undefined) throw errors.noSuchResource();
   if (info.namespaced && namespace === undefined) {

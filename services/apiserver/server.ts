@@ -41,6 +41,9 @@ import { storageObjectInUseProtection } from './admission/storage-object-in-use-
 import { defaultIngressClass } from './admission/default-ingress-class.js';
 import { resourceQuotaAdmission } from './admission/resource-quota.js';
 import { ApiStorage } from './registry/api-storage.js';
+import { CustomOpenApi } from './registry/custom-openapi.js';
+import { CustomResources } from './registry/custom-resources.js';
+import { DefinitionController } from './registry/definition-controller.js';
 import { ServiceAllocator } from './registry/service-allocator.js';
 import { WatchHub } from './watch/watch-hub.js';
 
@@ -143,7 +146,15 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   ]);
   const hub = new WatchHub({ store: deps.store, log: deps.log, bookmarkIntervalMs: deps.bookmarkIntervalMs, metrics: deps.metrics });
   const storage = new ApiStorage({ store: deps.store, clock, admission, hub, hooks: new Map([['Service', allocator]]) });
+  // CustomResourceDefinitions: their kinds are served through the same storage once Established.
+  const customResources = new CustomResources({ store: deps.store, clock, admission, hub });
+  storage.extend(customResources);
+  const customOpenApi = new CustomOpenApi(customResources);
+  const definitions = new DefinitionController({ store: deps.store, storage, customResources, clock, log: deps.log });
   app.addHook('onClose', async () => {
+    definitions.close();
+    customOpenApi.close();
+    customResources.close();
     hub.close();
     namespaces.close();
     policy.close();
@@ -165,14 +176,14 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     },
   });
   await app.register(adminRoutes, { store: deps.store, authenticated: deps.tokens !== undefined });
-  await app.register(discoveryRoutes);
+  await app.register(discoveryRoutes, { extraResources: () => customResources.resources() });
   await app.register(tokenReviewRoutes, { authenticator });
   await app.register(accessReviewRoutes, { authorizer });
   if (deps.serviceAccountKey && serviceAccounts) {
     await app.register(oidcDiscoveryRoutes, { issuer, key: deps.serviceAccountKey });
     await app.register(tokenRequestRoute, { storage, tokens: serviceAccounts, apiAudiences });
   }
-  await app.register(openapiRoutes);
+  await app.register(openapiRoutes, { extraV3: () => customOpenApi.current() });
   await app.register(resourceRoutes, {
     storage,
     metrics: requestMetrics,

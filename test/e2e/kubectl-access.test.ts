@@ -269,6 +269,7 @@ for (const version of KUBECTL_VERSIONS) {
     for (const c of CASES) t.match(resources.stdout, c.apiResource, c.resource);
     const extensions = await run('api-resources', '--categories=api-extensions', '-o', 'name');
     t.same(extensions.stdout.trim().split('\n').sort(), [
+      'customresourcedefinitions.apiextensions.k8s.io',
       'mutatingwebhookconfigurations.admissionregistration.k8s.io',
       'validatingadmissionpolicies.admissionregistration.k8s.io',
       'validatingadmissionpolicybindings.admissionregistration.k8s.io',

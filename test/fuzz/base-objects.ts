@@ -150,9 +150,18 @@ export function fuzzNamespace(info: ResourceInfo, drawn: string): string | undef
   return POLICY_KINDS.has(info.kind) ? POLICY_NAMESPACE : drawn;
 }
 
+/**
+ * Kinds whose objects this fuzzer cannot name freshly: a CustomResourceDefinition is named
+ * <plural>.<group> and serves a kind; apiserver-fuzz-crds.test.ts fuzzes them and their objects.
+ */
+const FUZZED_ELSEWHERE = new Set(['CustomResourceDefinition']);
+
+/** The stored kinds this fuzzer writes. */
+export const FUZZED_RESOURCES = STORED_RESOURCES.filter((info) => !FUZZED_ELSEWHERE.has(info.kind));
+
 /** Any served kind, one of its realistic objects and a namespace for it. */
 export const anyBaseCase: fc.Arbitrary<BaseCase> = fc
-  .constantFrom(...STORED_RESOURCES)
+  .constantFrom(...FUZZED_RESOURCES)
   .chain((info) => fc.tuple(fc.constant(info), baseObject(info), fc.constantFrom(...FUZZ_NAMESPACES)))
   .map(([info, object, namespace]) => ({ info, object, namespace: fuzzNamespace(info, namespace) }));
 

@@ -10,6 +10,11 @@ import { PROTOBUF_MEDIA_TYPE } from '../../lib/api/protobuf/envelope.js';
 export const READ_FORMATS = ['json', 'msgpack', 'protobuf'] as const;
 export type ReadFormat = (typeof READ_FORMATS)[number] | 'yaml';
 
+/** The formats a kind can be read in: not protobuf for kinds without a protobuf form (CustomResourceDefinitions). */
+export function formatsOf<F extends ReadFormat>(info: { protobuf?: false }, formats: readonly F[]): F[] {
+  return formats.filter((format) => format !== 'protobuf' || info.protobuf !== false);
+}
+
 export const ACCEPT: Record<ReadFormat, string> = {
   json: 'application/json',
   yaml: 'application/yaml',

@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../lib/api/object.js';
 import type { ResourceInfo } from '../../lib/api/resources.js';
 import { escapeFieldValue } from '../../lib/api/selectors/field-selector.js';
-import { Finding, type FuzzClient, type ReadFormat } from './client.js';
+import { Finding, formatsOf, type FuzzClient, type ReadFormat } from './client.js';
 import { collectionPath, objectPath } from './paths.js';
 import type { WatchSet } from './watches.js';
 
@@ -59,7 +59,7 @@ export class ReadBack {
     };
     if (typeof name !== 'string' || typeof resourceVersion !== 'string') return fail('the acknowledged object has no name or resourceVersion');
 
-    for (const format of this.formats) {
+    for (const format of formatsOf(info, this.formats)) {
       const got = (await this.client.read(objectPath(info, namespace, name), format)) as KubeObject;
       const difference = firstDifference(object, got);
       if (difference !== undefined) fail(`GET as ${format} differs from the acknowledged object at ${difference}`);
@@ -67,7 +67,7 @@ export class ReadBack {
     }
 
     const selector = `fieldSelector=${encodeURIComponent(`metadata.name=${escapeFieldValue(name)}`)}`;
-    for (const format of this.formats) {
+    for (const format of formatsOf(info, this.formats)) {
       const list = (await this.client.read(`${collectionPath(info, namespace)}?${selector}`, format)) as { items?: KubeObject[] };
       const items = list.items ?? [];
       if (items.length !== 1) fail(`LIST as ${format} with ${selector} has ${items.length} items`);
@@ -80,7 +80,7 @@ export class ReadBack {
     // A broken watch stays broken: say so at once rather than wait for its events.
     if (this.watches.problems.length > 0) fail(`the watches broke: ${this.watches.problems.join('; ')}`);
     const events = await this.watches.take(info, namespace, name, resourceVersion);
-    for (const format of this.watches.formats) {
+    for (const format of formatsOf(info, this.watches.formats)) {
       const event = events.get(format);
       if (event === undefined) fail(`no ${ack.eventType} event at resourceVersion ${resourceVersion} on the ${format} watch`);
       else if (event.type !== ack.eventType) fail(`the ${format} watch says ${event.type}, not ${ack.eventType}`);

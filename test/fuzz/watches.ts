@@ -10,7 +10,7 @@ import { FrameSplitter } from '../../lib/api/frames.js';
 import type { KubeObject } from '../../lib/api/object.js';
 import { decodeProtobufWatchEvent } from '../../lib/api/protobuf/decode.js';
 import { STORED_RESOURCES, type ResourceInfo } from '../../lib/api/resources.js';
-import { ACCEPT, type ReadFormat } from './client.js';
+import { ACCEPT, formatsOf, type ReadFormat } from './client.js';
 import { collectionPath } from './paths.js';
 
 export interface WatchedEvent {
@@ -67,7 +67,7 @@ export class WatchSet {
     // would begin with an ADDED event for every object that exists).
     const list = await request(`${url}/api/v1/namespaces?limit=1`, { headers: { authorization: `Bearer ${token}` }, dispatcher: set.agent });
     const { metadata } = (await list.body.json()) as { metadata: { resourceVersion: string } };
-    await Promise.all(STORED_RESOURCES.flatMap((info) => formats.map((format) => set.start(info, format, metadata.resourceVersion))));
+    await Promise.all(STORED_RESOURCES.flatMap((info) => formatsOf(info, formats).map((format) => set.start(info, format, metadata.resourceVersion))));
     return set;
   }
 
@@ -110,7 +110,8 @@ export class WatchSet {
   async take(info: ResourceInfo, namespace: string | undefined, name: string, resourceVersion: string, timeoutMs = 10_000): Promise<Map<WatchFormat, WatchedEvent>> {
     const key = eventKey(info.resource, namespace, name, resourceVersion);
     const deadline = Date.now() + timeoutMs;
-    while ((this.events.get(key)?.size ?? 0) < this.formats.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    const expected = formatsOf(info, this.formats).length;
+    while ((this.events.get(key)?.size ?? 0) < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
     const found = this.events.get(key) ?? new Map<WatchFormat, WatchedEvent>();
     this.events.delete(key);
     this.acknowledged.add(resourceVersion);

@@ -3,7 +3,10 @@
 // responses add what the server itself answers with: lists, Status, metadata-only objects, watch
 // events and discovery documents.
 import { goPackageOf, META_V1_PACKAGE, protoPackageOf } from '../go-packages.js';
-import { RESOURCES, apiVersionOf } from '../resources.js';
+import { RESOURCES as ALL_RESOURCES, apiVersionOf } from '../resources.js';
+
+/** The kinds with a protobuf form (CustomResourceDefinitions are JSON only here). */
+const RESOURCES = ALL_RESOURCES.filter((r) => r.protobuf !== false);
 
 const META = protoPackageOf(META_V1_PACKAGE);
 const META_V1BETA1 = 'k8s.io.apimachinery.pkg.apis.meta.v1beta1';

@@ -1,5 +1,6 @@
 // Which printer serves which kind. Keyed by group and kind, so a same-named kind in another
 // group never borrows a printer.
+import { columnsPrinter } from './custom-columns.js';
 import type { ResourceInfo } from '../resources.js';
 import { configMapPrinter } from './configmap.js';
 import { daemonSetPrinter } from './daemonset.js';
@@ -104,10 +105,13 @@ const PRINTERS = new Map<string, Printer>([
   ['resource.k8s.io/ResourceClaim', resourceClaimPrinter],
   ['resource.k8s.io/ResourceClaimTemplate', nameAgePrinter],
   ['resource.k8s.io/ResourceSlice', resourceSlicePrinter],
+  // Kubernetes prints CustomResourceDefinitions with its default table too.
+  ['apiextensions.k8s.io/CustomResourceDefinition', genericPrinter],
 ]);
 
-/** The printer for a kind, or the generic Name / Created At one. */
-export function printerFor(info: Pick<ResourceInfo, 'group' | 'kind'>): Printer {
+/** The printer for a kind: its columns given as data (custom resources), its own, or the generic Name / Created At one. */
+export function printerFor(info: Pick<ResourceInfo, 'group' | 'kind' | 'printerColumns'>): Printer {
+  if (info.printerColumns && info.printerColumns.length > 0) return columnsPrinter(info.printerColumns);
   return PRINTERS.get(`${info.group}/${info.kind}`) ?? genericPrinter;
 }
 

@@ -9,7 +9,7 @@ import { encodeMsgpack, MSGPACK_MEDIA_TYPE } from '../../../lib/api/msgpack.js';
 import { encodeProtobufObject } from '../../../lib/api/protobuf/encode.js';
 import { PROTOBUF_MEDIA_TYPE } from '../../../lib/api/protobuf/envelope.js';
 import { duplicateFields, mayRepeatKeys } from '../../../lib/api/schema/duplicate-fields.js';
-import { checkKind, checkObject, warningHeaders, type CheckResult } from '../../../lib/api/schema/strict-decoding.js';
+import { checkKind, warningHeaders, type CheckResult } from '../../../lib/api/schema/strict-decoding.js';
 import { BINDING_GVK, EVICTION_GVK, SCALE_GVK } from '../../../lib/api/openapi/published-kinds.js';
 import { errors, successStatus } from '../../../lib/api/status.js';
 import { buildTable, parseIncludeObject } from '../../../lib/api/tables/index.js';
@@ -21,6 +21,8 @@ import { applyScale, toScale } from '../registry/scale.js';
 import { applyPatch } from '../../../lib/api/patch/index.js';
 import { parseRequestInfo, type RequestInfo } from '../request-info.js';
 import { PATCH_TYPES } from './body-parsers.js';
+
+const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
 import type { RequestMetrics } from './metrics.js';
 import { negotiate, type ResponseFormat } from '../../../lib/api/negotiate.js';
 import { serveWatch } from './watch-route.js';
@@ -131,7 +133,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
     const query = (request.query ?? {}) as Record<string, unknown>;
-    const ri = parseRequestInfo(request.method, request.url, query);
+    const ri = parseRequestInfo(request.method, request.url, query, (group, version, resource) => storage.find(group, version, resource));
     const { info } = ri;
     request.metricLabels = {
       verb: METRIC_VERBS[ri.verb],
@@ -146,13 +148,13 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
     // status, approval and a namespace's finalize take the whole object and change only their part of it.
     const statusOnly = ri.subresource === 'status' || ri.subresource === 'approval' || ri.subresource === 'finalize' ? ri.subresource : undefined;
     const tables = ri.subresource === undefined || statusOnly !== undefined;
-    const format = negotiate(request.headers.accept, tables);
+    const format = negotiate(request.headers.accept, tables, info.protobuf !== false);
     const now = clock();
 
     switch (ri.verb) {
       case 'get': {
         const object = await resource.get(ref, single(query.resourceVersion));
-        return send(reply, request, info, format, 200, ri.subresource === 'scale' ? toScale(object) : object, now);
+        return send(reply, request, info, format, 200, ri.subresource === 'scale' ? toScale(object, info) : object, now);
       }
       case 'list': {
         const list = await resource.list(ri.namespace, parseListOptions(query));
@@ -190,7 +192,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
           return send(reply, request, info, { kind: 'json' }, 201, { ...successStatus(), code: 201 } as unknown as KubeObject, now);
         }
         const body = requireObject(request.body, info);
-        reportFields(reply, checkObject(info, body, params.fieldValidation, bodyDuplicates(request, params)));
+        reportFields(reply, storage.checkObject(info, body, params.fieldValidation, bodyDuplicates(request, params)));
         const created = await resource.create(ri.namespace, body, params);
         return send(reply, request, info, format, 201, created, now);
       }
@@ -201,34 +203,35 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         if (ri.subresource === 'scale') {
           reportFields(reply, checkKind(SCALE_GVK, body, params.fieldValidation, duplicates));
           const updated = await resource.updateWith(ref, params, (current) => applyScale(current, body, info));
-          return send(reply, request, info, format, 200, toScale(updated), now);
+          return send(reply, request, info, format, 200, toScale(updated, info), now);
         }
-        reportFields(reply, checkObject(info, body, params.fieldValidation, duplicates));
+        reportFields(reply, storage.checkObject(info, body, params.fieldValidation, duplicates));
         const { object, created } = await resource.update(ref, body, params, statusOnly);
         return send(reply, request, info, format, created ? 201 : 200, object, now);
       }
       case 'patch': {
         const params = { ...parseWriteParams(query), user: request.user };
         const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        if (!(PATCH_TYPES as readonly string[]).includes(contentType)) {
+        if (!(PATCH_TYPES as readonly string[]).includes(contentType) || (contentType === STRATEGIC_MERGE_PATCH && !storage.builtIn(info))) {
+          // Custom resources have no Go types to read patch strategies from: no strategic merge patch.
           throw errors.unsupportedMediaType(contentType);
         }
         // A merge or strategic patch names fields as the object does, so its duplicates are the object's.
         const duplicates = contentType === PATCH_TYPES[0] ? [] : bodyDuplicates(request, params);
         if (ri.subresource === 'scale') {
           const updated = await resource.updateWith(ref, params, (current) => {
-            const scale = applyPatch(info, toScale(current), contentType, request.body);
+            const scale = applyPatch(info, toScale(current, info), contentType, request.body);
             reportFields(reply, checkKind(SCALE_GVK, scale, params.fieldValidation, duplicates));
             return applyScale(current, scale, info);
           });
-          return send(reply, request, info, format, 200, toScale(updated), now);
+          return send(reply, request, info, format, 200, toScale(updated, info), now);
         }
         const patched = await resource.patch(
           ref,
           contentType,
           request.body,
           params,
-          (obj) => reportFields(reply, checkObject(info, obj, params.fieldValidation, duplicates)),
+          (obj) => reportFields(reply, storage.checkObject(info, obj, params.fieldValidation, duplicates)),
           statusOnly,
         );
         return send(reply, request, info, format, 200, patched, now);

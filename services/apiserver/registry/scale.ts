@@ -4,6 +4,8 @@ import type { KubeObject, StoredObject } from '../../../lib/api/object.js';
 import { isPlainObject } from '../../../lib/api/object.js';
 import { errors } from '../../../lib/api/status.js';
 import { fieldErrors } from '../../../lib/api/field-errors.js';
+import { parseSimplePath, readPath, writePath } from '../../../lib/api/crd/json-path.js';
+import type { ResourceInfo, ScalePaths } from '../../../lib/api/resources.js';
 
 /** metav1.LabelSelector → "app=web,tier in (a,b)" as a Scale's status.selector shows it. */
 export function selectorString(selector: unknown): string {
@@ -34,10 +36,27 @@ export function selectorString(selector: unknown): string {
   return terms.join(',');
 }
 
-export function toScale(obj: StoredObject): KubeObject {
+/** A custom resource's replicas and selector, where its definition's scale subresource says they are. */
+function customScale(obj: StoredObject, paths: ScalePaths): { replicas: number; statusReplicas: number; selector: string } {
+  const read = (path: string | undefined): unknown => {
+    const steps = path === undefined ? undefined : parseSimplePath(path);
+    return steps ? readPath(obj, steps) : undefined;
+  };
+  const replicas = read(paths.specReplicasPath);
+  const statusReplicas = read(paths.statusReplicasPath);
+  const selector = read(paths.labelSelectorPath);
+  return {
+    replicas: typeof replicas === 'number' ? replicas : 0,
+    statusReplicas: typeof statusReplicas === 'number' ? statusReplicas : 0,
+    selector: typeof selector === 'string' ? selector : '',
+  };
+}
+
+export function toScale(obj: StoredObject, info?: Pick<ResourceInfo, 'scalePaths'>): KubeObject {
   const spec = isPlainObject(obj.spec) ? obj.spec : {};
   const status = isPlainObject(obj.status) ? obj.status : {};
   const meta = obj.metadata;
+  const custom = info?.scalePaths ? customScale(obj, info.scalePaths) : undefined;
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
@@ -48,13 +67,15 @@ export function toScale(obj: StoredObject): KubeObject {
       resourceVersion: meta.resourceVersion,
       creationTimestamp: meta.creationTimestamp,
     },
-    spec: { replicas: typeof spec.replicas === 'number' ? spec.replicas : 0 },
-    status: { replicas: typeof status.replicas === 'number' ? status.replicas : 0, selector: selectorString(spec.selector) },
+    spec: { replicas: custom ? custom.replicas : typeof spec.replicas === 'number' ? spec.replicas : 0 },
+    status: custom
+      ? { replicas: custom.statusReplicas, selector: custom.selector }
+      : { replicas: typeof status.replicas === 'number' ? status.replicas : 0, selector: selectorString(spec.selector) },
   };
 }
 
 /** Applies a written Scale to its workload; a stale resourceVersion in it is a conflict. */
-export function applyScale(target: StoredObject, scale: KubeObject, resource: { group: string; resource: string }): KubeObject {
+export function applyScale(target: StoredObject, scale: KubeObject, resource: Pick<ResourceInfo, 'group' | 'resource' | 'scalePaths'>): KubeObject {
   if (scale.kind !== undefined && scale.kind !== 'Scale') throw errors.badRequest(`the kind in the data (${String(scale.kind)}) does not match the expected kind (Scale)`);
   const spec = isPlainObject(scale.spec) ? scale.spec : {};
   const replicas = spec.replicas;
@@ -71,6 +92,8 @@ export function applyScale(target: StoredObject, scale: KubeObject, resource: { 
     throw errors.staleObject(resource, name);
   }
   const next = structuredClone(target) as KubeObject;
-  next.spec = { ...(isPlainObject(next.spec) ? next.spec : {}), replicas };
+  const steps = resource.scalePaths ? parseSimplePath(resource.scalePaths.specReplicasPath) : undefined;
+  if (steps) writePath(next as Record<string, unknown>, steps, replicas);
+  else next.spec = { ...(isPlainObject(next.spec) ? next.spec : {}), replicas };
   return next;
 }

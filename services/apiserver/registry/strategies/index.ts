@@ -54,6 +54,7 @@ import { deviceclassStrategy } from './deviceclass.js';
 import { resourceclaimStrategy } from './resourceclaim.js';
 import { resourceclaimtemplateStrategy } from './resourceclaimtemplate.js';
 import { resourcesliceStrategy } from './resourceslice.js';
+import { customresourcedefinitionStrategy } from './customresourcedefinition.js';
 
 export const STRATEGIES: readonly Strategy[] = [
   namespaceStrategy,
@@ -110,6 +111,7 @@ export const STRATEGIES: readonly Strategy[] = [
   resourceclaimStrategy,
   resourceclaimtemplateStrategy,
   resourcesliceStrategy,
+  customresourcedefinitionStrategy,
 ];
 
 /** The strategy of a served resource; every resource in the table has one. */
