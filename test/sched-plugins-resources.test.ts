@@ -127,8 +127,12 @@ t.test('Fit filter: reasons in Kubernetes order and wording', async (t) => {
   n.addPod(podInfoFromPod(makePod('existing', { nodeName: 'n', containers: [{ cpu: '500m', memory: '512Mi' }] })));
   const big = podInfoFromPod(makePod('big', { containers: [{ cpu: '600m', memory: '600Mi', extra: { 'example.com/gpu': '1' } }] }));
   const s = plugin.filter(new CycleState(), big, n)!;
-  t.equal(s.codeName, 'Unschedulable');
+  // The node has no GPU at all: preemption cannot help, so 1.36 calls it unresolvable.
+  t.equal(s.codeName, 'UnschedulableAndUnresolvable');
   t.same(s.reasons, ['Too many pods', 'Insufficient cpu', 'Insufficient memory', 'Insufficient example.com/gpu']);
+  const fitsWhenEmpty = podInfoFromPod(makePod('medium', { containers: [{ cpu: '600m', memory: '600Mi' }] }));
+  const busy = plugin.filter(new CycleState(), fitsWhenEmpty, n)!;
+  t.equal(busy.codeName, 'Unschedulable', 'a pod the node could hold once emptied is only Unschedulable');
   const small = podInfoFromPod(makePod('small', { containers: [{ cpu: '500m', memory: '512Mi' }] }));
   const roomy = new NodeInfo('r', makeNode('r', { cpu: '1', memory: '1Gi' }));
   roomy.addPod(podInfoFromPod(makePod('existing', { nodeName: 'r', containers: [{ cpu: '500m', memory: '512Mi' }] })));
