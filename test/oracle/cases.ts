@@ -58,9 +58,14 @@ const requirement = fc.oneof(
   fc.record({ key: fc.constantFrom(...KEYS), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
   fc.record({ key: fc.constant('cores'), operator: fc.constantFrom('Gt', 'Lt'), values: fc.constantFrom('8', '20').map((v) => [v]) }),
 );
-const nodeTerm: fc.Arbitrary<NodeSelectorTerm> = fc.record({
-  matchExpressions: fc.array(requirement, { minLength: 1, maxLength: 2 }),
-});
+const fieldRequirement = fc.record({ key: fc.constant('metadata.name'), operator: fc.constantFrom('In', 'NotIn'), values: fc.constantFrom('n0', 'n1', 'n2', 'n9').map((v) => [v]) });
+const nodeTerm: fc.Arbitrary<NodeSelectorTerm> = fc
+  .record({ matchExpressions: fc.array(requirement, { maxLength: 2 }), matchFields: sometimesList(fieldRequirement, 4, 1) })
+  .map(({ matchExpressions, matchFields }) => ({
+    // A term needs at least one requirement.
+    matchExpressions: matchExpressions.length > 0 || matchFields.length > 0 ? matchExpressions : [{ key: 'disk', operator: 'Exists' }],
+    ...(matchFields.length > 0 ? { matchFields } : {}),
+  }));
 
 const selector = fc.record({
   matchExpressions: fc.array(fc.oneof(fc.record({ key: fc.constant('app'), operator: fc.constantFrom('In', 'NotIn'), values: fc.subarray(APPS, { minLength: 1 }) }), fc.record({ key: fc.constantFrom('app', 'tier'), operator: fc.constantFrom('Exists', 'DoesNotExist') })), { minLength: 1, maxLength: 1 }),
@@ -97,7 +102,8 @@ const containerArb = fc.record({
   cpu: fc.option(fc.integer({ min: 1, max: 30 }).map((c) => `${c * 100}m`), { nil: undefined }),
   memory: fc.option(fc.integer({ min: 1, max: 30 }).map((m) => `${m * 128}Mi`), { nil: undefined }),
   gpu: sometimes(fc.integer({ min: 1, max: 2 }), 8),
-  image: fc.constantFrom(...IMAGES, 'busybox'),
+  image: fc.constantFrom(...IMAGES, 'busybox', 'nginx', 'docker.io/library/redis:latest'),
+  ephemeral: sometimes(fc.integer({ min: 1, max: 200 }).map((g) => `${g}Gi`), 8),
   hostPort: sometimes(fc.record({ port: fc.constantFrom(80, 8080), protocol: fc.constantFrom('TCP', 'UDP'), hostIP: fc.constantFrom('', '127.0.0.1', '10.0.0.1') }), 10),
 });
 
@@ -141,6 +147,7 @@ function container(name: string, k: PodGen['containers'][number]): Container {
   if (k.cpu) requests.cpu = k.cpu;
   if (k.memory) requests.memory = k.memory;
   if (k.gpu) requests[GPU] = `${k.gpu}`;
+  if (k.ephemeral) requests['ephemeral-storage'] = k.ephemeral;
   const resources = k.gpu ? { requests, limits: { [GPU]: `${k.gpu}` } } : { requests };
   return { name, image: k.image, resources, ...(k.hostPort ? { ports: [{ containerPort: k.hostPort.port, hostPort: k.hostPort.port, protocol: k.hostPort.protocol, ...(k.hostPort.hostIP ? { hostIP: k.hostPort.hostIP } : {}) }] } : {}) };
 }
