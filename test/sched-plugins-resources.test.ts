@@ -93,6 +93,18 @@ t.test('BalancedAllocation with pods already placed scores the change each node 
   t.same(scores(plugin, [withPods('b', { cpu: '10000m', memory: '50000' }, [cpuAndMemory])]), [70]);
 });
 
+t.test('BalancedAllocation with scoring BalanceAfter scores the balance after placement, as releases before 1.36 did', async (t) => {
+  const plugin = newNodeResourcesBalancedAllocation({ scoring: 'BalanceAfter' }, handle);
+  const cpuOnly = [{ cpu: '1000m' }, { cpu: '2000m' }];
+  const cpuAndMemory = [
+    { cpu: '1000m', memory: '2000' },
+    { cpu: '2000m', memory: '3000' },
+  ];
+  // the same nodes as above, scored by their balance with the pod: 82 and 95
+  t.same(scores(plugin, [withPods('a', { cpu: '10000m', memory: '20000' }, [cpuOnly]), withPods('b', { cpu: '10000m', memory: '20000' }, [cpuAndMemory])]), [82, 95]);
+  t.throws(() => newNodeResourcesBalancedAllocation({ scoring: 'Newest' }, handle), /scoring: Unsupported value: "Newest"/);
+});
+
 t.test('BalancedAllocation reaches 100 where the pod restores balance and 50 where it breaks it', async (t) => {
   const plugin = newNodeResourcesBalancedAllocation(undefined, handle);
   const memoryPod = podInfoFromPod(makePod('m', { containers: [{ memory: '2000' }, { memory: '3000' }] }));
