@@ -34,7 +34,7 @@ function sometimesList<T>(arb: fc.Arbitrary<T>, outOf: number, maxLength: number
   return sometimes(fc.array(arb, { minLength: 1, maxLength }), outOf).map((l) => l ?? []);
 }
 
-const taint: fc.Arbitrary<Taint> = fc.record({ key: fc.constantFrom(...KEYS), value: fc.constantFrom(...VALUES), effect: fc.constantFrom(...EFFECTS) });
+const taint: fc.Arbitrary<Taint> = fc.record({ key: fc.constantFrom(...KEYS), value: fc.constantFrom('', ...VALUES), effect: fc.constantFrom(...EFFECTS) });
 const toleration: fc.Arbitrary<Toleration> = fc.oneof(
   fc.record({ key: fc.constantFrom(...KEYS), operator: fc.constant('Equal'), value: fc.constantFrom(...VALUES), effect: fc.constantFrom('', ...EFFECTS) }),
   fc.record({ key: fc.constantFrom('', ...KEYS), operator: fc.constant('Exists'), effect: fc.constantFrom('', ...EFFECTS) }),
@@ -119,7 +119,8 @@ const podArb = fc.record({
   spread: sometimesList(spreadArb, 3, 2),
 });
 
-const existingArb = fc.record({ node: fc.nat(), pod: podArb });
+// Some existing pods live in another namespace, which pod affinity terms do not see by default.
+const existingArb = fc.record({ node: fc.nat(), pod: podArb, namespace: fc.constantFrom('default', 'default', 'default', 'other') });
 
 type NodeGen = typeof nodeArb extends fc.Arbitrary<infer T> ? T : never;
 type PodGen = typeof podArb extends fc.Arbitrary<infer T> ? T : never;
@@ -160,7 +161,7 @@ function podAffinityOf(required: PodAffinityTerm[], preferred: WeightedPodAffini
   };
 }
 
-function pod(name: string, c: PodGen, nodeName?: string): Pod {
+function pod(name: string, c: PodGen, nodeName?: string, namespace = 'default'): Pod {
   const nodeAffinity =
     c.required || c.preferred.length > 0
       ? {
@@ -175,7 +176,7 @@ function pod(name: string, c: PodGen, nodeName?: string): Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: 'default', uid: `uid-${name}`, labels: { app: c.app } },
+    metadata: { name, namespace, uid: `uid-${name}`, labels: { app: c.app } },
     spec: {
       ...(nodeName ? { nodeName } : {}),
       schedulerName: 'default-scheduler',
@@ -199,6 +200,6 @@ export const oracleCaseArb: fc.Arbitrary<OracleCase> = fc
   })
   .map(({ nodes, existing, pod: p }) => ({
     nodes: nodes.map((c, i) => node(i, c)),
-    pods: existing.map((e, i) => pod(`e${i}`, e.pod, `n${e.node % nodes.length}`)),
+    pods: existing.map((e, i) => pod(`e${i}`, e.pod, `n${e.node % nodes.length}`, e.namespace)),
     pod: pod('p', p),
   }));
