@@ -124,9 +124,16 @@ t.test('nodes without lower-priority pods give "No preemption victims found for 
 
 t.test('a victim whose eviction would not help is not a candidate: the node fails its filters even when emptied', async (t) => {
   const { framework } = preemptionFramework();
-  const snapshot = snapshotOf([node('small', {}, { cpu: '1' })], [['small', cpu('low', 1, '1')]]);
+  const snapshot = snapshotOf([node('small', {}, { cpu: '2' })], [['small', cpu('low', 1, '1')], ['small', cpu('high', 20, '1')]]);
   const { post } = await schedule(framework, cpu('huge', 10, '2'), snapshot);
   t.equal(post.status.message(), 'preemption: 0/1 nodes are available: 1 Insufficient cpu.');
+});
+
+t.test('a pod larger than the whole node is not helped by preemption (1.36: unresolvable)', async (t) => {
+  const { framework } = preemptionFramework();
+  const snapshot = snapshotOf([node('small', {}, { cpu: '1' })], [['small', cpu('low', 1, '1')]]);
+  const { post } = await schedule(framework, cpu('huge', 10, '2'), snapshot);
+  t.equal(post.status.message(), 'preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.');
 });
 
 t.test('preemption runs the PreFilter extensions: evicting an anti-affine pod makes room', async (t) => {

@@ -19,10 +19,10 @@ t.test('20 nodes short of cpu', async (t) => {
 // the "count reason" strings with sort.Strings, so "2 node(s)..." comes first, as here.
 t.test('reasons are counted and sorted as strings (Go sort.Strings)', async (t) => {
   const m = statuses([
-    [2, new Status(Code.UnschedulableAndUnresolvable, ['node(s) had untolerated taint {k: v}'], 'TaintToleration')],
+    [2, new Status(Code.UnschedulableAndUnresolvable, ['node(s) had untolerated taint(s)'], 'TaintToleration')],
     [3, new Status(Code.Unschedulable, ['Insufficient memory'], 'NodeResourcesFit')],
   ]);
-  t.equal(fitErrorMessage(5, { nodeToStatus: m }), '0/5 nodes are available: 2 node(s) had untolerated taint {k: v}, 3 Insufficient memory.');
+  t.equal(fitErrorMessage(5, { nodeToStatus: m }), '0/5 nodes are available: 2 node(s) had untolerated taint(s), 3 Insufficient memory.');
 });
 
 t.test('a node with several reasons counts each', async (t) => {

@@ -126,7 +126,7 @@ t.test('the default profile places a pod where Kubernetes would', async (t) => {
   t.equal(r.feasible[0]!.name, 'big');
   const huge = podInfoFromPod(makePod('h', { containers: [{ cpu: '10', memory: '1Gi' }] }));
   const none = fw.findNodes(huge, cache.snapshot());
-  t.equal(fitErrorMessage(none.numAllNodes, none.diagnosis), '0/3 nodes are available: 1 node(s) had untolerated taint {k: v}, 2 Insufficient cpu.');
+  t.equal(fitErrorMessage(none.numAllNodes, none.diagnosis), '0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu.');
 });
 
 t.test('cache: assume → snapshot sees the pod; forget rolls back; finishBinding then the informer confirms', async (t) => {

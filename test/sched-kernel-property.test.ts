@@ -70,6 +70,7 @@ const profileArb = fc.record({
   strategy: fc.constantFrom('LeastAllocated', 'MostAllocated', 'RequestedToCapacityRatio'),
   gpuWeight: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
   weights: fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 5, maxLength: 5 }),
+  balancedScoring: fc.constantFrom('ChangeInBalance', 'BalanceAfter'),
 });
 
 type NodeCase = typeof nodeArb extends fc.Arbitrary<infer T> ? T : never;
@@ -145,7 +146,7 @@ function schedulerConfig(p: ProfileCase): ReturnType<typeof loadSchedulerConfigu
         },
         pluginConfig: [
           { name: 'NodeResourcesFit', args: { scoringStrategy } },
-          { name: 'NodeResourcesBalancedAllocation', args: { resources } },
+          { name: 'NodeResourcesBalancedAllocation', args: { resources, scoring: p.balancedScoring } },
         ],
       },
     ],

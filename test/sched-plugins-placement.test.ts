@@ -24,7 +24,7 @@ t.test('TaintToleration: untolerated NoSchedule rejects with the taint in the re
   const n = new NodeInfo('n', makeNode('n', { taints: [{ key: 'k', value: 'v', effect: 'NoSchedule' }] }));
   const s = plugin.filter(new CycleState(), podInfoFromPod(makePod('p')), n)!;
   t.equal(s.codeName, 'UnschedulableAndUnresolvable');
-  t.same(s.reasons, ['node(s) had untolerated taint {k: v}']);
+  t.same(s.reasons, ['node(s) had untolerated taint(s)']);
   const tolerant = podInfoFromPod(makePod('q', { tolerations: [{ key: 'k', operator: 'Exists' }] }));
   t.equal(plugin.filter(new CycleState(), tolerant, n), null);
 });

@@ -93,6 +93,18 @@ t.test('BalancedAllocation with pods already placed scores the change each node 
   t.same(scores(plugin, [withPods('b', { cpu: '10000m', memory: '50000' }, [cpuAndMemory])]), [70]);
 });
 
+t.test('BalancedAllocation with scoring BalanceAfter scores the balance after placement, as releases before 1.36 did', async (t) => {
+  const plugin = newNodeResourcesBalancedAllocation({ scoring: 'BalanceAfter' }, handle);
+  const cpuOnly = [{ cpu: '1000m' }, { cpu: '2000m' }];
+  const cpuAndMemory = [
+    { cpu: '1000m', memory: '2000' },
+    { cpu: '2000m', memory: '3000' },
+  ];
+  // the same nodes as above, scored by their balance with the pod: 82 and 95
+  t.same(scores(plugin, [withPods('a', { cpu: '10000m', memory: '20000' }, [cpuOnly]), withPods('b', { cpu: '10000m', memory: '20000' }, [cpuAndMemory])]), [82, 95]);
+  t.throws(() => newNodeResourcesBalancedAllocation({ scoring: 'Newest' }, handle), /scoring: Unsupported value: "Newest"/);
+});
+
 t.test('BalancedAllocation reaches 100 where the pod restores balance and 50 where it breaks it', async (t) => {
   const plugin = newNodeResourcesBalancedAllocation(undefined, handle);
   const memoryPod = podInfoFromPod(makePod('m', { containers: [{ memory: '2000' }, { memory: '3000' }] }));
@@ -127,8 +139,12 @@ t.test('Fit filter: reasons in Kubernetes order and wording', async (t) => {
   n.addPod(podInfoFromPod(makePod('existing', { nodeName: 'n', containers: [{ cpu: '500m', memory: '512Mi' }] })));
   const big = podInfoFromPod(makePod('big', { containers: [{ cpu: '600m', memory: '600Mi', extra: { 'example.com/gpu': '1' } }] }));
   const s = plugin.filter(new CycleState(), big, n)!;
-  t.equal(s.codeName, 'Unschedulable');
+  // The node has no GPU at all: preemption cannot help, so 1.36 calls it unresolvable.
+  t.equal(s.codeName, 'UnschedulableAndUnresolvable');
   t.same(s.reasons, ['Too many pods', 'Insufficient cpu', 'Insufficient memory', 'Insufficient example.com/gpu']);
+  const fitsWhenEmpty = podInfoFromPod(makePod('medium', { containers: [{ cpu: '600m', memory: '600Mi' }] }));
+  const busy = plugin.filter(new CycleState(), fitsWhenEmpty, n)!;
+  t.equal(busy.codeName, 'Unschedulable', 'a pod the node could hold once emptied is only Unschedulable');
   const small = podInfoFromPod(makePod('small', { containers: [{ cpu: '500m', memory: '512Mi' }] }));
   const roomy = new NodeInfo('r', makeNode('r', { cpu: '1', memory: '1Gi' }));
   roomy.addPod(podInfoFromPod(makePod('existing', { nodeName: 'r', containers: [{ cpu: '500m', memory: '512Mi' }] })));

@@ -42,8 +42,11 @@ export function podInfoFromPod(pod: Pod): PodInfo {
   const hostPorts: HostPort[] = [];
   const images: string[] = [];
   for (const list of [spec?.initContainers ?? [], spec?.containers ?? []]) {
+    const init = list === spec?.initContainers;
     for (const c of list) {
       if (c.image) images.push(normalizedImageName(c.image));
+      // GetHostPorts: an init container holds its ports only if it runs as long as the pod (a sidecar).
+      if (init && c.restartPolicy !== 'Always') continue;
       for (const p of c.ports ?? []) {
         if (p.hostPort !== undefined && p.hostPort > 0) {
           hostPorts.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort });

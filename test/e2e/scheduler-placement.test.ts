@@ -88,7 +88,7 @@ t.test('pods land where kube-scheduler would put them', async (t) => {
   const webFailed = await podEvents(client, 'web-4', 'FailedScheduling');
   t.equal(
     webFailed[0]?.message,
-    "0/4 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 3 node(s) didn't match pod anti-affinity rules. preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod..",
+    "0/4 nodes are available: 1 node(s) had untolerated taint(s), 3 node(s) didn't match pod anti-affinity rules. preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod..",
   );
 
   // 10. a topology spread constraint (maxSkew 1 over zones): three pods that tolerate the GPU

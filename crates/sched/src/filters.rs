@@ -49,7 +49,7 @@ impl Fixed {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reason {
     Fixed(Fixed),
-    /// "node(s) had untolerated taint {key: value}".
+    /// "node(s) had untolerated taint(s)"; the taint is kept for explanations.
     Taint {
         key: Sym,
         value: Sym,

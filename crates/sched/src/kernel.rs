@@ -146,15 +146,14 @@ impl Output {
     }
 }
 
+/// TaintToleration's Filter reason (kube-scheduler 1.36).
+pub const UNTOLERATED_TAINT: &str = "node(s) had untolerated taint(s)";
+
 fn reason_text(plan: &Plan<'_>, reason: Reason) -> String {
-    let cluster = plan.cluster;
     match reason {
         Reason::Fixed(fixed) => fixed.text().to_string(),
-        Reason::Taint { key, value } => format!(
-            "node(s) had untolerated taint {{{}: {}}}",
-            cluster.strings.name(key),
-            cluster.strings.name(value)
-        ),
+        // Kubernetes 1.36 no longer names the taint in the reason.
+        Reason::Taint { .. } => UNTOLERATED_TAINT.to_string(),
         Reason::InsufficientScalar(index) => {
             format!("Insufficient {}", plan.pod.scalar[index].name)
         }

@@ -420,7 +420,7 @@ fn filters_report_kubernetes_reasons() {
         ),
         (
             "tainted",
-            vec!["node(s) had untolerated taint {dedicated: gpu}"],
+            vec!["node(s) had untolerated taint(s)"],
         ),
         ("closed", vec!["node(s) were unschedulable"]),
         (

@@ -22,6 +22,8 @@ export function kernelSupports(name: string, args: unknown): boolean {
   if (!FILTERS.has(name) && !SCORES.has(name)) return false;
   const o = object(args);
   if (name === 'NodeAffinity') return o.addedAffinity === undefined;
+  // The kernel scores 1.36's change in balance only; the earlier score runs in TypeScript.
+  if (name === 'NodeResourcesBalancedAllocation') return (o.scoring ?? 'ChangeInBalance') === 'ChangeInBalance';
   if (name === 'NodeResourcesFit') {
     const type = object(o.scoringStrategy).type ?? 'LeastAllocated';
     return typeof type === 'string' && STRATEGIES.has(type);

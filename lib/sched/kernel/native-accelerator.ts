@@ -18,11 +18,13 @@ import { encodedKernelPod } from './convert.js';
 import { extensionPluginFactories } from './extension-plugins.js';
 import { NodeMirror } from './node-mirror.js';
 import { nodeAffinityPreFilter } from './pre-filter.js';
+import { exceedsAllocatable } from '../plugins/node-resources-fit.js';
 import { kernelProfile, kernelSupports } from './kernel-plugins.js';
 import { skippedScores } from './skipped.js';
 
 /** Built-in filters whose rejection preemption cannot resolve; the others (NodePorts, NodeResourcesFit, Rust extension filters) are Unschedulable. */
 const UNRESOLVABLE: ReadonlySet<string> = new Set(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity']);
+const FIT = 'NodeResourcesFit';
 const NO_FILTERS: readonly AcceleratedPlugin[] = [];
 const NO_NODES: AcceleratedNodes = { length: 0, name: () => '', position: () => -1, scores: [], pluginScores: () => undefined };
 
@@ -144,12 +146,22 @@ export class NativeAccelerator implements FilterScoreAccelerator {
         key = `${failedPlugins[i]!}`;
         for (let k = from; k < to; k++) key += `,${reasonIds[k]!}`;
       }
+      const plugin = filters[failedPlugins[i]!]!.name;
+      const reasons: string[] = [];
+      let unresolvable = UNRESOLVABLE.has(plugin);
+      if (plugin === FIT) {
+        // Kubernetes 1.36: a request beyond the node's allocatable cannot be preempted away.
+        for (let k = from; k < to; k++) reasons.push(out.reasons[reasonIds[k]!]!);
+        const info = snapshot.get(names[failedNodes[i]!]!);
+        if (info && exceedsAllocatable(request.podInfo, info, reasons)) {
+          unresolvable = true;
+          key = typeof key === 'number' ? -key - 1 : `u${key}`;
+        }
+      }
       let status = statuses.get(key);
       if (!status) {
-        const plugin = filters[failedPlugins[i]!]!.name;
-        const code = UNRESOLVABLE.has(plugin) ? Code.UnschedulableAndUnresolvable : Code.Unschedulable;
-        const reasons: string[] = [];
-        for (let k = from; k < to; k++) reasons.push(out.reasons[reasonIds[k]!]!);
+        const code = unresolvable ? Code.UnschedulableAndUnresolvable : Code.Unschedulable;
+        if (reasons.length === 0) for (let k = from; k < to; k++) reasons.push(out.reasons[reasonIds[k]!]!);
         status = new Status(code, reasons, plugin);
         statuses.set(key, status);
         if (!rejectedBy.includes(plugin)) rejectedBy.push(plugin);

@@ -3,8 +3,8 @@
 // placing the pod makes, not the balance after it (helper/resource-allocation.ts).
 import type { FrameworkHandle, PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
 import { Code, Status } from '../framework/status.js';
-import { argsObject } from './helper/args.js';
-import { balancedScorer, fillAllocatableRequested, parseResourceSpecs, podRequestList, type ResourceSpec } from './helper/resource-allocation.js';
+import { argsObject, PluginArgsError } from './helper/args.js';
+import { BALANCE_SCORINGS, balancedScorer, fillAllocatableRequested, parseResourceSpecs, podRequestList, type BalanceScoring, type ResourceSpec } from './helper/resource-allocation.js';
 
 export const NAME = 'NodeResourcesBalancedAllocation';
 const PRE_SCORE_KEY = `PreScore${NAME}`;
@@ -12,16 +12,25 @@ const SKIP = new Status(Code.Skip, [], NAME);
 
 export interface NodeResourcesBalancedAllocationArgs {
   resources: ResourceSpec[];
+  /**
+   * Rudder's addition: "ChangeInBalance" (default, Kubernetes 1.36) or "BalanceAfter", the
+   * (1 − std) · 100 of the node after placement that earlier releases scored.
+   */
+  scoring: BalanceScoring;
 }
 
 export function balancedAllocationArgs(raw: unknown): NodeResourcesBalancedAllocationArgs {
   const o = argsObject(NAME, raw);
-  return { resources: parseResourceSpecs(NAME, 'resources', o.resources) };
+  const scoring = o.scoring ?? 'ChangeInBalance';
+  if (typeof scoring !== 'string' || !BALANCE_SCORINGS.includes(scoring as BalanceScoring)) {
+    throw new PluginArgsError(`${NAME}: scoring: Unsupported value: ${JSON.stringify(scoring)}: supported values: ${BALANCE_SCORINGS.map((m) => JSON.stringify(m)).join(', ')}`);
+  }
+  return { resources: parseResourceSpecs(NAME, 'resources', o.resources), scoring: scoring as BalanceScoring };
 }
 
 export function newNodeResourcesBalancedAllocation(rawArgs: unknown, _handle: FrameworkHandle): PreScorePlugin & ScorePlugin {
-  const { resources } = balancedAllocationArgs(rawArgs);
-  const scorer = balancedScorer(resources);
+  const { resources, scoring } = balancedAllocationArgs(rawArgs);
+  const scorer = balancedScorer(resources, scoring);
   const allocatable = new Float64Array(resources.length);
   const requested = new Float64Array(resources.length);
   const allocated = new Float64Array(resources.length);

@@ -46,6 +46,8 @@ export interface InsufficientResource {
   requested: number;
   used: number;
   capacity: number;
+  /** The request exceeds the node's whole allocatable: no preemption can help (Kubernetes 1.36). */
+  unresolvable?: boolean;
 }
 
 /** Defaults and validates NodeResourcesFitArgs (kubescheduler.config.k8s.io/v1). */
@@ -115,10 +117,10 @@ export function fitsRequest(
   }
   if (req.milliCpu === 0 && req.memory === 0 && req.ephemeralStorage === 0 && !hasScalar) return out;
   if (req.milliCpu > 0 && req.milliCpu > alloc.milliCpu - used.milliCpu) {
-    out.push({ resourceName: 'cpu', reason: 'Insufficient cpu', requested: req.milliCpu, used: used.milliCpu, capacity: alloc.milliCpu });
+    out.push({ resourceName: 'cpu', reason: 'Insufficient cpu', requested: req.milliCpu, used: used.milliCpu, capacity: alloc.milliCpu, unresolvable: req.milliCpu > alloc.milliCpu });
   }
   if (req.memory > 0 && req.memory > alloc.memory - used.memory) {
-    out.push({ resourceName: 'memory', reason: 'Insufficient memory', requested: req.memory, used: used.memory, capacity: alloc.memory });
+    out.push({ resourceName: 'memory', reason: 'Insufficient memory', requested: req.memory, used: used.memory, capacity: alloc.memory, unresolvable: req.memory > alloc.memory });
   }
   if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) {
     out.push({
@@ -127,6 +129,7 @@ export function fitsRequest(
       requested: req.ephemeralStorage,
       used: used.ephemeralStorage,
       capacity: alloc.ephemeralStorage,
+      unresolvable: req.ephemeralStorage > alloc.ephemeralStorage,
     });
   }
   for (const name in req.scalar) {
@@ -135,9 +138,24 @@ export function fitsRequest(
     if (isExtendedResourceName(name) && (ignoredResources.has(name) || ignoredGroups.has(name.split('/')[0]!))) continue;
     const a = alloc.scalar[name] ?? 0;
     const u = used.scalar[name] ?? 0;
-    if (q > a - u) out.push({ resourceName: name, reason: `Insufficient ${name}`, requested: q, used: u, capacity: a });
+    if (q > a - u) out.push({ resourceName: name, reason: `Insufficient ${name}`, requested: q, used: u, capacity: a, unresolvable: q > a });
   }
   return out;
+}
+
+/**
+ * Whether a NodeResourcesFit rejection with these reasons is unresolvable on the node: some
+ * resource it names is requested beyond the node's whole allocatable (for the native kernel,
+ * which reports the reasons only).
+ */
+export function exceedsAllocatable(podInfo: PodInfo, nodeInfo: NodeInfo, reasons: readonly string[]): boolean {
+  const req = podInfo.requests;
+  const alloc = nodeInfo.allocatable;
+  for (const reason of reasons) {
+    const name = reason.startsWith('Insufficient ') ? reason.slice('Insufficient '.length) : '';
+    if (name === 'cpu' ? req.milliCpu > alloc.milliCpu : name === 'memory' ? req.memory > alloc.memory : name === 'ephemeral-storage' ? req.ephemeralStorage > alloc.ephemeralStorage : name !== '' && (req.scalar[name] ?? 0) > (alloc.scalar[name] ?? 0)) return true;
+  }
+  return false;
 }
 
 export function newNodeResourcesFit(rawArgs: unknown, _handle: FrameworkHandle): FilterPlugin & PreScorePlugin & ScorePlugin & EnqueueExtensions {
@@ -164,8 +182,9 @@ export function newNodeResourcesFit(rawArgs: unknown, _handle: FrameworkHandle):
     filter(_state, podInfo, nodeInfo) {
       const insufficient = fitsRequest(podInfo, nodeInfo, ignored, ignoredGroups);
       if (insufficient.length === 0) return null;
+      const code = insufficient.some((r) => r.unresolvable) ? Code.UnschedulableAndUnresolvable : Code.Unschedulable;
       return new Status(
-        Code.Unschedulable,
+        code,
         insufficient.map((r) => r.reason),
         NAME,
       );

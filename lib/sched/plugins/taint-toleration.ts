@@ -9,6 +9,9 @@ import { defaultNormalizeScore } from './helper/normalize.js';
 
 export const NAME = 'TaintToleration';
 const PRE_SCORE_KEY = `PreScore${NAME}`;
+/** Kubernetes 1.36 no longer names the taint in the reason. */
+export const ERR_REASON_UNTOLERATED = 'node(s) had untolerated taint(s)';
+const REJECT_TAINTED = new Status(Code.UnschedulableAndUnresolvable, [ERR_REASON_UNTOLERATED], NAME);
 
 export function newTaintToleration(_args: unknown, _handle: FrameworkHandle): FilterPlugin & PreScorePlugin & ScorePlugin & EnqueueExtensions {
   const preferNoScheduleTolerations = (tolerations: readonly Toleration[]): Toleration[] =>
@@ -18,8 +21,7 @@ export function newTaintToleration(_args: unknown, _handle: FrameworkHandle): Fi
     filter(_state, podInfo, nodeInfo) {
       if (nodeInfo.taints.length === 0) return null;
       const taint = findUntoleratedTaint(nodeInfo.taints, podInfo.tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
-      if (!taint) return null;
-      return new Status(Code.UnschedulableAndUnresolvable, [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`], NAME);
+      return taint ? REJECT_TAINTED : null;
     },
     preScore(state, podInfo) {
       state.write(PRE_SCORE_KEY, preferNoScheduleTolerations(podInfo.tolerations));

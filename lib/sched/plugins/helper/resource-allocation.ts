@@ -199,13 +199,19 @@ function balance(amounts: Float64Array, allocatable: Float64Array, fractions: Fl
   return Math.trunc((1 - std) * 100);
 }
 
+/** How BalancedAllocation scores: 1.36's change in balance, or the balance after placement (≤ 1.35). */
+export type BalanceScoring = 'ChangeInBalance' | 'BalanceAfter';
+export const BALANCE_SCORINGS: readonly BalanceScoring[] = ['ChangeInBalance', 'BalanceAfter'];
+
 /**
  * BalancedAllocation as Kubernetes 1.36 scores it (balancedResourceScorer): the change in balance
  * that placing the pod makes, 50 + (50 + with − without) / 2 in Go's integer division, so a pod
  * that keeps a node's balance scores 75, one that improves it more, one that worsens it less.
  */
-export function balancedScorer(resources: readonly ResourceSpec[]): (requested: Float64Array, allocated: Float64Array, allocatable: Float64Array) => number {
+export function balancedScorer(resources: readonly ResourceSpec[], mode: BalanceScoring = 'ChangeInBalance'): (requested: Float64Array, allocated: Float64Array, allocatable: Float64Array) => number {
   const fractions = new Float64Array(resources.length);
+  // Before 1.36 (kept for comparing against older releases): the balance after placing the pod.
+  if (mode === 'BalanceAfter') return (requested, _allocated, allocatable) => balance(requested, allocatable, fractions);
   return (requested, allocated, allocatable) => {
     const withPod = balance(requested, allocatable, fractions);
     const withoutPod = balance(allocated, allocatable, fractions);
