@@ -11,9 +11,15 @@ export function metaDefinitionName(typeName: string): string {
   return `${openApiPrefixOf(META_V1_PACKAGE)}.${typeName}`;
 }
 
+/** The definition-name prefix of each group/version asked so far. */
+const prefixes = new Map<string, string>();
+
 /** The definition name of a kind: ("apps", "v1", "Deployment") → io.k8s.api.apps.v1.Deployment. */
 export function kindDefinitionName(group: string, version: string, kind: string): string {
-  return `${openApiPrefixOf(goPackageOf(group, version))}.${kind}`;
+  const key = `${group}/${version}`;
+  let prefix = prefixes.get(key);
+  if (prefix === undefined) prefixes.set(key, (prefix = openApiPrefixOf(goPackageOf(group, version))));
+  return `${prefix}.${kind}`;
 }
 
 /**

@@ -85,9 +85,10 @@ function isoSeconds(seconds: number): string {
 
 /** Time (whole seconds) and MicroTime (microseconds): the zero time is not written. */
 function timeCanonical(kind: string, nanosecondsPerTick: number): Canonical {
-  return (json) => {
-    if (json === undefined || json === null || json === '') return OMIT;
-    if (typeof json !== 'string') throw mismatch(kind, 'an RFC 3339 time', json);
+  // Objects written in the same second carry the same time: the last answer is kept.
+  let lastText = '';
+  let lastCanonical: unknown = OMIT;
+  const canonical = (json: string): unknown => {
     const time = parseGoTime(json);
     if (time === undefined) throw mismatch(kind, 'an RFC 3339 time', json);
     if (isGoZeroTime(time)) return OMIT;
@@ -95,6 +96,15 @@ function timeCanonical(kind: string, nanosecondsPerTick: number): Canonical {
     if (nanosecondsPerTick === 1_000_000_000) return time.seconds === GO_ZERO_TIME_SECONDS ? OMIT : `${isoSeconds(time.seconds)}Z`;
     if (time.seconds === GO_ZERO_TIME_SECONDS && nanos === 0) return OMIT;
     return `${isoSeconds(time.seconds)}.${String(Math.floor(nanos / 1000)).padStart(6, '0')}Z`;
+  };
+  return (json) => {
+    if (json === undefined || json === null || json === '') return OMIT;
+    if (typeof json !== 'string') throw mismatch(kind, 'an RFC 3339 time', json);
+    if (json !== lastText) {
+      lastCanonical = canonical(json);
+      lastText = json;
+    }
+    return lastCanonical;
   };
 }
 
@@ -152,6 +162,7 @@ type FieldCanonical = (out: JsonObject, parent: JsonObject) => void;
 
 export class JsonCanonicalizer {
   private readonly messages = new Map<string, Canonical>();
+  private readonly byType = new WeakMap<protobuf.Type, Canonical>();
 
   constructor(private readonly goFields: GoFieldTable) {}
 
@@ -165,12 +176,16 @@ export class JsonCanonicalizer {
   }
 
   private messageFor(type: protobuf.Type): Canonical {
+    // A type's full name is computed by walking its parents: look the type up first.
+    let canonical = this.byType.get(type);
+    if (canonical !== undefined) return canonical;
     const name = fullName(type);
-    let canonical = this.messages.get(name);
+    canonical = this.messages.get(name);
     if (canonical === undefined) {
       canonical = CUSTOM[name]?.canonical ?? this.compileMessage(type, name);
       this.messages.set(name, canonical);
     }
+    this.byType.set(type, canonical);
     return canonical;
   }
 

@@ -17,6 +17,7 @@ function isTrue(value: unknown): boolean {
 }
 
 function safeDecode(segment: string): string {
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {

@@ -13,9 +13,18 @@ export function generateNameSuffix(length = 5): string {
   return out;
 }
 
+let lastSecond = Number.NaN;
+let lastText = '';
+
 /** RFC 3339 with second precision, as metav1.Time serialises. */
 export function formatTime(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Writes in the same second share the text.
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastText = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 export function newUid(): string {
