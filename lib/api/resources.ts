@@ -165,12 +165,23 @@ export function qualifiedResource(info: Pick<ResourceInfo, 'group' | 'resource'>
 /** Resources stored as themselves: one per storage key prefix (the others are views of them). */
 export const STORED_RESOURCES: readonly ResourceInfo[] = RESOURCES.filter((info) => info.storageVersion === undefined);
 
+/** Every request looks its resource up: by group/version/resource and by apiVersion and kind. */
+const byResource = new Map<string, ResourceInfo>();
+const byKind = new Map<string, ResourceInfo>();
+for (const info of RESOURCES) {
+  const resourceKey = `${info.group}/${info.version}/${info.resource}`;
+  const kindKey = `${apiVersionOf(info)}/${info.kind}`;
+  // The first entry wins, as a search in catalogue order would find it.
+  if (!byResource.has(resourceKey)) byResource.set(resourceKey, info);
+  if (!byKind.has(kindKey)) byKind.set(kindKey, info);
+}
+
 export function findResource(group: string, version: string, resource: string): ResourceInfo | undefined {
-  return RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
+  return byResource.get(`${group}/${version}/${resource}`);
 }
 
 export function findKind(apiVersion: string, kind: string): ResourceInfo | undefined {
-  return RESOURCES.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
+  return byKind.get(`${apiVersion}/${kind}`);
 }
 
 /** The group versions served, in discovery order (core first). */

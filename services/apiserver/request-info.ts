@@ -71,7 +71,7 @@ export function parseRequestInfo(
   query: Record<string, unknown>,
   find: (group: string, version: string, resource: string) => ResourceInfo | undefined = findResource,
 ): RequestInfo {
-  const parts = path.split('?')[0]!.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = path.split('?')[0]!.split('/').filter((p) => p !== '').map((p) => (p.includes('%') ? decodeURIComponent(p) : p));
   const apiPath = splitApiPath(parts);
   if (!apiPath) throw errors.noSuchResource();
   const { group, version } = apiPath;
