@@ -158,7 +158,8 @@ class Converter {
       if (key === '__proto__') throw failure(400, 'BadRequest', `${this.what} holds the key "__proto__" at ${pathText(this.path)}, which the apiserver refuses in every format`);
       this.spend(key.length + 4);
       this.path.push(key);
-      Object.defineProperty(out, wellFormed(key), { value: this.convert(item, depth), writable: true, enumerable: true, configurable: true });
+      // Plain assignment is safe: the one key that would reach the prototype was refused above.
+      out[wellFormed(key)] = this.convert(item, depth);
       this.path.pop();
     }
     return out;
