@@ -8,8 +8,9 @@
 // string); `partialRatio` a sync after one endpoint changed, where the native state receives
 // only that EndpointSlice and the reference compiles everything again.
 // sync: a full sync (a fresh state's compile, then iptables-legacy-restore --noflush into a
-// scratch network namespace made and removed here) and the share compiling takes of it; then a
-// partial sync after one endpoint changes (only that service's chains are written).
+// scratch network namespace made and removed here) and the share compiling takes of it; the
+// periodic full sync of the same state; then a partial sync after one endpoint changes (only
+// that service's chains are written).
 import { loadavg } from 'node:os';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import { NetNs } from '../lib/harness/netns.js';
@@ -40,6 +41,28 @@ function median(values: number[]): number {
 }
 
 const round = (x: number, digits = 4) => Number(x.toFixed(digits));
+
+interface Samples {
+  reference: number[];
+  native: number[];
+  resync: number[];
+  referencePartial: number[];
+  nativePartial: number[];
+}
+
+/** Medians of each path's samples and the reference's ratio to each native path. */
+function summary(samples: Samples) {
+  return {
+    referenceSeconds: round(median(samples.reference)),
+    nativeSeconds: round(median(samples.native)),
+    ratio: round(median(samples.reference) / median(samples.native), 2),
+    resyncSeconds: round(median(samples.resync)),
+    resyncRatio: round(median(samples.reference) / median(samples.resync), 2),
+    referencePartialSeconds: round(median(samples.referencePartial)),
+    nativePartialSeconds: round(median(samples.nativePartial)),
+    partialRatio: round(median(samples.referencePartial) / median(samples.nativePartial), 2),
+  };
+}
 const keyOf = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 /** What a proxy does at its first sync: every object into a fresh state, then a full compile. */
@@ -68,8 +91,9 @@ export async function benchProxy(): Promise<void> {
   const partial: SyncRequest = { full: false, changedServices: [moved.service] };
 
   // 1. compile: reference and native, alternating, the median of each.
-  const times = { reference: [] as number[], native: [] as number[], resync: [] as number[], oneShot: [] as number[], referencePartial: [] as number[], nativePartial: [] as number[] };
-  const cpu = { reference: [] as number[], native: [] as number[], resync: [] as number[], referencePartial: [] as number[], nativePartial: [] as number[] };
+  const samples = (): Samples => ({ reference: [], native: [], resync: [], referencePartial: [], nativePartial: [] });
+  const times = { ...samples(), oneShot: [] as number[] };
+  const cpu = samples();
   let reference: Ruleset | undefined;
   let compiled: CompiledRules | undefined;
   let identical = true;
@@ -106,26 +130,10 @@ export async function benchProxy(): Promise<void> {
   const compile = {
     services: SERVICES,
     endpointsPerService: ENDPOINTS,
-    referenceSeconds: round(median(times.reference)),
-    nativeSeconds: round(median(times.native)),
-    ratio: round(median(times.reference) / median(times.native), 2),
-    resyncSeconds: round(median(times.resync)),
-    resyncRatio: round(median(times.reference) / median(times.resync), 2),
+    ...summary(times),
     oneShotSeconds: round(median(times.oneShot)),
     oneShotRatio: round(median(times.reference) / median(times.oneShot), 2),
-    referencePartialSeconds: round(median(times.referencePartial)),
-    nativePartialSeconds: round(median(times.nativePartial)),
-    partialRatio: round(median(times.referencePartial) / median(times.nativePartial), 2),
-    cpu: {
-      referenceSeconds: round(median(cpu.reference)),
-      nativeSeconds: round(median(cpu.native)),
-      ratio: round(median(cpu.reference) / median(cpu.native), 2),
-      resyncSeconds: round(median(cpu.resync)),
-      resyncRatio: round(median(cpu.reference) / median(cpu.resync), 2),
-      referencePartialSeconds: round(median(cpu.referencePartial)),
-      nativePartialSeconds: round(median(cpu.nativePartial)),
-      partialRatio: round(median(cpu.referencePartial) / median(cpu.nativePartial), 2),
-    },
+    cpu: summary(cpu),
     identical,
     bytes: compiled!.rules.length,
     natRules: compiled!.natRules,
@@ -147,7 +155,11 @@ export async function benchProxy(): Promise<void> {
     const fullRestore = restore(fullCompile.value.compiled.rules);
     const fullSeconds = fullCompile.seconds + fullRestore.seconds;
 
+    // The full sync a proxy runs every --iptables-sync-period: the state already holds the cluster.
     const { state } = fullCompile.value;
+    const resyncCompile = timed(() => state.syncNow({ full: true }));
+    const resyncRestore = restore(resyncCompile.value.rules);
+
     const existingNatChains = state.activeNatChains();
     const partialCompile = timed(() => {
       state.setSlice(keyOf(moved.slice), moved.slice);
@@ -162,6 +174,9 @@ export async function benchProxy(): Promise<void> {
       fullCompileCpuSeconds: round(fullCompile.cpuSeconds),
       fullRestoreSeconds: round(fullRestore.seconds),
       compileFraction: round(fullCompile.seconds / fullSeconds),
+      resyncSeconds: round(resyncCompile.seconds + resyncRestore.seconds),
+      resyncCompileSeconds: round(resyncCompile.seconds),
+      resyncCompileFraction: round(resyncCompile.seconds / (resyncCompile.seconds + resyncRestore.seconds)),
       partialSeconds: round(partialCompile.seconds + partialRestore.seconds),
       partialCompileSeconds: round(partialCompile.seconds),
       partialRestoreSeconds: round(partialRestore.seconds),
@@ -184,6 +199,7 @@ export async function benchProxy(): Promise<void> {
     ['partial compile, reference', compile.referencePartialSeconds, 'one endpoint moved'],
     ['partial compile, native state', compile.nativePartialSeconds, `ratio ${compile.partialRatio}x (CPU time ${compile.cpu.partialRatio}x)`],
     ['full sync (compile + restore)', sync.fullSeconds as number, `compile ${(100 * (sync.compileFraction as number)).toFixed(1)} % of it`],
+    ['periodic full sync', sync.resyncSeconds as number, `compile ${(100 * (sync.resyncCompileFraction as number)).toFixed(1)} % of it`],
     ['partial sync, one endpoint', sync.partialSeconds as number, `${sync.partialBytes} bytes restored`],
   ]);
   process.stdout.write(`load average ${load} at the start; written to ${path}\n`);
