@@ -6,7 +6,7 @@ import type { Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import { encodeMsgpack } from '../api/msgpack.js';
 import type { NodeSettings, ProxyInput, ProxyRulesCompiler, Ruleset, SyncRequest } from '../proxy/model.js';
-import type { ProxyRuleset, ProxyRulesState } from '../../native/index.js';
+import type { ProxyRuleset, ProxyRulesState, ProxyStateSyncRequest } from '../../native/index.js';
 import { defaultBinaryPath, loadNative } from './index.js';
 
 export type { ProxyRuleset, ProxySyncRequest } from '../../native/index.js';
@@ -45,6 +45,11 @@ function encodeChanges(changes: Changes): Buffer {
   });
 }
 
+/** The existing chains cross as one string, one per line, not as an array of 100,000 strings. */
+function stateRequest(request: Omit<SyncRequest, 'changedServices'>): ProxyStateSyncRequest {
+  return { full: request.full, ...(request.existingNatChains ? { existingNatChains: request.existingNatChains.join('\n') } : {}) };
+}
+
 /**
  * A proxy's Services and EndpointSlices for one IP family, held natively between syncs. Changes
  * are collected here (the last one per key wins) and cross into the native state with the next
@@ -74,12 +79,12 @@ export class NativeProxyState {
 
   /** Compiles on the libuv pool: every chain when `full`, else those of changed services. */
   sync(request: Omit<SyncRequest, 'changedServices'>): Promise<CompiledRules> {
-    return this.send((changes) => this.state.syncAsync(changes, request));
+    return this.send((changes) => this.state.syncAsync(changes, stateRequest(request)));
   }
 
   /** `sync` on this thread. */
   syncNow(request: Omit<SyncRequest, 'changedServices'>): CompiledRules {
-    return this.send((changes) => this.state.sync(changes, request));
+    return this.send((changes) => this.state.sync(changes, stateRequest(request)));
   }
 
   /** Hands the pending changes to `call`; if it throws (or rejects), they stay pending. */

@@ -16,18 +16,31 @@ use rudder_netrules::{compile, Changes, ClusterState, Input, IptablesProxier, No
 
 use crate::error::{guard, invalid, Code, JsResult};
 
-/// Which chains a sync writes.
+/// Which chains a one-shot compile writes.
 #[napi(object)]
 pub struct ProxySyncRequest {
     /// Write every chain; otherwise only those of `changedServices`.
     pub full: bool,
-    /// Services ("namespace/name") whose Service or EndpointSlices changed since the last sync
-    /// (one-shot compiles only: a `ProxyRulesState` knows them itself).
+    /// Services ("namespace/name") whose Service or EndpointSlices changed since the last sync.
     pub changed_services: Option<Vec<String>>,
     /// The nat table's chains in the kernel now (from iptables-save); unused service chains
-    /// among them are deleted. Absent: none are deleted (a `ProxyRulesState`'s full sync then
-    /// deletes those its last sync used).
+    /// among them are deleted. Absent: none are deleted.
     pub existing_nat_chains: Option<Vec<String>>,
+}
+
+/// Which chains a sync of a `ProxyRulesState` writes.
+#[napi(object)]
+pub struct ProxyStateSyncRequest {
+    /// Write every chain; otherwise only those of services changed since the last sync.
+    pub full: bool,
+    /// The nat table's chains in the kernel now, one per line (one string crosses the boundary
+    /// instead of an array of 100,000); unused service chains among them are deleted. Absent: a
+    /// full sync deletes those the last sync used, a partial one none.
+    pub existing_nat_chains: Option<String>,
+}
+
+fn chain_lines(chains: Option<String>) -> Option<Vec<String>> {
+    chains.map(|text| text.lines().filter(|line| !line.is_empty()).map(str::to_string).collect())
 }
 
 /// A compiled ruleset and the counts kube-proxy reports as metrics.
@@ -166,15 +179,16 @@ impl ProxyRulesState {
     }
 
     /// Applies `changes` and compiles: every chain when `request.full`, else the chains of the
-    /// services changed since the last sync.
+    /// services changed since the last sync (kept here, so a request names none).
     #[napi]
-    pub fn sync(&self, changes: Buffer, request: ProxySyncRequest) -> napi::Result<ProxyRuleset, Code> {
-        guard(|| apply_and_sync(&self.held, &changes, request.full, request.existing_nat_chains)).map(|r| to_js(r, false))
+    pub fn sync(&self, changes: Buffer, request: ProxyStateSyncRequest) -> napi::Result<ProxyRuleset, Code> {
+        guard(|| apply_and_sync(&self.held, &changes, request.full, chain_lines(request.existing_nat_chains)))
+            .map(|r| to_js(r, false))
     }
 
     /// `sync` on the libuv thread pool; syncs of one state run one after another.
     #[napi(ts_return_type = "Promise<ProxyRuleset>")]
-    pub fn sync_async(&self, changes: Buffer, request: ProxySyncRequest) -> AsyncTask<SyncProxyRules> {
+    pub fn sync_async(&self, changes: Buffer, request: ProxyStateSyncRequest) -> AsyncTask<SyncProxyRules> {
         AsyncTask::new(SyncProxyRules {
             held: Arc::clone(&self.held),
             changes: changes.to_vec(),
@@ -194,7 +208,7 @@ pub struct SyncProxyRules {
     held: Arc<Mutex<Held>>,
     changes: Vec<u8>,
     full: bool,
-    existing: Option<Vec<String>>,
+    existing: Option<String>,
 }
 
 impl Task for SyncProxyRules {
@@ -203,7 +217,7 @@ impl Task for SyncProxyRules {
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         let existing = self.existing.take();
-        guard(|| apply_and_sync(&self.held, &self.changes, self.full, existing)).map_err(task_error)
+        guard(|| apply_and_sync(&self.held, &self.changes, self.full, chain_lines(existing))).map_err(task_error)
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
