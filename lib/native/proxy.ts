@@ -11,12 +11,15 @@ import { defaultBinaryPath, loadNative } from './index.js';
 
 export type { ProxyRuleset, ProxySyncRequest } from '../../native/index.js';
 
-/** What a sync of a native state writes: the text as bytes, the counts as a Ruleset's. */
+/**
+ * What a sync of a native state writes: the text as bytes, the counts as a Ruleset's. `rules`
+ * lives in a buffer the state reuses: it holds this sync's text until the state's next sync.
+ */
 export type CompiledRules = Omit<Ruleset, 'text' | 'activeNatChains'> & { rules: Buffer };
 
 function toRuleset(c: ProxyRuleset): Ruleset {
   return {
-    text: c.rules.toString(),
+    text: c.rules?.toString() ?? '',
     filterChains: c.filterChains,
     filterRules: c.filterRules,
     natChains: c.natChains,
@@ -59,6 +62,8 @@ export class NativeProxyState {
   private services = new Map<string, Service | null>();
   private slices = new Map<string, EndpointSlice | null>();
   private settings: NodeSettings | undefined;
+  /** Where each sync's text is copied; grown as needed, never fresh memory for every sync. */
+  private out = Buffer.alloc(0);
 
   constructor(private readonly state: ProxyRulesState) {}
 
@@ -78,13 +83,30 @@ export class NativeProxyState {
   }
 
   /** Compiles on the libuv pool: every chain when `full`, else those of changed services. */
-  sync(request: Omit<SyncRequest, 'changedServices'>): Promise<CompiledRules> {
-    return this.send((changes) => this.state.syncAsync(changes, stateRequest(request)));
+  async sync(request: Omit<SyncRequest, 'changedServices'>): Promise<CompiledRules> {
+    return this.withRules(await this.send((changes) => this.state.syncAsync(changes, stateRequest(request))));
   }
 
   /** `sync` on this thread. */
   syncNow(request: Omit<SyncRequest, 'changedServices'>): CompiledRules {
-    return this.send((changes) => this.state.sync(changes, stateRequest(request)));
+    return this.withRules(this.send((changes) => this.state.sync(changes, stateRequest(request))));
+  }
+
+  private withRules(compiled: ProxyRuleset): CompiledRules {
+    if (this.out.length < compiled.byteLength) this.out = Buffer.allocUnsafeSlow(Math.ceil(compiled.byteLength * 1.25));
+    const length = this.state.copyRules(this.out);
+    return {
+      filterChains: compiled.filterChains,
+      filterRules: compiled.filterRules,
+      natChains: compiled.natChains,
+      natRules: compiled.natRules,
+      natRulesTotal: compiled.natRulesTotal,
+      deletedChains: compiled.deletedChains,
+      largeCluster: compiled.largeCluster,
+      noLocalEndpointsInternal: compiled.noLocalEndpointsInternal,
+      noLocalEndpointsExternal: compiled.noLocalEndpointsExternal,
+      rules: this.out.subarray(0, length),
+    };
   }
 
   /** Hands the pending changes to `call`; if it throws (or rejects), they stay pending. */

@@ -46,8 +46,11 @@ fn chain_lines(chains: Option<String>) -> Option<Vec<String>> {
 /// A compiled ruleset and the counts kube-proxy reports as metrics.
 #[napi(object)]
 pub struct ProxyRuleset {
-    /// iptables-restore input (filter and nat tables), ASCII.
-    pub rules: Buffer,
+    /// iptables-restore input (filter and nat tables), ASCII (one-shot compiles; a
+    /// `ProxyRulesState` keeps it for `copyRules`).
+    pub rules: Option<Buffer>,
+    /// Bytes of the iptables-restore input.
+    pub byte_length: u32,
     pub filter_chains: u32,
     pub filter_rules: u32,
     pub nat_chains: u32,
@@ -69,11 +72,13 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The ruleset's counts and text, and its active chains when `with_chains`.
-fn to_js(r: Ruleset, with_chains: bool) -> ProxyRuleset {
+/// The ruleset's counts and its text of `byte_length` bytes; the text itself and the active
+/// chains only for a one-shot compile (`one_shot`).
+fn to_js(r: Ruleset, one_shot: bool, byte_length: usize) -> ProxyRuleset {
     ProxyRuleset {
-        active_nat_chains: with_chains.then(|| r.active_nat_chains.join("\n")),
-        rules: Buffer::from(r.text.into_bytes()),
+        active_nat_chains: one_shot.then(|| r.active_nat_chains.join("\n")),
+        rules: one_shot.then(|| Buffer::from(r.text.into_bytes())),
+        byte_length: count(byte_length),
         filter_chains: count(r.filter_chains),
         filter_rules: count(r.filter_rules),
         nat_chains: count(r.nat_chains),
@@ -108,7 +113,10 @@ fn run(input: &[u8], request: &SyncRequest) -> JsResult<Ruleset> {
 #[napi]
 pub fn compile_proxy_rules(input: Buffer, request: ProxySyncRequest) -> napi::Result<ProxyRuleset, Code> {
     let request = to_request(request);
-    guard(|| run(&input, &request)).map(|r| to_js(r, true))
+    guard(|| run(&input, &request)).map(|r| {
+        let bytes = r.text.len();
+        to_js(r, true, bytes)
+    })
 }
 
 /// A napi error whose message is the guarded body's reason (the task's error type).
@@ -130,7 +138,8 @@ impl Task for CompileProxyRules {
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        Ok(to_js(output, true))
+        let bytes = output.text.len();
+        Ok(to_js(output, true, bytes))
     }
 }
 
@@ -140,23 +149,29 @@ pub fn compile_proxy_rules_async(input: Buffer, request: ProxySyncRequest) -> As
     AsyncTask::new(CompileProxyRules { input: input.to_vec(), request: to_request(request) })
 }
 
-/// A proxy's cluster and its iptables proxier.
+/// A proxy's cluster, its iptables proxier and the text of the last sync.
 #[derive(Default)]
 struct Held {
     state: ClusterState,
     proxier: IptablesProxier,
+    text: String,
 }
 
 /// Applies `changes` (msgpack of {services?: [key, Service|null][], endpointSlices?: [key,
 /// EndpointSlice|null][], settings?}) and compiles one sync.
-fn apply_and_sync(held: &Mutex<Held>, changes: &[u8], full: bool, existing: Option<Vec<String>>) -> JsResult<Ruleset> {
+fn apply_and_sync(held: &Mutex<Held>, changes: &[u8], full: bool, existing: Option<Vec<String>>) -> JsResult<(Ruleset, usize)> {
     let changes: Changes = if changes.is_empty() { Changes::default() } else { decode(changes, "changes")? };
     // A panic caught by `guard` leaves the maps whole (each change is one insert or remove, and
     // a view or name is replaced whole), so a poisoned lock still holds a usable state.
     let mut held = held.lock().unwrap_or_else(PoisonError::into_inner);
-    let Held { state, proxier } = &mut *held;
+    let Held { state, proxier, text } = &mut *held;
     state.apply(changes).map_err(|e| invalid(e.to_string()))?;
-    proxier.sync(state, full, existing).map_err(|e| invalid(e.to_string()))
+    let mut ruleset = proxier.sync(state, full, existing).map_err(|e| invalid(e.to_string()))?;
+    // The new text is kept for `copyRules`; the one before it (copied out already) lends its
+    // memory to the next sync.
+    let previous = std::mem::replace(text, std::mem::take(&mut ruleset.text));
+    proxier.recycle(previous);
+    Ok((ruleset, text.len()))
 }
 
 /// A proxy's Services and EndpointSlices held between syncs (one per IP family, as kube-proxy
@@ -174,16 +189,17 @@ impl ProxyRulesState {
         guard(|| {
             let settings: NodeSettings = decode(&settings, "settings")?;
             let state = ClusterState::new(settings).map_err(|e| invalid(e.to_string()))?;
-            Ok(ProxyRulesState { held: Arc::new(Mutex::new(Held { state, proxier: IptablesProxier::default() })) })
+            Ok(ProxyRulesState { held: Arc::new(Mutex::new(Held { state, ..Default::default() })) })
         })
     }
 
     /// Applies `changes` and compiles: every chain when `request.full`, else the chains of the
-    /// services changed since the last sync (kept here, so a request names none).
+    /// services changed since the last sync (kept here, so a request names none). The text is
+    /// kept here: `copyRules` copies it out.
     #[napi]
     pub fn sync(&self, changes: Buffer, request: ProxyStateSyncRequest) -> napi::Result<ProxyRuleset, Code> {
         guard(|| apply_and_sync(&self.held, &changes, request.full, chain_lines(request.existing_nat_chains)))
-            .map(|r| to_js(r, false))
+            .map(|(r, bytes)| to_js(r, false, bytes))
     }
 
     /// `sync` on the libuv thread pool; syncs of one state run one after another.
@@ -194,6 +210,23 @@ impl ProxyRulesState {
             changes: changes.to_vec(),
             full: request.full,
             existing: request.existing_nat_chains,
+        })
+    }
+
+    /// Copies the text of the last sync into `into` (reused from sync to sync, so a large
+    /// ruleset needs no fresh memory) and returns its length; throws "InvalidArgument" when
+    /// `into` is shorter than the text.
+    #[napi]
+    pub fn copy_rules(&self, into: Buffer) -> napi::Result<u32, Code> {
+        guard(|| {
+            let mut into = into;
+            let held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+            let text = held.text.as_bytes();
+            let Some(target) = into.get_mut(..text.len()) else {
+                return Err(invalid(format!("the buffer holds {} bytes, the rules {}", into.len(), text.len())));
+            };
+            target.copy_from_slice(text);
+            Ok(count(text.len()))
         })
     }
 
@@ -212,7 +245,7 @@ pub struct SyncProxyRules {
 }
 
 impl Task for SyncProxyRules {
-    type Output = Ruleset;
+    type Output = (Ruleset, usize);
     type JsValue = ProxyRuleset;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
@@ -220,7 +253,7 @@ impl Task for SyncProxyRules {
         guard(|| apply_and_sync(&self.held, &self.changes, self.full, chain_lines(existing))).map_err(task_error)
     }
 
-    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        Ok(to_js(output, false))
+    fn resolve(&mut self, _env: Env, (ruleset, bytes): Self::Output) -> napi::Result<Self::JsValue> {
+        Ok(to_js(ruleset, false, bytes))
     }
 }

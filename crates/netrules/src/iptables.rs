@@ -74,8 +74,10 @@ impl Lines {
 
     /// Lines written after `gap` bytes of room for what must precede them in the output (see
     /// `write_ports`), with room for `bytes` more.
-    fn after_gap(gap: usize, bytes: usize) -> Lines {
-        let mut text = String::with_capacity(gap + bytes);
+    /// `text` is a buffer to reuse (its content is dropped, its memory kept).
+    fn after_gap(mut text: String, gap: usize, bytes: usize) -> Lines {
+        text.clear();
+        text.reserve(gap + bytes);
         text.extend(std::iter::repeat(' ').take(gap));
         Lines { text, count: 0, discard: false }
     }
@@ -532,12 +534,13 @@ impl<'a> Writer<'a> {
 /// Writes the ruleset for `view` under `settings`.
 pub fn write_ruleset(view: &ClusterView, settings: &NodeSettings, request: &SyncRequest) -> Ruleset {
     let ports: Vec<&ServicePortView> = view.ports.iter().collect();
-    write_ports(view.family, &ports, view.total_endpoints, settings, request, &mut ChainNames::default())
+    write_ports(view.family, &ports, view.total_endpoints, settings, request, &mut ChainNames::default(), String::new())
 }
 
 /// Writes the ruleset of `family` for service ports in the writers' order (see
 /// `view::sorted_ports`), `total_endpoints` being their endpoints in all; chain names come from
-/// `names` where it has them.
+/// `names` where it has them, and the text is written into `output`'s memory (a buffer from an
+/// earlier sync, so a large ruleset does not need fresh memory each time).
 pub fn write_ports(
     family: Family,
     ports: &[&ServicePortView],
@@ -545,6 +548,7 @@ pub fn write_ports(
     settings: &NodeSettings,
     request: &SyncRequest,
     names: &mut ChainNames,
+    output: String,
 ) -> Ruleset {
     names.begin_sync();
     let mark = format!("{:#010x}", 1u64 << settings.masquerade_bit.min(31));
@@ -572,7 +576,7 @@ pub fn write_ports(
         filter_rules: Lines::new(),
         // About what kube-proxy-shaped rules take per service port and endpoint.
         nat_chains: Lines::with_capacity(ports.len() * 64 + total_endpoints * 32),
-        nat_rules: Lines::after_gap(gap, ports.len() * 400 + total_endpoints * 360),
+        nat_rules: Lines::after_gap(output, gap, ports.len() * 400 + total_endpoints * 360),
         skipped_chains: Lines::discarding(),
         skipped_rules: Lines::discarding(),
         active: Vec::with_capacity(ports.len() * 2 + total_endpoints),

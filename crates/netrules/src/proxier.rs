@@ -14,6 +14,8 @@ pub struct IptablesProxier {
     names: ChainNames,
     /// The service and endpoint chains of the last sync.
     active: Vec<Arc<str>>,
+    /// A ruleset text given back (`recycle`), whose memory the next sync writes into.
+    spare: String,
 }
 
 impl IptablesProxier {
@@ -26,9 +28,16 @@ impl IptablesProxier {
         let existing_nat_chains =
             existing_nat_chains.or_else(|| full.then(|| self.active.iter().map(|chain| chain.to_string()).collect()));
         let request = SyncRequest { full, changed_services: view.changed_services, existing_nat_chains };
-        let mut ruleset = write_ports(view.family, &view.ports, view.total_endpoints, view.settings, &request, &mut self.names);
+        let output = std::mem::take(&mut self.spare);
+        let mut ruleset =
+            write_ports(view.family, &view.ports, view.total_endpoints, view.settings, &request, &mut self.names, output);
         self.active = std::mem::take(&mut ruleset.active_nat_chains);
         Ok(ruleset)
+    }
+
+    /// Gives back the text of a ruleset this proxier wrote, once it is no longer needed.
+    pub fn recycle(&mut self, text: String) {
+        self.spare = text;
     }
 
     /// The service and endpoint chains of the last sync.
