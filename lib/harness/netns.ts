@@ -35,7 +35,7 @@ export class NetNs {
   }
 
   /** Runs a command in the namespace and returns its stdout. */
-  run(command: string, args: string[], input?: string): string {
+  run(command: string, args: string[], input?: string | Buffer): string {
     return execFileSync('nsenter', [`--net=${this.path}`, command, ...args], { encoding: 'utf8', input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
   }
 

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { compileProxyRules, compileProxyRulesAsync, NativeStore, SchedKernel } from '../../native/index.js';
+import type { compileProxyRules, compileProxyRulesAsync, NativeStore, ProxyRulesState, SchedKernel } from '../../native/index.js';
 
 export type { NativeStore, ReplicaState, ReplicationConfig, StoreOptions, StoreStatus } from '../../native/index.js';
 
@@ -15,6 +15,7 @@ export interface NativeBinding {
   SchedKernel: typeof SchedKernel;
   compileProxyRules: typeof compileProxyRules;
   compileProxyRulesAsync: typeof compileProxyRulesAsync;
+  ProxyRulesState: typeof ProxyRulesState;
 }
 
 /** Where `npm run build:native` puts the addon; this file runs from dist/lib/native/. */

@@ -15,7 +15,8 @@ export interface ProxyInformersDeps {
   client: RestClient;
   bus: WatchBus;
   nodeName: string;
-  syncer: Syncer;
+  /** One per IP family; each sees every object. */
+  syncers: Syncer[];
   clock: Clock;
   log: Logger;
 }
@@ -28,26 +29,26 @@ export class ProxyInformers {
     const services = new Informer({ ...common, resource: findResource('', 'v1', 'services')! });
     const slices = new Informer({ ...common, resource: findResource('discovery.k8s.io', 'v1', 'endpointslices')! });
     const nodes = new Informer({ ...common, resource: findResource('', 'v1', 'nodes')!, fieldSelector: `metadata.name=${deps.nodeName}` });
-    const { syncer } = deps;
+    const all = (tell: (syncer: Syncer) => void) => deps.syncers.forEach(tell);
     services.addEventHandler({
-      onAdd: (o) => syncer.setService(o as Service, objectKey(o)),
-      onUpdate: (_b, o) => syncer.setService(o as Service, objectKey(o)),
-      onDelete: (o) => syncer.setService(undefined, objectKey(o)),
+      onAdd: (o) => all((s) => s.setService(o as Service, objectKey(o))),
+      onUpdate: (_b, o) => all((s) => s.setService(o as Service, objectKey(o))),
+      onDelete: (o) => all((s) => s.setService(undefined, objectKey(o))),
     });
     slices.addEventHandler({
-      onAdd: (o) => syncer.setSlice(o as unknown as EndpointSlice, objectKey(o)),
-      onUpdate: (_b, o) => syncer.setSlice(o as unknown as EndpointSlice, objectKey(o)),
-      onDelete: (o) => syncer.setSlice(undefined, objectKey(o), o as unknown as EndpointSlice),
+      onAdd: (o) => all((s) => s.setSlice(o as unknown as EndpointSlice, objectKey(o))),
+      onUpdate: (_b, o) => all((s) => s.setSlice(o as unknown as EndpointSlice, objectKey(o))),
+      onDelete: (o) => all((s) => s.setSlice(undefined, objectKey(o), o as unknown as EndpointSlice)),
     });
     nodes.addEventHandler({
-      onAdd: (o) => syncer.setNode(o as Node),
-      onUpdate: (_b, o) => syncer.setNode(o as Node),
-      onDelete: () => syncer.setNode(undefined),
+      onAdd: (o) => all((s) => s.setNode(o as Node)),
+      onUpdate: (_b, o) => all((s) => s.setNode(o as Node)),
+      onDelete: () => all((s) => s.setNode(undefined)),
     });
     this.informers = [services, slices, nodes];
     const whenSynced = async (informer: Informer<KubeObject>, kind: 'services' | 'slices') => {
       while (!(await informer.waitForSync())) deps.log.warn({ resource: kind }, 'still waiting for the first list');
-      syncer.markSynced(kind);
+      all((s) => s.markSynced(kind));
     };
     void whenSynced(services, 'services');
     void whenSynced(slices, 'slices');

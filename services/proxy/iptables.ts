@@ -1,6 +1,6 @@
-// The node's iptables: which backend to use (kube-proxy's choice: the one already holding
-// rules, else legacy where installed), iptables-restore --noflush --counters, the jumps from the
-// built-in chains, the nat chains now present, and cleanup.
+// The node's iptables (ip6tables for IPv6): which backend to use (kube-proxy's choice: the one
+// already holding rules, else legacy where installed), iptables-restore --noflush --counters, the
+// jumps from the built-in chains, the nat chains now present, and cleanup.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { commandInstalled } from '../../lib/process/installed.js';
@@ -12,7 +12,7 @@ export type Backend = 'legacy' | 'nft';
 
 export class IptablesError extends Error {}
 
-async function exec(command: string, args: string[], input?: string): Promise<string> {
+async function exec(command: string, args: string[], input?: string | Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(command, args, { maxBuffer: 1 << 30, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) reject(new IptablesError(`${command} ${args.slice(0, 4).join(' ')}: ${stderr.trim() || error.message}`));
@@ -44,17 +44,37 @@ export async function chooseBackend(requested: string): Promise<{ backend: Backe
   return hasLegacy ? { backend: 'legacy', reason: 'no rules yet; legacy is installed' } : { backend: 'nft', reason: 'no rules yet; only nft is installed' };
 }
 
+export type IPFamily = 'IPv4' | 'IPv6';
+
+/** Whether this host can hold `family`'s rules with `backend` (kube-proxy's check before it runs a proxier per family). */
+export async function familySupported(backend: Backend, family: IPFamily): Promise<boolean> {
+  const command = `${family === 'IPv6' ? 'ip6tables' : 'iptables'}-${backend}`;
+  return exec(command, ['-w', '-t', 'nat', '-S', 'POSTROUTING']).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The IP families a proxy serves with `backend`: IPv4, and IPv6 where ip6tables works (kube-proxy runs one proxier per family). */
+export async function proxyFamilies(backend: Backend): Promise<IPFamily[]> {
+  return (await familySupported(backend, 'IPv6')) ? ['IPv4', 'IPv6'] : ['IPv4'];
+}
+
 export class Iptables {
-  constructor(readonly backend: Backend) {}
+  constructor(
+    readonly backend: Backend,
+    readonly family: IPFamily = 'IPv4',
+  ) {}
 
   private tool(suffix = ''): string {
-    return `iptables-${this.backend}${suffix}`;
+    return `${this.family === 'IPv6' ? 'ip6tables' : 'iptables'}-${this.backend}${suffix}`;
   }
 
   /** Makes the proxy's top-level chains and prepends the jumps to them where missing. */
   async ensureJumps(): Promise<void> {
     const made = new Set<string>();
-    for (const step of ensureJumpSteps()) {
+    // KUBE-FIREWALL (localhost NodePorts) exists for IPv4 only, as in kube-proxy's rules.
+    for (const step of ensureJumpSteps().filter((s) => this.family === 'IPv4' || !s.create.includes('KUBE-FIREWALL'))) {
       const key = step.create.join(' ');
       if (!made.has(key)) {
         made.add(key);
@@ -70,7 +90,7 @@ export class Iptables {
     }
   }
 
-  async restore(text: string): Promise<void> {
+  async restore(text: string | Buffer): Promise<void> {
     await exec(this.tool('-restore'), ['-w', '--noflush', '--counters'], text);
   }
 

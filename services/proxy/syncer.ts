@@ -3,23 +3,31 @@
 // changed services (partial sync) except at start, after a failure and every --sync-period (full
 // sync, which also ensures the jumps from the built-in chains and deletes stale chains), apply
 // with iptables-restore --noflush --counters (or write --rules-file in dry-run), then flush the
-// conntrack entries of removed UDP endpoints.
+// conntrack entries of removed UDP endpoints. One syncer serves one IP family, as kube-proxy has
+// one proxier per family; its Services and EndpointSlices are held natively (NativeProxyState),
+// so a sync hands the compiler only what changed since the last one.
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { Node, Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import type { Clock, Timer } from '../../lib/client/clock.js';
 import type { Logger } from '../../lib/observe/logger.js';
-import type { NodeSettings, ProxyInput, Ruleset, SyncRequest } from '../../lib/proxy/model.js';
+import type { NativeProxyState } from '../../lib/native/proxy.js';
+import type { NodeSettings } from '../../lib/proxy/model.js';
 import type { Iptables } from './iptables.js';
 import type { ProxyMetrics } from './metrics.js';
 import { removedUdpEndpoints, udpEndpoints, type UdpEndpoints } from './udp-endpoints.js';
 
 const TRIGGER_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
 
+export type IPFamily = 'IPv4' | 'IPv6';
+
 export interface SyncerConfig {
+  family: IPFamily;
+  /** The node's settings for this family (node IPs come from the Node). */
   settings: NodeSettings;
-  compile: (input: ProxyInput, request: SyncRequest) => Promise<Ruleset>;
+  /** The native compiler state this syncer feeds, made with `settings`. */
+  state: NativeProxyState;
   /** Absent in dry-run. */
   iptables?: Iptables;
   rulesFile?: string;
@@ -50,13 +58,13 @@ export class Syncer {
   private servicesSynced = false;
   private slicesSynced = false;
   private lastUdp: UdpEndpoints = new Map();
-  private activeChains: string[] = [];
 
   constructor(private readonly config: SyncerConfig) {}
 
   setService(service: Service | undefined, key: string): void {
     if (service) this.services.set(key, service);
     else this.services.delete(key);
+    this.config.state.setService(key, service);
     this.changed.add(key);
     this.requestSync();
   }
@@ -68,6 +76,7 @@ export class Syncer {
       const trigger = Date.parse(slice.metadata?.annotations?.[TRIGGER_ANNOTATION] ?? '');
       if (!Number.isNaN(trigger)) this.triggerTimes.push(trigger);
     } else this.slices.delete(key);
+    this.config.state.setSlice(key, slice);
     if (service) this.changed.add(service);
     this.requestSync();
   }
@@ -76,6 +85,7 @@ export class Syncer {
     const ips = (node?.status?.addresses ?? []).filter((a) => a.type === 'InternalIP' || a.type === 'ExternalIP').map((a) => a.address);
     if (ips.join(',') === this.nodeIPs.join(',')) return;
     this.nodeIPs = ips;
+    this.config.state.setSettings({ ...this.config.settings, nodeIPs: ips });
     this.needFullSync = true;
     this.requestSync();
   }
@@ -142,10 +152,6 @@ export class Syncer {
     while (this.running || this.timer) await (this.running ?? this.config.clock.sleep(10));
   }
 
-  private input(): ProxyInput {
-    return { services: [...this.services.values()], endpointSlices: [...this.slices.values()], settings: { ...this.config.settings, nodeIPs: this.nodeIPs } };
-  }
-
   private async sync(): Promise<void> {
     const { clock, metrics, log, iptables } = this.config;
     const start = clock.now();
@@ -154,53 +160,53 @@ export class Syncer {
     const changed = [...this.changed];
     this.changed.clear();
     const triggers = this.triggerTimes.splice(0);
-    const input = this.input();
+    const family = { ip_family: this.config.family };
     try {
       if (full && iptables) await iptables.ensureJumps();
-      const existing = full && iptables ? await iptables.natChains() : full ? this.activeChains : undefined;
-      const ruleset = await this.config.compile(input, { full, changedServices: changed, existingNatChains: existing });
-      if (iptables) await iptables.restore(ruleset.text);
-      else if (this.config.rulesFile) writeFileSync(this.config.rulesFile, ruleset.text);
-      this.activeChains = ruleset.activeNatChains === '' ? [] : ruleset.activeNatChains.split('\n');
+      // A full dry-run sync deletes the chains the state's last sync used (no kernel to ask).
+      const existing = full && iptables ? await iptables.natChains() : undefined;
+      const ruleset = await this.config.state.sync({ full, ...(existing ? { existingNatChains: existing } : {}) });
+      if (iptables) await iptables.restore(ruleset.rules);
+      else if (this.config.rulesFile) writeFileSync(this.config.rulesFile, ruleset.rules);
       this.needFullSync = false;
       if (full) this.lastFullSync = start;
       const end = clock.now();
       this.lastSuccess = end;
       const seconds = (end - start) / 1000;
-      metrics.syncDuration.observe({ ip_family: 'IPv4' }, seconds);
-      (full ? metrics.syncFullDuration : metrics.syncPartialDuration).observe({ ip_family: 'IPv4' }, seconds);
-      metrics.rulesTotal.set({ table: 'filter', ip_family: 'IPv4' }, ruleset.filterRules);
-      metrics.rulesTotal.set({ table: 'nat', ip_family: 'IPv4' }, ruleset.natRulesTotal);
-      metrics.rulesLastSync.set({ table: 'filter', ip_family: 'IPv4' }, ruleset.filterRules);
-      metrics.rulesLastSync.set({ table: 'nat', ip_family: 'IPv4' }, ruleset.natRules);
-      metrics.lastSyncTimestamp.set({ ip_family: 'IPv4' }, end / 1000);
-      metrics.noLocalEndpoints.set({ traffic_policy: 'internal', ip_family: 'IPv4' }, ruleset.noLocalEndpointsInternal);
-      metrics.noLocalEndpoints.set({ traffic_policy: 'external', ip_family: 'IPv4' }, ruleset.noLocalEndpointsExternal);
-      for (const trigger of triggers) metrics.programmingDuration.observe({ ip_family: 'IPv4' }, Math.max(0, (end - trigger) / 1000));
-      log.info({ full, changedServices: changed.length, seconds, bytes: ruleset.text.length }, 'synced proxy rules');
-      await this.flushConntrack(input);
+      metrics.syncDuration.observe(family, seconds);
+      (full ? metrics.syncFullDuration : metrics.syncPartialDuration).observe(family, seconds);
+      metrics.rulesTotal.set({ table: 'filter', ...family }, ruleset.filterRules);
+      metrics.rulesTotal.set({ table: 'nat', ...family }, ruleset.natRulesTotal);
+      metrics.rulesLastSync.set({ table: 'filter', ...family }, ruleset.filterRules);
+      metrics.rulesLastSync.set({ table: 'nat', ...family }, ruleset.natRules);
+      metrics.lastSyncTimestamp.set(family, end / 1000);
+      metrics.noLocalEndpoints.set({ traffic_policy: 'internal', ...family }, ruleset.noLocalEndpointsInternal);
+      metrics.noLocalEndpoints.set({ traffic_policy: 'external', ...family }, ruleset.noLocalEndpointsExternal);
+      for (const trigger of triggers) metrics.programmingDuration.observe(family, Math.max(0, (end - trigger) / 1000));
+      log.info({ ipFamily: this.config.family, full, changedServices: changed.length, seconds, bytes: ruleset.rules.length }, 'synced proxy rules');
+      await this.flushConntrack();
     } catch (error) {
-      metrics.restoreFailures.inc({ ip_family: 'IPv4' });
-      if (!full) metrics.partialRestoreFailures.inc({ ip_family: 'IPv4' });
+      metrics.restoreFailures.inc(family);
+      if (!full) metrics.partialRestoreFailures.inc(family);
       this.needFullSync = true;
       log.error({ err: error, full }, 'sync failed; the next sync is a full one');
       this.config.clock.setTimer(() => this.requestSync(), this.config.minSyncPeriodMs);
     }
   }
 
-  private async flushConntrack(input: ProxyInput): Promise<void> {
+  private async flushConntrack(): Promise<void> {
     const bySvc = new Map<string, EndpointSlice[]>();
-    for (const slice of input.endpointSlices) {
+    for (const slice of this.slices.values()) {
       const key = serviceOfSlice(slice);
       bySvc.set(key, [...(bySvc.get(key) ?? []), slice]);
     }
-    const now = udpEndpoints(input.services, bySvc);
+    const now = udpEndpoints(this.services.values(), bySvc, this.config.family);
     const removed = removedUdpEndpoints(this.lastUdp, now);
     this.lastUdp = now;
     if (!this.config.iptables) return;
     for (const [serviceIP, endpointIP] of removed) {
       await new Promise<void>((resolve) => {
-        execFile('conntrack', ['-D', '-p', 'udp', '--orig-dst', serviceIP, '--dst-nat', endpointIP], (error) => {
+        execFile('conntrack', [...(this.config.family === 'IPv6' ? ['-f', 'ipv6'] : []), '-D', '-p', 'udp', '--orig-dst', serviceIP, '--dst-nat', endpointIP], (error) => {
           // conntrack exits 1 when no entry matched.
           if (error && (error as { code?: number }).code !== 1) this.config.log.warn({ err: error, serviceIP, endpointIP }, 'conntrack flush failed');
           resolve();

@@ -5,10 +5,11 @@
 //! chains of services that did not change.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::addr::Family;
 use crate::model::{LocalDetect, NodeSettings};
-use crate::names::{endpoint_chain, is_service_chain, service_chains};
+use crate::names::{is_service_chain, ChainNames};
 use crate::view::{ClusterView, EndpointInfo, ServicePortView};
 
 const KUBE_SERVICES: &str = "KUBE-SERVICES";
@@ -48,7 +49,7 @@ pub struct Ruleset {
     pub nat_rules_total: usize,
     pub deleted_chains: usize,
     /// The nat chains of service ports and endpoints this ruleset uses.
-    pub active_nat_chains: Vec<String>,
+    pub active_nat_chains: Vec<Arc<str>>,
     pub large_cluster: bool,
     pub no_local_endpoints_internal: usize,
     pub no_local_endpoints_external: usize,
@@ -64,6 +65,21 @@ struct Lines {
 impl Lines {
     fn new() -> Lines {
         Lines { text: String::new(), count: 0, discard: false }
+    }
+
+    /// Room for `bytes` up front, so a large ruleset is not copied as it grows.
+    fn with_capacity(bytes: usize) -> Lines {
+        Lines { text: String::with_capacity(bytes), count: 0, discard: false }
+    }
+
+    /// Lines written after `gap` bytes of room for what must precede them in the output (see
+    /// `write_ports`), with room for `bytes` more.
+    /// `text` is a buffer to reuse (its content is dropped, its memory kept).
+    fn after_gap(mut text: String, gap: usize, bytes: usize) -> Lines {
+        text.clear();
+        text.reserve(gap + bytes);
+        text.extend(std::iter::repeat(' ').take(gap));
+        Lines { text, count: 0, discard: false }
     }
 
     fn discarding() -> Lines {
@@ -95,6 +111,58 @@ impl Lines {
         self.text.push_str(name);
         self.text.push_str(" - [0:0]\n");
     }
+
+    /// Starts a rule written argument by argument straight into the text (no list of
+    /// arguments is built); the line ends when the `Rule` is dropped.
+    fn rule(&mut self) -> Rule<'_> {
+        self.count += 1;
+        Rule { lines: self, first: true }
+    }
+}
+
+/// One line of `Lines` being written.
+struct Rule<'l> {
+    lines: &'l mut Lines,
+    first: bool,
+}
+
+impl Rule<'_> {
+    fn args(&mut self, parts: &[&str]) -> &mut Self {
+        if self.lines.discard {
+            return self;
+        }
+        for part in parts {
+            if !self.first {
+                self.lines.text.push(' ');
+            }
+            self.first = false;
+            self.lines.text.push_str(part);
+        }
+        self
+    }
+
+    /// One argument made of several pieces (a quoted comment), without a formatted copy.
+    fn joined(&mut self, pieces: &[&str]) -> &mut Self {
+        if self.lines.discard {
+            return self;
+        }
+        if !self.first {
+            self.lines.text.push(' ');
+        }
+        self.first = false;
+        for piece in pieces {
+            self.lines.text.push_str(piece);
+        }
+        self
+    }
+}
+
+impl Drop for Rule<'_> {
+    fn drop(&mut self) {
+        if !self.lines.discard {
+            self.lines.text.push('\n');
+        }
+    }
 }
 
 /// kube-proxy's probability for the i-th of n remaining endpoints: 1/n with ten decimals.
@@ -118,6 +186,7 @@ fn local_detect_args(detect: &LocalDetect, local: bool) -> Vec<String> {
 
 struct Writer<'a> {
     settings: &'a NodeSettings,
+    names: &'a mut ChainNames,
     family: Family,
     mark: String,
     mark_match: String,
@@ -131,7 +200,7 @@ struct Writer<'a> {
     nat_rules: Lines,
     skipped_chains: Lines,
     skipped_rules: Lines,
-    active: Vec<String>,
+    active: Vec<Arc<str>>,
     no_local_internal: usize,
     no_local_external: usize,
     /// probability(n) at index n, filled as needed.
@@ -143,19 +212,12 @@ fn s(parts: &[String]) -> Vec<&str> {
 }
 
 impl<'a> Writer<'a> {
-    fn comment_args<'c>(&self, comment: &'c str) -> Vec<&'c str> {
-        if self.large_cluster {
-            Vec::new()
-        } else {
-            vec!["-m", "comment", "--comment", comment]
-        }
-    }
-
     fn service_port(&mut self, view: &ServicePortView, write_chains: bool) {
         let info = &view.info;
         let protocol = info.protocol.as_str();
         let name = info.name.as_str();
-        let chains = service_chains(name, protocol);
+        let port_names = self.names.take(name, protocol, view.endpoints.iter().map(|ep| ep.endpoint.as_str()));
+        let chains = &port_names.chains;
         let cats = &view.categories;
         let cluster_ip = info.cluster_ip.to_string();
         let port = info.port.to_string();
@@ -163,24 +225,24 @@ impl<'a> Writer<'a> {
         let uses_cluster_chain = !cats.cluster.is_empty() && info.uses_cluster_endpoints();
         let uses_local_chain = !cats.local.is_empty() && info.uses_local_endpoints();
         let has_endpoints = cats.has_any;
-        let mut internal_chain = chains.cluster.as_str();
+        let mut internal_chain = &*chains.cluster;
         let mut has_internal = has_endpoints;
         if info.internal_policy_local {
-            internal_chain = chains.local.as_str();
+            internal_chain = &*chains.local;
             has_internal = has_internal && !cats.local.is_empty();
         }
-        let mut external_policy_chain = chains.cluster.as_str();
+        let mut external_policy_chain = &*chains.cluster;
         let mut has_external = has_endpoints;
         if info.external_policy_local {
-            external_policy_chain = chains.local.as_str();
+            external_policy_chain = &*chains.local;
             has_external = has_external && !cats.local.is_empty();
         }
-        let external_chain = chains.external.as_str();
+        let external_chain = &*chains.external;
         let uses_external_chain = has_endpoints && info.externally_accessible();
         let uses_fw_chain = has_endpoints
             && !info.load_balancer_vips.is_empty()
             && !info.load_balancer_source_ranges.is_empty();
-        let lb_chain = if uses_fw_chain { chains.firewall.as_str() } else { external_chain };
+        let lb_chain = if uses_fw_chain { &*chains.firewall } else { external_chain };
 
         let (internal_target, internal_comment, external_target, external_comment);
         if !has_endpoints {
@@ -323,7 +385,7 @@ impl<'a> Writer<'a> {
 
         if uses_external_chain {
             nat_chains.chain(external_chain);
-            self.active.push(external_chain.to_string());
+            self.active.push(Arc::clone(&chains.external));
             if !info.external_policy_local {
                 let comment = format!("\"masquerade traffic for {name} external destinations\"");
                 nat_rules.write(&["-A", external_chain, "-m", "comment", "--comment", &comment, "-j", KUBE_MARK_MASQ]);
@@ -332,7 +394,7 @@ impl<'a> Writer<'a> {
                     let comment = format!("\"pod traffic for {name} external destinations\"");
                     let mut args: Vec<&str> = vec!["-A", external_chain, "-m", "comment", "--comment", &comment];
                     args.extend(s(&self.if_local));
-                    args.extend(["-j", chains.cluster.as_str()]);
+                    args.extend(["-j", &*chains.cluster]);
                     nat_rules.write(&args);
                 }
                 let comment = format!("\"masquerade LOCAL traffic for {name} external destinations\"");
@@ -352,9 +414,9 @@ impl<'a> Writer<'a> {
         }
 
         if uses_fw_chain {
-            let fw = chains.firewall.as_str();
+            let fw = &*chains.firewall;
             nat_chains.chain(fw);
-            self.active.push(fw.to_string());
+            self.active.push(Arc::clone(&chains.firewall));
             let mut allow_from_node = false;
             for cidr in &info.load_balancer_source_ranges {
                 let range = cidr.to_string();
@@ -373,36 +435,43 @@ impl<'a> Writer<'a> {
             nat_rules.write(&["-A", fw, "-m", "comment", "--comment", &comment]);
         }
 
-        let endpoint_chains: Vec<String> =
-            view.endpoints.iter().map(|ep| endpoint_chain(name, protocol, &ep.endpoint)).collect();
+        let endpoint_chains = &port_names.endpoints;
 
         if uses_cluster_chain {
             nat_chains.chain(&chains.cluster);
-            self.active.push(chains.cluster.clone());
-            self.service_to_endpoints(&mut nat_rules, view, &chains.cluster, &view.categories.cluster, &endpoint_chains);
+            self.active.push(Arc::clone(&chains.cluster));
+            self.service_to_endpoints(&mut nat_rules, view, &chains.cluster, &view.categories.cluster, endpoint_chains);
         }
         if uses_local_chain {
             nat_chains.chain(&chains.local);
-            self.active.push(chains.local.clone());
-            self.service_to_endpoints(&mut nat_rules, view, &chains.local, &view.categories.local, &endpoint_chains);
+            self.active.push(Arc::clone(&chains.local));
+            self.service_to_endpoints(&mut nat_rules, view, &chains.local, &view.categories.local, endpoint_chains);
         }
 
         for &index in &view.categories.all_reachable {
             let ep: &EndpointInfo = &view.endpoints[index];
-            let chain = endpoint_chain_of(&endpoint_chains, index);
+            let chain = &*endpoint_chains[index].1;
             nat_chains.chain(chain);
-            self.active.push(chain.to_string());
-            let ip = ep.ip.to_string();
-            let mut args: Vec<&str> = vec!["-A", chain];
-            args.extend(self.comment_args(name));
-            let mut masq = args.clone();
-            masq.extend(["-s", &ip, "-j", KUBE_MARK_MASQ]);
-            nat_rules.write(&masq);
-            if info.sticky_seconds.is_some() {
-                args.extend(["-m", "recent", "--name", chain, "--set"]);
+            {
+                let mut rule = nat_rules.rule();
+                rule.args(&["-A", chain]);
+                if !self.large_cluster {
+                    rule.args(&["-m", "comment", "--comment", name]);
+                }
+                rule.args(&["-s", ep.ip_text(), "-j", KUBE_MARK_MASQ]);
             }
-            args.extend(["-m", protocol, "-p", protocol, "-j", "DNAT", "--to-destination", &ep.endpoint]);
-            nat_rules.write(&args);
+            {
+                let mut rule = nat_rules.rule();
+                rule.args(&["-A", chain]);
+                if !self.large_cluster {
+                    rule.args(&["-m", "comment", "--comment", name]);
+                }
+                if info.sticky_seconds.is_some() {
+                    rule.args(&["-m", "recent", "--name", chain, "--set"]);
+                }
+                rule.args(&["-m", protocol, "-p", protocol, "-j", "DNAT", "--to-destination", &ep.endpoint]);
+            }
+            self.active.push(Arc::clone(&endpoint_chains[index].1));
         }
 
         if write_chains {
@@ -412,6 +481,7 @@ impl<'a> Writer<'a> {
             self.skipped_chains = nat_chains;
             self.skipped_rules = nat_rules;
         }
+        self.names.put(name, port_names);
     }
 
     fn probability(&mut self, n: usize) -> &str {
@@ -428,18 +498,19 @@ impl<'a> Writer<'a> {
         view: &ServicePortView,
         chain: &str,
         endpoints: &[usize],
-        endpoint_chains: &[String],
+        endpoint_chains: &[(String, Arc<str>)],
     ) {
         let name = view.info.name.as_str();
         if let Some(seconds) = view.info.sticky_seconds {
             let seconds = seconds.to_string();
             for &index in endpoints {
-                let ep_chain = endpoint_chain_of(endpoint_chains, index);
-                let comment = if self.large_cluster { String::new() } else { format!("\"{name} -> {}\"", view.endpoints[index].endpoint) };
-                let mut args: Vec<&str> = vec!["-A", chain];
-                args.extend(self.comment_args(&comment));
-                args.extend(["-m", "recent", "--name", ep_chain, "--rcheck", "--seconds", &seconds, "--reap", "-j", ep_chain]);
-                rules.write(&args);
+                let ep_chain = &*endpoint_chains[index].1;
+                let mut rule = rules.rule();
+                rule.args(&["-A", chain]);
+                if !self.large_cluster {
+                    rule.args(&["-m", "comment", "--comment"]).joined(&["\"", name, " -> ", &view.endpoints[index].endpoint, "\""]);
+                }
+                rule.args(&["-m", "recent", "--name", ep_chain, "--rcheck", "--seconds", &seconds, "--reap", "-j", ep_chain]);
             }
         }
         let count = endpoints.len();
@@ -447,48 +518,68 @@ impl<'a> Writer<'a> {
             self.probability(count);
         }
         for (i, &index) in endpoints.iter().enumerate() {
-            let ep_chain = endpoint_chain_of(endpoint_chains, index);
-            let comment = if self.large_cluster { String::new() } else { format!("\"{name} -> {}\"", view.endpoints[index].endpoint) };
-            let mut args: Vec<&str> = Vec::with_capacity(16);
-            args.extend(["-A", chain]);
-            args.extend(self.comment_args(&comment));
-            if i < count - 1 {
-                args.extend(["-m", "statistic", "--mode", "random", "--probability", &self.probabilities[count - i]]);
+            let mut rule = rules.rule();
+            rule.args(&["-A", chain]);
+            if !self.large_cluster {
+                rule.args(&["-m", "comment", "--comment"]).joined(&["\"", name, " -> ", &view.endpoints[index].endpoint, "\""]);
             }
-            args.extend(["-j", ep_chain]);
-            rules.write(&args);
+            if i < count - 1 {
+                rule.args(&["-m", "statistic", "--mode", "random", "--probability", &self.probabilities[count - i]]);
+            }
+            rule.args(&["-j", &endpoint_chains[index].1]);
         }
     }
 }
 
-fn endpoint_chain_of(chains: &[String], index: usize) -> &str {
-    &chains[index]
-}
-
 /// Writes the ruleset for `view` under `settings`.
 pub fn write_ruleset(view: &ClusterView, settings: &NodeSettings, request: &SyncRequest) -> Ruleset {
+    let ports: Vec<&ServicePortView> = view.ports.iter().collect();
+    write_ports(view.family, &ports, view.total_endpoints, settings, request, &mut ChainNames::default(), String::new())
+}
+
+/// Writes the ruleset of `family` for service ports in the writers' order (see
+/// `view::sorted_ports`), `total_endpoints` being their endpoints in all; chain names come from
+/// `names` where it has them, and the text is written into `output`'s memory (a buffer from an
+/// earlier sync, so a large ruleset does not need fresh memory each time).
+pub fn write_ports(
+    family: Family,
+    ports: &[&ServicePortView],
+    total_endpoints: usize,
+    settings: &NodeSettings,
+    request: &SyncRequest,
+    names: &mut ChainNames,
+    output: String,
+) -> Ruleset {
+    names.begin_sync();
     let mark = format!("{:#010x}", 1u64 << settings.masquerade_bit.min(31));
     let node_ip = settings
         .node_ips
         .iter()
         .filter_map(|ip| crate::addr::parse_ip(ip))
-        .find(|ip| Family::of(ip) == view.family);
+        .find(|ip| Family::of(ip) == family);
+    // The nat rules, the bulk of the output, are written into the output's own buffer after a
+    // gap for the tables' start (filter table, nat chains), which is known only at the end:
+    // filled then, shifting the rules once within memory already written instead of copying
+    // them into a new buffer (fresh memory is what a large ruleset costs most here).
+    let gap = 2048 + ports.len() * 96 + total_endpoints * 36;
     let mut w = Writer {
         settings,
-        family: view.family,
+        names,
+        family,
         mark_match: format!("{mark}/{mark}"),
         mark,
         if_local: local_detect_args(&settings.local_detect, true),
         if_not_local: local_detect_args(&settings.local_detect, false),
-        large_cluster: view.total_endpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
+        large_cluster: total_endpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
         node_ip,
         filter_chains: Lines::new(),
         filter_rules: Lines::new(),
-        nat_chains: Lines::new(),
-        nat_rules: Lines::new(),
+        // About what kube-proxy-shaped rules take per service port and endpoint.
+        nat_chains: Lines::with_capacity(ports.len() * 64 + total_endpoints * 32),
+        nat_rules: Lines::after_gap(output, gap, ports.len() * 400 + total_endpoints * 360),
         skipped_chains: Lines::discarding(),
         skipped_rules: Lines::discarding(),
-        active: Vec::new(),
+        active: Vec::with_capacity(ports.len() * 2 + total_endpoints),
         no_local_internal: 0,
         no_local_external: 0,
         probabilities: Vec::new(),
@@ -514,7 +605,7 @@ pub fn write_ruleset(view: &ClusterView, settings: &NodeSettings, request: &Sync
     w.nat_rules.write(&masq);
     w.nat_rules.write(&["-A", KUBE_MARK_MASQ, "-j", "MARK", "--or-mark", &mark]);
 
-    let is_ipv6 = view.family == Family::V6;
+    let is_ipv6 = family == Family::V6;
     if !is_ipv6 && settings.localhost_node_ports {
         w.filter_chains.chain(KUBE_FIREWALL);
         w.filter_rules.write(&[
@@ -524,14 +615,14 @@ pub fn write_ruleset(view: &ClusterView, settings: &NodeSettings, request: &Sync
         ]);
     }
 
-    for port in &view.ports {
+    for port in ports {
         let write_chains = request.full || request.changed_services.contains(&port.info.service);
         w.service_port(port, write_chains);
     }
 
     let mut deleted = 0;
     if let Some(existing) = &request.existing_nat_chains {
-        let active: HashSet<&str> = w.active.iter().map(String::as_str).collect();
+        let active: HashSet<&str> = w.active.iter().map(|chain| &**chain).collect();
         let mut stale: Vec<&String> =
             existing.iter().filter(|c| is_service_chain(c) && !active.contains(c.as_str())).collect();
         stale.sort();
@@ -557,7 +648,7 @@ pub fn write_ruleset(view: &ClusterView, settings: &NodeSettings, request: &Sync
         }
         Some(ips) => {
             for ip in ips.iter().filter_map(|ip| crate::addr::parse_ip(ip)) {
-                if Family::of(&ip) != view.family {
+                if Family::of(&ip) != family {
                     continue;
                 }
                 if ip.is_loopback() && (is_ipv6 || !settings.localhost_node_ports) {
@@ -586,16 +677,17 @@ pub fn write_ruleset(view: &ClusterView, settings: &NodeSettings, request: &Sync
         "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT",
     ]);
 
-    let mut text = String::with_capacity(
-        w.filter_chains.text.len() + w.filter_rules.text.len() + w.nat_chains.text.len() + w.nat_rules.text.len() + 32,
-    );
-    text.push_str("*filter\n");
-    text.push_str(&w.filter_chains.text);
-    text.push_str(&w.filter_rules.text);
-    text.push_str("COMMIT\n*nat\n");
-    text.push_str(&w.nat_chains.text);
-    text.push_str(&w.nat_rules.text);
+    let mut start = String::with_capacity(w.filter_chains.text.len() + w.filter_rules.text.len() + w.nat_chains.text.len() + 32);
+    start.push_str("*filter\n");
+    start.push_str(&w.filter_chains.text);
+    start.push_str(&w.filter_rules.text);
+    start.push_str("COMMIT\n*nat\n");
+    start.push_str(&w.nat_chains.text);
+    let mut text = std::mem::take(&mut w.nat_rules.text);
     text.push_str("COMMIT\n");
+    // The gap is spaces, so `gap` is a character boundary.
+    text.replace_range(..gap, &start);
+    w.names.finish_sync();
 
     Ruleset {
         text,

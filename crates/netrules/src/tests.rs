@@ -125,3 +125,46 @@ fn bad_settings_are_errors() {
     assert!(compile(&service, &full()).is_err());
     assert!(parse_input("{\"services\": 3}").is_err());
 }
+
+#[test]
+fn state_compiles_what_one_shot_compiles_and_tracks_changed_services() {
+    let cluster = one_service(3, serde_json::json!({}));
+    let mut state = ClusterState::new(cluster.settings.clone()).unwrap();
+    let mut proxier = IptablesProxier::default();
+    state
+        .apply(Changes {
+            services: vec![("ns1/svc1".into(), Some(cluster.services[0].clone()))],
+            endpoint_slices: vec![("ns1/svc1-abc".into(), Some(cluster.endpoint_slices[0].clone()))],
+            settings: None,
+        })
+        .unwrap();
+    let first = proxier.sync(&mut state, true, None).unwrap();
+    assert_eq!(first.text, compile(&cluster, &full()).unwrap().text);
+
+    // Nothing changed: a partial sync writes no service chains.
+    let idle = proxier.sync(&mut state, false, None).unwrap();
+    assert!(!idle.text.contains(":KUBE-SVC-XPGD46QRK7WJZT7O"));
+
+    // One endpoint leaves: the service's chains are rewritten, and a full sync deletes the
+    // endpoint chain the last sync used.
+    let mut slice = cluster.endpoint_slices[0].clone();
+    slice.endpoints.pop();
+    state.set_slice("ns1/svc1-abc".into(), Some(slice));
+    let partial = proxier.sync(&mut state, false, None).unwrap();
+    assert!(partial.text.contains(":KUBE-SVC-XPGD46QRK7WJZT7O"));
+    assert!(!partial.text.contains("10.180.0.3:80"));
+    state.set_service("ns1/svc1".into(), None);
+    let removed = proxier.sync(&mut state, true, None).unwrap();
+    assert!(removed.text.contains("-X KUBE-SVC-XPGD46QRK7WJZT7O\n"));
+    assert!(removed.text.contains("-X KUBE-SEP-SXIVWICOYRO3J4NJ\n"));
+    assert!(proxier.active_nat_chains().is_empty());
+}
+
+#[test]
+fn state_refuses_bad_settings() {
+    let settings = NodeSettings { ip_family: "IPv5".into(), ..Default::default() };
+    assert!(ClusterState::new(settings.clone()).is_err());
+    let mut state = ClusterState::new(NodeSettings::default()).unwrap();
+    assert!(state.apply(Changes { settings: Some(settings), ..Default::default() }).is_err());
+    assert_eq!(state.settings().ip_family, "IPv4");
+}

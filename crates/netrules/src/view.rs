@@ -3,7 +3,7 @@
 //! endpoints (deduplicated, sorted) and their categories for Cluster and Local traffic policy.
 //! Output formats (iptables here, nftables later) are written from this view only.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 use crate::addr::{join_host_port, parse_ip, Cidr, Family};
@@ -59,6 +59,14 @@ pub struct EndpointInfo {
     pub serving: bool,
     pub terminating: bool,
     pub zone_hints: Vec<String>,
+}
+
+impl EndpointInfo {
+    /// The address as `endpoint` prints it (without port or brackets).
+    pub fn ip_text(&self) -> &str {
+        let host = self.endpoint.rsplit_once(':').map_or(self.endpoint.as_str(), |(host, _)| host);
+        host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host)
+    }
 }
 
 /// One service port with all its endpoints and their categories.
@@ -198,27 +206,32 @@ fn service_ports(service: &Service, family: Family) -> Vec<ServicePortInfo> {
         .collect()
 }
 
+/// The service ("namespace/name") an EndpointSlice belongs to, from its service-name label.
+pub fn service_of_slice(slice: &EndpointSlice) -> Option<String> {
+    let name = slice.metadata.labels.get(SERVICE_NAME_LABEL).filter(|s| !s.is_empty())?;
+    Some(format!("{}/{}", slice.metadata.namespace, name))
+}
+
 /// Key of a service port: (service "ns/name", port name, lower-case protocol).
 type PortKey = (String, String, String);
 
-fn collect_endpoints(
-    slices: &[EndpointSlice],
+fn collect_endpoints<'a>(
+    slices: impl Iterator<Item = &'a EndpointSlice>,
     family: Family,
     node_name: &str,
-) -> HashMap<PortKey, BTreeMap<String, EndpointInfo>> {
+) -> HashMap<PortKey, Vec<EndpointInfo>> {
     let wanted = match family {
         Family::V4 => "IPv4",
         Family::V6 => "IPv6",
     };
-    let mut by_port: HashMap<PortKey, BTreeMap<String, EndpointInfo>> = HashMap::new();
+    let mut by_port: HashMap<PortKey, Vec<EndpointInfo>> = HashMap::new();
     for slice in slices {
         if slice.address_type != wanted {
             continue;
         }
-        let Some(service) = slice.metadata.labels.get(SERVICE_NAME_LABEL).filter(|s| !s.is_empty()) else {
+        let Some(service) = service_of_slice(slice) else {
             continue;
         };
-        let service = format!("{}/{}", slice.metadata.namespace, service);
         for port in &slice.ports {
             let (Some(port_name), Some(port_number)) = (&port.name, port.port) else {
                 continue;
@@ -252,14 +265,30 @@ fn collect_endpoints(
                         .map(|h| h.for_zones.iter().map(|z| z.name.clone()).collect())
                         .unwrap_or_default(),
                 };
-                // A terminating duplicate never replaces an endpoint already seen.
-                if !set.contains_key(&info.endpoint) || !terminating {
-                    set.insert(info.endpoint.clone(), info);
-                }
+                set.push(info);
             }
         }
     }
     by_port
+}
+
+/// Endpoints sorted by "ip:port", one per address: a later duplicate replaces an earlier one
+/// unless it is terminating.
+fn distinct_endpoints(mut endpoints: Vec<EndpointInfo>) -> Vec<EndpointInfo> {
+    // A stable sort keeps duplicates in the order they were seen.
+    endpoints.sort_by(|a, b| a.endpoint.cmp(&b.endpoint));
+    let mut distinct: Vec<EndpointInfo> = Vec::with_capacity(endpoints.len());
+    for endpoint in endpoints {
+        match distinct.last_mut() {
+            Some(last) if last.endpoint == endpoint.endpoint => {
+                if !endpoint.terminating {
+                    *last = endpoint;
+                }
+            }
+            _ => distinct.push(endpoint),
+        }
+    }
+    distinct
 }
 
 fn topology_zone_mode(endpoints: &[EndpointInfo], zone: Option<&str>) -> bool {
@@ -339,35 +368,85 @@ pub fn categorize(info: &ServicePortInfo, endpoints: &[EndpointInfo], zone: Opti
     result
 }
 
+/// The family the settings ask for, None for an unknown one.
+pub fn family_of(settings: &NodeSettings) -> Option<Family> {
+    Family::parse(&settings.ip_family)
+}
+
+/// The views of one service's ports from the service and its EndpointSlices (kube-proxy's maps
+/// are per service too: a change to one service never touches another's view).
+pub fn service_view<'a>(
+    service: &Service,
+    slices: impl Iterator<Item = &'a EndpointSlice>,
+    family: Family,
+    settings: &NodeSettings,
+) -> Vec<ServicePortView> {
+    let infos = service_ports(service, family);
+    if infos.is_empty() {
+        return Vec::new();
+    }
+    let mut endpoints = collect_endpoints(slices, family, &settings.node_name);
+    let zone = settings.zone.as_deref();
+    infos
+        .into_iter()
+        .map(|info| {
+            let key = (info.service.clone(), info.port_name.clone(), info.protocol.clone());
+            let eps = endpoints.remove(&key).map(distinct_endpoints).unwrap_or_default();
+            let categories = categorize(&info, &eps, zone);
+            ServicePortView { info, endpoints: eps, categories }
+        })
+        .collect()
+}
+
+/// The writers' order of service ports: by (name, protocol).
+fn port_order(a: &ServicePortView, b: &ServicePortView) -> std::cmp::Ordering {
+    (a.info.name.as_str(), a.info.protocol.as_str()).cmp(&(b.info.name.as_str(), b.info.protocol.as_str()))
+}
+
+fn same_port(a: &ServicePortView, b: &ServicePortView) -> bool {
+    a.info.name == b.info.name && a.info.protocol == b.info.protocol
+}
+
+/// Service port views in the writers' order; of two with the same name and protocol the first
+/// is kept.
+pub fn sorted_ports<'v>(ports: impl Iterator<Item = &'v ServicePortView>) -> Vec<&'v ServicePortView> {
+    let mut ports: Vec<&ServicePortView> = ports.collect();
+    ports.sort_by(|a, b| port_order(a, b));
+    ports.dedup_by(|a, b| same_port(a, b));
+    ports
+}
+
 impl ClusterView {
     pub fn build(input: &Input) -> Result<ClusterView, crate::Error> {
-        let settings: &NodeSettings = &input.settings;
-        let family = Family::parse(&settings.ip_family)
-            .ok_or_else(|| crate::Error::Settings(format!("unknown IP family {:?}", settings.ip_family)))?;
-        let mut infos: Vec<ServicePortInfo> = input
-            .services
-            .iter()
-            .flat_map(|service| service_ports(service, family))
-            .collect();
-        infos.sort_by(|a, b| (a.name.as_str(), a.protocol.as_str()).cmp(&(b.name.as_str(), b.protocol.as_str())));
-        infos.dedup_by(|a, b| a.name == b.name && a.protocol == b.protocol);
+        ClusterView::build_from(input.services.iter(), input.endpoint_slices.iter(), &input.settings)
+    }
 
-        let mut endpoints = collect_endpoints(&input.endpoint_slices, family, &settings.node_name);
-        let zone = settings.zone.as_deref();
-        let mut total_endpoints = 0;
-        let ports = infos
-            .into_iter()
-            .map(|info| {
-                let key = (info.service.clone(), info.port_name.clone(), info.protocol.clone());
-                let eps: Vec<EndpointInfo> = endpoints
-                    .remove(&key)
-                    .map(|set| set.into_values().collect())
-                    .unwrap_or_default();
-                total_endpoints += eps.len();
-                let categories = categorize(&info, &eps, zone);
-                ServicePortView { info, endpoints: eps, categories }
+    /// The view of `services` and `slices` (an endpoint seen in two slices is taken from the
+    /// later one unless that one is terminating, so the slices' order matters).
+    pub fn build_from<'a>(
+        services: impl Iterator<Item = &'a Service>,
+        slices: impl Iterator<Item = &'a EndpointSlice>,
+        settings: &NodeSettings,
+    ) -> Result<ClusterView, crate::Error> {
+        let family = family_of(settings)
+            .ok_or_else(|| crate::Error::Settings(format!("unknown IP family {:?}", settings.ip_family)))?;
+        let mut by_service: HashMap<String, Vec<&EndpointSlice>> = HashMap::new();
+        for slice in slices {
+            if let Some(service) = service_of_slice(slice) {
+                by_service.entry(service).or_default().push(slice);
+            }
+        }
+        let views: Vec<ServicePortView> = services
+            .flat_map(|service| {
+                let key = format!("{}/{}", service.metadata.namespace, service.metadata.name);
+                let slices = by_service.get(&key).map(Vec::as_slice).unwrap_or_default();
+                service_view(service, slices.iter().copied(), family, settings)
             })
             .collect();
+        let mut ports = views;
+        ports.sort_by(port_order);
+        ports.dedup_by(|a, b| same_port(a, b));
+        let total_endpoints = ports.iter().map(|p| p.endpoints.len()).sum();
         Ok(ClusterView { family, ports, total_endpoints })
     }
 }
