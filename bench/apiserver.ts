@@ -1,8 +1,9 @@
 // npm run bench -- apiserver: 64 concurrent clients create 20,000 ConfigMaps of 1 KiB through the
 // real apiserver (HTTPS, token auth, validation, durable group-committed store), then list them
 // all. The baseline, in the same run with the same load generator, is a bare HTTPS echo server.
-// Then the same creates again as a user outside system:masters whom RBAC allows through the edit
-// role (a RoleBinding in another namespace): rbacRatio is their creates/s over the admin's.
+// The same creates run again as a user outside system:masters whom RBAC allows through the edit
+// role (a RoleBinding in another namespace): rbacRatio is their creates/s over the admin's. The
+// three loads alternate in rounds, so drift in a shared machine's speed hits all three alike.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { startApiserver } from '../lib/harness/apiserver-process.js';
 import { addToken, ensureTokenFile } from '../lib/pki/tokens.js';
 import { freePort } from '../lib/process/ports.js';
-import { pool, runLoad, type LoadTarget } from './lib/load.js';
+import { pool, runLoad, type LoadResult, type LoadTarget } from './lib/load.js';
 import { printTable, writeResults } from './lib/results.js';
 import { ratio, summarize } from './lib/stats.js';
 
@@ -23,6 +24,8 @@ const VALUE_BYTES = 1024;
 const NAMESPACE = 'bench';
 const RBAC_NAMESPACE = 'bench-rbac';
 const RBAC_USER = 'bench-user';
+/** The admin's creates, the RBAC user's and the echo's alternate in this many rounds each. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 
 function configMap(i: number): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { value: 'v'.repeat(VALUE_BYTES) } });
@@ -54,7 +57,8 @@ async function pagedList(target: LoadTarget, path: string, limit: number): Promi
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, items, pages };
 }
 
-async function echoBaseline(target: LoadTarget, keyPath: string, certPath: string): Promise<ReturnType<typeof summarize> & { perSecond: number }> {
+/** Starts the echo server with the apiserver's serving certificate; returns its target and a stop. */
+async function startEcho(target: LoadTarget, keyPath: string, certPath: string): Promise<{ echo: LoadTarget; stop(): void }> {
   const port = await freePort();
   const script = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'echo-server.js');
   const child = spawn(process.execPath, [script, keyPath, certPath, String(port)], { stdio: 'inherit' });
@@ -68,11 +72,34 @@ async function echoBaseline(target: LoadTarget, keyPath: string, certPath: strin
       await sleep(100);
     }
   }
-  const path = `/api/v1/namespaces/${NAMESPACE}/configmaps`;
-  await runLoad(echo, CLIENTS, 2000, (i) => ({ method: 'POST', path, body: configMap(i), expect: [201] }));
-  const result = await runLoad(echo, CLIENTS, OBJECTS, (i) => ({ method: 'POST', path, body: configMap(i), expect: [201] }));
-  child.kill('SIGTERM');
-  return { ...summarize(result.latenciesMs), perSecond: Math.round(result.perSecond) };
+  return { echo, stop: () => child.kill('SIGTERM') };
+}
+
+/** A load that `alternate` runs in rounds: `count` requests starting at request `offset`. */
+type Side = (offset: number, count: number) => Promise<LoadResult>;
+
+/**
+ * Runs `total` requests of every side in ROUNDS alternating rounds (A, B, C, A, B, C, ...), so a
+ * shared machine that slows down or speeds up during the run weighs on every side alike; each
+ * side's rounds are summed into one result.
+ */
+async function alternate(total: number, sides: Side[]): Promise<LoadResult[]> {
+  const sums: LoadResult[] = sides.map(() => ({ completed: 0, failed: 0, seconds: 0, perSecond: 0, latenciesMs: [] }));
+  for (let round = 0; round < ROUNDS; round++) {
+    const offset = Math.floor((total * round) / ROUNDS);
+    const count = Math.floor((total * (round + 1)) / ROUNDS) - offset;
+    for (const [i, side] of sides.entries()) {
+      const result = await side(offset, count);
+      const sum = sums[i]!;
+      sum.completed += result.completed;
+      sum.failed += result.failed;
+      sum.seconds += result.seconds;
+      sum.latenciesMs.push(...result.latenciesMs);
+      sum.firstError ??= result.firstError;
+    }
+  }
+  for (const sum of sums) sum.perSecond = (sum.completed - sum.failed) / sum.seconds;
+  return sums;
 }
 
 /** The store's commit and proposal counters from /metrics. */
@@ -82,8 +109,8 @@ async function storeCounters(target: LoadTarget): Promise<{ commits: number; pro
   return { commits: value('rudder_store_commits_total'), proposals: value('rudder_store_proposals_total') };
 }
 
-/** The same creates as a user RBAC lets in through a RoleBinding to edit (not system:masters). */
-async function rbacCreates(admin: LoadTarget, userToken: string): Promise<Awaited<ReturnType<typeof runLoad>>> {
+/** A user RBAC lets create in RBAC_NAMESPACE through a RoleBinding to edit (not system:masters). */
+async function bindRbacUser(admin: LoadTarget): Promise<void> {
   const setup = [
     { path: '/api/v1/namespaces', body: { metadata: { name: RBAC_NAMESPACE } } },
     {
@@ -95,10 +122,6 @@ async function rbacCreates(admin: LoadTarget, userToken: string): Promise<Awaite
     const made = await runLoad(admin, 1, 1, () => ({ method: 'POST', path, body: JSON.stringify(body), expect: [201] }));
     if (made.failed) throw new Error(`POST ${path} failed: ${made.firstError}`);
   }
-  const user: LoadTarget = { ...admin, token: userToken };
-  const creates = await runLoad(user, CLIENTS, OBJECTS, (i) => ({ method: 'POST', path: `/api/v1/namespaces/${RBAC_NAMESPACE}/configmaps`, body: configMap(i), expect: [201] }));
-  if (creates.failed) throw new Error(`${creates.failed} creates as ${RBAC_USER} failed; first: ${creates.firstError}`);
-  return creates;
 }
 
 export async function benchApiserver(): Promise<void> {
@@ -115,11 +138,32 @@ export async function benchApiserver(): Promise<void> {
     // Warm up the JIT on both sides with writes that are not measured.
     await runLoad(target, CLIENTS, 2000, (i) => ({ method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: configMap(i), expect: [201] }));
 
-    const before = await storeCounters(target);
-    const creates = await runLoad(target, CLIENTS, OBJECTS, (i) => ({ method: 'POST', path: `/api/v1/namespaces/${NAMESPACE}/configmaps`, body: configMap(i), expect: [201] }));
-    if (creates.failed) throw new Error(`${creates.failed} creates failed; first: ${creates.firstError}`);
-    const createLatency = summarize(creates.latenciesMs);
-    const after = await storeCounters(target);
+    await bindRbacUser(target);
+    const user: LoadTarget = { ...target, token: userToken };
+    const { echo, stop: stopEcho } = await startEcho(target, join(server.dataDir, 'pki', 'apiserver.key'), join(server.dataDir, 'pki', 'apiserver.crt'));
+    const creates = (to: LoadTarget, path: string): Side => (offset, count) => runLoad(to, CLIENTS, count, (i) => ({ method: 'POST', path, body: configMap(offset + i), expect: [201] }));
+    let results: LoadResult[];
+    let before: { commits: number; proposals: number };
+    let after: typeof before;
+    try {
+      await runLoad(echo, CLIENTS, 2000, (i) => ({ method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: configMap(i), expect: [201] }));
+      before = await storeCounters(target);
+      results = await alternate(OBJECTS, [
+        creates(target, `/api/v1/namespaces/${NAMESPACE}/configmaps`),
+        creates(user, `/api/v1/namespaces/${RBAC_NAMESPACE}/configmaps`),
+        creates(echo, `/api/v1/namespaces/${NAMESPACE}/configmaps`),
+      ]);
+      after = await storeCounters(target);
+    } finally {
+      stopEcho();
+    }
+    const [admin, asUser, echoed] = results as [LoadResult, LoadResult, LoadResult];
+    for (const [who, result] of [['creates', admin], [`creates as ${RBAC_USER}`, asUser], ['echo requests', echoed]] as const) {
+      if (result.failed) throw new Error(`${result.failed} ${who} failed; first: ${result.firstError}`);
+    }
+    const createLatency = summarize(admin.latenciesMs);
+    const userLatency = summarize(asUser.latenciesMs);
+    const baseline = { ...summarize(echoed.latenciesMs), perSecond: Math.round(echoed.perSecond) };
     const commits = after.commits - before.commits;
 
     const full = await timedGet(target, `/api/v1/namespaces/${NAMESPACE}/configmaps`);
@@ -127,12 +171,8 @@ export async function benchApiserver(): Promise<void> {
     if (listed !== OBJECTS) throw new Error(`the list returned ${listed} of ${OBJECTS} ConfigMaps`);
     const paged = await pagedList(target, `/api/v1/namespaces/${NAMESPACE}/configmaps`, 500);
 
-    const asUser = await rbacCreates(target, userToken);
-    const userLatency = summarize(asUser.latenciesMs);
-    const baseline = await echoBaseline(target, join(server.dataDir, 'pki', 'apiserver.key'), join(server.dataDir, 'pki', 'apiserver.crt'));
-
     const rudder = {
-      createsPerSecond: Math.round(creates.perSecond),
+      createsPerSecond: Math.round(admin.perSecond),
       createLatency,
       listAllMs: Math.round(full.ms),
       listAllBytes: full.body.length,
@@ -141,10 +181,10 @@ export async function benchApiserver(): Promise<void> {
       // Writes per durable commit (one log fsync) and how long each commit took on average:
       // with 64 clients a create waits for about one and a half of these.
       writesPerCommit: Math.round(((after.proposals - before.proposals) / commits) * 10) / 10,
-      msPerCommit: Math.round((creates.seconds * 1000 * 100) / commits) / 100,
+      msPerCommit: Math.round(((admin.seconds + asUser.seconds) * 1000 * 100) / commits) / 100,
     };
     const path = writeResults('apiserver', {
-      config: { clients: CLIENTS, objects: OBJECTS, valueBytes: VALUE_BYTES, durability: 'fsync per group commit', transport: 'HTTPS, bearer token' },
+      config: { clients: CLIENTS, objects: OBJECTS, rounds: ROUNDS, valueBytes: VALUE_BYTES, durability: 'fsync per group commit', transport: 'HTTPS, bearer token' },
       rudder,
       baseline: { name: 'https-echo (Fastify, JSON, no validation, no store)', requestsPerSecond: baseline.perSecond, latency: baseline },
       ratios: { createsPerSecondVsEcho: ratio(rudder.createsPerSecond, baseline.perSecond), p99VsEcho: ratio(createLatency.p99Ms, baseline.p99Ms) },
