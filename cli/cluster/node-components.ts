@@ -3,7 +3,7 @@
 // and proxy after it, each
 // run inside the node's network namespace as a kind node runs them inside its container. They
 // reach the apiserver at the host's address on the node bridge, where it listens.
-import { containerdCommand } from '../../lib/local-nodes/containerd-config.js';
+import { containerdCommand, kubeletNodeFlags } from '../../lib/local-nodes/containerd-config.js';
 import { netnsPath } from '../../lib/local-nodes/plan.js';
 import { busArgs, DEFAULT_KUBELET_PORT, KUBELET_ENTRY, kubeconfigPath, nodeMaster, pkiDir, podSubnet, type ClusterLayout, type ComponentSpec, type NodeLayout } from './components.js';
 import { nodeProxy } from './proxy-component.js';
@@ -28,13 +28,7 @@ export function nodeKubelet(layout: ClusterLayout, node: NodeLayout): ComponentS
       '--cert-dir', pkiDir(layout.dataDir),
       '--address', '0.0.0.0',
       '--port', String(port),
-      '--runtime', 'cri',
-      '--hostname-override', node.name,
-      '--node-ip', node.address,
-      '--container-runtime-endpoint', `unix://${node.containerdSocket}`,
-      '--pod-logs-dir', node.podLogDir,
-      '--cgroup-root', node.cgroupParent,
-      '--root-dir', `${node.dir}/kubelet`,
+      ...kubeletNodeFlags(node),
       '--cluster-cidr', podSubnet(layout),
       '--pod-cidr', node.podCIDR,
       '--log-level', layout.logLevel,

@@ -126,3 +126,16 @@ export function cniConfList(node: LocalNodePlan): string {
   return `${JSON.stringify(conf, null, 2)}\n`;
 }
 
+
+/** The kubelet flags that put a node's kubelet on its containerd, address, cgroup and directories. */
+export function kubeletNodeFlags(node: Pick<LocalNodePlan, 'name' | 'address' | 'containerdSocket' | 'podLogDir' | 'cgroupParent' | 'dir'>): string[] {
+  return [
+    '--runtime', 'cri',
+    '--hostname-override', node.name,
+    '--node-ip', node.address,
+    '--container-runtime-endpoint', `unix://${node.containerdSocket}`,
+    '--pod-logs-dir', node.podLogDir,
+    '--cgroup-root', node.cgroupParent,
+    '--root-dir', `${node.dir}/kubelet`,
+  ];
+}

@@ -54,12 +54,18 @@ const get = (url) => new Promise((resolve, reject) => {
   http.get(url, { agent: false, timeout: 5000 }, (res) => { let body = ''; res.on('data', (d) => (body += d)); res.on('end', () => resolve(body)); })
     .on('error', reject).on('timeout', function () { this.destroy(new Error('timeout: ' + url)); });
 });
+// The node's proxy programs a new Service's rules within a sync: until then a connection fails.
+const retried = async (url) => {
+  for (let attempt = 1; ; attempt++) {
+    try { return await get(url); } catch (error) { if (attempt >= 20) throw error; await new Promise((r) => setTimeout(r, 250)); }
+  }
+};
 (async () => {
   const pods = new Set();
   const throughService = new Set();
   for (const arg of process.argv.slice(1)) {
     const [name, url] = arg.split('=');
-    const body = await get(url);
+    const body = await retried(url);
     console.log(url, body);
     if (name === 'web') throughService.add(body);
     else if (body === name) pods.add(name);
@@ -151,8 +157,9 @@ t.test('rudder up --nodes 2: real nodes run a Deployment reachable across nodes 
   await until(async () => {
     phase = (await kube('get', 'pod', 'client', '-o', 'jsonpath={.status.phase}')).stdout;
     return phase === 'Succeeded' || phase === 'Failed';
-  }, 30_000, 250);
-  t.equal(phase, 'Succeeded', `the client pod reached ${ips.join(' and ')}, and both through ${clusterIP}`);
+  }, 60_000, 250);
+  const logs = phase === 'Succeeded' ? '' : (await kube('logs', 'client')).stdout;
+  t.equal(phase, 'Succeeded', `the client pod reached ${ips.join(' and ')}, and both through ${clusterIP}${logs ? `:\n${logs}` : ''}`);
   t.comment(`up to traffic checked: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   // 6. down removes every process, namespace, link, mount and cgroup the nodes had, and no KUBE-* chain is left on the host

@@ -10,6 +10,7 @@ import { CriClient } from '../../lib/cri/client.js';
 import { startApiserver } from '../../lib/harness/apiserver-process.js';
 import { startKubelet } from '../../lib/harness/kubelet-process.js';
 import { NODE_IMAGE, BUSYBOX_IMAGE } from '../../lib/images/local-images.js';
+import { kubeletNodeFlags } from '../../lib/local-nodes/containerd-config.js';
 import { parsePrefix } from '../../lib/local-nodes/ipv4.js';
 import { kubectl } from '../helpers/kubectl.js';
 import { localNodesSkip, startTestNodes } from '../helpers/local-nodes.js';
@@ -29,13 +30,7 @@ t.test('a kubelet runs pods on a real node through CRI', { skip: localNodesSkip(
   const apiserver = await startApiserver();
   t.teardown(() => apiserver.stop());
   const kubelet = await startKubelet(apiserver, [
-    '--runtime', 'cri',
-    '--hostname-override', node.name,
-    '--node-ip', node.address,
-    '--container-runtime-endpoint', `unix://${node.containerdSocket}`,
-    '--pod-logs-dir', node.podLogDir,
-    '--cgroup-root', node.cgroupParent,
-    '--root-dir', `${node.dir}/kubelet`,
+    ...kubeletNodeFlags(node),
     '--cluster-cidr', nodes.plan.nodes[0]!.podCIDR.replace(/\.\d+\.0\/24$/, '.0.0/16'),
   ]);
   t.teardown(() => kubelet.stop());
