@@ -25,7 +25,7 @@ const NAMESPACE = 'bench';
 const RBAC_NAMESPACE = 'bench-rbac';
 const RBAC_USER = 'bench-user';
 /** The admin's creates, the RBAC user's and the echo's alternate in this many rounds each. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 
 function configMap(i: number): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { value: 'v'.repeat(VALUE_BYTES) } });
@@ -79,8 +79,8 @@ async function startEcho(target: LoadTarget, keyPath: string, certPath: string):
 type Side = (offset: number, count: number) => Promise<LoadResult>;
 
 /**
- * Runs `total` requests of every side in ROUNDS alternating rounds (A, B, C, A, B, C, ...), so a
- * shared machine that slows down or speeds up during the run weighs on every side alike; each
+ * Runs `total` requests of every side in ROUNDS alternating rounds (A B C, B C A, C A B, ...), so
+ * a shared machine that slows down or speeds up during the run weighs on every side alike; each
  * side's rounds are summed into one result.
  */
 async function alternate(total: number, sides: Side[]): Promise<LoadResult[]> {
@@ -88,8 +88,11 @@ async function alternate(total: number, sides: Side[]): Promise<LoadResult[]> {
   for (let round = 0; round < ROUNDS; round++) {
     const offset = Math.floor((total * round) / ROUNDS);
     const count = Math.floor((total * (round + 1)) / ROUNDS) - offset;
-    for (const [i, side] of sides.entries()) {
-      const result = await side(offset, count);
+    // Each round starts with the next side: whichever runs first after a pause pays for it, and
+    // with ROUNDS a multiple of the sides every side takes every place equally often.
+    for (let k = 0; k < sides.length; k++) {
+      const i = (round + k) % sides.length;
+      const result = await sides[i]!(offset, count);
       const sum = sums[i]!;
       sum.completed += result.completed;
       sum.failed += result.failed;
