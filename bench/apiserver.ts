@@ -24,8 +24,11 @@ const VALUE_BYTES = 1024;
 const NAMESPACE = 'bench';
 const RBAC_NAMESPACE = 'bench-rbac';
 const RBAC_USER = 'bench-user';
-/** The admin's creates, the RBAC user's and the echo's alternate in this many rounds each. */
+/** The admin's creates, the RBAC user's and the echo's alternate in this many rounds each (6: every order once). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+const SETTLE_MS = 500;
+/** Unmeasured creates (and echo requests) per load before the measured rounds. */
+const WARM_UP = 3000;
 
 function configMap(i: number): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { value: 'v'.repeat(VALUE_BYTES) } });
@@ -75,23 +78,32 @@ async function startEcho(target: LoadTarget, keyPath: string, certPath: string):
   return { echo, stop: () => child.kill('SIGTERM') };
 }
 
+/** Every order of `items` (3 items: 6 orders). */
+function permutations(items: number[]): number[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+}
+
 /** A load that `alternate` runs in rounds: `count` requests starting at request `offset`. */
 type Side = (offset: number, count: number) => Promise<LoadResult>;
 
 /**
- * Runs `total` requests of every side in ROUNDS alternating rounds (A B C, B C A, C A B, ...), so
+ * Runs `total` requests of every side in ROUNDS alternating rounds (A B C, A C B, B A C, ...), so
  * a shared machine that slows down or speeds up during the run weighs on every side alike; each
  * side's rounds are summed into one result.
  */
 async function alternate(total: number, sides: Side[]): Promise<LoadResult[]> {
   const sums: LoadResult[] = sides.map(() => ({ completed: 0, failed: 0, seconds: 0, perSecond: 0, latenciesMs: [] }));
+  const orders = permutations(sides.map((_, i) => i));
   for (let round = 0; round < ROUNDS; round++) {
     const offset = Math.floor((total * round) / ROUNDS);
     const count = Math.floor((total * (round + 1)) / ROUNDS) - offset;
-    // Each round starts with the next side: whichever runs first after a pause pays for it, and
-    // with ROUNDS a multiple of the sides every side takes every place equally often.
-    for (let k = 0; k < sides.length; k++) {
-      const i = (round + k) % sides.length;
+    // Each round runs the sides in the next of their orders: whatever a load leaves behind falls
+    // on the one after it, and over all the orders every side follows every other equally often.
+    for (const i of orders[round % orders.length]!) {
+      // The previous load's aftermath (its server's garbage collection, closing its connections)
+      // settles before the next starts.
+      await sleep(SETTLE_MS);
       const result = await sides[i]!(offset, count);
       const sum = sums[i]!;
       sum.completed += result.completed;
@@ -138,18 +150,26 @@ export async function benchApiserver(): Promise<void> {
   try {
     const ns = await runLoad(target, 1, 1, () => ({ method: 'POST', path: '/api/v1/namespaces', body: JSON.stringify({ metadata: { name: NAMESPACE } }), expect: [201] }));
     if (ns.failed) throw new Error(`creating the namespace failed: ${ns.firstError}`);
-    // Warm up the JIT on both sides with writes that are not measured.
-    await runLoad(target, CLIENTS, 2000, (i) => ({ method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: configMap(i), expect: [201] }));
-
     await bindRbacUser(target);
     const user: LoadTarget = { ...target, token: userToken };
     const { echo, stop: stopEcho } = await startEcho(target, join(server.dataDir, 'pki', 'apiserver.key'), join(server.dataDir, 'pki', 'apiserver.crt'));
-    const creates = (to: LoadTarget, path: string): Side => (offset, count) => runLoad(to, CLIENTS, count, (i) => ({ method: 'POST', path, body: configMap(offset + i), expect: [201] }));
+    // Objects from `first` on (the warm-up's in a namespace the measured creates also use start past them).
+    const creates =
+      (to: LoadTarget, path: string, first = 0): Side =>
+      (offset, count) =>
+        runLoad(to, CLIENTS, count, (i) => ({ method: 'POST', path, body: configMap(first + offset + i), expect: [201] }));
     let results: LoadResult[];
     let before: { commits: number; proposals: number };
     let after: typeof before;
     try {
-      await runLoad(echo, CLIENTS, 2000, (i) => ({ method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: configMap(i), expect: [201] }));
+      // Warm up every load the same way, in the same alternation, with writes that are not measured.
+      const warmUp = await alternate(WARM_UP, [
+        creates(target, '/api/v1/namespaces/default/configmaps'),
+        creates(user, `/api/v1/namespaces/${RBAC_NAMESPACE}/configmaps`, OBJECTS),
+        creates(echo, '/api/v1/namespaces/default/configmaps'),
+      ]);
+      const failed = warmUp.find((result) => result.failed > 0);
+      if (failed) throw new Error(`the warm-up failed: ${failed.firstError}`);
       before = await storeCounters(target);
       results = await alternate(OBJECTS, [
         creates(target, `/api/v1/namespaces/${NAMESPACE}/configmaps`),
