@@ -13,3 +13,8 @@ export function splitApiPath(parts: readonly string[]): ApiPath | undefined {
   if (parts[0] === 'apis' && parts.length >= 4) return { group: parts[1]!, version: parts[2]!, segments: parts.slice(3) };
   return undefined;
 }
+
+/** One path segment percent-decoded; a segment without escapes is returned as it is. A malformed escape throws URIError. */
+export function decodeSegment(segment: string): string {
+  return segment.includes('%') ? decodeURIComponent(segment) : segment;
+}

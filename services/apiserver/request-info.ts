@@ -3,7 +3,7 @@
 // resource pods, name web, subresource status; and the verb from the method and query.
 import { findResource, type ResourceInfo, type Subresource } from '../../lib/api/resources.js';
 import { errors } from '../../lib/api/status.js';
-import { splitApiPath } from './api-path.js';
+import { decodeSegment, splitApiPath } from './api-path.js';
 
 export type RequestVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
@@ -71,7 +71,7 @@ export function parseRequestInfo(
   query: Record<string, unknown>,
   find: (group: string, version: string, resource: string) => ResourceInfo | undefined = findResource,
 ): RequestInfo {
-  const parts = path.split('?')[0]!.split('/').filter((p) => p !== '').map((p) => (p.includes('%') ? decodeURIComponent(p) : p));
+  const parts = path.split('?')[0]!.split('/').filter((p) => p !== '').map(decodeSegment);
   const apiPath = splitApiPath(parts);
   if (!apiPath) throw errors.noSuchResource();
   const { group, version } = apiPath;

@@ -3,7 +3,7 @@
 // verb get on resource pods, subresource log, namespace ns, name web; /apis/<group>/<version>/...
 // likewise; anything else (/version, /openapi/v2, /metrics) is a non-resource request whose verb
 // is the method in lower case.
-import { splitApiPath } from '../api-path.js';
+import { decodeSegment, splitApiPath } from '../api-path.js';
 import type { NonResourceAttributes, ResourceAttributes } from '../rbac/attributes.js';
 
 function single(value: unknown): string {
@@ -17,9 +17,8 @@ function isTrue(value: unknown): boolean {
 }
 
 function safeDecode(segment: string): string {
-  if (!segment.includes('%')) return segment;
   try {
-    return decodeURIComponent(segment);
+    return decodeSegment(segment);
   } catch {
     return segment;
   }
