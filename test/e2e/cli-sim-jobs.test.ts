@@ -2,24 +2,13 @@
 // (whose kubelet ends Job-owned containers with exit code 0) and `kubectl wait
 // --for=condition=Complete` returns, with kubectl showing the Job Complete 1/1; so does a Job made
 // with `kubectl create job --from=cronjob/NAME`.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
-import { freePort } from '../../lib/process/ports.js';
 import { kubectl } from '../helpers/kubectl.js';
-import { rudder } from '../helpers/rudder-cli.js';
+import { upWithSimNodes } from '../helpers/rudder-cli.js';
 
 t.test('rudder up --sim-nodes 2: kubectl create job, then kubectl wait --for=condition=Complete', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'rudder-sim-jobs-'));
-  t.teardown(() => {
-    rudder(['down', '--data-dir', dataDir]);
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const port = await freePort();
-  const up = rudder(['up', '--nodes', '0', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort()), '--sim-nodes', '2', '--kubelet-port', String(await freePort())]);
+  const { up, kubeconfig } = await upWithSimNodes(t, 2);
   t.equal(up.code, 0, up.stderr);
-  const kubeconfig = join(dataDir, 'kubeconfig');
 
   const created = await kubectl('1.33', kubeconfig, ['create', 'job', 'hello', '--image=rudder.local/busybox:stable', '--', 'echo', 'hi']);
   t.equal(created.code, 0, created.stderr);

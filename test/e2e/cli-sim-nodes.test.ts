@@ -3,28 +3,17 @@
 // an address from that node's pod CIDR, the Deployment of examples/web.yaml becomes Available with
 // its two pods running and its Service's EndpointSlice listing them, a DaemonSet gets one pod bound
 // to each node (`kubectl rollout status` finishes), and `rudder down` stops the kubelet with the rest.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { freePort } from '../../lib/process/ports.js';
 import { kubectl } from '../helpers/kubectl.js';
 import { ROOT } from '../helpers/paths.js';
 import { until } from '../helpers/until.js';
-import { rudder, alive } from '../helpers/rudder-cli.js';
+import { rudder, alive, upWithSimNodes } from '../helpers/rudder-cli.js';
 
 t.test('rudder up --sim-nodes 3: Ready nodes in kubectl and a pod that runs', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'rudder-sim-'));
-  t.teardown(() => {
-    rudder(['down', '--data-dir', dataDir]);
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const port = await freePort();
-
   // 1. up with three simulated nodes; status lists their kubelet
-  const up = rudder(['up', '--nodes', '0', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort()), '--sim-nodes', '3', '--kubelet-port', String(await freePort())]);
+  const { up, dataDir, kubeconfig } = await upWithSimNodes(t, 3);
   t.equal(up.code, 0, up.stderr);
-  const kubeconfig = join(dataDir, 'kubeconfig');
   const status = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as { components: { name: string; pid: number; healthy: boolean }[] };
   t.same(status.components.map((c) => [c.name, c.healthy]), [['apiserver', true], ['scheduler', true], ['controller-manager', true], ['kubelet-sim', true]]);
 
