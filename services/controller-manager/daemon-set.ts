@@ -27,7 +27,7 @@ import { type OwnedPodEvents, ownerToSync, watchOwnersAndPods } from './owned-po
 import { NODES } from './node-lifecycle.js';
 import { isPodAvailable, isPodReady, isPodTerminal, isPodTerminating } from './pod-conditions.js';
 import { PodControl, PODS, type PodObject } from './pod-control.js';
-import { QueueController, QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers, controllerQueue } from './queue-workers.js';
 import { BURST_REPLICAS, SLOW_START_INITIAL_BATCH, slowStartBatch } from './replica-set.js';
 import { claimCandidates } from './shared-informers.js';
 import { updateStatus } from './status-writer.js';
@@ -129,7 +129,7 @@ export class DaemonSetController extends QueueController {
     this.history = new ControllerHistory(config.client, this.revisions);
     this.expectations = new Expectations(config.clock);
     this.podControl = new PodControl(config.client);
-    this.workers = new QueueWorkers({ name: 'daemonset', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, 'daemonset', (key) => this.sync(key));
     this.podEvents = watchOwnersAndPods(this.sets, this.pods, 'DaemonSet', this.expectations, this.workers.queue);
     this.nodes.addEventHandler({
       onAdd: () => this.enqueueAll(),

@@ -24,7 +24,7 @@ import { timeText } from './deployment/conditions.js';
 import { canonicalJson, scaledValue } from './deployment/rollout-math.js';
 import { isPodReady } from './pod-conditions.js';
 import { PODS, type PodObject } from './pod-control.js';
-import { QueueController, QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers, controllerQueue } from './queue-workers.js';
 import { updateStatus } from './status-writer.js';
 
 export const PDBS = findResource('policy', 'v1', 'poddisruptionbudgets')!;
@@ -75,7 +75,7 @@ export class DisruptionController extends QueueController {
       this.scaled.set(kind, config.informers.informerFor<Scaled>(findResource('apps', 'v1', resource)!));
     }
     this.scaled.set('ReplicationController', config.informers.informerFor<Scaled>(findResource('', 'v1', 'replicationcontrollers')!));
-    this.workers = new QueueWorkers({ name: 'disruption', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, 'disruption', (key) => this.sync(key));
     this.budgets.addEventHandler({
       onAdd: (pdb) => this.workers.queue.add(objectKey(pdb)),
       onUpdate: (_before, after) => this.workers.queue.add(objectKey(after)),

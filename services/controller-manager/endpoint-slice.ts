@@ -20,7 +20,7 @@ import { controllerRefTo } from './controller-ref.js';
 import { canonicalJson } from './deployment/rollout-math.js';
 import { isPodReady, isPodTerminal } from './pod-conditions.js';
 import { PODS, type PodObject } from './pod-control.js';
-import { CacheBehindError, QueueController, QueueWorkers } from './queue-workers.js';
+import { CacheBehindError, QueueController, QueueWorkers, controllerQueue } from './queue-workers.js';
 import { OWNER_UID_INDEX } from './shared-informers.js';
 import type { ControllerContext } from './controller-context.js';
 
@@ -54,7 +54,7 @@ export class EndpointSliceController extends QueueController {
     this.services = config.informers.informerFor<ServiceObject>(SERVICES);
     this.pods = config.informers.informerFor<PodObject>(PODS);
     this.slices = config.informers.informerFor<SliceObject>(ENDPOINT_SLICES);
-    this.workers = new QueueWorkers({ name: 'endpoint_slice', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, 'endpoint_slice', (key) => this.sync(key));
     this.services.addEventHandler({
       onAdd: (svc) => this.enqueue(svc),
       onUpdate: (_b, svc) => this.enqueue(svc),

@@ -16,7 +16,7 @@ import { findKind, STORED_RESOURCES, type ResourceInfo } from '../../lib/api/res
 import { StatusError } from '../../lib/api/status.js';
 import type { Informer } from '../../lib/client/informer.js';
 import { objectKey } from '../../lib/client/paths.js';
-import { QueueController, QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers, controllerQueue } from './queue-workers.js';
 import { OWNER_UID_INDEX, UID_INDEX } from './shared-informers.js';
 import type { ControllerContext } from './controller-context.js';
 
@@ -51,7 +51,7 @@ export class GarbageCollector extends QueueController {
 
   constructor(private readonly config: GarbageCollectorConfig) {
     super();
-    this.workers = new QueueWorkers({ name: 'garbage_collector_attempt_to_delete', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, 'garbage_collector_attempt_to_delete', (key) => this.sync(key));
     for (const resource of STORED_RESOURCES) {
       if (NOT_COLLECTED.has(resource.resource)) continue;
       const id = resourceId(resource);

@@ -8,7 +8,7 @@ import { StatusError } from '../../lib/api/status.js';
 import type { Informer } from '../../lib/client/informer.js';
 import { isNamespaceTerminating } from './api-errors.js';
 import type { ControllerContext } from './controller-context.js';
-import { QueueController, QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers, controllerQueue } from './queue-workers.js';
 
 const NAMESPACES = findResource('', 'v1', 'namespaces')!;
 
@@ -36,7 +36,7 @@ export class NamespaceObjectController<T extends KubeObject> extends QueueContro
     super();
     this.namespaces = config.informers.informerFor<Namespace & KubeObject>(NAMESPACES);
     this.objects = config.informers.informerFor<T>(rules.resource);
-    this.workers = new QueueWorkers({ name: rules.queue, workers: config.workers, sync: (ns) => this.sync(ns), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, rules.queue, (ns) => this.sync(ns));
     const enqueue = (namespace: string | undefined): void => {
       if (namespace) this.workers.queue.add(namespace);
     };

@@ -13,7 +13,7 @@ import type { Informer } from '../../lib/client/informer.js';
 import { resourcePath } from '../../lib/client/paths.js';
 import { canonicalJson } from './deployment/rollout-math.js';
 import { timeText } from './deployment/conditions.js';
-import { QueueController, QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers, controllerQueue } from './queue-workers.js';
 import type { ControllerContext } from './controller-context.js';
 
 export const NAMESPACES = findResource('', 'v1', 'namespaces')!;
@@ -37,7 +37,7 @@ export class NamespaceController extends QueueController {
   constructor(private readonly config: NamespaceControllerConfig) {
     super();
     this.namespaces = config.informers.informerFor<NamespaceObject>(NAMESPACES);
-    this.workers = new QueueWorkers({ name: 'namespace', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, 'namespace', (key) => this.sync(key));
     const changed = (ns: NamespaceObject): void => {
       if (ns.metadata?.deletionTimestamp) this.workers.queue.add(ns.metadata.name ?? '');
     };

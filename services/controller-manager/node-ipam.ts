@@ -9,7 +9,7 @@ import { StatusError } from '../../lib/api/status.js';
 import type { Informer } from '../../lib/client/informer.js';
 import { CidrSet } from './cidr-set.js';
 import type { ControllerContext } from './controller-context.js';
-import { QueueController, QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers, controllerQueue } from './queue-workers.js';
 
 export const NODES = findResource('', 'v1', 'nodes')!;
 
@@ -28,7 +28,7 @@ export class NodeIpamController extends QueueController {
   constructor(private readonly config: NodeIpamConfig) {
     super();
     this.nodes = config.informers.informerFor<NodeObject>(NODES);
-    this.workers = new QueueWorkers({ name: 'node_ipam', workers: config.workers, sync: (name) => this.sync(name), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, 'node_ipam', (name) => this.sync(name));
     this.nodes.addEventHandler({
       onAdd: (node) => this.seen(node),
       onUpdate: (_b, node) => this.seen(node),

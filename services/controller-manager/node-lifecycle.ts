@@ -15,7 +15,7 @@ import type { Timer } from '../../lib/client/clock.js';
 import type { Informer } from '../../lib/client/informer.js';
 import type { ControllerContext } from './controller-context.js';
 import { timeText } from './deployment/conditions.js';
-import { QueueWorkers } from './queue-workers.js';
+import { QueueWorkers, controllerQueue } from './queue-workers.js';
 
 export const NODES = findResource('', 'v1', 'nodes')!;
 const LEASES = findResource('coordination.k8s.io', 'v1', 'leases')!;
@@ -49,7 +49,7 @@ export class NodeLifecycleController {
   constructor(private readonly config: NodeLifecycleConfig) {
     this.nodes = config.informers.informerFor<NodeObject>(NODES);
     this.leases = config.informers.informerFor<LeaseObject>(LEASES);
-    this.workers = new QueueWorkers({ name: 'node_lifecycle_controller', workers: config.workers, sync: (name) => this.sync(name), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, 'node_lifecycle_controller', (name) => this.sync(name));
     this.nodes.addEventHandler({
       onAdd: (node) => this.enqueue(node.metadata?.name),
       onUpdate: (_b, node) => this.enqueue(node.metadata?.name),

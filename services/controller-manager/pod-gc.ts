@@ -18,7 +18,7 @@ import { timeText } from './deployment/conditions.js';
 import { NODES } from './node-lifecycle.js';
 import { isPodTerminal } from './pod-conditions.js';
 import { PODS, type PodObject } from './pod-control.js';
-import { QueueWorkers } from './queue-workers.js';
+import { QueueWorkers, controllerQueue } from './queue-workers.js';
 
 export const OUT_OF_SERVICE_TAINT = 'node.kubernetes.io/out-of-service';
 
@@ -58,7 +58,7 @@ export class PodGcController {
   constructor(private readonly config: PodGcConfig) {
     this.pods = config.informers.informerFor<PodObject>(PODS);
     this.nodes = config.informers.informerFor<Node & KubeObject>(NODES);
-    this.nodeChecks = new QueueWorkers({ name: 'orphaned_pods_nodes', workers: 1, sync: (node) => this.collectNode(node), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.nodeChecks = controllerQueue(config, 'orphaned_pods_nodes', (node) => this.collectNode(node), 1);
     this.nodes.addEventHandler({
       onUpdate: (_before, node) => {
         if (isOutOfService(node)) this.nodeChecks.queue.add(node.metadata?.name ?? '');

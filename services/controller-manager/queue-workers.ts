@@ -80,3 +80,13 @@ export abstract class QueueController {
     return this.workers.stop();
   }
 }
+
+/** A controller's queue and its workers, on the controller's clock, metrics and log; `workers` defaults to its --concurrent-*-syncs. */
+export function controllerQueue(
+  context: Pick<QueueWorkersConfig, 'workers' | 'clock' | 'metrics' | 'log'>,
+  name: string,
+  sync: (key: string) => Promise<void>,
+  workers = context.workers,
+): QueueWorkers {
+  return new QueueWorkers({ name, workers, sync, clock: context.clock, metrics: context.metrics, log: context.log });
+}

@@ -19,7 +19,7 @@ import { OwnedPodEvents } from './owned-pod-events.js';
 import { availableAt, isPodActive, isPodAvailable, isPodReady } from './pod-conditions.js';
 import { PodControl, PODS, type PodObject } from './pod-control.js';
 import { podsToDelete } from './pod-ranking.js';
-import { QueueController, QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers, controllerQueue } from './queue-workers.js';
 import { claimCandidates, OWNER_UID_INDEX } from './shared-informers.js';
 import { updateStatus } from './status-writer.js';
 import type { ControllerContext } from './controller-context.js';
@@ -93,7 +93,7 @@ export class ReplicaSetController extends QueueController {
     this.pods = config.informers.informerFor<PodObject>(PODS);
     this.expectations = new Expectations(config.clock);
     this.podControl = new PodControl(config.client);
-    this.workers = new QueueWorkers({ name: config.kind.queueName, workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, config.kind.queueName, (key) => this.sync(key));
     this.sets.addEventHandler({
       onAdd: (rs) => this.enqueue(rs),
       onUpdate: (_before, after) => this.enqueue(after),

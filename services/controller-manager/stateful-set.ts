@@ -28,7 +28,7 @@ import { Expectations } from './expectations.js';
 import { type OwnedPodEvents, ownerToSync, watchOwnersAndPods } from './owned-pod-events.js';
 import { availableAt, isPodAvailable, isPodReady, isPodTerminal, isPodTerminating } from './pod-conditions.js';
 import { PODS, type PodObject } from './pod-control.js';
-import { CacheBehindError, QueueController, QueueWorkers } from './queue-workers.js';
+import { CacheBehindError, QueueController, QueueWorkers, controllerQueue } from './queue-workers.js';
 import { claimCandidates } from './shared-informers.js';
 import { updateStatus } from './status-writer.js';
 
@@ -151,7 +151,7 @@ export class StatefulSetController extends QueueController {
     const revisions = config.informers.informerFor<RevisionObject>(CONTROLLER_REVISIONS);
     this.history = new ControllerHistory(config.client, revisions);
     this.expectations = new Expectations(config.clock);
-    this.workers = new QueueWorkers({ name: 'statefulset', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, 'statefulset', (key) => this.sync(key));
     this.podEvents = watchOwnersAndPods(this.sets, this.pods, 'StatefulSet', this.expectations, this.workers.queue);
     revisions.addEventHandler({
       onAdd: (rev) => this.enqueueOwner(rev),

@@ -13,7 +13,7 @@ import { timeText } from './deployment/conditions.js';
 import { NODES } from './node-lifecycle.js';
 import { PODS, type PodObject } from './pod-control.js';
 import { isPodTerminal } from './pod-conditions.js';
-import { QueueController, QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers, controllerQueue } from './queue-workers.js';
 
 type NodeObject = KubeObject & { spec?: { taints?: Taint[] } };
 export const NODE_NAME_INDEX = 'spec.nodeName';
@@ -48,7 +48,7 @@ export class TaintEvictionController extends QueueController {
     this.nodes = config.informers.informerFor<NodeObject>(NODES);
     this.pods = config.informers.informerFor<PodObject>(PODS);
     this.pods.indexer.addIndexers({ [NODE_NAME_INDEX]: (pod) => (pod.spec?.nodeName ? [pod.spec.nodeName] : []) });
-    this.workers = new QueueWorkers({ name: 'taint_eviction', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, 'taint_eviction', (key) => this.sync(key));
     const nodeChanged = (node: NodeObject): void => {
       for (const pod of this.pods.indexer.byIndex(NODE_NAME_INDEX, node.metadata?.name ?? '')) this.workers.queue.add(objectKey(pod));
     };

@@ -10,7 +10,7 @@ import type { Informer } from '../../lib/client/informer.js';
 import { objectKey } from '../../lib/client/paths.js';
 import type { ControllerContext } from './controller-context.js';
 import { JOBS } from './job/job-controller.js';
-import { QueueController, QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers, controllerQueue } from './queue-workers.js';
 
 type JobObject = Job & KubeObject;
 
@@ -31,7 +31,7 @@ export class TtlAfterFinishedController extends QueueController {
   constructor(private readonly config: ControllerContext) {
     super();
     this.jobs = config.informers.informerFor<JobObject>(JOBS);
-    this.workers = new QueueWorkers({ name: 'ttl_jobs_to_delete', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, 'ttl_jobs_to_delete', (key) => this.sync(key));
     const enqueue = (job: JobObject): void => {
       if (!job.metadata?.deletionTimestamp && expiresAt(job) !== undefined) this.workers.queue.add(objectKey(job));
     };

@@ -12,7 +12,7 @@ import { objectKey } from '../../lib/client/paths.js';
 import type { ControllerContext } from './controller-context.js';
 import { isPodTerminal } from './pod-conditions.js';
 import { PODS, type PodObject } from './pod-control.js';
-import { QueueController, QueueWorkers } from './queue-workers.js';
+import { QueueController, QueueWorkers, controllerQueue } from './queue-workers.js';
 import { PVCS } from './stateful-set.js';
 
 export const PVS = findResource('', 'v1', 'persistentvolumes')!;
@@ -49,7 +49,7 @@ export class PvcProtectionController extends QueueController {
     super();
     this.claims = config.informers.informerFor<ClaimObject>(PVCS);
     this.pods = config.informers.informerFor<PodObject>(PODS);
-    this.workers = new QueueWorkers({ name: 'pvcprotection', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, 'pvcprotection', (key) => this.sync(key));
     const claimChanged = (claim: ClaimObject): void => {
       if (claim.metadata?.deletionTimestamp && claim.metadata.finalizers?.includes(PVC_PROTECTION_FINALIZER)) this.workers.queue.add(objectKey(claim));
     };
@@ -80,7 +80,7 @@ export class PvProtectionController extends QueueController {
   constructor(private readonly config: ControllerContext) {
     super();
     this.volumes = config.informers.informerFor<VolumeObject>(PVS);
-    this.workers = new QueueWorkers({ name: 'pvprotection', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, 'pvprotection', (key) => this.sync(key));
     const changed = (pv: VolumeObject): void => {
       if (pv.metadata?.deletionTimestamp && pv.metadata.finalizers?.includes(PV_PROTECTION_FINALIZER)) this.workers.queue.add(objectKey(pv));
     };

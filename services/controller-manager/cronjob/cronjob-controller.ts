@@ -17,7 +17,7 @@ import { objectKey } from '../../../lib/client/paths.js';
 import type { ControllerContext } from '../controller-context.js';
 import { controllerRefOf, controllerRefTo } from '../controller-ref.js';
 import { JOBS, type JobObject } from '../job/job-controller.js';
-import { QueueController, QueueWorkers } from '../queue-workers.js';
+import { QueueController, QueueWorkers, controllerQueue } from '../queue-workers.js';
 import { OWNER_UID_INDEX } from '../shared-informers.js';
 import { updateStatus } from '../status-writer.js';
 import { parseSchedule, type Schedule } from './schedule.js';
@@ -60,7 +60,7 @@ export class CronJobController extends QueueController {
     super();
     this.cronJobs = config.informers.informerFor<CronJobObject>(CRON_JOBS);
     this.jobs = config.informers.informerFor<JobObject>(JOBS);
-    this.workers = new QueueWorkers({ name: 'cronjob', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, 'cronjob', (key) => this.sync(key));
     this.cronJobs.addEventHandler({
       onAdd: (cj) => this.enqueue(cj),
       onUpdate: (_before, after) => this.enqueue(after),

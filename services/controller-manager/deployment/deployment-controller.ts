@@ -8,7 +8,7 @@ import type { Informer } from '../../../lib/client/informer.js';
 import { objectKey } from '../../../lib/client/paths.js';
 import { claimObjects, controllerRefOf } from '../controller-ref.js';
 import { PODS, type PodObject } from '../pod-control.js';
-import { QueueController, QueueWorkers } from '../queue-workers.js';
+import { QueueController, QueueWorkers, controllerQueue } from '../queue-workers.js';
 import { claimCandidates, OWNER_UID_INDEX } from '../shared-informers.js';
 import { DEPLOYMENTS, REPLICA_SETS, Rollout, selectorOf } from './rollout.js';
 import type { DeploymentObject, ReplicaSetObject } from './types.js';
@@ -28,7 +28,7 @@ export class DeploymentController extends QueueController {
     this.deployments = config.informers.informerFor<DeploymentObject>(DEPLOYMENTS);
     this.sets = config.informers.informerFor<ReplicaSetObject>(REPLICA_SETS);
     this.pods = config.informers.informerFor<PodObject>(PODS);
-    this.workers = new QueueWorkers({ name: 'deployment', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, 'deployment', (key) => this.sync(key));
     this.rollout = new Rollout({ client: config.client, events: config.events, clock: config.clock, log: config.log, requeueAfter: (d, ms) => this.workers.queue.addAfter(objectKey(d), ms) });
     this.deployments.addEventHandler({
       onAdd: (d) => this.enqueue(d),

@@ -22,7 +22,7 @@ import { claimObjects, controllerRefOf, controllerRefTo } from '../controller-re
 import { Expectations } from '../expectations.js';
 import { isPodReady, isPodTerminal, isPodTerminating } from '../pod-conditions.js';
 import { PodControl, PODS, type PodObject } from '../pod-control.js';
-import { QueueWorkers } from '../queue-workers.js';
+import { QueueWorkers, controllerQueue } from '../queue-workers.js';
 import { slowStartBatch, SLOW_START_INITIAL_BATCH } from '../replica-set.js';
 import { claimCandidates } from '../shared-informers.js';
 import { updateStatus } from '../status-writer.js';
@@ -110,8 +110,8 @@ export class JobController {
     this.pods = config.informers.informerFor<PodObject>(PODS);
     this.expectations = new Expectations(config.clock);
     this.podControl = new PodControl(config.client);
-    this.workers = new QueueWorkers({ name: 'job', workers: config.workers, sync: (key) => this.sync(key), clock: config.clock, metrics: config.metrics, log: config.log });
-    this.orphans = new QueueWorkers({ name: 'job_orphan_pod', workers: 1, sync: (key) => this.syncOrphanPod(key), clock: config.clock, metrics: config.metrics, log: config.log });
+    this.workers = controllerQueue(config, 'job', (key) => this.sync(key));
+    this.orphans = controllerQueue(config, 'job_orphan_pod', (key) => this.syncOrphanPod(key), 1);
     this.jobs.addEventHandler({
       onAdd: (job) => this.enqueue(job),
       onUpdate: (_before, after) => this.enqueue(after),
