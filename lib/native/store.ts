@@ -386,6 +386,28 @@ export class Store {
     return committedEvents<T>(unpack<WireEvent[]>(this.#read(() => this.#native.eventsSince(prefix, afterRevision, upToRevision))), unpack);
   }
 
+  /**
+   * The live state as one snapshot (`rudder snapshot save`): every write acknowledged before the
+   * call is in it, on any replica. History before its revision is not kept.
+   */
+  async snapshot(): Promise<Buffer> {
+    if (this.#closing || this.#closed) throw closedError();
+    await this.linearizableRead();
+    const outcome = await this.#native.snapshot();
+    if (outcome.code || !outcome.snapshot) throw storeError(Object.assign(new Error(outcome.message ?? 'no snapshot'), { code: outcome.code ?? 'Io' }));
+    return outcome.snapshot;
+  }
+
+  /** Makes a new single-replica store in `dataDir` (which must not hold one) from a snapshot; returns its revision. */
+  static restoreSnapshot(dataDir: string, snapshot: Buffer): number {
+    checkKey(dataDir, 'dataDir');
+    try {
+      return loadNative().NativeStore.restoreSnapshot(dataDir, snapshot);
+    } catch (error) {
+      throw storeError(error);
+    }
+  }
+
   /** Calls `listener` with every committed event, in revision order, until the returned function is called. */
   onCommit(listener: CommitListener): () => void {
     this.#listeners.add(listener);
