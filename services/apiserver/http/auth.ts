@@ -14,6 +14,13 @@ import { requestAttributes } from '../auth/request-attributes.js';
 import type { Authorizer } from '../rbac/attributes.js';
 import { sendStatus } from './errors.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authorizer's answer, for the audit event's annotations. */
+    authorizationDecision?: { allowed: boolean; reason: string };
+  }
+}
+
 export interface AuthOptions {
   authenticator: RequestAuthenticator;
   /** Absent: every authenticated request is allowed (tests without RBAC). */
@@ -36,6 +43,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
       if (!authorizer) return done();
       const attributes = requestAttributes(request.method, request.url, (request.query ?? {}) as Record<string, unknown>);
       const decision = authorizer.authorize({ user, ...attributes });
+      request.authorizationDecision = decision;
       if (!decision.allowed) {
         sendStatus(reply, forbidden(user, attributes, decision.reason).status);
         return;
