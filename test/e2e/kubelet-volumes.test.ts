@@ -1,12 +1,13 @@
 // The kubelet's volumes and environment on a real node (its own containerd and network
-// namespace): the node's identity (system:node:<name>) may read exactly the ConfigMaps and
-// Secrets its pods name and request their tokens, as the kubelet does; a pod's ConfigMap, Secret, projected (bound ServiceAccount
-// tokens, ConfigMap, downward API), downwardAPI and emptyDir volumes have the right contents and
-// modes inside the container (read with CRI ExecSync); a changed ConfigMap shows up in the mounted
-// files; the projected token is accepted by the apiserver's TokenReview and carries the source's
-// audience, expiry and pod binding; env from ConfigMaps, Secrets (envFrom with a prefix), fieldRefs
-// and resourceFieldRefs is right; a missing required Secret gives CreateContainerConfigError; and
-// no mount or pod directory is left once the pods are deleted.
+// namespace): the node's identity (system:node:<name>) may read exactly the ConfigMaps and Secrets
+// its pods name and request their tokens, as the kubelet does; a pod's ConfigMap, Secret,
+// projected (bound ServiceAccount tokens, ConfigMap, downward API), downwardAPI and emptyDir
+// volumes, and the kube-api-access volume the ServiceAccount admission adds, have the right
+// contents and modes inside the container (read with CRI ExecSync); a changed ConfigMap shows up
+// in the mounted files; the projected tokens are accepted by the apiserver's TokenReview and carry
+// the source's audience, expiry and pod binding; env from ConfigMaps, Secrets (envFrom with a
+// prefix), fieldRefs and resourceFieldRefs is right; a missing required Secret gives
+// CreateContainerConfigError; and no mount or pod directory is left once the pods are deleted.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,7 +118,8 @@ t.test('a real node mounts ConfigMap, Secret, projected and downward-API volumes
   const asNode = RestClient.fromKubeconfig(nodeKubeconfig);
   t.teardown(() => asNode.close());
 
-  // 2. the objects the pod names (the ServiceAccount is the controller-manager's work elsewhere)
+  // 2. the objects the pod names (the ServiceAccount and kube-root-ca.crt are the controller-manager's work elsewhere)
+  await client.create(CONFIGMAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt' }, data: { 'ca.crt': apiserver.caPem } }, { namespace: 'default' });
   await client.create(SERVICE_ACCOUNTS, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } }, { namespace: 'default' });
   await client.create(CONFIGMAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { greeting: 'hello', mode: 'fast' } }, { namespace: 'default' });
   await client.create(SECRETS, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds' }, data: { password: Buffer.from('s3cret').toString('base64') } }, { namespace: 'default' });
@@ -172,6 +174,14 @@ t.test('a real node mounts ConfigMap, Secret, projected and downward-API volumes
   t.equal((await exec('sh', '-c', 'echo in-sub > /sub/x && cat /data/nested/dir/x')), 'in-sub\n', 'a subPath mount is that directory of the volume');
   t.match(await exec('sh', '-c', 'echo no > /ro/y'), /^exit 1: .*Read-only file system/, 'a readOnly mount cannot be written');
   t.match(await exec('cat', '/etc/hosts'), new RegExp(`# Kubernetes-managed hosts file\\.[^]*\\n${pod?.status?.podIP?.replace(/\./g, '\\.')}\\tvols\\n`), 'the pod\'s /etc/hosts names its IP');
+
+  // 4b. the ServiceAccount admission's kube-api-access volume
+  t.ok(pod?.spec?.volumes?.some((v) => /^kube-api-access-/.test(v.name)), 'the apiserver added the kube-api-access volume');
+  const serviceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
+  t.equal(await exec('cat', `${serviceAccountDir}/namespace`), 'default', 'with the namespace');
+  t.equal(await exec('cat', `${serviceAccountDir}/ca.crt`), apiserver.caPem, 'the cluster CA');
+  const apiAccess = await client.request<{ status?: { authenticated?: boolean } }>({ method: 'POST', path: '/apis/authentication.k8s.io/v1/tokenreviews', body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: await exec('cat', `${serviceAccountDir}/token`) } } });
+  t.equal(apiAccess.status?.authenticated, true, 'and a token the apiserver accepts');
 
   // 5. the projected tokens: accepted by the apiserver, with their audience, expiry and pod binding
   const token = await exec('cat', '/var/run/secrets/tokens/token');
