@@ -105,11 +105,12 @@ t.test('a real node mounts ConfigMap, Secret, projected and downward-API volumes
   t.teardown(() => rmSync(configDir, { recursive: true, force: true }));
   const nodeKubeconfig = join(configDir, 'kubeconfig');
   writeKubeconfig(nodeKubeconfig, { name: 'rudder', server: apiserver.url, caPem: apiserver.caPem, userName: `system:node:${node.name}`, clientCertPem: identity.certPem, clientKeyPem: identity.keyPem });
-  const kubelet = await startKubelet(apiserver, [
+  const kubeletFlags = [
     ...kubeletNodeFlags(node),
     '--cluster-cidr', nodes.plan.nodes[0]!.podCIDR.replace(/\.\d+\.0\/24$/, '.0.0/16'),
     '--sync-frequency', '1s',
-  ]);
+  ];
+  let kubelet = await startKubelet(apiserver, kubeletFlags);
   t.teardown(() => kubelet.stop());
   const client = RestClient.fromKubeconfig(apiserver.kubeconfig);
   t.teardown(() => client.close());
@@ -199,6 +200,14 @@ t.test('a real node mounts ConfigMap, Secret, projected and downward-API volumes
   const settings = await client.get<ConfigMap>(CONFIGMAPS, { namespace: 'default', name: 'settings' });
   await client.update(CONFIGMAPS, { ...settings, data: { greeting: 'bonjour', mode: 'fast' } });
   t.ok(await until(async () => (await exec('cat', '/etc/config/greeting')) === 'bonjour' && (await exec('cat', '/var/run/secrets/tokens/greeting')) === 'bonjour', 30_000, 250), 'the new value is in the configMap and projected volumes');
+
+  // 6b. a restarted kubelet adopts the running pod and keeps its volumes up to date
+  await kubelet.kill();
+  kubelet = await startKubelet(apiserver, kubeletFlags);
+  const current = await client.get<ConfigMap>(CONFIGMAPS, { namespace: 'default', name: 'settings' });
+  await client.update(CONFIGMAPS, { ...current, data: { greeting: 'hola', mode: 'fast' } });
+  t.ok(await until(async () => (await exec('cat', '/etc/config/greeting')) === 'hola', 30_000, 250), 'after a kubelet restart too');
+  t.equal((await client.get<Pod>(PODS, { namespace: 'default', name: 'vols' })).status?.containerStatuses?.[0]?.restartCount, 0, 'the container was not restarted');
 
   // 7. a missing required Secret: CreateContainerConfigError
   let broken: Pod | undefined;

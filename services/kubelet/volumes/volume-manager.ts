@@ -2,8 +2,10 @@
 // <pods dir>/<uid>/volumes/kubernetes.io~<plugin>/<name> before its containers start, keeps the
 // ones made of API objects (configMap, secret, downwardAPI, projected) up to date every refresh
 // period (changed ConfigMaps and Secrets, renewed tokens, new labels), and unmounts and removes
-// them all once the pod is gone.
-import { mkdirSync, rmSync } from 'node:fs';
+// them all once the pod is gone. What it needs to go on refreshing (the pod and its context) is
+// kept in <pods dir>/<uid>/volume-manager.json, so that a restarted kubelet, which adopts running
+// pods without setting them up again, still follows their volumes.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pod, Volume } from 'kubernetes-types/core/v1.js';
 import type { Clock, Timer } from '../../../lib/client/clock.js';
@@ -48,6 +50,8 @@ interface PodVolumes {
   volumes: Map<string, MountedVolume>;
 }
 
+const CHECKPOINT = 'volume-manager.json';
+
 const PLUGIN_DIRS: Record<string, string> = {
   emptyDir: 'kubernetes.io~empty-dir',
   configMap: 'kubernetes.io~configmap',
@@ -63,13 +67,43 @@ function apiObjectKind(volume: Volume): 'disk' | 'memory' | undefined {
   return undefined;
 }
 
+function apiObjectPlugin(volume: Volume): string | undefined {
+  if (!apiObjectKind(volume)) return undefined;
+  return volume.configMap ? 'configMap' : volume.secret ? 'secret' : volume.downwardAPI ? 'downwardAPI' : 'projected';
+}
+
 export class VolumeManager {
   private readonly pods = new Map<string, PodVolumes>();
   private timer: Timer | undefined;
   private closed = false;
 
   constructor(private readonly config: VolumeManagerConfig) {
+    this.restore();
     this.schedule();
+  }
+
+  /** The API-object volumes of the pods an earlier kubelet set up, to go on refreshing them. */
+  private restore(): void {
+    let uids: string[];
+    try {
+      uids = readdirSync(this.config.podsDir);
+    } catch {
+      return;
+    }
+    for (const uid of uids) {
+      try {
+        const saved = JSON.parse(readFileSync(join(this.config.podsDir, uid, CHECKPOINT), 'utf8')) as Omit<PodVolumes, 'volumes'>;
+        const volumes = new Map<string, MountedVolume>();
+        for (const volume of saved.pod.spec?.volumes ?? []) {
+          const plugin = apiObjectPlugin(volume);
+          const dir = plugin && this.volumeDir(uid, plugin, volume.name);
+          if (dir && existsSync(dir)) volumes.set(volume.name, { path: dir, readOnly: true });
+        }
+        this.pods.set(uid, { ...saved, volumes });
+      } catch {
+        // no checkpoint: a pod without volumes, or one being removed
+      }
+    }
   }
 
   private podVolumesDir(uid: string): string {
@@ -93,8 +127,7 @@ export class VolumeManager {
     const uid = pod.metadata?.uid ?? '';
     const kind = apiObjectKind(volume);
     if (kind) {
-      const plugin = volume.configMap ? 'configMap' : volume.secret ? 'secret' : volume.downwardAPI ? 'downwardAPI' : 'projected';
-      const dir = this.volumeDir(uid, plugin, volume.name);
+      const dir = this.volumeDir(uid, apiObjectPlugin(volume)!, volume.name);
       const payload = await this.payload(pod, volume, context);
       if (kind === 'memory') await ensureTmpfs(dir);
       else mkdirSync(dir, { recursive: true, mode: 0o755 });
@@ -126,8 +159,13 @@ export class VolumeManager {
     const uid = pod.metadata?.uid ?? '';
     let entry = this.pods.get(uid);
     if (!entry) this.pods.set(uid, (entry = { pod, context, volumes: new Map() }));
+    const changed = entry.volumes.size === 0 || entry.pod.metadata?.resourceVersion !== pod.metadata?.resourceVersion || JSON.stringify(entry.context) !== JSON.stringify(context);
     entry.pod = pod;
     entry.context = context;
+    if (changed) {
+      mkdirSync(join(this.config.podsDir, uid), { recursive: true });
+      writeFileSync(join(this.config.podsDir, uid, CHECKPOINT), JSON.stringify({ pod, context }));
+    }
     for (const volume of pod.spec?.volumes ?? []) {
       if (entry.volumes.has(volume.name)) continue;
       try {
@@ -164,6 +202,7 @@ export class VolumeManager {
     const dir = this.podVolumesDir(uid);
     await unmountUnder(dir);
     rmSync(dir, { recursive: true, force: true });
+    rmSync(join(this.config.podsDir, uid, CHECKPOINT), { force: true });
   }
 
   private schedule(): void {

@@ -162,6 +162,9 @@ export class CriRuntime implements PodRuntime {
 
     if (sandbox && sandbox.state === 'SANDBOX_READY') {
       const podIPs = observed.sandbox?.ips ?? [];
+      // Running pods (adopted after a restart too) keep their volumes followed by the refreshes;
+      // a failure here is reported when a container next needs the volumes.
+      if (plan.start.length === 0 && pod.spec?.volumes?.length) await this.config.volumes?.setUp(pod, this.containerContext(pod, podIPs)).catch(() => undefined);
       for (const name of plan.start) {
         const failure = await this.startContainer(pod, name, sandbox.id, sandboxConf, observed, podIPs);
         if (failure) {
@@ -199,7 +202,7 @@ export class CriRuntime implements PodRuntime {
     if ('reason' in pulled) return { container: name, reason: pulled.reason, message: pulled.message };
 
     const uid = pod.metadata?.uid ?? '';
-    const context: ContainerContext = { nodeName: this.config.nodeName, hostIP: this.config.nodeIP, podIPs: pod.spec?.hostNetwork ? [this.config.nodeIP] : podIPs, nodeMilliCpu: this.milliCpuCapacity, nodeMemoryBytes: this.memoryCapacity };
+    const context = this.containerContext(pod, podIPs);
     let volumes: ReadonlyMap<string, MountedVolume> = new Map();
     if (pod.spec?.volumes?.length) {
       if (!this.config.volumes) return { container: name, reason: 'ContainerCreating', message: 'this node cannot mount volumes' };
@@ -240,6 +243,10 @@ export class CriRuntime implements PodRuntime {
       }
     }
     return undefined;
+  }
+
+  private containerContext(pod: Pod, podIPs: string[]): ContainerContext {
+    return { nodeName: this.config.nodeName, hostIP: this.config.nodeIP, podIPs: pod.spec?.hostNetwork ? [this.config.nodeIP] : podIPs, nodeMilliCpu: this.milliCpuCapacity, nodeMemoryBytes: this.memoryCapacity };
   }
 
   /** The pod's managed /etc/hosts (not for host-network pods, nor over a volume mounted there). */
