@@ -1,6 +1,7 @@
 // The parts of the kubelet's volumes that need no node: files written atomically through ..data
 // (a reader never sees a mix, stale names go), ConfigMap/Secret keys projected with items, modes
-// and optional sources, downward-API files, hostPath type checks, subPath mounts, /etc/hosts, and
+// and optional sources, downward-API files, hostPath type checks, claims of hostPath/local
+// PersistentVolumes, subPath mounts, /etc/hosts, and
 // bound tokens renewed once 80 % of their life has passed.
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { containerMounts } from '../services/kubelet/volumes/container-mounts.js
 import { downwardAPIPayload } from '../services/kubelet/volumes/downward-api.js';
 import { etcHostsContent } from '../services/kubelet/volumes/etc-hosts.js';
 import { checkHostPath } from '../services/kubelet/volumes/host-path.js';
+import { claimPath } from '../services/kubelet/volumes/persistent-volume-claim.js';
 import type { PodObjects, TokenSpec } from '../services/kubelet/volumes/pod-objects.js';
 import { secretPayload } from '../services/kubelet/volumes/secret.js';
 import { TokenManager } from '../services/kubelet/volumes/token-manager.js';
@@ -101,6 +103,28 @@ t.test('hostPath types are checked, and the OrCreate ones make what is missing',
   t.throws(() => checkHostPath(join(dir, 'nowhere'), 'Directory'), { name: 'VolumeError', message: /does not exist/ });
   t.throws(() => checkHostPath(join(dir, 'made', 'file'), 'Directory'), /is not a directory/);
   t.throws(() => checkHostPath(join(dir, 'made', 'dir'), 'Socket'), /is not a socket file/);
+});
+
+t.test('a claim mounts the path of its bound hostPath or local PersistentVolume', async (t) => {
+  const dir = scratch(t);
+  const claims: Record<string, object> = {
+    bound: { spec: { volumeName: 'pv-host' }, status: { phase: 'Bound' } },
+    local: { spec: { volumeName: 'pv-local' }, status: { phase: 'Bound' } },
+    pending: { spec: {}, status: { phase: 'Pending' } },
+    nfs: { spec: { volumeName: 'pv-nfs' }, status: { phase: 'Bound' } },
+  };
+  const volumes: Record<string, object> = {
+    'pv-host': { spec: { hostPath: { path: join(dir, 'host'), type: 'DirectoryOrCreate' } } },
+    'pv-local': { spec: { local: { path: join(dir, 'host') } } },
+    'pv-nfs': { spec: { nfs: { server: 'x', path: '/' } } },
+  };
+  const source = objects({ persistentVolumeClaim: async (_ns, name) => claims[name], persistentVolume: async (name) => volumes[name] });
+  t.equal(await claimPath(source, 'default', { claimName: 'bound' }), join(dir, 'host'));
+  t.ok(statSync(join(dir, 'host')).isDirectory(), 'DirectoryOrCreate made it');
+  t.equal(await claimPath(source, 'default', { claimName: 'local' }), join(dir, 'host'));
+  await t.rejects(claimPath(source, 'default', { claimName: 'pending' }), /is not bound/);
+  await t.rejects(claimPath(source, 'default', { claimName: 'missing' }), /"missing" not found/);
+  await t.rejects(claimPath(source, 'default', { claimName: 'nfs' }), /neither hostPath nor local/);
 });
 
 t.test('volumeMounts become CRI mounts with subPath, subPathExpr and readOnly', async (t) => {

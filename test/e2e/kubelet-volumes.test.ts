@@ -1,14 +1,14 @@
 // The kubelet's volumes and environment on a real node (its own containerd and network
 // namespace): the node's identity (system:node:<name>) may read exactly the ConfigMaps and Secrets
 // its pods name and request their tokens, as the kubelet does; a pod's ConfigMap, Secret,
-// projected (bound ServiceAccount tokens, ConfigMap, downward API), downwardAPI and emptyDir
+// projected (bound ServiceAccount tokens, ConfigMap, downward API), downwardAPI, emptyDir and hostPath
 // volumes, and the kube-api-access volume the ServiceAccount admission adds, have the right
 // contents and modes inside the container (read with CRI ExecSync); a changed ConfigMap shows up
 // in the mounted files; the projected tokens are accepted by the apiserver's TokenReview and carry
 // the source's audience, expiry and pod binding; env from ConfigMaps, Secrets (envFrom with a
 // prefix), fieldRefs and resourceFieldRefs is right; a missing required Secret gives
 // CreateContainerConfigError; and no mount or pod directory is left once the pods are deleted.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
@@ -34,7 +34,7 @@ const CONFIGMAPS = findResource('', 'v1', 'configmaps')!;
 const SECRETS = findResource('', 'v1', 'secrets')!;
 const SERVICE_ACCOUNTS = findResource('', 'v1', 'serviceaccounts')!;
 
-function volumesPod(nodeName: string): Pod {
+function volumesPod(nodeName: string, hostDir: string): Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -59,12 +59,13 @@ function volumesPod(nodeName: string): Pod {
         { name: 'info', downwardAPI: { items: [{ path: 'mem', resourceFieldRef: { containerName: 'main', resource: 'limits.memory', divisor: '1Mi' } }] } },
         { name: 'scratch', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
         { name: 'data', emptyDir: {} },
+        { name: 'host', hostPath: { path: hostDir, type: 'DirectoryOrCreate' } },
       ],
       containers: [
         {
           name: 'main',
           image: BUSYBOX_IMAGE,
-          command: ['sh', '-c', 'echo shared > /data/file; exec sleep 3600'],
+          command: ['sh', '-c', 'echo shared > /data/file; echo from-pod > /host/out; exec sleep 3600'],
           resources: { limits: { memory: '64Mi' } },
           envFrom: [{ configMapRef: { name: 'settings' }, prefix: 'CFG_' }, { secretRef: { name: 'absent', optional: true } }],
           env: [
@@ -85,6 +86,7 @@ function volumesPod(nodeName: string): Pod {
             { name: 'data', mountPath: '/data' },
             { name: 'data', mountPath: '/sub', subPath: 'nested/dir' },
             { name: 'data', mountPath: '/ro', readOnly: true },
+            { name: 'host', mountPath: '/host' },
           ],
         },
       ],
@@ -124,7 +126,8 @@ t.test('a real node mounts ConfigMap, Secret, projected and downward-API volumes
   await client.create(SERVICE_ACCOUNTS, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } }, { namespace: 'default' });
   await client.create(CONFIGMAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { greeting: 'hello', mode: 'fast' } }, { namespace: 'default' });
   await client.create(SECRETS, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds' }, data: { password: Buffer.from('s3cret').toString('base64') } }, { namespace: 'default' });
-  await client.create(PODS, volumesPod(node.name), { namespace: 'default' });
+  const hostDir = join(node.dir, 'host-data');
+  await client.create(PODS, volumesPod(node.name, hostDir), { namespace: 'default' });
   await client.create(PODS, {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -172,6 +175,7 @@ t.test('a real node mounts ConfigMap, Secret, projected and downward-API volumes
   t.match(await exec('grep', ' /scratch ', '/proc/mounts'), /^tmpfs \/scratch tmpfs .*size=16384k/, 'emptyDir Memory is a tmpfs of its sizeLimit');
   t.match(await exec('grep', ' /etc/creds ', '/proc/mounts'), / ro[ ,]/, 'API-object volumes are mounted read-only');
   t.equal(await exec('cat', '/data/file'), 'shared\n', 'the emptyDir');
+  t.equal(readFileSync(join(hostDir, 'out'), 'utf8'), 'from-pod\n', 'the hostPath directory, made by DirectoryOrCreate, is the node\'s');
   t.equal((await exec('sh', '-c', 'echo in-sub > /sub/x && cat /data/nested/dir/x')), 'in-sub\n', 'a subPath mount is that directory of the volume');
   t.match(await exec('sh', '-c', 'echo no > /ro/y'), /^exit 1: .*Read-only file system/, 'a readOnly mount cannot be written');
   t.match(await exec('cat', '/etc/hosts'), new RegExp(`# Kubernetes-managed hosts file\\.[^]*\\n${pod?.status?.podIP?.replace(/\./g, '\\.')}\\tvols\\n`), 'the pod\'s /etc/hosts names its IP');
