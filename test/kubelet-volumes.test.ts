@@ -33,6 +33,7 @@ const context: ContainerContext = { nodeName: 'node-a', hostIP: '10.213.0.2', po
 
 function objects(overrides: Partial<PodObjects> = {}): PodObjects {
   return {
+    pod: async () => undefined,
     configMap: async (_ns, name) => (name === 'settings' ? { data: { greeting: 'hello', mode: 'fast' }, binaryData: { blob: Buffer.from([1, 2]).toString('base64') } } : undefined),
     secret: async (_ns, name) => (name === 'creds' ? { data: { password: Buffer.from('s3cret').toString('base64') } } : undefined),
     persistentVolumeClaim: async () => undefined,

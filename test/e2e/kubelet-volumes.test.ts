@@ -1,12 +1,13 @@
 // The kubelet's volumes and environment on a real node (its own containerd and network
 // namespace): the node's identity (system:node:<name>) may read exactly the ConfigMaps and Secrets
 // its pods name and request their tokens, as the kubelet does; a pod's ConfigMap, Secret,
-// projected (bound ServiceAccount tokens, ConfigMap, downward API), downwardAPI, emptyDir and hostPath
-// volumes, and the kube-api-access volume the ServiceAccount admission adds, have the right
-// contents and modes inside the container (read with CRI ExecSync); a changed ConfigMap shows up
-// in the mounted files; the projected tokens are accepted by the apiserver's TokenReview and carry
-// the source's audience, expiry and pod binding; env from ConfigMaps, Secrets (envFrom with a
-// prefix), fieldRefs and resourceFieldRefs is right; a missing required Secret gives
+// projected (bound ServiceAccount tokens, ConfigMap, downward API), downwardAPI, emptyDir and
+// hostPath volumes, and the kube-api-access volume the ServiceAccount admission adds, have the
+// right contents and modes inside the container (read with CRI ExecSync); a changed ConfigMap
+// shows up in the mounted files (also after a kubelet restart), changed labels in the downward-API
+// ones; the projected tokens are accepted by the apiserver's TokenReview and carry the source's
+// audience, expiry and pod binding; env from ConfigMaps, Secrets (envFrom with a prefix),
+// fieldRefs and resourceFieldRefs is right; a missing required Secret gives
 // CreateContainerConfigError; and no mount or pod directory is left once the pods are deleted.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -204,6 +205,10 @@ t.test('a real node mounts ConfigMap, Secret, projected and downward-API volumes
   const settings = await client.get<ConfigMap>(CONFIGMAPS, { namespace: 'default', name: 'settings' });
   await client.update(CONFIGMAPS, { ...settings, data: { greeting: 'bonjour', mode: 'fast' } });
   t.ok(await until(async () => (await exec('cat', '/etc/config/greeting')) === 'bonjour' && (await exec('cat', '/var/run/secrets/tokens/greeting')) === 'bonjour', 30_000, 250), 'the new value is in the configMap and projected volumes');
+
+  // 6a. new labels show up in the downward-API files
+  await client.patch(PODS, { namespace: 'default', name: 'vols' }, { metadata: { labels: { tier: 'prod' } } });
+  t.ok(await until(async () => (await exec('cat', '/var/run/secrets/tokens/labels')) === 'app="vols"\ntier="prod"', 30_000, 250), 'a pod\'s changed labels are in its downward-API file');
 
   // 6b. a restarted kubelet adopts the running pod and keeps its volumes up to date
   await kubelet.kill();

@@ -1,5 +1,6 @@
 // What a pod's volumes and environment read from the apiserver, with the kubelet's own
-// credentials (the Node authorizer lets a kubelet read only what its pods name): ConfigMaps,
+// credentials (the Node authorizer lets a kubelet read only what its pods name): the pod itself
+// (its current labels and annotations), ConfigMaps,
 // Secrets, PersistentVolumeClaims with their PersistentVolumes, and ServiceAccount tokens by the
 // TokenRequest API. A missing object is undefined; any other failure is thrown.
 import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Pod, Secret } from 'kubernetes-types/core/v1.js';
@@ -23,6 +24,7 @@ export interface TokenSpec {
 }
 
 export interface PodObjects {
+  pod(namespace: string, name: string): Promise<Pod | undefined>;
   configMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
   secret(namespace: string, name: string): Promise<Secret | undefined>;
   persistentVolumeClaim(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined>;
@@ -41,6 +43,7 @@ interface TokenRequestAnswer {
 }
 
 export class ApiPodObjects implements PodObjects {
+  private readonly pods = served('pods');
   private readonly configMaps = served('configmaps');
   private readonly secrets = served('secrets');
   private readonly claims = served('persistentvolumeclaims');
@@ -56,6 +59,10 @@ export class ApiPodObjects implements PodObjects {
       if (error instanceof StatusError && error.code === 404) return undefined;
       throw error;
     }
+  }
+
+  pod(namespace: string, name: string): Promise<Pod | undefined> {
+    return this.getOrUndefined(this.pods, namespace, name);
   }
 
   configMap(namespace: string, name: string): Promise<ConfigMap | undefined> {

@@ -1,7 +1,7 @@
 // The kubelet's volume manager for one node: sets up a pod's volumes under
 // <pods dir>/<uid>/volumes/kubernetes.io~<plugin>/<name> before its containers start, keeps the
 // ones made of API objects (configMap, secret, downwardAPI, projected) up to date every refresh
-// period (changed ConfigMaps and Secrets, renewed tokens, new labels), and unmounts and removes
+// period (changed ConfigMaps and Secrets, renewed tokens, the pod's new labels and annotations), and unmounts and removes
 // them all once the pod is gone. What it needs to go on refreshing (the pod and its context) is
 // kept in <pods dir>/<uid>/volume-manager.json, so that a restarted kubelet, which adopts running
 // pods without setting them up again, still follows their volumes.
@@ -178,9 +178,21 @@ export class VolumeManager {
     return entry.volumes;
   }
 
+  /** The pod as it is now when its files show its labels or annotations (which change without a sync). */
+  private async currentPod(entry: PodVolumes): Promise<void> {
+    const shown = (entry.pod.spec?.volumes ?? []).some((volume) => {
+      const items = [...(volume.downwardAPI?.items ?? []), ...(volume.projected?.sources ?? []).flatMap((source) => source.downwardAPI?.items ?? [])];
+      return items.some((item) => item.fieldRef?.fieldPath.startsWith('metadata.labels') || item.fieldRef?.fieldPath.startsWith('metadata.annotations'));
+    });
+    if (!shown) return;
+    const current = await this.config.objects.pod(entry.pod.metadata?.namespace ?? '', entry.pod.metadata?.name ?? '');
+    if (current && current.metadata?.uid === entry.pod.metadata?.uid) entry.pod = current;
+  }
+
   /** Brings the API-object volumes of every pod up to date. */
   async refresh(): Promise<void> {
     for (const [uid, entry] of [...this.pods]) {
+      await this.currentPod(entry).catch((error: unknown) => this.config.warn?.('could not read a pod for its downward-API files', { pod: uid, reason: error instanceof Error ? error.message : String(error) }));
       for (const volume of entry.pod.spec?.volumes ?? []) {
         const mounted = entry.volumes.get(volume.name);
         if (!mounted || !apiObjectKind(volume)) continue;
