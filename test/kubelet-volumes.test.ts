@@ -2,7 +2,8 @@
 // (a reader never sees a mix, stale names go), ConfigMap/Secret keys projected with items, modes
 // and optional sources, downward-API files, hostPath type checks, claims of hostPath/local
 // PersistentVolumes, subPath mounts, /etc/hosts, and
-// bound tokens renewed once 80 % of their life has passed.
+// bound tokens renewed once 80 % of their life has passed; the volume manager's set-up, refresh
+// (one read per object per round, also after a restart) and tear-down.
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ import { claimPath } from '../services/kubelet/volumes/persistent-volume-claim.j
 import type { PodObjects, TokenSpec } from '../services/kubelet/volumes/pod-objects.js';
 import { secretPayload } from '../services/kubelet/volumes/secret.js';
 import { TokenManager } from '../services/kubelet/volumes/token-manager.js';
+import { VolumeManager } from '../services/kubelet/volumes/volume-manager.js';
+import { realClock } from '../lib/client/clock.js';
 
 function scratch(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'rudder-volumes-'));
@@ -183,4 +186,48 @@ t.test('bound tokens are reused until 80 % of their life, then renewed; a failed
   manager.forgetPod('u-1');
   t.equal(await manager.token({ ...spec, audiences: ['other'] }), 'token-4', 'a gone pod\'s tokens are forgotten');
   t.same(requested[0]?.pod, { name: 'web', uid: 'u-1' });
+});
+
+t.test('the volume manager sets a pod\'s configMap volume up, refreshes it from one read per round, and removes it', async (t) => {
+  const podsDir = scratch(t);
+  let greeting = 'hello';
+  let reads = 0;
+  const source = objects({
+    configMap: async (_ns, name) => {
+      reads++;
+      return name === 'settings' ? { data: { greeting } } : undefined;
+    },
+  });
+  const manager = new VolumeManager({ podsDir, objects: source, tokens: new TokenManager(source, realClock), clock: realClock, refreshPeriodMs: 3_600_000 });
+  t.teardown(() => manager.close());
+  const pod = (uid: string) => ({
+    metadata: { name: uid, namespace: 'default', uid },
+    spec: { volumes: [{ name: 'config', configMap: { name: 'settings' } }, { name: 'again', configMap: { name: 'settings', items: [{ key: 'greeting', path: 'g' }] } }], containers: [] },
+  });
+  const volumes = await manager.setUp(pod('u-1'), context);
+  const dir = volumes.get('config')!.path;
+  t.equal(dir, join(podsDir, 'u-1', 'volumes', 'kubernetes.io~configmap', 'config'), 'where the kubelet keeps it');
+  t.equal(volumes.get('config')!.readOnly, true);
+  t.equal(readFileSync(join(dir, 'greeting'), 'utf8'), 'hello');
+  await manager.setUp(pod('u-2'), context);
+  reads = 0;
+  greeting = 'bonjour';
+  await manager.refresh();
+  t.equal(reads, 1, 'one read of the ConfigMap for both pods and volumes');
+  t.equal(readFileSync(join(dir, 'greeting'), 'utf8'), 'bonjour');
+  t.equal(readFileSync(join(podsDir, 'u-2', 'volumes', 'kubernetes.io~configmap', 'again', 'g'), 'utf8'), 'bonjour');
+
+  // a new manager (a restarted kubelet) goes on refreshing what the last one set up
+  manager.close();
+  const restarted = new VolumeManager({ podsDir, objects: source, tokens: new TokenManager(source, realClock), clock: realClock, refreshPeriodMs: 3_600_000 });
+  t.teardown(() => restarted.close());
+  greeting = 'hola';
+  await restarted.refresh();
+  t.equal(readFileSync(join(dir, 'greeting'), 'utf8'), 'hola');
+
+  await restarted.tearDown('u-1');
+  t.notOk(readdirSync(join(podsDir, 'u-1')).includes('volumes'), 'torn down');
+  const before = reads;
+  await restarted.refresh();
+  t.equal(reads, before + 1, 'only the remaining pod is refreshed');
 });

@@ -20,6 +20,7 @@ import { DEFAULT_MODE } from './key-projection.js';
 import { claimPath } from './persistent-volume-claim.js';
 import type { PodObjects } from './pod-objects.js';
 import { projectedPayload } from './projected.js';
+import { roundCache } from './round-cache.js';
 import { secretPayload } from './secret.js';
 import { ensureTmpfs } from './tmpfs.js';
 import type { TokenManager } from './token-manager.js';
@@ -114,9 +115,9 @@ export class VolumeManager {
     return join(this.podVolumesDir(uid), PLUGIN_DIRS[plugin] ?? `kubernetes.io~${plugin}`, name);
   }
 
-  private async payload(pod: Pod, volume: Volume, context: ContainerContext): Promise<Payload> {
+  private async payload(pod: Pod, volume: Volume, context: ContainerContext, objects: PodObjects = this.config.objects): Promise<Payload> {
     const namespace = pod.metadata?.namespace ?? '';
-    const { objects, tokens } = this.config;
+    const { tokens } = this.config;
     if (volume.configMap) return configMapPayload(objects, namespace, volume.configMap, volume.configMap.defaultMode ?? DEFAULT_MODE);
     if (volume.secret) return secretPayload(objects, namespace, { ...volume.secret, name: volume.secret.secretName ?? '' }, volume.secret.defaultMode ?? DEFAULT_MODE);
     if (volume.downwardAPI) return downwardAPIPayload(pod, volume.downwardAPI.items, volume.downwardAPI.defaultMode ?? DEFAULT_MODE, context);
@@ -191,13 +192,14 @@ export class VolumeManager {
 
   /** Brings the API-object volumes of every pod up to date. */
   async refresh(): Promise<void> {
+    const objects = roundCache(this.config.objects);
     for (const [uid, entry] of [...this.pods]) {
       await this.currentPod(entry).catch((error: unknown) => this.config.warn?.('could not read a pod for its downward-API files', { pod: uid, reason: error instanceof Error ? error.message : String(error) }));
       for (const volume of entry.pod.spec?.volumes ?? []) {
         const mounted = entry.volumes.get(volume.name);
         if (!mounted || !apiObjectKind(volume)) continue;
         try {
-          const payload = await this.payload(entry.pod, volume, entry.context);
+          const payload = await this.payload(entry.pod, volume, entry.context, objects);
           // the pod may have gone while the objects were read
           if (this.pods.get(uid) === entry) writeAtomically(mounted.path, payload);
         } catch (error) {
