@@ -1,9 +1,9 @@
 // The parts of the kubelet's volumes that need no node: files written atomically through ..data
 // (a reader never sees a mix, stale names go), ConfigMap/Secret keys projected with items, modes
 // and optional sources, downward-API files, hostPath type checks, claims of hostPath/local
-// PersistentVolumes, subPath mounts, /etc/hosts, and
-// bound tokens renewed once 80 % of their life has passed; the volume manager's set-up, refresh
-// (one read per object per round, also after a restart) and tear-down.
+// PersistentVolumes, subPath mounts, /etc/hosts, bound tokens renewed once 80 % of their life has
+// passed, and the volume manager's set-up, refresh (one read per object per round, also after a
+// restart) and tear-down.
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -225,7 +225,9 @@ t.test('the volume manager sets a pod\'s configMap volume up, refreshes it from 
   await restarted.refresh();
   t.equal(readFileSync(join(dir, 'greeting'), 'utf8'), 'hola');
 
+  t.same(restarted.podsWithVolumes().sort(), ['u-1', 'u-2'], 'the pods with volumes on disk');
   await restarted.tearDown('u-1');
+  t.same(restarted.podsWithVolumes(), ['u-2']);
   t.notOk(readdirSync(join(podsDir, 'u-1')).includes('volumes'), 'torn down');
   const before = reads;
   await restarted.refresh();

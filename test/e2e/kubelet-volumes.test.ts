@@ -8,8 +8,9 @@
 // ones; the projected tokens are accepted by the apiserver's TokenReview and carry the source's
 // audience, expiry and pod binding; env from ConfigMaps, Secrets (envFrom with a prefix),
 // fieldRefs and resourceFieldRefs is right; a missing required Secret gives
-// CreateContainerConfigError; and no mount or pod directory is left once the pods are deleted.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// CreateContainerConfigError; and no mount or pod directory is left once the pods are deleted,
+// nor volumes an unfinished removal left behind.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
@@ -27,6 +28,7 @@ import { kubeletNodeFlags } from '../../lib/local-nodes/containerd-config.js';
 import { pkiPaths } from '../../lib/pki/certs.js';
 import { createClientCert } from '../../lib/pki/issue.js';
 import { readCa } from '../../lib/pki/x509.js';
+import { runCommand } from '../../lib/process/run.js';
 import { localNodesSkip, startTestNodes } from '../helpers/local-nodes.js';
 import { PODS } from '../helpers/sched-api.js';
 import { until } from '../helpers/until.js';
@@ -234,4 +236,10 @@ t.test('a real node mounts ConfigMap, Secret, projected and downward-API volumes
   await client.delete(PODS, { namespace: 'default', name: 'broken' }, { gracePeriodSeconds: 0 });
   t.ok(await until(async () => (await cri.listPodSandbox()).length === 0 && !existsSync(join(podsDir, uid)), 60_000, 250), 'the sandboxes and the pod\'s directory are gone');
   t.same(mountsUnder(podsDir), [], 'no volume is left mounted');
+
+  // 9. volumes a removal left behind (a kubelet killed half-way) are removed once their pod has nothing in the runtime
+  const leftBehind = join(podsDir, 'gone-pod-uid', 'volumes', 'kubernetes.io~secret', 'left');
+  mkdirSync(leftBehind, { recursive: true });
+  await runCommand('mount', ['-t', 'tmpfs', 'tmpfs', leftBehind]);
+  t.ok(await until(() => mountsUnder(podsDir).length === 0 && !existsSync(join(podsDir, 'gone-pod-uid', 'volumes')), 30_000, 250), 'the left-behind volume is unmounted and removed');
 });

@@ -209,6 +209,15 @@ export class VolumeManager {
     }
   }
 
+  /** The pods with volumes set up on disk (by this kubelet or an earlier one). */
+  podsWithVolumes(): string[] {
+    try {
+      return readdirSync(this.config.podsDir).filter((uid) => existsSync(this.podVolumesDir(uid)) || existsSync(join(this.config.podsDir, uid, CHECKPOINT)));
+    } catch {
+      return [];
+    }
+  }
+
   /** Unmounts and removes every volume of a pod that is gone (idempotent; also for pods set up by an earlier kubelet). */
   async tearDown(uid: string): Promise<void> {
     this.pods.delete(uid);

@@ -315,6 +315,9 @@ export class CriRuntime implements PodRuntime {
   }
 
   async relist(): Promise<PodObservation[]> {
+    // Volumes are set up only once their pod has a sandbox, so those found before the listing
+    // whose pod has nothing in the runtime were left by a removal that did not finish.
+    const withVolumes = this.config.volumes?.podsWithVolumes() ?? [];
     const [sandboxes, containers] = await Promise.all([this.client.listPodSandbox(), this.client.listContainers()]);
     const byUid = new Map<string, { sandboxes: PodSandbox[]; containers: Container[] }>();
     const entry = (uid: string) => {
@@ -331,6 +334,10 @@ export class CriRuntime implements PodRuntime {
       if (uid) entry(uid).containers.push(container);
     }
     this.forgetGone(new Set(containers.map((c) => c.id)), new Set(sandboxes.map((s) => s.id)));
+    for (const uid of withVolumes) {
+      if (byUid.has(uid)) continue;
+      await this.config.volumes?.tearDown(uid).catch((error: unknown) => this.config.warn?.('could not remove the volumes of a gone pod', { pod: uid, reason: error instanceof Error ? error.message : String(error) }));
+    }
     return Promise.all([...byUid].map(([uid, found]) => this.observation(uid, found.sandboxes, found.containers)));
   }
 
