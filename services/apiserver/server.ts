@@ -35,6 +35,7 @@ import { AdmissionChain } from './admission/chain.js';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { priorityAdmission } from './admission/priority.js';
 import { defaultTolerationSeconds } from './admission/default-toleration-seconds.js';
+import { serviceAccountAdmission } from './admission/service-account.js';
 import { NamespacePhases } from './admission/namespaces.js';
 import { limitRanger } from './admission/limit-ranger.js';
 import { defaultStorageClass } from './admission/default-storage-class.js';
@@ -142,6 +143,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     ...(nodeAuthorizer ? [nodeRestriction()] : []),
     namespaceLifecycle(deps.store, namespaces),
     limitRanger(deps.store),
+    serviceAccountAdmission(deps.store),
     priorityAdmission(deps.store),
     defaultTolerationSeconds(),
     defaultStorageClass(deps.store),
