@@ -143,6 +143,8 @@ class Converter {
         this.spend(5);
         return true;
       case 'number':
+        // JSON.parse reads 1e400 as Infinity.
+        if (!Number.isFinite(value)) throw notJson(this.what, this.path, value);
         this.spend(numberBytes(value));
         return !Object.is(value, -0);
       case 'object': {

@@ -15,15 +15,16 @@ export interface WireEvent {
   version: number;
 }
 
-type Decode = (bytes: Uint8Array) => unknown;
+/** Decodes the value stored under `key`. */
+type Decode = (bytes: Uint8Array, key: string) => unknown;
 
 /** A value not decoded yet: its bytes. */
 class Encoded {
   constructor(readonly bytes: Uint8Array) {}
 }
 
-function settle<T>(value: T | null | Encoded, decode: Decode): T | null {
-  return value instanceof Encoded ? (decode(value.bytes) as T) : value;
+function settle<T>(value: T | null | Encoded, key: string, decode: Decode): T | null {
+  return value instanceof Encoded ? (decode(value.bytes, key) as T) : value;
 }
 
 export class CommittedEvent<T = unknown> implements StoreEvent<T> {
@@ -48,7 +49,7 @@ export class CommittedEvent<T = unknown> implements StoreEvent<T> {
   }
 
   get value(): T | null {
-    if (this.#value instanceof Encoded) this.#value = settle<T>(this.#value, this.#decode);
+    if (this.#value instanceof Encoded) this.#value = settle<T>(this.#value, this.key, this.#decode);
     return this.#value;
   }
 
@@ -57,7 +58,7 @@ export class CommittedEvent<T = unknown> implements StoreEvent<T> {
   }
 
   get prevValue(): T | null {
-    if (this.#prevValue instanceof Encoded) this.#prevValue = settle<T>(this.#prevValue, this.#decode);
+    if (this.#prevValue instanceof Encoded) this.#prevValue = settle<T>(this.#prevValue, this.key, this.#decode);
     return this.#prevValue;
   }
 

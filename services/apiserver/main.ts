@@ -17,6 +17,8 @@ import { apiserverOptions } from './options.js';
 import { replicationOptions } from './replication.js';
 import { servingLimits } from './http/serving-limits.js';
 import { auditOptions } from './audit/audit-options.js';
+import { loadEncryptionConfig } from './encryption/encryption-config.js';
+import { EncryptingTransformer } from './encryption/encrypting-transformer.js';
 import { buildApiServer } from './server.js';
 import { RedisPublisher } from './watch/redis-publisher.js';
 
@@ -37,10 +39,12 @@ const serviceAccountKey = await ensureServiceAccountKey(certDir);
 let replication;
 let serving;
 let audit: ReturnType<typeof auditOptions>;
+let encryption;
 try {
   replication = replicationOptions(options);
   serving = servingLimits(options);
   audit = auditOptions(options);
+  encryption = options.encryptionProviderConfig ? new EncryptingTransformer(loadEncryptionConfig(options.encryptionProviderConfig)) : undefined;
 } catch (error) {
   process.stderr.write(`rudder-apiserver: ${(error as Error).message}\n`);
   process.exit(2);
@@ -48,6 +52,7 @@ try {
 // Replicas talk mutual TLS: each proves its id with a peer certificate from the cluster CA.
 const replicated = replication && { ...replication, tls: await ensureRaftPeerCert(certDir, replication.id) };
 const store = Store.open({ dataDir: join(dataDir, 'store'), historyRevisions: options.historyRevisions, replication: replicated });
+if (encryption) store.setTransformer(encryption);
 let bootstrapped = false;
 const metrics = createMetricsRegistry('apiserver');
 const faults = logProcessFaults(log, metrics);
