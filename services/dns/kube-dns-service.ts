@@ -8,6 +8,7 @@ import { findResource } from '../../lib/api/resources.js';
 import { StatusError } from '../../lib/api/status.js';
 import { nthAddress, parsePrefix } from '../../lib/local-nodes/ipv4.js';
 import type { RestClient } from '../../lib/client/rest-client.js';
+import type { Logger } from '../../lib/observe/logger.js';
 
 export const KUBE_DNS = { namespace: 'kube-system', name: 'kube-dns' } as const;
 const SLICE_NAME = 'kube-dns-rudder';
@@ -65,10 +66,37 @@ async function apply<T extends { metadata?: { namespace?: string; name?: string;
   await client.update(info, { ...existing, ...wanted, metadata: { ...existing.metadata, ...wanted.metadata, resourceVersion: existing.metadata?.resourceVersion } });
 }
 
-/** Makes kube-dns and its slice say: ClusterIP `clusterIP`, served at address:port. */
+/** Whether pods could never reach the address (an EndpointSlice refuses loopback addresses too). */
+export function unreachableFromPods(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address === '0.0.0.0' || address === '::';
+}
+
+/** Makes kube-dns and its slice say: ClusterIP `clusterIP`, served at address:port (no slice for an address pods cannot reach). */
 export async function ensureKubeDnsService(client: RestClient, clusterIP: string, address: string, port: number): Promise<void> {
   const service = kubeDnsService(clusterIP);
   await apply<Service>(client, '', 'services', service, (existing) => existing.spec?.clusterIP === clusterIP && JSON.stringify(existing.spec?.ports?.map((p) => [p.name, p.protocol, p.port])) === JSON.stringify(service.spec!.ports!.map((p) => [p.name, p.protocol, p.port])));
+  if (unreachableFromPods(address)) return;
   const slice = kubeDnsSlice(address, port);
   await apply<EndpointSlice>(client, 'discovery.k8s.io', 'endpointslices', slice, (existing) => JSON.stringify(existing.endpoints?.map((e) => e.addresses)) === JSON.stringify(slice.endpoints.map((e) => e.addresses)) && existing.ports?.[0]?.port === port);
+}
+
+/** Points kube-system/kube-dns at address:port, trying again while the apiserver cannot take it yet (starting, unreachable); a refusal is logged. */
+export async function registerKubeDns(client: RestClient, target: { clusterIP: string; address: string; port: number; log: Logger }): Promise<void> {
+  const { clusterIP, address, port, log } = target;
+  if (unreachableFromPods(address)) log.warn({ address }, 'kube-dns gets no endpoint: pods cannot reach this address (give --advertise-address)');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureKubeDnsService(client, clusterIP, address, port);
+      log.info({ clusterIP, address, port }, 'kube-system/kube-dns points here');
+      return;
+    } catch (error) {
+      const code = error instanceof StatusError ? error.code : 0;
+      if (code >= 400 && code < 500 && code !== 404 && code !== 409 && code !== 429) {
+        log.error({ err: error }, 'kube-system/kube-dns was refused');
+        return;
+      }
+      log.warn({ err: error, attempt }, 'kube-system/kube-dns not made yet; trying again');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200 * attempt, 2000)));
+    }
+  }
 }

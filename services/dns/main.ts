@@ -2,7 +2,8 @@
 // forward plugins): Services and pods by name from informers, every other name from upstream.
 import { createBus } from '../../lib/bus/options.js';
 import { realClock } from '../../lib/client/clock.js';
-import { loadKubeconfig } from '../../lib/client/kubeconfig.js';
+import { clusterAccess } from '../../lib/client/cluster-access.js';
+import type { ClusterAccess } from '../../lib/client/kubeconfig.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { parseBindAddress } from '../../lib/config/bind-address.js';
 import { loadOptions } from '../../lib/config/options.js';
@@ -14,7 +15,7 @@ import { ClusterRecords } from './cluster-records.js';
 import { buildDnsHealthServer } from './health-server.js';
 import { DnsInformers } from './informers.js';
 import { startDnsServer } from './dns-server.js';
-import { clusterDnsAddress, ensureKubeDnsService } from './kube-dns-service.js';
+import { clusterDnsAddress, registerKubeDns } from './kube-dns-service.js';
 import { dnsOptions } from './options.js';
 import { chooseUpstreams } from './upstreams.js';
 
@@ -24,10 +25,14 @@ const fail = (message: string): never => {
   process.stderr.write(`rudder-dns: ${message}\n`);
   process.exit(2);
 };
-if (!options.kubeconfig) fail('give --kubeconfig');
 if (!Number.isInteger(options.ttl) || options.ttl < 0) fail('--ttl must be a whole number of seconds');
-const access = loadKubeconfig(options.kubeconfig);
-const client = new RestClient({ ...access, ...(options.master ? { server: options.master } : {}), encoding: 'msgpack', userAgent: 'rudder-dns' });
+let access: ClusterAccess;
+try {
+  access = clusterAccess(options);
+} catch (error) {
+  fail((error as Error).message);
+}
+const client = new RestClient({ ...access!, encoding: 'msgpack', userAgent: 'rudder-dns' });
 const bus = createBus(options, client, log);
 const registry = createMetricsRegistry('dns');
 const faults = logProcessFaults(log, registry);
@@ -46,22 +51,8 @@ informers.start();
 const metricsPort = (health.server.address() as { port: number }).port;
 log.info({ dnsAddress: dnsAt.host, dnsPort, metricsPort, zone: options.clusterDomain, upstreams: upstreams.map((u) => `${u.host}:${u.port}`) }, 'dns started');
 
-if (options.registerService) {
-  const clusterIP = clusterDnsAddress(options.serviceClusterIpRange);
-  const address = options.advertiseAddress || dnsAt.host;
-  // the apiserver may still be starting: try until it takes them
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await ensureKubeDnsService(client, clusterIP, address, dnsPort);
-      log.info({ clusterIP, address, port: dnsPort }, 'kube-system/kube-dns points here');
-      break;
-    } catch (error) {
-      log.warn({ err: error, attempt }, 'kube-system/kube-dns not made yet; trying again');
-      await new Promise((resolve) => setTimeout(resolve, Math.min(200 * attempt, 2000)));
-    }
-  }
-}
 faults.serving();
+if (options.registerService) void registerKubeDns(client, { clusterIP: clusterDnsAddress(options.serviceClusterIpRange), address: options.advertiseAddress || dnsAt.host, port: dnsPort, log });
 
 onShutdown(log, async () => {
   await informers.stop();

@@ -6,7 +6,9 @@ import { LOG_LEVELS } from '../../lib/observe/logger.js';
 
 export const dnsOptions = {
   kubeconfig: option.string('', 'kubeconfig of the apiserver'),
-  master: option.string('', "apiserver URL; overrides the kubeconfig's server"),
+  master: option.string('', "apiserver URL; overrides the kubeconfig's server, or (without --kubeconfig) is used with the CA in --cert-dir and the admin token of --token-auth-file"),
+  certDir: option.string('', 'directory holding the cluster CA (ca.crt), with --master and no --kubeconfig'),
+  tokenAuthFile: option.string('', "the apiserver's static token file: its admin token is used when no --kubeconfig is given"),
   dnsBindAddress: option.string('0.0.0.0:53', 'address:port DNS answers on, over UDP and TCP (port 0 picks a free one and logs it)'),
   metricsBindAddress: option.string('127.0.0.1:9153', 'address:port of /livez, /readyz and /metrics (port 0 picks a free one and logs it)'),
   clusterDomain: option.string('cluster.local', 'the zone of Services (<svc>.<ns>.svc.<zone>) and pods (<a-b-c-d>.<ns>.pod.<zone>)'),
