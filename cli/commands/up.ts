@@ -208,10 +208,10 @@ export async function up(given: UpOptions): Promise<number> {
     layout.nodeHostAddress = nodes.plan.hostAddress;
     layout.kubeletPort ??= options.kubeletPort ?? DEFAULT_KUBELET_PORT;
   }
-  // DNS on port 53 where the nodes reach it (their bridge address); a free port when 53 is not ours to take (not root, or taken)
-  const dnsHost = nodes ? nodes.plan.hostAddress : options.bindAddress === '0.0.0.0' ? '127.0.0.1' : options.bindAddress;
-  layout.dnsPort = process.getuid?.() === 0 && (await portFree(dnsHost, DEFAULT_DNS_PORT)) ? DEFAULT_DNS_PORT : await freePort();
-  layout.dnsMetricsPort = (await portFree(options.bindAddress, DEFAULT_DNS_METRICS_PORT)) ? DEFAULT_DNS_METRICS_PORT : await freePort();
+  // With real nodes the DNS answers on port 53 of their bridge address (this cluster's own); without
+  // them no pod can reach it, and free ports keep clusters side by side from racing for 53 and 9153.
+  layout.dnsPort = nodes && (await portFree(nodes.plan.hostAddress, DEFAULT_DNS_PORT)) ? DEFAULT_DNS_PORT : await freePort();
+  layout.dnsMetricsPort = nodes && (await portFree(options.bindAddress, DEFAULT_DNS_METRICS_PORT)) ? DEFAULT_DNS_METRICS_PORT : await freePort();
   if (localRedis) {
     layout.localRedisPort = await freePort();
     mkdirSync(join(dataDir, 'redis'), { recursive: true });
