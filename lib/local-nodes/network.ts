@@ -1,11 +1,11 @@
 // The node network, as kind's docker network: a bridge on the host holding the host's address,
 // and per node a network namespace joined to it by a veth (eth0 inside), with loopback up,
-// forwarding on, and a route to every other node's podCIDR through that node. No default route:
-// nothing in a node reaches past the host's address.
+// forwarding on, a route to every other node's podCIDR through that node and one for the Service
+// range. No default route: nothing in a node reaches past the host's address.
 import { commandInstalled } from '../process/installed.js';
 import { runCommand } from '../process/run.js';
 import type { LocalNodePlan, LocalNodesPlan } from './plan.js';
-import { netnsPath } from './plan.js';
+import { netnsPath, SERVICE_SUBNET } from './plan.js';
 import type { MadeRecord } from './record.js';
 
 function ip(...args: string[]): Promise<string> {
@@ -45,6 +45,9 @@ export async function createNodeNamespace(plan: LocalNodesPlan, node: LocalNodeP
   for (const other of plan.nodes) {
     if (other !== node) await ip(...netns, 'route', 'add', other.podCIDR, 'via', other.address, 'dev', 'eth0');
   }
+  // The node's own processes (host-network pods, ClusterFirstWithHostNet DNS) reach ClusterIPs: a
+  // local packet is routed before the proxy's DNAT, so the Service range needs a route to exist.
+  await ip(...netns, 'route', 'add', SERVICE_SUBNET, 'via', plan.hostAddress, 'dev', 'eth0');
   // /proc/sys/net shows the namespace of the process that opened it: write it from inside.
   await inNode(node, 'sh', ['-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward']);
   await masqueradeToHost(plan, node);
