@@ -3,6 +3,7 @@
 // server's own address (that would be a loop).
 import { readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
+import { parseResolvConf } from '../../lib/host/resolv-conf.js';
 
 export interface Upstream {
   host: string;
@@ -20,16 +21,7 @@ export function parseUpstream(text: string): Upstream {
   return upstream;
 }
 
-/** The nameserver lines of a resolv.conf. */
-export function resolvConfNameservers(text: string): Upstream[] {
-  return text
-    .split('\n')
-    .map((line) => line.replace(/[#;].*$/, '').trim().split(/\s+/))
-    .filter((words) => words[0] === 'nameserver' && words[1])
-    .map((words) => ({ host: words[1]!.replace(/%.*$/, ''), port: 53 }));
-}
-
 export function chooseUpstreams(given: readonly string[], resolvConf: string, self: Upstream): Upstream[] {
-  const upstreams = given.length > 0 ? given.map(parseUpstream) : resolvConfNameservers(readFileSync(resolvConf, 'utf8'));
+  const upstreams = given.length > 0 ? given.map(parseUpstream) : parseResolvConf(readFileSync(resolvConf, 'utf8')).nameservers.map((host) => ({ host, port: 53 }));
   return upstreams.filter((u) => !(u.host === self.host && u.port === self.port));
 }
