@@ -4,8 +4,12 @@
 // `web` and `web.default.svc.cluster.local` resolve to the ClusterIP, a headless Service to the pod
 // IPs, the named port has its SRV record, and a name outside the cluster is forwarded to the
 // upstream resolver (a tiny DNS server this test starts on loopback, given as RUDDER_UPSTREAM).
+// Killed, the DNS is restarted by the supervisor and answers again.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import t from 'tap';
 import { NODE_IMAGE } from '../../lib/images/local-images.js';
+import { netnsPath } from '../../lib/local-nodes/plan.js';
 import { fixedAnswerServer } from '../helpers/dns-fixtures.js';
 import { kubectl } from '../helpers/kubectl.js';
 import { realNodesClusterSkip, upWithRealNodes, webDeployment } from '../helpers/real-nodes-cluster.js';
@@ -38,6 +42,8 @@ const get = (url) => new Promise((resolve, reject) => http.get(url, { timeout: 5
 })().catch((error) => { fs.writeFileSync('/dev/termination-log', String(error)); process.exit(1); });
 `;
 
+const run = promisify(execFile);
+
 interface ClientResult {
   resolvConf: string;
   short: string[];
@@ -56,7 +62,7 @@ t.test('pods resolve Services, headless Services, SRV records and outside names 
   const { up, dataDir, kubeconfig } = await upWithRealNodes(t, { ...process.env, RUDDER_UPSTREAM: `127.0.0.1:${upstream.port}` });
   t.equal(up.code, 0, up.stderr);
   const kube = (...args: string[]) => kubectl('1.33', kubeconfig, args);
-  const status = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as { components: { name: string; healthy: boolean }[] };
+  const status = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as Status;
   t.ok(status.components.some((c) => c.name === 'dns' && c.healthy), 'rudder status lists the dns component, healthy');
 
   // 2. kube-system/kube-dns at the 10th address of the service range
@@ -111,4 +117,29 @@ t.test('pods resolve Services, headless Services, SRV records and outside names 
   t.same(result.external, ['192.0.2.44'], 'an outside name is forwarded upstream');
   t.ok(upstream.questions.some((q) => q.toLowerCase() === 'outside.example.test'), 'the upstream was asked for it');
   t.match(result.byName, /^web-/, 'a request to http://web/ reaches a pod');
+
+  // 6. the DNS killed: the supervisor restarts it, and a node's own processes (host network)
+  // resolve through the kube-dns ClusterIP again
+  const before = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as Status;
+  process.kill(before.components.find((c) => c.name === 'dns')!.pid, 'SIGKILL');
+  const restarted = await until(async () => {
+    const now = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as Status;
+    return now.components.some((c) => c.name === 'dns' && c.restarts >= 1 && c.healthy);
+  }, 30_000, 250);
+  t.ok(restarted, 'dns is restarted and healthy');
+  const fromNode = await resolveInNode(before.nodes[0]!.namespace, 'web.default.svc.cluster.local');
+  t.equal(fromNode, clusterIP, 'a host-network process in a node resolves through 10.96.0.10');
 });
+
+interface Status {
+  components: { name: string; pid: number; healthy: boolean; restarts: number }[];
+  nodes: { namespace: string }[];
+}
+
+/** Asks 10.96.0.10 (c-ares, as Node's dns.Resolver) from inside a node's network namespace, trying for up to 10 s. */
+async function resolveInNode(netns: string, name: string): Promise<string> {
+  const script = `const r = new (require('dns').promises.Resolver)({ timeout: 1000, tries: 1 }); r.setServers(['10.96.0.10']);
+(async () => { for (let i = 0; i < 10; i++) { try { console.log((await r.resolve4(${JSON.stringify(name)})).join(',')); return; } catch (e) { await new Promise((s) => setTimeout(s, 500)); } } console.log('unresolved'); })();`;
+  const { stdout } = await run('nsenter', [`--net=${netnsPath(netns)}`, process.execPath, '-e', script], { timeout: 20_000 });
+  return stdout.trim();
+}
