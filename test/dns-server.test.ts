@@ -68,6 +68,11 @@ t.test('the cluster DNS server answers for Services and pods and forwards the re
   t.same(await resolver.reverse('10.96.12.34'), ['web.default.svc.cluster.local']);
   t.same(await resolver.reverse('10.244.1.5'), ['db-0.db.default.svc.cluster.local']);
 
+  // a dual-stack Service: AAAA and its ip6.arpa PTR
+  records.setService('default/both', service('default', 'both', { clusterIP: '10.96.12.40', clusterIPs: ['10.96.12.40', 'fd00:10:96::28'], ipFamilies: ['IPv4', 'IPv6'], ports: [] }));
+  t.same(await resolver.resolve6('both.default.svc.cluster.local'), ['fd00:10:96::28']);
+  t.same(await resolver.reverse('fd00:10:96::28'), ['both.default.svc.cluster.local']);
+
   // an ExternalName Service: a CNAME, and its target resolved upstream
   t.same(await resolver.resolveCname('search.default.svc.cluster.local'), ['search.example.org']);
   t.same(await resolver.resolve4('search.default.svc.cluster.local'), ['192.0.2.44']);

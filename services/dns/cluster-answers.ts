@@ -4,11 +4,12 @@
 //   <host>.<svc>.<ns>.svc.<zone>       A/AAAA: a headless Service's endpoint (hostname or dashed address)
 //   _<port>._<proto>.<svc>.<ns>.svc.<zone>  SRV for a named port (<svc>.<ns>.svc.<zone> SRV: every port)
 //   <a-b-c-d>.<ns>.pod.<zone>          A: that address ("pods insecure")
-//   d.c.b.a.in-addr.arpa               PTR of a ClusterIP or a headless endpoint
+//   d.c.b.a.in-addr.arpa, …ip6.arpa    PTR of a ClusterIP or a headless endpoint
 // A name that exists with no record of the asked type is NOERROR with no answer (NODATA); a name
 // that does not exist is NXDOMAIN; both carry the zone's SOA so resolvers cache the negative.
 import type { Answer, SoaAnswer } from 'dns-packet';
 import { isIPv4, isIPv6 } from 'node:net';
+import { reverseAddress } from './reverse-names.js';
 import type { ClusterRecords, EndpointRecord, NamedPort, ServiceRecord } from './cluster-records.js';
 
 export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
@@ -29,20 +30,9 @@ export interface AnswerSettings {
   ttl: number;
 }
 
-const REVERSE_V4 = '.in-addr.arpa';
-
 /** Whether `name` (lower case, no trailing dot) is the cluster's to answer; the rest is forwarded. */
 export function inClusterDomain(name: string, zone: string): boolean {
   return name === zone || name.endsWith(`.${zone}`);
-}
-
-/** The IPv4 address a reverse name stands for (4.3.2.1.in-addr.arpa → 1.2.3.4), or undefined. */
-export function reverseAddress(name: string): string | undefined {
-  if (!name.endsWith(REVERSE_V4)) return undefined;
-  const labels = name.slice(0, -REVERSE_V4.length).split('.');
-  if (labels.length !== 4) return undefined;
-  const address = labels.reverse().join('.');
-  return isIPv4(address) ? address : undefined;
 }
 
 export class ClusterAnswers {

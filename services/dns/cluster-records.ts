@@ -4,6 +4,7 @@
 // change. `generation` grows with every change, so cached answers can tell they are stale.
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
+import { canonicalIPv6 } from './reverse-names.js';
 
 export interface NamedPort {
   name: string;
@@ -136,7 +137,8 @@ export class ClusterRecords {
   namesOf(address: string): string[] {
     if (!this.reverse) {
       const reverse = new Map<string, string[]>();
-      const add = (ip: string, name: string) => {
+      const add = (address: string, name: string) => {
+        const ip = address.includes(':') ? (canonicalIPv6(address) ?? address) : address;
         const names = reverse.get(ip);
         if (names) names.push(name);
         else reverse.set(ip, [name]);
