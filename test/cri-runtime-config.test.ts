@@ -8,6 +8,7 @@ import { containerConfig, containerEnv, type ContainerContext } from '../service
 import { expand } from '../services/kubelet/runtime/cri/env-expansion.js';
 import { pullPolicy } from '../services/kubelet/runtime/cri/image-pull.js';
 import { linuxResources, milliCpuToQuota, milliCpuToShares, oomScoreAdj, podCgroupParent } from '../services/kubelet/runtime/cri/resources.js';
+import { parseResolvConf } from '../lib/host/resolv-conf.js';
 import { dnsConfig, sandboxConfig, type SandboxSettings } from '../services/kubelet/runtime/cri/sandbox-config.js';
 
 const settings: SandboxSettings = { nodeName: 'node-a', podLogDir: '/var/log/pods', cgroupRoot: '/kubepods', clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local' };
@@ -69,6 +70,17 @@ t.test('DNS from dnsPolicy and dnsConfig', async (t) => {
   );
   t.same(dnsConfig(pod({ dnsConfig: { options: [{ name: 'ndots', value: '1' }] } }), settings)?.options, ['ndots:1'], 'a pod option replaces the cluster\'s of the same name');
   t.same(dnsConfig(pod(), { ...settings, clusterDNS: [] }), undefined, 'no cluster DNS configured: the node\'s resolver');
+
+  // with the node's resolv.conf known (--resolv-conf), as the kubelet's GetPodDNS
+  const node = { ...settings, hostDNS: parseResolvConf('nameserver 192.0.2.53\nsearch corp.example\noptions timeout:2\n') };
+  t.same(dnsConfig(pod(), node)?.searches, ['shop.svc.cluster.local', 'svc.cluster.local', 'cluster.local', 'corp.example'], 'ClusterFirst searches the node\'s domains after the cluster\'s');
+  t.same(dnsConfig(pod(), node)?.options, ['ndots:5'], 'but not its options');
+  t.equal(dnsConfig(pod({ dnsPolicy: 'Default' }), node), undefined, 'Default without dnsConfig: the node\'s resolv.conf as it is');
+  t.same(
+    dnsConfig(pod({ dnsPolicy: 'Default', dnsConfig: { nameservers: ['1.2.3.4'], options: [{ name: 'timeout', value: '5' }] } }), node),
+    { servers: ['192.0.2.53', '1.2.3.4'], searches: ['corp.example'], options: ['timeout:5'] },
+    'Default with dnsConfig: the node\'s resolver with the pod\'s additions',
+  );
 });
 
 t.test('the sandbox config', async (t) => {

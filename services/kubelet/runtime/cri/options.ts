@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseQuantity, quantityValue } from '../../../../lib/api/validation/quantity.js';
 import { option, type OptionValues } from '../../../../lib/config/options.js';
 import { CriClient } from '../../../../lib/cri/client.js';
+import { readResolvConf } from '../../../../lib/host/resolv-conf.js';
 import type { Logger } from '../../../../lib/observe/logger.js';
 import type { Clock } from '../../../../lib/client/clock.js';
 import type { RestClient } from '../../../../lib/client/rest-client.js';
@@ -19,6 +20,7 @@ export const criRuntimeOptions = {
   cgroupRoot: option.string('/kubepods', 'with --runtime cri: the cgroup pods get theirs under (<qos class>/pod<uid>)'),
   clusterDns: option.list([], 'with --runtime cri: DNS server addresses for ClusterFirst pods (empty: pods resolve as the node does)'),
   clusterDomain: option.string('cluster.local', 'the cluster\'s DNS domain, searched by ClusterFirst pods'),
+  resolvConf: option.string('/etc/resolv.conf', 'with --runtime cri: the node\'s resolver, given to Default pods (its search list also to ClusterFirst ones); "" for none'),
   containerLogMaxSize: option.string('10Mi', 'with --runtime cri: a running container\'s log is rotated past this size'),
   containerLogMaxFiles: option.number(5, 'with --runtime cri: log files kept per container, the live one included (at least 2)'),
   containerLogMonitorInterval: option.duration('10s', 'with --runtime cri: how often log sizes are checked'),
@@ -67,6 +69,7 @@ export function criRuntimeFromOptions(options: CriRuntimeOptionValues, node: Cri
     cgroupRoot: options.cgroupRoot,
     clusterDNS: options.clusterDns,
     clusterDomain: options.clusterDomain,
+    hostDNS: readResolvConf(options.resolvConf),
     ...(node.podCIDR ? { podCIDR: node.podCIDR } : {}),
     warn,
   });
