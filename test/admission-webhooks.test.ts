@@ -1,0 +1,297 @@
+// Admission webhooks against a webhook server the test starts (HTTPS on loopback, its certificate
+// from its own CA, given to the apiserver as caBundle): a validating webhook denies with its message
+// (test/e2e/kubectl-webhooks.test.ts shows what kubectl prints); a mutating one adds a label by JSONPatch and its warning
+// reaches the client; Fail and Ignore with the webhook down; a slow webhook hits timeoutSeconds;
+// namespaceSelector and objectSelector pick the requests; a service reference is dialled through
+// its EndpointSlice; a webhook never sees webhook configurations; a dry run reaches only webhooks
+// without side effects; reinvocationPolicy IfNeeded; the webhook metrics.
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { ensurePki } from '../lib/pki/certs.js';
+import { freePort } from '../lib/process/ports.js';
+import { listeningServer, type ListeningServer } from './helpers/listening-server.js';
+import { TEST_TOKEN } from './helpers/inject-server.js';
+
+interface Review {
+  apiVersion: string;
+  request: {
+    uid: string;
+    operation: string;
+    name: string;
+    namespace?: string;
+    dryRun: boolean;
+    resource: { group: string; resource: string };
+    object: { metadata?: { labels?: Record<string, string> } } | null;
+  };
+}
+
+/** The webhook server: each path is one behaviour; every review it is sent is recorded. */
+async function startWebhookServer(key: string, cert: string): Promise<{ server: Server; port: number; seen: { path: string; review: Review }[] }> {
+  const seen: { path: string; review: Review }[] = [];
+  const server = createServer({ key, cert }, (req, res) => {
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    req.on('end', () => {
+      const review = JSON.parse(text) as Review;
+      const path = (req.url ?? '').split('?')[0]!;
+      seen.push({ path, review });
+      const answer = (response: Record<string, unknown>): void => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ apiVersion: review.apiVersion, kind: 'AdmissionReview', response: { uid: review.request.uid, ...response } }));
+      };
+      switch (path) {
+        case '/deny':
+          return answer({ allowed: false, status: { code: 403, message: 'configmaps labelled deny=yes are refused' } });
+        case '/label': {
+          const hasLabels = review.request.object?.metadata?.labels !== undefined;
+          const patch = [
+            ...(hasLabels ? [] : [{ op: 'add', path: '/metadata/labels', value: {} }]),
+            { op: 'add', path: '/metadata/labels/mutated-by', value: 'webhook' },
+          ];
+          return answer({ allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64'), warnings: ['labelled by the test webhook'] });
+        }
+        case '/count': {
+          // Appends to an annotation, so each call shows (reinvocation).
+          const calls = Number((review.request.object as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations?.calls ?? '0') + 1;
+          const hasAnnotations = (review.request.object as { metadata?: { annotations?: unknown } }).metadata?.annotations !== undefined;
+          const patch = [...(hasAnnotations ? [] : [{ op: 'add', path: '/metadata/annotations', value: {} }]), { op: 'add', path: '/metadata/annotations/calls', value: String(calls) }];
+          return answer({ allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64') });
+        }
+        case '/slow':
+          setTimeout(() => answer({ allowed: true }), 3000);
+          return;
+        default:
+          return answer({ allowed: true });
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as AddressInfo).port, seen };
+}
+
+const pkiDir = mkdtempSync(join(tmpdir(), 'rudder-webhook-pki-'));
+const pki = await ensurePki(pkiDir, ['127.0.0.1', 'localhost', 'hook.default.svc']);
+const caBundle = readFileSync(pki.caCert).toString('base64');
+const hooks = await startWebhookServer(readFileSync(pki.serverKey, 'utf8'), readFileSync(pki.serverCert, 'utf8'));
+const api: ListeningServer = await listeningServer();
+t.teardown(async () => {
+  await api.close();
+  hooks.server.closeAllConnections();
+  hooks.server.close();
+  rmSync(pkiDir, { recursive: true, force: true });
+});
+
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const res = await fetch(`${api.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : { text }, headers: res.headers };
+}
+
+const ADMISSION = '/apis/admissionregistration.k8s.io/v1';
+
+interface HookSpec {
+  name: string;
+  path?: string;
+  url?: string;
+  service?: Record<string, unknown>;
+  rules?: unknown[];
+  extra?: Record<string, unknown>;
+}
+
+function webhook(spec: HookSpec): Record<string, unknown> {
+  return {
+    name: spec.name,
+    admissionReviewVersions: ['v1'],
+    sideEffects: 'None',
+    clientConfig: { caBundle, ...(spec.service ? { service: spec.service } : { url: spec.url ?? `https://127.0.0.1:${hooks.port}${spec.path}` }) },
+    rules: spec.rules ?? [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }],
+    ...spec.extra,
+  };
+}
+
+async function configure(kind: 'validating' | 'mutating', name: string, specs: HookSpec[]): Promise<void> {
+  const resource = `${kind}webhookconfigurations`;
+  const res = await call('POST', `${ADMISSION}/${resource}`, {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: kind === 'validating' ? 'ValidatingWebhookConfiguration' : 'MutatingWebhookConfiguration',
+    metadata: { name },
+    webhooks: specs.map(webhook),
+  });
+  if (res.status !== 201) throw new Error(`creating ${name}: ${JSON.stringify(res.body)}`);
+}
+
+async function unconfigure(kind: 'validating' | 'mutating', name: string): Promise<void> {
+  await call('DELETE', `${ADMISSION}/${kind}webhookconfigurations/${name}`);
+}
+
+function configMap(name: string, labels: Record<string, string> = {}): Record<string, unknown> {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels }, data: { a: 'b' } };
+}
+
+/** Writes an object straight into the store, as stored objects the API would not accept today are. */
+async function putStored(key: string, value: { metadata: Record<string, unknown> } & Record<string, unknown>): Promise<boolean> {
+  const metadata = { uid: randomUUID(), creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), ...value.metadata };
+  const result = await api.store.txn({ compare: [], success: [{ type: 'put', key, value: { ...value, metadata } }] });
+  return result.succeeded;
+}
+
+const selecting = (value: string): Record<string, unknown> => ({ objectSelector: { matchLabels: { case: value } } });
+
+t.test('a validating webhook denies with its message', async (t) => {
+  await configure('validating', 'deny', [{ name: 'deny.rudder.test', path: '/deny', extra: selecting('deny') }]);
+  t.teardown(() => unconfigure('validating', 'deny'));
+  const denied = await call('POST', '/api/v1/namespaces/default/configmaps', configMap('refused', { case: 'deny' }));
+  t.equal(denied.status, 403, 'the webhook status code is the answer');
+  t.equal(denied.body.message, 'admission webhook "deny.rudder.test" denied the request: configmaps labelled deny=yes are refused');
+  t.equal((await call('GET', '/api/v1/namespaces/default/configmaps/refused')).status, 404, 'nothing was stored');
+  const other = await call('POST', '/api/v1/namespaces/default/configmaps', configMap('not-selected', { case: 'other' }));
+  t.equal(other.status, 201, 'objectSelector: an object without the label is not sent to the webhook');
+
+});
+
+t.test('a mutating webhook adds a label by JSONPatch in the namespaces it selects, and its warning reaches the client', async (t) => {
+  t.equal((await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'hooked', labels: { webhooks: 'on' } } })).status, 201);
+  await configure('mutating', 'label', [{ name: 'label.rudder.test', path: '/label', extra: { namespaceSelector: { matchLabels: { webhooks: 'on' } } } }]);
+  t.teardown(() => unconfigure('mutating', 'label'));
+  const created = await call('POST', '/api/v1/namespaces/hooked/configmaps', configMap('mutated'));
+  t.equal(created.status, 201);
+  t.same((created.body.metadata as { labels: unknown }).labels, { 'mutated-by': 'webhook' }, 'the label the patch added');
+  t.equal(created.headers.get('warning'), '299 - "labelled by the test webhook"');
+  const stored = await call('GET', '/api/v1/namespaces/hooked/configmaps/mutated');
+  t.same((stored.body.metadata as { labels: unknown }).labels, { 'mutated-by': 'webhook' }, 'stored with the label');
+  const elsewhere = await call('POST', '/api/v1/namespaces/default/configmaps', configMap('unmutated'));
+  t.equal((elsewhere.body.metadata as { labels?: unknown }).labels, undefined, 'namespaceSelector: the default namespace is not selected');
+
+});
+
+t.test('reinvocationPolicy IfNeeded calls a webhook again when a later one changed the object', async (t) => {
+  await configure('mutating', 'a-count', [{ name: 'count.rudder.test', path: '/count', extra: { ...selecting('reinvoke'), reinvocationPolicy: 'IfNeeded' } }]);
+  await configure('mutating', 'b-label', [{ name: 'label-later.rudder.test', path: '/label', extra: selecting('reinvoke') }]);
+  t.teardown(async () => {
+    await unconfigure('mutating', 'a-count');
+    await unconfigure('mutating', 'b-label');
+  });
+  const created = await call('POST', '/api/v1/namespaces/default/configmaps', configMap('reinvoked', { case: 'reinvoke' }));
+  t.equal(created.status, 201);
+  const meta = created.body.metadata as { labels: Record<string, string>; annotations: Record<string, string> };
+  t.equal(meta.labels['mutated-by'], 'webhook');
+  t.equal(meta.annotations.calls, '2', 'the first webhook ran twice');
+});
+
+t.test('failurePolicy Fail refuses and Ignore admits when the webhook is down', async (t) => {
+  const closed = await freePort();
+  const url = `https://127.0.0.1:${closed}/allow`;
+  await configure('validating', 'down', [
+    { name: 'down-fail.rudder.test', url, extra: { ...selecting('down-fail'), failurePolicy: 'Fail' } },
+    { name: 'down-ignore.rudder.test', url, extra: { ...selecting('down-ignore'), failurePolicy: 'Ignore' } },
+  ]);
+  t.teardown(() => unconfigure('validating', 'down'));
+  const failed = await call('POST', '/api/v1/namespaces/default/configmaps', configMap('fail-closed', { case: 'down-fail' }));
+  t.equal(failed.status, 500);
+  t.equal(failed.body.reason, 'InternalError');
+  t.equal(
+    failed.body.message,
+    `Internal error occurred: failed calling webhook "down-fail.rudder.test": failed to call webhook: Post "https://127.0.0.1:${closed}/allow?timeout=10s": dial tcp 127.0.0.1:${closed}: connect: connection refused`,
+  );
+  const ignored = await call('POST', '/api/v1/namespaces/default/configmaps', configMap('fail-open', { case: 'down-ignore' }));
+  t.equal(ignored.status, 201, 'Ignore lets the request through');
+});
+
+t.test('a slow webhook hits timeoutSeconds', async (t) => {
+  await configure('validating', 'slow', [{ name: 'slow.rudder.test', path: '/slow', extra: { ...selecting('slow'), timeoutSeconds: 1 } }]);
+  t.teardown(() => unconfigure('validating', 'slow'));
+  const started = Date.now();
+  const res = await call('POST', '/api/v1/namespaces/default/configmaps', configMap('too-slow', { case: 'slow' }));
+  const elapsed = Date.now() - started;
+  t.equal(res.status, 500);
+  t.match(String(res.body.message), /failed calling webhook "slow.rudder.test": failed to call webhook: Post "https:\/\/127\.0\.0\.1:\d+\/slow\?timeout=1s": context deadline exceeded/);
+  t.ok(elapsed >= 900 && elapsed < 2500, `answered after the 1 s timeout, not the webhook's 3 s (${elapsed} ms)`);
+});
+
+t.test('a service reference is dialled through its EndpointSlice, with the service name on TLS', async (t) => {
+  const svc = await call('POST', '/api/v1/namespaces/default/services', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'hook' },
+    spec: { ports: [{ name: 'https', port: 443, targetPort: 8443 }] },
+  });
+  t.equal(svc.status, 201, JSON.stringify(svc.body));
+  // Validation refuses loopback endpoints, and loopback is the only place a test may serve: the
+  // slice is written as the EndpointSlice controller would store it.
+  const slice = await putStored('/registry/discovery.k8s.io/endpointslices/default/hook-1', {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'hook-1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'hook' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
+    ports: [{ name: 'https', port: hooks.port, protocol: 'TCP' }],
+  });
+  t.ok(slice, 'the EndpointSlice is stored');
+  await configure('validating', 'by-service', [{ name: 'service.rudder.test', service: { namespace: 'default', name: 'hook', path: '/deny' }, extra: selecting('service') }]);
+  t.teardown(() => unconfigure('validating', 'by-service'));
+  const res = await call('POST', '/api/v1/namespaces/default/configmaps', configMap('through-service', { case: 'service' }));
+  t.equal(res.status, 403);
+  t.equal(res.body.message, 'admission webhook "service.rudder.test" denied the request: configmaps labelled deny=yes are refused');
+});
+
+t.test('a webhook never sees webhook configurations, even when its rules match everything', async (t) => {
+  await configure('validating', 'everything', [
+    { name: 'everything.rudder.test', path: '/allow', rules: [{ operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*/*'] }] },
+  ]);
+  t.teardown(() => unconfigure('validating', 'everything'));
+  const from = hooks.seen.length;
+  await configure('mutating', 'unseen-m', [{ name: 'unseen.rudder.test', path: '/allow', extra: selecting('none') }]);
+  await configure('validating', 'unseen-v', [{ name: 'unseen.rudder.test', path: '/allow', extra: selecting('none') }]);
+  await unconfigure('mutating', 'unseen-m');
+  await unconfigure('validating', 'unseen-v');
+  t.equal((await call('POST', '/api/v1/namespaces/default/configmaps', configMap('seen'))).status, 201);
+  const resources = hooks.seen.slice(from).map((s) => s.review.request.resource.resource);
+  t.same(resources, ['configmaps'], 'only the configmap reached the webhook');
+});
+
+t.test('a dry run reaches only webhooks without side effects', async (t) => {
+  // admissionregistration/v1 accepts only None and NoneOnDryRun: a webhook with side effects is one
+  // stored through an older API, written here as it would be stored.
+  const stored = await putStored('/registry/admissionregistration.k8s.io/validatingwebhookconfigurations/dry-some', {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: { name: 'dry-some', generation: 1 },
+    webhooks: [webhook({ name: 'some.rudder.test', path: '/allow', extra: { ...selecting('dry-some'), sideEffects: 'Some' } })],
+  });
+  t.ok(stored, 'the configuration is stored');
+  await configure('validating', 'dry-none', [{ name: 'none.rudder.test', path: '/allow', extra: { ...selecting('dry-none'), sideEffects: 'NoneOnDryRun' } }]);
+  t.teardown(async () => {
+    await unconfigure('validating', 'dry-some');
+    await unconfigure('validating', 'dry-none');
+  });
+  const refused = await call('POST', '/api/v1/namespaces/default/configmaps?dryRun=All', configMap('dry-some', { case: 'dry-some' }));
+  t.equal(refused.status, 400);
+  t.equal(refused.body.message, 'admission webhook "some.rudder.test" does not support dry run');
+  const from = hooks.seen.length;
+  const allowed = await call('POST', '/api/v1/namespaces/default/configmaps?dryRun=All', configMap('dry-none', { case: 'dry-none' }));
+  t.equal(allowed.status, 201);
+  t.equal(hooks.seen[from]?.review.request.dryRun, true, 'the webhook is told it is a dry run');
+  t.equal((await call('GET', '/api/v1/namespaces/default/configmaps/dry-none')).status, 404, 'a dry run stores nothing');
+  const wet = await call('POST', '/api/v1/namespaces/default/configmaps', configMap('wet-some', { case: 'dry-some' }));
+  t.equal(wet.status, 201, 'without dry run a webhook with side effects is called');
+});
+
+t.test('the webhook metrics carry Kubernetes names', async (t) => {
+  const res = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+  const text = await res.text();
+  t.match(text, /apiserver_admission_webhook_admission_duration_seconds_count\{[^}]*name="deny.rudder.test"[^}]*type="validating"[^}]*operation="CREATE"[^}]*rejected="true"[^}]*\} [1-9]/);
+  t.match(text, /apiserver_admission_webhook_rejection_count\{[^}]*name="deny.rudder.test"[^}]*error_type="no_error"[^}]*rejection_code="403"[^}]*\} [1-9]/);
+  t.match(text, /apiserver_admission_webhook_rejection_count\{[^}]*name="down-fail.rudder.test"[^}]*error_type="calling_webhook_error"/);
+  t.match(text, /apiserver_admission_webhook_admission_duration_seconds_count\{[^}]*name="label.rudder.test"[^}]*type="admit"/);
+});
