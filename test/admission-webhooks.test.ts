@@ -6,86 +6,17 @@
 // its EndpointSlice; a webhook never sees webhook configurations; a dry run reaches only webhooks
 // without side effects; reinvocationPolicy IfNeeded; the webhook metrics.
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
-import { ensurePki } from '../lib/pki/certs.js';
 import { freePort } from '../lib/process/ports.js';
+import { startWebhookServer } from './helpers/admission-webhook-server.js';
 import { listeningServer, type ListeningServer } from './helpers/listening-server.js';
 import { TEST_TOKEN } from './helpers/inject-server.js';
 
-interface Review {
-  apiVersion: string;
-  request: {
-    uid: string;
-    operation: string;
-    name: string;
-    namespace?: string;
-    dryRun: boolean;
-    resource: { group: string; resource: string };
-    object: { metadata?: { labels?: Record<string, string> } } | null;
-  };
-}
-
-/** The webhook server: each path is one behaviour; every review it is sent is recorded. */
-async function startWebhookServer(key: string, cert: string): Promise<{ server: Server; port: number; seen: { path: string; review: Review }[] }> {
-  const seen: { path: string; review: Review }[] = [];
-  const server = createServer({ key, cert }, (req, res) => {
-    let text = '';
-    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    req.on('end', () => {
-      const review = JSON.parse(text) as Review;
-      const path = (req.url ?? '').split('?')[0]!;
-      seen.push({ path, review });
-      const answer = (response: Record<string, unknown>): void => {
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ apiVersion: review.apiVersion, kind: 'AdmissionReview', response: { uid: review.request.uid, ...response } }));
-      };
-      switch (path) {
-        case '/deny':
-          return answer({ allowed: false, status: { code: 403, message: 'configmaps labelled deny=yes are refused' } });
-        case '/label': {
-          const hasLabels = review.request.object?.metadata?.labels !== undefined;
-          const patch = [
-            ...(hasLabels ? [] : [{ op: 'add', path: '/metadata/labels', value: {} }]),
-            { op: 'add', path: '/metadata/labels/mutated-by', value: 'webhook' },
-          ];
-          return answer({ allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64'), warnings: ['labelled by the test webhook'] });
-        }
-        case '/count': {
-          // Appends to an annotation, so each call shows (reinvocation).
-          const calls = Number((review.request.object as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations?.calls ?? '0') + 1;
-          const hasAnnotations = (review.request.object as { metadata?: { annotations?: unknown } }).metadata?.annotations !== undefined;
-          const patch = [...(hasAnnotations ? [] : [{ op: 'add', path: '/metadata/annotations', value: {} }]), { op: 'add', path: '/metadata/annotations/calls', value: String(calls) }];
-          return answer({ allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64') });
-        }
-        case '/slow':
-          setTimeout(() => answer({ allowed: true }), 3000);
-          return;
-        default:
-          return answer({ allowed: true });
-      }
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, port: (server.address() as AddressInfo).port, seen };
-}
-
-const pkiDir = mkdtempSync(join(tmpdir(), 'rudder-webhook-pki-'));
-const pki = await ensurePki(pkiDir, ['127.0.0.1', 'localhost', 'hook.default.svc']);
-const caBundle = readFileSync(pki.caCert).toString('base64');
-const hooks = await startWebhookServer(readFileSync(pki.serverKey, 'utf8'), readFileSync(pki.serverCert, 'utf8'));
+const hooks = await startWebhookServer();
 const api: ListeningServer = await listeningServer();
 t.teardown(async () => {
   await api.close();
-  hooks.server.closeAllConnections();
-  hooks.server.close();
-  rmSync(pkiDir, { recursive: true, force: true });
+  hooks.close();
 });
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
@@ -114,7 +45,7 @@ function webhook(spec: HookSpec): Record<string, unknown> {
     name: spec.name,
     admissionReviewVersions: ['v1'],
     sideEffects: 'None',
-    clientConfig: { caBundle, ...(spec.service ? { service: spec.service } : { url: spec.url ?? `https://127.0.0.1:${hooks.port}${spec.path}` }) },
+    clientConfig: { caBundle: hooks.caBundle, ...(spec.service ? { service: spec.service } : { url: spec.url ?? `https://127.0.0.1:${hooks.port}${spec.path}` }) },
     rules: spec.rules ?? [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }],
     ...spec.extra,
   };
