@@ -218,6 +218,48 @@ t.test('a dry run reaches only webhooks without side effects', async (t) => {
   t.equal(wet.status, 201, 'without dry run a webhook with side effects is called');
 });
 
+t.test('matchConditions (CEL) decide which matching requests are sent', async (t) => {
+  await configure('validating', 'cel', [
+    { name: 'cel.rudder.test', path: '/deny', extra: { ...selecting('cel'), matchConditions: [{ name: 'denied-names', expression: "object.metadata.name.startsWith('cel-deny')" }] } },
+  ]);
+  t.teardown(() => unconfigure('validating', 'cel'));
+  t.equal((await call('POST', '/api/v1/namespaces/default/configmaps', configMap('cel-deny-1', { case: 'cel' }))).status, 403, 'the condition holds: sent, and denied');
+  t.equal((await call('POST', '/api/v1/namespaces/default/configmaps', configMap('cel-other', { case: 'cel' }))).status, 201, 'the condition is false: not sent');
+});
+
+t.test('a webhook that lists only v1beta1 is sent an admission.k8s.io/v1beta1 AdmissionReview', async (t) => {
+  await configure('mutating', 'beta', [{ name: 'beta.rudder.test', path: '/label', extra: { ...selecting('beta'), admissionReviewVersions: ['v1beta1'] } }]);
+  t.teardown(() => unconfigure('mutating', 'beta'));
+  const from = hooks.seen.length;
+  const created = await call('POST', '/api/v1/namespaces/default/configmaps', configMap('beta', { case: 'beta' }));
+  t.equal(created.status, 201);
+  t.equal(hooks.seen[from]?.review.apiVersion, 'admission.k8s.io/v1beta1');
+  t.equal((created.body.metadata as { labels: Record<string, string> }).labels['mutated-by'], 'webhook');
+});
+
+t.test('matchPolicy Equivalent sends a request of another version in the version the rule names', async (t) => {
+  const v2Only = [{ operations: ['CREATE'], apiGroups: ['autoscaling'], apiVersions: ['v2'], resources: ['horizontalpodautoscalers'] }];
+  await configure('validating', 'equivalent', [
+    { name: 'equivalent.rudder.test', path: '/allow', rules: v2Only },
+    { name: 'exact.rudder.test', path: '/allow', rules: v2Only, extra: { matchPolicy: 'Exact' } },
+  ]);
+  t.teardown(() => unconfigure('validating', 'equivalent'));
+  const from = hooks.seen.length;
+  const created = await call('POST', '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers', {
+    apiVersion: 'autoscaling/v1',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'web' },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 50 },
+  });
+  t.equal(created.status, 201, JSON.stringify(created.body));
+  const sent = hooks.seen.slice(from).map((s) => s.review.request as unknown as { kind: { version: string }; requestKind: { version: string }; object: { apiVersion: string; spec: { metrics?: unknown[] } } });
+  t.equal(sent.length, 1, 'only the Equivalent webhook is called');
+  t.equal(sent[0]?.kind.version, 'v2');
+  t.equal(sent[0]?.requestKind.version, 'v1');
+  t.equal(sent[0]?.object.apiVersion, 'autoscaling/v2');
+  t.equal(sent[0]?.object.spec.metrics?.length, 1, 'the object converted to v2 (its CPU target as a metric)');
+});
+
 t.test('the webhook metrics carry Kubernetes names', async (t) => {
   const res = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
   const text = await res.text();
