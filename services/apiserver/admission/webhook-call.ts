@@ -1,5 +1,5 @@
-// One webhook's part in admitting a request, as kube-apiserver's dispatchers run it: a dry run
-// reaches only webhooks without side effects; the match conditions decide whether it is called;
+// One webhook's part in admitting a request, as kube-apiserver's dispatchers run it: the match
+// conditions decide whether it is called; a dry run reaches only webhooks without side effects;
 // the AdmissionReview goes out and its answer is checked; the webhook's warnings reach the client.
 // A denial is the webhook's Status, worded `admission webhook "<name>" denied the request: <msg>`.
 // A webhook that cannot be called (down, too slow, a bad answer) fails the request with an
@@ -61,9 +61,6 @@ function callFailure(error: unknown): string {
  */
 export async function callWebhook(deps: WebhookCallDeps, hook: Webhook, attributes: AdmissionAttributes, as: ResourceInfo): Promise<WebhookAnswer | undefined> {
   const { operation } = attributes;
-  if (attributes.dryRun && hook.sideEffects !== 'None' && hook.sideEffects !== 'NoneOnDryRun') {
-    throw errors.badRequest(`admission webhook ${JSON.stringify(hook.name)} does not support dry run`);
-  }
   const request = admissionRequest(attributes, as);
   const started = performance.now();
   let reason: string;
@@ -71,6 +68,10 @@ export async function callWebhook(deps: WebhookCallDeps, hook: Webhook, attribut
     const conditions = evaluateMatchConditions(hook, request);
     if ('error' in conditions) throw new MatchConditionError(conditions.error);
     if (!conditions.matched) return undefined;
+    // Refused whatever the failurePolicy: the webhook could act on a request that is not carried out.
+    if (attributes.dryRun && hook.sideEffects !== 'None' && hook.sideEffects !== 'NoneOnDryRun') {
+      throw errors.badRequest(`admission webhook ${JSON.stringify(hook.name)} does not support dry run`);
+    }
     const endpoint = resolveEndpoint(deps.store, hook.clientConfig, hook.timeoutMs);
     const body = await postAdmissionReview(endpoint, hook.agent, admissionReview(hook, request), hook.timeoutMs);
     const response = readAdmissionResponse(hook, request, body);
