@@ -260,6 +260,26 @@ t.test('matchPolicy Equivalent sends a request of another version in the version
   t.equal(sent[0]?.object.spec.metrics?.length, 1, 'the object converted to v2 (its CPU target as a metric)');
 });
 
+t.test('the object is validated after the mutating webhooks changed it', async (t) => {
+  await configure('mutating', 'break', [{ name: 'break.rudder.test', path: '/break', extra: selecting('break') }]);
+  t.teardown(() => unconfigure('mutating', 'break'));
+  const res = await call('POST', '/api/v1/namespaces/default/configmaps', configMap('broken', { case: 'break' }));
+  t.equal(res.status, 422);
+  t.match(String(res.body.message), /ConfigMap "broken" is invalid: metadata.labels: Invalid value: "not valid!"/);
+});
+
+t.test('an answer for another request fails the webhook call (Fail) or is ignored (Ignore)', async (t) => {
+  await configure('validating', 'wrong-uid', [
+    { name: 'wrong-uid.rudder.test', path: '/wrong-uid', extra: selecting('wrong-uid') },
+    { name: 'wrong-uid-ignored.rudder.test', path: '/wrong-uid', extra: { ...selecting('wrong-uid-ignored'), failurePolicy: 'Ignore' } },
+  ]);
+  t.teardown(() => unconfigure('validating', 'wrong-uid'));
+  const res = await call('POST', '/api/v1/namespaces/default/configmaps', configMap('wrong-uid', { case: 'wrong-uid' }));
+  t.equal(res.status, 500);
+  t.match(String(res.body.message), /^Internal error occurred: failed calling webhook "wrong-uid.rudder.test": received invalid webhook response: expected response.uid="[0-9a-f-]{36}", got "someone-else"$/);
+  t.equal((await call('POST', '/api/v1/namespaces/default/configmaps', configMap('wrong-uid-ignored', { case: 'wrong-uid-ignored' }))).status, 201);
+});
+
 t.test('the webhook metrics carry Kubernetes names', async (t) => {
   const res = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
   const text = await res.text();

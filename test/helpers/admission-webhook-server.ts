@@ -5,6 +5,8 @@
 //   /label  adds the label mutated-by=webhook by JSONPatch, with a warning;
 //   /count  counts its calls in the annotation `calls` (reinvocation);
 //   /slow   allows after 3 s;
+//   /break  adds a label whose value is not a valid label value;
+//   /wrong-uid  answers with another uid;
 //   others  allow.
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -68,6 +70,14 @@ export async function startWebhookServer(): Promise<WebhookServer> {
           const patch = [...(metadata.annotations ? [] : [{ op: 'add', path: '/metadata/annotations', value: {} }]), { op: 'add', path: '/metadata/annotations/calls', value: calls }];
           return answer({ allowed: true, patchType: 'JSONPatch', patch: jsonPatch(patch) });
         }
+        case '/break': {
+          const patch = [...(metadata.labels ? [] : [{ op: 'add', path: '/metadata/labels', value: {} }]), { op: 'add', path: '/metadata/labels/broken', value: 'not valid!' }];
+          return answer({ allowed: true, patchType: 'JSONPatch', patch: jsonPatch(patch) });
+        }
+        case '/wrong-uid':
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ apiVersion: review.apiVersion, kind: 'AdmissionReview', response: { uid: 'someone-else', allowed: true } }));
+          return;
         case '/slow':
           setTimeout(() => answer({ allowed: true }), 3000);
           return;
