@@ -280,6 +280,34 @@ t.test('an answer for another request fails the webhook call (Fail) or is ignore
   t.equal((await call('POST', '/api/v1/namespaces/default/configmaps', configMap('wrong-uid-ignored', { case: 'wrong-uid-ignored' }))).status, 201);
 });
 
+t.test('the scale subresource is sent as an autoscaling/v1 Scale', async (t) => {
+  const deployment = await call('POST', '/apis/apps/v1/namespaces/default/deployments', {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'scaled' },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'scaled' } }, template: { metadata: { labels: { app: 'scaled' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } },
+  });
+  t.equal(deployment.status, 201, JSON.stringify(deployment.body));
+  await configure('validating', 'scale', [
+    { name: 'scale.rudder.test', path: '/allow', rules: [{ operations: ['UPDATE'], apiGroups: ['apps'], apiVersions: ['v1'], resources: ['deployments/scale'] }] },
+  ]);
+  t.teardown(() => unconfigure('validating', 'scale'));
+  const from = hooks.seen.length;
+  const res = await fetch(`${api.url}/apis/apps/v1/namespaces/default/deployments/scaled/scale`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/merge-patch+json' },
+    body: JSON.stringify({ spec: { replicas: 3 } }),
+  });
+  t.equal(res.status, 200, await res.text());
+  const sent = hooks.seen.slice(from).map((s) => s.review.request as unknown as { kind: { kind: string }; subResource: string; object: { kind: string; spec: { replicas: number } }; oldObject: { spec: { replicas: number } } });
+  t.equal(sent.length, 1, 'one call, for the scale');
+  t.equal(sent[0]?.kind.kind, 'Scale');
+  t.equal(sent[0]?.subResource, 'scale');
+  t.equal(sent[0]?.object.kind, 'Scale');
+  t.equal(sent[0]?.object.spec.replicas, 3);
+  t.equal(sent[0]?.oldObject.spec.replicas, 1);
+});
+
 t.test('the webhook metrics carry Kubernetes names', async (t) => {
   const res = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
   const text = await res.text();

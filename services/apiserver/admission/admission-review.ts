@@ -2,11 +2,15 @@
 // only that) and the checks its answer must pass, as kube-apiserver makes them: the same apiVersion
 // and kind back, the request's uid (v1), a patch only with patchType JSONPatch and only from a
 // mutating webhook. A failed check is an error in calling the webhook (failurePolicy decides).
+// The object goes as the webhook's resource serves it (matchPolicy Equivalent), and as an
+// autoscaling/v1 Scale for the scale subresource, as kube-apiserver sends them.
 import { randomUUID } from 'node:crypto';
 import { conversionOf } from '../../../lib/api/conversion/index.js';
-import type { KubeObject } from '../../../lib/api/object.js';
+import type { KubeObject, StoredObject } from '../../../lib/api/object.js';
 import { isPlainObject } from '../../../lib/api/object.js';
 import { apiVersionOf, type ResourceInfo } from '../../../lib/api/resources.js';
+import { SCALE_GVK } from '../../../lib/api/openapi/published-kinds.js';
+import { applyScale, toScale } from '../registry/scale.js';
 import type { AdmissionAttributes } from './plugin.js';
 import type { Webhook } from './webhook-configurations.js';
 
@@ -50,9 +54,20 @@ export function convertObject(obj: KubeObject, from: ResourceInfo, to: ResourceI
   return { ...converted, apiVersion: apiVersionOf(to), kind: to.kind };
 }
 
+/** The object as the webhook is sent it: an autoscaling/v1 Scale for the scale subresource. */
+function asSent(obj: KubeObject, attributes: AdmissionAttributes, as: ResourceInfo): KubeObject {
+  return attributes.subresource === 'scale' ? toScale(obj as StoredObject, attributes.info) : convertObject(obj, attributes.info, as);
+}
+
+/** What the webhook made of the object it was sent, as the request's object. */
+export function fromSent(sent: KubeObject, attributes: AdmissionAttributes & { object: KubeObject }, as: ResourceInfo): KubeObject {
+  return attributes.subresource === 'scale' ? applyScale(attributes.object as StoredObject, sent, attributes.info) : convertObject(sent, as, attributes.info);
+}
+
 export function admissionRequest(attributes: AdmissionAttributes, as: ResourceInfo): AdmissionRequest {
   const { info, user, operation } = attributes;
-  const gvk = (r: ResourceInfo): AdmissionRequest['kind'] => ({ group: r.group, version: r.version, kind: r.kind });
+  const scale = attributes.subresource === 'scale';
+  const gvk = (r: ResourceInfo): AdmissionRequest['kind'] => (scale ? { ...SCALE_GVK } : { group: r.group, version: r.version, kind: r.kind });
   const gvr = (r: ResourceInfo): AdmissionRequest['resource'] => ({ group: r.group, version: r.version, resource: r.resource });
   const request: AdmissionRequest = {
     uid: randomUUID(),
@@ -63,8 +78,8 @@ export function admissionRequest(attributes: AdmissionAttributes, as: ResourceIn
     name: attributes.name,
     operation,
     userInfo: user ? { username: user.name, uid: user.uid, groups: user.groups, ...(user.extra ? { extra: user.extra } : {}) } : { username: '' },
-    object: attributes.object && convertObject(attributes.object, info, as),
-    oldObject: attributes.oldObject && convertObject(attributes.oldObject, info, as),
+    object: attributes.object && asSent(attributes.object, attributes, as),
+    oldObject: attributes.oldObject && asSent(attributes.oldObject, attributes, as),
     dryRun: attributes.dryRun,
     options: { apiVersion: 'meta.k8s.io/v1', kind: OPTIONS_KIND[operation] ?? 'CreateOptions', ...(attributes.dryRun ? { dryRun: ['All'] } : {}) },
   };

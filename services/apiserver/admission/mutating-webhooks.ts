@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../../lib/api/object.js';
 import { applyJsonPatch } from '../../../lib/api/patch/json-patch.js';
 import { errors, isStatusError } from '../../../lib/api/status.js';
-import { convertObject } from './admission-review.js';
+import { fromSent } from './admission-review.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './plugin.js';
 import { callWebhook } from './webhook-call.js';
 import type { Webhook } from './webhook-configurations.js';
@@ -37,7 +37,7 @@ async function mutateWith(deps: WebhookPluginDeps, hook: Webhook, attributes: Ad
     if (!isStatusError(error)) throw error;
     throw errors.internal(error.status.details?.causes?.[0]?.message ?? error.message);
   }
-  const next = convertObject(patched, as, attributes.info);
+  const next = fromSent(patched, { ...attributes, object }, as);
   if (isDeepStrictEqual(next, object)) return false;
   replaceContents(object, next);
   return true;
