@@ -46,6 +46,8 @@ export interface Webhook {
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 10;
+/** The longest timeoutSeconds a webhook may have (validation refuses more than 30). */
+const MAX_TIMEOUT_MS = 30_000;
 const EMPTY: readonly Webhook[] = Object.freeze([]);
 
 function compileWebhook(type: WebhookType, configuration: string, index: number, hook: MutatingWebhook | ValidatingWebhook): Webhook {
@@ -110,8 +112,12 @@ class WebhookList {
     return compiled;
   }
 
-  private drop(key: string): void {
-    for (const hook of this.byKey.get(key) ?? []) hook.agent.destroy();
+  /** Forgets a configuration's webhooks; their connections close once calls in flight are over. */
+  private drop(key: string, now = false): void {
+    for (const hook of this.byKey.get(key) ?? []) {
+      if (now) hook.agent.destroy();
+      else setTimeout(() => hook.agent.destroy(), MAX_TIMEOUT_MS + 1000).unref();
+    }
     this.byKey.delete(key);
   }
 
@@ -123,7 +129,7 @@ class WebhookList {
 
   close(): void {
     this.unfollow();
-    for (const key of [...this.byKey.keys()]) this.drop(key);
+    for (const key of [...this.byKey.keys()]) this.drop(key, true);
   }
 }
 
