@@ -227,6 +227,19 @@ t.test('matchConditions (CEL) decide which matching requests are sent', async (t
   t.equal((await call('POST', '/api/v1/namespaces/default/configmaps', configMap('cel-other', { case: 'cel' }))).status, 201, 'the condition is false: not sent');
 });
 
+t.test('a match condition that cannot be evaluated refuses under Fail and skips the webhook under Ignore', async (t) => {
+  const broken = { matchConditions: [{ name: 'needs-spec', expression: "object.spec.mode == 'x'" }] };
+  await configure('validating', 'cel-error', [
+    { name: 'cel-fail.rudder.test', path: '/allow', extra: { ...selecting('cel-fail'), ...broken } },
+    { name: 'cel-ignore.rudder.test', path: '/deny', extra: { ...selecting('cel-ignore'), ...broken, failurePolicy: 'Ignore' } },
+  ]);
+  t.teardown(() => unconfigure('validating', 'cel-error'));
+  const failed = await call('POST', '/api/v1/namespaces/default/configmaps', configMap('cel-fail', { case: 'cel-fail' }));
+  t.equal(failed.status, 403);
+  t.match(String(failed.body.message), /^configmaps "cel-fail" is forbidden: expression 'needs-spec' resulted in error: /);
+  t.equal((await call('POST', '/api/v1/namespaces/default/configmaps', configMap('cel-ignore', { case: 'cel-ignore' }))).status, 201);
+});
+
 t.test('a webhook that lists only v1beta1 is sent an admission.k8s.io/v1beta1 AdmissionReview', async (t) => {
   await configure('mutating', 'beta', [{ name: 'beta.rudder.test', path: '/label', extra: { ...selecting('beta'), admissionReviewVersions: ['v1beta1'] } }]);
   t.teardown(() => unconfigure('mutating', 'beta'));

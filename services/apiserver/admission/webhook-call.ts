@@ -3,7 +3,8 @@
 // the AdmissionReview goes out and its answer is checked; the webhook's warnings reach the client.
 // A denial is the webhook's Status, worded `admission webhook "<name>" denied the request: <msg>`.
 // A webhook that cannot be called (down, too slow, a bad answer) fails the request with an
-// InternalError under failurePolicy Fail and is skipped under Ignore.
+// InternalError under failurePolicy Fail and is skipped under Ignore; so is a match condition that
+// cannot be evaluated, which under Fail refuses the request (403).
 import type { Logger } from '../../../lib/observe/logger.js';
 import { errors, StatusError, type Status, type StatusReason } from '../../../lib/api/status.js';
 import type { ResourceInfo } from '../../../lib/api/resources.js';
@@ -44,14 +45,13 @@ function failedCalling(name: string, reason: string): StatusError {
   return error;
 }
 
-/** A match condition that does not evaluate to a bool. */
-class MatchConditionError extends Error {}
-
-/** Why a call failed, as ErrCallingWebhook's reason reads; rethrows what is no call failure. */
-function callFailure(error: unknown): string {
-  if (error instanceof MatchConditionError) return `failed to evaluate match conditions: ${error.message}`;
-  if (error instanceof WebhookCallError || error instanceof EndpointError) return `failed to call webhook: ${error.message}`;
-  if (error instanceof InvalidWebhookResponse) return `received invalid webhook response: ${error.message}`;
+/**
+ * Why a call failed, as ErrCallingWebhook's reason reads, and the code kube-apiserver counts it
+ * under (400 for a failed call, 503 for a bad answer); rethrows what is no call failure.
+ */
+function callFailure(error: unknown): { reason: string; code: number } {
+  if (error instanceof WebhookCallError || error instanceof EndpointError) return { reason: `failed to call webhook: ${error.message}`, code: 400 };
+  if (error instanceof InvalidWebhookResponse) return { reason: `received invalid webhook response: ${error.message}`, code: 503 };
   throw error;
 }
 
@@ -62,37 +62,46 @@ function callFailure(error: unknown): string {
 export async function callWebhook(deps: WebhookCallDeps, hook: Webhook, attributes: AdmissionAttributes, as: ResourceInfo): Promise<WebhookAnswer | undefined> {
   const { operation } = attributes;
   const request = admissionRequest(attributes, as);
+  const conditions = evaluateMatchConditions(hook, request);
+  if ('error' in conditions) {
+    // Under Ignore a condition that cannot be evaluated does not select; under Fail it refuses.
+    if (hook.failurePolicy === 'Ignore') return undefined;
+    deps.log.warn({ webhook: hook.name, reason: conditions.error }, 'failed evaluating match conditions, failing closed');
+    throw errors.forbidden({ group: attributes.info.group, resource: attributes.info.resource }, attributes.name, conditions.error);
+  }
+  if (!conditions.matched) return undefined;
+  // Refused whatever the failurePolicy: the webhook could act on a request that is not carried out.
+  if (attributes.dryRun && hook.sideEffects !== 'None' && hook.sideEffects !== 'NoneOnDryRun') {
+    throw errors.badRequest(`admission webhook ${JSON.stringify(hook.name)} does not support dry run`);
+  }
   const started = performance.now();
-  let reason: string;
+  const seconds = (): number => (performance.now() - started) / 1000;
+  let failure: { reason: string; code: number };
   try {
-    const conditions = evaluateMatchConditions(hook, request);
-    if ('error' in conditions) throw new MatchConditionError(conditions.error);
-    if (!conditions.matched) return undefined;
-    // Refused whatever the failurePolicy: the webhook could act on a request that is not carried out.
-    if (attributes.dryRun && hook.sideEffects !== 'None' && hook.sideEffects !== 'NoneOnDryRun') {
-      throw errors.badRequest(`admission webhook ${JSON.stringify(hook.name)} does not support dry run`);
-    }
     const endpoint = resolveEndpoint(deps.store, hook.clientConfig, hook.timeoutMs);
     const body = await postAdmissionReview(endpoint, hook.agent, admissionReview(hook, request), hook.timeoutMs);
     const response = readAdmissionResponse(hook, request, body);
-    deps.metrics.observe(hook.name, hook.type, operation, (performance.now() - started) / 1000, !response.allowed, 200);
     for (const warning of response.warnings) attributes.warn?.(warning);
-    if (!response.allowed) {
-      const denied = denial(hook.name, response.status);
-      deps.metrics.rejected(hook.name, hook.type, operation, 'no_error', denied.code);
-      throw denied;
+    if (response.allowed) {
+      deps.metrics.observe(hook.name, hook.type, operation, seconds(), false, 200);
+      return { request, response };
     }
-    return { request, response };
+    const denied = denial(hook.name, response.status);
+    deps.metrics.rejected(hook.name, hook.type, operation, 'no_error', denied.code);
+    deps.metrics.observe(hook.name, hook.type, operation, seconds(), true, denied.code);
+    throw denied;
   } catch (error) {
-    reason = callFailure(error);
+    failure = callFailure(error);
   }
-  deps.metrics.observe(hook.name, hook.type, operation, (performance.now() - started) / 1000, hook.failurePolicy === 'Fail', 0);
+  const { reason, code } = failure;
   if (hook.failurePolicy === 'Ignore') {
+    deps.metrics.observe(hook.name, hook.type, operation, seconds(), false, code);
     deps.metrics.failedOpen(hook.name, hook.type);
     deps.log.warn({ webhook: hook.name, reason }, 'failed calling webhook, failing open');
     return undefined;
   }
+  deps.metrics.rejected(hook.name, hook.type, operation, 'calling_webhook_error', code);
+  deps.metrics.observe(hook.name, hook.type, operation, seconds(), true, code);
   deps.log.warn({ webhook: hook.name, reason }, 'failed calling webhook, failing closed');
-  deps.metrics.rejected(hook.name, hook.type, operation, 'calling_webhook_error', 500);
   throw failedCalling(hook.name, reason);
 }

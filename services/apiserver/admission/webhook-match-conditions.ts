@@ -1,7 +1,7 @@
 // A webhook's matchConditions: CEL expressions over `object`, `oldObject` and `request` (the
 // AdmissionRequest without its objects), all of which must be true for the webhook to be called.
 // As in Kubernetes, one false condition skips the webhook even when another fails to evaluate; a
-// failure without a false one is an error that the webhook's failurePolicy decides.
+// failure without a false one is an error that the webhook's failurePolicy decides (webhook-call.ts).
 import { toCel } from '../../../lib/api/crd/cel-rules.js';
 import type { AdmissionRequest } from './admission-review.js';
 import type { Webhook } from './webhook-configurations.js';
