@@ -67,6 +67,9 @@ t.test('matchPolicy Equivalent', async (t) => {
   t.equal(matchRules(v2, 'Exact', request(HPA_V1), lookup), undefined, 'Exact: another version is not selected');
   t.equal(matchRules(v2, 'Equivalent', request(HPA_V1), lookup), HPA_V2, 'Equivalent: seen as the version the rule names');
   t.equal(matchRules(v2, 'Equivalent', request(HPA_V2), lookup), HPA_V2);
+  const coreEvents = resource('', 'v1', 'events');
+  const eventsV1 = resource('events.k8s.io', 'v1', 'events');
+  t.equal(matchRules([rule(['events'], { apiGroups: ['events.k8s.io'], apiVersions: ['*'] })], 'Equivalent', request(coreEvents), lookup), eventsV1, 'core events are events.k8s.io events');
   const pods = [rule(['pods'], { apiVersions: ['v2'] })];
   t.equal(matchRules(pods, 'Equivalent', request(PODS), lookup), undefined, 'no other version served: nothing equivalent');
 });

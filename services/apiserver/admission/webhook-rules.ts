@@ -52,10 +52,11 @@ function ruleMatches(rule: WebhookRule, info: ResourceInfo, attributes: Admissio
 function equivalents(rule: WebhookRule, info: ResourceInfo, lookup: ResourceLookup): ResourceInfo[] {
   const prefix = storagePrefix(info);
   const groups = (rule.apiGroups ?? []).map((g) => (g === '*' ? info.group : g));
-  const versions = (rule.apiVersions ?? []).filter((v) => v !== '*');
+  // Under "*" another group is looked for in the request's version (events.k8s.io/v1 for core v1 events).
+  const versions = (rule.apiVersions ?? []).map((v) => (v === '*' ? info.version : v));
   const found: ResourceInfo[] = [];
   for (const group of new Set(groups)) {
-    for (const version of versions) {
+    for (const version of new Set(versions)) {
       const candidate = lookup(group, version, info.resource);
       if (candidate && candidate !== info && storagePrefix(candidate) === prefix) found.push(candidate);
     }
