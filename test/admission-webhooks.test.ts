@@ -321,6 +321,24 @@ t.test('the scale subresource is sent as an autoscaling/v1 Scale', async (t) => 
   t.equal(sent[0]?.oldObject.spec.replicas, 1);
 });
 
+t.test('webhooks are called for deletions: a mutating webhook may refuse one but not patch it', async (t) => {
+  const onDelete = [{ operations: ['DELETE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }];
+  await configure('mutating', 'on-delete', [
+    { name: 'protect.rudder.test', path: '/deny', rules: onDelete, extra: selecting('protected') },
+    { name: 'patch-on-delete.rudder.test', path: '/label', rules: onDelete, extra: selecting('patched-on-delete') },
+  ]);
+  t.teardown(() => unconfigure('mutating', 'on-delete'));
+  t.equal((await call('POST', '/api/v1/namespaces/default/configmaps', configMap('protected', { case: 'protected' }))).status, 201);
+  const refused = await call('DELETE', '/api/v1/namespaces/default/configmaps/protected');
+  t.equal(refused.status, 403);
+  t.equal(refused.body.message, 'admission webhook "protect.rudder.test" denied the request: configmaps labelled deny=yes are refused');
+  t.equal((await call('GET', '/api/v1/namespaces/default/configmaps/protected')).status, 200, 'still there');
+  t.equal((await call('POST', '/api/v1/namespaces/default/configmaps', configMap('patched-on-delete', { case: 'patched-on-delete' }))).status, 201);
+  const patched = await call('DELETE', '/api/v1/namespaces/default/configmaps/patched-on-delete');
+  t.equal(patched.status, 500);
+  t.equal(patched.body.message, 'Internal error occurred: admission webhook "patch-on-delete.rudder.test" attempted to modify the object, which is not supported for this operation');
+});
+
 t.test('the webhook metrics carry Kubernetes names', async (t) => {
   const res = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
   const text = await res.text();
