@@ -339,6 +339,38 @@ t.test('webhooks are called for deletions: a mutating webhook may refuse one but
   t.equal(patched.body.message, 'Internal error occurred: admission webhook "patch-on-delete.rudder.test" attempted to modify the object, which is not supported for this operation');
 });
 
+t.test('matchPolicy Equivalent sends a custom resource in the served version its rule names', async (t) => {
+  const version = (name: string, storage: boolean): Record<string, unknown> => ({
+    name,
+    served: true,
+    storage,
+    schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'string' } } } } } },
+  });
+  const definition = await call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'gadgets.example.com' },
+    spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' }, versions: [version('v1', true), version('v2', false)] },
+  });
+  t.equal(definition.status, 201, JSON.stringify(definition.body));
+  await configure('validating', 'gadgets', [
+    { name: 'gadgets.rudder.test', path: '/allow', rules: [{ operations: ['CREATE'], apiGroups: ['example.com'], apiVersions: ['v1'], resources: ['gadgets'] }] },
+  ]);
+  t.teardown(() => unconfigure('validating', 'gadgets'));
+  const from = hooks.seen.length;
+  let created = { status: 0, body: {} as Record<string, unknown> };
+  for (let i = 0; i < 100 && created.status !== 201; i++) {
+    created = await call('POST', '/apis/example.com/v2/namespaces/default/gadgets', { apiVersion: 'example.com/v2', kind: 'Gadget', metadata: { name: 'g' }, spec: { size: 'small' } });
+    if (created.status === 404) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  t.equal(created.status, 201, JSON.stringify(created.body));
+  const sent = hooks.seen.slice(from).map((s) => s.review.request as unknown as { kind: { version: string }; requestKind: { version: string }; object: { apiVersion: string } });
+  t.equal(sent.length, 1);
+  t.equal(sent[0]?.kind.version, 'v1');
+  t.equal(sent[0]?.requestKind.version, 'v2');
+  t.equal(sent[0]?.object.apiVersion, 'example.com/v1', 'the object in the version the rule names');
+});
+
 t.test('the webhook metrics carry Kubernetes names', async (t) => {
   const res = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
   const text = await res.text();

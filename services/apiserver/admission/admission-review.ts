@@ -5,10 +5,10 @@
 // The object goes as the webhook's resource serves it (matchPolicy Equivalent), and as an
 // autoscaling/v1 Scale for the scale subresource, as kube-apiserver sends them.
 import { randomUUID } from 'node:crypto';
-import { conversionOf } from '../../../lib/api/conversion/index.js';
+import { conversionOf, type Conversion } from '../../../lib/api/conversion/index.js';
 import type { KubeObject, StoredObject } from '../../../lib/api/object.js';
 import { isPlainObject } from '../../../lib/api/object.js';
-import { apiVersionOf, type ResourceInfo } from '../../../lib/api/resources.js';
+import { apiVersionOf, findResource, type ResourceInfo } from '../../../lib/api/resources.js';
 import { SCALE_GVK } from '../../../lib/api/openapi/published-kinds.js';
 import { applyScale, toScale } from '../registry/scale.js';
 import type { AdmissionAttributes } from './plugin.js';
@@ -46,11 +46,16 @@ export class InvalidWebhookResponse extends Error {}
 
 const OPTIONS_KIND: Record<string, string> = { CREATE: 'CreateOptions', UPDATE: 'UpdateOptions', DELETE: 'DeleteOptions' };
 
+/** A built-in resource's conversion; a custom resource's versions differ only in apiVersion (conversion None). */
+function builtInConversion(info: ResourceInfo): Conversion | undefined {
+  return findResource(info.group, info.version, info.resource) === info ? conversionOf(info) : undefined;
+}
+
 /** `obj` (of the request's resource) as the webhook's resource serves it. */
 export function convertObject(obj: KubeObject, from: ResourceInfo, to: ResourceInfo): KubeObject {
   if (from === to) return obj;
-  const stored = conversionOf(from)?.toStorage(obj) ?? obj;
-  const converted = conversionOf(to)?.fromStorage(stored) ?? structuredClone(stored);
+  const stored = builtInConversion(from)?.toStorage(obj) ?? obj;
+  const converted = builtInConversion(to)?.fromStorage(stored) ?? structuredClone(stored);
   return { ...converted, apiVersion: apiVersionOf(to), kind: to.kind };
 }
 
