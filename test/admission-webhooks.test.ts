@@ -1,10 +1,13 @@
 // Admission webhooks against a webhook server the test starts (HTTPS on loopback, its certificate
-// from its own CA, given to the apiserver as caBundle): a validating webhook denies with its message
-// (test/e2e/kubectl-webhooks.test.ts shows what kubectl prints); a mutating one adds a label by JSONPatch and its warning
-// reaches the client; Fail and Ignore with the webhook down; a slow webhook hits timeoutSeconds;
-// namespaceSelector and objectSelector pick the requests; a service reference is dialled through
-// its EndpointSlice; a webhook never sees webhook configurations; a dry run reaches only webhooks
-// without side effects; reinvocationPolicy IfNeeded; the webhook metrics.
+// from its own CA, given to the apiserver as caBundle); test/e2e/kubectl-webhooks.test.ts shows
+// what kubectl prints. A validating webhook denies with its message; a mutating one adds a label by
+// JSONPatch in the namespaces its namespaceSelector picks, and its warning reaches the client;
+// reinvocationPolicy IfNeeded; Fail and Ignore with the webhook down; a slow webhook hits
+// timeoutSeconds; a service reference is dialled through its EndpointSlice; a webhook never sees
+// webhook configurations; a dry run reaches only webhooks without side effects; CEL matchConditions
+// (and one that cannot be evaluated); a v1beta1-only webhook; matchPolicy Equivalent for built-in
+// and custom resources; the scale subresource as a Scale; the object validated after mutation; a
+// bad answer; DELETE requests; the metrics.
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import { freePort } from '../lib/process/ports.js';
