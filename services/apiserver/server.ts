@@ -42,6 +42,11 @@ import { defaultStorageClass } from './admission/default-storage-class.js';
 import { storageObjectInUseProtection } from './admission/storage-object-in-use-protection.js';
 import { defaultIngressClass } from './admission/default-ingress-class.js';
 import { resourceQuotaAdmission } from './admission/resource-quota.js';
+import { WebhookConfigurations } from './admission/webhook-configurations.js';
+import { WebhookMetrics } from './admission/webhook-metrics.js';
+import { mutatingWebhooks } from './admission/mutating-webhooks.js';
+import { validatingWebhooks } from './admission/validating-webhooks.js';
+import type { WebhookPluginDeps } from './admission/webhook-match.js';
 import { ApiStorage } from './registry/api-storage.js';
 import { CustomOpenApi } from './registry/custom-openapi.js';
 import { CustomResources } from './registry/custom-resources.js';
@@ -137,7 +142,17 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
 
   const allocator = new ServiceAllocator(deps.store, deps.serviceCidr, deps.nodePortRange, clock);
   const namespaces = new NamespacePhases(deps.store);
-  // kube-apiserver's order: ResourceQuota last, so it counts what every other plugin admitted.
+  const webhookConfigurations = new WebhookConfigurations(deps.store);
+  const webhooks: WebhookPluginDeps = {
+    store: deps.store,
+    metrics: new WebhookMetrics(deps.metrics),
+    log: deps.log,
+    configurations: webhookConfigurations,
+    lookup: (group, version, resource) => storage.find(group, version, resource),
+    namespaceLabels: (name) => namespaces.labels(name),
+  };
+  // kube-apiserver's order: the webhooks after the built-in plugins (mutating ones after every
+  // built-in mutation), ResourceQuota last, so it counts what every other plugin admitted.
   const admission = new AdmissionChain([
     ...(authorizer ? [rbacEscalationCheck({ authorizer, policy })] : []),
     ...(nodeAuthorizer ? [nodeRestriction()] : []),
@@ -149,6 +164,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     defaultStorageClass(deps.store),
     storageObjectInUseProtection(),
     defaultIngressClass(deps.store),
+    mutatingWebhooks(webhooks),
+    validatingWebhooks(webhooks),
     resourceQuotaAdmission(deps.store),
   ]);
   const hub = new WatchHub({ store: deps.store, log: deps.log, bookmarkIntervalMs: deps.bookmarkIntervalMs, metrics: deps.metrics });
@@ -164,6 +181,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     customResources.close();
     hub.close();
     namespaces.close();
+    webhookConfigurations.close();
     policy.close();
     nodeAuthorizer?.close();
   });

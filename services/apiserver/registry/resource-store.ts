@@ -31,6 +31,8 @@ export interface WriteOptions {
   dryRun: boolean;
   /** Who asks (for admission); absent for the apiserver's own writes. */
   user?: TokenUser;
+  /** Adds a warning to the response (admission webhooks' warnings). */
+  warn?: (message: string) => void;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -238,7 +240,7 @@ export class ResourceStore {
     options: WriteOptions,
     subresource?: string,
   ): AdmissionAttributes {
-    return { operation, info: this.info, subresource, namespace: ref.namespace, name: ref.name, object, oldObject, dryRun: options.dryRun, user: options.user };
+    return { operation, info: this.info, subresource, namespace: ref.namespace, name: ref.name, object, oldObject, dryRun: options.dryRun, user: options.user, warn: options.warn };
   }
 
   async create(namespace: string | undefined, body: KubeObject, options: WriteOptions): Promise<StoredObject> {
