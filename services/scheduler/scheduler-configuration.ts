@@ -48,6 +48,7 @@ export async function buildProfiles(deps: BuildProfilesDeps): Promise<BuiltProfi
     clearNominatedNodeName: (podInfo) => deps.preemption.clearNominatedNodeName(podInfo),
     namespaceLabels: (namespace) => deps.workloads.namespaceLabels(namespace),
     workloads: deps.workloads,
+    podDisruptionBudgets: () => deps.workloads.podDisruptionBudgets(),
     clock: () => deps.clock.now(),
     logger: deps.log,
   };

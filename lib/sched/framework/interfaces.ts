@@ -3,6 +3,7 @@
 // name, as Go finds them by type assertion. `null`/`undefined` statuses mean success.
 import type { Pod, ReplicationController, Service } from 'kubernetes-types/core/v1.js';
 import type { ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1.js';
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import type { Logger } from '../../observe/logger.js';
 import type { NodeInfo } from '../node-info.js';
 import type { Labels, PodInfo, Snapshot } from '../types.js';
@@ -156,6 +157,8 @@ export interface HandleDeps {
   clearNominatedNodeName?: (podInfo: PodInfo) => Promise<void>;
   /** Labels of a namespace (for namespaceSelector in pod affinity terms). */
   namespaceLabels?: (namespace: string) => Labels | undefined;
+  /** PodDisruptionBudgets (preemption spares the pods they protect); without it none apply. */
+  podDisruptionBudgets?: () => readonly PodDisruptionBudget[];
   /** Services and controllers (for PodTopologySpread's default constraints); without it they never apply. */
   workloads?: WorkloadLister;
   /** Milliseconds; defaults to Date.now. */
