@@ -2,7 +2,8 @@
 // priority, which Priority admission sets) that fits nowhere evicts a
 // lower-priority pod, is nominated to the freed node, and is bound there; the nomination is
 // cleared once bound. A pod that may not preempt (preemptionPolicy Never) stays pending. A pod
-// a PodDisruptionBudget protects is spared when another victim makes room.
+// a PodDisruptionBudget protects is spared when another victim makes room; the victim is marked
+// DisruptionTarget before it is deleted.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import t, { type Test } from 'tap';
@@ -134,6 +135,11 @@ t.test('preemption spares a pod its PodDisruptionBudget protects when another vi
   t.equal(preempted[0]?.message, `Preempted by pod ${high.metadata?.uid} on node node-1`);
   const plain = await client.get<Pod>(PODS, { namespace: 'default', name: 'plain' });
   t.ok(plain.metadata?.deletionTimestamp, 'the unprotected pod is terminating');
+  t.match(
+    plain.status?.conditions?.find((c) => c.type === 'DisruptionTarget'),
+    { status: 'True', reason: 'PreemptionByScheduler', message: 'default-scheduler: preempting to accommodate a higher priority pod' },
+    'the victim carries the DisruptionTarget condition',
+  );
   const guarded = await client.get<Pod>(PODS, { namespace: 'default', name: 'guarded' });
   t.notOk(guarded.metadata?.deletionTimestamp, 'the budget-protected pod is not preempted');
   t.same(await podEvents(client, 'guarded', 'Preempted', 1000), [], 'no Preempted event on the protected pod');

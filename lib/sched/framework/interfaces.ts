@@ -151,8 +151,8 @@ export type Binder = (podInfo: PodInfo, nodeName: string) => Promise<void>;
 export interface HandleDeps {
   binder: Binder;
   nominator?: PodNominator;
-  /** Deletes a preemption victim through the API. */
-  deletePod?: (podInfo: PodInfo, reason: string) => Promise<void>;
+  /** Deletes a preemption victim of `preemptor` through the API (marking it DisruptionTarget first). */
+  deletePod?: (podInfo: PodInfo, reason: string, preemptor?: PodInfo) => Promise<void>;
   /** Clears status.nominatedNodeName of a pod through the API. */
   clearNominatedNodeName?: (podInfo: PodInfo) => Promise<void>;
   /** Labels of a namespace (for namespaceSelector in pod affinity terms). */

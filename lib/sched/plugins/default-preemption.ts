@@ -308,7 +308,7 @@ export class DefaultPreemption implements PostFilterPlugin {
   private async prepareCandidate(c: Candidate, podInfo: PodInfo): Promise<void> {
     const deps = this.handle.deps;
     const reason = `Preempted by pod ${podInfo.uid} on node ${c.nodeName}`;
-    if (deps.deletePod) await Promise.all(c.victims.map((v) => deps.deletePod!(v, reason)));
+    if (deps.deletePod) await Promise.all(c.victims.map((v) => deps.deletePod!(v, reason, podInfo)));
     const nominator = this.handle.nominator;
     if (!nominator) return;
     for (const p of nominator.nominatedPodsForNode(c.nodeName)) {
