@@ -12,6 +12,7 @@ import type { Logger } from '../../../lib/observe/logger.js';
 import type { HostedNode } from '../hosted-node.js';
 import type { KubeletMetrics } from '../metrics.js';
 import type { PodObservation } from '../runtime/pod-runtime.js';
+import type { ProbeManager } from '../probes/probe-manager.js';
 import { admitPod } from './admission.js';
 import { generatePodStatus, rejectedPodStatus, terminatedState } from './api-status.js';
 import { CrashBackoff } from './crash-backoff.js';
@@ -39,6 +40,8 @@ export interface PodWorkersConfig {
   log: Logger;
   metrics: KubeletMetrics;
   workers: number;
+  /** Runs the pods' probes (real nodes); without it a container is started and ready while it runs. */
+  probes?: ProbeManager;
 }
 
 const terminalPhase = (pod: Pod): boolean => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
@@ -145,6 +148,7 @@ export class PodWorkers {
     const pod = entry.pod;
     const target = { uid, name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', pod };
 
+    if (entry.gone || pod.metadata?.deletionTimestamp || terminalPhase(pod)) this.config.probes?.removePod(uid);
     if (entry.gone) {
       await runtime.killPod(target, 0);
       await runtime.removePod(uid);
@@ -176,7 +180,9 @@ export class PodWorkers {
 
     const now = this.config.clock.now();
     let observed = await runtime.podStatus(uid);
-    const decision = computePlan({ pod, observed, backoff: this.backoff, now });
+    const probes = this.config.probes;
+    const unhealthy = probes?.apply(pod, runtime, observed, hosted.identity.internalIP) ?? [];
+    const decision = computePlan({ pod, observed, backoff: this.backoff, now, unhealthy });
     const waiting = new Map<string, Waiting>(decision.waiting);
     for (const name of decision.plan.start) {
       const previous = observed?.containers.find((c) => c.name === name);
@@ -197,7 +203,10 @@ export class PodWorkers {
         this.config.log.warn({ pod: `${target.namespace}/${target.name}`, node: entry.nodeName, container: failure.container, reason: failure.reason }, failure.message);
       }
       if (result.failures.length > 0) this.queue.addAfter(uid, 1000);
+      if (decision.plan.kill.length > 0) this.queue.add(uid);
     }
+    if (decision.terminal) probes?.removePod(uid);
+    else probes?.apply(pod, runtime, observed, hosted.identity.internalIP);
     const status = generatePodStatus({ pod, observed, waiting, lastTerminated: entry.lastTerminated, terminal: decision.terminal, stopped: false, hostIP: hosted.identity.internalIP, startTime: entry.startTime, now: this.config.clock.now() });
     const stored = await this.config.statusWriter.write(pod, status);
     if (stored) entry.pod = stored;
