@@ -1,0 +1,158 @@
+// The container lifecycle on a real node (its own containerd, real containers), as a user sees it
+// through the API: a crashing container restarts with a growing CrashLoopBackOff; a failing
+// liveness probe restarts its container with Kubernetes' Unhealthy and Killing events; a
+// readiness probe on a file drives the container's ready flag and the pod's Ready condition; a
+// container over its memory limit ends OOMKilled; init containers run first, in order; deleting a
+// pod runs its preStop hook before SIGTERM and sends SIGKILL once the grace period is over.
+import { readFileSync } from 'node:fs';
+import type { Event, Pod } from 'kubernetes-types/core/v1.js';
+import t from 'tap';
+import { CriClient } from '../../lib/cri/client.js';
+import { BUSYBOX_IMAGE } from '../../lib/images/local-images.js';
+import { startKubeletNode } from '../helpers/kubelet-node.js';
+import { localNodesSkip } from '../helpers/local-nodes.js';
+import { EVENTS, PODS } from '../helpers/sched-api.js';
+import { until } from '../helpers/until.js';
+
+t.test('containers on a real node live, restart, probe and stop as in Kubernetes', { skip: localNodesSkip() }, async (t) => {
+  const { node, client } = await startKubeletNode(t);
+  const cri = new CriClient(node.containerdSocket);
+  t.teardown(() => cri.close());
+
+  const get = (name: string) => client.get<Pod>(PODS, { namespace: 'default', name });
+  const make = (name: string, spec: Omit<NonNullable<Pod['spec']>, 'nodeName'>) =>
+    client.create<Pod>(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: node.name, terminationGracePeriodSeconds: 1, ...spec } }, { namespace: 'default' });
+  const sh = (script: string) => ({ image: BUSYBOX_IMAGE, command: ['sh', '-c', script] });
+  const containerOf = async (pod: string, container: string) => {
+    const listed = await cri.listContainers({ state: { state: 'CONTAINER_RUNNING' } });
+    return listed.find((c) => c.labels['io.kubernetes.pod.name'] === pod && c.labels['io.kubernetes.container.name'] === container);
+  };
+  const eventsOf = async (pod: string) => (await client.list<Event>(EVENTS, { namespace: 'default' })).items.filter((e) => e.involvedObject.name === pod);
+
+  // every story's pod at once: they run side by side on the node
+  await make('crash', { containers: [{ name: 'main', ...sh('echo bye; exit 3') }] });
+  await make('liveness', {
+    containers: [{ name: 'main', ...sh('touch /tmp/healthy; sleep 3; rm /tmp/healthy; sleep 3600'), livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 } }],
+  });
+  await make('readiness', { containers: [{ name: 'main', ...sh('sleep 3600'), readinessProbe: { exec: { command: ['test', '-f', '/tmp/ready'] }, periodSeconds: 1 } }] });
+  await make('oom', { restartPolicy: 'Never', containers: [{ name: 'main', ...sh('tail /dev/zero'), resources: { limits: { memory: '16Mi' } } }] });
+  await make('init', {
+    initContainers: [
+      { name: 'first', ...sh('sleep 2') },
+      { name: 'second', ...sh('sleep 1') },
+    ],
+    containers: [{ name: 'main', ...sh('sleep 3600') }],
+  });
+  // watched from the start: the init containers are done long before their story is told
+  let sawInitializing = false;
+  const initRuns = until(async () => {
+    const pod = await get('init');
+    if (pod.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'PodInitializing' && pod.status.conditions?.find((c) => c.type === 'Initialized')?.status === 'False') sawInitializing = true;
+    return pod.status?.phase === 'Running';
+  }, 40_000, 100);
+  await make('graceful', {
+    terminationGracePeriodSeconds: 5,
+    containers: [{ name: 'main', ...sh("trap 'echo got SIGTERM' TERM; echo started; while true; do sleep 0.2; done"), lifecycle: { preStop: { exec: { command: ['sh', '-c', 'echo preStop ran > /proc/1/fd/1; sleep 1'] } } } }],
+  });
+
+  await t.test('a crashing container restarts with a growing back-off', async (t) => {
+    const restartsAt: number[] = [];
+    let pod: Pod | undefined;
+    const backOffs = new Set<string>();
+    t.ok(await until(async () => {
+      pod = await get('crash');
+      const status = pod.status?.containerStatuses?.[0];
+      const count = status?.restartCount ?? 0;
+      while (restartsAt.length < count) restartsAt.push(Date.now());
+      if (status?.state?.waiting?.reason === 'CrashLoopBackOff') backOffs.add(status.state.waiting.message?.replace(/\(.*/, '') ?? '');
+      return count >= 3;
+    }, 75_000, 200), 'restarted three times');
+    const status = pod?.status?.containerStatuses?.[0];
+    t.equal(status?.lastState?.terminated?.exitCode, 3, 'lastState keeps the exit code');
+    t.equal(status?.lastState?.terminated?.reason, 'Error');
+    t.ok(backOffs.has('back-off 10s restarting failed container=main pod=crash_default'), `waiting in CrashLoopBackOff 10s, then 20s: ${[...backOffs].join('; ')}`);
+    t.ok(backOffs.has('back-off 20s restarting failed container=main pod=crash_default'));
+    const first = restartsAt[1]! - restartsAt[0]!;
+    const second = restartsAt[2]! - restartsAt[1]!;
+    t.ok(first >= 8_000, `about 10 s before the second restart (${first} ms)`);
+    t.ok(second >= 17_000 && second > first, `about 20 s before the third (${second} ms)`);
+  });
+
+  await t.test('a failing liveness probe restarts the container', async (t) => {
+    let pod: Pod | undefined;
+    t.ok(await until(async () => {
+      pod = await get('liveness');
+      return (pod.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1;
+    }, 40_000, 250), 'restarted');
+    t.equal(pod?.status?.containerStatuses?.[0]?.lastState?.terminated?.exitCode, 137, 'killed');
+    let events: Event[] = [];
+    await until(async () => (events = await eventsOf('liveness')).some((e) => e.reason === 'Killing'), 10_000, 250);
+    const unhealthy = events.find((e) => e.reason === 'Unhealthy');
+    t.equal(unhealthy?.type, 'Warning');
+    t.match(unhealthy?.message, /^Liveness probe failed: cat: can't open '\/tmp\/healthy': No such file or directory/);
+    t.equal(events.find((e) => e.reason === 'Killing')?.message, 'Container main failed liveness probe, will be restarted');
+  });
+
+  await t.test('a readiness probe drives ready and the Ready condition', async (t) => {
+    const ready = async () => {
+      const pod = await get('readiness');
+      return { container: pod.status?.containerStatuses?.[0]?.ready, condition: pod.status?.conditions?.find((c) => c.type === 'Ready')?.status, containers: pod.status?.conditions?.find((c) => c.type === 'ContainersReady')?.status, running: !!pod.status?.containerStatuses?.[0]?.state?.running };
+    };
+    t.ok(await until(async () => (await ready()).running, 30_000, 200), 'running');
+    t.same(await ready(), { container: false, condition: 'False', containers: 'False', running: true }, 'not ready while the file is missing');
+    const container = await containerOf('readiness', 'main');
+    await cri.execSync(container!.id, ['touch', '/tmp/ready'], 5);
+    t.ok(await until(async () => (await ready()).condition === 'True', 15_000, 200), 'Ready once the file exists');
+    t.same(await ready(), { container: true, condition: 'True', containers: 'True', running: true });
+    await cri.execSync(container!.id, ['rm', '/tmp/ready'], 5);
+    t.ok(await until(async () => (await ready()).condition === 'False', 15_000, 200), 'not Ready once it is gone again');
+    t.equal((await ready()).container, false);
+  });
+
+  await t.test('a container over its memory limit ends OOMKilled', async (t) => {
+    let pod: Pod | undefined;
+    t.ok(await until(async () => {
+      pod = await get('oom');
+      return !!pod.status?.containerStatuses?.[0]?.state?.terminated;
+    }, 40_000, 250), 'terminated');
+    t.equal(pod?.status?.containerStatuses?.[0]?.state?.terminated?.reason, 'OOMKilled');
+    t.equal(pod?.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 137);
+    t.equal(pod?.status?.phase, 'Failed');
+  });
+
+  await t.test('init containers run first, in order', async (t) => {
+    t.ok(await initRuns, 'running');
+    const pod = await get('init');
+    t.ok(sawInitializing, 'the container waited in PodInitializing while the init containers ran');
+    const [first, second] = pod?.status?.initContainerStatuses ?? [];
+    const main = pod?.status?.containerStatuses?.[0];
+    t.equal(first?.state?.terminated?.reason, 'Completed');
+    t.equal(second?.state?.terminated?.reason, 'Completed');
+    const at = (time: string | undefined) => Date.parse(time ?? '');
+    t.ok(at(first?.state?.terminated?.finishedAt) <= at(second?.state?.terminated?.startedAt), 'second starts after first finished');
+    t.ok(at(second?.state?.terminated?.finishedAt) <= at(main?.state?.running?.startedAt), 'main starts after the init containers');
+    t.equal(pod?.status?.conditions?.find((c) => c.type === 'Initialized')?.status, 'True');
+  });
+
+  await t.test('preStop runs before SIGTERM and SIGKILL follows the grace period', async (t) => {
+    t.ok(await until(async () => (await get('graceful')).status?.phase === 'Running', 30_000, 200), 'running');
+    const container = await containerOf('graceful', 'main');
+    const logPath = (await cri.containerStatus(container!.id)).status.logPath;
+    const began = Date.now();
+    await client.delete(PODS, { namespace: 'default', name: 'graceful' });
+    let log = '';
+    await until(() => {
+      try {
+        log = readFileSync(logPath, 'utf8');
+      } catch {
+        // removed with the pod
+      }
+      return log.includes('got SIGTERM');
+    }, 10_000, 100);
+    const lines = log.split('\n').map((line) => line.split(' ').slice(3).join(' '));
+    t.ok(lines.indexOf('preStop ran') >= 0 && lines.indexOf('preStop ran') < lines.indexOf('got SIGTERM'), `preStop ran before SIGTERM: ${JSON.stringify(lines)}`);
+    t.ok(await until(async () => !(await containerOf('graceful', 'main')), 15_000, 100), 'the container is gone');
+    const took = Date.now() - began;
+    t.ok(took >= 4_500 && took < 9_000, `killed once the 5 s grace period was over (${took} ms)`);
+  });
+});
