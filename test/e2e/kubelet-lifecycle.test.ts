@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import type { Event, Pod } from 'kubernetes-types/core/v1.js';
 import t from 'tap';
 import { CriClient } from '../../lib/cri/client.js';
-import { BUSYBOX_IMAGE } from '../../lib/images/local-images.js';
+import { BUSYBOX_IMAGE, NODE_IMAGE } from '../../lib/images/local-images.js';
+import { runCommand } from '../../lib/process/run.js';
 import { startKubeletNode } from '../helpers/kubelet-node.js';
 import { localNodesSkip } from '../helpers/local-nodes.js';
 import { EVENTS, PODS } from '../helpers/sched-api.js';
@@ -16,6 +17,9 @@ import { until } from '../helpers/until.js';
 
 t.test('containers on a real node live, restart, probe and stop as in Kubernetes', { skip: localNodesSkip() }, async (t) => {
   const { node, client } = await startKubeletNode(t);
+  // This kubelet runs on the host, not in the node: like a node's kubelet, it reaches the pods through a route.
+  await runCommand('ip', ['route', 'add', node.podCIDR, 'via', node.address]);
+  t.teardown(() => runCommand('ip', ['route', 'del', node.podCIDR, 'via', node.address]).catch(() => undefined));
   const cri = new CriClient(node.containerdSocket);
   t.teardown(() => cri.close());
 
@@ -30,6 +34,20 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
   const eventsOf = async (pod: string) => (await client.list<Event>(EVENTS, { namespace: 'default' })).items.filter((e) => e.involvedObject.name === pod);
 
   // every story's pod at once: they run side by side on the node
+  const httpGet = { path: '/healthz', port: 'http', httpHeaders: [{ name: 'X-Probe', value: 'yes' }] };
+  await make('web', {
+    containers: [
+      {
+        name: 'main',
+        image: NODE_IMAGE,
+        command: ['node', '-e', "require('http').createServer((q, s) => s.writeHead(q.headers['x-probe'] === 'yes' && /^kube-probe\\//.test(q.headers['user-agent']) ? 200 : 400).end()).listen(8080)"],
+        ports: [{ name: 'http', containerPort: 8080 }],
+        startupProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1, failureThreshold: 30 },
+        readinessProbe: { httpGet, periodSeconds: 1 },
+        livenessProbe: { httpGet, periodSeconds: 1, failureThreshold: 1 },
+      },
+    ],
+  });
   await make('crash', { containers: [{ name: 'main', ...sh('echo bye; exit 3') }] });
   await make('liveness', {
     containers: [{ name: 'main', ...sh('touch /tmp/healthy; sleep 3; rm /tmp/healthy; sleep 3600'), livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 } }],
@@ -107,6 +125,16 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
     await cri.execSync(container!.id, ['rm', '/tmp/ready'], 5);
     t.ok(await until(async () => (await ready()).condition === 'False', 15_000, 200), 'not Ready once it is gone again');
     t.equal((await ready()).container, false);
+  });
+
+  await t.test('httpGet and tcpSocket probes reach the pod', async (t) => {
+    let pod: Pod | undefined;
+    t.ok(await until(async () => {
+      pod = await get('web');
+      return pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+    }, 30_000, 200), 'Ready: the startup probe connected, the readiness probe got 200 with its headers');
+    t.match(pod?.status?.containerStatuses?.[0], { started: true, ready: true, restartCount: 0 }, 'the liveness probe is content too');
+    t.same((await eventsOf('web')).filter((e) => e.reason === 'Unhealthy' && !/^Startup probe failed: dial tcp .*connection refused$/.test(e.message ?? '')).map((e) => e.message), [], 'no other probe failed');
   });
 
   await t.test('a container over its memory limit ends OOMKilled', async (t) => {
