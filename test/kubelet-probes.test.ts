@@ -7,7 +7,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { Server as GrpcServer, ServerCredentials, status as GrpcStatus, type sendUnaryData, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import { Registry } from 'prom-client';
 import t, { type Test } from 'tap';
+import { KubeletMetrics } from '../services/kubelet/metrics.js';
 import { realClock } from '../lib/client/clock.js';
 import { HEALTH_SERVICE, type HealthCheckRequest, type HealthCheckResponse, type ServingStatusName } from '../services/kubelet/probes/grpc-health.js';
 import { grpcProbe } from '../services/kubelet/probes/grpc-probe.js';
@@ -108,7 +110,8 @@ t.test('the probe manager counts results, gates on startup and asks for kills', 
   const answers = { ready: 500, live: 200, started: 500 };
   const { port } = await httpServer(t, (path) => answers[path.slice(1) as keyof typeof answers] ?? 404);
   const changes: string[] = [];
-  const manager = new ProbeManager({ clock: realClock, onChange: (uid) => changes.push(uid) });
+  const registry = new Registry();
+  const manager = new ProbeManager({ clock: realClock, metrics: new KubeletMetrics(registry), onChange: (uid) => changes.push(uid) });
   t.teardown(() => manager.stop());
   const probe = (path: string, extra = {}) => ({ httpGet: { port, path }, periodSeconds: 1, timeoutSeconds: 1, ...extra });
   const pod: Pod = {
@@ -147,4 +150,12 @@ t.test('the probe manager counts results, gates on startup and asks for kills', 
   answers.live = 200;
   seen = look();
   t.same([seen.kills, seen.container.started, seen.container.ready], [[], false, false], 'the replacing container starts over');
+
+  const metrics = await registry.getMetricsAsJSON();
+  const total = metrics.find((m) => m.name === 'prober_probe_total')?.values ?? [];
+  const count = (type: string, result: string) => total.find((v) => v.labels.probe_type === type && v.labels.result === result && v.labels.pod === 'web' && v.labels.container === 'app')?.value ?? 0;
+  t.ok(count('Liveness', 'failed') >= 2 && count('Readiness', 'successful') >= 2 && count('Startup', 'failed') >= 1, 'prober_probe_total counts the runs by type and result');
+  manager.removePod('u1');
+  const after = (await registry.getMetricsAsJSON()).find((m) => m.name === 'prober_probe_total')?.values ?? [];
+  t.same(after, [], 'a removed pod\'s series go');
 });

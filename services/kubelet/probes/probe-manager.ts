@@ -7,6 +7,7 @@
 import type { Container, Pod, Probe } from 'kubernetes-types/core/v1.js';
 import type { Clock } from '../../../lib/client/clock.js';
 import type { EventRecorder } from '../../../lib/client/event-recorder.js';
+import type { KubeletMetrics } from '../metrics.js';
 import type { ContainerKill, PodObservation, PodRuntime } from '../runtime/pod-runtime.js';
 import type { ProbeResult } from './probe-outcome.js';
 import { ProbeWorker, type ProbeType } from './probe-worker.js';
@@ -14,6 +15,8 @@ import { ProbeWorker, type ProbeType } from './probe-worker.js';
 export interface ProbeManagerConfig {
   clock: Clock;
   events?: EventRecorder;
+  /** prober_probe_total and prober_probe_duration_seconds. */
+  metrics?: Pick<KubeletMetrics, 'probes' | 'probeDuration'>;
   /** A probe's counted result changed: the pod's worker should sync it. */
   onChange(uid: string): void;
 }
@@ -28,6 +31,9 @@ const PROBES: readonly [ProbeType, (c: Container) => Probe | undefined][] = [
   ['Readiness', (c) => c.readinessProbe],
   ['Startup', (c) => c.startupProbe],
 ];
+
+/** The result label of Kubernetes' prober metrics. */
+const PROBE_METRIC_RESULT = { success: 'successful', failure: 'failed', error: 'unknown' } as const;
 
 /** Containers whose probes run: the containers and the sidecars (init containers with restartPolicy Always). */
 function probedSpecs(pod: Pod): Container[] {
@@ -90,10 +96,7 @@ export class ProbeManager {
       }
     }
     for (const [key, worker] of this.workers) {
-      if (key.startsWith(`${uid}/`) && !wanted.has(key)) {
-        worker.stop();
-        this.workers.delete(key);
-      }
+      if (key.startsWith(`${uid}/`) && !wanted.has(key)) this.stopWorker(key, worker);
     }
     this.forgetReplaced(uid, observed);
     return kills;
@@ -101,11 +104,7 @@ export class ProbeManager {
 
   /** Stops the pod's workers (deleted, finished or gone). */
   removePod(uid: string): void {
-    for (const [key, worker] of this.workers) {
-      if (!key.startsWith(`${uid}/`)) continue;
-      worker.stop();
-      this.workers.delete(key);
-    }
+    for (const [key, worker] of this.workers) if (key.startsWith(`${uid}/`)) this.stopWorker(key, worker);
     this.pods.delete(uid);
     for (const id of this.containerIds.get(uid) ?? []) this.forgetContainer(id);
     this.containerIds.delete(uid);
@@ -114,6 +113,17 @@ export class ProbeManager {
   stop(): void {
     for (const worker of this.workers.values()) worker.stop();
     this.workers.clear();
+  }
+
+  /** Stops a worker and drops its metric series (key: uid/container/type). */
+  private stopWorker(key: string, worker: ProbeWorker): void {
+    worker.stop();
+    this.workers.delete(key);
+    const [uid = '', container = '', type = ''] = key.split('/');
+    const pod = this.pods.get(uid);
+    const labels = { probe_type: type, container, pod: pod?.metadata?.name ?? '', namespace: pod?.metadata?.namespace ?? '', pod_uid: uid };
+    for (const result of Object.values(PROBE_METRIC_RESULT)) this.config.metrics?.probes.remove({ ...labels, result });
+    this.config.metrics?.probeDuration.remove(labels);
   }
 
   private newWorker(type: ProbeType, probe: Probe, spec: Container, uid: string, runtime: PodRuntime): ProbeWorker {
@@ -130,9 +140,13 @@ export class ProbeManager {
         this.results.set(key, result);
         this.config.onChange(uid);
       },
-      onUnhealthy: (outcome) => {
+      onProbed: (outcome, seconds) => {
         const pod = this.pods.get(uid);
         if (!pod) return;
+        const labels = { probe_type: type, container: spec.name, pod: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', pod_uid: uid };
+        this.config.metrics?.probes.inc({ ...labels, result: PROBE_METRIC_RESULT[outcome.result] });
+        this.config.metrics?.probeDuration.observe(labels, seconds);
+        if (outcome.result === 'success') return;
         const verb = outcome.result === 'error' ? 'errored' : 'failed';
         this.config.events?.record(pod, 'kubelet', 'Warning', 'Unhealthy', 'Probing', `${type} probe ${verb}: ${outcome.output.trimEnd()}`);
       },

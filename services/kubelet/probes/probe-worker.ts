@@ -20,8 +20,8 @@ export interface ProbeWorkerConfig {
   clock: Clock;
   /** A counted result for the container (after the thresholds). */
   onResult(containerId: string, result: ProbeResult): void;
-  /** Every single failed or errored run, for the Unhealthy event. */
-  onUnhealthy(outcome: ProbeOutcome): void;
+  /** Every run, with how long it took (metrics; failed and errored runs make the Unhealthy event). */
+  onProbed(outcome: ProbeOutcome, seconds: number): void;
 }
 
 /** What the worker knows of its container, told by the pod worker after every sync. */
@@ -85,9 +85,10 @@ export class ProbeWorker {
     if (this.config.clock.now() - startedAt < (probe.initialDelaySeconds ?? 0) * 1000) return;
 
     const id = this.containerId;
+    const began = this.config.clock.now();
     const outcome = await runProbe(probe, { runtime: this.config.runtime, uid: this.config.uid, container: this.config.spec, podIP });
     if (this.stopped || id !== this.containerId) return;
-    if (outcome.result !== 'success') this.config.onUnhealthy(outcome);
+    this.config.onProbed(outcome, (this.config.clock.now() - began) / 1000);
     if (outcome.result === 'error') return;
     if (outcome.result === this.lastResult) this.resultRun++;
     else {
