@@ -69,7 +69,7 @@ export class Kubelet {
     const fieldSelector = names.length === 1 ? `spec.nodeName=${names[0]}` : 'spec.nodeName!=';
     this.informer = new Informer({ client: config.client, bus: config.bus, resource: PODS, fieldSelector, clock: config.clock, log: config.log, pageSize: 5000 });
     this.probes = config.probes ? new ProbeManager({ clock: config.clock, metrics: config.metrics, ...(config.events ? { events: config.events } : {}), onChange: (uid) => this.workers.enqueue(uid) }) : undefined;
-    this.workers = new PodWorkers({ nodes: this.nodes, statusWriter: new StatusWriter(config.client, config.pool), clock: config.clock, log: config.log, metrics: config.metrics, workers: config.podWorkers, ...(this.probes ? { probes: this.probes } : {}) });
+    this.workers = new PodWorkers({ nodes: this.nodes, statusWriter: new StatusWriter(config.client, config.pool), clock: config.clock, log: config.log, metrics: config.metrics, workers: config.podWorkers, ...(this.probes ? { probes: this.probes } : {}), ...(config.events ? { events: config.events } : {}) });
     this.leases = new LeaseRenewer({
       client: config.client,
       pool: config.pool,

@@ -7,6 +7,7 @@
 //   gone from the API-> whatever the runtime still holds of it killed and removed
 import type { ContainerState, Pod } from 'kubernetes-types/core/v1.js';
 import type { Clock } from '../../../lib/client/clock.js';
+import type { EventRecorder } from '../../../lib/client/event-recorder.js';
 import { RateLimitingQueue } from '../../../lib/client/workqueue/rate-limiting-queue.js';
 import type { Logger } from '../../../lib/observe/logger.js';
 import type { HostedNode } from '../hosted-node.js';
@@ -31,6 +32,8 @@ interface PodEntry {
   lastTerminated: Map<string, ContainerState>;
   /** Counted in kubelet_pod_start_duration_seconds. */
   started: boolean;
+  /** The CrashLoopBackOff message each waiting container's BackOff event was recorded for. */
+  backOffNoted: Map<string, string>;
 }
 
 export interface PodWorkersConfig {
@@ -42,6 +45,8 @@ export interface PodWorkersConfig {
   workers: number;
   /** Runs the pods' probes (real nodes); without it a container is started and ready while it runs. */
   probes?: ProbeManager;
+  /** Where the BackOff events of crash-looping containers go. */
+  events?: EventRecorder;
 }
 
 const terminalPhase = (pod: Pod): boolean => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
@@ -71,7 +76,7 @@ export class PodWorkers {
     if (!entry) {
       const now = this.config.clock.now();
       const started = pod.status?.startTime ? Date.parse(pod.status.startTime) : now;
-      entry = { uid, nodeName, pod, gone: false, admitted: false, firstSeen: now, startTime: started, lastTerminated: seedLastTerminated(pod), started: pod.status?.phase === 'Running' };
+      entry = { uid, nodeName, pod, gone: false, admitted: false, firstSeen: now, startTime: started, lastTerminated: seedLastTerminated(pod), started: pod.status?.phase === 'Running', backOffNoted: new Map() };
       this.entries.set(uid, entry);
     }
     entry.pod = pod;
@@ -184,6 +189,7 @@ export class PodWorkers {
     const unhealthy = probes?.apply(pod, runtime, observed, hosted.identity.internalIP) ?? [];
     const decision = computePlan({ pod, observed, backoff: this.backoff, now, unhealthy });
     const waiting = new Map<string, Waiting>(decision.waiting);
+    this.noteBackOffs(entry, decision.waiting);
     for (const name of decision.plan.start) {
       const previous = observed?.containers.find((c) => c.name === name);
       if (previous?.state === 'exited') entry.lastTerminated.set(name, terminatedState(previous));
@@ -218,6 +224,16 @@ export class PodWorkers {
       this.config.metrics.startedPods.inc();
     }
     if (decision.retryInMs !== undefined) this.queue.addAfter(uid, decision.retryInMs);
+  }
+
+  /** A BackOff event per back-off step of a crash-looping container, as Kubernetes words it. */
+  private noteBackOffs(entry: PodEntry, waiting: ReadonlyMap<string, Waiting>): void {
+    const pod = entry.pod;
+    for (const [name, wait] of waiting) {
+      if (wait.reason !== 'CrashLoopBackOff' || entry.backOffNoted.get(name) === wait.message) continue;
+      entry.backOffNoted.set(name, wait.message ?? '');
+      this.config.events?.record(pod, 'kubelet', 'Warning', 'BackOff', 'StartContainer', `Back-off restarting failed container ${name} in pod ${pod.metadata?.name}_${pod.metadata?.namespace}(${entry.uid})`);
+    }
   }
 
   /** Graceful deletion: stop everything within the grace period, report, then delete with grace 0. */
