@@ -46,6 +46,13 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
         readinessProbe: { httpGet, periodSeconds: 1 },
         livenessProbe: { httpGet, periodSeconds: 1, failureThreshold: 1 },
       },
+      {
+        // a gRPC health server in a few lines of node:http2: SERVING (field 1 = 1) to every Check
+        name: 'grpc',
+        image: NODE_IMAGE,
+        command: ['node', '-e', "require('http2').createServer().on('stream', (st) => { st.resume(); st.on('end', () => { st.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true }); st.on('wantTrailers', () => st.sendTrailers({ 'grpc-status': '0' })); st.end(Buffer.from([0, 0, 0, 0, 2, 8, 1])); }); }).listen(9090)"],
+        readinessProbe: { grpc: { port: 9090 }, periodSeconds: 1 },
+      },
     ],
   });
   await make('crash', { containers: [{ name: 'main', ...sh('echo bye; exit 3') }] });
@@ -90,6 +97,9 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
     t.equal(status?.lastState?.terminated?.reason, 'Error');
     t.ok(backOffs.has('back-off 10s restarting failed container=main pod=crash_default'), `waiting in CrashLoopBackOff 10s, then 20s: ${[...backOffs].join('; ')}`);
     t.ok(backOffs.has('back-off 20s restarting failed container=main pod=crash_default'));
+    const backOffEvents = (await eventsOf('crash')).filter((e) => e.reason === 'BackOff');
+    t.ok(backOffEvents.length >= 2, `a BackOff event per back-off step (${backOffEvents.length})`);
+    t.match(backOffEvents[0], { type: 'Warning', message: /^Back-off restarting failed container main in pod crash_default\(/ });
     const first = restartsAt[1]! - restartsAt[0]!;
     const second = restartsAt[2]! - restartsAt[1]!;
     t.ok(first >= 8_000, `about 10 s before the second restart (${first} ms)`);
@@ -127,14 +137,14 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
     t.equal((await ready()).container, false);
   });
 
-  await t.test('httpGet and tcpSocket probes reach the pod', async (t) => {
+  await t.test('httpGet, tcpSocket and grpc probes reach the pod', async (t) => {
     let pod: Pod | undefined;
     t.ok(await until(async () => {
       pod = await get('web');
       return pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-    }, 30_000, 200), 'Ready: the startup probe connected, the readiness probe got 200 with its headers');
-    t.match(pod?.status?.containerStatuses?.[0], { started: true, ready: true, restartCount: 0 }, 'the liveness probe is content too');
-    t.same((await eventsOf('web')).filter((e) => e.reason === 'Unhealthy' && !/^Startup probe failed: dial tcp .*connection refused$/.test(e.message ?? '')).map((e) => e.message), [], 'no other probe failed');
+    }, 30_000, 200), 'Ready: the startup probe connected, the readiness probes got 200 (with its headers) and SERVING');
+    t.match(pod?.status?.containerStatuses, [{ name: 'main', started: true, ready: true, restartCount: 0 }, { name: 'grpc', ready: true }], 'the liveness probe is content too');
+    t.same((await eventsOf('web')).filter((e) => e.reason === 'Unhealthy' && !/^(Startup probe failed: dial tcp .*connection refused|Readiness probe failed: timeout: failed to connect service .*)$/.test(e.message ?? '')).map((e) => e.message), [], 'no other probe failed');
   });
 
   await t.test('a container over its memory limit ends OOMKilled', async (t) => {
