@@ -192,5 +192,6 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
     t.ok(await until(async () => !(await containerOf('graceful', 'main')), 15_000, 100), 'the container is gone');
     const took = Date.now() - began;
     t.ok(took >= 4_500 && took < 9_000, `killed once the 5 s grace period was over (${took} ms)`);
+    t.ok((await eventsOf('graceful')).some((e) => e.reason === 'Killing' && e.message === 'Stopping container main'), 'a Killing event: Stopping container main');
   });
 });

@@ -243,6 +243,10 @@ export class PodWorkers {
     const target = { uid: entry.uid, name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', pod };
     if (entry.admitted) {
       const grace = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+      if (this.config.events) {
+        const running = (await runtime.podStatus(entry.uid))?.containers.filter((c) => c.state === 'running') ?? [];
+        for (const c of running) this.config.events.record(pod, 'kubelet', 'Normal', 'Killing', 'Killing', `Stopping container ${c.name}`);
+      }
       await runtime.killPod(target, grace);
       const observed = await runtime.podStatus(entry.uid);
       if (observed && observed.containers.length > 0) {
