@@ -59,6 +59,7 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
   await make('liveness', {
     containers: [{ name: 'main', ...sh('touch /tmp/healthy; sleep 3; rm /tmp/healthy; sleep 3600'), livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 } }],
   });
+  await make('slow-probe', { containers: [{ name: 'main', ...sh('sleep 3600'), readinessProbe: { exec: { command: ['sleep', '5'] }, periodSeconds: 1, timeoutSeconds: 1 } }] });
   await make('readiness', { containers: [{ name: 'main', ...sh('sleep 3600'), readinessProbe: { exec: { command: ['test', '-f', '/tmp/ready'] }, periodSeconds: 1 } }] });
   await make('oom', { restartPolicy: 'Never', containers: [{ name: 'main', ...sh('tail /dev/zero'), resources: { limits: { memory: '16Mi' } } }] });
   await make('init', {
@@ -135,6 +136,11 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
     await cri.execSync(container!.id, ['rm', '/tmp/ready'], 5);
     t.ok(await until(async () => (await ready()).condition === 'False', 15_000, 200), 'not Ready once it is gone again');
     t.equal((await ready()).container, false);
+
+    let timedOut: Event | undefined;
+    t.ok(await until(async () => !!(timedOut = (await eventsOf('slow-probe')).find((e) => e.reason === 'Unhealthy')), 15_000, 250), 'a probe slower than its timeout fails');
+    t.equal(timedOut?.message, 'Readiness probe failed: command "sleep 5" timed out');
+    t.equal((await get('slow-probe')).status?.conditions?.find((c) => c.type === 'Ready')?.status, 'False');
   });
 
   await t.test('httpGet, tcpSocket and grpc probes reach the pod', async (t) => {
