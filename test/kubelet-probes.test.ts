@@ -159,3 +159,20 @@ t.test('the probe manager counts results, gates on startup and asks for kills', 
   const after = (await registry.getMetricsAsJSON()).find((m) => m.name === 'prober_probe_total')?.values ?? [];
   t.same(after, [], 'a removed pod\'s series go');
 });
+
+t.test('a readiness not known yet is probed as soon as the container runs, not a period later', async (t) => {
+  const { port } = await httpServer(t, () => 200);
+  const manager = new ProbeManager({ clock: realClock, onChange: () => undefined });
+  t.teardown(() => manager.stop());
+  const pod: Pod = { metadata: { uid: 'u2', name: 'slow', namespace: 'default' }, spec: { containers: [{ name: 'app', readinessProbe: { httpGet: { port, path: '/' }, periodSeconds: 30 } }] } };
+  const sandbox = { id: 's', ready: true, createdAt: Date.now(), ips: ['127.0.0.1'] };
+  manager.apply(pod, {} as PodRuntime, { uid: 'u2', name: 'slow', namespace: 'default', sandbox, containers: [] }, '10.0.0.1');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const look = () => {
+    const container: ContainerObservation = { name: 'app', id: 'containerd://c1', image: 'app', imageRef: 'sha256:1', attempt: 0, state: 'running', createdAt: Date.now(), startedAt: Date.now() };
+    manager.apply(pod, {} as PodRuntime, { uid: 'u2', name: 'slow', namespace: 'default', sandbox, containers: [container] }, '10.0.0.1');
+    return container.ready;
+  };
+  t.equal(look(), false, 'not ready before its first probe');
+  t.ok(await until(() => look() === true, 3000, 50), 'ready within moments although periodSeconds is 30');
+});

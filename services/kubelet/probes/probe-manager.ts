@@ -81,7 +81,12 @@ export class ProbeManager {
       if (!container || container.state !== 'running') continue;
       container.started = started;
       if (!started) container.ready = false;
-      else if (spec.readinessProbe) container.ready = this.results.get(`Readiness/${id}`) === 'success';
+      else if (spec.readinessProbe) {
+        const readiness = this.results.get(`Readiness/${id}`);
+        container.ready = readiness === 'success';
+        // As Kubernetes' prober manager: a readiness not known yet is probed at once, not a period later.
+        if (readiness === undefined) this.workers.get(`${uid}/${spec.name}/Readiness`)?.trigger();
+      }
       const failed = this.results.get(`Liveness/${id}`) === 'failure' ? 'liveness' : this.results.get(`Startup/${id}`) === 'failure' ? 'startup' : undefined;
       if (failed) {
         const probe = failed === 'liveness' ? spec.livenessProbe : spec.startupProbe;

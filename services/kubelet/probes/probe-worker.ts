@@ -40,6 +40,9 @@ export class ProbeWorker {
   private onHold = false;
   private timer: Timer | undefined;
   private stopped = false;
+  private probing = false;
+  /** The container an immediate probe was run for (once per container). */
+  private triggeredFor = '';
 
   constructor(private readonly config: ProbeWorkerConfig) {}
 
@@ -58,6 +61,14 @@ export class ProbeWorker {
     this.schedule(0);
   }
 
+  /** Probes the current container now instead of at the next period, once (a readiness not known yet). */
+  trigger(): void {
+    if (this.probing || this.stopped || !this.containerId || this.triggeredFor === this.containerId) return;
+    this.triggeredFor = this.containerId;
+    this.timer?.cancel();
+    this.schedule(0);
+  }
+
   stop(): void {
     this.stopped = true;
     this.timer?.cancel();
@@ -69,9 +80,11 @@ export class ProbeWorker {
   }
 
   private async tick(): Promise<void> {
+    this.probing = true;
     try {
       await this.doProbe();
     } finally {
+      this.probing = false;
       this.schedule((this.config.probe.periodSeconds || 10) * 1000);
     }
   }
