@@ -2,14 +2,17 @@
 // success, headers and kube-probe's User-Agent sent, named ports, timeouts), tcpSocket, grpc
 // (grpc.health.v1), each failure worded as Kubernetes words it; and the probe manager's counting:
 // readiness follows successThreshold/failureThreshold, a startup probe gates readiness and
-// liveness, and a failed liveness probe asks for the container to be killed with the probe's grace.
+// liveness, and a failed liveness probe asks for the container to be killed with the probe's grace;
+// httpGet lifecycle hooks make the same request.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { Server as GrpcServer, ServerCredentials, status as GrpcStatus, type sendUnaryData, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { Registry } from 'prom-client';
 import t, { type Test } from 'tap';
+import type { CriClient } from '../lib/cri/client.js';
 import { KubeletMetrics } from '../services/kubelet/metrics.js';
+import { runHook } from '../services/kubelet/runtime/cri/hooks.js';
 import { realClock } from '../lib/client/clock.js';
 import { HEALTH_SERVICE, type HealthCheckRequest, type HealthCheckResponse, type ServingStatusName } from '../services/kubelet/probes/grpc-health.js';
 import { grpcProbe } from '../services/kubelet/probes/grpc-probe.js';
@@ -175,4 +178,15 @@ t.test('a readiness not known yet is probed as soon as the container runs, not a
   };
   t.equal(look(), false, 'not ready before its first probe');
   t.ok(await until(() => look() === true, 3000, 50), 'ready within moments although periodSeconds is 30');
+});
+
+t.test('an httpGet lifecycle hook makes the HTTP prober\'s request', async (t) => {
+  const { port, headers } = await httpServer(t, (path) => (path === '/stop' ? 200 : 503));
+  const container: Container = { name: 'app', ports: [{ name: 'admin', containerPort: port }] };
+  const target = { containerId: 'c1', container, podIP: '127.0.0.1' };
+  const noCri = {} as CriClient;
+  t.equal(await runHook(noCri, { httpGet: { port: 'admin', path: '/stop', httpHeaders: [{ name: 'X-Hook', value: 'preStop' }] } }, target, 2), undefined, 'a 200 is success');
+  t.equal(headers[0]?.['x-hook'], 'preStop');
+  t.match(headers[0]?.['user-agent'], /^kube-probe\//);
+  t.equal(await runHook(noCri, { httpGet: { port, path: '/other' } }, target, 2), 'HTTP lifecycle hook (/other) for Container "app" failed - error: HTTP probe failed with statuscode: 503');
 });
