@@ -190,3 +190,16 @@ t.test('an httpGet lifecycle hook makes the HTTP prober\'s request', async (t) =
   t.match(headers[0]?.['user-agent'], /^kube-probe\//);
   t.equal(await runHook(noCri, { httpGet: { port, path: '/other' } }, target, 2), 'HTTP lifecycle hook (/other) for Container "app" failed - error: HTTP probe failed with statuscode: 503');
 });
+
+t.test('a failed startup probe kills; under restartPolicy Never nothing says it will be restarted', async (t) => {
+  const closed = await freePort();
+  const manager = new ProbeManager({ clock: realClock, onChange: () => undefined });
+  t.teardown(() => manager.stop());
+  const pod: Pod = { metadata: { uid: 'u3', name: 'once', namespace: 'default' }, spec: { restartPolicy: 'Never', terminationGracePeriodSeconds: 7, containers: [{ name: 'app', startupProbe: { tcpSocket: { port: closed }, periodSeconds: 1, failureThreshold: 1 } }] } };
+  const look = () => {
+    const container: ContainerObservation = { name: 'app', id: 'containerd://c1', image: 'app', imageRef: 'sha256:1', attempt: 0, state: 'running', createdAt: Date.now(), startedAt: Date.now() };
+    return manager.apply(pod, {} as PodRuntime, { uid: 'u3', name: 'once', namespace: 'default', sandbox: { id: 's', ready: true, createdAt: Date.now(), ips: ['127.0.0.1'] }, containers: [container] }, '10.0.0.1');
+  };
+  t.ok(await until(() => look().length > 0, 3000, 50), 'killed');
+  t.same(look(), [{ name: 'app', gracePeriodSeconds: 7, reason: 'Unhealthy', message: 'Container app failed startup probe' }], "with the pod's grace period");
+});
