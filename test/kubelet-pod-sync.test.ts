@@ -75,6 +75,9 @@ t.test('probes: an unhealthy container is killed, then restarted per restartPoli
   const sidecar = pod({ initContainers: [{ name: 'proxy', image: 'busybox', restartPolicy: 'Always' }] });
   t.same(computePlan({ pod: sidecar, observed: observed(container('proxy', 'running'), container('app', 'running')), backoff, now: NOW, unhealthy: [{ name: 'proxy', gracePeriodSeconds: 1, reason: 'Unhealthy' }] }).plan.kill.map((k) => k.name), ['proxy'], 'a sidecar too');
 
+  t.same(computePlan({ pod: sidecar, observed: observed(container('proxy', 'running', { started: false })), backoff, now: NOW }).plan.start, [], 'the containers wait until the sidecar has started');
+  t.same(computePlan({ pod: sidecar, observed: observed(container('proxy', 'running', { started: true })), backoff, now: NOW }).plan.start, ['app']);
+
   const input = { waiting: new Map(), lastTerminated: new Map(), stopped: false, hostIP: '172.30.0.2', startTime: NOW - 7000, now: NOW };
   const starting = generatePodStatus({ ...input, pod: pod(), observed: observed(container('app', 'running', { started: false, ready: false })) });
   t.match(starting.containerStatuses, [{ started: false, ready: false }], 'not started before its startup probe succeeded');

@@ -86,7 +86,8 @@ export function computePlan({ pod, observed, backoff, now, unhealthy = [] }: Pla
     if (current.state === 'created') return decision;
     if (current.state === 'running') {
       if (sidecar) {
-        killUnhealthy(current);
+        // the next init container waits until the sidecar has started (its startup probe succeeded)
+        if (!killUnhealthy(current) && current.started === false) return decision;
         continue;
       }
       return decision;
