@@ -1,22 +1,32 @@
 // The container lifecycle on a real node (its own containerd, real containers), as a user sees it
 // through the API: a crashing container restarts with a growing CrashLoopBackOff; a failing
 // liveness probe restarts its container with Kubernetes' Unhealthy and Killing events; a
-// readiness probe on a file drives the container's ready flag and the pod's Ready condition; a
+// readiness probe on a file drives the container's ready flag, the pod's Ready condition and its
+// Service's EndpointSlice; httpGet, tcpSocket and grpc probes reach a real pod; a
 // container over its memory limit ends OOMKilled; init containers run first, in order; deleting a
 // pod runs its preStop hook before SIGTERM and sends SIGKILL once the grace period is over.
 import { readFileSync } from 'node:fs';
 import type { Event, Pod } from 'kubernetes-types/core/v1.js';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import t from 'tap';
 import { CriClient } from '../../lib/cri/client.js';
 import { BUSYBOX_IMAGE, NODE_IMAGE } from '../../lib/images/local-images.js';
 import { runCommand } from '../../lib/process/run.js';
+import { startControllerManager } from '../../lib/harness/controller-manager-process.js';
+import { findResource } from '../../lib/api/resources.js';
 import { startKubeletNode } from '../helpers/kubelet-node.js';
 import { localNodesSkip } from '../helpers/local-nodes.js';
 import { EVENTS, PODS } from '../helpers/sched-api.js';
 import { until } from '../helpers/until.js';
 
+const ENDPOINT_SLICES = findResource('discovery.k8s.io', 'v1', 'endpointslices')!;
+const SERVICES = findResource('', 'v1', 'services')!;
+
 t.test('containers on a real node live, restart, probe and stop as in Kubernetes', { skip: localNodesSkip() }, async (t) => {
-  const { node, client } = await startKubeletNode(t);
+  const { node, client, apiserver } = await startKubeletNode(t);
+  // the EndpointSlice controller, to show that readiness reaches a Service's endpoints
+  const controllers = await startControllerManager(apiserver, ['--controllers', 'endpointslice']);
+  t.teardown(() => controllers.stop());
   // This kubelet runs on the host, not in the node: like a node's kubelet, it reaches the pods through a route.
   await runCommand('ip', ['route', 'add', node.podCIDR, 'via', node.address]);
   t.teardown(() => runCommand('ip', ['route', 'del', node.podCIDR, 'via', node.address]).catch(() => undefined));
@@ -25,7 +35,7 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
 
   const get = (name: string) => client.get<Pod>(PODS, { namespace: 'default', name });
   const make = (name: string, spec: Omit<NonNullable<Pod['spec']>, 'nodeName'>) =>
-    client.create<Pod>(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: node.name, terminationGracePeriodSeconds: 1, ...spec } }, { namespace: 'default' });
+    client.create<Pod>(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { story: name } }, spec: { nodeName: node.name, terminationGracePeriodSeconds: 1, ...spec } }, { namespace: 'default' });
   const sh = (script: string) => ({ image: BUSYBOX_IMAGE, command: ['sh', '-c', script] });
   const containerOf = async (pod: string, container: string) => {
     const listed = await cri.listContainers({ state: { state: 'CONTAINER_RUNNING' } });
@@ -60,6 +70,7 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
     containers: [{ name: 'main', ...sh('touch /tmp/healthy; sleep 3; rm /tmp/healthy; sleep 3600'), livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 } }],
   });
   await make('slow-probe', { containers: [{ name: 'main', ...sh('sleep 3600'), readinessProbe: { exec: { command: ['sleep', '5'] }, periodSeconds: 1, timeoutSeconds: 1 } }] });
+  await client.create(SERVICES, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'readiness', namespace: 'default' }, spec: { selector: { story: 'readiness' }, ports: [{ port: 80 }] } }, { namespace: 'default' });
   await make('readiness', { containers: [{ name: 'main', ...sh('sleep 3600'), readinessProbe: { exec: { command: ['test', '-f', '/tmp/ready'] }, periodSeconds: 1 } }] });
   await make('oom', { restartPolicy: 'Never', containers: [{ name: 'main', ...sh('tail /dev/zero'), resources: { limits: { memory: '16Mi' } } }] });
   await make('init', {
@@ -123,10 +134,14 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
     t.equal(events.find((e) => e.reason === 'Killing')?.message, 'Container main failed liveness probe, will be restarted');
   });
 
-  await t.test('a readiness probe drives ready and the Ready condition', async (t) => {
+  await t.test('a readiness probe drives ready, the Ready condition and the EndpointSlice', async (t) => {
     const ready = async () => {
       const pod = await get('readiness');
       return { container: pod.status?.containerStatuses?.[0]?.ready, condition: pod.status?.conditions?.find((c) => c.type === 'Ready')?.status, containers: pod.status?.conditions?.find((c) => c.type === 'ContainersReady')?.status, running: !!pod.status?.containerStatuses?.[0]?.state?.running };
+    };
+    const endpointReady = async () => {
+      const slices = await client.list<EndpointSlice>(ENDPOINT_SLICES, { namespace: 'default', labelSelector: 'kubernetes.io/service-name=readiness' });
+      return slices.items.flatMap((slice) => slice.endpoints ?? []).find((e) => e.targetRef?.name === 'readiness')?.conditions?.ready;
     };
     t.ok(await until(async () => (await ready()).running, 30_000, 200), 'running');
     t.same(await ready(), { container: false, condition: 'False', containers: 'False', running: true }, 'not ready while the file is missing');
@@ -134,9 +149,11 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
     await cri.execSync(container!.id, ['touch', '/tmp/ready'], 5);
     t.ok(await until(async () => (await ready()).condition === 'True', 15_000, 200), 'Ready once the file exists');
     t.same(await ready(), { container: true, condition: 'True', containers: 'True', running: true });
+    t.ok(await until(async () => (await endpointReady()) === true, 15_000, 200), "the Service's EndpointSlice has the pod ready");
     await cri.execSync(container!.id, ['rm', '/tmp/ready'], 5);
     t.ok(await until(async () => (await ready()).condition === 'False', 15_000, 200), 'not Ready once it is gone again');
     t.equal((await ready()).container, false);
+    t.ok(await until(async () => (await endpointReady()) === false, 15_000, 200), 'and not ready again');
 
     let timedOut: Event | undefined;
     t.ok(await until(async () => !!(timedOut = (await eventsOf('slow-probe')).find((e) => e.reason === 'Unhealthy')), 15_000, 250), 'a probe slower than its timeout fails');
