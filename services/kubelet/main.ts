@@ -69,8 +69,8 @@ const kubelet = new Kubelet({
   statusReportPeriodMs: options.nodeStatusReportFrequency,
   plegRelistPeriodMs: options.plegRelistPeriod,
   podWorkers: options.podWorkers,
-  probes: options.runtime === 'cri',
-  events: new EventRecorder({ client, clock, identity: identities[0]?.name ?? 'kubelet', metrics: registry, metricPrefix: 'kubelet', log }),
+  // Real nodes run probes and tell about their pods in events; simulated ones, like KWOK's, do neither.
+  ...(options.runtime === 'cri' ? { probes: true, events: new EventRecorder({ client, clock, identity: identities[0]?.name ?? 'kubelet', metrics: registry, metricPrefix: 'kubelet', log }) } : {}),
 });
 
 const https = options.certDir ? { key: readFileSync(pkiPaths(resolve(options.certDir)).serverKey), cert: readFileSync(pkiPaths(resolve(options.certDir)).serverCert) } : undefined;
