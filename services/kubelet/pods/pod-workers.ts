@@ -17,6 +17,7 @@ import type { ProbeManager } from '../probes/probe-manager.js';
 import { admitPod } from './admission.js';
 import { generatePodStatus, rejectedPodStatus, terminatedState } from './api-status.js';
 import { CrashBackoff } from './crash-backoff.js';
+import { recordPodEvent } from './pod-events.js';
 import type { StatusWriter } from './status-writer.js';
 import { computePlan, type Waiting } from './sync-plan.js';
 
@@ -232,7 +233,7 @@ export class PodWorkers {
     for (const [name, wait] of waiting) {
       if (wait.reason !== 'CrashLoopBackOff' || entry.backOffNoted.get(name) === wait.message) continue;
       entry.backOffNoted.set(name, wait.message ?? '');
-      this.config.events?.record(pod, 'kubelet', 'Warning', 'BackOff', 'StartContainer', `Back-off restarting failed container ${name} in pod ${pod.metadata?.name}_${pod.metadata?.namespace}(${entry.uid})`);
+      recordPodEvent(this.config.events, pod, 'Warning', 'BackOff', 'StartContainer', `Back-off restarting failed container ${name} in pod ${pod.metadata?.name}_${pod.metadata?.namespace}(${entry.uid})`);
     }
   }
 
@@ -245,7 +246,7 @@ export class PodWorkers {
       const grace = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
       if (this.config.events) {
         const running = (await runtime.podStatus(entry.uid))?.containers.filter((c) => c.state === 'running') ?? [];
-        for (const c of running) this.config.events.record(pod, 'kubelet', 'Normal', 'Killing', 'Killing', `Stopping container ${c.name}`);
+        for (const c of running) recordPodEvent(this.config.events, pod, 'Normal', 'Killing', 'Killing', `Stopping container ${c.name}`);
       }
       await runtime.killPod(target, grace);
       const observed = await runtime.podStatus(entry.uid);

@@ -8,6 +8,7 @@ import type { Container, Pod, Probe } from 'kubernetes-types/core/v1.js';
 import type { Clock } from '../../../lib/client/clock.js';
 import type { EventRecorder } from '../../../lib/client/event-recorder.js';
 import type { KubeletMetrics } from '../metrics.js';
+import { recordPodEvent } from '../pods/pod-events.js';
 import type { ContainerKill, PodObservation, PodRuntime } from '../runtime/pod-runtime.js';
 import type { ProbeResult } from './probe-outcome.js';
 import { ProbeWorker, type ProbeType } from './probe-worker.js';
@@ -96,7 +97,7 @@ export class ProbeManager {
         kills.push({ name: spec.name, gracePeriodSeconds, reason: 'Unhealthy', message });
         if (!this.killing.has(id)) {
           this.killing.add(id);
-          this.config.events?.record(pod, 'kubelet', 'Normal', 'Killing', 'Killing', message);
+          recordPodEvent(this.config.events, pod, 'Normal', 'Killing', 'Killing', message);
         }
       }
     }
@@ -153,7 +154,7 @@ export class ProbeManager {
         this.config.metrics?.probeDuration.observe(labels, seconds);
         if (outcome.result === 'success') return;
         const verb = outcome.result === 'error' ? 'errored' : 'failed';
-        this.config.events?.record(pod, 'kubelet', 'Warning', 'Unhealthy', 'Probing', `${type} probe ${verb}: ${outcome.output.trimEnd()}`);
+        recordPodEvent(this.config.events, pod, 'Warning', 'Unhealthy', 'Probing', `${type} probe ${verb}: ${outcome.output.trimEnd()}`);
       },
     });
   }
