@@ -15,6 +15,7 @@ import { runCommand } from '../../lib/process/run.js';
 import { startControllerManager } from '../../lib/harness/controller-manager-process.js';
 import { findResource } from '../../lib/api/resources.js';
 import { startKubeletNode } from '../helpers/kubelet-node.js';
+import { kubectl } from '../helpers/kubectl.js';
 import { localNodesSkip } from '../helpers/local-nodes.js';
 import { EVENTS, PODS } from '../helpers/sched-api.js';
 import { until } from '../helpers/until.js';
@@ -132,6 +133,10 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
     t.equal(unhealthy?.type, 'Warning');
     t.match(unhealthy?.message, /^Liveness probe failed: cat: can't open '\/tmp\/healthy': No such file or directory/);
     t.equal(events.find((e) => e.reason === 'Killing')?.message, 'Container main failed liveness probe, will be restarted');
+    const described = await kubectl('1.33', apiserver.kubeconfig, ['describe', 'pod', 'liveness']);
+    t.equal(described.code, 0, described.stderr);
+    t.match(described.stdout, /Warning\s+Unhealthy\s+.*kubelet\s+Liveness probe failed: cat: can't open '\/tmp\/healthy'/, 'kubectl describe shows the failed probe');
+    t.match(described.stdout, /Normal\s+Killing\s+.*kubelet\s+Container main failed liveness probe, will be restarted/);
   });
 
   await t.test('a readiness probe drives ready, the Ready condition and the EndpointSlice', async (t) => {
