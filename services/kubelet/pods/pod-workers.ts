@@ -208,6 +208,11 @@ export class PodWorkers {
       for (const failure of result.failures) {
         if (failure.container) waiting.set(failure.container, { reason: failure.reason, message: failure.message });
         this.config.log.warn({ pod: `${target.namespace}/${target.name}`, node: entry.nodeName, container: failure.container, reason: failure.reason }, failure.message);
+        if (failure.reason === 'PostStartHookError') {
+          // as Kubernetes: the hook's output stays out of the event (it may hold secrets)
+          recordPodEvent(this.config.events, pod, 'Warning', 'FailedPostStartHook', 'StartContainer', 'PostStartHook failed');
+          recordPodEvent(this.config.events, pod, 'Normal', 'Killing', 'Killing', 'FailedPostStartHook');
+        }
       }
       if (result.failures.length > 0) this.queue.addAfter(uid, 1000);
       if (decision.plan.kill.length > 0) this.queue.add(uid);
