@@ -3,7 +3,8 @@
 // liveness probe restarts its container with Kubernetes' Unhealthy and Killing events; a
 // readiness probe on a file drives the container's ready flag, the pod's Ready condition and its
 // Service's EndpointSlice; httpGet, tcpSocket and grpc probes reach a real pod; a
-// container over its memory limit ends OOMKilled; init containers run first, in order; deleting a
+// container over its memory limit ends OOMKilled; init containers run first, in order; a failing
+// postStart hook kills its container; deleting a
 // pod runs its preStop hook before SIGTERM and sends SIGKILL once the grace period is over.
 import { readFileSync } from 'node:fs';
 import type { Event, Pod } from 'kubernetes-types/core/v1.js';
@@ -88,6 +89,7 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
     if (pod.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'PodInitializing' && pod.status.conditions?.find((c) => c.type === 'Initialized')?.status === 'False') sawInitializing = true;
     return pod.status?.phase === 'Running';
   }, 40_000, 100);
+  await make('poststart', { containers: [{ name: 'main', ...sh('sleep 3600'), lifecycle: { postStart: { exec: { command: ['false'] } } } }] });
   await make('graceful', {
     terminationGracePeriodSeconds: 5,
     containers: [{ name: 'main', ...sh("trap 'echo got SIGTERM' TERM; echo started; while true; do sleep 0.2; done"), lifecycle: { preStop: { exec: { command: ['sh', '-c', 'echo preStop ran > /proc/1/fd/1; sleep 1'] } } } }],
@@ -199,6 +201,17 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
     t.ok(at(first?.state?.terminated?.finishedAt) <= at(second?.state?.terminated?.startedAt), 'second starts after first finished');
     t.ok(at(second?.state?.terminated?.finishedAt) <= at(main?.state?.running?.startedAt), 'main starts after the init containers');
     t.equal(pod?.status?.conditions?.find((c) => c.type === 'Initialized')?.status, 'True');
+  });
+
+  await t.test('a failing postStart hook kills the container, which restarts', async (t) => {
+    let pod: Pod | undefined;
+    t.ok(await until(async () => {
+      pod = await get('poststart');
+      return (pod.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1;
+    }, 20_000, 200), 'restarted');
+    const events = await eventsOf('poststart');
+    t.match(events.find((e) => e.reason === 'FailedPostStartHook'), { type: 'Warning', message: 'PostStartHook failed' });
+    t.ok(events.some((e) => e.reason === 'Killing' && e.message === 'FailedPostStartHook'), 'and a Killing event');
   });
 
   await t.test('preStop runs before SIGTERM and SIGKILL follows the grace period', async (t) => {
