@@ -38,6 +38,12 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
   const get = (name: string) => client.get<Pod>(PODS, { namespace: 'default', name });
   const make = (name: string, spec: Omit<NonNullable<Pod['spec']>, 'nodeName'>) =>
     client.create<Pod>(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { story: name } }, spec: { nodeName: node.name, terminationGracePeriodSeconds: 1, ...spec } }, { namespace: 'default' });
+  /** The pod once its first container restarted, or undefined after `timeoutMs`. */
+  const restarted = async (name: string, timeoutMs: number): Promise<Pod | undefined> => {
+    let pod: Pod | undefined;
+    const ok = await until(async () => ((pod = await get(name)).status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, timeoutMs, 200);
+    return ok ? pod : undefined;
+  };
   const sh = (script: string) => ({ image: BUSYBOX_IMAGE, command: ['sh', '-c', script] });
   const containerOf = async (pod: string, container: string) => {
     const listed = await cri.listContainers({ state: { state: 'CONTAINER_RUNNING' } });
@@ -123,11 +129,8 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
   });
 
   await t.test('a failing liveness probe restarts the container', async (t) => {
-    let pod: Pod | undefined;
-    t.ok(await until(async () => {
-      pod = await get('liveness');
-      return (pod.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1;
-    }, 40_000, 250), 'restarted');
+    const pod = await restarted('liveness', 40_000);
+    t.ok(pod, 'restarted');
     t.equal(pod?.status?.containerStatuses?.[0]?.lastState?.terminated?.exitCode, 137, 'killed');
     let events: Event[] = [];
     await until(async () => (events = await eventsOf('liveness')).some((e) => e.reason === 'Killing'), 10_000, 250);
@@ -204,11 +207,7 @@ t.test('containers on a real node live, restart, probe and stop as in Kubernetes
   });
 
   await t.test('a failing postStart hook kills the container, which restarts', async (t) => {
-    let pod: Pod | undefined;
-    t.ok(await until(async () => {
-      pod = await get('poststart');
-      return (pod.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1;
-    }, 20_000, 200), 'restarted');
+    t.ok(await restarted('poststart', 20_000), 'restarted');
     const events = await eventsOf('poststart');
     t.match(events.find((e) => e.reason === 'FailedPostStartHook'), { type: 'Warning', message: 'PostStartHook failed' });
     t.ok(events.some((e) => e.reason === 'Killing' && e.message === 'FailedPostStartHook'), 'and a Killing event');
