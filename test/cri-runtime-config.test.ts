@@ -120,8 +120,25 @@ t.test('the container config', async (t) => {
   t.equal(config.linux?.securityContext?.noNewPrivs, true);
   t.same(config.linux?.securityContext?.capabilities, { addCapabilities: ['NET_ADMIN'], dropCapabilities: [] });
 
-  t.throws(() => containerEnv(pod(), { name: 'c', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cm', key: 'k' } } }] }, context), { name: 'ContainerConfigError', message: /ConfigMap or Secret/ });
-  t.throws(() => containerEnv(pod(), { name: 'c', envFrom: [{ secretRef: { name: 's' } }] }, context), { name: 'ContainerConfigError', message: /envFrom/ });
+  // ConfigMap and Secret references: envFrom (with a prefix) first, then env overriding it
+  const sources = {
+    configMaps: new Map([['settings', new Map([['MODE', 'fast'], ['LEVEL', '3']])], ['gone', undefined]]),
+    secrets: new Map([['creds', new Map([['password', 's3cret']])]]),
+  };
+  const refs = containerEnv(pod(), {
+    name: 'c',
+    envFrom: [{ configMapRef: { name: 'settings' }, prefix: 'APP_' }, { secretRef: { name: 'missing', optional: true } }],
+    env: [
+      { name: 'APP_LEVEL', value: 'override $(APP_MODE)' },
+      { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } },
+      { name: 'OPTIONAL', valueFrom: { configMapKeyRef: { name: 'gone', key: 'k', optional: true } } },
+      { name: 'NO_KEY', valueFrom: { configMapKeyRef: { name: 'settings', key: 'nope', optional: true } } },
+    ],
+  }, context, sources);
+  t.same(Object.fromEntries(refs), { APP_MODE: 'fast', APP_LEVEL: 'override fast', PASSWORD: 's3cret' }, 'optional refs to what is missing are left out');
+  t.throws(() => containerEnv(pod(), { name: 'c', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'gone', key: 'k' } } }] }, context, sources), { name: 'ContainerConfigError', message: 'configmap "gone" not found' });
+  t.throws(() => containerEnv(pod(), { name: 'c', env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'creds', key: 'user' } } }] }, context, sources), { name: 'ContainerConfigError', message: /couldn't find key user in Secret/ });
+  t.throws(() => containerEnv(pod(), { name: 'c', envFrom: [{ secretRef: { name: 's' } }] }, context), { name: 'ContainerConfigError', message: 'secret "s" not found' });
 });
 
 t.test('the default pull policy', async (t) => {

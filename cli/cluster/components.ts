@@ -75,6 +75,11 @@ export function tokenFile(dataDir: string): string {
   return join(dataDir, 'tokens.csv');
 }
 
+/** The data directory of the single apiserver (a local store): its store is in `store/` under it. */
+export function apiserverDataDir(dataDir: string): string {
+  return join(dataDir, 'apiserver');
+}
+
 export function kubeconfigPath(dataDir: string): string {
   return join(dataDir, 'kubeconfig');
 }
@@ -245,7 +250,7 @@ function controlPlane(layout: ClusterLayout): ComponentSpec[] {
       name: 'apiserver',
       entry: APISERVER_ENTRY,
       args: [
-        '--data-dir', join(dataDir, 'apiserver'),
+        '--data-dir', apiserverDataDir(dataDir),
         '--cert-dir', pkiDir(dataDir),
         '--token-auth-file', tokenFile(dataDir),
         '--bind-address', layout.bindAddress,

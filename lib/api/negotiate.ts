@@ -59,7 +59,11 @@ export function wantsProtobufStatus(header: string | undefined): boolean {
  * (lists, gets and watches of resources can; discovery cannot); `protobuf` false for a kind that
  * has no protobuf form (custom resources: a client offering JSON too gets JSON, as from Kubernetes).
  */
+const JSON_FORMAT: ResponseFormat = Object.freeze({ kind: 'json' });
+
 export function negotiate(header: string | undefined, tables: boolean, protobuf = true): ResponseFormat {
+  // What most clients send, without parsing it.
+  if (header === 'application/json' || header === undefined || header === '*/*') return JSON_FORMAT;
   const ranges = parseAccept(header);
   for (const range of ranges) {
     const as = range.params.as;

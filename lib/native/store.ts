@@ -14,6 +14,7 @@
 // notices it waited for. A snapshot that replaces a lagging replica's state is announced to
 // `onReset` listeners (watchers relist).
 import { Packr, Unpackr } from 'msgpackr';
+import { committedEvents, type WireEvent } from './committed-event.js';
 import { loadNative, type NativeStore, type ReplicaState, type ReplicationConfig, type StoreOptions, type StoreStatus } from './index.js';
 
 export type { ReplicaState, StoreStatus };
@@ -118,7 +119,7 @@ interface WireOutcome {
 }
 
 type Notice =
-  | { type: 'commit'; revision: number; compactRevision: number; outcomes: WireOutcome[]; events: StoreEvent[] }
+  | { type: 'commit'; revision: number; compactRevision: number; outcomes: WireOutcome[]; events: WireEvent[] }
   | { type: 'reads'; ids: number[]; error?: { code: string; message: string } }
   | { type: 'reset'; revision: number; compactRevision: number }
   | { type: 'closed' };
@@ -139,7 +140,7 @@ interface Waiter {
 const packr = new Packr({ useRecords: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
 
-function unpack<T>(buffer: Buffer): T {
+function unpack<T>(buffer: Uint8Array): T {
   return unpackr.unpack(buffer) as T;
 }
 
@@ -382,7 +383,29 @@ export class Store {
     if (typeof prefix !== 'string') throw invalid('prefix must be a string');
     checkWhole(afterRevision, 'afterRevision');
     checkWhole(upToRevision, 'upToRevision');
-    return unpack<StoreEvent<T>[]>(this.#read(() => this.#native.eventsSince(prefix, afterRevision, upToRevision)));
+    return committedEvents<T>(unpack<WireEvent[]>(this.#read(() => this.#native.eventsSince(prefix, afterRevision, upToRevision))), unpack);
+  }
+
+  /**
+   * The live state as one snapshot (`rudder snapshot save`): every write acknowledged before the
+   * call is in it, on any replica. History before its revision is not kept.
+   */
+  async snapshot(): Promise<Buffer> {
+    if (this.#closing || this.#closed) throw closedError();
+    await this.linearizableRead();
+    const outcome = await this.#native.snapshot();
+    if (outcome.code || !outcome.snapshot) throw storeError(Object.assign(new Error(outcome.message ?? 'no snapshot'), { code: outcome.code ?? 'Io' }));
+    return outcome.snapshot;
+  }
+
+  /** Makes a new single-replica store in `dataDir` (which must not hold one) from a snapshot; returns its revision. */
+  static restoreSnapshot(dataDir: string, snapshot: Buffer): number {
+    checkKey(dataDir, 'dataDir');
+    try {
+      return loadNative().NativeStore.restoreSnapshot(dataDir, snapshot);
+    } catch (error) {
+      throw storeError(error);
+    }
   }
 
   /** Calls `listener` with every committed event, in revision order, until the returned function is called. */
@@ -517,9 +540,10 @@ export class Store {
     this.#revision = notice.revision;
     this.#compactRevision = notice.compactRevision;
     if (notice.events.length > 0) {
+      const events = committedEvents(notice.events, unpack);
       for (const listener of [...this.#listeners]) {
         try {
-          listener(notice.events, notice.revision);
+          listener(events, notice.revision);
         } catch (error) {
           // A listener's bug must not cost other listeners or waiting writers their results.
           queueMicrotask(() => {

@@ -16,6 +16,7 @@ import { startCompactor } from './compactor.js';
 import { apiserverOptions } from './options.js';
 import { replicationOptions } from './replication.js';
 import { servingLimits } from './http/serving-limits.js';
+import { auditOptions } from './audit/audit-options.js';
 import { buildApiServer } from './server.js';
 import { RedisPublisher } from './watch/redis-publisher.js';
 
@@ -35,9 +36,11 @@ const serviceAccountKey = await ensureServiceAccountKey(certDir);
 
 let replication;
 let serving;
+let audit: ReturnType<typeof auditOptions>;
 try {
   replication = replicationOptions(options);
   serving = servingLimits(options);
+  audit = auditOptions(options);
 } catch (error) {
   process.stderr.write(`rudder-apiserver: ${(error as Error).message}\n`);
   process.exit(2);
@@ -67,6 +70,7 @@ const server = await buildApiServer({
   anonymousAuth: options.anonymousAuth,
   serviceAccountKey,
   serviceAccountIssuer: options.serviceAccountIssuer,
+  audit,
 });
 const stopCompactor = startCompactor(store, options.compactionInterval, log);
 // Only the Raft leader publishes (a single replica has no Raft role: it always leads).
@@ -98,6 +102,7 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   await server.app.close();
   await publisher?.close();
+  await audit?.sink.close();
   await store.close();
   process.exit(0);
 }

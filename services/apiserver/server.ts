@@ -8,6 +8,7 @@ import { healthRoutes, type HealthCheck } from '../../lib/observe/health.js';
 import type { TokenUser } from '../../lib/auth/request-user.js';
 import { discoveryRoutes } from './discovery.js';
 import { adminRoutes } from './http/admin-routes.js';
+import { installAudit, type AuditOptions } from './http/audit.js';
 import { installAuth } from './http/auth.js';
 import { accessReviewRoutes } from './http/access-review-routes.js';
 import { oidcDiscoveryRoutes } from './http/oidc-discovery-routes.js';
@@ -34,6 +35,7 @@ import { AdmissionChain } from './admission/chain.js';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { priorityAdmission } from './admission/priority.js';
 import { defaultTolerationSeconds } from './admission/default-toleration-seconds.js';
+import { serviceAccountAdmission } from './admission/service-account.js';
 import { NamespacePhases } from './admission/namespaces.js';
 import { limitRanger } from './admission/limit-ranger.js';
 import { defaultStorageClass } from './admission/default-storage-class.js';
@@ -74,6 +76,8 @@ export interface ApiServerDeps {
   serviceAccountIssuer?: string;
   /** --anonymous-auth (default true). */
   anonymousAuth?: boolean;
+  /** --audit-policy-file and --audit-log-path: which requests are audited, and where the events go. */
+  audit?: AuditOptions;
 }
 
 export const DEFAULT_SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -119,6 +123,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const nodeAuthorizer = modes.includes('Node') ? new NodeAuthorizer(deps.store) : undefined;
   const chain = [...(nodeAuthorizer ? [nodeAuthorizer] : []), ...(modes.includes('RBAC') ? [rbac] : [])];
   const authorizer = chain.length > 0 ? new UnionAuthorizer(chain, rbac) : undefined;
+  // Before authentication, so requests it refuses are audited too.
+  if (deps.audit) installAudit(app, deps.audit);
   if (deps.tokens) installAuth(app, { authenticator, authorizer });
   if (deps.serving) {
     // After authentication: system:masters is told apart by its group.
@@ -137,6 +143,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     ...(nodeAuthorizer ? [nodeRestriction()] : []),
     namespaceLifecycle(deps.store, namespaces),
     limitRanger(deps.store),
+    serviceAccountAdmission(deps.store),
     priorityAdmission(deps.store),
     defaultTolerationSeconds(),
     defaultStorageClass(deps.store),

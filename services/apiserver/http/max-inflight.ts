@@ -4,12 +4,12 @@
 // from system:masters, which is always answered (without a slot). Long-running requests (watches)
 // and health probes take no slot. A slot is held from the request's headers to its response's end.
 // apiserver_current_inflight_requests shows the slots in use.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
 import { errors } from '../../../lib/api/status.js';
 import { isHealthProbe } from '../../../lib/observe/health.js';
 import { sendStatus } from './errors.js';
-import { isLongRunning, isMutating } from './request-class.js';
+import { isLongRunningRequest, isMutating } from './request-class.js';
 
 export interface MaxInFlightOptions {
   /** Reads in flight at once; 0: no limit. */
@@ -23,18 +23,6 @@ type RequestKind = 'readOnly' | 'mutating';
 
 const PRIVILEGED_GROUP = 'system:masters';
 const RETRY_AFTER_SECONDS = 1;
-
-/** Calls `release` once, when the response ends or its connection closes, whichever comes first. */
-function onResponseEnd(reply: FastifyReply, release: () => void): void {
-  let released = false;
-  const once = (): void => {
-    if (released) return;
-    released = true;
-    release();
-  };
-  reply.raw.once('finish', once);
-  reply.raw.once('close', once);
-}
 
 export function installMaxInFlight(app: FastifyInstance, options: MaxInFlightOptions): void {
   const limits: Record<RequestKind, number> = { readOnly: options.maxRequestsInflight, mutating: options.maxMutatingRequestsInflight };
@@ -50,17 +38,19 @@ export function installMaxInFlight(app: FastifyInstance, options: MaxInFlightOpt
     },
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (isHealthProbe(request.url) || isLongRunning(request.method, request.url, request.query as Record<string, unknown>)) return;
+  // A callback hook (no promise per request); it answers 429 itself instead of calling done.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (isHealthProbe(request.url) || isLongRunningRequest(request)) return done();
     const kind: RequestKind = isMutating(request.method) ? 'mutating' : 'readOnly';
     if (limits[kind] === 0 || current[kind] < limits[kind]) {
       current[kind] += 1;
-      onResponseEnd(reply, () => (current[kind] -= 1));
-      return;
+      // A response emits 'close' once: after it is sent, or when its connection goes first.
+      reply.raw.once('close', () => (current[kind] -= 1));
+      return done();
     }
-    if (request.user?.groups.includes(PRIVILEGED_GROUP)) return;
+    if (request.user?.groups.includes(PRIVILEGED_GROUP)) return done();
     request.log.info({ requestKind: kind, limit: limits[kind], user: request.user?.name }, 'too many requests in flight');
     reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
-    return sendStatus(reply, errors.tooManyRequests('Too many requests, please try again later.', RETRY_AFTER_SECONDS).status);
+    sendStatus(reply, errors.tooManyRequests('Too many requests, please try again later.', RETRY_AFTER_SECONDS).status);
   });
 }

@@ -57,9 +57,10 @@ export class RequestMetrics {
 
   /** Counts every request that completes through Fastify; hijacked watches report themselves. */
   install(app: FastifyInstance): void {
-    app.addHook('onResponse', async (request: FastifyRequest, reply) => {
+    app.addHook('onResponse', (request: FastifyRequest, reply, done) => {
       const labels = request.metricLabels ?? { verb: request.method, group: '', version: '', resource: '', subresource: '', scope: '' };
       this.observe(labels, reply.statusCode, reply.elapsedTime / 1000);
+      done();
     });
   }
 }

@@ -23,6 +23,18 @@ function resourceSegments(path: string): string[] | undefined {
   return undefined;
 }
 
+const longRunningRequests = new WeakMap<object, boolean>();
+
+/** isLongRunning of a request, worked out once for the several filters that ask. */
+export function isLongRunningRequest(request: { method: string; url: string; query: unknown }): boolean {
+  let answer = longRunningRequests.get(request);
+  if (answer === undefined) {
+    answer = isLongRunning(request.method, request.url, request.query as Record<string, unknown> | undefined);
+    longRunningRequests.set(request, answer);
+  }
+  return answer;
+}
+
 export function isLongRunning(method: string, url: string, query: Record<string, unknown> | undefined): boolean {
   const segments = resourceSegments(pathOf(url));
   if (segments === undefined) return false;

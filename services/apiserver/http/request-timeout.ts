@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../../../lib/api/status.js';
 import { parseDuration } from '../../../lib/config/duration.js';
 import { sendStatus } from './errors.js';
-import { isLongRunning } from './request-class.js';
+import { isLongRunningRequest } from './request-class.js';
 
 const TIMEOUT_MESSAGE = 'Timeout: request did not complete within requested timeout - context deadline exceeded';
 
@@ -35,13 +35,17 @@ function expire(request: FastifyRequest, reply: FastifyReply, deadlineMs: number
 
 export function installRequestTimeout(app: FastifyInstance, requestTimeoutMs: number): void {
   if (requestTimeoutMs <= 0) return;
-  app.addHook('onRequest', async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
-    if (isLongRunning(request.method, request.url, query)) return;
-    const deadlineMs = requestDeadlineMs(query, requestTimeoutMs);
+  app.addHook('onRequest', (request, reply, done) => {
+    if (isLongRunningRequest(request)) return done();
+    let deadlineMs: number;
+    try {
+      deadlineMs = requestDeadlineMs(request.query as Record<string, unknown>, requestTimeoutMs);
+    } catch (error) {
+      return done(error as Error);
+    }
     const timer = setTimeout(() => expire(request, reply, deadlineMs), deadlineMs);
-    const clear = (): void => clearTimeout(timer);
-    reply.raw.once('finish', clear);
-    reply.raw.once('close', clear);
+    // A response emits 'close' once: after it is sent, or when its connection goes first.
+    reply.raw.once('close', () => clearTimeout(timer));
+    done();
   });
 }

@@ -5,6 +5,11 @@ import { parseQuantity, quantityValue } from '../../../../lib/api/validation/qua
 import { option, type OptionValues } from '../../../../lib/config/options.js';
 import { CriClient } from '../../../../lib/cri/client.js';
 import type { Logger } from '../../../../lib/observe/logger.js';
+import type { Clock } from '../../../../lib/client/clock.js';
+import type { RestClient } from '../../../../lib/client/rest-client.js';
+import { ApiPodObjects } from '../../volumes/pod-objects.js';
+import { TokenManager } from '../../volumes/token-manager.js';
+import { VolumeManager } from '../../volumes/volume-manager.js';
 import { CriRuntime } from './cri-runtime.js';
 import { ContainerLogRotator } from './log-rotation.js';
 
@@ -17,6 +22,7 @@ export const criRuntimeOptions = {
   containerLogMaxSize: option.string('10Mi', 'with --runtime cri: a running container\'s log is rotated past this size'),
   containerLogMaxFiles: option.number(5, 'with --runtime cri: log files kept per container, the live one included (at least 2)'),
   containerLogMonitorInterval: option.duration('10s', 'with --runtime cri: how often log sizes are checked'),
+  syncFrequency: option.duration('10s', 'with --runtime cri: how often ConfigMap, Secret, downward-API and projected volumes are brought up to date'),
 };
 
 export type CriRuntimeOptionValues = OptionValues<typeof criRuntimeOptions>;
@@ -38,20 +44,30 @@ export function criLogRotatorFromOptions(options: CriRuntimeOptionValues, client
   });
 }
 
-/** The runtime of `node` from the options; `rootDir` is the kubelet's state directory (default /var/lib/kubelet). */
-export function criRuntimeFromOptions(options: CriRuntimeOptionValues, node: CriNode, rootDir: string, log: Logger): CriRuntime {
+/**
+ * The runtime of `node` from the options; `rootDir` is the kubelet's state directory (default
+ * /var/lib/kubelet); `client` reads what the pods' volumes and environments name, with the
+ * kubelet's credentials.
+ */
+export function criRuntimeFromOptions(options: CriRuntimeOptionValues, node: CriNode, rootDir: string, log: Logger, client: RestClient, clock: Clock): CriRuntime {
   const endpoint = options.containerRuntimeEndpoint;
   if (!endpoint.startsWith('unix://') && !endpoint.startsWith('/')) throw new Error(`--container-runtime-endpoint must be a unix socket (unix:///path), got ${endpoint}`);
+  const podsDir = join(rootDir || '/var/lib/kubelet', 'pods');
+  const warn = (message: string, fields?: Record<string, unknown>): void => log.warn({ node: node.name, ...fields }, message);
+  const objects = new ApiPodObjects(client);
+  const volumes = new VolumeManager({ podsDir, objects, tokens: new TokenManager(objects, clock), clock, refreshPeriodMs: options.syncFrequency, warn });
   return new CriRuntime({
     client: new CriClient(endpoint.replace(/^unix:\/\//, '')),
     nodeName: node.name,
     nodeIP: node.internalIP,
     podLogDir: options.podLogsDir,
-    podsDir: join(rootDir || '/var/lib/kubelet', 'pods'),
+    podsDir,
+    volumes,
+    objects,
     cgroupRoot: options.cgroupRoot,
     clusterDNS: options.clusterDns,
     clusterDomain: options.clusterDomain,
     ...(node.podCIDR ? { podCIDR: node.podCIDR } : {}),
-    warn: (message, fields) => log.warn({ node: node.name, ...fields }, message),
+    warn,
   });
 }
