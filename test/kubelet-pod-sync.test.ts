@@ -66,6 +66,26 @@ t.test('status: phase, conditions and container statuses', async (t) => {
   t.equal(deleted.phase, 'Failed', 'a pod stopped by its deletion ends in a terminal phase');
 });
 
+t.test('probes: an unhealthy container is killed, then restarted per restartPolicy; started and ready show in the status', async (t) => {
+  const backoff = new CrashBackoff();
+  const unhealthy = [{ name: 'app', gracePeriodSeconds: 5, reason: 'Unhealthy' }];
+  const killed = computePlan({ pod: pod(), observed: observed(container('app', 'running')), backoff, now: NOW, unhealthy });
+  t.same(killed.plan, { ensureSandbox: false, kill: [{ name: 'app', gracePeriodSeconds: 5, reason: 'Unhealthy' }], start: [] }, 'killed within the probe\'s grace period');
+  t.same(computePlan({ pod: pod(), observed: observed(container('app', 'exited', { exitCode: 137, finishedAt: NOW })), backoff, now: NOW, unhealthy: [] }).plan.start, ['app'], 'then started again');
+  const sidecar = pod({ initContainers: [{ name: 'proxy', image: 'busybox', restartPolicy: 'Always' }] });
+  t.same(computePlan({ pod: sidecar, observed: observed(container('proxy', 'running'), container('app', 'running')), backoff, now: NOW, unhealthy: [{ name: 'proxy', gracePeriodSeconds: 1, reason: 'Unhealthy' }] }).plan.kill.map((k) => k.name), ['proxy'], 'a sidecar too');
+
+  t.same(computePlan({ pod: sidecar, observed: observed(container('proxy', 'running', { started: false })), backoff, now: NOW }).plan.start, [], 'the containers wait until the sidecar has started');
+  t.same(computePlan({ pod: sidecar, observed: observed(container('proxy', 'running', { started: true })), backoff, now: NOW }).plan.start, ['app']);
+
+  const input = { waiting: new Map(), lastTerminated: new Map(), stopped: false, hostIP: '172.30.0.2', startTime: NOW - 7000, now: NOW };
+  const starting = generatePodStatus({ ...input, pod: pod(), observed: observed(container('app', 'running', { started: false, ready: false })) });
+  t.match(starting.containerStatuses, [{ started: false, ready: false }], 'not started before its startup probe succeeded');
+  t.equal(starting.conditions?.find((c) => c.type === 'Ready')?.status, 'False');
+  const initializing = generatePodStatus({ ...input, pod: pod({ initContainers: [{ name: 'setup', image: 'busybox' }] }), observed: observed(container('setup', 'running')) });
+  t.match(initializing.containerStatuses, [{ name: 'app', state: { waiting: { reason: 'PodInitializing' } } }], 'PodInitializing while init containers run');
+});
+
 t.test('admission verdicts', async (t) => {
   const node: Node = { metadata: { name: 'n1', labels: { zone: 'a' } }, spec: { taints: [{ key: 'dedicated', value: 'db', effect: 'NoExecute' }] }, status: { allocatable: { cpu: '2', memory: '1Gi', pods: '2' } } };
   const tolerant = { tolerations: [{ key: 'dedicated', operator: 'Exists' }] };

@@ -8,6 +8,7 @@ import type { KubeObject } from '../../lib/api/object.js';
 import { findResource } from '../../lib/api/resources.js';
 import type { WatchBus } from '../../lib/bus/bus.js';
 import type { Clock } from '../../lib/client/clock.js';
+import type { EventRecorder } from '../../lib/client/event-recorder.js';
 import { Informer } from '../../lib/client/informer.js';
 import type { RequestPool } from '../../lib/client/request-pool.js';
 import type { RestClient } from '../../lib/client/rest-client.js';
@@ -20,6 +21,7 @@ import { registerNodes } from './node/node-registrar.js';
 import { NodeStatusReporter } from './node/status-reporter.js';
 import { Pleg } from './pleg.js';
 import { PodWorkers } from './pods/pod-workers.js';
+import { ProbeManager } from './probes/probe-manager.js';
 import { StatusWriter } from './pods/status-writer.js';
 import type { PodRuntime } from './runtime/pod-runtime.js';
 
@@ -43,12 +45,17 @@ export interface KubeletConfig {
   statusReportPeriodMs: number;
   plegRelistPeriodMs: number;
   podWorkers: number;
+  /** Run the pods' liveness, readiness and startup probes (real nodes; simulated ones need not). */
+  probes?: boolean;
+  /** Where the kubelet's events about pods go (probe failures, kills). */
+  events?: EventRecorder;
 }
 
 export class Kubelet {
   readonly nodes = new Map<string, HostedNode>();
   private readonly informer: Informer<KubeObject>;
   private readonly workers: PodWorkers;
+  private readonly probes: ProbeManager | undefined;
   private readonly leases: LeaseRenewer;
   private reporter: NodeStatusReporter | undefined;
   private pleg: Pleg | undefined;
@@ -61,7 +68,8 @@ export class Kubelet {
     if (new Set(names).size !== names.length) throw new Error('two hosted nodes have the same name');
     const fieldSelector = names.length === 1 ? `spec.nodeName=${names[0]}` : 'spec.nodeName!=';
     this.informer = new Informer({ client: config.client, bus: config.bus, resource: PODS, fieldSelector, clock: config.clock, log: config.log, pageSize: 5000 });
-    this.workers = new PodWorkers({ nodes: this.nodes, statusWriter: new StatusWriter(config.client, config.pool), clock: config.clock, log: config.log, metrics: config.metrics, workers: config.podWorkers });
+    this.probes = config.probes ? new ProbeManager({ clock: config.clock, metrics: config.metrics, ...(config.events ? { events: config.events } : {}), onChange: (uid) => this.workers.enqueue(uid) }) : undefined;
+    this.workers = new PodWorkers({ nodes: this.nodes, statusWriter: new StatusWriter(config.client, config.pool), clock: config.clock, log: config.log, metrics: config.metrics, workers: config.podWorkers, ...(this.probes ? { probes: this.probes } : {}), ...(config.events ? { events: config.events } : {}) });
     this.leases = new LeaseRenewer({
       client: config.client,
       pool: config.pool,
@@ -133,6 +141,7 @@ export class Kubelet {
     this.leases.stop();
     this.reporter?.stop();
     await this.informer.stop();
+    this.probes?.stop();
     await this.workers.stop();
     for (const hosted of this.nodes.values()) await hosted.runtime.close();
   }

@@ -5,6 +5,7 @@ import { DelegatingAuthenticator } from '../../lib/auth/delegating-authenticator
 import { DelegatingAuthorizer } from '../../lib/auth/delegating-authorizer.js';
 import { createBus } from '../../lib/bus/options.js';
 import { realClock } from '../../lib/client/clock.js';
+import { EventRecorder } from '../../lib/client/event-recorder.js';
 import { RequestPool } from '../../lib/client/request-pool.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { loadOptions } from '../../lib/config/options.js';
@@ -68,6 +69,8 @@ const kubelet = new Kubelet({
   statusReportPeriodMs: options.nodeStatusReportFrequency,
   plegRelistPeriodMs: options.plegRelistPeriod,
   podWorkers: options.podWorkers,
+  // Real nodes run probes and tell about their pods in events; simulated ones, like KWOK's, do neither.
+  ...(options.runtime === 'cri' ? { probes: true, events: new EventRecorder({ client, clock, identity: identities[0]?.name ?? 'kubelet', metrics: registry, metricPrefix: 'kubelet', log }) } : {}),
 });
 
 const https = options.certDir ? { key: readFileSync(pkiPaths(resolve(options.certDir)).serverKey), cert: readFileSync(pkiPaths(resolve(options.certDir)).serverCert) } : undefined;

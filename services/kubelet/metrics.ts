@@ -4,6 +4,8 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** The kubelet's pod start buckets (seconds). */
 const POD_START_BUCKETS = [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 30, 45, 60, 120, 180, 240, 300, 360, 480, 600, 900, 1200, 1800, 2700, 3600];
+type ProbeLabel = 'probe_type' | 'result' | 'container' | 'pod' | 'namespace' | 'pod_uid';
+const PROBE_LABELS: ProbeLabel[] = ['probe_type', 'result', 'container', 'pod', 'namespace', 'pod_uid'];
 const OPERATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export class KubeletMetrics {
@@ -19,6 +21,8 @@ export class KubeletMetrics {
   readonly admissionRejections: Counter<'reason'>;
   readonly nodeName: Gauge<'node'>;
   readonly leaseRenewals: Counter<'result'>;
+  readonly probes: Counter<ProbeLabel>;
+  readonly probeDuration: Histogram<Exclude<ProbeLabel, 'result'>>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -38,6 +42,8 @@ export class KubeletMetrics {
     this.plegRelistInterval = new Histogram({ name: 'kubelet_pleg_relist_interval_seconds', help: 'Interval in seconds between relisting in PLEG.', buckets: OPERATION_BUCKETS, registers });
     this.admissionRejections = new Counter({ name: 'kubelet_admission_rejections_total', help: 'Cumulative number pod admission rejections by the Kubelet.', labelNames: ['reason'], registers });
     this.nodeName = new Gauge({ name: 'kubelet_node_name', help: "The node's name. The count is always 1.", labelNames: ['node'], registers });
+    this.probes = new Counter({ name: 'prober_probe_total', help: 'Cumulative number of a liveness, readiness or startup probe for a container by result.', labelNames: PROBE_LABELS, registers });
+    this.probeDuration = new Histogram({ name: 'prober_probe_duration_seconds', help: 'Duration in seconds for a probe response.', labelNames: PROBE_LABELS.filter((l): l is Exclude<ProbeLabel, 'result'> => l !== 'result'), buckets: OPERATION_BUCKETS, registers });
     this.leaseRenewals = new Counter({ name: 'rudder_kubelet_node_lease_renewals_total', help: 'Node Lease renewals, by result (ok, error), summed over the hosted nodes.', labelNames: ['result'], registers });
   }
 }

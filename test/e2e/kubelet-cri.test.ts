@@ -5,15 +5,12 @@
 // restarted with its last state; deleting the pods removes their sandboxes from the node.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import t from 'tap';
-import { RestClient } from '../../lib/client/rest-client.js';
 import { CriClient } from '../../lib/cri/client.js';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
-import { startKubelet } from '../../lib/harness/kubelet-process.js';
 import { NODE_IMAGE, BUSYBOX_IMAGE } from '../../lib/images/local-images.js';
-import { kubeletNodeFlags } from '../../lib/local-nodes/containerd-config.js';
 import { parsePrefix } from '../../lib/local-nodes/ipv4.js';
 import { kubectl } from '../helpers/kubectl.js';
-import { localNodesSkip, startTestNodes } from '../helpers/local-nodes.js';
+import { startKubeletNode } from '../helpers/kubelet-node.js';
+import { localNodesSkip } from '../helpers/local-nodes.js';
 import { NODES, PODS } from '../helpers/sched-api.js';
 import { until } from '../helpers/until.js';
 
@@ -24,18 +21,7 @@ function inPrefix(ip: string, cidr: string): boolean {
 
 t.test('a kubelet runs pods on a real node through CRI', { skip: localNodesSkip() }, async (t) => {
   // 1. a local node, an apiserver and the node's kubelet
-  const nodes = await startTestNodes(['node-a']);
-  t.teardown(() => nodes.stop());
-  const node = nodes.nodes[0]!;
-  const apiserver = await startApiserver();
-  t.teardown(() => apiserver.stop());
-  const kubelet = await startKubelet(apiserver, [
-    ...kubeletNodeFlags(node),
-    '--cluster-cidr', nodes.plan.nodes[0]!.podCIDR.replace(/\.\d+\.0\/24$/, '.0.0/16'),
-  ]);
-  t.teardown(() => kubelet.stop());
-  const client = RestClient.fromKubeconfig(apiserver.kubeconfig);
-  t.teardown(() => client.close());
+  const { node, apiserver, client } = await startKubeletNode(t);
 
   // 2. the node is Ready, with containerd's version and the node's pod CIDR
   let registered: Node | undefined;

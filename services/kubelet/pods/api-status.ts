@@ -27,9 +27,10 @@ export interface StatusInput {
 
 const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']);
 
-function containerState(c: ContainerObservation | undefined, waiting: Waiting | undefined): ContainerState {
+function containerState(c: ContainerObservation | undefined, waiting: Waiting | undefined, notCreated: string): ContainerState {
   if (waiting) return { waiting: { reason: waiting.reason, ...(waiting.message ? { message: waiting.message } : {}) } };
-  if (!c || c.state === 'created' || c.state === 'unknown') return { waiting: { reason: 'ContainerCreating' } };
+  if (!c) return { waiting: { reason: notCreated } };
+  if (c.state === 'created' || c.state === 'unknown') return { waiting: { reason: 'ContainerCreating' } };
   if (c.state === 'running') return { running: { startedAt: apiTime(c.startedAt ?? c.createdAt) } };
   return terminatedState(c);
 }
@@ -48,9 +49,10 @@ export function terminatedState(c: ContainerObservation): ContainerState {
   };
 }
 
-function containerStatus(spec: Container, c: ContainerObservation | undefined, input: StatusInput): ContainerStatus {
+/** `notCreated`: the waiting reason of a container not created yet (PodInitializing in a pod with init containers). */
+function containerStatus(spec: Container, c: ContainerObservation | undefined, input: StatusInput, notCreated = 'ContainerCreating'): ContainerStatus {
   const waiting = input.waiting.get(spec.name);
-  const state = containerState(c, waiting);
+  const state = containerState(c, waiting, notCreated);
   const running = c?.state === 'running' && !waiting;
   const ready = running && !input.stopped ? (c?.ready ?? true) : false;
   const status: ContainerStatus = {
@@ -61,7 +63,7 @@ function containerStatus(spec: Container, c: ContainerObservation | undefined, i
     restartCount: c?.attempt ?? 0,
     image: spec.image ?? '',
     imageID: c?.imageRef ?? '',
-    started: running,
+    started: running && (c?.started ?? true),
   };
   if (c) status.containerID = c.id;
   return status;
@@ -110,7 +112,8 @@ export function generatePodStatus(input: StatusInput): PodStatus {
   const byName = new Map((observed?.containers ?? []).map((c) => [c.name, c]));
   const initSpecs = pod.spec?.initContainers ?? [];
   const initStatuses = initSpecs.map((spec) => containerStatus(spec, byName.get(spec.name), input));
-  const statuses = (pod.spec?.containers ?? []).map((spec) => containerStatus(spec, byName.get(spec.name), input));
+  const notCreated = initSpecs.length > 0 ? 'PodInitializing' : 'ContainerCreating';
+  const statuses = (pod.spec?.containers ?? []).map((spec) => containerStatus(spec, byName.get(spec.name), input, notCreated));
   const incompleteInit = initSpecs
     .filter((spec, i) => {
       const s = initStatuses[i]!;

@@ -7,14 +7,17 @@
 //   gone from the API-> whatever the runtime still holds of it killed and removed
 import type { ContainerState, Pod } from 'kubernetes-types/core/v1.js';
 import type { Clock } from '../../../lib/client/clock.js';
+import type { EventRecorder } from '../../../lib/client/event-recorder.js';
 import { RateLimitingQueue } from '../../../lib/client/workqueue/rate-limiting-queue.js';
 import type { Logger } from '../../../lib/observe/logger.js';
 import type { HostedNode } from '../hosted-node.js';
 import type { KubeletMetrics } from '../metrics.js';
 import type { PodObservation } from '../runtime/pod-runtime.js';
+import type { ProbeManager } from '../probes/probe-manager.js';
 import { admitPod } from './admission.js';
 import { generatePodStatus, rejectedPodStatus, terminatedState } from './api-status.js';
 import { CrashBackoff } from './crash-backoff.js';
+import { recordPodEvent } from './pod-events.js';
 import type { StatusWriter } from './status-writer.js';
 import { computePlan, type Waiting } from './sync-plan.js';
 
@@ -30,6 +33,8 @@ interface PodEntry {
   lastTerminated: Map<string, ContainerState>;
   /** Counted in kubelet_pod_start_duration_seconds. */
   started: boolean;
+  /** The CrashLoopBackOff message each waiting container's BackOff event was recorded for. */
+  backOffNoted: Map<string, string>;
 }
 
 export interface PodWorkersConfig {
@@ -39,6 +44,10 @@ export interface PodWorkersConfig {
   log: Logger;
   metrics: KubeletMetrics;
   workers: number;
+  /** Runs the pods' probes (real nodes); without it a container is started and ready while it runs. */
+  probes?: ProbeManager;
+  /** Where the BackOff events of crash-looping containers go. */
+  events?: EventRecorder;
 }
 
 const terminalPhase = (pod: Pod): boolean => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
@@ -68,7 +77,7 @@ export class PodWorkers {
     if (!entry) {
       const now = this.config.clock.now();
       const started = pod.status?.startTime ? Date.parse(pod.status.startTime) : now;
-      entry = { uid, nodeName, pod, gone: false, admitted: false, firstSeen: now, startTime: started, lastTerminated: seedLastTerminated(pod), started: pod.status?.phase === 'Running' };
+      entry = { uid, nodeName, pod, gone: false, admitted: false, firstSeen: now, startTime: started, lastTerminated: seedLastTerminated(pod), started: pod.status?.phase === 'Running', backOffNoted: new Map() };
       this.entries.set(uid, entry);
     }
     entry.pod = pod;
@@ -145,6 +154,7 @@ export class PodWorkers {
     const pod = entry.pod;
     const target = { uid, name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', pod };
 
+    if (entry.gone || pod.metadata?.deletionTimestamp || terminalPhase(pod)) this.config.probes?.removePod(uid);
     if (entry.gone) {
       await runtime.killPod(target, 0);
       await runtime.removePod(uid);
@@ -176,8 +186,11 @@ export class PodWorkers {
 
     const now = this.config.clock.now();
     let observed = await runtime.podStatus(uid);
-    const decision = computePlan({ pod, observed, backoff: this.backoff, now });
+    const probes = this.config.probes;
+    const unhealthy = probes?.apply(pod, runtime, observed, hosted.identity.internalIP) ?? [];
+    const decision = computePlan({ pod, observed, backoff: this.backoff, now, unhealthy });
     const waiting = new Map<string, Waiting>(decision.waiting);
+    this.noteBackOffs(entry, decision.waiting);
     for (const name of decision.plan.start) {
       const previous = observed?.containers.find((c) => c.name === name);
       if (previous?.state === 'exited') entry.lastTerminated.set(name, terminatedState(previous));
@@ -195,9 +208,17 @@ export class PodWorkers {
       for (const failure of result.failures) {
         if (failure.container) waiting.set(failure.container, { reason: failure.reason, message: failure.message });
         this.config.log.warn({ pod: `${target.namespace}/${target.name}`, node: entry.nodeName, container: failure.container, reason: failure.reason }, failure.message);
+        if (failure.reason === 'PostStartHookError') {
+          // as Kubernetes: the hook's output stays out of the event (it may hold secrets)
+          recordPodEvent(this.config.events, pod, 'Warning', 'FailedPostStartHook', 'StartContainer', 'PostStartHook failed');
+          recordPodEvent(this.config.events, pod, 'Normal', 'Killing', 'Killing', 'FailedPostStartHook');
+        }
       }
       if (result.failures.length > 0) this.queue.addAfter(uid, 1000);
+      if (decision.plan.kill.length > 0) this.queue.add(uid);
     }
+    if (decision.terminal) probes?.removePod(uid);
+    else probes?.apply(pod, runtime, observed, hosted.identity.internalIP);
     const status = generatePodStatus({ pod, observed, waiting, lastTerminated: entry.lastTerminated, terminal: decision.terminal, stopped: false, hostIP: hosted.identity.internalIP, startTime: entry.startTime, now: this.config.clock.now() });
     const stored = await this.config.statusWriter.write(pod, status);
     if (stored) entry.pod = stored;
@@ -211,6 +232,16 @@ export class PodWorkers {
     if (decision.retryInMs !== undefined) this.queue.addAfter(uid, decision.retryInMs);
   }
 
+  /** A BackOff event per back-off step of a crash-looping container, as Kubernetes words it. */
+  private noteBackOffs(entry: PodEntry, waiting: ReadonlyMap<string, Waiting>): void {
+    const pod = entry.pod;
+    for (const [name, wait] of waiting) {
+      if (wait.reason !== 'CrashLoopBackOff' || entry.backOffNoted.get(name) === wait.message) continue;
+      entry.backOffNoted.set(name, wait.message ?? '');
+      recordPodEvent(this.config.events, pod, 'Warning', 'BackOff', 'StartContainer', `Back-off restarting failed container ${name} in pod ${pod.metadata?.name}_${pod.metadata?.namespace}(${entry.uid})`);
+    }
+  }
+
   /** Graceful deletion: stop everything within the grace period, report, then delete with grace 0. */
   private async terminate(entry: PodEntry, hosted: HostedNode): Promise<void> {
     const pod = entry.pod;
@@ -218,6 +249,10 @@ export class PodWorkers {
     const target = { uid: entry.uid, name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', pod };
     if (entry.admitted) {
       const grace = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+      if (this.config.events) {
+        const running = (await runtime.podStatus(entry.uid))?.containers.filter((c) => c.state === 'running') ?? [];
+        for (const c of running) recordPodEvent(this.config.events, pod, 'Normal', 'Killing', 'Killing', `Stopping container ${c.name}`);
+      }
       await runtime.killPod(target, grace);
       const observed = await runtime.podStatus(entry.uid);
       if (observed && observed.containers.length > 0) {

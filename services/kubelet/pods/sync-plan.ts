@@ -3,7 +3,7 @@
 // kept running), then every container; a container that exited is restarted as the pod's
 // restartPolicy says, after its CrashLoopBackOff wait.
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
-import type { ContainerObservation, PodObservation, PodSyncPlan } from '../runtime/pod-runtime.js';
+import type { ContainerKill, ContainerObservation, PodObservation, PodSyncPlan } from '../runtime/pod-runtime.js';
 import type { CrashBackoff } from './crash-backoff.js';
 
 export interface Waiting {
@@ -41,9 +41,11 @@ export interface PlanInput {
   observed: PodObservation | undefined;
   backoff: CrashBackoff;
   now: number;
+  /** Running containers a failed liveness or startup probe kills (restarted later per restartPolicy). */
+  unhealthy?: readonly ContainerKill[];
 }
 
-export function computePlan({ pod, observed, backoff, now }: PlanInput): PlanDecision {
+export function computePlan({ pod, observed, backoff, now, unhealthy = [] }: PlanInput): PlanDecision {
   const uid = pod.metadata?.uid ?? '';
   const podName = `${pod.metadata?.name ?? ''}_${pod.metadata?.namespace ?? ''}(${uid})`;
   const policy = restartPolicyOf(pod);
@@ -51,6 +53,13 @@ export function computePlan({ pod, observed, backoff, now }: PlanInput): PlanDec
   const plan: PodSyncPlan = { ensureSandbox: !observed?.sandbox?.ready, kill: [], start: [] };
   const waiting = new Map<string, Waiting>();
   const decision: PlanDecision = { plan, waiting };
+  /** A running container whose probe failed is killed; true when it was. */
+  const killUnhealthy = (current: ContainerObservation): boolean => {
+    const kill = unhealthy.find((k) => k.name === current.name);
+    if (!kill || current.state !== 'running') return false;
+    plan.kill.push({ name: kill.name, gracePeriodSeconds: kill.gracePeriodSeconds, reason: kill.reason });
+    return true;
+  };
 
   const tryRestart = (spec: Container, previous: ContainerObservation): boolean => {
     const key = backoffKey(uid, spec.name);
@@ -76,7 +85,11 @@ export function computePlan({ pod, observed, backoff, now }: PlanInput): PlanDec
     }
     if (current.state === 'created') return decision;
     if (current.state === 'running') {
-      if (sidecar) continue;
+      if (sidecar) {
+        // the next init container waits until the sidecar has started (its startup probe succeeded)
+        if (!killUnhealthy(current) && current.started === false) return decision;
+        continue;
+      }
       return decision;
     }
     if (current.state !== 'exited') return decision;
@@ -104,7 +117,7 @@ export function computePlan({ pod, observed, backoff, now }: PlanInput): PlanDec
       plan.start.push(spec.name);
       continue;
     }
-    if (current.state !== 'exited') continue;
+    if (killUnhealthy(current) || current.state !== 'exited') continue;
     if (shouldRestart(policy, current)) {
       tryRestart(spec, current);
       continue;

@@ -62,6 +62,8 @@ export interface ContainerObservation {
    * Undefined: the kubelet's probes decide (no readiness probe: ready while running).
    */
   ready?: boolean;
+  /** The startup probe's verdict (set by the kubelet's probes); undefined: started while running. */
+  started?: boolean;
 }
 
 /** The pod's sandbox: its network identity. */

@@ -4,18 +4,13 @@
 // events and the kill that follows a failed postStart.
 import type { Container, LifecycleHandler } from 'kubernetes-types/core/v1.js';
 import type { CriClient } from '../../../../lib/cri/client.js';
+import { containerPort } from '../../probes/container-port.js';
+import { httpProbe } from '../../probes/http-probe.js';
 
 export interface HookTarget {
   containerId: string;
   container: Container;
   podIP: string;
-}
-
-function portNumber(port: number | string, container: Container): number {
-  if (typeof port === 'number') return port;
-  const named = container.ports?.find((p) => p.name === port);
-  if (!named) throw new Error(`no port named ${port} in container ${container.name}`);
-  return named.containerPort;
 }
 
 /** Runs the hook; resolves to undefined when it succeeded, else to why it failed. */
@@ -27,15 +22,12 @@ export async function runHook(client: CriClient, handler: LifecycleHandler, targ
       return undefined;
     }
     if (handler.httpGet) {
+      // the HTTP prober's request: the pod's IP unless a host is named, kube-probe's User-Agent, HTTPS unverified
       const get = handler.httpGet;
-      const host = get.host || target.podIP;
-      const scheme = (get.scheme ?? 'HTTP').toLowerCase();
       const path = get.path ?? '/';
-      const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${portNumber(get.port, target.container)}${path.startsWith('/') ? path : `/${path}`}`;
-      const headers = Object.fromEntries((get.httpHeaders ?? []).map((h) => [h.name, h.value]));
-      const response = await fetch(url, { headers, signal: AbortSignal.timeout(Math.max(1, timeoutSeconds) * 1000) });
-      await response.arrayBuffer();
-      if (response.status < 200 || response.status >= 400) return `HTTP lifecycle hook (${path}) for Container "${target.container.name}" returned status ${response.status}`;
+      const request = { scheme: get.scheme === 'HTTPS' ? ('HTTPS' as const) : ('HTTP' as const), host: get.host || target.podIP, port: containerPort(get.port, target.container), path, headers: get.httpHeaders ?? [] };
+      const outcome = await httpProbe(request, Math.max(1, timeoutSeconds) * 1000);
+      if (outcome.result !== 'success') return `HTTP lifecycle hook (${path}) for Container "${target.container.name}" failed - error: ${outcome.output}`;
       return undefined;
     }
     if (handler.sleep) {
