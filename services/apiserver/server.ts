@@ -46,6 +46,7 @@ import { WebhookConfigurations } from './admission/webhook-configurations.js';
 import { WebhookMetrics } from './admission/webhook-metrics.js';
 import { mutatingWebhooks } from './admission/mutating-webhooks.js';
 import { validatingWebhooks } from './admission/validating-webhooks.js';
+import { podSecurity } from './admission/pod-security.js';
 import type { WebhookPluginDeps } from './admission/webhook-match.js';
 import { ApiStorage } from './registry/api-storage.js';
 import { CustomOpenApi } from './registry/custom-openapi.js';
@@ -165,6 +166,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     storageObjectInUseProtection(),
     defaultIngressClass(deps.store),
     mutatingWebhooks(webhooks),
+    podSecurity((name) => namespaces.labels(name)),
     validatingWebhooks(webhooks),
     resourceQuotaAdmission(deps.store),
   ]);
