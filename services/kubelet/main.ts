@@ -14,6 +14,9 @@ import { logProcessFaults } from '../../lib/observe/process-faults.js';
 import { pkiPaths } from '../../lib/pki/certs.js';
 import { clusterAccess } from '../../lib/client/cluster-access.js';
 import { Kubelet } from './kubelet.js';
+import { CriClient } from '../../lib/cri/client.js';
+import { routeUpgrades } from '../../lib/http/upgrade-routing.js';
+import { kubeletApiResource, kubeletApiRoutes } from './server/kubelet-api.js';
 import { KubeletMetrics } from './metrics.js';
 import { nodeIdentities } from './node/identities.js';
 import { kubeletOptions } from './options.js';
@@ -70,8 +73,18 @@ const kubelet = new Kubelet({
   podWorkers: options.podWorkers,
 });
 
-const https = options.certDir ? { key: readFileSync(pkiPaths(resolve(options.certDir)).serverKey), cert: readFileSync(pkiPaths(resolve(options.certDir)).serverCert) } : undefined;
-const server = await buildComponentServer({ metrics: registry, readyz: { 'nodes-registered': () => kubelet.isReady() }, https, authenticator: new DelegatingAuthenticator({ client, clock }), authorizer: new DelegatingAuthorizer({ client, clock }), log });
+const pki = options.certDir ? pkiPaths(resolve(options.certDir)) : undefined;
+// Clients (the apiserver with its kubelet-client certificate) may authenticate with a certificate of the cluster CA.
+const https = pki ? { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert), ca: readFileSync(pki.caCert) } : undefined;
+const nodeName = identities[0]!.name;
+const authorizer = new DelegatingAuthorizer({ client, clock, resourceFor: kubeletApiResource(nodeName) });
+const server = await buildComponentServer({ metrics: registry, readyz: { 'nodes-registered': () => kubelet.isReady() }, https, authenticator: new DelegatingAuthenticator({ client, clock }), authorizer, log });
+routeUpgrades(server);
+await server.register(kubeletApiRoutes, {
+  ...(options.runtime === 'cri' ? { client: new CriClient(options.containerRuntimeEndpoint.replace(/^unix:\/\//, '')) } : {}),
+  pods: () => client.request({ method: 'GET', path: '/api/v1/pods', query: { fieldSelector: identities.map((identity) => `spec.nodeName=${identity.name}`).slice(0, 1).join(',') } }),
+  log,
+});
 await server.listen({ host: options.address, port: options.port });
 const address = server.server.address();
 const port = typeof address === 'object' && address ? address.port : options.port;

@@ -1,0 +1,126 @@
+// The pod subresources served by the pod's kubelet, and nodes/proxy: pods/log (GET, PodLogOptions
+// in the query; with follow the answer streams), pods/exec, pods/attach and pods/portforward
+// (GET or POST with an Upgrade to SPDY/3.1 or WebSocket) and /api/v1/nodes/{name}/proxy/{path}.
+// The apiserver finds the pod's node and its kubelet's address and port, and proxies the request
+// there over TLS with its kubelet-client certificate, as kube-apiserver's pod REST does.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseLogOptions, logQuery } from '../../../lib/api/pod-log-options.js';
+import { errors } from '../../../lib/api/status.js';
+import type { KubeletClientTls } from '../../../lib/pki/kubelet-client.js';
+import { forwardToKubelet, upgradeToKubelet } from '../kubelet/kubelet-proxy.js';
+import { getPod, kubeletOf, podContainer, podKubelet } from '../kubelet/kubelet-location.js';
+import type { ApiStorage } from '../registry/api-storage.js';
+import { sendStatus, toStatusError } from './errors.js';
+
+export interface PodStreamingOptions {
+  storage: ApiStorage;
+  /** Without it (tests without a CA) these subresources answer 503. */
+  kubeletTls?: KubeletClientTls;
+}
+
+type PodParams = { namespace: string; name: string };
+type Query = Record<string, unknown>;
+
+function single(query: Query, name: string): string | undefined {
+  const value = query[name];
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  return last === undefined ? undefined : String(last);
+}
+
+function truthy(query: Query, name: string): boolean {
+  const text = single(query, name);
+  return text === 'true' || text === '1';
+}
+
+function all(query: Query, name: string): string[] {
+  const value = query[name];
+  return value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String);
+}
+
+function rawQuery(url: string): string {
+  const at = url.indexOf('?');
+  return at === -1 ? '' : url.slice(at);
+}
+
+/** The kubelet's query for exec and attach: its names for the streams (input, output, error, tty). */
+function streamQuery(query: Query, command: boolean): string {
+  const params = new URLSearchParams();
+  if (command) for (const c of all(query, 'command')) params.append('command', c);
+  if (truthy(query, 'stdin')) params.set('input', '1');
+  if (truthy(query, 'stdout')) params.set('output', '1');
+  if (truthy(query, 'stderr')) params.set('error', '1');
+  if (truthy(query, 'tty')) params.set('tty', '1');
+  return params.toString();
+}
+
+export async function podStreamingRoutes(app: FastifyInstance, options: PodStreamingOptions): Promise<void> {
+  const { storage } = options;
+  const tls = (): KubeletClientTls => {
+    if (!options.kubeletTls) throw errors.unavailable('this apiserver has no kubelet client certificate');
+    return options.kubeletTls;
+  };
+  const answer = (handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      await handler(request, reply);
+    } catch (error) {
+      const status = toStatusError(error);
+      if (!status) throw error;
+      if (!reply.sent) return sendStatus(reply, status.status);
+    }
+    return reply;
+  };
+  const pod = (request: FastifyRequest) => {
+    const { namespace, name } = request.params as PodParams;
+    return getPod(storage, namespace, name);
+  };
+  const path = (...segments: string[]): string => `/${segments.map(encodeURIComponent).join('/')}`;
+
+  app.get('/api/v1/namespaces/:namespace/pods/:name/log', answer(async (request, reply) => {
+    const query = request.query as Query;
+    const logOptions = parseLogOptions(query);
+    const found = await pod(request);
+    const container = podContainer(found, single(query, 'container'));
+    const kubelet = await podKubelet(storage, found);
+    const params = logQuery(logOptions).toString();
+    await forwardToKubelet(request, reply, kubelet, tls(), `${path('containerLogs', found.metadata!.namespace!, found.metadata!.name!, container)}${params ? `?${params}` : ''}`);
+  }));
+
+  const upgrade = (target: (request: FastifyRequest, pod: Awaited<ReturnType<typeof getPod>>) => string) =>
+    answer(async (request, reply) => {
+      if (!request.headers.upgrade) throw errors.badRequest('Upgrade request required');
+      const found = await pod(request);
+      const kubelet = await podKubelet(storage, found);
+      await upgradeToKubelet(request, reply, kubelet, tls(), target(request, found));
+    });
+  for (const kind of ['exec', 'attach'] as const) {
+    app.route({
+      method: ['GET', 'POST'],
+      url: `/api/v1/namespaces/:namespace/pods/:name/${kind}`,
+      handler: upgrade((request, found) => {
+        const query = request.query as Query;
+        const container = podContainer(found, single(query, 'container'));
+        if (kind === 'exec' && all(query, 'command').length === 0) throw errors.badRequest('you must specify at least 1 command');
+        return `${path(kind, found.metadata!.namespace!, found.metadata!.name!, container)}?${streamQuery(query, kind === 'exec')}`;
+      }),
+    });
+  }
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/api/v1/namespaces/:namespace/pods/:name/portforward',
+    handler: upgrade((request, found) => {
+      const params = new URLSearchParams();
+      for (const port of all(request.query as Query, 'ports')) params.append('port', port);
+      const query = params.toString();
+      return `${path('portForward', found.metadata!.namespace!, found.metadata!.name!)}${query ? `?${query}` : ''}`;
+    }),
+  });
+
+  const nodeProxy = answer(async (request, reply) => {
+    const { name, '*': rest = '' } = request.params as { name: string; '*'?: string };
+    const kubelet = await kubeletOf(storage, name);
+    const target = `/${rest}${rawQuery(request.url)}`;
+    if (request.headers.upgrade) await upgradeToKubelet(request, reply, kubelet, tls(), target);
+    else await forwardToKubelet(request, reply, kubelet, tls(), target);
+  });
+  for (const url of ['/api/v1/nodes/:name/proxy', '/api/v1/nodes/:name/proxy/*']) app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'], url, handler: nodeProxy });
+}
