@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseLogOptions, logQuery } from '../../../lib/api/pod-log-options.js';
 import { errors } from '../../../lib/api/status.js';
 import type { KubeletClientTls } from '../../../lib/pki/kubelet-client.js';
-import { forwardToKubelet, upgradeToKubelet } from '../kubelet/kubelet-proxy.js';
+import { connectKubelet, forwardToKubelet, upgradeToKubelet } from '../kubelet/kubelet-proxy.js';
+import { EXEC_WEBSOCKET_PROTOCOL, isWebSocketUpgrade, offeredProtocols, PORT_FORWARD_WEBSOCKET_PROTOCOL, translateExec, tunnelPortForward } from '../kubelet/stream-translator.js';
 import { getPod, kubeletOf, podContainer, podKubelet } from '../kubelet/kubelet-location.js';
 import type { ApiStorage } from '../registry/api-storage.js';
 import { sendStatus, toStatusError } from './errors.js';
@@ -85,18 +86,27 @@ export async function podStreamingRoutes(app: FastifyInstance, options: PodStrea
     await forwardToKubelet(request, reply, kubelet, tls(), `${path('containerLogs', found.metadata!.namespace!, found.metadata!.name!, container)}${params ? `?${params}` : ''}`);
   }));
 
-  const upgrade = (target: (request: FastifyRequest, pod: Awaited<ReturnType<typeof getPod>>) => string) =>
+  const upgrade = (kind: 'exec' | 'attach' | 'portforward', target: (request: FastifyRequest, pod: Awaited<ReturnType<typeof getPod>>) => string) =>
     answer(async (request, reply) => {
       if (!request.headers.upgrade) throw errors.badRequest('Upgrade request required');
       const found = await pod(request);
       const kubelet = await podKubelet(storage, found);
-      await upgradeToKubelet(request, reply, kubelet, tls(), target(request, found));
+      const path = target(request, found);
+      const offered = isWebSocketUpgrade(request) ? offeredProtocols(request) : [];
+      const host = `${kubelet.host}:${kubelet.port}`;
+      // WebSocket clients the kubelet's runtime cannot serve: translated (exec, attach) or tunnelled (port-forward) to SPDY.
+      if (kind !== 'portforward' && offered.includes(EXEC_WEBSOCKET_PROTOCOL)) {
+        const query = request.query as Query;
+        await translateExec(request, reply, await connectKubelet(kubelet, tls()), host, path, { stdin: truthy(query, 'stdin'), stdout: truthy(query, 'stdout'), stderr: truthy(query, 'stderr'), tty: truthy(query, 'tty') });
+      } else if (kind === 'portforward' && offered.includes(PORT_FORWARD_WEBSOCKET_PROTOCOL)) {
+        await tunnelPortForward(request, reply, await connectKubelet(kubelet, tls()), host, path);
+      } else await upgradeToKubelet(request, reply, kubelet, tls(), path);
     });
   for (const kind of ['exec', 'attach'] as const) {
     app.route({
       method: ['GET', 'POST'],
       url: `/api/v1/namespaces/:namespace/pods/:name/${kind}`,
-      handler: upgrade((request, found) => {
+      handler: upgrade(kind, (request, found) => {
         const query = request.query as Query;
         const container = podContainer(found, single(query, 'container'));
         if (kind === 'exec' && all(query, 'command').length === 0) throw errors.badRequest('you must specify at least 1 command');
@@ -107,7 +117,7 @@ export async function podStreamingRoutes(app: FastifyInstance, options: PodStrea
   app.route({
     method: ['GET', 'POST'],
     url: '/api/v1/namespaces/:namespace/pods/:name/portforward',
-    handler: upgrade((request, found) => {
+    handler: upgrade('portforward', (request, found) => {
       const params = new URLSearchParams();
       for (const port of all(request.query as Query, 'ports')) params.append('port', port);
       const query = params.toString();

@@ -4,7 +4,7 @@
 // serving certificate must chain to the cluster CA; its name is not checked, as a kubelet's
 // certificate names the node, not the address the apiserver dials.
 import { request as httpsRequest } from 'node:https';
-import { connect } from 'node:tls';
+import { connect, type TLSSocket } from 'node:tls';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { failure } from '../../../lib/api/status.js';
 import type { KubeletClientTls } from '../../../lib/pki/kubelet-client.js';
@@ -39,13 +39,19 @@ export async function forwardToKubelet(request: FastifyRequest, reply: FastifyRe
   return reply.send(response);
 }
 
-/** Takes the client's upgraded connection over and proxies it to `path` on the kubelet. */
-export async function upgradeToKubelet(request: FastifyRequest, reply: FastifyReply, kubelet: KubeletLocation, tls: KubeletClientTls, path: string): Promise<void> {
+/** A TLS connection to the kubelet, authenticated with the apiserver's kubelet-client certificate. */
+export async function connectKubelet(kubelet: KubeletLocation, tls: KubeletClientTls): Promise<TLSSocket> {
   const backend = connect({ ...tlsOptions(tls), host: kubelet.host, port: kubelet.port, ALPNProtocols: ['http/1.1'] });
   await new Promise<void>((resolve, reject) => {
     backend.once('secureConnect', resolve);
     backend.once('error', reject);
   }).catch((error: Error) => unreachable(kubelet, error));
+  return backend;
+}
+
+/** Takes the client's upgraded connection over and proxies it to `path` on the kubelet. */
+export async function upgradeToKubelet(request: FastifyRequest, reply: FastifyReply, kubelet: KubeletLocation, tls: KubeletClientTls, path: string): Promise<void> {
+  const backend = await connectKubelet(kubelet, tls);
   const upgrade = takeUpgrade(request);
   if (!upgrade) {
     backend.destroy();

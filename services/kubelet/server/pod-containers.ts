@@ -9,7 +9,7 @@ function newestFirst<T extends { createdAt: number }>(a: T, b: T): number {
   return b.createdAt - a.createdAt;
 }
 
-/** The pod's container `name`: its latest instance, or with `previous` the one before it. */
+/** The pod's container `name`: its running (else latest) instance, or with `previous` the one before the latest. */
 export async function findContainer(client: CriClient, namespace: string, pod: string, name: string, previous = false): Promise<Container> {
   const found = (await client.listContainers({ labelSelector: { [POD_NAMESPACE_LABEL]: namespace, [POD_NAME_LABEL]: pod, [CONTAINER_NAME_LABEL]: name } })).sort(
     (a, b) => b.metadata.attempt - a.metadata.attempt || newestFirst(a, b),
@@ -19,7 +19,8 @@ export async function findContainer(client: CriClient, namespace: string, pod: s
     if (sandboxes.length === 0) throw failure(404, 'NotFound', `pod "${pod}" in namespace "${namespace}" not found on this node`);
     throw failure(404, 'NotFound', `container "${name}" in pod "${pod}" not found`);
   }
-  if (!previous) return found[0]!;
+  // A stream or a log goes to the running instance while a newer one is only being created.
+  if (!previous) return found.find((c) => c.state === 'CONTAINER_RUNNING') ?? found[0]!;
   const before = found[1];
   if (!before) throw errors.badRequest(`previous terminated container "${name}" in pod "${pod}" not found`);
   return before;
