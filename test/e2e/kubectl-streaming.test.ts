@@ -1,0 +1,160 @@
+// kubectl's streaming commands against `rudder up --nodes 2` (real containers): `logs` (tail,
+// timestamps, limit-bytes, -f, --previous after a restart), `exec` with kubectl 1.27 (SPDY/3.1) and
+// 1.33 (WebSocket v5.channel.k8s.io), `port-forward` reaching an HTTP server in the pod from the
+// host, `cp` copying a file in, nodes/proxy reaching the kubelet's /pods and /healthz; and the
+// kubelet's own HTTPS API refusing a caller without a certificate or token of the cluster.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomInt } from 'node:crypto';
+import t from 'tap';
+import { NODE_IMAGE } from '../../lib/images/local-images.js';
+import { freePort } from '../../lib/process/ports.js';
+import { kubectl, kubectlStream } from '../helpers/kubectl.js';
+import { localNodesSkip } from '../helpers/local-nodes.js';
+import { rudder } from '../helpers/rudder-cli.js';
+import { until } from '../helpers/until.js';
+
+// Prints a numbered line every 200 ms and serves HTTP on 8080 with the pod's host name.
+const SERVER = "let i = 0; setInterval(() => console.log('tick ' + i++), 200); require('http').createServer((q, s) => s.end('hello from ' + require('os').hostname())).listen(8080)";
+// Prints which run this is (a file in an emptyDir counts them), then fails.
+const CRASHER = 'n=$(cat /data/runs 2>/dev/null || echo 0); n=$((n+1)); echo $n > /data/runs; echo run $n; exit 1';
+
+/** An HTTPS GET without client credentials: the status code the server answers. */
+function anonymousGet(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request(url, { rejectUnauthorized: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+async function httpGet(url: string): Promise<string> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  return response.text();
+}
+
+t.test('kubectl logs, exec, port-forward and cp reach real containers through the apiserver and the kubelet', { skip: localNodesSkip(), timeout: 240_000 }, async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rudder-streaming-'));
+  t.teardown(() => {
+    rudder(['down', '--data-dir', dataDir]);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const kubeletPort = await freePort();
+  const up = rudder([
+    'up', '--detach', '--data-dir', dataDir, '--port', String(await freePort()),
+    '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort()), '--kubelet-port', String(kubeletPort),
+    '--nodes', '2', '--node-subnet', `10.213.${randomInt(1, 250)}.0/24`,
+  ]);
+  t.equal(up.code, 0, up.stderr);
+  const kubeconfig = join(dataDir, 'kubeconfig');
+  const k27 = (...args: string[]) => kubectl('1.27', kubeconfig, args);
+  const k33 = (...args: string[]) => kubectl('1.33', kubeconfig, args);
+
+  const pods = [
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default' }, spec: { nodeName: 'rudder-node-2', terminationGracePeriodSeconds: 1, containers: [{ name: 'web', image: NODE_IMAGE, command: ['node', '-e', SERVER] }] } },
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'crasher', namespace: 'default' },
+      spec: {
+        nodeName: 'rudder-node-1',
+        terminationGracePeriodSeconds: 1,
+        volumes: [{ name: 'data', emptyDir: {} }],
+        containers: [{ name: 'crasher', image: NODE_IMAGE, command: ['sh', '-c', CRASHER], volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+      },
+    },
+  ];
+  for (const pod of pods) {
+    const made = await kubectl('1.33', kubeconfig, ['apply', '-f', '-'], JSON.stringify(pod));
+    t.equal(made.code, 0, made.stderr);
+  }
+  const ready = await k33('wait', '--for=condition=Ready', 'pod/web', '--timeout=90s');
+  t.equal(ready.code, 0, ready.stderr);
+  t.ok(await until(async () => (await k33('logs', 'web')).stdout.includes('tick 3'), 20_000, 250), 'the pod has written a few lines');
+
+  // logs: the output, the last lines, timestamps, a byte limit; 1.27 and 1.33 alike
+  for (const kube of [k27, k33]) {
+    const all = await kube('logs', 'web');
+    t.equal(all.code, 0, all.stderr);
+    t.match(all.stdout, /^tick 0\ntick 1\ntick 2\n/, 'logs shows the container\'s output from the start');
+  }
+  const tail = (await k33('logs', 'web', '--tail=2')).stdout;
+  t.equal(tail.trim().split('\n').length, 2, `--tail=2 shows two lines: ${JSON.stringify(tail)}`);
+  t.match((await k33('logs', 'web', '--tail=1', '--timestamps')).stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z tick \d+\n$/, '--timestamps prefixes the runtime\'s time');
+  t.equal((await k33('logs', 'web', '--limit-bytes=6')).stdout, 'tick 0', '--limit-bytes cuts the output');
+  t.equal((await k33('logs', 'web', '-c', 'nope')).code !== 0, true, 'an unknown container is refused');
+
+  // logs -f: lines written after the command started keep arriving
+  const before = Number(/tick (\d+)\n$/.exec((await k33('logs', 'web', '--tail=1')).stdout)?.[1] ?? 0);
+  const follow = kubectlStream('1.33', kubeconfig, ['logs', '-f', 'web', '--tail=1']);
+  t.ok(await follow.waitFor(`tick ${before + 10}`, 20_000), `logs -f streams new lines (from tick ${before} to tick ${before + 10})`);
+  follow.stop();
+
+  // exec: kubectl 1.27 over SPDY/3.1; the command's output and its exit code
+  const spdy = await k27('exec', 'web', '--', 'sh', '-c', 'echo out-$(hostname); echo err >&2');
+  t.equal(spdy.code, 0, spdy.stderr);
+  t.equal(spdy.stdout, 'out-web\n', 'exec over SPDY runs the command in the container');
+  t.match(spdy.stderr, /err/, 'and its stderr comes back apart');
+  t.equal((await k27('exec', 'web', '--', 'sh', '-c', 'exit 3')).code, 3, 'the command\'s exit code is kubectl\'s');
+
+  // exec: kubectl 1.33 over WebSocket (no fallback to SPDY)
+  const ws = await k33('exec', '-v=6', 'web', '--', 'sh', '-c', 'echo ws-$(hostname)');
+  t.equal(ws.code, 0, ws.stderr);
+  t.equal(ws.stdout, 'ws-web\n', 'exec with kubectl 1.33 runs the command');
+  t.notMatch(ws.stderr, /fallback/i, 'kubectl 1.33 did not fall back from WebSocket to SPDY');
+  t.match(ws.stderr, /subprotocol is v5\.channel\.k8s\.io/, 'over WebSocket v5.channel.k8s.io');
+  t.equal((await k33('exec', 'web', '--', 'sh', '-c', 'exit 4')).code, 4, 'the exit code comes back over WebSocket too');
+
+  // cp: a file copied in (tar through exec's stdin, which must reach EOF), then read back
+  const local = join(dataDir, 'note.txt');
+  writeFileSync(local, 'copied in by kubectl cp\n');
+  for (const [version, kube] of [['1.27', k27], ['1.33', k33]] as const) {
+    const cp = await kube('cp', local, `default/web:/tmp/note-${version}.txt`);
+    t.equal(cp.code, 0, `kubectl ${version} cp: ${cp.stderr}`);
+    t.equal((await k27('exec', 'web', '--', 'cat', `/tmp/note-${version}.txt`)).stdout, 'copied in by kubectl cp\n', `kubectl ${version} cp copied the file in`);
+  }
+
+  // port-forward: the pod's HTTP server from the host, through kubectl 1.27 and 1.33
+  for (const version of ['1.27', '1.33']) {
+    const port = await freePort();
+    const forward = kubectlStream(version, kubeconfig, ['port-forward', '-v=6', 'pod/web', `${port}:8080`]);
+    t.ok(await forward.waitFor('Forwarding from', 20_000), `kubectl ${version} port-forward listens: ${forward.output()}`);
+    let body = '';
+    await until(async () => {
+      body = await httpGet(`http://127.0.0.1:${port}/`).catch(() => '');
+      return body !== '';
+    }, 15_000, 250);
+    t.equal(body, 'hello from web', `kubectl ${version} port-forward reaches the pod's server`);
+    t.equal(await httpGet(`http://127.0.0.1:${port}/`).catch(String), 'hello from web', 'and again on a new connection');
+    if (version === '1.33') t.match(forward.output(), /negotiated protocol: portforward\.k8s\.io/, 'kubectl 1.33 tunnels SPDY over WebSocket, without falling back');
+    t.notMatch(forward.output(), /fallback/i, 'no fallback');
+    forward.stop();
+  }
+
+  // nodes/proxy: the kubelet's /pods and /healthz through the apiserver
+  const nodePods = JSON.parse((await k33('get', '--raw', '/api/v1/nodes/rudder-node-2/proxy/pods')).stdout || '{}') as { items?: { metadata: { name: string } }[] };
+  t.same((nodePods.items ?? []).map((p) => p.metadata.name), ['web'], 'nodes/proxy/pods lists the node\'s pods');
+  t.equal((await k33('get', '--raw', '/api/v1/nodes/rudder-node-2/proxy/healthz')).stdout, 'ok', 'nodes/proxy/healthz');
+
+  // The kubelet's API answers only callers the cluster knows
+  const address = (await k33('get', 'node', 'rudder-node-2', '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}')).stdout;
+  t.equal(await anonymousGet(`https://${address}:${kubeletPort}/pods`), 401, 'the kubelet refuses /pods without credentials');
+  t.equal(await anonymousGet(`https://${address}:${kubeletPort}/containerLogs/default/web/web`), 401, 'and containerLogs');
+
+  // logs --previous: the output of the container before its restart
+  t.ok(await until(async () => Number((await k33('get', 'pod', 'crasher', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}')).stdout || 0) >= 1, 60_000, 500), 'the crashing container was restarted');
+  let previous = '';
+  let current = '';
+  await until(async () => {
+    previous = (await k33('logs', 'crasher', '--previous')).stdout;
+    current = (await k33('logs', 'crasher')).stdout;
+    return /^run \d+\n$/.test(previous) && /^run \d+\n$/.test(current) && previous !== current;
+  }, 30_000, 500);
+  t.match(previous, /^run \d+\n$/, `--previous shows the run before: ${JSON.stringify(previous)}`);
+  t.ok(Number(/\d+/.exec(current)?.[0]) > Number(/\d+/.exec(previous)?.[0]), `the current log is a later run (${JSON.stringify(current)} after ${JSON.stringify(previous)})`);
+});
