@@ -88,10 +88,10 @@ export async function podStreamingRoutes(app: FastifyInstance, options: PodStrea
 
   const upgrade = (kind: 'exec' | 'attach' | 'portforward', target: (request: FastifyRequest, pod: Awaited<ReturnType<typeof getPod>>) => string) =>
     answer(async (request, reply) => {
-      if (!request.headers.upgrade) throw errors.badRequest('Upgrade request required');
       const found = await pod(request);
-      const kubelet = await podKubelet(storage, found);
       const path = target(request, found);
+      if (!request.headers.upgrade) throw errors.badRequest('Upgrade request required');
+      const kubelet = await podKubelet(storage, found);
       const offered = isWebSocketUpgrade(request) ? offeredProtocols(request) : [];
       const host = `${kubelet.host}:${kubelet.port}`;
       // WebSocket clients the kubelet's runtime cannot serve: translated (exec, attach) or tunnelled (port-forward) to SPDY.
