@@ -82,7 +82,7 @@ const server = await buildComponentServer({ metrics: registry, readyz: { 'nodes-
 routeUpgrades(server);
 await server.register(kubeletApiRoutes, {
   ...(options.runtime === 'cri' ? { client: new CriClient(options.containerRuntimeEndpoint.replace(/^unix:\/\//, '')) } : {}),
-  pods: () => client.request({ method: 'GET', path: '/api/v1/pods', query: { fieldSelector: identities.map((identity) => `spec.nodeName=${identity.name}`).slice(0, 1).join(',') } }),
+  pods: () => client.request({ method: 'GET', path: '/api/v1/pods', query: { fieldSelector: `spec.nodeName=${nodeName}` } }),
   log,
 });
 await server.listen({ host: options.address, port: options.port });

@@ -1,6 +1,6 @@
 // kubectl's streaming commands against `rudder up --nodes 2` (real containers): `logs` (tail,
-// timestamps, limit-bytes, -f, --previous after a restart), `exec` with kubectl 1.27 (SPDY/3.1) and
-// 1.33 (WebSocket v5.channel.k8s.io), `port-forward` reaching an HTTP server in the pod from the
+// timestamps, limit-bytes, -f, --previous after a restart), `exec` and `attach` with kubectl 1.27
+// (SPDY/3.1) and 1.33 (WebSocket v5.channel.k8s.io), `port-forward` reaching an HTTP server in the pod from the
 // host, `cp` copying a file in, nodes/proxy reaching the kubelet's /pods and /healthz; and the
 // kubelet's own HTTPS API refusing a caller without a certificate or token of the cluster.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -109,6 +109,13 @@ t.test('kubectl logs, exec, port-forward and cp reach real containers through th
   t.notMatch(ws.stderr, /fallback/i, 'kubectl 1.33 did not fall back from WebSocket to SPDY');
   t.match(ws.stderr, /subprotocol is v5\.channel\.k8s\.io/, 'over WebSocket v5.channel.k8s.io');
   t.equal((await k33('exec', 'web', '--', 'sh', '-c', 'exit 4')).code, 4, 'the exit code comes back over WebSocket too');
+
+  // attach: the running container's output, over SPDY (1.27) and WebSocket (1.33)
+  for (const version of ['1.27', '1.33']) {
+    const attach = kubectlStream(version, kubeconfig, ['attach', 'web']);
+    t.ok(await attach.waitFor('tick ', 20_000), `kubectl ${version} attach shows the container's output: ${JSON.stringify(attach.output().slice(-200))}`);
+    attach.stop();
+  }
 
   // cp: a file copied in (tar through exec's stdin, which must reach EOF), then read back
   const local = join(dataDir, 'note.txt');

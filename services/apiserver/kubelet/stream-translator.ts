@@ -114,9 +114,9 @@ export async function translateExec(request: FastifyRequest, reply: FastifyReply
   toClient(stdout ? STDOUT : stderr ? STDERR : ERROR)(Buffer.alloc(0));
 
   const outputs = [error, stdout, stderr].filter((s): s is SpdyStream => s !== undefined);
-  let open_ = outputs.length;
+  let unfinished = outputs.length;
   const finished = (): void => {
-    if (--open_ > 0) return;
+    if (--unfinished > 0) return;
     ws.close(1000);
     session.close();
   };
