@@ -153,6 +153,16 @@ t.test('kubectl logs, exec, port-forward and cp reach real containers through th
   t.equal(await anonymousGet(`https://${address}:${kubeletPort}/pods`), 401, 'the kubelet refuses /pods without credentials');
   t.equal(await anonymousGet(`https://${address}:${kubeletPort}/containerLogs/default/web/web`), 401, 'and containerLogs');
 
+  // a container that never started has no log yet: Kubernetes' 400
+  const waiting = await kubectl('1.33', kubeconfig, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'never', namespace: 'default' }, spec: { nodeName: 'rudder-node-1', containers: [{ name: 'never', image: 'rudder.local/missing:stable' }] } }));
+  t.equal(waiting.code, 0, waiting.stderr);
+  let neverLogs = '';
+  await until(async () => {
+    neverLogs = (await k33('logs', 'never')).stderr;
+    return /waiting to start/.test(neverLogs);
+  }, 20_000, 500);
+  t.match(neverLogs, /container "never" in pod "never" is waiting to start/, 'logs of a container not started yet');
+
   // logs --previous: the output of the container before its restart
   t.ok(await until(async () => Number((await k33('get', 'pod', 'crasher', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}')).stdout || 0) >= 1, 60_000, 500), 'the crashing container was restarted');
   let previous = '';

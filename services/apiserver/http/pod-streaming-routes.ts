@@ -4,6 +4,7 @@
 // The apiserver finds the pod's node and its kubelet's address and port, and proxies the request
 // there over TLS with its kubelet-client certificate, as kube-apiserver's pod REST does.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import { parseLogOptions, logQuery } from '../../../lib/api/pod-log-options.js';
 import { errors } from '../../../lib/api/status.js';
 import type { KubeletClientTls } from '../../../lib/pki/kubelet-client.js';
@@ -54,6 +55,18 @@ function streamQuery(query: Query, command: boolean): string {
   return params.toString();
 }
 
+/** As the kubelet answers a log request for a container that has none yet, from the pod's status. */
+function checkLogStatus(pod: Pod, container: string, previous: boolean): void {
+  const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((s) => s.name === container);
+  const name = pod.metadata?.name;
+  if (previous) {
+    if (status && !status.lastState?.terminated) throw errors.badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
+    return;
+  }
+  const waiting = status?.state?.waiting;
+  if (waiting && !status.lastState?.terminated) throw errors.badRequest(`container "${container}" in pod "${name}" is waiting to start: ${waiting.reason ?? 'ContainerCreating'}`);
+}
+
 export async function podStreamingRoutes(app: FastifyInstance, options: PodStreamingOptions): Promise<void> {
   const { storage } = options;
   const tls = (): KubeletClientTls => {
@@ -81,6 +94,7 @@ export async function podStreamingRoutes(app: FastifyInstance, options: PodStrea
     const logOptions = parseLogOptions(query);
     const found = await pod(request);
     const container = podContainer(found, single(query, 'container'));
+    checkLogStatus(found, container, logOptions.previous);
     const kubelet = await podKubelet(storage, found);
     const params = logQuery(logOptions).toString();
     await forwardToKubelet(request, reply, kubelet, tls(), `${path('containerLogs', found.metadata!.namespace!, found.metadata!.name!, container)}${params ? `?${params}` : ''}`);

@@ -124,7 +124,7 @@ export async function kubeletApiRoutes(app: FastifyInstance, options: KubeletApi
   });
 }
 
-const PROXY_PATHS = ['/pods', '/containerLogs/', '/exec/', '/attach/', '/portForward/', '/run/'];
+const PROXY_PATHS = ['/pods', '/containerLogs/', '/exec/', '/attach/', '/portForward/'];
 
 /** How the kubelet's API paths are authorized: as nodes/proxy of this node, as Kubernetes' kubelet asks. */
 export function kubeletApiResource(nodeName: string): (path: string) => { resource: string; subresource: string; name: string } | undefined {
