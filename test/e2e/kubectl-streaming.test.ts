@@ -1,8 +1,9 @@
 // kubectl's streaming commands against `rudder up --nodes 2` (real containers): `logs` (tail,
-// timestamps, limit-bytes, -f, --previous after a restart), `exec` and `attach` with kubectl 1.27
+// timestamps, limit-bytes, -f, --previous after a restart), `exec` (-it too) and `attach` with kubectl 1.27
 // (SPDY/3.1) and 1.33 (WebSocket v5.channel.k8s.io), `port-forward` reaching an HTTP server in the pod from the
 // host, `cp` copying a file in, nodes/proxy reaching the kubelet's /pods and /healthz; and the
 // kubelet's own HTTPS API refusing a caller without a certificate or token of the cluster.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,11 @@ import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import t from 'tap';
 import { NODE_IMAGE } from '../../lib/images/local-images.js';
+import { commandInstalled } from '../../lib/process/installed.js';
 import { freePort } from '../../lib/process/ports.js';
 import { kubectl, kubectlStream } from '../helpers/kubectl.js';
 import { localNodesSkip } from '../helpers/local-nodes.js';
+import { kubectlBinary } from '../helpers/paths.js';
 import { rudder } from '../helpers/rudder-cli.js';
 import { until } from '../helpers/until.js';
 
@@ -109,6 +112,19 @@ t.test('kubectl logs, exec, port-forward and cp reach real containers through th
   t.notMatch(ws.stderr, /fallback/i, 'kubectl 1.33 did not fall back from WebSocket to SPDY');
   t.match(ws.stderr, /subprotocol is v5\.channel\.k8s\.io/, 'over WebSocket v5.channel.k8s.io');
   t.equal((await k33('exec', 'web', '--', 'sh', '-c', 'exit 4')).code, 4, 'the exit code comes back over WebSocket too');
+
+  // exec -it: a terminal of kubectl's size (the resize stream / channel 4), under script(1) for a TTY
+  const noScript = commandInstalled('script', '--version') ? undefined : 'exec -it needs script(1) (util-linux) to give kubectl a terminal';
+  await t.test('exec -it', { skip: noScript }, async (t) => {
+    for (const version of ['1.27', '1.33']) {
+      // The size reaches the terminal just after the shell starts, as in Kubernetes: read it a moment later.
+      const command = `stty cols 123 rows 45; ${kubectlBinary(version)} --kubeconfig ${kubeconfig} exec -it web -- sh -c 'tty; sleep 1; stty size'`;
+      const tty = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
+      // script(1) shows a NUL byte as ^@; where it lands varies
+      const screen = tty.stdout.replace(/\^@|\0/g, '');
+      t.match(screen, /\/dev\/pts\/\d+\r?\n45 123\r?\n/, `kubectl ${version} exec -it gets a terminal of its size: ${JSON.stringify(screen.slice(-120))}`);
+    }
+  });
 
   // attach: the running container's output, over SPDY (1.27) and WebSocket (1.33)
   for (const version of ['1.27', '1.33']) {
