@@ -2,9 +2,10 @@
 // timestamps, limit-bytes, -f, --previous after a restart), `exec` (-it too) and `attach` with kubectl 1.27
 // (SPDY/3.1) and 1.33 (WebSocket v5.channel.k8s.io), `port-forward` reaching an HTTP server in the pod from the
 // host, `cp` copying a file in, nodes/proxy reaching the kubelet's /pods and /healthz; and the
-// kubelet's own HTTPS API refusing a caller without a certificate or token of the cluster.
+// kubelet's own HTTPS API refusing a caller without a certificate or token of the cluster, and one
+// whose RBAC lacks nodes/proxy.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,10 +26,10 @@ const SERVER = "let i = 0; setInterval(() => console.log('tick ' + i++), 200); r
 const CRASHER = 'echo run $(cat /proc/sys/kernel/random/uuid); exit 1';
 const RUN_LINE = /^run [0-9a-f-]{36}\n$/;
 
-/** An HTTPS GET without client credentials: the status code the server answers. */
-function anonymousGet(url: string): Promise<number> {
+/** An HTTPS GET without a client certificate, with a bearer token if given: the status code the server answers. */
+function kubeletGet(url: string, token?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    request(url, { rejectUnauthorized: false }, (res) => {
+    request(url, { rejectUnauthorized: false, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     })
@@ -166,8 +167,13 @@ t.test('kubectl logs, exec, port-forward and cp reach real containers through th
 
   // The kubelet's API answers only callers the cluster knows
   const address = (await k33('get', 'node', 'rudder-node-2', '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}')).stdout;
-  t.equal(await anonymousGet(`https://${address}:${kubeletPort}/pods`), 401, 'the kubelet refuses /pods without credentials');
-  t.equal(await anonymousGet(`https://${address}:${kubeletPort}/containerLogs/default/web/web`), 401, 'and containerLogs');
+  t.equal(await kubeletGet(`https://${address}:${kubeletPort}/pods`), 401, 'the kubelet refuses /pods without credentials');
+  t.equal(await kubeletGet(`https://${address}:${kubeletPort}/containerLogs/default/web/web`), 401, 'and containerLogs');
+  // a bearer token: checked by a TokenReview, then nodes/proxy by a SubjectAccessReview
+  const adminToken = /token: (\S+)/.exec(readFileSync(kubeconfig, 'utf8'))?.[1] ?? '';
+  t.equal(await kubeletGet(`https://${address}:${kubeletPort}/pods`, adminToken), 200, 'the cluster admin\'s token may read /pods');
+  const saToken = (await k33('create', 'token', 'default')).stdout.trim();
+  t.equal(await kubeletGet(`https://${address}:${kubeletPort}/pods`, saToken), 403, 'a ServiceAccount without nodes/proxy may not');
 
   // a container that never started has no log yet: Kubernetes' 400
   const waiting = await kubectl('1.33', kubeconfig, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'never', namespace: 'default' }, spec: { nodeName: 'rudder-node-1', containers: [{ name: 'never', image: 'rudder.local/missing:stable' }] } }));
