@@ -191,7 +191,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     await app.register(tokenRequestRoute, { storage, tokens: serviceAccounts, apiAudiences });
   }
   await app.register(openapiRoutes, { extraV3: () => customOpenApi.current() });
-  await app.register(podStreamingRoutes, { storage, ...(deps.kubeletTls ? { kubeletTls: deps.kubeletTls } : {}) });
+  await app.register(podStreamingRoutes, { storage, metrics: requestMetrics, ...(deps.kubeletTls ? { kubeletTls: deps.kubeletTls } : {}) });
   await app.register(resourceRoutes, {
     storage,
     metrics: requestMetrics,

@@ -165,6 +165,11 @@ t.test('kubectl logs, exec, port-forward and cp reach real containers through th
   t.same((nodePods.items ?? []).map((p) => p.metadata.name), ['web'], 'nodes/proxy/pods lists the node\'s pods');
   t.equal((await k33('get', '--raw', '/api/v1/nodes/rudder-node-2/proxy/healthz')).stdout, 'ok', 'nodes/proxy/healthz');
 
+  // The apiserver counts them as kube-apiserver does
+  const metrics = (await k33('get', '--raw', '/metrics')).stdout;
+  t.match(metrics, /apiserver_request_total\{verb="CONNECT",group="",version="v1",resource="pods",subresource="exec",scope="resource",code="101"[^}]*\} [1-9]/, 'exec counted as CONNECT with 101');
+  t.match(metrics, /apiserver_request_total\{verb="GET",group="",version="v1",resource="pods",subresource="log",scope="resource",code="200"[^}]*\} [1-9]/, 'logs counted as GET');
+
   // The kubelet's API answers only callers the cluster knows
   const address = (await k33('get', 'node', 'rudder-node-2', '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}')).stdout;
   t.equal(await kubeletGet(`https://${address}:${kubeletPort}/pods`), 401, 'the kubelet refuses /pods without credentials');

@@ -13,9 +13,12 @@ import { EXEC_WEBSOCKET_PROTOCOL, isWebSocketUpgrade, offeredProtocols, PORT_FOR
 import { getPod, kubeletOf, podContainer, podKubelet } from '../kubelet/kubelet-location.js';
 import type { ApiStorage } from '../registry/api-storage.js';
 import { sendStatus, toStatusError } from './errors.js';
+import type { RequestMetrics } from './metrics.js';
 
 export interface PodStreamingOptions {
   storage: ApiStorage;
+  /** Counted as kube-apiserver counts them: verb CONNECT for streams and proxying (code 101 once upgraded), GET for logs. */
+  metrics?: RequestMetrics;
   /** Without it (tests without a CA) these subresources answer 503. */
   kubeletTls?: KubeletClientTls;
 }
@@ -74,8 +77,12 @@ export async function podStreamingRoutes(app: FastifyInstance, options: PodStrea
     return options.kubeletTls;
   };
   const answer = (handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const [, resource = '', subresource = ''] = /\/(pods|nodes)\/[^/]+\/(log|exec|attach|portforward|proxy)/.exec(request.url) ?? [];
+    request.metricLabels = { verb: subresource === 'log' ? 'GET' : 'CONNECT', group: '', version: 'v1', resource, subresource, scope: 'resource' };
     try {
       await handler(request, reply);
+      // An upgraded connection never passes Fastify's onResponse: counted once it is handed over.
+      if (reply.sent && request.raw.headers.upgrade) options.metrics?.observe(request.metricLabels, 101, reply.elapsedTime / 1000);
     } catch (error) {
       const status = toStatusError(error);
       if (!status) throw error;
