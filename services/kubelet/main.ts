@@ -1,5 +1,5 @@
 // rudder-kubelet: configuration and wiring only.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DelegatingAuthenticator } from '../../lib/auth/delegating-authenticator.js';
 import { DelegatingAuthorizer } from '../../lib/auth/delegating-authorizer.js';
@@ -12,6 +12,7 @@ import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
 import { logProcessFaults } from '../../lib/observe/process-faults.js';
 import { pkiPaths } from '../../lib/pki/certs.js';
+import { ensureKubeletServingCert } from '../../lib/pki/kubelet-serving.js';
 import { clusterAccess } from '../../lib/client/cluster-access.js';
 import { Kubelet } from './kubelet.js';
 import { CriClient } from '../../lib/cri/client.js';
@@ -74,9 +75,12 @@ const kubelet = new Kubelet({
 });
 
 const pki = options.certDir ? pkiPaths(resolve(options.certDir)) : undefined;
-// Clients (the apiserver with its kubelet-client certificate) may authenticate with a certificate of the cluster CA.
-const https = pki ? { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert), ca: readFileSync(pki.caCert) } : undefined;
 const nodeName = identities[0]!.name;
+// A real node serves with a certificate of its own for its name and address when the CA's key is at hand;
+// otherwise (simulated nodes) with the cluster serving certificate.
+const serving = pki && options.runtime === 'cri' && existsSync(pki.caKey) ? await ensureKubeletServingCert(resolve(options.certDir), nodeName, [identities[0]!.internalIP]) : pki && { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert) };
+// Clients (the apiserver with its kubelet-client certificate) may authenticate with a certificate of the cluster CA.
+const https = pki && serving ? { ...serving, ca: readFileSync(pki.caCert) } : undefined;
 const authorizer = new DelegatingAuthorizer({ client, clock, resourceFor: kubeletApiResource(nodeName) });
 const server = await buildComponentServer({ metrics: registry, readyz: { 'nodes-registered': () => kubelet.isReady() }, https, authenticator: new DelegatingAuthenticator({ client, clock }), authorizer, log });
 routeUpgrades(server);

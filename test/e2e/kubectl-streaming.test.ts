@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
@@ -35,6 +36,17 @@ function kubeletGet(url: string, token?: string): Promise<number> {
     })
       .on('error', reject)
       .end();
+  });
+}
+
+/** The subject CN and the subject alternative names of the certificate a TLS server presents. */
+function servingCertificate(host: string, port: number): Promise<{ cn: string; names: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host, port, rejectUnauthorized: false }, () => {
+      const cert = socket.getPeerCertificate();
+      socket.destroy();
+      resolve({ cn: String(cert.subject?.CN ?? ''), names: cert.subjectaltname ?? '' });
+    }).on('error', reject);
   });
 }
 
@@ -174,6 +186,9 @@ t.test('kubectl logs, exec, port-forward and cp reach real containers through th
   const address = (await k33('get', 'node', 'rudder-node-2', '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}')).stdout;
   t.equal(await kubeletGet(`https://${address}:${kubeletPort}/pods`), 401, 'the kubelet refuses /pods without credentials');
   t.equal(await kubeletGet(`https://${address}:${kubeletPort}/containerLogs/default/web/web`), 401, 'and containerLogs');
+  const served = await servingCertificate(address, kubeletPort);
+  t.equal(served.cn, 'system:node:rudder-node-2', 'the kubelet serves with a certificate of its own node');
+  t.match(served.names, new RegExp(`IP Address:${address.replace(/\./g, '\\.')}\\b`), 'naming the address the apiserver dials');
   // a bearer token: checked by a TokenReview, then nodes/proxy by a SubjectAccessReview
   const adminToken = /token: (\S+)/.exec(readFileSync(kubeconfig, 'utf8'))?.[1] ?? '';
   t.equal(await kubeletGet(`https://${address}:${kubeletPort}/pods`, adminToken), 200, 'the cluster admin\'s token may read /pods');

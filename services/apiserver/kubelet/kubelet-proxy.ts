@@ -1,8 +1,7 @@
 // Requests to a kubelet over TLS with the apiserver's kubelet-client certificate: a plain request
 // whose answer is streamed back to the client (logs, nodes/proxy), or an upgraded connection
 // proxied byte for byte (exec, attach, port-forward over SPDY or WebSocket). The kubelet's
-// serving certificate must chain to the cluster CA; its name is not checked, as a kubelet's
-// certificate names the node, not the address the apiserver dials.
+// serving certificate must chain to the cluster CA and name the address the apiserver dials.
 import { request as httpsRequest } from 'node:https';
 import { connect, type TLSSocket } from 'node:tls';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -14,8 +13,8 @@ import type { KubeletLocation } from './kubelet-location.js';
 
 const ANSWER_HEADERS = ['content-type', 'content-length', 'content-encoding', 'cache-control', 'transfer-encoding'];
 
-function tlsOptions(tls: KubeletClientTls): { cert: Buffer; key: Buffer; ca: Buffer; checkServerIdentity: () => undefined } {
-  return { cert: tls.cert, key: tls.key, ca: tls.ca, checkServerIdentity: () => undefined };
+function tlsOptions(tls: KubeletClientTls): { cert: Buffer; key: Buffer; ca: Buffer } {
+  return { cert: tls.cert, key: tls.key, ca: tls.ca };
 }
 
 function unreachable(kubelet: KubeletLocation, error: Error): never {
