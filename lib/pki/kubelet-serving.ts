@@ -10,19 +10,25 @@ import { issueCertificate } from './issue.js';
 import { writeAtomically } from './raft-peer.js';
 import { readCa, x509 } from './x509.js';
 
+/** The node's address, the address it listens on when that is one, and loopback (probes from the node itself). */
+export function servingAddresses(nodeIP: string, listenAddress: string): string[] {
+  const listening = listenAddress === '0.0.0.0' || listenAddress === '::' || listenAddress === '' ? [] : [listenAddress];
+  return [...new Set([nodeIP, ...listening, '127.0.0.1'])];
+}
+
 export async function ensureKubeletServingCert(dir: string, nodeName: string, addresses: readonly string[]): Promise<{ key: Buffer; cert: Buffer }> {
   const certFile = join(dir, `kubelet-${nodeName}.crt`);
   const keyFile = join(dir, `kubelet-${nodeName}.key`);
   const covers = (): boolean => {
     const cert = new X509Certificate(readFileSync(certFile));
-    return cert.checkHost(nodeName) !== undefined && addresses.every((address) => cert.checkIP(address) !== undefined);
+    return cert.checkHost(nodeName) !== undefined && cert.checkHost('localhost') !== undefined && addresses.every((address) => cert.checkIP(address) !== undefined);
   };
   if (!existsSync(certFile) || !existsSync(keyFile) || !covers()) {
     const ca = pkiPaths(dir);
     const made = await issueCertificate(await readCa(ca.caCert, ca.caKey), {
       subject: [{ CN: [`system:node:${nodeName}`] }, { O: ['system:nodes'] }],
       usages: [x509.ExtendedKeyUsage.serverAuth],
-      dnsNames: [nodeName],
+      dnsNames: [nodeName, 'localhost'],
       ipAddresses: addresses,
     });
     writeAtomically(keyFile, made.keyPem, 0o600);

@@ -12,7 +12,7 @@ import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
 import { logProcessFaults } from '../../lib/observe/process-faults.js';
 import { pkiPaths } from '../../lib/pki/certs.js';
-import { ensureKubeletServingCert } from '../../lib/pki/kubelet-serving.js';
+import { ensureKubeletServingCert, servingAddresses } from '../../lib/pki/kubelet-serving.js';
 import { clusterAccess } from '../../lib/client/cluster-access.js';
 import { Kubelet } from './kubelet.js';
 import { CriClient } from '../../lib/cri/client.js';
@@ -78,7 +78,7 @@ const pki = options.certDir ? pkiPaths(resolve(options.certDir)) : undefined;
 const nodeName = identities[0]!.name;
 // A real node serves with a certificate of its own for its name and address when the CA's key is at hand;
 // otherwise (simulated nodes) with the cluster serving certificate.
-const serving = pki && options.runtime === 'cri' && existsSync(pki.caKey) ? await ensureKubeletServingCert(resolve(options.certDir), nodeName, [identities[0]!.internalIP]) : pki && { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert) };
+const serving = pki && options.runtime === 'cri' && existsSync(pki.caKey) ? await ensureKubeletServingCert(resolve(options.certDir), nodeName, servingAddresses(identities[0]!.internalIP, options.address)) : pki && { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert) };
 // Clients (the apiserver with its kubelet-client certificate) may authenticate with a certificate of the cluster CA.
 const https = pki && serving ? { ...serving, ca: readFileSync(pki.caCert) } : undefined;
 const authorizer = new DelegatingAuthorizer({ client, clock, resourceFor: kubeletApiResource(nodeName) });
