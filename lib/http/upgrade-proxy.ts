@@ -16,6 +16,7 @@ export interface UpgradeTarget {
 const HOP_HEADERS = new Set(['host', 'authorization', 'content-length', 'transfer-encoding', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer']);
 
 function requestHead(target: UpgradeTarget): string {
+  if (/[\s\0]/.test(target.path)) throw new Error(`not a request target: ${JSON.stringify(target.path)}`);
   const lines = [`${target.method} ${target.path} HTTP/1.1`, `Host: ${target.host}`];
   for (const [name, value] of Object.entries(target.headers)) {
     if (value === undefined || HOP_HEADERS.has(name.toLowerCase()) || name.toLowerCase().startsWith('impersonate-')) continue;
@@ -26,6 +27,14 @@ function requestHead(target: UpgradeTarget): string {
 
 /** Sends the head (and the client's early bytes) to `backend`, then pipes the two until either closes. */
 export function proxyUpgrade(client: Duplex, head: Buffer, backend: Duplex, target: UpgradeTarget): void {
+  let requestLines: string;
+  try {
+    requestLines = requestHead(target);
+  } catch (error) {
+    client.destroy();
+    backend.destroy();
+    throw error;
+  }
   const end = (): void => {
     client.destroy();
     backend.destroy();
@@ -34,7 +43,7 @@ export function proxyUpgrade(client: Duplex, head: Buffer, backend: Duplex, targ
   client.on('error', end);
   backend.on('close', () => client.end());
   client.on('close', () => backend.destroy());
-  backend.write(requestHead(target));
+  backend.write(requestLines);
   if (head.length > 0) backend.write(head);
   client.pipe(backend);
   backend.pipe(client);

@@ -147,9 +147,10 @@ export async function podStreamingRoutes(app: FastifyInstance, options: PodStrea
   });
 
   const nodeProxy = answer(async (request, reply) => {
-    const { name, '*': rest = '' } = request.params as { name: string; '*'?: string };
+    const { name } = request.params as { name: string };
     const kubelet = await kubeletOf(storage, name);
-    const target = `/${rest}${rawQuery(request.url)}`;
+    // The rest of the path as the client sent it (still escaped), after .../proxy
+    const target = `/${/^\/api\/v1\/nodes\/[^/?]+\/proxy\/?([^?]*)/.exec(request.url)?.[1] ?? ''}${rawQuery(request.url)}`;
     if (request.headers.upgrade) await upgradeToKubelet(request, reply, kubelet, tls(), target);
     else await forwardToKubelet(request, reply, kubelet, tls(), target);
   });
