@@ -176,6 +176,7 @@ t.test('kubectl logs, exec, port-forward and cp reach real containers through th
   const nodePods = JSON.parse((await k33('get', '--raw', '/api/v1/nodes/rudder-node-2/proxy/pods')).stdout || '{}') as { items?: { metadata: { name: string } }[] };
   t.same((nodePods.items ?? []).map((p) => p.metadata.name), ['web'], 'nodes/proxy/pods lists the node\'s pods');
   t.equal((await k33('get', '--raw', '/api/v1/nodes/rudder-node-2/proxy/healthz')).stdout, 'ok', 'nodes/proxy/healthz');
+  t.match((await k33('get', '--raw', '/api/v1/nodes/rudder-node-2/proxy/containerLogs/default/web/web?tailLines=1')).stdout, /^tick \d+\n$/, 'nodes/proxy passes the query on (the kubelet\'s containerLogs, tailLines=1)');
 
   // The apiserver counts them as kube-apiserver does
   const metrics = (await k33('get', '--raw', '/metrics')).stdout;
