@@ -2,6 +2,7 @@
 // bench/results/<name>.json.
 import { benchApiserver } from './apiserver.js';
 import { benchCri } from './cri.js';
+import { benchDns } from './dns.js';
 import { benchKubelet } from './kubelet.js';
 import { benchControllers } from './controllers.js';
 import { benchProxy } from './proxy.js';
@@ -14,6 +15,7 @@ import { benchWatch } from './watch.js';
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   apiserver: benchApiserver,
   cri: benchCri,
+  dns: benchDns,
   kubelet: benchKubelet,
   controllers: benchControllers,
   proxy: benchProxy,

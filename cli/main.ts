@@ -8,6 +8,7 @@ import { kubeconfig } from './commands/kubeconfig.js';
 import { logs } from './commands/logs.js';
 import { proxyRules } from './commands/proxy-rules.js';
 import { sim } from './commands/sim.js';
+import { restoreSnapshot, saveSnapshot } from './commands/snapshot.js';
 import { status } from './commands/status.js';
 import { up } from './commands/up.js';
 
@@ -84,6 +85,24 @@ async function main(argv: string[]): Promise<number> {
     .option('--data-dir <dir>', 'the cluster', DEFAULT_DATA_DIR)
     .action(async (id: number, o: { dataDir: string }) => {
       exitCode = await removeApiserver({ ...o, id });
+    });
+
+  const snapshot = program.command('snapshot').description("save a running cluster's store to a file, or make a new cluster data directory from one");
+  snapshot
+    .command('save')
+    .description('save the store of the running cluster (every write acknowledged before the command started) to FILE')
+    .argument('<file>', 'where to write the snapshot')
+    .option('--data-dir <dir>', 'the running cluster', DEFAULT_DATA_DIR)
+    .action(async (file: string, o: { dataDir: string }) => {
+      exitCode = await saveSnapshot({ ...o, file });
+    });
+  snapshot
+    .command('restore')
+    .description('make the store of a new cluster data directory from FILE; then start it with rudder up')
+    .argument('<file>', 'a snapshot from rudder snapshot save')
+    .option('--data-dir <dir>', 'the new cluster data directory (must not hold a cluster)', DEFAULT_DATA_DIR)
+    .action((file: string, o: { dataDir: string }) => {
+      exitCode = restoreSnapshot({ ...o, file });
     });
 
   program

@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { parseOptions, type OptionSpecs } from '../lib/config/options.js';
 import { apiserverOptions } from '../services/apiserver/options.js';
 import { controllerManagerOptions } from '../services/controller-manager/options.js';
+import { dnsOptions } from '../services/dns/options.js';
 import { kubeletOptions } from '../services/kubelet/options.js';
 import { schedulerOptions } from '../services/scheduler/options.js';
 import { clusterComponents } from '../cli/cluster/components.js';
@@ -19,6 +20,7 @@ const COMPONENT_OPTIONS: Record<string, OptionSpecs> = {
   'dist/services/scheduler/main.js': schedulerOptions,
   'dist/services/controller-manager/main.js': controllerManagerOptions,
   'dist/services/kubelet/main.js': kubeletOptions,
+  'dist/services/dns/main.js': dnsOptions,
 };
 
 interface ComposeService {

@@ -8,6 +8,7 @@ import { containerConfig, containerEnv, type ContainerContext } from '../service
 import { expand } from '../services/kubelet/runtime/cri/env-expansion.js';
 import { pullPolicy } from '../services/kubelet/runtime/cri/image-pull.js';
 import { linuxResources, milliCpuToQuota, milliCpuToShares, oomScoreAdj, podCgroupParent } from '../services/kubelet/runtime/cri/resources.js';
+import { parseResolvConf } from '../lib/host/resolv-conf.js';
 import { dnsConfig, sandboxConfig, type SandboxSettings } from '../services/kubelet/runtime/cri/sandbox-config.js';
 
 const settings: SandboxSettings = { nodeName: 'node-a', podLogDir: '/var/log/pods', cgroupRoot: '/kubepods', clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local' };
@@ -69,6 +70,17 @@ t.test('DNS from dnsPolicy and dnsConfig', async (t) => {
   );
   t.same(dnsConfig(pod({ dnsConfig: { options: [{ name: 'ndots', value: '1' }] } }), settings)?.options, ['ndots:1'], 'a pod option replaces the cluster\'s of the same name');
   t.same(dnsConfig(pod(), { ...settings, clusterDNS: [] }), undefined, 'no cluster DNS configured: the node\'s resolver');
+
+  // with the node's resolv.conf known (--resolv-conf), as the kubelet's GetPodDNS
+  const node = { ...settings, hostDNS: parseResolvConf('nameserver 192.0.2.53\nsearch corp.example\noptions timeout:2\n') };
+  t.same(dnsConfig(pod(), node)?.searches, ['shop.svc.cluster.local', 'svc.cluster.local', 'cluster.local', 'corp.example'], 'ClusterFirst searches the node\'s domains after the cluster\'s');
+  t.same(dnsConfig(pod(), node)?.options, ['ndots:5'], 'but not its options');
+  t.equal(dnsConfig(pod({ dnsPolicy: 'Default' }), node), undefined, 'Default without dnsConfig: the node\'s resolv.conf as it is');
+  t.same(
+    dnsConfig(pod({ dnsPolicy: 'Default', dnsConfig: { nameservers: ['1.2.3.4'], options: [{ name: 'timeout', value: '5' }] } }), node),
+    { servers: ['192.0.2.53', '1.2.3.4'], searches: ['corp.example'], options: ['timeout:5'] },
+    'Default with dnsConfig: the node\'s resolver with the pod\'s additions',
+  );
 });
 
 t.test('the sandbox config', async (t) => {
@@ -120,8 +132,25 @@ t.test('the container config', async (t) => {
   t.equal(config.linux?.securityContext?.noNewPrivs, true);
   t.same(config.linux?.securityContext?.capabilities, { addCapabilities: ['NET_ADMIN'], dropCapabilities: [] });
 
-  t.throws(() => containerEnv(pod(), { name: 'c', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cm', key: 'k' } } }] }, context), { name: 'ContainerConfigError', message: /ConfigMap or Secret/ });
-  t.throws(() => containerEnv(pod(), { name: 'c', envFrom: [{ secretRef: { name: 's' } }] }, context), { name: 'ContainerConfigError', message: /envFrom/ });
+  // ConfigMap and Secret references: envFrom (with a prefix) first, then env overriding it
+  const sources = {
+    configMaps: new Map([['settings', new Map([['MODE', 'fast'], ['LEVEL', '3']])], ['gone', undefined]]),
+    secrets: new Map([['creds', new Map([['password', 's3cret']])]]),
+  };
+  const refs = containerEnv(pod(), {
+    name: 'c',
+    envFrom: [{ configMapRef: { name: 'settings' }, prefix: 'APP_' }, { secretRef: { name: 'missing', optional: true } }],
+    env: [
+      { name: 'APP_LEVEL', value: 'override $(APP_MODE)' },
+      { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } },
+      { name: 'OPTIONAL', valueFrom: { configMapKeyRef: { name: 'gone', key: 'k', optional: true } } },
+      { name: 'NO_KEY', valueFrom: { configMapKeyRef: { name: 'settings', key: 'nope', optional: true } } },
+    ],
+  }, context, sources);
+  t.same(Object.fromEntries(refs), { APP_MODE: 'fast', APP_LEVEL: 'override fast', PASSWORD: 's3cret' }, 'optional refs to what is missing are left out');
+  t.throws(() => containerEnv(pod(), { name: 'c', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'gone', key: 'k' } } }] }, context, sources), { name: 'ContainerConfigError', message: 'configmap "gone" not found' });
+  t.throws(() => containerEnv(pod(), { name: 'c', env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'creds', key: 'user' } } }] }, context, sources), { name: 'ContainerConfigError', message: /couldn't find key user in Secret/ });
+  t.throws(() => containerEnv(pod(), { name: 'c', envFrom: [{ secretRef: { name: 's' } }] }, context), { name: 'ContainerConfigError', message: 'secret "s" not found' });
 });
 
 t.test('the default pull policy', async (t) => {

@@ -43,6 +43,7 @@ t.test('each node gets its containerd before the control plane, then its kubelet
     ['apiserver', true],
     ['scheduler', true],
     ['controller-manager', true],
+    ['dns', true],
     ['kubelet-rudder-node-1', false],
     ['proxy-rudder-node-1', false],
     ['kubelet-rudder-node-2', false],
@@ -65,6 +66,11 @@ t.test('each node gets its containerd before the control plane, then its kubelet
   t.equal(flag(kubelet.args, '--pod-cidr'), '10.244.1.0/24', 'the pod CIDR its CNI network uses');
   t.equal(flag(kubelet.args, '--cgroup-root'), '/rudder-abc123/rudder-node-2');
   t.equal(kubelet.url, 'https://10.213.0.3:10250');
+  t.equal(flag(kubelet.args, '--cluster-dns'), '10.96.0.10', 'ClusterFirst pods ask the kube-dns Service');
+  t.equal(flag(kubelet.args, '--cluster-domain'), 'cluster.local');
+
+  const dns = byName.get('dns')!;
+  t.equal(flag(dns.args, '--dns-bind-address'), '10.213.0.1:53', 'DNS answers where the nodes reach the host, on port 53');
 
   const proxy = byName.get('proxy-rudder-node-2')!;
   t.equal(proxy.args[0], '--net=/var/run/netns/rudder-abc123-rudder-node-2');
@@ -76,7 +82,7 @@ t.test('each node gets its containerd before the control plane, then its kubelet
   t.equal(flag(controllerManager.args, '--cluster-cidr'), '10.244.0.0/16', 'node IPAM over the range the nodes\' CIDRs come from');
 });
 
-t.test('without nodes the cluster is the control plane alone', async (t) => {
+t.test('without nodes the cluster is the control plane and its DNS', async (t) => {
   const { nodes: _nodes, nodeHostAddress: _host, podSubnet: _subnet, ...plain } = layout;
-  t.same(clusterComponents(plain).map((s) => s.name), ['apiserver', 'scheduler', 'controller-manager']);
+  t.same(clusterComponents(plain).map((s) => s.name), ['apiserver', 'scheduler', 'controller-manager', 'dns']);
 });

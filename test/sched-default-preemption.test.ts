@@ -1,9 +1,11 @@
 // DefaultPreemption: which node a high-priority pod preempts on, which pods it evicts (all
 // lower-priority pods, then reprieved from the most important while the pod still fits), when
 // it refuses (preemptionPolicy Never, only unresolvable nodes) and how the FailedScheduling
-// message words it.
+// message words it; PodDisruptionBudgets: victims that would violate one are reprieved first,
+// and the node with fewer violations wins.
 import t from 'tap';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import type { Framework } from '../lib/sched/framework/framework.js';
 import type { PodInfo, Snapshot } from '../lib/sched/types.js';
 import { podInfoFromPod } from '../lib/sched/types.js';
@@ -19,12 +21,12 @@ interface Deleted {
   reason: string;
 }
 
-function preemptionFramework(extraFilters: string[] = [], config: Record<string, unknown> = {}) {
+function preemptionFramework(extraFilters: string[] = [], config: Record<string, unknown> = {}, pdbs: readonly PodDisruptionBudget[] = []) {
   const deleted: Deleted[] = [];
   const framework = frameworkWith(
     { preFilter: extraFilters, filter: [FIT, ...extraFilters], postFilter: [DP] },
     config,
-    { deletePod: async (p: PodInfo, reason: string) => void deleted.push({ key: p.key, reason }) },
+    { deletePod: async (p: PodInfo, reason: string) => void deleted.push({ key: p.key, reason }), podDisruptionBudgets: () => pdbs },
   );
   return { framework, deleted };
 }
@@ -72,6 +74,54 @@ t.test('evicts all lower-priority pods, then reprieves the most important ones t
   t.equal(post.nominatedNodeName, 'n1');
   t.same(post.victims?.map((v) => v.name), ['b', 'a'], 'c is put back first and fits; b and a then do not; d is never a victim');
   t.equal(snapshot.get('n1')!.pods.length, 4, 'the snapshot itself is untouched');
+});
+
+function budget(app: string, disruptionsAllowed: number, disruptedPods: Record<string, string> = {}): PodDisruptionBudget {
+  return {
+    metadata: { name: `pdb-${app}`, namespace: 'default' },
+    spec: { minAvailable: 1, selector: { matchLabels: { app } } },
+    status: { disruptionsAllowed, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1, disruptedPods },
+  };
+}
+
+t.test('a pod protected by a PodDisruptionBudget is reprieved first when another victim makes room', async (t) => {
+  // 4 cpus: guarded (priority 5, its budget allows no disruption) and plain (priority 1) take
+  // 1.5 each; the pod (priority 10) needs 2, so one victim is enough.
+  const snapshot = snapshotOf([node('n1')], [['n1', cpu('guarded', 5, '1500m', { labels: { app: 'db' } })], ['n1', cpu('plain', 1, '1500m', { labels: { app: 'web' } })]]);
+  const withBudget = preemptionFramework([], {}, [budget('db', 0)]);
+  const { post } = await schedule(withBudget.framework, cpu('urgent', 10, '2'), snapshot);
+  t.equal(post.nominatedNodeName, 'n1');
+  t.same(post.victims?.map((v) => v.name), ['plain'], 'the budget-protected pod stays');
+  // Without a budget the more important pod is reprieved as well: the same victim. With the
+  // priorities swapped the budget decides against the priority order.
+  const swapped = snapshotOf([node('n1')], [['n1', cpu('guarded', 1, '1500m', { labels: { app: 'db' } })], ['n1', cpu('plain', 5, '1500m', { labels: { app: 'web' } })]]);
+  const plain = preemptionFramework();
+  t.same((await schedule(plain.framework, cpu('urgent', 10, '2'), swapped)).post.victims?.map((v) => v.name), ['guarded'], 'without a budget the least important pod goes');
+  const guarded = preemptionFramework([], {}, [budget('db', 0)]);
+  t.same((await schedule(guarded.framework, cpu('urgent', 10, '2'), swapped)).post.victims?.map((v) => v.name), ['plain'], 'with its budget the protected pod stays although less important');
+  const allowed = preemptionFramework([], {}, [budget('db', 1)]);
+  t.same((await schedule(allowed.framework, cpu('urgent', 10, '2'), swapped)).post.victims?.map((v) => v.name), ['guarded'], 'a budget that allows a disruption protects nothing');
+  const counted = preemptionFramework([], {}, [budget('db', 0, { guarded: '2026-01-01T00:00:00Z' })]);
+  t.same((await schedule(counted.framework, cpu('urgent', 10, '2'), swapped)).post.victims?.map((v) => v.name), ['guarded'], 'a pod already in disruptedPods spends nothing');
+});
+
+t.test('among candidate nodes the one with fewer PodDisruptionBudget violations wins', async (t) => {
+  // n1's only victim is protected; n2's victim has a higher priority but no budget.
+  const snapshot = snapshotOf(
+    [node('n1'), node('n2')],
+    [
+      ['n1', cpu('guarded', 1, '3', { labels: { app: 'db' } })],
+      ['n2', cpu('plain', 5, '3', { labels: { app: 'web' } })],
+    ],
+  );
+  const { framework, deleted } = preemptionFramework([], {}, [budget('db', 0)]);
+  const { post } = await schedule(framework, cpu('urgent', 10, '2'), snapshot);
+  t.equal(post.nominatedNodeName, 'n2');
+  t.same(deleted.map((d) => d.key), ['default/plain']);
+  // When every node violates, preemption still happens (a budget is not a guarantee).
+  const only = snapshotOf([node('n1')], [['n1', cpu('guarded', 1, '3', { labels: { app: 'db' } })]]);
+  const forced = preemptionFramework([], {}, [budget('db', 0)]);
+  t.same((await schedule(forced.framework, cpu('urgent', 10, '2'), only)).post.victims?.map((v) => v.name), ['guarded']);
 });
 
 t.test('preemptionPolicy Never: no preemption, and the message says why', async (t) => {

@@ -62,7 +62,8 @@ function benchPod(i: number): Pod {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name: `pod-${i}`, namespace: 'bench' }, spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.9', resources: { requests: { cpu: '10m', memory: '10Mi' } } }] } };
 }
 
-function clusterCidr(nodes: number): string[] {
+/** The kubelet's --cluster-cidr for `nodes` simulated nodes: its default /16 holds 256 node /24s. */
+export function clusterCidr(nodes: number): string[] {
   return nodes <= 256 ? [] : ['--cluster-cidr', '100.64.0.0/10'];
 }
 

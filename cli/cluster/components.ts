@@ -50,6 +50,10 @@ export interface ClusterLayout {
   podSubnet?: string;
   /** The host's address on the real nodes' bridge: where processes in the nodes reach the apiserver. */
   nodeHostAddress?: string;
+  /** Port the cluster DNS answers on (default 53), on the nodes' bridge address with real nodes. */
+  dnsPort?: number;
+  /** Port of its /livez, /readyz and /metrics (default 9153, CoreDNS's). */
+  dnsMetricsPort?: number;
 }
 
 /** A real node as its components need it (see lib/local-nodes/plan.ts). */
@@ -73,6 +77,11 @@ export function pkiDir(dataDir: string): string {
 
 export function tokenFile(dataDir: string): string {
   return join(dataDir, 'tokens.csv');
+}
+
+/** The data directory of the single apiserver (a local store): its store is in `store/` under it. */
+export function apiserverDataDir(dataDir: string): string {
+  return join(dataDir, 'apiserver');
 }
 
 export function kubeconfigPath(dataDir: string): string {
@@ -167,6 +176,32 @@ export function controllerManager(layout: ClusterLayout): ComponentSpec {
   return { ...spec, args: [...spec.args, '--allocate-node-cidrs', '--cluster-cidr', podSubnet(layout)] };
 }
 
+export const DNS_ENTRY = join(DIST, 'services', 'dns', 'main.js');
+export const DEFAULT_DNS_PORT = 53;
+export const DEFAULT_DNS_METRICS_PORT = 9153;
+/** The cluster's DNS domain and the kube-dns Service's address: the 10th of the default service range (10.96.0.0/12). */
+export const CLUSTER_DOMAIN = 'cluster.local';
+export const CLUSTER_DNS_ADDRESS = '10.96.0.10';
+
+/** The cluster DNS, started after the controller-manager; it makes kube-system/kube-dns point at where it answers (the nodes' bridge address with real nodes). */
+export function clusterDns(layout: ClusterLayout): ComponentSpec {
+  const metricsPort = layout.dnsMetricsPort ?? DEFAULT_DNS_METRICS_PORT;
+  return {
+    name: 'dns',
+    entry: DNS_ENTRY,
+    args: [
+      '--kubeconfig', kubeconfigPath(layout.dataDir),
+      '--dns-bind-address', `${layout.nodeHostAddress ?? host(layout)}:${layout.dnsPort ?? DEFAULT_DNS_PORT}`,
+      '--metrics-bind-address', `${host(layout)}:${metricsPort}`,
+      '--cluster-domain', CLUSTER_DOMAIN,
+      '--log-level', layout.logLevel,
+      ...busArgs(layout),
+    ],
+    url: `http://${host(layout)}:${metricsPort}`,
+    readyBeforeNext: true,
+  };
+}
+
 /** One apiserver replica; `peers` (id=host:port) for a new cluster, or none to join a running one. */
 export function apiserverReplica(layout: ClusterLayout, id: number, port: number, peerPort: number, peers: string[] | 'join'): ComponentSpec {
   const peerAddress = `${host(layout)}:${peerPort}`;
@@ -237,6 +272,7 @@ function controlPlane(layout: ClusterLayout): ComponentSpec[] {
       })),
       scheduler(layout),
       controllerManager(layout),
+      clusterDns(layout),
     ];
   }
   return [
@@ -245,7 +281,7 @@ function controlPlane(layout: ClusterLayout): ComponentSpec[] {
       name: 'apiserver',
       entry: APISERVER_ENTRY,
       args: [
-        '--data-dir', join(dataDir, 'apiserver'),
+        '--data-dir', apiserverDataDir(dataDir),
         '--cert-dir', pkiDir(dataDir),
         '--token-auth-file', tokenFile(dataDir),
         '--bind-address', layout.bindAddress,
@@ -258,5 +294,6 @@ function controlPlane(layout: ClusterLayout): ComponentSpec[] {
     },
     scheduler(layout),
     controllerManager(layout),
+    clusterDns(layout),
   ];
 }

@@ -5,7 +5,7 @@
 // reach the apiserver at the host's address on the node bridge, where it listens.
 import { containerdCommand, kubeletNodeFlags } from '../../lib/local-nodes/containerd-config.js';
 import { netnsPath } from '../../lib/local-nodes/plan.js';
-import { busArgs, DEFAULT_KUBELET_PORT, KUBELET_ENTRY, kubeconfigPath, nodeMaster, pkiDir, podSubnet, type ClusterLayout, type ComponentSpec, type NodeLayout } from './components.js';
+import { busArgs, CLUSTER_DNS_ADDRESS, CLUSTER_DOMAIN, DEFAULT_KUBELET_PORT, KUBELET_ENTRY, kubeconfigPath, nodeMaster, pkiDir, podSubnet, type ClusterLayout, type ComponentSpec, type NodeLayout } from './components.js';
 import { nodeProxy } from './proxy-component.js';
 
 export function nodeContainerd(node: NodeLayout): ComponentSpec {
@@ -31,6 +31,8 @@ export function nodeKubelet(layout: ClusterLayout, node: NodeLayout): ComponentS
       ...kubeletNodeFlags(node),
       '--cluster-cidr', podSubnet(layout),
       '--pod-cidr', node.podCIDR,
+      '--cluster-dns', CLUSTER_DNS_ADDRESS,
+      '--cluster-domain', CLUSTER_DOMAIN,
       '--log-level', layout.logLevel,
       ...busArgs(layout),
     ],

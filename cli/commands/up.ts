@@ -15,7 +15,7 @@ import { ensureTokenFile } from '../../lib/pki/tokens.js';
 import { rudderCacheDir } from '../../lib/host/cache-dir.js';
 import { importLocalImages, prepareLocalNodes, type PreparedLocalNodes } from '../../lib/local-nodes/local-nodes.js';
 import { localNodesUnavailable } from '../../lib/local-nodes/prerequisites.js';
-import { apiserverUrl, CLUSTER_CIDR, clusterComponents, DEFAULT_CONTROLLER_MANAGER_PORT, DEFAULT_KUBELET_PORT, DEFAULT_SCHEDULER_PORT, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';
+import { apiserverUrl, CLUSTER_CIDR, clusterComponents, DEFAULT_CONTROLLER_MANAGER_PORT, DEFAULT_DNS_METRICS_PORT, DEFAULT_DNS_PORT, DEFAULT_KUBELET_PORT, DEFAULT_SCHEDULER_PORT, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';
 import { portFree } from '../cluster/port.js';
 import { isAlive } from '../cluster/process.js';
 import { readState, removeState } from '../cluster/state.js';
@@ -208,6 +208,10 @@ export async function up(given: UpOptions): Promise<number> {
     layout.nodeHostAddress = nodes.plan.hostAddress;
     layout.kubeletPort ??= options.kubeletPort ?? DEFAULT_KUBELET_PORT;
   }
+  // With real nodes the DNS answers on port 53 of their bridge address (this cluster's own); without
+  // them no pod can reach it, and free ports keep clusters side by side from racing for 53 and 9153.
+  layout.dnsPort = nodes && (await portFree(nodes.plan.hostAddress, DEFAULT_DNS_PORT)) ? DEFAULT_DNS_PORT : await freePort();
+  layout.dnsMetricsPort = nodes && (await portFree(options.bindAddress, DEFAULT_DNS_METRICS_PORT)) ? DEFAULT_DNS_METRICS_PORT : await freePort();
   if (localRedis) {
     layout.localRedisPort = await freePort();
     mkdirSync(join(dataDir, 'redis'), { recursive: true });

@@ -129,6 +129,60 @@ class Converter {
     }
   }
 
+  /**
+   * convert's checks without the copy, for a value JSON.parse made (only strings, finite numbers,
+   * booleans, null, arrays and plain objects): true when the value is already in the model; false
+   * when convert must copy it (a -0, a lone surrogate). Throws what convert throws.
+   */
+  admitParsed(value: unknown, depth: number): boolean {
+    switch (typeof value) {
+      case 'string':
+        this.spend(value.length + 2);
+        return (value as unknown as WellFormedString).isWellFormed();
+      case 'boolean':
+        this.spend(5);
+        return true;
+      case 'number':
+        // JSON.parse reads 1e400 as Infinity.
+        if (!Number.isFinite(value)) throw notJson(this.what, this.path, value);
+        this.spend(numberBytes(value));
+        return !Object.is(value, -0);
+      case 'object': {
+        if (value === null) {
+          this.spend(4);
+          return true;
+        }
+        if (depth >= this.limits.maxDepth) {
+          throw failure(400, 'BadRequest', `${this.what} is nested more than ${this.limits.maxDepth} levels deep (at ${pathText(this.path)})`);
+        }
+        let plain = true;
+        this.spend(2);
+        if (Array.isArray(value)) {
+          for (let i = 0; i < value.length; i++) {
+            this.path.push(i);
+            plain = this.admitParsed(value[i], depth + 1) && plain;
+            this.path.pop();
+            this.spend(1);
+          }
+          return plain;
+        }
+        const record = value as Record<string, unknown>;
+        const keys = Object.keys(record);
+        this.keys += keys.length;
+        for (const key of keys) {
+          if (key === '__proto__') throw failure(400, 'BadRequest', `${this.what} holds the key "__proto__" at ${pathText(this.path)}, which the apiserver refuses in every format`);
+          this.spend(key.length + 4);
+          this.path.push(key);
+          plain = this.admitParsed(record[key], depth + 1) && (key as unknown as WellFormedString).isWellFormed() && plain;
+          this.path.pop();
+        }
+        return plain;
+      }
+      default:
+        throw notJson(this.what, this.path, value);
+    }
+  }
+
   private array(value: readonly unknown[], depth: number): JsonValue[] {
     this.spend(2);
     const out: JsonValue[] = new Array<JsonValue>(value.length);
@@ -180,6 +234,16 @@ export function toJsonValueCountingKeys(value: unknown, what: string, limits: Js
   const converter = new Converter(what, limits);
   const converted = converter.convert(value, 0);
   return { value: converted, keys: converter.keys };
+}
+
+/**
+ * toJsonValueCountingKeys for what JSON.parse returned: the same checks and errors, but the parsed
+ * value itself is kept (no copy) unless something in it has to change.
+ */
+export function admitParsedJson(parsed: unknown, what: string, limits: JsonLimits = OBJECT_LIMITS): { value: JsonValue; keys: number } {
+  const checker = new Converter(what, limits);
+  if (checker.admitParsed(parsed, 0)) return { value: parsed as JsonValue, keys: checker.keys };
+  return toJsonValueCountingKeys(parsed, what, limits);
 }
 
 /**

@@ -1,7 +1,8 @@
 // core/v1 Events about objects, written as client-go's event recorder writes them (reason,
 // message, source component, first/last timestamps, count 1). Best effort: events wait in a
-// bounded queue written by a few writers of their own, so they never hold up the work they
-// describe; when the queue is full a new event is dropped and counted in the component's
+// bounded queue written by one writer of its own, as client-go's broadcaster writes to its sink,
+// so they never hold up the work they describe nor take the apiserver's attention from it in a
+// burst; when the queue is full a new event is dropped and counted in the component's
 // `<prefix>_events_dropped_total`.
 import type { Event } from 'kubernetes-types/core/v1.js';
 import { Counter, type Registry } from 'prom-client';
@@ -13,7 +14,8 @@ import type { RestClient } from './rest-client.js';
 const EVENTS = findResource('', 'v1', 'events')!;
 /** client-go's event broadcaster queues this many events before dropping. */
 export const MAX_QUEUED_EVENTS = 1000;
-const WRITERS = 4;
+/** client-go's broadcaster has one goroutine writing to the sink. */
+const WRITERS = 1;
 
 export interface EventRecorderConfig {
   client: RestClient;

@@ -57,6 +57,9 @@ export interface LocalNodesPlan {
   nodes: LocalNodePlan[];
 }
 
+/** The Service range ClusterIPs come from (the apiserver's default --service-cluster-ip-range). */
+export const SERVICE_SUBNET = '10.96.0.0/12';
+
 const NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
 
 /** Parent of every set of nodes' volatile state (short: unix socket paths hold at most 108 bytes). */

@@ -14,6 +14,7 @@
 // notices it waited for. A snapshot that replaces a lagging replica's state is announced to
 // `onReset` listeners (watchers relist).
 import { Packr, Unpackr } from 'msgpackr';
+import { committedEvents, type WireEvent } from './committed-event.js';
 import { loadNative, type NativeStore, type ReplicaState, type ReplicationConfig, type StoreOptions, type StoreStatus } from './index.js';
 
 export type { ReplicaState, StoreStatus };
@@ -26,6 +27,8 @@ export interface KeyValue<T = unknown> {
   modRevision: number;
   version: number;
   value: T;
+  /** Set when the value transformer would store the value differently now (sealed by an older key). */
+  stale?: true;
 }
 
 export interface StoreEvent<T = unknown> {
@@ -118,7 +121,7 @@ interface WireOutcome {
 }
 
 type Notice =
-  | { type: 'commit'; revision: number; compactRevision: number; outcomes: WireOutcome[]; events: StoreEvent[] }
+  | { type: 'commit'; revision: number; compactRevision: number; outcomes: WireOutcome[]; events: WireEvent[] }
   | { type: 'reads'; ids: number[]; error?: { code: string; message: string } }
   | { type: 'reset'; revision: number; compactRevision: number }
   | { type: 'closed' };
@@ -136,10 +139,25 @@ interface Waiter {
   reject(error: StoreError): void;
 }
 
+/**
+ * How values under some keys are kept in the store (Kubernetes' storage transformers: encryption
+ * at rest). Applied to every put and undone on every read, events included.
+ */
+export interface ValueTransformer {
+  /** Whether values under `key` are transformed. */
+  applies(key: string): boolean;
+  /** The stored form of `value`. */
+  toStored(key: string, value: unknown): unknown;
+  /** A value from its stored form (a value stored before the transformer is returned as it is). */
+  fromStored(key: string, stored: unknown): unknown;
+  /** Whether `stored` is not in the form toStored writes now (an older key): such values are re-written even when unchanged. */
+  isStale(key: string, stored: unknown): boolean;
+}
+
 const packr = new Packr({ useRecords: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
 
-function unpack<T>(buffer: Buffer): T {
+function unpack<T>(buffer: Uint8Array): T {
   return unpackr.unpack(buffer) as T;
 }
 
@@ -184,7 +202,7 @@ function encodeCompare(compare: Compare): Compare {
   return { key: compare.key, target: compare.target, op: compare.op, value: compare.value };
 }
 
-function encodeOp(op: TxnOp): WireOp {
+function encodeOp(op: TxnOp, transformer: ValueTransformer | null): WireOp {
   if (typeof op !== 'object' || op === null) throw invalid('each op must be an object');
   const key = checkKey(op.key, 'op.key');
   if (op.type === 'delete') return { type: 'delete', key };
@@ -192,27 +210,27 @@ function encodeOp(op: TxnOp): WireOp {
   if (op.value === undefined) throw invalid(`put of ${key} needs a value`);
   let value: Buffer;
   try {
-    value = packr.pack(op.value);
+    value = packr.pack(transformer !== null && transformer.applies(key) ? transformer.toStored(key, op.value) : op.value);
   } catch (error) {
     throw invalid(`value of ${key} cannot be encoded as msgpack: ${error instanceof Error ? error.message : String(error)}`);
   }
   return { type: 'put', key, value };
 }
 
-function encodeOps(list: TxnOp[] | undefined, what: string): WireOp[] {
+function encodeOps(list: TxnOp[] | undefined, what: string, transformer: ValueTransformer | null): WireOp[] {
   if (list === undefined) return [];
   if (!Array.isArray(list)) throw invalid(`txn.${what} must be an array`);
-  return list.map(encodeOp);
+  return list.map((op) => encodeOp(op, transformer));
 }
 
-function encodeTxn(txn: Txn): WireTxn {
+function encodeTxn(txn: Txn, transformer: ValueTransformer | null): WireTxn {
   if (typeof txn !== 'object' || txn === null) throw invalid('a txn must be an object');
   if (!Array.isArray(txn.success)) throw invalid('txn.success must be an array');
   if (txn.compare !== undefined && !Array.isArray(txn.compare)) throw invalid('txn.compare must be an array');
   return {
     compare: (txn.compare ?? []).map(encodeCompare),
-    success: encodeOps(txn.success, 'success'),
-    failure: encodeOps(txn.failure, 'failure'),
+    success: encodeOps(txn.success, 'success', transformer),
+    failure: encodeOps(txn.failure, 'failure', transformer),
   };
 }
 
@@ -223,6 +241,9 @@ export class Store {
   readonly #resetListeners = new Set<ResetListener>();
   readonly #replicated: boolean;
   #pendingRead: { id: number; promise: Promise<void> } | null = null;
+  #transformer: ValueTransformer | null = null;
+  /** Decodes an event's value, undoing the transformer. */
+  readonly #decodeEvent = (bytes: Uint8Array, key: string): unknown => this.#fromStored(key, unpack(bytes));
   #queue: [number, WireTxn][] = [];
   #flushScheduled = false;
   #nextId = 1;
@@ -347,7 +368,7 @@ export class Store {
     if (this.#closing || this.#closed) return Promise.reject(closedError());
     let wire: WireTxn;
     try {
-      wire = encodeTxn(txn);
+      wire = encodeTxn(txn, this.#transformer);
     } catch (error) {
       return Promise.reject(storeError(error));
     }
@@ -366,7 +387,7 @@ export class Store {
     checkKey(key, 'key');
     checkWhole(revision, 'revision');
     const buffer = this.#read(() => this.#native.get(key, revision));
-    return buffer ? unpack<KeyValue<T>>(buffer) : null;
+    return buffer ? this.#readable(unpack<KeyValue<T>>(buffer)) : null;
   }
 
   range<T = unknown>(prefix: string, options: RangeOptions = {}): RangeResult<T> {
@@ -374,7 +395,9 @@ export class Store {
     if (options.startAfter !== undefined && typeof options.startAfter !== 'string') throw invalid('startAfter must be a string');
     const limit = checkWhole(options.limit ?? 0, 'limit');
     const revision = checkWhole(options.revision ?? 0, 'revision');
-    return unpack<RangeResult<T>>(this.#read(() => this.#native.range(prefix, options.startAfter ?? null, limit, revision)));
+    const result = unpack<RangeResult<T>>(this.#read(() => this.#native.range(prefix, options.startAfter ?? null, limit, revision)));
+    if (this.#transformer !== null) for (const kv of result.kvs) this.#readable(kv);
+    return result;
   }
 
   /** Events under `prefix` with afterRevision < revision <= upToRevision (default: `this.revision`). */
@@ -382,7 +405,47 @@ export class Store {
     if (typeof prefix !== 'string') throw invalid('prefix must be a string');
     checkWhole(afterRevision, 'afterRevision');
     checkWhole(upToRevision, 'upToRevision');
-    return unpack<StoreEvent<T>[]>(this.#read(() => this.#native.eventsSince(prefix, afterRevision, upToRevision)));
+    return committedEvents<T>(unpack<WireEvent[]>(this.#read(() => this.#native.eventsSince(prefix, afterRevision, upToRevision))), this.#decodeEvent);
+  }
+
+  /**
+   * The live state as one snapshot (`rudder snapshot save`): every write acknowledged before the
+   * call is in it, on any replica. History before its revision is not kept.
+   */
+  async snapshot(): Promise<Buffer> {
+    if (this.#closing || this.#closed) throw closedError();
+    await this.linearizableRead();
+    const outcome = await this.#native.snapshot();
+    if (outcome.code || !outcome.snapshot) throw storeError(Object.assign(new Error(outcome.message ?? 'no snapshot'), { code: outcome.code ?? 'Io' }));
+    return outcome.snapshot;
+  }
+
+  /** Makes a new single-replica store in `dataDir` (which must not hold one) from a snapshot; returns its revision. */
+  static restoreSnapshot(dataDir: string, snapshot: Buffer): number {
+    checkKey(dataDir, 'dataDir');
+    try {
+      return loadNative().NativeStore.restoreSnapshot(dataDir, snapshot);
+    } catch (error) {
+      throw storeError(error);
+    }
+  }
+
+  /** Transforms the values of the keys it applies to from now on (encryption at rest); null stops. */
+  setTransformer(transformer: ValueTransformer | null): void {
+    this.#transformer = transformer;
+  }
+
+  #fromStored(key: string, value: unknown): unknown {
+    const transformer = this.#transformer;
+    return transformer !== null && transformer.applies(key) ? transformer.fromStored(key, value) : value;
+  }
+
+  #readable<K extends { key: string; value: unknown; stale?: true }>(kv: K): K {
+    const transformer = this.#transformer;
+    if (transformer === null || !transformer.applies(kv.key)) return kv;
+    if (transformer.isStale(kv.key, kv.value)) kv.stale = true;
+    kv.value = transformer.fromStored(kv.key, kv.value) as K['value'];
+    return kv;
   }
 
   /** Calls `listener` with every committed event, in revision order, until the returned function is called. */
@@ -517,9 +580,10 @@ export class Store {
     this.#revision = notice.revision;
     this.#compactRevision = notice.compactRevision;
     if (notice.events.length > 0) {
+      const events = committedEvents(notice.events, this.#decodeEvent);
       for (const listener of [...this.#listeners]) {
         try {
-          listener(notice.events, notice.revision);
+          listener(events, notice.revision);
         } catch (error) {
           // A listener's bug must not cost other listeners or waiting writers their results.
           queueMicrotask(() => {
@@ -529,6 +593,10 @@ export class Store {
       }
     }
     for (const outcome of notice.outcomes) {
+      if (outcome.txn && this.#transformer !== null) {
+        for (const kv of outcome.txn.prev) if (kv) this.#readable(kv);
+        for (const kv of outcome.txn.current) if (kv) this.#readable(kv);
+      }
       this.#settle(outcome.id, (waiter) => {
         if (outcome.error) waiter.reject(storeError(Object.assign(new Error(outcome.error.message), { code: outcome.error.code })));
         else waiter.resolve(outcome.txn);

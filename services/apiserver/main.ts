@@ -17,6 +17,9 @@ import { startCompactor } from './compactor.js';
 import { apiserverOptions } from './options.js';
 import { replicationOptions } from './replication.js';
 import { servingLimits } from './http/serving-limits.js';
+import { auditOptions } from './audit/audit-options.js';
+import { loadEncryptionConfig } from './encryption/encryption-config.js';
+import { EncryptingTransformer } from './encryption/encrypting-transformer.js';
 import { buildApiServer } from './server.js';
 import { RedisPublisher } from './watch/redis-publisher.js';
 
@@ -36,9 +39,13 @@ const serviceAccountKey = await ensureServiceAccountKey(certDir);
 
 let replication;
 let serving;
+let audit: ReturnType<typeof auditOptions>;
+let encryption;
 try {
   replication = replicationOptions(options);
   serving = servingLimits(options);
+  audit = auditOptions(options);
+  encryption = options.encryptionProviderConfig ? new EncryptingTransformer(loadEncryptionConfig(options.encryptionProviderConfig)) : undefined;
 } catch (error) {
   process.stderr.write(`rudder-apiserver: ${(error as Error).message}\n`);
   process.exit(2);
@@ -46,6 +53,7 @@ try {
 // Replicas talk mutual TLS: each proves its id with a peer certificate from the cluster CA.
 const replicated = replication && { ...replication, tls: await ensureRaftPeerCert(certDir, replication.id) };
 const store = Store.open({ dataDir: join(dataDir, 'store'), historyRevisions: options.historyRevisions, replication: replicated });
+if (encryption) store.setTransformer(encryption);
 let bootstrapped = false;
 const metrics = createMetricsRegistry('apiserver');
 const faults = logProcessFaults(log, metrics);
@@ -69,6 +77,7 @@ const server = await buildApiServer({
   serviceAccountKey,
   serviceAccountIssuer: options.serviceAccountIssuer,
   kubeletTls: await ensureKubeletClientCert(certDir),
+  audit,
 });
 const stopCompactor = startCompactor(store, options.compactionInterval, log);
 // Only the Raft leader publishes (a single replica has no Raft role: it always leads).
@@ -100,6 +109,7 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   await server.app.close();
   await publisher?.close();
+  await audit?.sink.close();
   await store.close();
   process.exit(0);
 }

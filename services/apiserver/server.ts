@@ -8,6 +8,7 @@ import { healthRoutes, type HealthCheck } from '../../lib/observe/health.js';
 import type { TokenUser } from '../../lib/auth/request-user.js';
 import { discoveryRoutes } from './discovery.js';
 import { adminRoutes } from './http/admin-routes.js';
+import { installAudit, type AuditOptions } from './http/audit.js';
 import { installAuth } from './http/auth.js';
 import { accessReviewRoutes } from './http/access-review-routes.js';
 import { oidcDiscoveryRoutes } from './http/oidc-discovery-routes.js';
@@ -37,12 +38,18 @@ import { AdmissionChain } from './admission/chain.js';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { priorityAdmission } from './admission/priority.js';
 import { defaultTolerationSeconds } from './admission/default-toleration-seconds.js';
+import { serviceAccountAdmission } from './admission/service-account.js';
 import { NamespacePhases } from './admission/namespaces.js';
 import { limitRanger } from './admission/limit-ranger.js';
 import { defaultStorageClass } from './admission/default-storage-class.js';
 import { storageObjectInUseProtection } from './admission/storage-object-in-use-protection.js';
 import { defaultIngressClass } from './admission/default-ingress-class.js';
 import { resourceQuotaAdmission } from './admission/resource-quota.js';
+import { WebhookConfigurations } from './admission/webhook-configurations.js';
+import { WebhookMetrics } from './admission/webhook-metrics.js';
+import { mutatingWebhooks } from './admission/mutating-webhooks.js';
+import { validatingWebhooks } from './admission/validating-webhooks.js';
+import type { WebhookPluginDeps } from './admission/webhook-match.js';
 import { ApiStorage } from './registry/api-storage.js';
 import { CustomOpenApi } from './registry/custom-openapi.js';
 import { CustomResources } from './registry/custom-resources.js';
@@ -79,6 +86,8 @@ export interface ApiServerDeps {
   anonymousAuth?: boolean;
   /** The client certificate pods/log, exec, attach, portforward and nodes/proxy reach kubelets with. */
   kubeletTls?: KubeletClientTls;
+  /** --audit-policy-file and --audit-log-path: which requests are audited, and where the events go. */
+  audit?: AuditOptions;
 }
 
 export const DEFAULT_SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -126,6 +135,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const nodeAuthorizer = modes.includes('Node') ? new NodeAuthorizer(deps.store) : undefined;
   const chain = [...(nodeAuthorizer ? [nodeAuthorizer] : []), ...(modes.includes('RBAC') ? [rbac] : [])];
   const authorizer = chain.length > 0 ? new UnionAuthorizer(chain, rbac) : undefined;
+  // Before authentication, so requests it refuses are audited too.
+  if (deps.audit) installAudit(app, deps.audit);
   if (deps.tokens) installAuth(app, { authenticator, authorizer });
   if (deps.serving) {
     // After authentication: system:masters is told apart by its group.
@@ -138,17 +149,30 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
 
   const allocator = new ServiceAllocator(deps.store, deps.serviceCidr, deps.nodePortRange, clock);
   const namespaces = new NamespacePhases(deps.store);
-  // kube-apiserver's order: ResourceQuota last, so it counts what every other plugin admitted.
+  const webhookConfigurations = new WebhookConfigurations(deps.store);
+  const webhooks: WebhookPluginDeps = {
+    store: deps.store,
+    metrics: new WebhookMetrics(deps.metrics),
+    log: deps.log,
+    configurations: webhookConfigurations,
+    lookup: (group, version, resource) => storage.find(group, version, resource),
+    namespaceLabels: (name) => namespaces.labels(name),
+  };
+  // kube-apiserver's order: the webhooks after the built-in plugins (mutating ones after every
+  // built-in mutation), ResourceQuota last, so it counts what every other plugin admitted.
   const admission = new AdmissionChain([
     ...(authorizer ? [rbacEscalationCheck({ authorizer, policy })] : []),
     ...(nodeAuthorizer ? [nodeRestriction()] : []),
     namespaceLifecycle(deps.store, namespaces),
     limitRanger(deps.store),
+    serviceAccountAdmission(deps.store),
     priorityAdmission(deps.store),
     defaultTolerationSeconds(),
     defaultStorageClass(deps.store),
     storageObjectInUseProtection(),
     defaultIngressClass(deps.store),
+    mutatingWebhooks(webhooks),
+    validatingWebhooks(webhooks),
     resourceQuotaAdmission(deps.store),
   ]);
   const hub = new WatchHub({ store: deps.store, log: deps.log, bookmarkIntervalMs: deps.bookmarkIntervalMs, metrics: deps.metrics });
@@ -164,6 +188,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     customResources.close();
     hub.close();
     namespaces.close();
+    webhookConfigurations.close();
     policy.close();
     nodeAuthorizer?.close();
   });

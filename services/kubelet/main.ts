@@ -62,7 +62,7 @@ const kubelet = new Kubelet({
   metrics,
   nodes: identities.map((identity) => ({
     identity,
-    runtime: options.runtime === 'cri' ? criRuntimeFromOptions(options, { name: identity.name, internalIP: identity.internalIP, ...(options.podCidr ? { podCIDR: options.podCidr } : {}) }, options.rootDir, log) : new SimRuntime({ nodeName: identity.name, clock, stages, checkpoint }),
+    runtime: options.runtime === 'cri' ? criRuntimeFromOptions(options, { name: identity.name, internalIP: identity.internalIP, ...(options.podCidr ? { podCIDR: options.podCidr } : {}) }, options.rootDir, log, client, clock) : new SimRuntime({ nodeName: identity.name, clock, stages, checkpoint }),
   })),
   clusterCidr: options.clusterCidr,
   nodeCidrMaskSize: options.nodeCidrMaskSize,

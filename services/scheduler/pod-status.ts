@@ -1,6 +1,7 @@
 // What the scheduler writes on a pod's status, as kube-scheduler does: the PodScheduled
 // condition False/Unschedulable with the fit error and status.nominatedNodeName after
-// preemption (a strategic merge patch on pods/status, so other conditions stay as they are),
+// preemption, DisruptionTarget on a preemption victim (strategic merge patches on pods/status,
+// so other conditions stay as they are),
 // and the nomination cleared once it is over (the pod bound, or preemption no longer helps).
 // Nothing is written for a pod scheduled at the first attempt.
 import type { Pod, PodCondition } from 'kubernetes-types/core/v1.js';
@@ -38,6 +39,23 @@ export class PodStatusWriter {
     };
     const patch: Record<string, unknown> = { status: { conditions: [condition], ...(nominated !== undefined ? { nominatedNodeName: nominated } : {}) } };
     this.submit(pod, patch).catch((error: unknown) => this.log.warn({ pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, err: (error as Error)?.message }, 'pod status not written'));
+  }
+
+  /**
+   * Marks a preemption victim with DisruptionTarget=True (reason PreemptionByScheduler) unless it
+   * already says so; resolves once written (or the pod is gone).
+   */
+  disruptionTarget(pod: Pod, message: string): Promise<void> {
+    const current = pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+    if (current?.status === 'True' && current.reason === 'PreemptionByScheduler' && current.message === message) return Promise.resolve();
+    const condition: PodCondition = {
+      type: 'DisruptionTarget',
+      status: 'True',
+      reason: 'PreemptionByScheduler',
+      message,
+      lastTransitionTime: current?.status === 'True' && current.lastTransitionTime ? current.lastTransitionTime : new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    };
+    return this.submit(pod, { status: { conditions: [condition] } });
   }
 
   /** Removes status.nominatedNodeName; resolves once written (or the pod is gone). */

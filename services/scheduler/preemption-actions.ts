@@ -1,6 +1,7 @@
-// What preemption asks of the API: delete a victim (with a Preempted event on it) and clear a
-// pod's status.nominatedNodeName. Deletes carry the victim's uid as a precondition, so a pod
-// recreated under the same name is never deleted by mistake.
+// What preemption asks of the API: delete a victim (with a Preempted event on it, and first the
+// DisruptionTarget condition on its status, as kube-scheduler's prepareCandidate writes it) and
+// clear a pod's status.nominatedNodeName. Deletes carry the victim's uid as a precondition, so a
+// pod recreated under the same name is never deleted by mistake.
 import { findResource } from '../../lib/api/resources.js';
 import { StatusError } from '../../lib/api/status.js';
 import type { RestClient } from '../../lib/client/rest-client.js';
@@ -19,8 +20,9 @@ export class PreemptionActions {
     private readonly status: PodStatusWriter,
   ) {}
 
-  deletePod(victim: PodInfo, reason: string): Promise<void> {
+  async deletePod(victim: PodInfo, reason: string, preemptor?: PodInfo): Promise<void> {
     this.events.preempted(victim.pod, reason);
+    await this.status.disruptionTarget(victim.pod, `${preemptor?.pod.spec?.schedulerName ?? 'default-scheduler'}: preempting to accommodate a higher priority pod`);
     return this.pool.run('urgent', async () => {
       try {
         await this.client.delete(PODS, { namespace: victim.namespace, name: victim.name }, { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: victim.uid } });

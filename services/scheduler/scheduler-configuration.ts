@@ -44,10 +44,11 @@ export async function buildProfiles(deps: BuildProfilesDeps): Promise<BuiltProfi
   const handleDeps: HandleDeps = {
     binder: (podInfo, nodeName) => deps.binder.bind(podInfo.pod, nodeName),
     nominator: deps.nominator,
-    deletePod: (podInfo, reason) => deps.preemption.deletePod(podInfo, reason),
+    deletePod: (podInfo, reason, preemptor) => deps.preemption.deletePod(podInfo, reason, preemptor),
     clearNominatedNodeName: (podInfo) => deps.preemption.clearNominatedNodeName(podInfo),
     namespaceLabels: (namespace) => deps.workloads.namespaceLabels(namespace),
     workloads: deps.workloads,
+    podDisruptionBudgets: () => deps.workloads.podDisruptionBudgets(),
     clock: () => deps.clock.now(),
     logger: deps.log,
   };

@@ -1,9 +1,11 @@
 // What plugins read beyond nodes and pods, kept current by informers: namespace labels (pod
-// affinity terms with a namespaceSelector) and Services and ReplicaSets (PodTopologySpread's
-// default constraints select the pods of the same Service or controller). Rudder serves no
+// affinity terms with a namespaceSelector), Services and ReplicaSets (PodTopologySpread's
+// default constraints select the pods of the same Service or controller) and
+// PodDisruptionBudgets (preemption spares the pods they protect). Rudder serves no
 // ReplicationControllers or StatefulSets, so those are never found.
 import type { Namespace, Service } from 'kubernetes-types/core/v1.js';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import type { KubeObject } from '../../lib/api/object.js';
 import { findResource } from '../../lib/api/resources.js';
 import type { WatchBus } from '../../lib/bus/bus.js';
@@ -18,6 +20,7 @@ import type { Labels } from '../../lib/sched/types.js';
 const NAMESPACES = findResource('', 'v1', 'namespaces')!;
 const SERVICES = findResource('', 'v1', 'services')!;
 const REPLICA_SETS = findResource('apps', 'v1', 'replicasets')!;
+const PDBS = findResource('policy', 'v1', 'poddisruptionbudgets')!;
 
 export interface WorkloadInformersDeps {
   client: RestClient;
@@ -30,16 +33,18 @@ export class WorkloadInformers implements WorkloadLister {
   private readonly namespaces: Informer<KubeObject>;
   private readonly serviceInformer: Informer<KubeObject>;
   private readonly replicaSets: Informer<KubeObject>;
+  private readonly budgets: Informer<KubeObject>;
 
   constructor(deps: WorkloadInformersDeps) {
     const common = { client: deps.client, bus: deps.bus, clock: deps.clock, log: deps.log };
     this.namespaces = new Informer({ ...common, resource: NAMESPACES });
     this.serviceInformer = new Informer({ ...common, resource: SERVICES });
     this.replicaSets = new Informer({ ...common, resource: REPLICA_SETS });
+    this.budgets = new Informer({ ...common, resource: PDBS });
   }
 
   private get all(): Informer<KubeObject>[] {
-    return [this.namespaces, this.serviceInformer, this.replicaSets];
+    return [this.namespaces, this.serviceInformer, this.replicaSets, this.budgets];
   }
 
   start(): void {
@@ -64,6 +69,10 @@ export class WorkloadInformers implements WorkloadLister {
 
   services(namespace: string): readonly Service[] {
     return this.serviceInformer.indexer.byIndex(NAMESPACE_INDEX, namespace) as Service[];
+  }
+
+  podDisruptionBudgets(): readonly PodDisruptionBudget[] {
+    return this.budgets.indexer.list() as PodDisruptionBudget[];
   }
 
   replicationController(): undefined {

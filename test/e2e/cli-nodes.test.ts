@@ -5,26 +5,14 @@
 // ClusterIP (the proxy's rules in the node); `rudder down` leaves no namespace, link, mount,
 // cgroup, process or KUBE-* chain behind.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomInt } from 'node:crypto';
 import t from 'tap';
 import { NODE_IMAGE } from '../../lib/images/local-images.js';
 import { parsePrefix } from '../../lib/local-nodes/ipv4.js';
-import { commandInstalled } from '../../lib/process/installed.js';
-import { freePort } from '../../lib/process/ports.js';
 import { kubectl } from '../helpers/kubectl.js';
-import { leftovers, localNodesSkip } from '../helpers/local-nodes.js';
+import { leftovers } from '../helpers/local-nodes.js';
+import { realNodesClusterSkip, upWithRealNodes, webDeployment } from '../helpers/real-nodes-cluster.js';
 import { alive, rudder } from '../helpers/rudder-cli.js';
 import { until } from '../helpers/until.js';
-
-function skipReason(): string | undefined {
-  const nodes = localNodesSkip();
-  if (nodes) return nodes;
-  if (!process.env.RUDDER_CI && !commandInstalled('iptables-restore', '--version')) return 'the nodes\' proxies need iptables-restore (iptables), which is not installed';
-  return undefined;
-}
 
 interface Status {
   components: { name: string; pid: number; healthy: boolean }[];
@@ -41,8 +29,6 @@ function hostKubeChains(): string[] {
   const saved = spawnSync('iptables-save', [], { encoding: 'utf8' }).stdout ?? '';
   return saved.split('\n').filter((line) => /^:KUBE-/.test(line)).map((line) => line.split(' ')[0]!).sort();
 }
-
-const SERVER = "require('http').createServer((q, s) => s.end(require('os').hostname())).listen(8080)";
 
 /**
  * Requests each `name=url` of its arguments on a new connection: a pod's own name must answer its
@@ -75,24 +61,14 @@ const retried = async (url) => {
 })().catch((error) => { console.error(String(error)); process.exit(1); });
 `;
 
-t.test('rudder up --nodes 2: real nodes run a Deployment reachable across nodes and through its Service', { skip: skipReason(), timeout: 180_000 }, async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'rudder-nodes-'));
-  t.teardown(() => {
-    rudder(['down', '--data-dir', dataDir]);
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+t.test('rudder up --nodes 2: real nodes run a Deployment reachable across nodes and through its Service', { skip: realNodesClusterSkip(), timeout: 180_000 }, async (t) => {
   const chainsBefore = hostKubeChains();
   const started = Date.now();
 
   // 1. up with two real nodes, on a node network of its own (tests run side by side)
-  const up = rudder([
-    'up', '--detach', '--data-dir', dataDir, '--port', String(await freePort()),
-    '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort()), '--kubelet-port', String(await freePort()),
-    '--nodes', '2', '--node-subnet', `10.213.${randomInt(1, 250)}.0/24`,
-  ]);
+  const { up, dataDir, kubeconfig } = await upWithRealNodes(t);
   t.equal(up.code, 0, up.stderr);
   t.comment(`up took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const kubeconfig = join(dataDir, 'kubeconfig');
   const kube = (...args: string[]) => kubectl('1.33', kubeconfig, args);
 
   // 2. status lists each node's containerd, kubelet and proxy, healthy, and the nodes with disjoint pod CIDRs
@@ -110,23 +86,7 @@ t.test('rudder up --nodes 2: real nodes run a Deployment reachable across nodes 
   t.same(specCidrs, [cidr1, cidr2]);
 
   // 4. a Deployment of two HTTP servers, one on each node (anti-affinity), and its Service
-  const web = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', namespace: 'default' },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: {
-          terminationGracePeriodSeconds: 1,
-          affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }] } },
-          containers: [{ name: 'web', image: NODE_IMAGE, command: ['node', '-e', SERVER], ports: [{ containerPort: 8080 }], readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } }],
-        },
-      },
-    },
-  };
+  const web = webDeployment({ affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }] } } });
   const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } };
   for (const object of [web, service]) {
     const result = await kubectl('1.33', kubeconfig, ['apply', '-f', '-'], JSON.stringify(object));

@@ -43,7 +43,7 @@ t.test('rudder up --apiservers 3, status, kubectl, apiserver add and remove, dow
   t.same(report.apiservers.map((a) => a.url), [0, 1, 2].map((i) => `https://127.0.0.1:${port + i}`));
   t.same(report.apiservers.map((a) => a.role).sort(), ['follower', 'follower', 'leader']);
   t.ok(report.apiservers.every((a) => a.healthy && a.term >= 1 && a.commitIndex > 0 && a.appliedIndex > 0 && a.pid > 0), 'every replica is healthy and reports its term and indexes');
-  t.same(report.components.map((c) => c.name), ['apiserver-1', 'apiserver-2', 'apiserver-3', 'scheduler', 'controller-manager']);
+  t.same(report.components.map((c) => c.name), ['apiserver-1', 'apiserver-2', 'apiserver-3', 'scheduler', 'controller-manager', 'dns']);
   const table = rudder(['status', '--data-dir', dataDir], SLOW).stdout;
   t.match(table, /^APISERVER\s+PID\s+ROLE\s+TERM\s+COMMIT\s+APPLIED\s+HEALTHY\s+URL$/m);
   t.match(table, /^apiserver-\d\s+\d+\s+leader\s+\d+\s+\d+\s+\d+\s+yes\s+https:/m);

@@ -15,7 +15,7 @@ t.test('rudder up --sim-nodes 3: Ready nodes in kubectl and a pod that runs', as
   const { up, dataDir, kubeconfig } = await upWithSimNodes(t, 3);
   t.equal(up.code, 0, up.stderr);
   const status = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as { components: { name: string; pid: number; healthy: boolean }[] };
-  t.same(status.components.map((c) => [c.name, c.healthy]), [['apiserver', true], ['scheduler', true], ['controller-manager', true], ['kubelet-sim', true]]);
+  t.same(status.components.map((c) => [c.name, c.healthy]), [['apiserver', true], ['scheduler', true], ['controller-manager', true], ['dns', true], ['kubelet-sim', true]]);
 
   // 2. kubectl get nodes: three Ready nodes at the kubelet's version
   const nodes = await kubectl('1.33', kubeconfig, ['get', 'nodes', '--no-headers']);

@@ -38,13 +38,14 @@ t.test('rudder up --detach, status, kubectl, down', async (t) => {
   const status = rudder(['status', '--data-dir', dataDir, '-o', 'json']);
   t.equal(status.code, 0, status.stderr);
   const report = JSON.parse(status.stdout) as { components: { name: string; pid: number; healthy: boolean }[]; apiservers: { url: string; healthy: boolean }[] };
-  t.same(report.components.map((c) => [c.name, c.healthy]), [['apiserver', true], ['scheduler', true], ['controller-manager', true]]);
+  t.same(report.components.map((c) => [c.name, c.healthy]), [['apiserver', true], ['scheduler', true], ['controller-manager', true], ['dns', true]]);
   t.match(report.apiservers, [{ url: `https://127.0.0.1:${port}`, healthy: true }]);
   const pids = report.components.map((c) => c.pid);
   const table = rudder(['status', '--data-dir', dataDir]).stdout;
   t.match(table, /^apiserver\s+\d+\s+yes\s+0\s+https:/m);
   t.match(table, /^scheduler\s+\d+\s+yes\s+0\s+https:/m);
   t.match(table, /^controller-manager\s+\d+\s+yes\s+0\s+https:/m);
+  t.match(table, /^dns\s+\d+\s+yes\s+0\s+http:/m);
 
   // 3b. the controller-manager makes a Deployment real: its ReplicaSet and pods appear
   const created = await kubectl('1.33', kubeconfig, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);

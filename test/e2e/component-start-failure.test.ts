@@ -19,7 +19,7 @@ function exitOf(args: string[]): Promise<{ code: number | null; output: string }
   });
 }
 
-t.test('an apiserver and a scheduler whose port is taken exit 1 and say why', async (t) => {
+t.test('an apiserver, a scheduler and the DNS whose port is taken exit 1 and say why', async (t) => {
   const taken = createServer();
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
   t.teardown(() => taken.close());
@@ -39,4 +39,9 @@ t.test('an apiserver and a scheduler whose port is taken exit 1 and say why', as
   t.equal(scheduler.code, 1, scheduler.output);
   t.match(scheduler.output, /failed to start/);
   t.match(scheduler.output, /EADDRINUSE/);
+
+  const dns = await exitOf([join(DIST, 'services/dns/main.js'), '--kubeconfig', server.kubeconfig, '--dns-bind-address', `127.0.0.1:0`, '--metrics-bind-address', `127.0.0.1:${port}`, '--upstream', '127.0.0.1:53']);
+  t.equal(dns.code, 1, dns.output);
+  t.match(dns.output, /failed to start/);
+  t.match(dns.output, /EADDRINUSE/);
 });

@@ -1,33 +1,46 @@
 // Preemption against a real apiserver and scheduler: a high-priority pod (its PriorityClass's
 // priority, which Priority admission sets) that fits nowhere evicts a
 // lower-priority pod, is nominated to the freed node, and is bound there; the nomination is
-// cleared once bound. A pod that may not preempt (preemptionPolicy Never) stays pending.
+// cleared once bound. A pod that may not preempt (preemptionPolicy Never) stays pending. A pod
+// a PodDisruptionBudget protects is spared when another victim makes room; the victim is marked
+// DisruptionTarget before it is deleted.
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import t from 'tap';
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
+import t, { type Test } from 'tap';
 import { findResource } from '../../lib/api/resources.js';
 import { StatusError } from '../../lib/api/status.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { startApiserver } from '../../lib/harness/apiserver-process.js';
+import { startControllerManager } from '../../lib/harness/controller-manager-process.js';
 import { startScheduler } from '../../lib/harness/scheduler-process.js';
+import { waitFor } from '../helpers/replicas.js';
 import { boundNode, node, NODES, pod, podEvents, PODS } from '../helpers/sched-api.js';
 
-t.test('a high-priority pod preempts a lower-priority one and takes its place', async (t) => {
-  // 1. one 2-cpu node and a scheduler
+const PDBS = findResource('policy', 'v1', 'poddisruptionbudgets')!;
+const PRIORITY_CLASSES = findResource('scheduling.k8s.io', 'v1', 'priorityclasses')!;
+
+/** An apiserver with one node of `cpu` cpus, a scheduler, and the given PriorityClasses. */
+async function cluster(t: Test, cpu: string, classes: readonly (readonly [string, number, string])[]) {
   const apiserver = await startApiserver();
   t.teardown(() => apiserver.stop());
   const client = RestClient.fromKubeconfig(apiserver.kubeconfig);
   t.teardown(() => client.close());
-  await client.create(NODES, node('node-1', { cpu: '2' }));
+  await client.create(NODES, node('node-1', { cpu }));
   const scheduler = await startScheduler(apiserver, ['--leader-elect=false']);
   t.teardown(() => scheduler.kill());
-  const priorityClasses = findResource('scheduling.k8s.io', 'v1', 'priorityclasses')!;
-  for (const [name, value, preemptionPolicy] of [
+  for (const [name, value, preemptionPolicy] of classes) {
+    await client.create(PRIORITY_CLASSES, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, preemptionPolicy });
+  }
+  return { apiserver, client };
+}
+
+t.test('a high-priority pod preempts a lower-priority one and takes its place', async (t) => {
+  // 1. one 2-cpu node and a scheduler
+  const { client } = await cluster(t, '2', [
     ['low', 10, 'PreemptLowerPriority'],
     ['polite', 2000, 'Never'],
     ['high', 1000, 'PreemptLowerPriority'],
-  ] as const) {
-    await client.create(priorityClasses, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, preemptionPolicy });
-  }
+  ]);
 
   // 2. a low-priority pod takes most of the node
   await client.create(PODS, pod('low', { cpu: '1500m', spec: { priorityClassName: 'low' } }));
@@ -87,4 +100,47 @@ t.test('a high-priority pod preempts a lower-priority one and takes its place', 
   const last = versions.at(-1);
   t.equal(last?.spec?.nodeName, 'node-1');
   t.notOk(last?.status?.nominatedNodeName, 'no nomination left on the bound pod');
+});
+
+t.test('preemption spares a pod its PodDisruptionBudget protects when another victim makes room', async (t) => {
+  // 1. one 3-cpu node, the scheduler, and the controller-manager's disruption controller (it
+  //    writes the budget's status: disruptionsAllowed)
+  const { apiserver, client } = await cluster(t, '3', [
+    ['low', 10, 'PreemptLowerPriority'],
+    ['mid', 500, 'PreemptLowerPriority'],
+    ['high', 1000, 'PreemptLowerPriority'],
+  ]);
+  const manager = await startControllerManager(apiserver, ['--leader-elect=false', '--controllers=disruption']);
+  t.teardown(() => manager.kill());
+
+  // 2. the least important pod is guarded by a budget (minAvailable 1: no disruption allowed);
+  //    a more important one is not
+  await client.create(PDBS, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'db', namespace: 'default' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'db' } } } });
+  await client.create(PODS, pod('guarded', { cpu: '1500m', labels: { app: 'db' }, spec: { priorityClassName: 'low' } }));
+  await client.create(PODS, pod('plain', { cpu: '1500m', labels: { app: 'web' }, spec: { priorityClassName: 'mid' } }));
+  t.equal(await boundNode(client, 'guarded'), 'node-1');
+  t.equal(await boundNode(client, 'plain'), 'node-1');
+  let observed: PodDisruptionBudget | undefined;
+  await waitFor('the budget status', async () => {
+    observed = await client.get<PodDisruptionBudget>(PDBS, { namespace: 'default', name: 'db' });
+    return observed.status?.expectedPods === 1;
+  }, 15_000);
+  t.equal(observed?.status?.disruptionsAllowed, 0, 'the budget allows no disruption');
+
+  // 3. a high-priority pod needs one of them gone: the unprotected one is preempted, although
+  //    it is the more important of the two
+  await client.create(PODS, pod('high', { cpu: '1500m', spec: { priorityClassName: 'high' } }));
+  const high = await client.get<Pod>(PODS, { namespace: 'default', name: 'high' });
+  const preempted = await podEvents(client, 'plain', 'Preempted');
+  t.equal(preempted[0]?.message, `Preempted by pod ${high.metadata?.uid} on node node-1`);
+  const plain = await client.get<Pod>(PODS, { namespace: 'default', name: 'plain' });
+  t.ok(plain.metadata?.deletionTimestamp, 'the unprotected pod is terminating');
+  t.match(
+    plain.status?.conditions?.find((c) => c.type === 'DisruptionTarget'),
+    { status: 'True', reason: 'PreemptionByScheduler', message: 'default-scheduler: preempting to accommodate a higher priority pod' },
+    'the victim carries the DisruptionTarget condition',
+  );
+  const guarded = await client.get<Pod>(PODS, { namespace: 'default', name: 'guarded' });
+  t.notOk(guarded.metadata?.deletionTimestamp, 'the budget-protected pod is not preempted');
+  t.same(await podEvents(client, 'guarded', 'Preempted', 1000), [], 'no Preempted event on the protected pod');
 });

@@ -1,6 +1,7 @@
-//! Encodes results as msgpack for JavaScript, embedding each stored value RAW (it is already
-//! one msgpack value), so one `unpack` yields plain objects with decoded values. Map keys are
-//! the field names of the TypeScript types.
+//! Encodes results as msgpack for JavaScript. Read results embed each stored value RAW (it is
+//! already one msgpack value), so one `unpack` yields plain objects with decoded values; events
+//! carry their values as `bin`, decoded in JavaScript only when a listener reads them. Map keys
+//! are the field names of the TypeScript types.
 
 use rmp::encode::{self as mp, ValueWriteError};
 use rudder_store::{
@@ -38,6 +39,14 @@ fn array_len(out: &mut Vec<u8>, len: usize) -> Written {
 fn raw_or_nil(out: &mut Vec<u8>, value: Option<&[u8]>) -> Written {
     match value {
         Some(bytes) => out.extend_from_slice(bytes),
+        None => mp::write_nil(out)?,
+    }
+    Ok(())
+}
+
+fn bin_or_nil(out: &mut Vec<u8>, value: Option<&[u8]>) -> Written {
+    match value {
+        Some(bytes) => mp::write_bin(out, bytes)?,
         None => mp::write_nil(out)?,
     }
     Ok(())
@@ -88,10 +97,11 @@ fn event(out: &mut Vec<u8>, event: &Event) -> Written {
     uint(out, "revision", event.revision)?;
     field(out, "key")?;
     mp::write_str(out, &event.key)?;
+    // Values travel as `bin`: JavaScript decodes one only when a listener reads it.
     field(out, "value")?;
-    raw_or_nil(out, event.value.as_deref())?;
+    bin_or_nil(out, event.value.as_deref())?;
     field(out, "prevValue")?;
-    raw_or_nil(out, event.prev_value.as_deref())?;
+    bin_or_nil(out, event.prev_value.as_deref())?;
     uint(out, "createRevision", event.create_revision)?;
     uint(out, "version", event.version)
 }

@@ -2,6 +2,7 @@
 //! and convert results. Data crosses the boundary in bulk: one call per batch of proposals,
 //! one callback per commit, one Buffer per read.
 
+mod backup;
 mod decode;
 mod encode;
 mod error;
@@ -19,6 +20,8 @@ use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 use rudder_store::{Command, MemberChange, Options, RangeRequest, ReplicationOptions, Store, Txn};
 
+use crate::backup::{SnapshotTask, TakeSnapshot};
+pub use crate::backup::SnapshotOutcome;
 use crate::error::{guard, invalid, js_error, whole_number, Code, JsResult};
 use crate::listener::{JsListener, NoticeCallback};
 pub use crate::options::StoreOptions;
@@ -114,6 +117,34 @@ impl NativeStore {
             Ok(NativeStore {
                 store: Arc::new(store),
             })
+        })
+    }
+
+    /// The live state as one snapshot (every write acknowledged before the call is in it);
+    /// resolves with `{snapshot}` or `{code, message}`.
+    #[napi(ts_return_type = "Promise<SnapshotOutcome>")]
+    pub fn snapshot(&self) -> SnapshotTask {
+        SnapshotTask::new(TakeSnapshot {
+            store: self.store.clone(),
+        })
+    }
+
+    /// Makes a new single-replica store in `dataDir` (which must not hold one) from a snapshot;
+    /// returns the snapshot's revision.
+    #[napi]
+    pub fn restore_snapshot(
+        data_dir: String,
+        snapshot: Buffer,
+        options: Option<StoreOptions>,
+    ) -> napi::Result<f64, Code> {
+        guard(|| {
+            if data_dir.is_empty() {
+                return Err(invalid("dataDir must not be empty"));
+            }
+            let options = Options::try_from(options.unwrap_or_default())?;
+            let revision =
+                Store::restore_snapshot(&data_dir, &snapshot, options).map_err(js_error)?;
+            Ok(revision as f64)
         })
     }
 

@@ -57,6 +57,7 @@
 
 mod apply;
 mod backend;
+mod backup;
 mod codec;
 mod error;
 mod index;

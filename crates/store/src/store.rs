@@ -42,7 +42,7 @@ pub struct Shared {
 
 /// A durable MVCC key-value store. All methods take `&self` and may be called from any thread.
 pub struct Store {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
     requests: RwLock<Option<Sender<Request>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     replica: Option<Replica>,
@@ -55,7 +55,10 @@ struct Replica {
 }
 
 /// Opens the state machine in `dir` and rebuilds the in-memory index from it.
-fn recover_state_machine(dir: &Path, options: Options) -> Result<(StateMachine, Arc<Shared>)> {
+pub(crate) fn recover_state_machine(
+    dir: &Path,
+    options: Options,
+) -> Result<(StateMachine, Arc<Shared>)> {
     if options.history_revisions == 0
         || options.max_batch == 0
         || options.compaction_chunk == 0
@@ -339,7 +342,7 @@ impl Store {
         })
     }
 
-    fn open_index(&self) -> Result<parking_lot::RwLockReadGuard<'_, Index>> {
+    pub(crate) fn open_index(&self) -> Result<parking_lot::RwLockReadGuard<'_, Index>> {
         if self.shared.closed.load(Ordering::SeqCst) {
             return Err(StoreError::Closed);
         }

@@ -10,10 +10,11 @@ import { itemSchema, type JSONSchemaProps, propertySchema, type ValidationRule, 
 
 const ENVIRONMENT = new Environment({ enableOptionalTypes: true, unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false });
 
-type Compiled = ReturnType<Environment['parse']>;
-const compiled = new Map<string, Compiled | Error>();
+export type CompiledCel = ReturnType<Environment['parse']>;
+const compiled = new Map<string, CompiledCel | Error>();
 
-function compile(rule: string): Compiled | Error {
+/** A CEL expression parsed once (cached by its text), or the parser's error. */
+export function compileCel(rule: string): CompiledCel | Error {
   let found = compiled.get(rule);
   if (found === undefined) {
     try {
@@ -29,7 +30,7 @@ function compile(rule: string): Compiled | Error {
 
 /** The compilation error of a rule, or undefined when it parses. */
 export function ruleCompileError(rule: string): string | undefined {
-  const result = compile(rule);
+  const result = compileCel(rule);
   return result instanceof Error ? `compilation failed: ${result.message.split('\n', 1)[0]}` : undefined;
 }
 
@@ -75,7 +76,7 @@ function evaluateRules(errors: FieldError[], path: string, schema: JSONSchemaPro
   const rules = Array.isArray(schema['x-kubernetes-validations']) ? schema['x-kubernetes-validations'] : [];
   for (const rule of rules) {
     if (!isPlainObject(rule) || typeof rule.rule !== 'string') continue;
-    const program = compile(rule.rule);
+    const program = compileCel(rule.rule);
     if (program instanceof Error) continue;
     const transition = /\boldSelf\b/.test(rule.rule);
     // A transition rule runs only on update, when the node existed before (unless optionalOldSelf).

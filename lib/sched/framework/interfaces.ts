@@ -3,6 +3,7 @@
 // name, as Go finds them by type assertion. `null`/`undefined` statuses mean success.
 import type { Pod, ReplicationController, Service } from 'kubernetes-types/core/v1.js';
 import type { ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1.js';
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import type { Logger } from '../../observe/logger.js';
 import type { NodeInfo } from '../node-info.js';
 import type { Labels, PodInfo, Snapshot } from '../types.js';
@@ -150,12 +151,14 @@ export type Binder = (podInfo: PodInfo, nodeName: string) => Promise<void>;
 export interface HandleDeps {
   binder: Binder;
   nominator?: PodNominator;
-  /** Deletes a preemption victim through the API. */
-  deletePod?: (podInfo: PodInfo, reason: string) => Promise<void>;
+  /** Deletes a preemption victim of `preemptor` through the API (marking it DisruptionTarget first). */
+  deletePod?: (podInfo: PodInfo, reason: string, preemptor?: PodInfo) => Promise<void>;
   /** Clears status.nominatedNodeName of a pod through the API. */
   clearNominatedNodeName?: (podInfo: PodInfo) => Promise<void>;
   /** Labels of a namespace (for namespaceSelector in pod affinity terms). */
   namespaceLabels?: (namespace: string) => Labels | undefined;
+  /** PodDisruptionBudgets (preemption spares the pods they protect); without it none apply. */
+  podDisruptionBudgets?: () => readonly PodDisruptionBudget[];
   /** Services and controllers (for PodTopologySpread's default constraints); without it they never apply. */
   workloads?: WorkloadLister;
   /** Milliseconds; defaults to Date.now. */

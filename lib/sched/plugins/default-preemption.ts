@@ -2,16 +2,18 @@
 // Evaluator): when no node fits, find nodes where evicting lower-priority pods would make
 // room, pick one by kube-scheduler's criteria, evict the victims and nominate the node.
 //
-// PodDisruptionBudgets are not consulted: every victim counts as non-violating, so the first
-// criterion (fewest PDB violations) always ties. The criterion is kept so budgets can be
-// added without reordering the rest.
+// PodDisruptionBudgets (from the handle's lister, read once per dry run) are honoured as
+// kube-scheduler does: on each node the victims whose eviction would violate a budget are
+// reprieved first, and among candidate nodes the one with fewer violations wins.
 import type { CycleState } from '../framework/cycle-state.js';
 import type { FrameworkHandle, PostFilterPlugin, PostFilterResult } from '../framework/interfaces.js';
 import { Code, Status } from '../framework/status.js';
 import { fitErrorMessage } from '../fit-error.js';
 import type { NodeInfo } from '../node-info.js';
 import type { PodInfo } from '../types.js';
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import { argsObject, PluginArgsError } from './helper/args.js';
+import { filterPodsWithPDBViolation } from './helper/pdb-violation.js';
 
 export const DEFAULT_PREEMPTION = 'DefaultPreemption';
 
@@ -217,9 +219,10 @@ export class DefaultPreemption implements PostFilterPlugin {
     const violating: Candidate[] = [];
     const nodeStatuses = new Map<string, Status>();
     const errors: Error[] = [];
+    const pdbs = this.handle.deps.podDisruptionBudgets?.() ?? [];
     for (let i = 0; i < potential.length; i++) {
       const nodeCopy = potential[(offset + i) % potential.length]!.clone();
-      const r = this.selectVictimsOnNode(state.clone(), podInfo, nodeCopy);
+      const r = this.selectVictimsOnNode(state.clone(), podInfo, nodeCopy, pdbs);
       if ('victims' in r) {
         if (r.victims.length === 0) {
           const s = Status.fromError(new Error(`expected at least one victim pod on node "${nodeCopy.name}"`));
@@ -240,10 +243,17 @@ export class DefaultPreemption implements PostFilterPlugin {
 
   /**
    * SelectVictimsOnNode: evict every lower-priority pod; if the pod then fits, put victims
-   * back one by one from the most important, keeping each that still lets the pod fit.
-   * `nodeInfo` and `state` are this node's private copies.
+   * back one by one from the most important, keeping each that still lets the pod fit —
+   * first those whose eviction would violate a PodDisruptionBudget, then the others; the
+   * violating ones that stay victims are counted. `nodeInfo` and `state` are this node's
+   * private copies.
    */
-  selectVictimsOnNode(state: CycleState, podInfo: PodInfo, nodeInfo: NodeInfo): { victims: PodInfo[]; numPDBViolations: number } | { status: Status } {
+  selectVictimsOnNode(
+    state: CycleState,
+    podInfo: PodInfo,
+    nodeInfo: NodeInfo,
+    pdbs: readonly PodDisruptionBudget[] = [],
+  ): { victims: PodInfo[]; numPDBViolations: number } | { status: Status } {
     const fw = this.handle.framework;
     const remove = (p: PodInfo): Status => {
       nodeInfo.removePod(p.key);
@@ -264,16 +274,31 @@ export class DefaultPreemption implements PostFilterPlugin {
     if (!fits.isSuccess()) return { status: fits };
     const now = this.handle.clock();
     potentialVictims.sort((a, b) => moreImportant(a, b, now));
+    const { violating, nonViolating } = filterPodsWithPDBViolation(potentialVictims, pdbs);
     const victims: PodInfo[] = [];
-    for (const p of potentialVictims) {
+    /** Puts `p` back; true when the pod still fits, otherwise `p` is a victim again. */
+    const reprieve = (p: PodInfo): { fits: boolean } | { status: Status } => {
       const added = add(p);
       if (!added.isSuccess()) return { status: added };
-      if (fw.runFilterPluginsWithNominatedPods(state, podInfo, nodeInfo).isSuccess()) continue;
+      if (fw.runFilterPluginsWithNominatedPods(state, podInfo, nodeInfo).isSuccess()) return { fits: true };
       const removed = remove(p);
       if (!removed.isSuccess()) return { status: removed };
       victims.push(p);
+      return { fits: false };
+    };
+    let numPDBViolations = 0;
+    for (const p of violating) {
+      const r = reprieve(p);
+      if ('status' in r) return r;
+      if (!r.fits) numPDBViolations++;
     }
-    return { victims, numPDBViolations: 0 };
+    for (const p of nonViolating) {
+      const r = reprieve(p);
+      if ('status' in r) return r;
+    }
+    // Victims stay ordered from the most important.
+    if (violating.length > 0 && nonViolating.length > 0) victims.sort((a, b) => moreImportant(a, b, now));
+    return { victims, numPDBViolations };
   }
 
   /**
@@ -283,7 +308,7 @@ export class DefaultPreemption implements PostFilterPlugin {
   private async prepareCandidate(c: Candidate, podInfo: PodInfo): Promise<void> {
     const deps = this.handle.deps;
     const reason = `Preempted by pod ${podInfo.uid} on node ${c.nodeName}`;
-    if (deps.deletePod) await Promise.all(c.victims.map((v) => deps.deletePod!(v, reason)));
+    if (deps.deletePod) await Promise.all(c.victims.map((v) => deps.deletePod!(v, reason, podInfo)));
     const nominator = this.handle.nominator;
     if (!nominator) return;
     for (const p of nominator.nominatedPodsForNode(c.nodeName)) {

@@ -24,6 +24,8 @@ export interface AdmissionAttributes {
   readonly dryRun: boolean;
   /** Who asked, when the request was authenticated. */
   readonly user: TokenUser | undefined;
+  /** Adds a warning to the response (a Warning header), as a webhook's warnings reach the client. */
+  readonly warn?: (message: string) => void;
 }
 
 export interface AdmissionPlugin {

@@ -1,6 +1,6 @@
-// The admin API of a replicated apiserver (beside the Kubernetes API, for cluster operators
-// and `rudder`): this replica's Raft view, membership changes, and the fault hook tests use to
-// cut a replica off. Only system:masters may call it.
+// The admin API of an apiserver (beside the Kubernetes API, for cluster operators and `rudder`):
+// this replica's Raft view, membership changes, snapshots of the store, and the fault hook tests
+// use to cut a replica off. Only system:masters may call it.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../../../lib/api/status.js';
 import type { Store } from '../../../lib/native/store.js';
@@ -56,6 +56,12 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
   };
 
   app.get('/admin/replica', { preHandler: requireAdmin }, async (_request, reply) => reply.send(replicaReport(store)));
+
+  // `rudder snapshot save`: every write acknowledged before the request, as one file.
+  app.get('/admin/snapshot', { preHandler: requireAdmin }, async (_request, reply) => {
+    const snapshot = await store.snapshot();
+    return reply.type('application/octet-stream').header('content-length', snapshot.length).send(snapshot);
+  });
 
   app.post<{ Body: { id: number; address: string } }>(
     '/admin/replicas',

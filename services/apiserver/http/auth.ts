@@ -3,7 +3,8 @@
 // it does not accept), whom they act as (impersonation headers), then whether they may (the
 // authorizer; a 403 in Kubernetes' words). The health probes stay open to anyone, so a supervisor
 // can probe a starting apiserver before its default roles exist.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { TokenUser } from '../../../lib/auth/request-user.js';
 import { errors, isStatusError } from '../../../lib/api/status.js';
 import { isHealthProbe } from '../../../lib/observe/health.js';
 import type { RequestAuthenticator } from '../auth/authenticator.js';
@@ -13,6 +14,13 @@ import { requestAttributes } from '../auth/request-attributes.js';
 import type { Authorizer } from '../rbac/attributes.js';
 import { sendStatus } from './errors.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authorizer's answer, for the audit event's annotations. */
+    authorizationDecision?: { allowed: boolean; reason: string };
+  }
+}
+
 export interface AuthOptions {
   authenticator: RequestAuthenticator;
   /** Absent: every authenticated request is allowed (tests without RBAC). */
@@ -21,23 +29,40 @@ export interface AuthOptions {
 
 export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   const { authenticator, authorizer } = options;
-  app.addHook('onRequest', async (request, reply) => {
-    if (isHealthProbe(request.url)) return;
-    const authenticated = await authenticator.authenticate(request);
+
+  /** Impersonation and authorization once the user is known: answers 401/403 itself, or calls done. */
+  function admit(authenticated: TokenUser | undefined, request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     if (!authenticated) {
       reply.header('www-authenticate', 'Bearer realm="rudder"');
-      return sendStatus(reply, errors.unauthorized().status);
+      sendStatus(reply, errors.unauthorized().status);
+      return;
     }
     try {
       const user = impersonate(request.raw, authenticated, authorizer);
       request.user = user;
-      if (!authorizer) return;
+      if (!authorizer) return done();
       const attributes = requestAttributes(request.method, request.url, (request.query ?? {}) as Record<string, unknown>);
       const decision = authorizer.authorize({ user, ...attributes });
-      if (!decision.allowed) return sendStatus(reply, forbidden(user, attributes, decision.reason).status);
+      request.authorizationDecision = decision;
+      if (!decision.allowed) {
+        sendStatus(reply, forbidden(user, attributes, decision.reason).status);
+        return;
+      }
     } catch (error) {
-      if (isStatusError(error)) return sendStatus(reply, error.status);
-      throw error;
+      if (isStatusError(error)) {
+        sendStatus(reply, error.status);
+        return;
+      }
+      return done(error as Error);
     }
+    done();
+  }
+
+  // A callback hook: most requests (certificates, static tokens) are authenticated without a promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (isHealthProbe(request.url)) return done();
+    const authenticated = authenticator.authenticate(request);
+    if (authenticated instanceof Promise) authenticated.then((user) => admit(user, request, reply, done), (error: Error) => done(error));
+    else admit(authenticated, request, reply, done);
   });
 }

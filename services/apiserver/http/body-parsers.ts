@@ -5,7 +5,7 @@
 // Bodies are limited to 3 MiB; an unknown format is a 415 Status.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseAllDocuments } from 'yaml';
-import { toJsonValue, toJsonValueCountingKeys, type JsonValue } from '../../../lib/api/json-value.js';
+import { admitParsedJson, toJsonValue, type JsonValue } from '../../../lib/api/json-value.js';
 import { decodeMsgpack, MSGPACK_MEDIA_TYPE } from '../../../lib/api/msgpack.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../../../lib/api/protobuf/decode.js';
 import { errors } from '../../../lib/api/status.js';
@@ -75,7 +75,7 @@ export function installBodyParsers(app: FastifyInstance): void {
     }
     let admitted: { value: JsonValue; keys: number };
     try {
-      admitted = toJsonValueCountingKeys(parsed, BODY);
+      admitted = admitParsedJson(parsed, BODY);
     } catch (failure) {
       return done(failure as Error, undefined);
     }

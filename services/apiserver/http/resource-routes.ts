@@ -127,6 +127,15 @@ function reportFields(reply: FastifyReply, result: CheckResult): void {
   if (result.warnings.length > 0) reply.header('Warning', warningHeaders(result.warnings));
 }
 
+/** Adds a warning to those the response already carries (admission webhooks' warnings). */
+function warner(reply: FastifyReply): (message: string) => void {
+  return (message) => {
+    const existing = reply.getHeader('Warning');
+    const values = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
+    reply.header('Warning', [...values, ...warningHeaders([message])]);
+  };
+}
+
 export async function resourceRoutes(app: FastifyInstance, options: ResourceRoutesOptions): Promise<void> {
   const { storage, clock } = options;
   const eviction = new PodEviction(storage, clock);
@@ -175,7 +184,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         });
       }
       case 'create': {
-        const params = { ...parseWriteParams(query), user: request.user };
+        const params = { ...parseWriteParams(query), user: request.user, warn: warner(reply) };
         if (ri.subresource === 'binding') {
           const binding = requireObject(request.body, info);
           reportFields(reply, checkKind(BINDING_GVK, binding, params.fieldValidation, bodyDuplicates(request, params)));
@@ -197,7 +206,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         return send(reply, request, info, format, 201, created, now);
       }
       case 'update': {
-        const params = { ...parseWriteParams(query), user: request.user };
+        const params = { ...parseWriteParams(query), user: request.user, warn: warner(reply) };
         const body = requireObject(request.body, info);
         const duplicates = bodyDuplicates(request, params);
         if (ri.subresource === 'scale') {
@@ -210,7 +219,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         return send(reply, request, info, format, created ? 201 : 200, object, now);
       }
       case 'patch': {
-        const params = { ...parseWriteParams(query), user: request.user };
+        const params = { ...parseWriteParams(query), user: request.user, warn: warner(reply) };
         const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         if (!(PATCH_TYPES as readonly string[]).includes(contentType) || (contentType === STRATEGIC_MERGE_PATCH && !storage.builtIn(info))) {
           // Custom resources have no Go types to read patch strategies from: no strategic merge patch.
@@ -237,11 +246,11 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         return send(reply, request, info, format, 200, patched, now);
       }
       case 'delete': {
-        const { object, deleted } = await resource.delete(ref, { ...parseDeleteOptions(query, request.body), user: request.user });
+        const { object, deleted } = await resource.delete(ref, { ...parseDeleteOptions(query, request.body), user: request.user, warn: warner(reply) });
         return send(reply, request, info, format, deleted ? 200 : 202, object, now);
       }
       case 'deletecollection': {
-        const removed = await resource.deleteCollection(ri.namespace, parseListOptions(query), { ...parseDeleteOptions(query, request.body), user: request.user });
+        const removed = await resource.deleteCollection(ri.namespace, parseListOptions(query), { ...parseDeleteOptions(query, request.body), user: request.user, warn: warner(reply) });
         return send(reply, request, info, format, 200, removed, now);
       }
     }

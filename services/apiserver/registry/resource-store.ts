@@ -31,6 +31,8 @@ export interface WriteOptions {
   dryRun: boolean;
   /** Who asks (for admission); absent for the apiserver's own writes. */
   user?: TokenUser;
+  /** Adds a warning to the response (admission webhooks' warnings). */
+  warn?: (message: string) => void;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -238,7 +240,7 @@ export class ResourceStore {
     options: WriteOptions,
     subresource?: string,
   ): AdmissionAttributes {
-    return { operation, info: this.info, subresource, namespace: ref.namespace, name: ref.name, object, oldObject, dryRun: options.dryRun, user: options.user };
+    return { operation, info: this.info, subresource, namespace: ref.namespace, name: ref.name, object, oldObject, dryRun: options.dryRun, user: options.user, warn: options.warn };
   }
 
   async create(namespace: string | undefined, body: KubeObject, options: WriteOptions): Promise<StoredObject> {
@@ -300,7 +302,10 @@ export class ResourceStore {
         throw errors.notFound(this.ref, ref.name);
       }
       const current = this.served(toStored(kv));
-      const change = await decide(structuredClone(current));
+      const decided = await decide(structuredClone(current));
+      // A value sealed by an older key (encryption at rest) is written again even when unchanged,
+      // as Kubernetes re-writes stale reads: re-writing every object is how a key is rotated.
+      const change: Change = 'keep' in decided && kv.stale ? { put: current, extras: decided.extras } : decided;
       if ('keep' in change) return { object: current, change: 'keep' as const };
       const next = 'put' in change ? change.put : null;
       const extra = joinExtras(this.deps.hooks ? await this.deps.hooks.beforeWrite(ref.namespace, current, next) : NO_EXTRAS, change.extras);

@@ -88,10 +88,22 @@ export function newReplicaSetReplicas(d: DeploymentObject, all: readonly (Replic
 
 /** JSON with sorted keys: equal objects print alike. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    const obj = value as Record<string, unknown>;
+    // Default sort compares UTF-16 code units, as the comparison it replaces did.
+    const keys = Object.keys(obj).sort();
+    let out = '{';
+    for (const key of keys) {
+      const v = obj[key];
+      if (v === undefined) continue;
+      out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(v)}`;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value);
 }
@@ -106,9 +118,22 @@ function withoutHash(template: PodTemplateSpec | undefined): unknown {
   return copy;
 }
 
+/**
+ * The canonical JSON of a template without its pod-template-hash label, remembered per template
+ * object: a sync compares the Deployment's template with every ReplicaSet's, more than once.
+ * Templates are not changed in place once read (controllers change copies).
+ */
+const templateTexts = new WeakMap<object, string>();
+function templateText(template: PodTemplateSpec | undefined): string {
+  if (!template) return canonicalJson(withoutHash(template));
+  let text = templateTexts.get(template);
+  if (text === undefined) templateTexts.set(template, (text = canonicalJson(withoutHash(template))));
+  return text;
+}
+
 /** Kubernetes' EqualIgnoreHash: the templates agree but for the pod-template-hash label. */
 export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
-  return canonicalJson(withoutHash(a)) === canonicalJson(withoutHash(b));
+  return templateText(a) === templateText(b);
 }
 
 /** Kubernetes' rand.SafeEncodeString alphabet: no vowels, no look-alike characters. */
@@ -125,7 +150,7 @@ function fnv32a(text: string, seed = 0x811c9dc5): number {
 
 /** The pod-template-hash of a template (and the Deployment's collisionCount, when set). */
 export function templateHash(template: PodTemplateSpec | undefined, collisionCount: number | undefined): string {
-  let text = canonicalJson(withoutHash(template));
+  let text = templateText(template);
   if (collisionCount !== undefined && collisionCount !== null) text += `#${collisionCount}`;
   const digits = String(fnv32a(text));
   return [...digits].map((c) => SAFE_ALPHABET[c.charCodeAt(0) % SAFE_ALPHABET.length]).join('');

@@ -1,12 +1,14 @@
 // A pod's container as a CRI ContainerConfig, as the kubelet builds it
-// (kuberuntime_container.go, kubelet_pods.go): environment (values, downward-API fieldRefs and
-// resourceFieldRefs, $(VAR) references), command and args with references expanded, working
+// (kuberuntime_container.go, kubelet_pods.go): environment (values, envFrom and
+// configMapKeyRef/secretKeyRef, downward-API fieldRefs and resourceFieldRefs, $(VAR) references),
+// volume mounts, command and args with references expanded, working
 // directory, terminal, the termination-message file, resources and security context, and the
 // labels and annotations that find the container again.
 import type { Container, EnvVar, Pod } from 'kubernetes-types/core/v1.js';
 import { parseQuantity, quantityMilliValue, quantityValue } from '../../../../lib/api/validation/quantity.js';
 import type { ContainerConfig, KeyValue, LinuxContainerSecurityContext, Mount } from '../../../../lib/cri/types.js';
 import { expand } from './env-expansion.js';
+import { emptyEnvSources, type EnvSources } from './env-sources.js';
 import {
   CONTAINER_IMAGE_ANNOTATION,
   CONTAINER_NAME_LABEL,
@@ -34,7 +36,7 @@ export class ContainerConfigError extends Error {
   override name = 'ContainerConfigError';
 }
 
-function fieldValue(pod: Pod, path: string, context: ContainerContext): string {
+export function fieldValue(pod: Pod, path: string, context: ContainerContext): string {
   const meta = pod.metadata ?? {};
   const keyed = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(path);
   if (keyed) return (keyed[1] === 'labels' ? meta.labels : meta.annotations)?.[keyed[2]!] ?? '';
@@ -62,7 +64,7 @@ function fieldValue(pod: Pod, path: string, context: ContainerContext): string {
 }
 
 /** ExtractContainerResourceValue: the request or limit (unset limits: the node's allocatable) over the divisor, rounded up. */
-function resourceValue(pod: Pod, ref: NonNullable<EnvVar['valueFrom']>['resourceFieldRef'] & object, self: Container, context: ContainerContext): string {
+export function resourceValue(pod: Pod, ref: NonNullable<EnvVar['valueFrom']>['resourceFieldRef'] & object, self: Container, context: ContainerContext): string {
   const container = ref.containerName ? [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === ref.containerName) : self;
   if (!container) throw new ContainerConfigError(`resourceFieldRef names no container ${ref.containerName}`);
   const [kind, resource] = ref.resource.split('.', 2) as [string, string];
@@ -80,18 +82,47 @@ function resourceValue(pod: Pod, ref: NonNullable<EnvVar['valueFrom']>['resource
   throw new ContainerConfigError(`unsupported resourceFieldRef ${ref.resource}`);
 }
 
-/** The container's environment in order, each value's $(VAR) references expanded against those before it. */
-export function containerEnv(pod: Pod, container: Container, context: ContainerContext): Map<string, string> {
-  if (container.envFrom?.length) throw new ContainerConfigError(`container ${container.name}: envFrom is not supported by this node yet`);
+/** A configMapKeyRef's or secretKeyRef's value; undefined when optional and missing. */
+function keyRefValue(kind: 'ConfigMap' | 'Secret', objects: Map<string, Map<string, string> | undefined>, namespace: string, ref: { name?: string; key: string; optional?: boolean }): string | undefined {
+  const name = ref.name ?? '';
+  const data = objects.get(name);
+  if (!data) {
+    if (ref.optional) return undefined;
+    throw new ContainerConfigError(`${kind.toLowerCase()} "${name}" not found`);
+  }
+  const value = data.get(ref.key);
+  if (value === undefined && !ref.optional) throw new ContainerConfigError(`couldn't find key ${ref.key} in ${kind} ${namespace}/${name}`);
+  return value;
+}
+
+/**
+ * The container's environment in order (envFrom first, then env, which overrides it), each env
+ * value's $(VAR) references expanded against those before it. `sources` holds the ConfigMaps and
+ * Secrets the environment names (readEnvSources).
+ */
+export function containerEnv(pod: Pod, container: Container, context: ContainerContext, sources: EnvSources = emptyEnvSources()): Map<string, string> {
+  const namespace = pod.metadata?.namespace ?? '';
   const env = new Map<string, string>();
+  for (const from of container.envFrom ?? []) {
+    const ref = from.configMapRef ?? from.secretRef;
+    const kind = from.configMapRef ? 'ConfigMap' : 'Secret';
+    const data = (from.configMapRef ? sources.configMaps : sources.secrets).get(ref?.name ?? '');
+    if (!data) {
+      if (ref?.optional) continue;
+      throw new ContainerConfigError(`${kind.toLowerCase()} "${ref?.name ?? ''}" not found`);
+    }
+    for (const [key, value] of data) if (!key.includes('=')) env.set(`${from.prefix ?? ''}${key}`, value);
+  }
   for (const variable of container.env ?? []) {
-    let value: string;
+    let value: string | undefined;
     const from = variable.valueFrom;
     if (!from) value = expand(variable.value ?? '', (name) => env.get(name));
     else if (from.fieldRef) value = fieldValue(pod, from.fieldRef.fieldPath, context);
     else if (from.resourceFieldRef) value = resourceValue(pod, from.resourceFieldRef, container, context);
-    else throw new ContainerConfigError(`container ${container.name}: env ${variable.name} refers to a ConfigMap or Secret, which this node cannot read yet`);
-    env.set(variable.name, value);
+    else if (from.configMapKeyRef) value = keyRefValue('ConfigMap', sources.configMaps, namespace, from.configMapKeyRef);
+    else if (from.secretKeyRef) value = keyRefValue('Secret', sources.secrets, namespace, from.secretKeyRef);
+    else throw new ContainerConfigError(`container ${container.name}: env ${variable.name} has an empty valueFrom`);
+    if (value !== undefined) env.set(variable.name, value);
   }
   return env;
 }
@@ -126,15 +157,17 @@ export interface ContainerSettings {
   memoryCapacity: number;
   /** Host file mounted at the container's terminationMessagePath; none: no termination message. */
   terminationMessageFile?: string;
-  /** Further mounts (volumes). */
-  mounts?: Mount[];
+  /** The ConfigMaps and Secrets the environment names. */
+  envSources?: EnvSources;
+  /** The pod's volumes and /etc/hosts as mounts, given the container's environment (for subPathExpr). */
+  mounts?: (env: ReadonlyMap<string, string>) => Mount[];
 }
 
 export function containerConfig(pod: Pod, container: Container, settings: ContainerSettings): ContainerConfig {
-  const env = containerEnv(pod, container, settings.context);
+  const env = containerEnv(pod, container, settings.context, settings.envSources);
   const lookup = (name: string): string | undefined => env.get(name);
   const envs: KeyValue[] = [...env].map(([key, value]) => ({ key, value: Buffer.from(value, 'utf8') }));
-  const mounts: Mount[] = [...(settings.mounts ?? [])];
+  const mounts: Mount[] = settings.mounts?.(env) ?? [];
   const messagePath = container.terminationMessagePath ?? '/dev/termination-log';
   if (settings.terminationMessageFile) mounts.push({ containerPath: messagePath, hostPath: settings.terminationMessageFile });
   return {

@@ -9,7 +9,8 @@ import type { Container as SpecContainer, Pod } from 'kubernetes-types/core/v1.j
 import type { CriClient } from '../../../../lib/cri/client.js';
 import { isNotFound } from '../../../../lib/cri/errors.js';
 import { removeCgroup } from '../../../../lib/host/cgroups.js';
-import type { AuthConfig, Container, ContainerStatus, PodSandbox, PodSandboxConfig } from '../../../../lib/cri/types.js';
+import type { AuthConfig, Container, ContainerStatus, Mount, PodSandbox, PodSandboxConfig } from '../../../../lib/cri/types.js';
+import { unmountUnder } from '../../../../lib/host/mounts.js';
 import type {
   ContainerObservation,
   ContainerRunState,
@@ -30,6 +31,11 @@ import { runHook } from './hooks.js';
 import { ensureImage } from './image-pull.js';
 import { CONTAINER_NAME_LABEL, POD_UID_LABEL, TERMINATION_MESSAGE_PATH_ANNOTATION, TERMINATION_MESSAGE_POLICY_ANNOTATION } from './labels.js';
 import { podLogDirectory, sandboxConfig, type SandboxSettings } from './sandbox-config.js';
+import { emptyEnvSources, readEnvSources } from './env-sources.js';
+import { containerMounts } from '../../volumes/container-mounts.js';
+import { writeEtcHosts } from '../../volumes/etc-hosts.js';
+import type { PodObjects } from '../../volumes/pod-objects.js';
+import type { MountedVolume, VolumeManager } from '../../volumes/volume-manager.js';
 
 export interface CriRuntimeConfig extends SandboxSettings {
   client: CriClient;
@@ -45,6 +51,10 @@ export interface CriRuntimeConfig extends SandboxSettings {
   podCIDR?: string;
   /** Registry credentials for the pod's image (from its imagePullSecrets), tried in turn before none. */
   pullCredentials?: (pod: Pod, image: string) => Promise<AuthConfig[]>;
+  /** Sets up the pods' volumes (none: a pod with volumes waits in ContainerCreating). */
+  volumes?: VolumeManager;
+  /** The ConfigMaps and Secrets containers' environments name (none: such references fail the container). */
+  objects?: PodObjects;
   warn?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -152,6 +162,9 @@ export class CriRuntime implements PodRuntime {
 
     if (sandbox && sandbox.state === 'SANDBOX_READY') {
       const podIPs = observed.sandbox?.ips ?? [];
+      // Running pods (adopted after a restart too) keep their volumes followed by the refreshes;
+      // a failure here is reported when a container next needs the volumes.
+      if (plan.start.length === 0 && pod.spec?.volumes?.length) await this.config.volumes?.setUp(pod, this.containerContext(pod, podIPs)).catch(() => undefined);
       for (const name of plan.start) {
         const failure = await this.startContainer(pod, name, sandbox.id, sandboxConf, observed, podIPs);
         if (failure) {
@@ -189,11 +202,22 @@ export class CriRuntime implements PodRuntime {
     if ('reason' in pulled) return { container: name, reason: pulled.reason, message: pulled.message };
 
     const uid = pod.metadata?.uid ?? '';
-    const context: ContainerContext = { nodeName: this.config.nodeName, hostIP: this.config.nodeIP, podIPs: pod.spec?.hostNetwork ? [this.config.nodeIP] : podIPs, nodeMilliCpu: this.milliCpuCapacity, nodeMemoryBytes: this.memoryCapacity };
+    const context = this.containerContext(pod, podIPs);
+    let volumes: ReadonlyMap<string, MountedVolume> = new Map();
+    if (pod.spec?.volumes?.length) {
+      if (!this.config.volumes) return { container: name, reason: 'ContainerCreating', message: 'this node cannot mount volumes' };
+      try {
+        volumes = await this.config.volumes.setUp(pod, context);
+      } catch (error) {
+        return { container: name, reason: 'ContainerCreating', message: error instanceof Error ? error.message : String(error) };
+      }
+    }
     const messageFile = join(this.config.podsDir, uid, 'containers', name, String(attempt));
     let containerId: string;
     try {
-      const config = containerConfig(pod, spec, { image: spec.image ?? '', attempt, context, memoryCapacity: this.memoryCapacity, terminationMessageFile: messageFile });
+      const envSources = this.config.objects ? await readEnvSources(this.config.objects, pod, spec) : emptyEnvSources();
+      const mounts = (env: ReadonlyMap<string, string>) => [...containerMounts(spec, volumes, env), ...this.etcHostsMount(pod, spec, context.podIPs)];
+      const config = containerConfig(pod, spec, { image: spec.image ?? '', attempt, context, memoryCapacity: this.memoryCapacity, terminationMessageFile: messageFile, envSources, mounts });
       mkdirSync(join(this.config.podsDir, uid, 'containers', name), { recursive: true });
       writeFileSync(messageFile, '');
       containerId = await this.client.createContainer(sandboxId, config, sandboxConf);
@@ -219,6 +243,18 @@ export class CriRuntime implements PodRuntime {
       }
     }
     return undefined;
+  }
+
+  private containerContext(pod: Pod, podIPs: string[]): ContainerContext {
+    return { nodeName: this.config.nodeName, hostIP: this.config.nodeIP, podIPs: pod.spec?.hostNetwork ? [this.config.nodeIP] : podIPs, nodeMilliCpu: this.milliCpuCapacity, nodeMemoryBytes: this.memoryCapacity };
+  }
+
+  /** The pod's managed /etc/hosts (not for host-network pods, nor over a volume mounted there). */
+  private etcHostsMount(pod: Pod, spec: SpecContainer, podIPs: readonly string[]): Mount[] {
+    if (pod.spec?.hostNetwork || spec.volumeMounts?.some((m) => m.mountPath === '/etc/hosts')) return [];
+    const path = join(this.config.podsDir, pod.metadata?.uid ?? '', 'etc-hosts');
+    writeEtcHosts(path, pod, podIPs, this.config.clusterDomain);
+    return [{ containerPath: '/etc/hosts', hostPath: path }];
   }
 
   /** preStop hook (within the grace period), then the stop signal and SIGKILL once the rest of the grace period passed. */
@@ -259,6 +295,9 @@ export class CriRuntime implements PodRuntime {
       this.sandboxIPs.delete(sandbox.id);
       rmSync(podLogDirectory(this.config.podLogDir, sandbox.metadata.namespace, sandbox.metadata.name, uid), { recursive: true, force: true });
     }
+    // the volumes are unmounted before the pod's directory goes
+    if (this.config.volumes) await this.config.volumes.tearDown(uid);
+    else await unmountUnder(join(this.config.podsDir, uid));
     rmSync(join(this.config.podsDir, uid), { recursive: true, force: true });
     // runc made the pod's cgroup above its containers'; as the kubelet's cgroup manager, remove it.
     for (const path of podCgroupCandidates(this.config.cgroupRoot, uid)) {
@@ -276,6 +315,9 @@ export class CriRuntime implements PodRuntime {
   }
 
   async relist(): Promise<PodObservation[]> {
+    // Volumes are set up only once their pod has a sandbox, so those found before the listing
+    // whose pod has nothing in the runtime were left by a removal that did not finish.
+    const withVolumes = this.config.volumes?.podsWithVolumes() ?? [];
     const [sandboxes, containers] = await Promise.all([this.client.listPodSandbox(), this.client.listContainers()]);
     const byUid = new Map<string, { sandboxes: PodSandbox[]; containers: Container[] }>();
     const entry = (uid: string) => {
@@ -292,6 +334,10 @@ export class CriRuntime implements PodRuntime {
       if (uid) entry(uid).containers.push(container);
     }
     this.forgetGone(new Set(containers.map((c) => c.id)), new Set(sandboxes.map((s) => s.id)));
+    for (const uid of withVolumes) {
+      if (byUid.has(uid)) continue;
+      await this.config.volumes?.tearDown(uid).catch((error: unknown) => this.config.warn?.('could not remove the volumes of a gone pod', { pod: uid, reason: error instanceof Error ? error.message : String(error) }));
+    }
     return Promise.all([...byUid].map(([uid, found]) => this.observation(uid, found.sandboxes, found.containers)));
   }
 
@@ -322,6 +368,7 @@ export class CriRuntime implements PodRuntime {
   }
 
   async close(): Promise<void> {
+    this.config.volumes?.close();
     this.client.close();
   }
 

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { parseQuantity, quantityValue } from '../../../../lib/api/validation/quantity.js';
 import { option, type OptionValues } from '../../../../lib/config/options.js';
 import { CriClient } from '../../../../lib/cri/client.js';
+import { readResolvConf } from '../../../../lib/host/resolv-conf.js';
 import type { Logger } from '../../../../lib/observe/logger.js';
+import type { Clock } from '../../../../lib/client/clock.js';
+import type { RestClient } from '../../../../lib/client/rest-client.js';
+import { ApiPodObjects } from '../../volumes/pod-objects.js';
+import { TokenManager } from '../../volumes/token-manager.js';
+import { VolumeManager } from '../../volumes/volume-manager.js';
 import { CriRuntime } from './cri-runtime.js';
 import { ContainerLogRotator } from './log-rotation.js';
 
@@ -14,9 +20,11 @@ export const criRuntimeOptions = {
   cgroupRoot: option.string('/kubepods', 'with --runtime cri: the cgroup pods get theirs under (<qos class>/pod<uid>)'),
   clusterDns: option.list([], 'with --runtime cri: DNS server addresses for ClusterFirst pods (empty: pods resolve as the node does)'),
   clusterDomain: option.string('cluster.local', 'the cluster\'s DNS domain, searched by ClusterFirst pods'),
+  resolvConf: option.string('/etc/resolv.conf', 'with --runtime cri: the node\'s resolver, given to Default pods (its search list also to ClusterFirst ones); "" for none'),
   containerLogMaxSize: option.string('10Mi', 'with --runtime cri: a running container\'s log is rotated past this size'),
   containerLogMaxFiles: option.number(5, 'with --runtime cri: log files kept per container, the live one included (at least 2)'),
   containerLogMonitorInterval: option.duration('10s', 'with --runtime cri: how often log sizes are checked'),
+  syncFrequency: option.duration('10s', 'with --runtime cri: how often ConfigMap, Secret, downward-API and projected volumes are brought up to date'),
 };
 
 export type CriRuntimeOptionValues = OptionValues<typeof criRuntimeOptions>;
@@ -38,20 +46,31 @@ export function criLogRotatorFromOptions(options: CriRuntimeOptionValues, client
   });
 }
 
-/** The runtime of `node` from the options; `rootDir` is the kubelet's state directory (default /var/lib/kubelet). */
-export function criRuntimeFromOptions(options: CriRuntimeOptionValues, node: CriNode, rootDir: string, log: Logger): CriRuntime {
+/**
+ * The runtime of `node` from the options; `rootDir` is the kubelet's state directory (default
+ * /var/lib/kubelet); `client` reads what the pods' volumes and environments name, with the
+ * kubelet's credentials.
+ */
+export function criRuntimeFromOptions(options: CriRuntimeOptionValues, node: CriNode, rootDir: string, log: Logger, client: RestClient, clock: Clock): CriRuntime {
   const endpoint = options.containerRuntimeEndpoint;
   if (!endpoint.startsWith('unix://') && !endpoint.startsWith('/')) throw new Error(`--container-runtime-endpoint must be a unix socket (unix:///path), got ${endpoint}`);
+  const podsDir = join(rootDir || '/var/lib/kubelet', 'pods');
+  const warn = (message: string, fields?: Record<string, unknown>): void => log.warn({ node: node.name, ...fields }, message);
+  const objects = new ApiPodObjects(client);
+  const volumes = new VolumeManager({ podsDir, objects, tokens: new TokenManager(objects, clock), clock, refreshPeriodMs: options.syncFrequency, warn });
   return new CriRuntime({
     client: new CriClient(endpoint.replace(/^unix:\/\//, '')),
     nodeName: node.name,
     nodeIP: node.internalIP,
     podLogDir: options.podLogsDir,
-    podsDir: join(rootDir || '/var/lib/kubelet', 'pods'),
+    podsDir,
+    volumes,
+    objects,
     cgroupRoot: options.cgroupRoot,
     clusterDNS: options.clusterDns,
     clusterDomain: options.clusterDomain,
+    hostDNS: readResolvConf(options.resolvConf),
     ...(node.podCIDR ? { podCIDR: node.podCIDR } : {}),
-    warn: (message, fields) => log.warn({ node: node.name, ...fields }, message),
+    warn,
   });
 }

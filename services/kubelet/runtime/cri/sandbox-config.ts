@@ -3,6 +3,7 @@
 // labels that find the pod again, its cgroup parent and its namespaces and sysctls.
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { ResolvConf } from '../../../../lib/host/resolv-conf.js';
 import type { DNSConfig, NamespaceMode, PodSandboxConfig, PortMapping, Protocol } from '../../../../lib/cri/types.js';
 import { POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_TERMINATION_GRACE_PERIOD_ANNOTATION, POD_UID_LABEL } from './labels.js';
 import { podCgroupParent } from './resources.js';
@@ -18,6 +19,8 @@ export interface SandboxSettings {
   clusterDNS: readonly string[];
   /** --cluster-domain. */
   clusterDomain: string;
+  /** The node's resolver (--resolv-conf): what Default pods get, and the search list ClusterFirst pods add; absent: none. */
+  hostDNS?: ResolvConf;
 }
 
 /** <podLogDir>/<namespace>_<name>_<uid>: where the pod's container logs go. */
@@ -32,19 +35,27 @@ function hostname(pod: Pod, settings: SandboxSettings): string {
   return name.length > 63 ? name.slice(0, 63).replace(/[-.]+$/, '') : name;
 }
 
-/** The resolver the pod gets (pkg/kubelet/network/dns): undefined means the node's own resolv.conf. */
+/**
+ * The resolver the pod gets (pkg/kubelet/network/dns): undefined means the node's own resolv.conf.
+ * ClusterFirst: the cluster DNS, the namespace's search list then the node's, ndots:5; Default
+ * (and ClusterFirst for host-network pods, or without --cluster-dns): the node's resolver; None:
+ * nothing. The pod's dnsConfig is then added: nameservers and searches appended, options by name.
+ */
 export function dnsConfig(pod: Pod, settings: SandboxSettings): DNSConfig | undefined {
   const policy = pod.spec?.dnsPolicy ?? 'ClusterFirst';
   const namespace = pod.metadata?.namespace ?? 'default';
+  const host = settings.hostDNS;
+  const extra = pod.spec?.dnsConfig;
   let config: DNSConfig | undefined;
   const clusterFirst = policy === 'ClusterFirstWithHostNet' || (policy === 'ClusterFirst' && !pod.spec?.hostNetwork);
   if (clusterFirst && settings.clusterDNS.length > 0) {
     const domain = settings.clusterDomain;
-    config = { servers: [...settings.clusterDNS], searches: [`${namespace}.svc.${domain}`, `svc.${domain}`, domain], options: ['ndots:5'] };
+    config = { servers: [...settings.clusterDNS], searches: [...new Set([`${namespace}.svc.${domain}`, `svc.${domain}`, domain, ...(host?.searches ?? [])])], options: ['ndots:5'] };
   } else if (policy === 'None') {
     config = { servers: [], searches: [], options: [] };
+  } else if (extra) {
+    config = { servers: [...(host?.nameservers ?? [])], searches: [...(host?.searches ?? [])], options: [...(host?.options ?? [])] };
   }
-  const extra = pod.spec?.dnsConfig;
   if (extra) {
     config ??= { servers: [], searches: [], options: [] };
     config.servers = [...new Set([...(config.servers ?? []), ...(extra.nameservers ?? [])])];

@@ -1,0 +1,62 @@
+// `rudder up --nodes 2` for a whole-cluster story: why it cannot run here (a skip reason), the
+// cluster on a node network of its own (tests run side by side) removed at teardown, and the
+// Deployment of small HTTP servers (each answers with its pod's name) the stories put on it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomInt } from 'node:crypto';
+import type { Test } from 'tap';
+import { NODE_IMAGE } from '../../lib/images/local-images.js';
+import { commandInstalled } from '../../lib/process/installed.js';
+import { freePort } from '../../lib/process/ports.js';
+import { localNodesSkip } from './local-nodes.js';
+import { rudder, type RudderRun } from './rudder-cli.js';
+
+export function realNodesClusterSkip(): string | undefined {
+  const nodes = localNodesSkip();
+  if (nodes) return nodes;
+  if (!process.env.RUDDER_CI && !commandInstalled('iptables-restore', '--version')) return 'the nodes\' proxies need iptables-restore (iptables), which is not installed';
+  return undefined;
+}
+
+/** Starts the cluster (detached) in a new data dir with free ports; `rudder down` and the data dir's removal at teardown. */
+export async function upWithRealNodes(t: Test, env: NodeJS.ProcessEnv = process.env): Promise<{ up: RudderRun; dataDir: string; kubeconfig: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rudder-nodes-'));
+  t.teardown(() => {
+    rudder(['down', '--data-dir', dataDir]);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const up = rudder(
+    [
+      'up', '--detach', '--data-dir', dataDir, '--port', String(await freePort()),
+      '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort()), '--kubelet-port', String(await freePort()),
+      '--nodes', '2', '--node-subnet', `10.213.${randomInt(1, 250)}.0/24`,
+    ],
+    { env, timeoutMs: 150_000 },
+  );
+  return { up, dataDir, kubeconfig: join(dataDir, 'kubeconfig') };
+}
+
+/** An HTTP server on 8080 answering every request with the pod's name. */
+const WEB_SERVER = "require('http').createServer((q, s) => s.end(require('os').hostname())).listen(8080)";
+
+/** Deployment `web` (label app=web) of two such servers, ready once they listen; `podSpec` adds to each pod's spec. */
+export function webDeployment(podSpec: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: 'web', image: NODE_IMAGE, command: ['node', '-e', WEB_SERVER], ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } }],
+          ...podSpec,
+        },
+      },
+    },
+  };
+}
