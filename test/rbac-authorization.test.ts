@@ -264,3 +264,18 @@ t.test('the default roles and bindings are reconciled at start: what they lack c
   t.match((await current(bindingUrl)).subjects, [{ kind: 'Group', name: 'system:authenticated' }]);
   t.equal((await call('viewer-token', 'GET', '/apis')).code, 200, 'discovery is back');
 });
+
+t.test('streaming into a pod is create on pods/exec, attach and portforward, whichever method carries it; pods/log is get', async (t) => {
+  for (const subresource of ['exec', 'attach', 'portforward']) {
+    for (const method of ['GET', 'POST']) {
+      const url = `/api/v1/namespaces/team-a/pods/web/${subresource}?command=true`;
+      const viewer = await call('viewer-token', method, url);
+      t.equal(viewer.code, 403, `view may not ${method} pods/${subresource}`);
+      t.match(viewer.body.message, new RegExp(`cannot create resource "pods/${subresource}"`), 'asked as create');
+      // edit holds create on them: past authorization, the pod does not exist
+      t.equal((await call('editor-token', method, url)).code, 404, `edit may ${method} pods/${subresource}`);
+    }
+  }
+  t.equal((await call('viewer-token', 'GET', '/api/v1/namespaces/team-a/pods/web/log')).code, 404, 'view may get pods/log (the pod does not exist)');
+  t.equal((await call('viewer-token', 'GET', '/api/v1/namespaces/team-b/pods/web/log')).code, 403, 'but not in a namespace it cannot view');
+});

@@ -24,15 +24,25 @@ export interface DelegatingAuthorizerOptions {
   deniedTtlMs?: number;
   reviewTimeoutMs?: number;
   maxEntries?: number;
+  /** Paths that stand for a resource (the kubelet's API is nodes/proxy): reviewed with resourceAttributes instead. */
+  resourceFor?: (path: string) => NodeSubresource | undefined;
+}
+
+export interface NodeSubresource {
+  resource: string;
+  subresource: string;
+  name: string;
 }
 
 export class DelegatingAuthorizer implements PathAuthorizer {
   private readonly client: Pick<RestClient, 'request'>;
   private readonly reviewTimeoutMs: number;
   private readonly cache: ReviewCache<boolean>;
+  private readonly resourceFor: DelegatingAuthorizerOptions['resourceFor'];
 
   constructor(options: DelegatingAuthorizerOptions) {
     this.client = options.client;
+    this.resourceFor = options.resourceFor;
     this.reviewTimeoutMs = options.reviewTimeoutMs ?? 10_000;
     const allowedTtlMs = options.allowedTtlMs ?? 10_000;
     const deniedTtlMs = options.deniedTtlMs ?? 10_000;
@@ -48,8 +58,11 @@ export class DelegatingAuthorizer implements PathAuthorizer {
     const body: SubjectAccessReview = {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SubjectAccessReview',
-      spec: { user: user.name, uid: user.uid, groups: [...user.groups], nonResourceAttributes: { verb, path } },
+      spec: { user: user.name, uid: user.uid, groups: [...user.groups] },
     };
+    const resource = this.resourceFor?.(path);
+    if (resource) body.spec.resourceAttributes = { verb, ...resource };
+    else body.spec.nonResourceAttributes = { verb, path };
     if (user.extra) body.spec.extra = user.extra;
     const answer = await this.client.request<SubjectAccessReview>({ method: 'POST', path: reviewPath(SUBJECT_ACCESS_REVIEWS), body, signal: AbortSignal.timeout(this.reviewTimeoutMs) });
     return answer?.status?.allowed === true;

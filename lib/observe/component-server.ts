@@ -21,11 +21,13 @@ export interface ComponentServerOptions {
   /** Checks that the caller may get the path (a DelegatingAuthorizer asking the apiserver); absent: any authenticated caller. */
   authorizer?: PathAuthorizer;
   log: Logger;
-  https?: { key: Buffer; cert: Buffer };
+  /** With `ca`, clients may also authenticate with a certificate it signed (asked for, not required). */
+  https?: { key: Buffer; cert: Buffer; ca?: Buffer };
 }
 
 export async function buildComponentServer(options: ComponentServerOptions): Promise<FastifyInstance> {
-  const app = (options.https ? Fastify({ https: options.https }) : Fastify()) as unknown as FastifyInstance;
+  const https = options.https && { ...options.https, ...(options.https.ca ? { requestCert: true, rejectUnauthorized: false } : {}) };
+  const app = (https ? Fastify({ https }) : Fastify()) as unknown as FastifyInstance;
   requireAuthentication(app, { authenticator: options.authenticator, authorizer: options.authorizer, log: options.log });
   await app.register(healthRoutes, { metrics: options.metrics, livez: { ping: () => true }, readyz: options.readyz });
   return app;

@@ -13,6 +13,7 @@ export interface CertificateRequest {
   subject: string | Record<string, string[]>[];
   usages: readonly string[];
   dnsNames?: readonly string[];
+  ipAddresses?: readonly string[];
   now?: Date;
   lifetimeMs?: number;
 }
@@ -25,7 +26,8 @@ export async function issueCertificate(ca: SigningCa, request: CertificateReques
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
     new x509.ExtendedKeyUsageExtension([...request.usages]),
   ];
-  if (request.dnsNames?.length) extensions.push(new x509.SubjectAlternativeNameExtension(request.dnsNames.map((value) => ({ type: 'dns' as const, value }))));
+  const names = [...(request.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })), ...(request.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value }))];
+  if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
   extensions.push(await x509.AuthorityKeyIdentifierExtension.create(ca.cert));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),

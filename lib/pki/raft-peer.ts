@@ -40,7 +40,7 @@ export function createRaftPeerCert(ca: SigningCa, id: number, now = new Date()):
 }
 
 /** Writes through a temporary name, so a replica starting beside this one never reads half a file. */
-function writeAtomically(path: string, text: string, mode: number): void {
+export function writeAtomically(path: string, text: string, mode: number): void {
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, text, { mode });
   renameSync(temporary, path);

@@ -1,4 +1,5 @@
 // rudder-apiserver: configuration and wiring only.
+import { ensureKubeletClientCert } from '../../lib/pki/kubelet-client.js';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadOptions } from '../../lib/config/options.js';
@@ -75,6 +76,7 @@ const server = await buildApiServer({
   anonymousAuth: options.anonymousAuth,
   serviceAccountKey,
   serviceAccountIssuer: options.serviceAccountIssuer,
+  kubeletTls: await ensureKubeletClientCert(certDir),
   audit,
 });
 const stopCompactor = startCompactor(store, options.compactionInterval, log);

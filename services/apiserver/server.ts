@@ -28,6 +28,9 @@ import { installMaxInFlight } from './http/max-inflight.js';
 import { RequestMetrics } from './http/metrics.js';
 import { installRequestTimeout } from './http/request-timeout.js';
 import { resourceRoutes } from './http/resource-routes.js';
+import { podStreamingRoutes } from './http/pod-streaming-routes.js';
+import { routeUpgrades } from '../../lib/http/upgrade-routing.js';
+import type { KubeletClientTls } from '../../lib/pki/kubelet-client.js';
 import { fastifyServerTimeouts, limitConnections, nodeServerOptions, type ServingLimits } from './http/serving-limits.js';
 import { tokenReviewRoutes } from './http/token-review-route.js';
 import { openapiRoutes } from './openapi-routes.js';
@@ -82,6 +85,8 @@ export interface ApiServerDeps {
   serviceAccountIssuer?: string;
   /** --anonymous-auth (default true). */
   anonymousAuth?: boolean;
+  /** The client certificate pods/log, exec, attach, portforward and nodes/proxy reach kubelets with. */
+  kubeletTls?: KubeletClientTls;
   /** --audit-policy-file and --audit-log-path: which requests are audited, and where the events go. */
   audit?: AuditOptions;
 }
@@ -117,6 +122,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   }
   const app = Fastify(options) as unknown as FastifyInstance;
   if (deps.serving) limitConnections(app.server, deps.serving, deps.metrics);
+  // exec, attach and portforward arrive as upgrade requests: through the same hooks as the rest.
+  routeUpgrades(app);
 
   installErrorHandling(app);
   const apiAudiences = deps.apiAudiences ?? [];
@@ -211,6 +218,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     await app.register(tokenRequestRoute, { storage, tokens: serviceAccounts, apiAudiences });
   }
   await app.register(openapiRoutes, { extraV3: () => customOpenApi.current() });
+  await app.register(podStreamingRoutes, { storage, metrics: requestMetrics, ...(deps.kubeletTls ? { kubeletTls: deps.kubeletTls } : {}) });
   await app.register(resourceRoutes, {
     storage,
     metrics: requestMetrics,

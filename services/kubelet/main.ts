@@ -1,5 +1,5 @@
 // rudder-kubelet: configuration and wiring only.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DelegatingAuthenticator } from '../../lib/auth/delegating-authenticator.js';
 import { DelegatingAuthorizer } from '../../lib/auth/delegating-authorizer.js';
@@ -13,8 +13,12 @@ import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
 import { logProcessFaults } from '../../lib/observe/process-faults.js';
 import { pkiPaths } from '../../lib/pki/certs.js';
+import { ensureKubeletServingCert, servingAddresses } from '../../lib/pki/kubelet-serving.js';
 import { clusterAccess } from '../../lib/client/cluster-access.js';
 import { Kubelet } from './kubelet.js';
+import { CriClient } from '../../lib/cri/client.js';
+import { routeUpgrades } from '../../lib/http/upgrade-routing.js';
+import { kubeletApiResource, kubeletApiRoutes } from './server/kubelet-api.js';
 import { KubeletMetrics } from './metrics.js';
 import { nodeIdentities } from './node/identities.js';
 import { kubeletOptions } from './options.js';
@@ -73,8 +77,21 @@ const kubelet = new Kubelet({
   ...(options.runtime === 'cri' ? { probes: true, events: new EventRecorder({ client, clock, identity: identities[0]?.name ?? 'kubelet', metrics: registry, metricPrefix: 'kubelet', log }) } : {}),
 });
 
-const https = options.certDir ? { key: readFileSync(pkiPaths(resolve(options.certDir)).serverKey), cert: readFileSync(pkiPaths(resolve(options.certDir)).serverCert) } : undefined;
-const server = await buildComponentServer({ metrics: registry, readyz: { 'nodes-registered': () => kubelet.isReady() }, https, authenticator: new DelegatingAuthenticator({ client, clock }), authorizer: new DelegatingAuthorizer({ client, clock }), log });
+const pki = options.certDir ? pkiPaths(resolve(options.certDir)) : undefined;
+const nodeName = identities[0]!.name;
+// A real node serves with a certificate of its own for its name and address when the CA's key is at hand;
+// otherwise (simulated nodes) with the cluster serving certificate.
+const serving = pki && options.runtime === 'cri' && existsSync(pki.caKey) ? await ensureKubeletServingCert(resolve(options.certDir), nodeName, servingAddresses(identities[0]!.internalIP, options.address)) : pki && { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert) };
+// Clients (the apiserver with its kubelet-client certificate) may authenticate with a certificate of the cluster CA.
+const https = pki && serving ? { ...serving, ca: readFileSync(pki.caCert) } : undefined;
+const authorizer = new DelegatingAuthorizer({ client, clock, resourceFor: kubeletApiResource(nodeName) });
+const server = await buildComponentServer({ metrics: registry, readyz: { 'nodes-registered': () => kubelet.isReady() }, https, authenticator: new DelegatingAuthenticator({ client, clock }), authorizer, log });
+routeUpgrades(server);
+await server.register(kubeletApiRoutes, {
+  ...(options.runtime === 'cri' ? { client: new CriClient(options.containerRuntimeEndpoint.replace(/^unix:\/\//, '')) } : {}),
+  pods: () => client.request({ method: 'GET', path: '/api/v1/pods', query: { fieldSelector: `spec.nodeName=${nodeName}` } }),
+  log,
+});
 await server.listen({ host: options.address, port: options.port });
 const address = server.server.address();
 const port = typeof address === 'object' && address ? address.port : options.port;

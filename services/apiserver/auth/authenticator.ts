@@ -4,16 +4,14 @@
 // system:unauthenticated; credentials that are presented and not accepted are a 401. Every
 // authenticated user is also in system:authenticated, as Kubernetes' group adder puts them.
 import type { TLSSocket } from 'node:tls';
-import { x509 } from '../../../lib/pki/x509.js';
 import type { FastifyRequest } from 'fastify';
 import { bearerToken } from '../../../lib/auth/bearer.js';
+import { clientCertificateUser } from '../../../lib/auth/client-certificate.js';
 import type { TokenUser } from '../../../lib/auth/request-user.js';
 import type { ServiceAccountTokens } from './service-account-tokens.js';
 
 export const AUTHENTICATED_GROUP = 'system:authenticated';
 export const ANONYMOUS: TokenUser = Object.freeze({ name: 'system:anonymous', uid: '', groups: ['system:unauthenticated'] });
-
-const CLIENT_AUTH_USAGE = '1.3.6.1.5.5.7.3.2';
 
 export interface RequestAuthenticatorOptions {
   /** The static token file's users, by token. */
@@ -34,18 +32,11 @@ export interface TokenAuthentication {
 /** Credentials presented but not accepted. */
 const REJECTED = null;
 
-/** CN and every O of a certificate's subject, read from its DER (not Node's escaped text form). */
-function subjectOf(der: Buffer): { name: string; groups: string[] } {
-  const subject = new x509.X509Certificate(der).subjectName;
-  return { name: subject.getField('CN')[0] ?? '', groups: subject.getField('O') };
-}
-
 export function withAuthenticatedGroup(user: TokenUser): TokenUser {
   return user.groups.includes(AUTHENTICATED_GROUP) ? user : { ...user, groups: [...user.groups, AUTHENTICATED_GROUP] };
 }
 
 export class RequestAuthenticator {
-  private readonly fromCertificate = new WeakMap<object, TokenUser | null | undefined>();
   private readonly staticUsers = new WeakMap<TokenUser, TokenUser>();
 
   constructor(private readonly options: RequestAuthenticatorOptions) {}
@@ -96,17 +87,7 @@ export class RequestAuthenticator {
    * client sent none, null when it sent one the cluster CA did not sign (or not for client auth).
    */
   private certificateUser(socket: TLSSocket): TokenUser | null | undefined {
-    if (typeof socket.getPeerCertificate !== 'function') return undefined;
-    if (this.fromCertificate.has(socket)) return this.fromCertificate.get(socket);
-    const cert = socket.getPeerCertificate();
-    let user: TokenUser | null | undefined;
-    if (!cert || Object.keys(cert).length === 0) user = undefined;
-    else if (!socket.authorized || (cert.ext_key_usage !== undefined && !cert.ext_key_usage.includes(CLIENT_AUTH_USAGE))) user = REJECTED;
-    else {
-      const { name, groups } = subjectOf(cert.raw);
-      user = name === '' ? REJECTED : withAuthenticatedGroup({ name, uid: '', groups });
-    }
-    this.fromCertificate.set(socket, user);
-    return user;
+    const user = clientCertificateUser(socket);
+    return user ? this.staticUser(user) : user;
   }
 }

@@ -6,6 +6,8 @@
 import { decodeSegment, splitApiPath } from '../api-path.js';
 import type { NonResourceAttributes, ResourceAttributes } from '../rbac/attributes.js';
 
+const STREAMING_SUBRESOURCES = new Set(['exec', 'attach', 'portforward']);
+
 function single(value: unknown): string {
   const last = Array.isArray(value) ? value[value.length - 1] : value;
   return last === undefined ? '' : String(last);
@@ -76,6 +78,8 @@ export function requestAttributes(method: string, url: string, query: Record<str
     default:
       verb = method.toLowerCase();
   }
+  // Streaming into a pod is `create` whichever method carries it (SPDY POSTs, WebSocket GETs).
+  if (resource === 'pods' && STREAMING_SUBRESOURCES.has(subresource)) verb = 'create';
   const pinned = (verb === 'list' || verb === 'watch') && name === '' ? selectedName(query) : name;
   return { resource: { verb, group, version, resource, subresource, namespace, name: pinned } };
 }
