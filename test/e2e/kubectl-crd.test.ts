@@ -6,12 +6,10 @@
 // status; `kubectl scale` works through the scale subresource; the printer columns show; `kubectl
 // explain widget.spec` reads the published schema; a second served version answers; deleting the
 // definition deletes its Widgets.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
-import { kubectl, kubectlStream } from '../helpers/kubectl.js';
+import { kubectl, kubectlSession, kubectlStream } from '../helpers/kubectl.js';
 import { KUBECTL_VERSIONS } from '../helpers/paths.js';
 
 const SCHEMA = `
@@ -96,17 +94,8 @@ t.teardown(async () => {
 
 for (const version of KUBECTL_VERSIONS) {
   t.test(`kubectl ${version}: a CustomResourceDefinition's story`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'rudder-crd-'));
-    const cache = ['--cache-dir', join(dir, 'cache')];
-    const k = (...args: string[]) => kubectl(version, apiserver.kubeconfig, [...cache, ...args]);
-    const file = (name: string, text: string): string => {
-      const path = join(dir, name);
-      writeFileSync(path, text);
-      return path;
-    };
-    const ns = `crd-${version.replace('.', '')}`;
-    t.equal((await k('create', 'namespace', ns)).code, 0);
-    const n = (...args: string[]) => k('-n', ns, ...args);
+    const { dir, k, n, file, cache, namespace: ns, created: nsCreated } = await kubectlSession(version, apiserver.kubeconfig, 'crd');
+    t.ok(nsCreated, 'namespace created');
 
     // 1. the definition is created, and its kind is served within a second
     t.equal((await n('get', 'widgets')).code !== 0, true, 'widgets are unknown before the definition');

@@ -20,13 +20,14 @@ import type { ApiStorage } from '../registry/api-storage.js';
 import { applyScale, toScale } from '../registry/scale.js';
 import { applyPatch } from '../../../lib/api/patch/index.js';
 import { parseRequestInfo, type RequestInfo } from '../request-info.js';
-import { PATCH_TYPES } from './body-parsers.js';
+import { APPLY_PATCH_TYPE, PATCH_TYPES } from './body-parsers.js';
+import { managerFromUserAgent } from '../../../lib/api/field-manager/managed-fields.js';
 
 const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
 import type { RequestMetrics } from './metrics.js';
 import { negotiate, type ResponseFormat } from '../../../lib/api/negotiate.js';
 import { serveWatch } from './watch-route.js';
-import { parseDeleteOptions, parseWriteParams, type WriteParams } from './write-params.js';
+import { parseDeleteOptions, parsePatchOptions, parseWriteParams, type WriteParams } from './write-params.js';
 
 export interface ResourceRoutesOptions {
   storage: ApiStorage;
@@ -110,6 +111,12 @@ function requireObject(body: unknown, info: RequestInfo['info']): KubeObject {
   return body as KubeObject;
 }
 
+/** The write's parameters, its user, and the manager its fields are recorded for: ?fieldManager= or the User-Agent's first part. */
+function writeOptions(query: Record<string, unknown>, request: FastifyRequest): WriteParams & { user: FastifyRequest['user']; manager: string } {
+  const params = parseWriteParams(query);
+  return { ...params, user: request.user, manager: params.fieldManager ?? managerFromUserAgent(request.headers['user-agent']) };
+}
+
 /** `duplicate field` findings of a JSON body; other formats cannot repeat a key once parsed. */
 function bodyDuplicates(request: FastifyRequest, params: WriteParams): string[] {
   const text = request.jsonText;
@@ -175,7 +182,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         });
       }
       case 'create': {
-        const params = { ...parseWriteParams(query), user: request.user };
+        const params = writeOptions(query, request);
         if (ri.subresource === 'binding') {
           const binding = requireObject(request.body, info);
           reportFields(reply, checkKind(BINDING_GVK, binding, params.fieldValidation, bodyDuplicates(request, params)));
@@ -197,7 +204,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         return send(reply, request, info, format, 201, created, now);
       }
       case 'update': {
-        const params = { ...parseWriteParams(query), user: request.user };
+        const params = writeOptions(query, request);
         const body = requireObject(request.body, info);
         const duplicates = bodyDuplicates(request, params);
         if (ri.subresource === 'scale') {
@@ -210,12 +217,13 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         return send(reply, request, info, format, created ? 201 : 200, object, now);
       }
       case 'patch': {
-        const params = { ...parseWriteParams(query), user: request.user };
         const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        if (!(PATCH_TYPES as readonly string[]).includes(contentType) || (contentType === STRATEGIC_MERGE_PATCH && !storage.builtIn(info))) {
+        const apply = contentType === APPLY_PATCH_TYPE;
+        if ((!(PATCH_TYPES as readonly string[]).includes(contentType) && !apply) || (contentType === STRATEGIC_MERGE_PATCH && !storage.builtIn(info))) {
           // Custom resources have no Go types to read patch strategies from: no strategic merge patch.
           throw errors.unsupportedMediaType(contentType);
         }
+        const params = { ...writeOptions(query, request), ...parsePatchOptions(query, apply) };
         // A merge or strategic patch names fields as the object does, so its duplicates are the object's.
         const duplicates = contentType === PATCH_TYPES[0] ? [] : bodyDuplicates(request, params);
         if (ri.subresource === 'scale') {
