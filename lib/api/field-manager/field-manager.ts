@@ -174,20 +174,24 @@ export class FieldManager {
     const entry: ManagerEntry = { manager, operation: 'Apply', apiVersion: this.options.apiVersion, set: configSet, time: unchanged ? prior?.time ?? now : now };
     if (subresource !== undefined) entry.subresource = subresource;
     managers.set(id, entry);
-    (merged.metadata ??= {}).managedFields = encodeManagedFields(managers);
+    const entries = encodeManagedFields(managers);
+    if (entries.length > 0) (merged.metadata ??= {}).managedFields = entries;
+    else if (merged.metadata) delete merged.metadata.managedFields;
     return { object: merged, unchanged };
   }
 
   /** Removes from `merged` the fields the manager stopped applying that no one else owns. */
   private prune(merged: KubeObject, dropped: FieldSet, applied: FieldSet, managers: Managers, id: string): void {
     if (dropped.isEmpty()) return;
-    let keep = applied;
-    for (const [other, entry] of managers) if (other !== id) keep = keep.union(entry.set);
+    let others = new FieldSet();
+    for (const [other, entry] of managers) if (other !== id) others = others.union(entry.set);
+    const keep = applied.union(others);
     // Outermost first: a removed list item takes its fields with it.
     const paths = [...dropped.paths()].sort((a, b) => a.length - b.length);
     const removed: FieldPath[] = [];
     for (const path of paths) {
-      if (keep.coversOrBelow(path) || keep.leafAbove(path)) continue;
+      // Kept: a field someone still applies or owns, or that lies in a value another manager owns whole.
+      if (keep.coversOrBelow(path) || others.leafAbove(path)) continue;
       if (removed.some((done) => done.every((element, i) => path[i] === element))) continue;
       removeAt(merged, path, this.options.type, keep);
       removed.push(path);

@@ -68,10 +68,11 @@ export function encodeManagedFields(managers: Managers): Record<string, unknown>
     if (ta !== tb) return ta < tb ? -1 : 1;
     return a.manager < b.manager ? -1 : a.manager > b.manager ? 1 : 0;
   });
+  // Empty strings are left out, as the Go type's omitempty leaves them out.
   return entries.map((entry) => ({
-    manager: entry.manager,
+    ...(entry.manager !== '' ? { manager: entry.manager } : {}),
     operation: entry.operation,
-    apiVersion: entry.apiVersion,
+    ...(entry.apiVersion !== '' ? { apiVersion: entry.apiVersion } : {}),
     ...(entry.time !== undefined ? { time: entry.time } : {}),
     fieldsType: 'FieldsV1',
     fieldsV1: entry.set.toFieldsV1(),

@@ -147,8 +147,7 @@ function keyed(type: FieldType & { kind: 'list' }, value: Json): Map<PathElement
 
 /**
  * The applied configuration merged into the live object: struct fields and map keys merge one by
- * one, keyed lists and sets item by item (live items keep their order, new items follow in the
- * configuration's order), everything else — scalars, atomic lists and maps — is replaced. A null
+ * one, keyed lists and sets item by item (see mergeItems for the order), everything else — scalars, atomic lists and maps — is replaced. A null
  * in the configuration removes the field.
  */
 export function merge(live: Json, config: Json, type: FieldType): Json {
@@ -156,23 +155,69 @@ export function merge(live: Json, config: Json, type: FieldType): Json {
   if (live === undefined || live === null || config === null || isLeaf(type, config) || isLeaf(type, live)) return structuredClone(config);
   if (Array.isArray(config)) {
     if (!Array.isArray(live)) return structuredClone(config);
-    const list = type as FieldType & { kind: 'list' };
-    const incoming = keyed(list, config);
-    const out: Json[] = [];
-    const seen = new Set<PathElement>();
-    live.forEach((item, index) => {
-      const element = itemElement(list, item, index);
-      seen.add(element);
-      out.push(incoming.has(element) ? merge(item, incoming.get(element), list.element()) : item);
-    });
-    for (const [element, item] of incoming) if (!seen.has(element)) out.push(structuredClone(item));
-    return out;
+    return mergeItems(live, config, type as FieldType & { kind: 'list' });
   }
   if (!isObject(live) || !isObject(config)) return structuredClone(config);
   const out: JsonObject = { ...live };
   for (const [key, value] of Object.entries(config)) {
     if (value === null) delete out[key];
     else out[key] = merge(live[key], value, fieldType(type, key));
+  }
+  return out;
+}
+
+/**
+ * A keyed list or set merged item by item, in structured-merge-diff's order: the items both
+ * name follow the configuration's order, the configuration's new items stand where it puts them,
+ * and items only the live list has keep their place among the others.
+ */
+function mergeItems(live: Json[], config: Json[], type: FieldType & { kind: 'list' }): Json[] {
+  const left = live.map((item, i) => itemElement(type, item, i));
+  const right = config.map((item, i) => itemElement(type, item, i));
+  const liveItems = new Map(left.map((element, i) => [element, live[i]]));
+  const configItems = new Map(right.map((element, i) => [element, config[i]]));
+  const shared = right.filter((element) => liveItems.has(element));
+  let next = 0;
+  const merged = new Set<PathElement>();
+  const out: Json[] = [];
+  const take = (element: PathElement): void => {
+    merged.add(element);
+    out.push(merge(liveItems.get(element), configItems.get(element), type.element()));
+    if (shared[next] === element) next++;
+  };
+  let l = 0;
+  let r = 0;
+  while (l < left.length || r < right.length) {
+    if (l < left.length && r < right.length) {
+      const element = left[l]!;
+      if (element === right[r]) {
+        take(element);
+        l++;
+        r++;
+        continue;
+      }
+      // A shared item whose turn in the configuration's order has not come.
+      if (configItems.has(element) && next < shared.length && shared[next] !== element) {
+        l++;
+        continue;
+      }
+    }
+    if (l < left.length) {
+      const element = left[l]!;
+      if (!configItems.has(element)) {
+        out.push(live[l]);
+        l++;
+        continue;
+      }
+      if (merged.has(element)) {
+        l++;
+        continue;
+      }
+    }
+    if (r < right.length) {
+      take(right[r]!);
+      r++;
+    }
   }
   return out;
 }
