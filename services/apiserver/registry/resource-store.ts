@@ -272,7 +272,9 @@ export class ResourceStore {
     const found = strategy.validate(body);
     if (found.length > 0) throw this.invalid(body, found);
     if (options.manager !== undefined && !options.applied) {
-      meta.managedFields = this.fieldManager.updated(undefined, body, options.manager, undefined, formatTime(this.deps.clock()));
+      const entries = this.fieldManager.updated(undefined, body, options.manager, undefined, formatTime(this.deps.clock()));
+      if (entries.length > 0) meta.managedFields = entries as ObjectMeta['managedFields'];
+      else delete meta.managedFields;
     }
     const key = this.keyOf(namespace, name);
     const stored = strategy.canonicalize(body);
@@ -394,7 +396,8 @@ export class ResourceStore {
       meta.managedFields = applied as ObjectMeta['managedFields'];
     } else if (options.manager !== undefined) {
       const entries = this.fieldManager.updated(current, next, options.manager, subresource, formatTime(this.deps.clock()));
-      if (entries.length > 0 || current.metadata.managedFields !== undefined) meta.managedFields = entries as ObjectMeta['managedFields'];
+      // No managers is no managedFields (the list is omitted when empty, as in every encoding).
+      if (entries.length > 0) meta.managedFields = entries as ObjectMeta['managedFields'];
       else delete meta.managedFields;
     } else if (incoming === undefined && current.metadata.managedFields !== undefined) {
       meta.managedFields = current.metadata.managedFields;
