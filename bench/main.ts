@@ -1,6 +1,7 @@
 // npm run bench -- <name>: runs one benchmark (or all with no name); each writes
 // bench/results/<name>.json.
 import { benchApiserver } from './apiserver.js';
+import { benchApply } from './apply.js';
 import { benchCri } from './cri.js';
 import { benchKubelet } from './kubelet.js';
 import { benchControllers } from './controllers.js';
@@ -13,6 +14,7 @@ import { benchWatch } from './watch.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   apiserver: benchApiserver,
+  apply: benchApply,
   cri: benchCri,
   kubelet: benchKubelet,
   controllers: benchControllers,

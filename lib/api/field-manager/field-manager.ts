@@ -106,8 +106,7 @@ export class FieldManager {
    * managedFields the request itself changed are taken as the starting point (as Kubernetes lets
    * clients reset or rewrite them); otherwise the live object's.
    */
-  updated(live: KubeObject | undefined, next: KubeObject, manager: string, subresource: string | undefined, now: string): Record<string, unknown>[] {
-    const incoming = next.metadata?.managedFields;
+  updated(live: KubeObject | undefined, next: KubeObject, manager: string, subresource: string | undefined, now: string, incoming: unknown = next.metadata?.managedFields): Record<string, unknown>[] {
     const liveFields = live?.metadata?.managedFields;
     let managers = decodeOrEmpty(liveFields);
     if (incoming !== undefined && !isDeepStrictEqual(incoming, liveFields)) {

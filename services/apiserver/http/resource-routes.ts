@@ -234,6 +234,10 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
           });
           return send(reply, request, info, format, 200, toScale(updated, info), now);
         }
+        if (apply) {
+          const { object, created } = await resource.apply(ref, request.body, params, (obj) => reportFields(reply, storage.checkObject(info, obj, params.fieldValidation, duplicates)), statusOnly);
+          return send(reply, request, info, format, created ? 201 : 200, object, now);
+        }
         const patched = await resource.patch(
           ref,
           contentType,

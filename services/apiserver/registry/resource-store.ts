@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { fieldErrors, type FieldError } from '../../../lib/api/field-errors.js';
 import type { KubeList, KubeObject, ObjectMeta, StoredObject } from '../../../lib/api/object.js';
 import { isPlainObject } from '../../../lib/api/object.js';
-import { APPLY_PATCH, applyPatch, decodeApplyConfiguration, patchTypeOf } from '../../../lib/api/patch/index.js';
+import { applyPatch, decodeApplyConfiguration } from '../../../lib/api/patch/index.js';
 import { canonicalForm } from '../../../lib/api/canonical-form.js';
 import type { Conversion } from '../../../lib/api/conversion/index.js';
 import { apiVersionOf, storageKey, type ResourceInfo } from '../../../lib/api/resources.js';
@@ -347,6 +347,8 @@ export class ResourceStore {
     const { strategy } = this;
     this.checkBody(current.metadata.namespace, proposed, current.metadata.name);
     const meta = metaOf(proposed);
+    // managedFields as the request sent them, before the strategy shapes the object.
+    const incoming = meta.managedFields;
     if (meta.uid !== undefined && meta.uid !== '' && meta.uid !== current.metadata.uid) {
       throw errors.conflict(this.ref, current.metadata.name, `Precondition failed: UID in precondition: ${current.metadata.uid}, UID in object meta: ${meta.uid}`);
     }
@@ -367,7 +369,7 @@ export class ResourceStore {
     if (found.length > 0) throw this.invalid(prepared, found);
     const next = strategy.canonicalize(prepared);
     const nextMeta = metaOf(next);
-    this.recordManagers(current, next, subresource, options, applied);
+    this.recordManagers(current, next, incoming, subresource, options, applied);
 
     const extras = await this.deps.admission.validate(this.attributes('UPDATE', ref, next, current, options, subresource));
     if (nextMeta.deletionTimestamp !== undefined) {
@@ -389,13 +391,12 @@ export class ResourceStore {
    * metadata.managedFields of an update: what an apply worked out, the Update of the request's
    * manager, or — for the apiserver's own writes — the live object's, unchanged.
    */
-  private recordManagers(current: StoredObject, next: KubeObject, subresource: string | undefined, options: WriteOptions, applied: unknown[] | undefined): void {
+  private recordManagers(current: StoredObject, next: KubeObject, incoming: unknown, subresource: string | undefined, options: WriteOptions, applied: unknown[] | undefined): void {
     const meta = metaOf(next);
-    const incoming = (metaOf(next) as { managedFields?: unknown }).managedFields;
     if (applied !== undefined) {
       meta.managedFields = applied as ObjectMeta['managedFields'];
     } else if (options.manager !== undefined) {
-      const entries = this.fieldManager.updated(current, next, options.manager, subresource, formatTime(this.deps.clock()));
+      const entries = this.fieldManager.updated(current, next, options.manager, subresource, formatTime(this.deps.clock()), incoming);
       // No managers is no managedFields (the list is omitted when empty, as in every encoding).
       if (entries.length > 0) meta.managedFields = entries as ObjectMeta['managedFields'];
       else delete meta.managedFields;
@@ -439,7 +440,6 @@ export class ResourceStore {
     check: (patched: KubeObject) => void,
     subresource?: string,
   ): Promise<StoredObject> {
-    if (patchTypeOf(patchType) === APPLY_PATCH) return this.apply(ref, patch, options, check, subresource);
     const { object } = await this.guaranteedUpdate(ref, options, (current) => {
       const patched = applyPatch(this.info, current, patchType, patch);
       check(patched);
@@ -455,11 +455,11 @@ export class ResourceStore {
    * (409 on conflicts unless forced), then written as an update; an object that does not exist
    * is created from the configuration. An apply that changes nothing writes nothing.
    */
-  private async apply(ref: ObjectRef, body: unknown, options: WriteOptions, check: (patched: KubeObject) => void, subresource?: string): Promise<StoredObject> {
+  async apply(ref: ObjectRef, body: unknown, options: WriteOptions, check: (patched: KubeObject) => void, subresource?: string): Promise<{ object: StoredObject; created: boolean }> {
     const config = decodeApplyConfiguration(body);
     const manager = options.manager ?? '';
     const now = (): string => formatTime(this.deps.clock());
-    const { object } = await this.guaranteedUpdate(
+    const { object, change } = await this.guaranteedUpdate(
       ref,
       options,
       (current) => {
@@ -480,7 +480,7 @@ export class ResourceStore {
         : undefined,
       { ...options, applied: true },
     );
-    return object;
+    return { object, created: change === 'create' };
   }
 
   /** An update computed from the latest object through the main resource's rules (the scale subresource). */
