@@ -213,3 +213,17 @@ t.test('an Update manager records what it added or changed; list order and field
     'the applied order',
   );
 });
+
+t.test('the fields of a create, built directly, are those of an update from nothing', async (t) => {
+  fc.assert(
+    fc.property(kindAndTwoBodies, ([kind, first]) => {
+      const fm = managerOf(kind);
+      const obj = config(kind, first, { labels: { a: 'x' }, annotations: {} });
+      const direct = fm.updated(undefined, obj, 'm', undefined, NOW);
+      const viaCompare = fm.updated({ apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name: 'o' } } as KubeObject, obj, 'm', undefined, NOW);
+      if (JSON.stringify(direct) !== JSON.stringify(viaCompare)) t.same(direct, viaCompare);
+      return true;
+    }),
+    { numRuns: 300 },
+  );
+});

@@ -9,20 +9,21 @@ import { failure, type StatusError } from '../status.js';
 import { fieldElement, FieldSet, formatPath, type FieldPath } from './field-set.js';
 import { decodeManagedFields, describeManager, encodeManagedFields, ManagedFieldsError, managerId, type ManagerEntry, type Managers } from './managed-fields.js';
 import type { FieldType } from './schema.js';
-import { compare, merge, removeAt, toFieldSet } from './typed-value.js';
+import { addedFieldsV1, compare, merge, removeAt, toFieldSet } from './typed-value.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 export const BEFORE_FIRST_APPLY = 'before-first-apply';
 
-/** Fields no manager owns: the object's identity and what the server keeps. */
+/** The metadata fields no manager owns: the object's identity and what the server keeps. */
+const STRIPPED_META: ReadonlySet<string> = new Set(['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'generation', 'managedFields', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds']);
+
+/** Fields no manager owns, as a set: apiVersion, kind, metadata itself and STRIPPED_META. */
 const STRIPPED = (() => {
   const set = new FieldSet();
   set.insert(['f:apiVersion']);
   set.insert(['f:kind']);
   set.insert(['f:metadata']);
-  for (const field of ['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'generation', 'managedFields', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds']) {
-    set.insert(['f:metadata', fieldElement(field)]);
-  }
+  for (const field of STRIPPED_META) set.insert(['f:metadata', fieldElement(field)]);
   return set;
 })();
 
@@ -107,6 +108,7 @@ export class FieldManager {
    * clients reset or rewrite them); otherwise the live object's.
    */
   updated(live: KubeObject | undefined, next: KubeObject, manager: string, subresource: string | undefined, now: string, incoming: unknown = next.metadata?.managedFields): Record<string, unknown>[] {
+    if (live === undefined && incoming === undefined && subresource === undefined) return this.created(next, manager, now);
     const liveFields = live?.metadata?.managedFields;
     let managers = decodeOrEmpty(liveFields);
     if (incoming !== undefined && !isDeepStrictEqual(incoming, liveFields)) {
@@ -130,6 +132,24 @@ export class FieldManager {
     managers.set(id, entry);
     return encodeManagedFields(managers);
   }
+
+  /** A create's managedFields: its manager owns everything it wrote (the same as updated() from nothing, built directly). */
+  private created(next: KubeObject, manager: string, now: string): Record<string, unknown>[] {
+    const fieldsV1 = addedFieldsV1(next, this.options.type, this.skipOnCreate);
+    if (Object.keys(fieldsV1).length === 0) return [];
+    const entry: Record<string, unknown> = manager !== '' ? { manager, operation: 'Update' } : { operation: 'Update' };
+    entry.apiVersion = this.options.apiVersion;
+    entry.time = now;
+    entry.fieldsType = 'FieldsV1';
+    entry.fieldsV1 = fieldsV1;
+    return [entry];
+  }
+
+  /** The fields of a create no manager owns: identity, managedFields, and status when a subresource owns it. */
+  private readonly skipOnCreate = (depth: number, parent: string | undefined, name: string): boolean => {
+    if (depth === 0) return name === 'apiVersion' || name === 'kind' || (this.options.hasStatus && name === 'status');
+    return depth === 1 && parent === 'metadata' && STRIPPED_META.has(name);
+  };
 
   /**
    * Server-side apply of `config` by `manager` to `live` (absent: the object is created). Throws

@@ -155,13 +155,16 @@ const EMPTY = new FieldSet();
 
 const ORDER: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
 
+/** FieldsV1 order: fields, then keys, values and indices; by name (or number) within each. */
+export function compareElements(a: PathElement, b: PathElement): number {
+  const kind = (ORDER[a[0]!] ?? 4) - (ORDER[b[0]!] ?? 4);
+  if (kind !== 0) return kind;
+  if (a[0] === 'i') return Number(a.slice(2)) - Number(b.slice(2));
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function sortedElements(children: Map<PathElement, FieldSet>): PathElement[] {
-  return [...children.keys()].sort((a, b) => {
-    const kind = (ORDER[a[0]!] ?? 4) - (ORDER[b[0]!] ?? 4);
-    if (kind !== 0) return kind;
-    if (a[0] === 'i') return Number(a.slice(2)) - Number(b.slice(2));
-    return a < b ? -1 : a > b ? 1 : 0;
-  });
+  return [...children.keys()].sort(compareElements);
 }
 
 export class FieldsV1Error extends Error {}

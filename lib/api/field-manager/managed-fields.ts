@@ -68,16 +68,19 @@ export function encodeManagedFields(managers: Managers): Record<string, unknown>
     if (ta !== tb) return ta < tb ? -1 : 1;
     return a.manager < b.manager ? -1 : a.manager > b.manager ? 1 : 0;
   });
-  // Empty strings are left out, as the Go type's omitempty leaves them out.
-  return entries.map((entry) => ({
-    ...(entry.manager !== '' ? { manager: entry.manager } : {}),
-    operation: entry.operation,
-    ...(entry.apiVersion !== '' ? { apiVersion: entry.apiVersion } : {}),
-    ...(entry.time !== undefined ? { time: entry.time } : {}),
-    fieldsType: 'FieldsV1',
-    fieldsV1: entry.set.toFieldsV1(),
-    ...(entry.subresource !== undefined ? { subresource: entry.subresource } : {}),
-  }));
+  // Empty strings are left out, as the Go type's omitempty leaves them out. Built field by field
+  // in the order Kubernetes writes them.
+  return entries.map((entry) => {
+    const out: Record<string, unknown> = {};
+    if (entry.manager !== '') out.manager = entry.manager;
+    out.operation = entry.operation;
+    if (entry.apiVersion !== '') out.apiVersion = entry.apiVersion;
+    if (entry.time !== undefined) out.time = entry.time;
+    out.fieldsType = 'FieldsV1';
+    out.fieldsV1 = entry.set.toFieldsV1();
+    if (entry.subresource !== undefined) out.subresource = entry.subresource;
+    return out;
+  });
 }
 
 /** How a conflict names its manager: "kubectl", or "ctl" using apps/v1 for an Update manager. */

@@ -2,7 +2,7 @@
 // an applied configuration sets, the fields that differ between two objects, the merge of an
 // applied configuration into the live object, and the removal of fields from an object.
 import { isDeepStrictEqual } from 'node:util';
-import { fieldElement, FieldSet, indexElement, keyElement, valueElement, type FieldPath, type PathElement } from './field-set.js';
+import { compareElements, fieldElement, FieldSet, indexElement, keyElement, valueElement, type FieldPath, type PathElement } from './field-set.js';
 import { DEDUCED, fieldType, isStructField, type FieldType } from './schema.js';
 
 type Json = unknown;
@@ -137,6 +137,49 @@ function walkCompare(before: Json, after: Json, type: FieldType, path: PathEleme
     walkCompare(a[key], undefined, fieldType(type, key), path, out);
     path.pop();
   }
+}
+
+/** Which fields of a new object no manager owns: by their depth (0: the object's own fields) and name. */
+export type SkipField = (depth: number, parent: string | undefined, name: string) => boolean;
+
+/**
+ * The FieldsV1 JSON of everything in a new object — what compare(undefined, value).added holds —
+ * built directly, without field sets: the cheap path of a create. `skip` leaves out a field and
+ * all below it (the fields no manager owns).
+ */
+export function addedFieldsV1(value: Json, type: FieldType, skip: SkipField): Record<string, unknown> {
+  return addedNode(value, type, 0, undefined, skip) ?? {};
+}
+
+function addedNode(value: Json, type: FieldType, depth: number, name: string | undefined, skip: SkipField): Record<string, unknown> | undefined {
+  if (value === null || typeof value !== 'object' || isLeaf(type, value)) return depth > 0 ? {} : undefined;
+  const records = depth > 0 && recordsNode(type);
+  let out: Record<string, unknown> | undefined;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return {};
+    const list = type as FieldType & { kind: 'list' };
+    const items: [PathElement, Record<string, unknown>][] = [];
+    for (let index = 0; index < value.length; index++) {
+      const node = addedNode(value[index], list.element(), depth + 1, undefined, skip) ?? {};
+      // A list item is itself a member.
+      items.push([itemElement(list, value[index], index), node['.'] === undefined && Object.keys(node).length > 0 ? { '.': {}, ...node } : node]);
+    }
+    if (items.length > 1) items.sort((a, b) => compareElements(a[0], b[0]));
+    out = { '.': {} };
+    for (const [element, node] of items) out[element] = node;
+    return out;
+  }
+  const keys = Object.keys(value);
+  if (keys.length === 0) return depth > 0 ? {} : undefined;
+  keys.sort();
+  for (const key of keys) {
+    if (skip(depth, name, key)) continue;
+    const node = addedNode((value as JsonObject)[key], fieldType(type, key), depth + 1, key, skip);
+    if (node === undefined) continue;
+    out ??= records ? { '.': {} } : {};
+    out[`f:${key}`] = node;
+  }
+  return out ?? (records ? {} : undefined);
 }
 
 function keyed(type: FieldType & { kind: 'list' }, value: Json): Map<PathElement, Json> {
