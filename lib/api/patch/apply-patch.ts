@@ -69,6 +69,10 @@ export function decodeApplyConfiguration(body: unknown): KubeObject {
   }
   if (!isPlainObject(value)) throw errors.badRequest('error decoding YAML: the apply configuration must be an object');
   const config = value as KubeObject;
+  if (config.metadata !== undefined && config.metadata !== null && !isPlainObject(config.metadata)) throw errors.badRequest('error decoding YAML: metadata must be an object');
+  for (const field of ['apiVersion', 'kind'] as const) {
+    if (config[field] !== undefined && typeof config[field] !== 'string') throw errors.badRequest(`error decoding YAML: ${field} must be a string`);
+  }
   if (config.metadata?.managedFields !== undefined && config.metadata.managedFields !== null) throw errors.badRequest('metadata.managedFields must be nil');
   return config;
 }
