@@ -170,3 +170,50 @@ t.test('an object no one manages is taken over through before-first-apply', asyn
     ['before-first-apply', 'Update', undefined],
   ]);
 });
+
+t.test('custom resources are applied by their definition’s schema', async (t) => {
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'gizmos.example.com' },
+    spec: {
+      group: 'example.com',
+      scope: 'Namespaced',
+      names: { plural: 'gizmos', kind: 'Gizmo' },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: {
+                  type: 'object',
+                  properties: {
+                    size: { type: 'integer' },
+                    parts: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, count: { type: 'integer' } } } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+  t.equal((await call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).status, 201);
+  const path = '/apis/example.com/v1/namespaces/ssa/gizmos';
+  for (let i = 0; i < 50 && (await call('GET', path)).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
+  const gizmo = (parts: { name: string; count: number }[], size?: number): Record<string, unknown> => ({ apiVersion: 'example.com/v1', kind: 'Gizmo', metadata: { name: 'g' }, spec: { ...(size !== undefined ? { size } : {}), parts } });
+  const first = await call('PATCH', `${path}/g?fieldManager=a`, gizmo([{ name: 'x', count: 1 }], 3), APPLY);
+  t.equal(first.status, 201, first.text);
+  t.same(first.json<Obj>().metadata.managedFields?.[0]?.fieldsV1, { 'f:spec': { 'f:parts': { 'k:{"name":"x"}': { '.': {}, 'f:count': {}, 'f:name': {} } }, 'f:size': {} } });
+  const second = await call('PATCH', `${path}/g?fieldManager=b`, gizmo([{ name: 'y', count: 2 }]), APPLY);
+  t.equal(second.status, 200, second.text);
+  t.same((second.json<Obj>().spec as unknown as { parts: unknown[] }).parts, [{ name: 'x', count: 1 }, { name: 'y', count: 2 }], 'items of a map list merge by key');
+  const conflict = await call('PATCH', `${path}/g?fieldManager=b`, gizmo([{ name: 'x', count: 9 }]), APPLY);
+  t.equal(conflict.status, 409);
+  t.equal(conflict.json().message, 'Apply failed with 1 conflict: conflict with "a": .spec.parts[name="x"].count');
+});
