@@ -104,6 +104,7 @@ export class FieldManager {
   /**
    * managedFields after an Update by `manager` from `live` (absent on create) to `next`: the
    * manager gains what it added or changed, others lose it, and removed fields go from everyone.
+   * The entry's time moves when the manager adds, changes or removes a field, as Kubernetes documents.
    * managedFields the request itself changed are taken as the starting point (as Kubernetes lets
    * clients reset or rewrite them); otherwise the live object's.
    */
@@ -127,7 +128,7 @@ export class FieldManager {
     }
     const prior = managers.get(id);
     const set = (prior?.set ?? new FieldSet()).union(changed).difference(removed);
-    const entry: ManagerEntry = { manager, operation: 'Update', apiVersion: this.options.apiVersion, set, time: prior && prior.set.equals(set) ? prior.time ?? now : now };
+    const entry: ManagerEntry = { manager, operation: 'Update', apiVersion: this.options.apiVersion, set, time: prior && changed.isEmpty() && prior.set.equals(set) ? prior.time ?? now : now };
     if (subresource !== undefined) entry.subresource = subresource;
     managers.set(id, entry);
     return encodeManagedFields(managers);
