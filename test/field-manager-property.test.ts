@@ -7,7 +7,7 @@
 // changing another's field is a conflict naming that field unless forced.
 import fc from 'fast-check';
 import t from 'tap';
-import { FieldManager, servedTypes, type ManagerEntry } from '../lib/api/field-manager/index.js';
+import { ANCIENT_CHANGES, FieldManager, MAX_UPDATE_MANAGERS, servedTypes, type ManagerEntry } from '../lib/api/field-manager/index.js';
 import { decodeManagedFields } from '../lib/api/field-manager/managed-fields.js';
 import type { KubeObject } from '../lib/api/object.js';
 import { isStatusError } from '../lib/api/status.js';
@@ -226,4 +226,21 @@ t.test('the fields of a create, built directly, are those of an update from noth
     }),
     { numRuns: 300 },
   );
+});
+
+t.test('past ten Update managers the oldest are merged into ancient-changes', async (t) => {
+  const kind = KINDS[0]!;
+  const fm = managerOf(kind);
+  let obj = config(kind, { data: {} });
+  for (let i = 0; i < 14; i++) {
+    const next = config(kind, { data: { ...(obj.data as Record<string, string>), [`k${i}`]: 'v' } });
+    next.metadata!.managedFields = fm.updated(obj, next, `writer-${i}`, undefined, `2026-01-01T00:00:${String(10 + i)}Z`) as never;
+    obj = next;
+  }
+  const entries = (obj.metadata?.managedFields ?? []) as { manager: string; fieldsV1: { 'f:data'?: Record<string, unknown> } }[];
+  t.equal(entries.length, MAX_UPDATE_MANAGERS);
+  const ancient = entries.find((e) => e.manager === ANCIENT_CHANGES);
+  t.ok(ancient, 'an ancient-changes entry');
+  t.same(Object.keys(ancient?.fieldsV1['f:data'] ?? {}).filter((k) => k !== '.').sort(), ['f:k0', 'f:k1', 'f:k2', 'f:k3', 'f:k4']);
+  t.same(entries.filter((e) => e.manager !== ANCIENT_CHANGES).map((e) => e.manager), ['writer-5', 'writer-6', 'writer-7', 'writer-8', 'writer-9', 'writer-10', 'writer-11', 'writer-12', 'writer-13']);
 });

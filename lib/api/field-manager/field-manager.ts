@@ -84,6 +84,33 @@ export function conflictError(conflicts: readonly Conflict[]): StatusError {
   return failure(409, 'Conflict', message, { causes });
 }
 
+/** At most this many Update entries are kept; older ones are merged into ANCIENT_CHANGES, as Kubernetes does. */
+export const MAX_UPDATE_MANAGERS = 10;
+export const ANCIENT_CHANGES = 'ancient-changes';
+
+/** Merges the oldest Update entries into one `ancient-changes` entry (per apiVersion) until at most MAX_UPDATE_MANAGERS remain. */
+function capUpdateManagers(managers: Managers): void {
+  const updates = [...managers].filter(([, entry]) => entry.operation === 'Update' && !entry.set.isEmpty());
+  if (updates.length <= MAX_UPDATE_MANAGERS) return;
+  updates.sort(([, a], [, b]) => ((a.time ?? '') < (b.time ?? '') ? -1 : (a.time ?? '') > (b.time ?? '') ? 1 : 0));
+  let excess = updates.length - MAX_UPDATE_MANAGERS;
+  for (const [id, entry] of updates) {
+    if (excess <= 0) break;
+    if (entry.manager === ANCIENT_CHANGES && entry.subresource === undefined) continue;
+    const bucketId = managerId(ANCIENT_CHANGES, 'Update', entry.apiVersion, undefined);
+    const bucket = managers.get(bucketId);
+    managers.delete(id);
+    if (bucket) {
+      bucket.set = bucket.set.union(entry.set);
+      if ((entry.time ?? '') > (bucket.time ?? '')) bucket.time = entry.time;
+      excess--;
+    } else {
+      // The entry becomes the bucket: one entry fewer only once another joins it.
+      managers.set(bucketId, { manager: ANCIENT_CHANGES, operation: 'Update', apiVersion: entry.apiVersion, set: entry.set, ...(entry.time !== undefined ? { time: entry.time } : {}) });
+    }
+  }
+}
+
 export class FieldManager {
   constructor(private readonly options: FieldManagerOptions) {}
 
@@ -131,6 +158,7 @@ export class FieldManager {
     const entry: ManagerEntry = { manager, operation: 'Update', apiVersion: this.options.apiVersion, set, time: prior && changed.isEmpty() && prior.set.equals(set) ? prior.time ?? now : now };
     if (subresource !== undefined) entry.subresource = subresource;
     managers.set(id, entry);
+    capUpdateManagers(managers);
     return encodeManagedFields(managers);
   }
 
