@@ -142,6 +142,23 @@ t.test('conflicts are a 409 Status with a cause per field; force takes the field
   t.same(managers(force.json<Obj>()), [['owner', 'Apply', undefined]]);
 });
 
+t.test('apply through the scale subresource owns the replicas, with conflicts', async (t) => {
+  const scale = (replicas: number): Record<string, unknown> => ({ apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'web', namespace: 'ssa' }, spec: { replicas } });
+  const conflict = await call('PATCH', `${DEPLOYMENTS}/web/scale?fieldManager=autoscaler`, scale(6), APPLY);
+  t.equal(conflict.status, 409, conflict.text);
+  t.equal(conflict.json().message, 'Apply failed with 1 conflict: conflict with "owner": .spec.replicas');
+  const forced = await call('PATCH', `${DEPLOYMENTS}/web/scale?fieldManager=autoscaler&force=true`, scale(6), APPLY);
+  t.equal(forced.status, 200, forced.text);
+  t.equal(forced.json<{ spec: { replicas: number } }>().spec.replicas, 6);
+  const obj = (await call('GET', `${DEPLOYMENTS}/web`)).json<Obj>();
+  t.equal(obj.spec?.replicas, 6);
+  t.match(
+    obj.metadata.managedFields?.find((m) => m.manager === 'autoscaler'),
+    { operation: 'Apply', subresource: 'scale', fieldsV1: { 'f:spec': { 'f:replicas': {} } } },
+  );
+  t.notOk(JSON.stringify(obj.metadata.managedFields?.find((m) => m.manager === 'owner')?.fieldsV1).includes('f:replicas'), 'owner gave up .spec.replicas');
+});
+
 t.test('apply on the status subresource records its manager with the subresource', async (t) => {
   const applied = await call('PATCH', `${DEPLOYMENTS}/web/status?fieldManager=reporter`, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, status: { observedGeneration: 1 } }, APPLY);
   t.equal(applied.status, 200, applied.text);

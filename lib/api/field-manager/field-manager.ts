@@ -84,6 +84,16 @@ export function conflictError(conflicts: readonly Conflict[]): StatusError {
   return failure(409, 'Conflict', message, { causes });
 }
 
+/** The fields of `changed` that managers other than `id` own: each a conflict. */
+function conflictsWith(managers: Managers, id: string, changed: FieldSet): Conflict[] {
+  const conflicts: Conflict[] = [];
+  for (const [other, entry] of managers) {
+    if (other === id) continue;
+    for (const path of entry.set.intersection(changed).paths()) conflicts.push({ manager: entry, path });
+  }
+  return conflicts;
+}
+
 /** At most this many Update entries are kept; older ones are merged into ANCIENT_CHANGES, as Kubernetes does. */
 export const MAX_UPDATE_MANAGERS = 10;
 export const ANCIENT_CHANGES = 'ancient-changes';
@@ -181,6 +191,26 @@ export class FieldManager {
   };
 
   /**
+   * managedFields after an apply through the scale subresource, which set the field at
+   * `replicasPath` of `live` to give `next`: the manager owns that field (as an Apply entry of
+   * subresource scale); another manager owning it with another value is a conflict unless forced.
+   */
+  appliedScale(live: KubeObject, next: KubeObject, manager: string, replicasPath: FieldPath, force: boolean, now: string): Record<string, unknown>[] {
+    const managers = decodeOrEmpty(live.metadata?.managedFields);
+    const diff = compare(withoutManagedFields(live), withoutManagedFields(next), this.options.type);
+    const changed = this.owned(diff.added.union(diff.modified), 'scale');
+    const id = managerId(manager, 'Apply', this.options.apiVersion, 'scale');
+    const conflicts = conflictsWith(managers, id, changed);
+    if (conflicts.length > 0 && !force) throw conflictError(conflicts);
+    for (const [other, entry] of managers) if (other !== id) entry.set = entry.set.difference(changed);
+    const set = new FieldSet();
+    set.insert(replicasPath);
+    const prior = managers.get(id);
+    managers.set(id, { manager, operation: 'Apply', apiVersion: this.options.apiVersion, set, subresource: 'scale', time: prior && changed.isEmpty() ? prior.time ?? now : now });
+    return encodeManagedFields(managers);
+  }
+
+  /**
    * Server-side apply of `config` by `manager` to `live` (absent: the object is created). Throws
    * the 409 of the conflicts unless `force`; conflicts only with fields the object's
    * last-applied-configuration set are taken over, as a client-side apply upgrading to
@@ -204,11 +234,7 @@ export class FieldManager {
     const diff = compare(base, merged, type);
     const changed = this.owned(diff.added.union(diff.modified), subresource);
     const removed = this.owned(diff.removed, subresource);
-    const conflicts: Conflict[] = [];
-    for (const [other, entry] of managers) {
-      if (other === id) continue;
-      for (const path of entry.set.intersection(changed).paths()) conflicts.push({ manager: entry, path });
-    }
+    const conflicts = conflictsWith(managers, id, changed);
     if (conflicts.length > 0 && !force && !this.allowedByLastApplied(live, conflicts)) throw conflictError(conflicts);
 
     let othersChanged = false;

@@ -227,7 +227,9 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         // A merge or strategic patch names fields as the object does, so its duplicates are the object's.
         const duplicates = contentType === PATCH_TYPES[0] ? [] : bodyDuplicates(request, params);
         if (ri.subresource === 'scale') {
-          const updated = await resource.updateWith(ref, params, (current) => {
+          // An apply of a Scale owns the replicas field of the object it scales.
+          const replicasPath = (info.scalePaths?.specReplicasPath ?? '.spec.replicas').split('.').filter((step) => step !== '').map((step) => `f:${step}`);
+          const updated = await resource.updateWith(ref, apply ? { ...params, scaleApply: replicasPath } : params, (current) => {
             const scale = applyPatch(info, toScale(current, info), contentType, request.body);
             reportFields(reply, checkKind(SCALE_GVK, scale, params.fieldValidation, duplicates));
             return applyScale(current, scale, info);

@@ -37,6 +37,8 @@ export interface WriteOptions {
   manager?: string;
   /** Server-side apply: take fields other managers own (?force=true). */
   force?: boolean;
+  /** An apply through the scale subresource: the path (FieldsV1 elements) of the replicas it sets. */
+  scaleApply?: readonly string[];
 }
 
 /** A create whose managedFields an apply already worked out. */
@@ -395,6 +397,8 @@ export class ResourceStore {
     const meta = metaOf(next);
     if (applied !== undefined) {
       meta.managedFields = applied as ObjectMeta['managedFields'];
+    } else if (options.scaleApply !== undefined) {
+      meta.managedFields = this.fieldManager.appliedScale(current, next, options.manager ?? '', options.scaleApply, options.force === true, formatTime(this.deps.clock())) as ObjectMeta['managedFields'];
     } else if (options.manager !== undefined) {
       const entries = this.fieldManager.updated(current, next, options.manager, subresource, formatTime(this.deps.clock()), incoming);
       // No managers is no managedFields (the list is omitted when empty, as in every encoding).
