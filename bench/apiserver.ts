@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { startApiserver } from '../lib/harness/apiserver-process.js';
 import { addToken, ensureTokenFile } from '../lib/pki/tokens.js';
 import { freePort } from '../lib/process/ports.js';
+import { alternate, type Side } from './lib/alternate.js';
 import { pool, runLoad, type LoadResult, type LoadTarget } from './lib/load.js';
 import { printTable, writeResults } from './lib/results.js';
 import { ratio, summarize } from './lib/stats.js';
@@ -21,12 +22,11 @@ import { ratio, summarize } from './lib/stats.js';
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 20_000);
 const VALUE_BYTES = 1024;
+/** The admin's creates, the RBAC user's and the echo's alternate in this many rounds each (6: every order once). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const NAMESPACE = 'bench';
 const RBAC_NAMESPACE = 'bench-rbac';
 const RBAC_USER = 'bench-user';
-/** The admin's creates, the RBAC user's and the echo's alternate in this many rounds each (6: every order once). */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
-const SETTLE_MS = 500;
 /** Unmeasured creates (and echo requests) per load before the measured rounds. */
 const WARM_UP = 3000;
 
@@ -78,45 +78,6 @@ async function startEcho(target: LoadTarget, keyPath: string, certPath: string):
   return { echo, stop: () => child.kill('SIGTERM') };
 }
 
-/** Every order of `items` (3 items: 6 orders). */
-function permutations(items: number[]): number[][] {
-  if (items.length <= 1) return [items];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
-}
-
-/** A load that `alternate` runs in rounds: `count` requests starting at request `offset`. */
-type Side = (offset: number, count: number) => Promise<LoadResult>;
-
-/**
- * Runs `total` requests of every side in ROUNDS alternating rounds (A B C, A C B, B A C, ...), so
- * a shared machine that slows down or speeds up during the run weighs on every side alike; each
- * side's rounds are summed into one result.
- */
-async function alternate(total: number, sides: Side[]): Promise<LoadResult[]> {
-  const sums: LoadResult[] = sides.map(() => ({ completed: 0, failed: 0, seconds: 0, perSecond: 0, latenciesMs: [] }));
-  const orders = permutations(sides.map((_, i) => i));
-  for (let round = 0; round < ROUNDS; round++) {
-    const offset = Math.floor((total * round) / ROUNDS);
-    const count = Math.floor((total * (round + 1)) / ROUNDS) - offset;
-    // Each round runs the sides in the next of their orders: whatever a load leaves behind falls
-    // on the one after it, and over all the orders every side follows every other equally often.
-    for (const i of orders[round % orders.length]!) {
-      // The previous load's aftermath (its server's garbage collection, closing its connections)
-      // settles before the next starts.
-      await sleep(SETTLE_MS);
-      const result = await sides[i]!(offset, count);
-      const sum = sums[i]!;
-      sum.completed += result.completed;
-      sum.failed += result.failed;
-      sum.seconds += result.seconds;
-      sum.latenciesMs.push(...result.latenciesMs);
-      sum.firstError ??= result.firstError;
-    }
-  }
-  for (const sum of sums) sum.perSecond = (sum.completed - sum.failed) / sum.seconds;
-  return sums;
-}
-
 /** The store's commit and proposal counters from /metrics. */
 async function storeCounters(target: LoadTarget): Promise<{ commits: number; proposals: number }> {
   const lines = (await timedGet(target, '/metrics')).body.split('\n');
@@ -163,7 +124,7 @@ export async function benchApiserver(): Promise<void> {
     let after: typeof before;
     try {
       // Warm up every load the same way, in the same alternation, with writes that are not measured.
-      const warmUp = await alternate(WARM_UP, [
+      const warmUp = await alternate(WARM_UP, ROUNDS, [
         creates(target, '/api/v1/namespaces/default/configmaps'),
         creates(user, `/api/v1/namespaces/${RBAC_NAMESPACE}/configmaps`, OBJECTS),
         creates(echo, '/api/v1/namespaces/default/configmaps'),
@@ -171,7 +132,7 @@ export async function benchApiserver(): Promise<void> {
       const failed = warmUp.find((result) => result.failed > 0);
       if (failed) throw new Error(`the warm-up failed: ${failed.firstError}`);
       before = await storeCounters(target);
-      results = await alternate(OBJECTS, [
+      results = await alternate(OBJECTS, ROUNDS, [
         creates(target, `/api/v1/namespaces/${NAMESPACE}/configmaps`),
         creates(user, `/api/v1/namespaces/${RBAC_NAMESPACE}/configmaps`),
         creates(echo, `/api/v1/namespaces/${NAMESPACE}/configmaps`),

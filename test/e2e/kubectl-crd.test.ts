@@ -1,17 +1,15 @@
 // CustomResourceDefinitions through the real kubectl (1.27 and 1.33) against a real apiserver:
 // the definition is created and within a second `kubectl get widgets` works; a Widget is created,
-// read, listed, watched and patched (merge and JSON); a Widget breaking the schema is a 422 naming
+// read, listed, watched and patched (merge, JSON and server-side apply); a Widget breaking the schema is a 422 naming
 // the field, one breaking a CEL rule shows the rule's message; unknown fields are pruned and
 // defaults applied; the status subresource ignores the spec and the main resource ignores the
 // status; `kubectl scale` works through the scale subresource; the printer columns show; `kubectl
 // explain widget.spec` reads the published schema; a second served version answers; deleting the
 // definition deletes its Widgets.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
-import { kubectl, kubectlStream } from '../helpers/kubectl.js';
+import { kubectl, kubectlSession, kubectlStream } from '../helpers/kubectl.js';
 import { KUBECTL_VERSIONS } from '../helpers/paths.js';
 
 const SCHEMA = `
@@ -96,17 +94,8 @@ t.teardown(async () => {
 
 for (const version of KUBECTL_VERSIONS) {
   t.test(`kubectl ${version}: a CustomResourceDefinition's story`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'rudder-crd-'));
-    const cache = ['--cache-dir', join(dir, 'cache')];
-    const k = (...args: string[]) => kubectl(version, apiserver.kubeconfig, [...cache, ...args]);
-    const file = (name: string, text: string): string => {
-      const path = join(dir, name);
-      writeFileSync(path, text);
-      return path;
-    };
-    const ns = `crd-${version.replace('.', '')}`;
-    t.equal((await k('create', 'namespace', ns)).code, 0);
-    const n = (...args: string[]) => k('-n', ns, ...args);
+    const { dir, k, n, file, cache, namespace: ns, created: nsCreated } = await kubectlSession(version, apiserver.kubeconfig, 'crd');
+    t.ok(nsCreated, 'namespace created');
 
     // 1. the definition is created, and its kind is served within a second
     t.equal((await n('get', 'widgets')).code !== 0, true, 'widgets are unknown before the definition');
@@ -161,6 +150,17 @@ for (const version of KUBECTL_VERSIONS) {
     t.equal((await n('get', 'widget', 'w1', '-o', 'jsonpath={.spec.size} {.spec.color} {.metadata.generation}')).stdout, 'medium red 3');
     t.ok(await watcher.waitFor('MODIFIED'), `the watch saw the change:\n${watcher.output()}`);
     watcher.stop();
+
+    // 4b. server-side apply of a Widget: created, unchanged when applied again, conflicts with another manager
+    const applyFile = file('wa.yaml', `apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: wa}\nspec: {size: small, replicas: 2}\n`);
+    const appliedWidget = await n('apply', '--server-side', '-f', applyFile);
+    t.equal(appliedWidget.stdout.trim(), 'widget.example.com/wa serverside-applied', appliedWidget.stderr);
+    const appliedRv = (await n('get', 'widget', 'wa', '-o', 'jsonpath={.metadata.resourceVersion}')).stdout;
+    t.equal((await n('apply', '--server-side', '-f', applyFile)).code, 0);
+    t.equal((await n('get', 'widget', 'wa', '-o', 'jsonpath={.metadata.resourceVersion} {.spec.color}')).stdout, `${appliedRv} blue`, 'applied again: unchanged; defaults applied');
+    const widgetConflict = await n('apply', '--server-side', '--field-manager', 'other', '-f', file('wa2.yaml', `apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: wa}\nspec: {size: large}\n`));
+    t.match(widgetConflict.stderr, 'Apply failed with 1 conflict: conflict with "kubectl": .spec.size');
+    t.equal((await n('delete', 'widget', 'wa')).code, 0);
 
     // 5. schema errors are 422s naming the field; a CEL rule's message
     const invalid = await n('create', '-f', file('bad.yaml', `apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: bad}\nspec: {size: huge, replicas: -1, color: Red}\n`));

@@ -1,8 +1,9 @@
-// Random patches of the three kinds against an object as it is stored: JSON patches with every op
+// Random patches of the four kinds against an object as it is stored: JSON patches with every op
 // (copy, move and test included) on paths that exist, paths that almost exist and junk; merge
 // patches with nulls and nested junk; strategic merge patches with their directives ($patch,
 // $retainKeys, $setElementOrder, $deleteFromPrimitiveList) on the object's real lists. Values
-// are the object's own (moved, copied, tweaked) or hostile ones drawn from `values`.
+// are the object's own (moved, copied, tweaked) or hostile ones drawn from `values`. Apply
+// configurations are such merge patches naming the object (usually) by its kind and name.
 import type { Dice } from './dice.js';
 import { copyContainers } from './hostile-values.js';
 
@@ -10,6 +11,7 @@ export const PATCH_CONTENT_TYPES = {
   json: 'application/json-patch+json',
   merge: 'application/merge-patch+json',
   strategic: 'application/strategic-merge-patch+json',
+  apply: 'application/apply-patch+yaml',
 } as const;
 export type PatchKind = keyof typeof PATCH_CONTENT_TYPES;
 
@@ -251,5 +253,15 @@ export function randomPatch(kind: PatchKind, current: Record<string, unknown>, d
   const maker = new PatchMaker(current, d, hostile);
   if (kind === 'json') return maker.jsonPatch();
   if (kind === 'merge') return maker.mergePatch();
+  if (kind === 'apply') return applyConfiguration(current, maker.mergePatch(), d);
   return maker.strategicPatch();
+}
+
+/** A server-side apply body: a random merge patch that mostly names the object as apply requires. */
+function applyConfiguration(current: Record<string, unknown>, patch: unknown, d: Dice): unknown {
+  if (!isObject(patch) || d.chance(0.05)) return patch;
+  const meta = isObject(current.metadata) ? current.metadata : {};
+  const named = isObject(patch.metadata) ? { ...patch.metadata } : {};
+  if (!d.chance(0.05)) named.name = meta.name;
+  return { ...patch, apiVersion: current.apiVersion, kind: current.kind, metadata: named };
 }

@@ -1,5 +1,8 @@
 // Runs the real kubectl binaries against a test cluster.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { kubectlBinary } from './paths.js';
 
 export interface KubectlResult {
@@ -47,4 +50,35 @@ export function kubectlStream(version: string, kubeconfig: string, args: string[
       }),
     stop: () => child.kill('SIGTERM'),
   };
+}
+
+/** One kubectl version's session in a scratch directory: its own cache, files written there, and a namespace of its own. */
+export interface KubectlSession {
+  dir: string;
+  /** The arguments that give kubectl the session's cache (for kubectlStream). */
+  cache: string[];
+  /** kubectl with the session's cache. */
+  k: (...args: string[]) => Promise<KubectlResult>;
+  /** kubectl in the session's namespace. */
+  n: (...args: string[]) => Promise<KubectlResult>;
+  /** Writes `text` to `name` in the directory and returns its path. */
+  file: (name: string, text: string) => string;
+  namespace: string;
+  /** Whether `kubectl create namespace` succeeded. */
+  created: boolean;
+}
+
+/** Starts a session whose namespace is `prefix-<version without dots>` (created now). */
+export async function kubectlSession(version: string, kubeconfig: string, prefix: string): Promise<KubectlSession> {
+  const dir = mkdtempSync(join(tmpdir(), `rudder-${prefix}-`));
+  const cache = ['--cache-dir', join(dir, 'cache')];
+  const k = (...args: string[]): Promise<KubectlResult> => kubectl(version, kubeconfig, [...cache, ...args]);
+  const file = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const namespace = `${prefix}-${version.replace('.', '')}`;
+  const created = (await k('create', 'namespace', namespace)).code === 0;
+  return { dir, cache, k, n: (...args) => k('-n', namespace, ...args), file, namespace, created };
 }

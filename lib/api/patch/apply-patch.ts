@@ -1,7 +1,8 @@
 // PATCH bodies by Content-Type, as the apiserver dispatches them. Server-side apply
-// (application/apply-patch+yaml) is not offered: it is answered with 415, listing the types that
-// are, just as a server without it would.
+// (application/apply-patch+yaml) is merged by the resource's field manager
+// (lib/api/field-manager); here its body is only decoded, and on a Scale it merges as a merge patch.
 import type { ResourceInfo } from '../resources.js';
+import { parse as parseYaml } from 'yaml';
 import { toJsonValue } from '../json-value.js';
 import { isPlainObject, type KubeObject } from '../object.js';
 import { errors, failure, StatusError } from '../status.js';
@@ -17,9 +18,10 @@ import { WorkBudget } from './work-budget.js';
 export const JSON_PATCH = 'application/json-patch+json';
 export const MERGE_PATCH = 'application/merge-patch+json';
 export const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
+export const APPLY_PATCH = 'application/apply-patch+yaml';
 
 /** The PATCH content types served, in the order the apiserver lists them. */
-export const PATCH_CONTENT_TYPES: readonly string[] = [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH];
+export const PATCH_CONTENT_TYPES: readonly string[] = [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH];
 
 /** "application/merge-patch+json; charset=utf-8" -> "application/merge-patch+json". */
 export function patchTypeOf(contentType: string): string {
@@ -52,6 +54,30 @@ function decodeBody(body: unknown): unknown {
 }
 
 /**
+ * The object of a server-side apply body (YAML or JSON, already parsed or raw). It must be an
+ * object and may not carry managedFields, as Kubernetes requires.
+ */
+export function decodeApplyConfiguration(body: unknown): KubeObject {
+  let value = body;
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+    try {
+      value = toJsonValue(parseYaml(text, { maxAliasCount: 100, logLevel: 'error' }), 'the patch');
+    } catch (error) {
+      throw errors.badRequest(`error decoding YAML: ${(error as Error).message}`);
+    }
+  }
+  if (!isPlainObject(value)) throw errors.badRequest('error decoding YAML: the apply configuration must be an object');
+  const config = value as KubeObject;
+  if (config.metadata !== undefined && config.metadata !== null && !isPlainObject(config.metadata)) throw errors.badRequest('error decoding YAML: metadata must be an object');
+  for (const field of ['apiVersion', 'kind'] as const) {
+    if (config[field] !== undefined && typeof config[field] !== 'string') throw errors.badRequest(`error decoding YAML: ${field} must be a string`);
+  }
+  if (config.metadata?.managedFields !== undefined && config.metadata.managedFields !== null) throw errors.badRequest('metadata.managedFields must be nil');
+  return config;
+}
+
+/**
  * Kubernetes decodes the patched JSON into the kind's type; a non-object cannot be one. The
  * result passes the same depth and size bounds as any request body (413 past 3 MiB).
  */
@@ -79,6 +105,7 @@ export function applyPatch(info: ResourceInfo, original: KubeObject, patchType: 
       case JSON_PATCH:
         return asObject(applyJsonPatch(document, patch, budget));
       case MERGE_PATCH:
+      case APPLY_PATCH:
         return asObject(applyMergePatch(document, patch));
       default:
         return asObject(strategicMergePatch(document, patch, kindDefinitionName(info.group, info.version, info.kind), defaultPatchSchema(), budget));

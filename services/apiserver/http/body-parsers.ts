@@ -1,5 +1,5 @@
 // Request bodies Kubernetes accepts: JSON, YAML and protobuf objects (kubectl 1.33's typed
-// commands send protobuf), and the three PATCH formats; plus msgpack objects from Rudder's own
+// commands send protobuf), the three PATCH formats and server-side apply's YAML; plus msgpack objects from Rudder's own
 // components. Whatever the format, the parsed body passes through the one decoding boundary
 // (lib/api/json-value.ts) before a handler sees it: JSON values only, bounded depth and size.
 // Bodies are limited to 3 MiB; an unknown format is a 415 Status.
@@ -10,6 +10,8 @@ import { decodeMsgpack, MSGPACK_MEDIA_TYPE } from '../../../lib/api/msgpack.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../../../lib/api/protobuf/decode.js';
 import { errors } from '../../../lib/api/status.js';
 import { MAX_BODY_BYTES } from './errors.js';
+
+export const APPLY_PATCH_TYPE = 'application/apply-patch+yaml';
 
 export const PATCH_TYPES = [
   'application/json-patch+json',
@@ -83,7 +85,8 @@ export function installBodyParsers(app: FastifyInstance): void {
     request.jsonKeys = admitted.keys;
     done(null, admitted.value);
   });
-  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
+  // A server-side apply body is YAML (of which JSON is a part).
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', APPLY_PATCH_TYPE], { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
     admit(done, () => parseYamlBody(String(body)));
   });
   app.addContentTypeParser(PROTOBUF_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {

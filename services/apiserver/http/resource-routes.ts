@@ -20,13 +20,14 @@ import type { ApiStorage } from '../registry/api-storage.js';
 import { applyScale, toScale } from '../registry/scale.js';
 import { applyPatch } from '../../../lib/api/patch/index.js';
 import { parseRequestInfo, type RequestInfo } from '../request-info.js';
-import { PATCH_TYPES } from './body-parsers.js';
+import { APPLY_PATCH_TYPE, PATCH_TYPES } from './body-parsers.js';
+import { managerFromUserAgent } from '../../../lib/api/field-manager/managed-fields.js';
 
 const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
 import type { RequestMetrics } from './metrics.js';
 import { negotiate, type ResponseFormat } from '../../../lib/api/negotiate.js';
 import { serveWatch } from './watch-route.js';
-import { parseDeleteOptions, parseWriteParams, type WriteParams } from './write-params.js';
+import { parseDeleteOptions, parsePatchOptions, parseWriteParams, type WriteParams } from './write-params.js';
 
 export interface ResourceRoutesOptions {
   storage: ApiStorage;
@@ -110,6 +111,12 @@ function requireObject(body: unknown, info: RequestInfo['info']): KubeObject {
   return body as KubeObject;
 }
 
+/** The write's parameters, its user, and the manager its fields are recorded for: ?fieldManager= or the User-Agent's first part. */
+function writeOptions(query: Record<string, unknown>, request: FastifyRequest, reply: FastifyReply): WriteParams & { user: FastifyRequest['user']; manager: string; warn: (message: string) => void } {
+  const params = parseWriteParams(query);
+  return { ...params, user: request.user, manager: params.fieldManager ?? managerFromUserAgent(request.headers['user-agent']), warn: warner(reply) };
+}
+
 /** `duplicate field` findings of a JSON body; other formats cannot repeat a key once parsed. */
 function bodyDuplicates(request: FastifyRequest, params: WriteParams): string[] {
   const text = request.jsonText;
@@ -184,7 +191,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         });
       }
       case 'create': {
-        const params = { ...parseWriteParams(query), user: request.user, warn: warner(reply) };
+        const params = writeOptions(query, request, reply);
         if (ri.subresource === 'binding') {
           const binding = requireObject(request.body, info);
           reportFields(reply, checkKind(BINDING_GVK, binding, params.fieldValidation, bodyDuplicates(request, params)));
@@ -206,7 +213,7 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         return send(reply, request, info, format, 201, created, now);
       }
       case 'update': {
-        const params = { ...parseWriteParams(query), user: request.user, warn: warner(reply) };
+        const params = writeOptions(query, request, reply);
         const body = requireObject(request.body, info);
         const duplicates = bodyDuplicates(request, params);
         if (ri.subresource === 'scale') {
@@ -219,21 +226,28 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         return send(reply, request, info, format, created ? 201 : 200, object, now);
       }
       case 'patch': {
-        const params = { ...parseWriteParams(query), user: request.user, warn: warner(reply) };
         const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        if (!(PATCH_TYPES as readonly string[]).includes(contentType) || (contentType === STRATEGIC_MERGE_PATCH && !storage.builtIn(info))) {
+        const apply = contentType === APPLY_PATCH_TYPE;
+        if ((!(PATCH_TYPES as readonly string[]).includes(contentType) && !apply) || (contentType === STRATEGIC_MERGE_PATCH && !storage.builtIn(info))) {
           // Custom resources have no Go types to read patch strategies from: no strategic merge patch.
           throw errors.unsupportedMediaType(contentType);
         }
+        const params = { ...writeOptions(query, request, reply), ...parsePatchOptions(query, apply) };
         // A merge or strategic patch names fields as the object does, so its duplicates are the object's.
         const duplicates = contentType === PATCH_TYPES[0] ? [] : bodyDuplicates(request, params);
         if (ri.subresource === 'scale') {
-          const updated = await resource.updateWith(ref, params, (current) => {
+          // An apply of a Scale owns the replicas field of the object it scales.
+          const replicasPath = (info.scalePaths?.specReplicasPath ?? '.spec.replicas').split('.').filter((step) => step !== '').map((step) => `f:${step}`);
+          const updated = await resource.updateWith(ref, apply ? { ...params, scaleApply: replicasPath } : params, (current) => {
             const scale = applyPatch(info, toScale(current, info), contentType, request.body);
             reportFields(reply, checkKind(SCALE_GVK, scale, params.fieldValidation, duplicates));
             return applyScale(current, scale, info);
           });
           return send(reply, request, info, format, 200, toScale(updated, info), now);
+        }
+        if (apply) {
+          const { object, created } = await resource.apply(ref, request.body, params, (obj) => reportFields(reply, storage.checkObject(info, obj, params.fieldValidation, duplicates)), statusOnly);
+          return send(reply, request, info, format, created ? 201 : 200, object, now);
         }
         const patched = await resource.patch(
           ref,

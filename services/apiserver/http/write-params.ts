@@ -2,6 +2,7 @@
 // validated with the messages Kubernetes gives.
 import { isPlainObject } from '../../../lib/api/object.js';
 import { errors } from '../../../lib/api/status.js';
+import { fieldErrors, type FieldError } from '../../../lib/api/field-errors.js';
 import type { DeleteOptions } from '../registry/resource-store.js';
 import { checkKind, type FieldValidation } from '../../../lib/api/schema/strict-decoding.js';
 
@@ -32,6 +33,20 @@ export function parseWriteParams(query: Record<string, unknown>): WriteParams {
   const fieldManager = values(query, 'fieldManager').at(-1);
   if (fieldManager !== undefined && fieldManager.length > 128) throw errors.badRequest('fieldManager: Too long: may not be more than 128 bytes');
   return { dryRun: dryRun.length > 0, fieldValidation: normalized, fieldManager };
+}
+
+/**
+ * PatchOptions beyond the write parameters: `force` (apply only), and the fieldManager apply
+ * requires — both 422s worded as Kubernetes words them.
+ */
+export function parsePatchOptions(query: Record<string, unknown>, apply: boolean): { force: boolean } {
+  const force = values(query, 'force').at(-1);
+  const found: FieldError[] = [];
+  if (!apply && force !== undefined) found.push(fieldErrors.forbidden('force', 'may not be specified for non-apply patch'));
+  if (apply && (values(query, 'fieldManager').at(-1) ?? '') === '') found.push(fieldErrors.required('fieldManager', 'is required for apply patch'));
+  if (found.length > 0) throw errors.invalid('PatchOptions', 'meta.k8s.io', '', found);
+  if (force !== undefined && force !== 'true' && force !== 'false') throw errors.badRequest(`force: invalid value ${JSON.stringify(force)}: must be true or false`);
+  return { force: force === 'true' };
 }
 
 const POLICIES = new Set(['Orphan', 'Background', 'Foreground']);

@@ -49,7 +49,6 @@ export function prepareCreateMeta(meta: ObjectMeta, now: Date, tracksGeneration:
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;
   delete meta.selfLink;
-  delete meta.managedFields;
   if (tracksGeneration) meta.generation = 1;
   else delete meta.generation;
 }
@@ -65,5 +64,4 @@ export function carryServerMeta(meta: ObjectMeta, old: ObjectMeta): void {
   if (old.generation !== undefined) meta.generation = old.generation;
   else delete meta.generation;
   delete meta.selfLink;
-  delete meta.managedFields;
 }

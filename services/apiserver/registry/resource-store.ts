@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { fieldErrors, type FieldError } from '../../../lib/api/field-errors.js';
 import type { KubeList, KubeObject, ObjectMeta, StoredObject } from '../../../lib/api/object.js';
 import { isPlainObject } from '../../../lib/api/object.js';
-import { applyPatch } from '../../../lib/api/patch/index.js';
+import { applyPatch, decodeApplyConfiguration } from '../../../lib/api/patch/index.js';
 import { canonicalForm } from '../../../lib/api/canonical-form.js';
 import type { Conversion } from '../../../lib/api/conversion/index.js';
 import { apiVersionOf, storageKey, type ResourceInfo } from '../../../lib/api/resources.js';
@@ -26,6 +26,8 @@ import { NO_EXTRAS, type WriteExtras, type WriteHooks } from './write-hooks.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import type { AdmissionAttributes, AdmissionOperation } from '../admission/plugin.js';
 import type { TokenUser } from '../../../lib/pki/tokens.js';
+import { FieldManager } from '../../../lib/api/field-manager/field-manager.js';
+import { fieldManagerFor } from './field-managers.js';
 
 export interface WriteOptions {
   dryRun: boolean;
@@ -33,6 +35,17 @@ export interface WriteOptions {
   user?: TokenUser;
   /** Adds a warning to the response (admission webhooks' warnings). */
   warn?: (message: string) => void;
+  /** The field manager the write is recorded for in metadata.managedFields; absent: the apiserver's own write, recorded for no one. */
+  manager?: string;
+  /** Server-side apply: take fields other managers own (?force=true). */
+  force?: boolean;
+  /** An apply through the scale subresource: the path (FieldsV1 elements) of the replicas it sets. */
+  scaleApply?: readonly string[];
+}
+
+/** A create whose managedFields an apply already worked out. */
+interface CreateOptions extends WriteOptions {
+  applied?: boolean;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -105,11 +118,18 @@ export class ResourceStore {
   readonly info: ResourceInfo;
   private readonly ref: ResourceRef;
   private readonly strategy: Strategy;
+  private fields: FieldManager | undefined;
 
   constructor(private readonly deps: ResourceStoreDeps) {
     this.strategy = deps.strategy;
     this.info = deps.strategy.info;
     this.ref = { group: this.info.group, resource: this.info.resource };
+  }
+
+  /** The resource's field manager, built on first use (its types come from the OpenAPI schemas). */
+  private get fieldManager(): FieldManager {
+    this.fields ??= fieldManagerFor(this.strategy);
+    return this.fields;
   }
 
   private keyOf(namespace: string | undefined, name: string): string {
@@ -243,7 +263,7 @@ export class ResourceStore {
     return { operation, info: this.info, subresource, namespace: ref.namespace, name: ref.name, object, oldObject, dryRun: options.dryRun, user: options.user, warn: options.warn };
   }
 
-  async create(namespace: string | undefined, body: KubeObject, options: WriteOptions): Promise<StoredObject> {
+  async create(namespace: string | undefined, body: KubeObject, options: CreateOptions): Promise<StoredObject> {
     const { strategy } = this;
     this.checkBody(namespace, body, undefined);
     const meta = metaOf(body);
@@ -255,6 +275,11 @@ export class ResourceStore {
     await this.deps.admission.admit(this.attributes('CREATE', { namespace, name }, body, null, options));
     const found = strategy.validate(body);
     if (found.length > 0) throw this.invalid(body, found);
+    if (options.manager !== undefined && !options.applied) {
+      const entries = this.fieldManager.updated(undefined, body, options.manager, undefined, formatTime(this.deps.clock()));
+      if (entries.length > 0) meta.managedFields = entries as ObjectMeta['managedFields'];
+      else delete meta.managedFields;
+    }
     const key = this.keyOf(namespace, name);
     const stored = strategy.canonicalize(body);
     // A create races only with what commits beside it (another writer took the same cluster IP,
@@ -290,6 +315,7 @@ export class ResourceStore {
     options: WriteOptions,
     decide: (current: StoredObject) => Change | Promise<Change>,
     createIfMissing?: () => KubeObject,
+    createOptions: CreateOptions = options,
   ): Promise<{ object: StoredObject; change: 'put' | 'remove' | 'keep' | 'create' }> {
     const key = this.keyOf(ref.namespace, ref.name);
     return retryOnConflict(this.ref, ref.name, async () => {
@@ -298,7 +324,7 @@ export class ResourceStore {
       await this.deps.store.linearizableRead();
       const kv = this.deps.store.get<KubeObject>(key);
       if (!kv) {
-        if (createIfMissing) return { object: await this.create(ref.namespace, createIfMissing(), options), change: 'create' as const };
+        if (createIfMissing) return { object: await this.create(ref.namespace, createIfMissing(), createOptions), change: 'create' as const };
         throw errors.notFound(this.ref, ref.name);
       }
       const current = this.served(toStored(kv));
@@ -324,10 +350,12 @@ export class ResourceStore {
    * defaults, validates and canonicalizes it; nothing when nothing changed; a deletion when it
    * removed the last finalizer of an object being deleted.
    */
-  private async planUpdate(current: StoredObject, proposed: KubeObject, subresource: string | undefined, options: WriteOptions): Promise<Change> {
+  private async planUpdate(current: StoredObject, proposed: KubeObject, subresource: string | undefined, options: WriteOptions, applied?: unknown[]): Promise<Change> {
     const { strategy } = this;
     this.checkBody(current.metadata.namespace, proposed, current.metadata.name);
     const meta = metaOf(proposed);
+    // managedFields as the request sent them, before the strategy shapes the object.
+    const incoming = meta.managedFields;
     if (meta.uid !== undefined && meta.uid !== '' && meta.uid !== current.metadata.uid) {
       throw errors.conflict(this.ref, current.metadata.name, `Precondition failed: UID in precondition: ${current.metadata.uid}, UID in object meta: ${meta.uid}`);
     }
@@ -348,6 +376,7 @@ export class ResourceStore {
     if (found.length > 0) throw this.invalid(prepared, found);
     const next = strategy.canonicalize(prepared);
     const nextMeta = metaOf(next);
+    this.recordManagers(current, next, incoming, subresource, options, applied);
 
     const extras = await this.deps.admission.validate(this.attributes('UPDATE', ref, next, current, options, subresource));
     if (nextMeta.deletionTimestamp !== undefined) {
@@ -363,6 +392,26 @@ export class ResourceStore {
     // A no-op update writes nothing and keeps the resourceVersion, as in Kubernetes.
     if (isDeepStrictEqual(withoutResourceVersion(next), withoutResourceVersion(current))) return { keep: true };
     return { put: next, extras };
+  }
+
+  /**
+   * metadata.managedFields of an update: what an apply worked out, the Update of the request's
+   * manager, or — for the apiserver's own writes — the live object's, unchanged.
+   */
+  private recordManagers(current: StoredObject, next: KubeObject, incoming: unknown, subresource: string | undefined, options: WriteOptions, applied: unknown[] | undefined): void {
+    const meta = metaOf(next);
+    if (applied !== undefined) {
+      meta.managedFields = applied as ObjectMeta['managedFields'];
+    } else if (options.scaleApply !== undefined) {
+      meta.managedFields = this.fieldManager.appliedScale(current, next, options.manager ?? '', options.scaleApply, options.force === true, formatTime(this.deps.clock())) as ObjectMeta['managedFields'];
+    } else if (options.manager !== undefined) {
+      const entries = this.fieldManager.updated(current, next, options.manager, subresource, formatTime(this.deps.clock()), incoming);
+      // No managers is no managedFields (the list is omitted when empty, as in every encoding).
+      if (entries.length > 0) meta.managedFields = entries as ObjectMeta['managedFields'];
+      else delete meta.managedFields;
+    } else if (incoming === undefined && current.metadata.managedFields !== undefined) {
+      meta.managedFields = current.metadata.managedFields;
+    }
   }
 
   /** PUT (of the object or its status): replaces it; a stale metadata.resourceVersion is a 409 Conflict. */
@@ -408,6 +457,39 @@ export class ResourceStore {
       return this.planUpdate(current, patched, subresource, options);
     });
     return object;
+  }
+
+  /**
+   * Server-side apply: the configuration merged into the latest object by the field manager
+   * (409 on conflicts unless forced), then written as an update; an object that does not exist
+   * is created from the configuration. An apply that changes nothing writes nothing.
+   */
+  async apply(ref: ObjectRef, body: unknown, options: WriteOptions, check: (patched: KubeObject) => void, subresource?: string): Promise<{ object: StoredObject; created: boolean }> {
+    const config = decodeApplyConfiguration(body);
+    const manager = options.manager ?? '';
+    const now = (): string => formatTime(this.deps.clock());
+    const { object, change } = await this.guaranteedUpdate(
+      ref,
+      options,
+      (current) => {
+        const { object: merged, unchanged } = this.fieldManager.apply(current, structuredClone(config), manager, subresource, options.force === true, now());
+        check(merged);
+        const requested = config.metadata?.resourceVersion;
+        if (requested !== undefined && requested !== current.metadata.resourceVersion) throw errors.staleObject(this.ref, ref.name);
+        if (unchanged) return { keep: true };
+        return this.planUpdate(current, merged, subresource, options, merged.metadata?.managedFields as unknown[]);
+      },
+      subresource === undefined
+        ? () => {
+            const { object: created } = this.fieldManager.apply(undefined, structuredClone(config), manager, undefined, true, now());
+            check(created);
+            if (created.metadata) delete created.metadata.resourceVersion;
+            return created;
+          }
+        : undefined,
+      { ...options, applied: true },
+    );
+    return { object, created: change === 'create' };
   }
 
   /** An update computed from the latest object through the main resource's rules (the scale subresource). */

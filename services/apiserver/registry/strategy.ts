@@ -8,6 +8,7 @@ import { applyDefaults } from '../../../lib/api/defaults/index.js';
 import type { FieldError } from '../../../lib/api/field-errors.js';
 import type { KubeObject, StoredObject } from '../../../lib/api/object.js';
 import type { ResourceInfo } from '../../../lib/api/resources.js';
+import type { Schema } from '../../../lib/api/openapi/schema.js';
 import type { TokenUser } from '../../../lib/pki/tokens.js';
 import { validateCreate, validateStatusUpdate, validateUpdate } from '../../../lib/api/validation/index.js';
 
@@ -55,6 +56,8 @@ export interface Strategy {
   /** The object in the shape it is stored in. */
   canonicalize(obj: KubeObject): KubeObject;
   readonly deletion: DeletionStrategy;
+  /** The schema server-side apply walks objects by, for kinds without a built-in definition (a custom resource's). */
+  readonly fieldSchema?: Schema;
   /** The status subresource, for kinds that have one. */
   readonly status?: SubresourceStrategy;
   /** The approval subresource (CertificateSigningRequests). */

@@ -3,6 +3,7 @@
 // its x-kubernetes-validations CEL rules, metadata.generation counting changes of everything but
 // metadata and status, and with a status subresource the status changed only through /status
 // (and the spec never through it).
+import type { Schema } from '../../../../lib/api/openapi/schema.js';
 import { applySchemaDefaults } from '../../../../lib/api/crd/defaults.js';
 import type { CustomVersion } from '../../../../lib/api/crd/definition.js';
 import { hasRules, validateRules } from '../../../../lib/api/crd/cel-rules.js';
@@ -45,6 +46,7 @@ export function customResourceStrategy(version: CustomVersion, terminating = fal
     validate: (obj) => [...validateCreate(info, obj), ...checkSchema(obj)],
     validateUpdate: (next, old) => [...validateUpdate(info, next, old), ...checkSchema(next, old)],
     canonicalize: (obj) => obj,
+    fieldSchema: schema as Schema,
     deletion: { gracePeriodSeconds: () => 0 },
     ...(hasStatus
       ? {
