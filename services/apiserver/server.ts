@@ -33,6 +33,7 @@ import { podStreamingRoutes } from './http/pod-streaming-routes.js';
 import { routeUpgrades } from '../../lib/http/upgrade-routing.js';
 import type { KubeletClientTls } from '../../lib/pki/kubelet-client.js';
 import { applyHttp1Deadlines, closeConnectionsOnShutdown, http2ServerOptions, limitHttp2Sessions } from './http/http2-serving.js';
+import { applyHttp1Deadlines, closeConnectionsOnShutdown, countConnectionsByProtocol, http2ServerOptions, limitHttp2Sessions } from './http/http2-serving.js';
 import { fastifyServerTimeouts, limitConnections, nodeServerOptions, type ServingLimits } from './http/serving-limits.js';
 import { tokenReviewRoutes } from './http/token-review-route.js';
 import { openapiRoutes } from './openapi-routes.js';
@@ -135,6 +136,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       applyHttp1Deadlines(server, deps.serving);
       limitHttp2Sessions(server, deps.serving);
     }
+    countConnectionsByProtocol(server, deps.metrics);
     closeConnections = closeConnectionsOnShutdown(server);
   }
 

@@ -1,14 +1,18 @@
 // HTTP/2 and HTTP/1.1 on the apiserver's one port, chosen by ALPN: a Node http2 client lists, gets
 // and creates over one session, streams several watches multiplexed on it (as client-go does),
 // authenticates with a client certificate, and reads protobuf; HTTP/1.1 clients go on working on
-// the same port; the session is told 250 streams at most; and stopping the apiserver sends GOAWAY.
+// the same port; the session is told 250 streams at most; kubectl 1.27 and 1.33 choose HTTP/2; and
+// stopping the apiserver sends GOAWAY.
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
 import { request as httpsRequest } from 'node:https';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
 import { createClientCert } from '../../lib/pki/issue.js';
 import { readCa } from '../../lib/pki/x509.js';
+import { kubectl } from '../helpers/kubectl.js';
+import { kubectlBinary, KUBECTL_VERSIONS } from '../helpers/paths.js';
 
 interface Answer {
   status: number;
@@ -157,6 +161,31 @@ t.test('HTTP/1.1 clients are served on the same port, watches chunked', async (t
   t.equal(answer.encoding, 'chunked');
   t.match(JSON.parse(answer.first), { type: 'ADDED', object: { metadata: { name: 'cm-a' } } });
 });
+
+/** The apiserver's count of connections for which ALPN chose `protocol`. */
+async function connections(protocol: string): Promise<number> {
+  const session = connect(api.url, { ca: api.caPem });
+  try {
+    const metrics = await h2Request(session, { ':path': '/metrics', authorization: `Bearer ${api.token}` });
+    const line = metrics.body.toString().split('\n').find((l) => l.startsWith(`apiserver_tls_connections_total{protocol="${protocol}"`));
+    return Number(line?.split(' ').pop() ?? 0);
+  } finally {
+    session.destroy();
+  }
+}
+
+for (const version of KUBECTL_VERSIONS) {
+  const missing = existsSync(kubectlBinary(version)) ? undefined : `kubectl ${version} is not installed at ${kubectlBinary(version)}`;
+  t.test(`kubectl ${version} negotiates HTTP/2`, { skip: missing }, async (t) => {
+    const [h2Before, http1Before] = [await connections('h2'), await connections('http/1.1')];
+    const listed = await kubectl(version, api.kubeconfig, ['get', 'configmaps', '-l', 'team', '-o', 'name']);
+    t.equal(listed.code, 0, listed.stderr);
+    t.equal(listed.stdout, 'configmap/cm-a\nconfigmap/cm-b\nconfigmap/cm-c\n');
+    // kubectl's connection and the metrics reads were HTTP/2; nothing came on HTTP/1.1.
+    t.ok((await connections('h2')) - h2Before >= 2, 'kubectl connected with h2');
+    t.equal((await connections('http/1.1')) - http1Before, 0, 'no HTTP/1.1 connection');
+  });
+}
 
 t.test('stopping the apiserver sends GOAWAY and ends the watches', async (t) => {
   const session = connect(api.url, { ca: api.caPem });

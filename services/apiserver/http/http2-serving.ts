@@ -12,6 +12,7 @@
 // period, and ends the HTTP/1.1 connections as the HTTP/1-only server did.
 import { constants, type Http2SecureServer, type SecureServerOptions, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
+import { Counter, type Registry } from 'prom-client';
 import { nodeServerOptions, type ServingLimits } from './serving-limits.js';
 
 /** How long streams still open at shutdown (after GOAWAY) may take before their session is destroyed. */
@@ -51,6 +52,19 @@ export function limitHttp2Sessions(server: Http2SecureServer, limits: ServingLim
     stream.once('end', received);
     stream.once('close', received);
   });
+}
+
+/** Counts the connections by the protocol ALPN chose (h2 or http/1.1), so an operator sees what clients speak. */
+export function countConnectionsByProtocol(server: Http2SecureServer, metrics: Registry): void {
+  const connections = new Counter({
+    name: 'apiserver_tls_connections_total',
+    help: 'TLS connections accepted, by the protocol chosen by ALPN (h2 or http/1.1).',
+    labelNames: ['protocol'],
+    registers: [metrics],
+  });
+  const h2 = connections.labels('h2');
+  const http1 = connections.labels('http/1.1');
+  server.on('secureConnection', (socket: TLSSocket) => (socket.alpnProtocol === 'h2' ? h2 : http1).inc());
 }
 
 /**
