@@ -1,6 +1,7 @@
 // npm run bench -- <name>: runs one benchmark (or all with no name); each writes
 // bench/results/<name>.json.
 import { benchApiserver } from './apiserver.js';
+import { benchApiserverProtocols } from './apiserver-protocols.js';
 import { benchCri } from './cri.js';
 import { benchDns } from './dns.js';
 import { benchKubelet } from './kubelet.js';
@@ -14,6 +15,7 @@ import { benchWatch } from './watch.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   apiserver: benchApiserver,
+  'apiserver-protocols': benchApiserverProtocols,
   cri: benchCri,
   dns: benchDns,
   kubelet: benchKubelet,

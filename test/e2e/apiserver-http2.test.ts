@@ -3,35 +3,17 @@
 // authenticates with a client certificate, and reads protobuf; HTTP/1.1 clients go on working on
 // the same port; the session is told 250 streams at most; kubectl 1.27 and 1.33 choose HTTP/2; and
 // stopping the apiserver sends GOAWAY.
-import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
+import { constants, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import { request as httpsRequest } from 'node:https';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { Http2Sender } from '../../bench/lib/http2-sender.js';
 import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
 import { createClientCert } from '../../lib/pki/issue.js';
 import { readCa } from '../../lib/pki/x509.js';
 import { kubectl } from '../helpers/kubectl.js';
 import { kubectlBinary, KUBECTL_VERSIONS } from '../helpers/paths.js';
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-function h2Request(session: ClientHttp2Session, headers: Record<string, string>, body?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const stream = session.request(headers, { endStream: body === undefined });
-    const chunks: Buffer[] = [];
-    let answer: IncomingHttpHeaders = {};
-    stream.on('response', (h) => (answer = h));
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve({ status: Number(answer[':status']), headers: answer, body: Buffer.concat(chunks) }));
-    stream.on('error', reject);
-    if (body !== undefined) stream.end(body);
-  });
-}
 
 /** A watch on its own stream of `session`: the events it has received so far. */
 interface H2Watch {
@@ -77,8 +59,9 @@ t.teardown(() => api?.stop());
 
 t.test('a Node http2 client lists, gets, creates and watches over one HTTP/2 session', async (t) => {
   // 1. one session, negotiated by ALPN; the server allows 250 streams on it
-  const session = connect(api.url, { ca: api.caPem });
-  t.teardown(() => session.destroy());
+  const client = new Http2Sender(api.url, api.caPem);
+  t.teardown(() => client.close());
+  const session = client.session;
   const settings = await new Promise<{ maxConcurrentStreams?: number }>((resolve) => session.once('remoteSettings', resolve));
   t.equal(session.alpnProtocol, 'h2', 'ALPN chose h2');
   t.equal(settings.maxConcurrentStreams, 250, 'SETTINGS_MAX_CONCURRENT_STREAMS is kube-apiserver\'s default');
@@ -89,8 +72,8 @@ t.test('a Node http2 client lists, gets, creates and watches over one HTTP/2 ses
 
   // 3. creates on the same session while the watches stream
   for (const team of ['a', 'b', 'c']) {
-    const created = await h2Request(session, { ':method': 'POST', ':path': '/api/v1/namespaces/default/configmaps', 'content-type': 'application/json', ...auth }, configMap(`cm-${team}`, { team }));
-    t.equal(created.status, 201, `created cm-${team}`);
+    const created = await client.request('POST', '/api/v1/namespaces/default/configmaps', { 'content-type': 'application/json', ...auth }, configMap(`cm-${team}`, { team }));
+    t.equal(created.statusCode, 201, `created cm-${team}`);
   }
 
   // 4. every watch sees its own object, and only it
@@ -105,19 +88,19 @@ t.test('a Node http2 client lists, gets, creates and watches over one HTTP/2 ses
   }
 
   // 5. get and list answer on the session too
-  const got = await h2Request(session, { ':path': '/api/v1/namespaces/default/configmaps/cm-b', ...auth });
-  t.equal(got.status, 200);
+  const got = await client.request('GET', '/api/v1/namespaces/default/configmaps/cm-b', auth);
+  t.equal(got.statusCode, 200);
   t.match(JSON.parse(got.body.toString()), { kind: 'ConfigMap', metadata: { name: 'cm-b', labels: { team: 'b' } }, data: { greeting: 'hello' } });
-  const listed = await h2Request(session, { ':path': '/api/v1/namespaces/default/configmaps?labelSelector=team', ...auth });
-  t.equal(listed.status, 200);
+  const listed = await client.request('GET', '/api/v1/namespaces/default/configmaps?labelSelector=team', auth);
+  t.equal(listed.statusCode, 200);
   t.same((JSON.parse(listed.body.toString()) as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name).sort(), ['cm-a', 'cm-b', 'cm-c']);
-  const missing = await h2Request(session, { ':path': '/api/v1/namespaces/default/configmaps/nope', ...auth });
-  t.equal(missing.status, 404);
+  const missing = await client.request('GET', '/api/v1/namespaces/default/configmaps/nope', auth);
+  t.equal(missing.statusCode, 404);
   t.match(JSON.parse(missing.body.toString()), { kind: 'Status', reason: 'NotFound', code: 404 });
 
   // 6. protobuf, as Kubernetes' components ask for it
-  const proto = await h2Request(session, { ':path': '/api/v1/namespaces/default/configmaps/cm-a', authorization: `Bearer ${api.token}`, accept: 'application/vnd.kubernetes.protobuf' });
-  t.equal(proto.status, 200);
+  const proto = await client.request('GET', '/api/v1/namespaces/default/configmaps/cm-a', { authorization: `Bearer ${api.token}`, accept: 'application/vnd.kubernetes.protobuf' });
+  t.equal(proto.statusCode, 200);
   t.equal(proto.headers['content-type'], 'application/vnd.kubernetes.protobuf');
   t.same([...proto.body.subarray(0, 4)], [0x6b, 0x38, 0x73, 0x00], 'the protobuf envelope\'s magic');
 
@@ -129,18 +112,19 @@ t.test('a Node http2 client lists, gets, creates and watches over one HTTP/2 ses
 t.test('a client certificate authenticates over HTTP/2', async (t) => {
   const pki = join(api.dataDir, 'pki');
   const carol = await createClientCert(await readCa(join(pki, 'ca.crt'), join(pki, 'ca.key')), 'carol', ['auditors']);
-  const session = connect(api.url, { ca: api.caPem, cert: carol.certPem, key: carol.keyPem });
-  t.teardown(() => session.destroy());
-  const review = await h2Request(
-    session,
-    { ':method': 'POST', ':path': '/apis/authentication.k8s.io/v1/selfsubjectreviews', 'content-type': 'application/json', accept: 'application/json' },
+  const client = new Http2Sender(api.url, { ca: api.caPem, cert: carol.certPem, key: carol.keyPem });
+  t.teardown(() => client.close());
+  const review = await client.request(
+    'POST',
+    '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+    { 'content-type': 'application/json', accept: 'application/json' },
     JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }),
   );
-  t.equal(review.status, 201);
+  t.equal(review.statusCode, 201);
   t.match(JSON.parse(review.body.toString()), { status: { userInfo: { username: 'carol', groups: ['auditors', 'system:authenticated'] } } });
   // The verdict is the connection's: a second request on it is carol's too.
-  const forbidden = await h2Request(session, { ':path': '/api/v1/secrets', accept: 'application/json' });
-  t.equal(forbidden.status, 403);
+  const forbidden = await client.request('GET', '/api/v1/secrets', { accept: 'application/json' });
+  t.equal(forbidden.statusCode, 403);
   t.match(JSON.parse(forbidden.body.toString()), { reason: 'Forbidden', message: /User "carol" cannot list resource "secrets"/ });
 });
 
@@ -164,13 +148,13 @@ t.test('HTTP/1.1 clients are served on the same port, watches chunked', async (t
 
 /** The apiserver's count of connections for which ALPN chose `protocol`. */
 async function connections(protocol: string): Promise<number> {
-  const session = connect(api.url, { ca: api.caPem });
+  const client = new Http2Sender(api.url, api.caPem);
   try {
-    const metrics = await h2Request(session, { ':path': '/metrics', authorization: `Bearer ${api.token}` });
+    const metrics = await client.request('GET', '/metrics', { authorization: `Bearer ${api.token}` });
     const line = metrics.body.toString().split('\n').find((l) => l.startsWith(`apiserver_tls_connections_total{protocol="${protocol}"`));
     return Number(line?.split(' ').pop() ?? 0);
   } finally {
-    session.destroy();
+    client.close();
   }
 }
 
@@ -188,8 +172,9 @@ for (const version of KUBECTL_VERSIONS) {
 }
 
 t.test('stopping the apiserver sends GOAWAY and ends the watches', async (t) => {
-  const session = connect(api.url, { ca: api.caPem });
-  t.teardown(() => session.destroy());
+  const client = new Http2Sender(api.url, api.caPem);
+  t.teardown(() => client.close());
+  const session = client.session;
   const watch = await h2Watch(session, '/api/v1/namespaces/default/configmaps?watch=true', api.token);
   t.ok(await until(() => watch.events.length === 3), 'the watch listed the three ConfigMaps');
   const goaway = new Promise<number>((resolve) => session.once('goaway', resolve));
