@@ -1,8 +1,8 @@
 // HTTP/2 and HTTP/1.1 on the apiserver's one port, chosen by ALPN: a Node http2 client lists, gets
 // and creates over one session, streams several watches multiplexed on it (as client-go does),
-// authenticates with a client certificate, and reads protobuf; HTTP/1.1 clients go on working on
-// the same port; the session is told 250 streams at most; kubectl 1.27 and 1.33 choose HTTP/2; and
-// stopping the apiserver sends GOAWAY.
+// authenticates with a client certificate, reads protobuf, and meets the in-flight limits stream by
+// stream; HTTP/1.1 clients go on working on the same port; the session is told 250 streams at most;
+// kubectl 1.27 and 1.33 choose HTTP/2; and stopping the apiserver sends GOAWAY.
 import { constants, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import { request as httpsRequest } from 'node:https';
 import { existsSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { createClientCert } from '../../lib/pki/issue.js';
 import { readCa } from '../../lib/pki/x509.js';
 import { kubectl } from '../helpers/kubectl.js';
 import { kubectlBinary, KUBECTL_VERSIONS } from '../helpers/paths.js';
+import { userTokenFile } from '../helpers/user-token-file.js';
 
 /** A watch on its own stream of `session`: the events it has received so far. */
 interface H2Watch {
@@ -144,6 +145,27 @@ t.test('HTTP/1.1 clients are served on the same port, watches chunked', async (t
   t.equal(answer.status, 200);
   t.equal(answer.encoding, 'chunked');
   t.match(JSON.parse(answer.first), { type: 'ADDED', object: { metadata: { name: 'cm-a' } } });
+});
+
+t.test('HTTP/2 streams take and give back in-flight slots as requests do', async (t) => {
+  const { tokenFile, token: jane } = userTokenFile(t, { name: 'jane', uid: 'jane', groups: ['developers'] });
+  const limited = await startApiserver({ tokenFile, extraArgs: ['--authorization-mode', 'AlwaysAllow', '--max-requests-inflight', '1', '--max-mutating-requests-inflight', '1'] });
+  t.teardown(() => limited.stop());
+  const client = new Http2Sender(limited.url, limited.caPem);
+  t.teardown(() => client.close());
+  const headers = { authorization: `Bearer ${jane}`, accept: 'application/json' };
+  // 1. one after another, 20 writes and 20 reads on one connection: each slot is given back
+  const codes: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    codes.push((await client.request('POST', '/api/v1/namespaces/default/configmaps', { ...headers, 'content-type': 'application/json' }, JSON.stringify({ metadata: { name: `jane-${i}` } }))).statusCode);
+    codes.push((await client.request('GET', '/api/v1/namespaces/default/configmaps', headers)).statusCode);
+  }
+  t.same([...new Set(codes)], [201, 200], 'every sequential request was answered');
+  // 2. 20 reads at once on the same connection: past the one slot they get 429
+  const burst = await Promise.all(Array.from({ length: 20 }, () => client.request('GET', '/api/v1/namespaces/default/configmaps', headers)));
+  const shed = burst.filter((r) => r.statusCode === 429);
+  t.ok(shed.length > 0 && shed.length < 20, `${shed.length} of 20 concurrent streams turned away with 429`);
+  t.match(JSON.parse(shed[0]!.body.toString()), { kind: 'Status', reason: 'TooManyRequests', code: 429 });
 });
 
 /** The apiserver's count of connections for which ALPN chose `protocol`. */
