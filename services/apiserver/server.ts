@@ -34,6 +34,7 @@ import { routeUpgrades } from '../../lib/http/upgrade-routing.js';
 import type { KubeletClientTls } from '../../lib/pki/kubelet-client.js';
 import { applyHttp1Deadlines, closeConnectionsOnShutdown, http2ServerOptions, limitHttp2Sessions } from './http/http2-serving.js';
 import { applyHttp1Deadlines, closeConnectionsOnShutdown, countConnectionsByProtocol, http2ServerOptions, limitHttp2Sessions } from './http/http2-serving.js';
+import { applyHttp1Options, closeConnectionsOnShutdown, countConnectionsByProtocol, http2ServerOptions, limitHttp2Sessions } from './http/http2-serving.js';
 import { fastifyServerTimeouts, limitConnections, nodeServerOptions, type ServingLimits } from './http/serving-limits.js';
 import { tokenReviewRoutes } from './http/token-review-route.js';
 import { openapiRoutes } from './openapi-routes.js';
@@ -133,7 +134,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   if (deps.https) {
     const server = app.server as unknown as Http2SecureServer;
     if (deps.serving) {
-      applyHttp1Deadlines(server, deps.serving);
+      applyHttp1Options(server, deps.serving);
       limitHttp2Sessions(server, deps.serving);
     }
     countConnectionsByProtocol(server, deps.metrics);

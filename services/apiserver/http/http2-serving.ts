@@ -23,12 +23,16 @@ export function http2ServerOptions(limits: ServingLimits | undefined): Pick<Secu
   return { allowHTTP1: true, ...(limits ? { settings: { maxConcurrentStreams: limits.http2MaxStreamsPerConnection } } : {}) };
 }
 
-/** The HTTP/1.1 connections' deadlines (the HTTP/2 server's own are fixed at 60 s and 300 s). */
-export function applyHttp1Deadlines(server: Http2SecureServer, limits: ServingLimits): void {
+/**
+ * The HTTP/1.1 connections' deadlines (the HTTP/2 server's own are fixed at 60 s and 300 s), and a
+ * Host header required of HTTP/1.1 requests as https.Server (and kube-apiserver) require it.
+ */
+export function applyHttp1Options(server: Http2SecureServer, limits: ServingLimits): void {
   const node = nodeServerOptions(limits);
   // Read by Node's HTTP/1 connection code from the server it serves, as on an https.Server;
   // connectionsCheckingInterval is read when the server starts listening.
   Object.assign(server, {
+    requireHostHeader: true,
     headersTimeout: node.headersTimeout,
     requestTimeout: node.requestTimeout,
     keepAliveTimeout: node.keepAliveTimeout,
