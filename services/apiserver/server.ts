@@ -32,8 +32,6 @@ import { resourceRoutes } from './http/resource-routes.js';
 import { podStreamingRoutes } from './http/pod-streaming-routes.js';
 import { routeUpgrades } from '../../lib/http/upgrade-routing.js';
 import type { KubeletClientTls } from '../../lib/pki/kubelet-client.js';
-import { applyHttp1Deadlines, closeConnectionsOnShutdown, http2ServerOptions, limitHttp2Sessions } from './http/http2-serving.js';
-import { applyHttp1Deadlines, closeConnectionsOnShutdown, countConnectionsByProtocol, http2ServerOptions, limitHttp2Sessions } from './http/http2-serving.js';
 import { applyHttp1Options, closeConnectionsOnShutdown, countConnectionsByProtocol, http2ServerOptions, limitHttp2Sessions } from './http/http2-serving.js';
 import { fastifyServerTimeouts, limitConnections, nodeServerOptions, type ServingLimits } from './http/serving-limits.js';
 import { tokenReviewRoutes } from './http/token-review-route.js';
