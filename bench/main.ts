@@ -2,6 +2,7 @@
 // bench/results/<name>.json.
 import { benchApiserver } from './apiserver.js';
 import { benchApply } from './apply.js';
+import { benchApiserverProtocols } from './apiserver-protocols.js';
 import { benchCri } from './cri.js';
 import { benchDns } from './dns.js';
 import { benchKubelet } from './kubelet.js';
@@ -16,6 +17,7 @@ import { benchWatch } from './watch.js';
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   apiserver: benchApiserver,
   apply: benchApply,
+  'apiserver-protocols': benchApiserverProtocols,
   cri: benchCri,
   dns: benchDns,
   kubelet: benchKubelet,

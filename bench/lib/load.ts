@@ -1,18 +1,24 @@
 // A closed-loop load generator: N concurrent clients over one keep-alive HTTPS pool, each sending
-// its next request when the previous one is answered. Records every latency.
+// its next request when the previous one is answered. Records every latency. Over HTTP/1.1 each
+// client has its own connection; over HTTP/2 they share one, as client-go's do.
 import { Pool } from 'undici';
+import { Http2Sender } from './http2-sender.js';
 
 export interface LoadTarget {
   url: string;
   caPem: string;
   token?: string;
+  /** Every client on one HTTP/2 connection (ALPN h2) instead of an HTTP/1.1 connection each. */
+  http2?: boolean;
 }
 
 export interface LoadRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
-  body?: string;
+  body?: string | Buffer;
   contentType?: string;
+  /** The Accept header (default application/json). */
+  accept?: string;
   /** Status codes that count as success. */
   expect: number[];
 }
@@ -32,13 +38,21 @@ export function pool(target: LoadTarget, connections: number): Pool {
 
 /** Sends `total` requests from `clients` concurrent loops; `next(i)` builds request i. */
 export async function runLoad(target: LoadTarget, clients: number, total: number, next: (i: number) => LoadRequest): Promise<LoadResult> {
-  const client = pool(target, clients);
+  const client = target.http2 ? new Http2Sender(target.url, target.caPem) : pool(target, clients);
+  const send = async (request: LoadRequest): Promise<{ statusCode: number; text: string }> => {
+    if (client instanceof Http2Sender) {
+      const answer = await client.request(request.method, request.path, headersFor(request), request.body);
+      return { statusCode: answer.statusCode, text: answer.body.toString() };
+    }
+    const res = await client.request({ method: request.method, path: request.path, body: request.body, headers: headersFor(request) });
+    return { statusCode: res.statusCode, text: await res.body.text() };
+  };
   const latenciesMs: number[] = [];
   let issued = 0;
   let failed = 0;
   let firstError: string | undefined;
   const headersFor = (request: LoadRequest): Record<string, string> => {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: request.accept ?? 'application/json' };
     if (target.token) headers.authorization = `Bearer ${target.token}`;
     if (request.body !== undefined) headers['content-type'] = request.contentType ?? 'application/json';
     return headers;
@@ -50,8 +64,8 @@ export async function runLoad(target: LoadTarget, clients: number, total: number
         const request = next(issued++);
         const t0 = process.hrtime.bigint();
         try {
-          const res = await client.request({ method: request.method, path: request.path, body: request.body, headers: headersFor(request) });
-          const text = await res.body.text();
+          const res = await send(request);
+          const text = res.text;
           latenciesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
           if (!request.expect.includes(res.statusCode)) {
             failed++;

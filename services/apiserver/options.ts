@@ -24,6 +24,7 @@ export const apiserverOptions = {
   readHeaderTimeout: option.duration('32s', 'a connection whose request headers have not all arrived after this is answered 408 and closed'),
   keepAliveTimeout: option.duration('75s', 'an idle keep-alive connection is closed after this'),
   maxConnections: option.number(10000, 'most open connections; past it new connections are closed as soon as they are accepted (0: no limit)'),
+  http2MaxStreamsPerConnection: option.number(250, 'most streams an HTTP/2 client may have open at once on one connection (its watches and requests); 0: the default, 250'),
   anonymousAuth: option.boolean(true, 'a request without credentials is system:anonymous in system:unauthenticated (which RBAC lets read /version and the health probes); false answers it 401'),
   authorizationMode: option.list(['Node', 'RBAC'], 'how requests are authorized, in order: Node (kubelets, by the pods bound to them) and RBAC, or AlwaysAllow (every authenticated request)'),
   serviceAccountIssuer: option.string('https://kubernetes.default.svc.cluster.local', 'the iss of ServiceAccount tokens this apiserver issues and accepts, and of its OpenID discovery document'),

@@ -1,5 +1,6 @@
 // Assembles the apiserver's HTTP surface from its parts. Tests build it with their own store and
 // use inject(); main.ts adds TLS and listens.
+import type { Http2SecureServer } from 'node:http2';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Registry as MetricsRegistry } from 'prom-client';
 import type { Store } from '../../lib/native/store.js';
@@ -31,6 +32,7 @@ import { resourceRoutes } from './http/resource-routes.js';
 import { podStreamingRoutes } from './http/pod-streaming-routes.js';
 import { routeUpgrades } from '../../lib/http/upgrade-routing.js';
 import type { KubeletClientTls } from '../../lib/pki/kubelet-client.js';
+import { applyHttp1Options, closeConnectionsOnShutdown, countConnectionsByProtocol, http2ServerOptions, limitHttp2Sessions } from './http/http2-serving.js';
 import { fastifyServerTimeouts, limitConnections, nodeServerOptions, type ServingLimits } from './http/serving-limits.js';
 import { tokenReviewRoutes } from './http/token-review-route.js';
 import { openapiRoutes } from './openapi-routes.js';
@@ -118,12 +120,24 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   if (deps.https) {
     // A client certificate is asked for but not required: its verdict (socket.authorized) is the x509 authenticator's.
     const clientCertificates = deps.https.ca ? { requestCert: true, rejectUnauthorized: false } : {};
-    (options as { https: unknown }).https = { ...deps.https, ...clientCertificates, ...(deps.serving ? nodeServerOptions(deps.serving) : {}) };
+    (options as { https: unknown }).https = { ...deps.https, ...clientCertificates, ...(deps.serving ? nodeServerOptions(deps.serving) : {}), ...http2ServerOptions(deps.serving) };
+    // HTTP/2 and HTTP/1.1 on one port, by ALPN; an idle HTTP/2 connection lasts as long as an idle HTTP/1.1 one.
+    Object.assign(options, { http2: true, http2SessionTimeout: deps.serving?.keepAliveTimeoutMs ?? 75_000 });
   }
   const app = Fastify(options) as unknown as FastifyInstance;
+  let closeConnections: (() => void) | undefined;
   if (deps.serving) limitConnections(app.server, deps.serving, deps.metrics);
   // exec, attach and portforward arrive as upgrade requests: through the same hooks as the rest.
   routeUpgrades(app);
+  if (deps.https) {
+    const server = app.server as unknown as Http2SecureServer;
+    if (deps.serving) {
+      applyHttp1Options(server, deps.serving);
+      limitHttp2Sessions(server, deps.serving);
+    }
+    countConnectionsByProtocol(server, deps.metrics);
+    closeConnections = closeConnectionsOnShutdown(server);
+  }
 
   installErrorHandling(app);
   const apiAudiences = deps.apiAudiences ?? [];
@@ -184,11 +198,17 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   storage.extend(customResources);
   const customOpenApi = new CustomOpenApi(customResources);
   const definitions = new DefinitionController({ store: deps.store, storage, customResources, clock, log: deps.log });
+  // Once new requests are answered 503 and before the server stops listening: every watch ends
+  // (its last bytes sent), then HTTP/2 clients get GOAWAY and HTTP/1.1 connections are closed.
+  app.addHook('preClose', (done) => {
+    hub.close();
+    closeConnections?.();
+    done();
+  });
   app.addHook('onClose', async () => {
     definitions.close();
     customOpenApi.close();
     customResources.close();
-    hub.close();
     namespaces.close();
     webhookConfigurations.close();
     policy.close();

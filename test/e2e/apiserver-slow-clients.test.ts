@@ -1,7 +1,10 @@
 // Slow and idle clients cannot hold the apiserver: request headers trickling in are cut off at the
 // header timeout, connections that never finish the TLS handshake at the handshake timeout, and a
 // flood of connections past --max-connections is closed as soon as it is accepted while the
-// clients already connected (an authenticated one, a readiness probe) go on being answered.
+// clients already connected (an authenticated one, a readiness probe) go on being answered. Over
+// HTTP/2 a session that opens no stream is closed at the header timeout and a request whose body
+// stops coming is reset at the request timeout.
+import { connect as connectH2, constants as h2constants } from 'node:http2';
 import { Agent, request } from 'node:https';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
@@ -12,6 +15,7 @@ import { until } from '../helpers/until.js';
 
 const HANDSHAKE_TIMEOUT_MS = 2000;
 const HEADER_TIMEOUT_MS = 2000;
+const REQUEST_TIMEOUT_MS = 3000;
 const MAX_CONNECTIONS = 40;
 /** Node checks header deadlines on a timer; the apiserver sets it to a quarter of the timeout. */
 const SLACK_MS = 1000;
@@ -20,7 +24,7 @@ let api: ApiserverProcess;
 
 t.before(async () => {
   api = await startApiserver({
-    extraArgs: ['--tls-handshake-timeout', `${HANDSHAKE_TIMEOUT_MS}ms`, '--read-header-timeout', `${HEADER_TIMEOUT_MS}ms`, '--max-connections', String(MAX_CONNECTIONS)],
+    extraArgs: ['--tls-handshake-timeout', `${HANDSHAKE_TIMEOUT_MS}ms`, '--read-header-timeout', `${HEADER_TIMEOUT_MS}ms`, '--request-timeout', `${REQUEST_TIMEOUT_MS}ms`, '--max-connections', String(MAX_CONNECTIONS)],
   });
 });
 t.teardown(() => api.stop());
@@ -67,6 +71,39 @@ t.test('request headers sent at 1 byte/s are cut off at the header timeout with 
   t.ok(elapsed <= HEADER_TIMEOUT_MS + SLACK_MS, `cut off ${elapsed} ms after the first byte (header timeout ${HEADER_TIMEOUT_MS} ms)`);
   t.match(answer, /^HTTP\/1\.1 408 /, 'answered 408 Request Timeout');
   socket.destroy();
+});
+
+t.test('an HTTP/2 connection that opens no stream is closed at the header timeout', async (t) => {
+  const session = connectH2(api.url, { ca: api.caPem });
+  session.on('error', () => undefined);
+  await new Promise((resolve) => session.once('connect', resolve));
+  const startedAt = Date.now();
+  const closed = await until(() => session.destroyed || session.closed, 30_000, 50);
+  const elapsed = Date.now() - startedAt;
+  t.ok(closed, 'the server closed the session');
+  t.ok(elapsed >= HEADER_TIMEOUT_MS - 100 && elapsed <= HEADER_TIMEOUT_MS + SLACK_MS, `closed ${elapsed} ms after it connected (header timeout ${HEADER_TIMEOUT_MS} ms)`);
+  session.destroy();
+});
+
+t.test('an HTTP/2 request whose body stops coming is reset at the request timeout; its session goes on', async (t) => {
+  const session = connectH2(api.url, { ca: api.caPem });
+  t.teardown(() => session.destroy());
+  const auth = { authorization: `Bearer ${api.token}`, accept: 'application/json' };
+  const stalled = session.request({ ':method': 'POST', ':path': '/api/v1/namespaces/default/configmaps', 'content-type': 'application/json', ...auth });
+  stalled.on('error', () => undefined);
+  stalled.write('{"apiVersion":"v1","kind":"ConfigMap",');
+  const startedAt = Date.now();
+  const rstCode = await new Promise<number>((resolve) => stalled.once('close', () => resolve(stalled.rstCode ?? -1)));
+  const elapsed = Date.now() - startedAt;
+  t.equal(rstCode, h2constants.NGHTTP2_CANCEL, 'the stream was reset with CANCEL');
+  t.ok(elapsed >= REQUEST_TIMEOUT_MS - 100 && elapsed <= REQUEST_TIMEOUT_MS + SLACK_MS, `reset ${elapsed} ms after it began (request timeout ${REQUEST_TIMEOUT_MS} ms)`);
+  const status = await new Promise<number>((resolve, reject) => {
+    const next = session.request({ ':path': '/api/v1/namespaces/default', ...auth });
+    next.on('response', (headers) => resolve(Number(headers[':status'])));
+    next.on('error', reject);
+    next.resume();
+  });
+  t.equal(status, 200, 'the next request on the session is answered');
 });
 
 t.test('connections that never finish the TLS handshake are closed at the handshake timeout', async (t) => {

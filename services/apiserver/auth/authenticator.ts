@@ -9,6 +9,7 @@ import { bearerToken } from '../../../lib/auth/bearer.js';
 import { clientCertificateUser } from '../../../lib/auth/client-certificate.js';
 import type { TokenUser } from '../../../lib/auth/request-user.js';
 import type { ServiceAccountTokens } from './service-account-tokens.js';
+import { connectionSocket } from '../http/connection-socket.js';
 
 export const AUTHENTICATED_GROUP = 'system:authenticated';
 export const ANONYMOUS: TokenUser = Object.freeze({ name: 'system:anonymous', uid: '', groups: ['system:unauthenticated'] });
@@ -47,7 +48,7 @@ export class RequestAuthenticator {
    * ServiceAccount token's signature has to be checked.
    */
   authenticate(request: FastifyRequest): TokenUser | undefined | Promise<TokenUser | undefined> {
-    const certificateUser = this.certificateUser(request.raw.socket as TLSSocket);
+    const certificateUser = this.certificateUser(connectionSocket(request.raw));
     if (certificateUser) return certificateUser;
     const header = request.headers.authorization;
     if (header !== undefined) {

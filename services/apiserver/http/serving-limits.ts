@@ -21,7 +21,12 @@ export interface ServingLimits {
   /** Reads and writes in flight at once (0: no limit); see max-inflight.ts. */
   maxRequestsInflight: number;
   maxMutatingRequestsInflight: number;
+  /** --http2-max-streams-per-connection: the streams an HTTP/2 client may have open on one connection. */
+  http2MaxStreamsPerConnection: number;
 }
+
+/** The HTTP/2 streams per connection when the flag is 0: Go's (and so kube-apiserver's) default. */
+export const DEFAULT_HTTP2_MAX_STREAMS = 250;
 
 /** The apiserver's flags that set the limits (durations in ms). */
 export interface ServingFlags {
@@ -32,6 +37,7 @@ export interface ServingFlags {
   maxConnections: number;
   maxRequestsInflight: number;
   maxMutatingRequestsInflight: number;
+  http2MaxStreamsPerConnection: number;
 }
 
 /** The limits the flags set; throws an Error naming the flag when one is out of range. */
@@ -49,6 +55,8 @@ export function servingLimits(flags: ServingFlags): ServingLimits {
     ['--max-mutating-requests-inflight', flags.maxMutatingRequestsInflight],
   ];
   for (const [flag, value] of counts) if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} must be a whole number (0: no limit)`);
+  const streams = flags.http2MaxStreamsPerConnection;
+  if (!Number.isInteger(streams) || streams < 0) throw new Error(`--http2-max-streams-per-connection must be a whole number (0: the default, ${DEFAULT_HTTP2_MAX_STREAMS})`);
   return {
     tlsHandshakeTimeoutMs: flags.tlsHandshakeTimeout,
     headersTimeoutMs: flags.readHeaderTimeout,
@@ -57,6 +65,7 @@ export function servingLimits(flags: ServingFlags): ServingLimits {
     maxConnections: flags.maxConnections,
     maxRequestsInflight: flags.maxRequestsInflight,
     maxMutatingRequestsInflight: flags.maxMutatingRequestsInflight,
+    http2MaxStreamsPerConnection: flags.http2MaxStreamsPerConnection || DEFAULT_HTTP2_MAX_STREAMS,
   };
 }
 

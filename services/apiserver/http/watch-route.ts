@@ -111,7 +111,8 @@ export async function serveWatch(request: FastifyRequest, reply: FastifyReply, o
   raw.writeHead(200, {
     'content-type': watchMediaType(options.format),
     'cache-control': 'no-cache, private',
-    'transfer-encoding': 'chunked',
+    // HTTP/2 streams carry the events as DATA frames and forbid the header.
+    ...(request.raw.httpVersionMajor === 1 ? { 'transfer-encoding': 'chunked' } : {}),
   });
   raw.flushHeaders();
 
