@@ -72,8 +72,10 @@ t.test('a high-priority pod preempts a lower-priority one and takes its place', 
   const preempted = await podEvents(client, 'low', 'Preempted');
   t.equal(preempted[0]?.message, `Preempted by pod ${high.metadata?.uid} on node node-1`);
   t.equal(preempted[0]?.involvedObject?.uid, low.metadata?.uid);
-  const terminating = await client.get<Pod>(PODS, { namespace: 'default', name: 'low' });
-  t.ok(terminating.metadata?.deletionTimestamp, 'the low-priority pod is terminating');
+  // The scheduler marks the victim (DisruptionTarget) and records the event before it deletes it.
+  let terminating: Pod | undefined;
+  await waitFor('the victim is deleted gracefully', async () => (terminating = await client.get<Pod>(PODS, { namespace: 'default', name: 'low' })).metadata?.deletionTimestamp !== undefined, 10_000).catch(() => {});
+  t.ok(terminating?.metadata?.deletionTimestamp, 'the low-priority pod is terminating');
   t.equal(await boundNode(client, 'high', 1500), undefined, 'the preemptor waits while the victim terminates');
   await client.delete(PODS, { namespace: 'default', name: 'low' }, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 });
   const gone = await client.get(PODS, { namespace: 'default', name: 'low' }).then(

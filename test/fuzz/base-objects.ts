@@ -113,6 +113,20 @@ const KIND_FIELDS: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
 
 const metadataFields = fc.record({ labels, annotations, finalizers: fc.array(fc.constantFrom('example.com/keep', 'rudder.dev/fuzz'), { maxLength: 2 }) }, { requiredKeys: [] });
 
+/**
+ * Admission webhook configurations are live once stored: their webhooks point nowhere, so one that
+ * matched the fuzz's own writes would refuse them (failurePolicy Fail is a 500, as in Kubernetes).
+ * Their webhooks match only a group the fuzz never writes, only in the namespace of the policy
+ * kinds, and are ignored when they cannot be called: a mutation would have to undo all three.
+ */
+function harmlessWebhooks(object: KubeObject): void {
+  for (const webhook of (object.webhooks as Record<string, unknown>[] | undefined) ?? []) {
+    webhook.rules = [{ operations: ['CREATE', 'UPDATE'], apiGroups: ['fuzz.rudder.dev'], apiVersions: ['v1'], resources: ['targets'] }];
+    webhook.namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': POLICY_NAMESPACE } };
+    webhook.failurePolicy = 'Ignore';
+  }
+}
+
 /** A valid object of the kind, without a name (see withName). */
 export function baseObject(info: ResourceInfo): fc.Arbitrary<KubeObject> {
   const fixture = FIXTURES.get(info.kind);
@@ -126,6 +140,7 @@ export function baseObject(info: ResourceInfo): fc.Arbitrary<KubeObject> {
     for (const [key, value] of Object.entries(fields)) {
       object[key] = key === 'spec' && typeof object.spec === 'object' ? { ...(object.spec as object), ...(value as object) } : value;
     }
+    if (info.kind === 'MutatingWebhookConfiguration' || info.kind === 'ValidatingWebhookConfiguration') harmlessWebhooks(object);
     return object;
   });
 }
