@@ -115,10 +115,19 @@ function quantityCanonical(json: unknown): unknown {
   return text === '' ? '0' : text;
 }
 
+/** A copy of a JSON value (one that passed the decoding boundary: no undefined, no "__proto__" key). */
+function copyJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = copyJson((value as Record<string, unknown>)[key]);
+  return out;
+}
+
 /** RawExtension and FieldsV1 hold JSON text: an absent or empty one is not written. */
 function rawJsonCanonical(json: unknown): unknown {
   if (json === undefined || json === null) return OMIT;
-  return JSON.parse(JSON.stringify(json)) as unknown;
+  return copyJson(json);
 }
 
 /** A Go []string type written in protobuf as a message of repeated items (Verbs, ExtraValue). */
