@@ -12,6 +12,7 @@ import { benchScheduler } from './scheduler.js';
 import { benchSchedulerKernel } from './scheduler-kernel.js';
 import { benchSim } from './sim.js';
 import { benchStore } from './store.js';
+import { benchUp } from './up.js';
 import { benchWatch } from './watch.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'scheduler-kernel': benchSchedulerKernel,
   sim: benchSim,
   store: benchStore,
+  up: benchUp,
   watch: benchWatch,
 };
 

@@ -1,5 +1,6 @@
 // The processes a local cluster runs and the flags each gets, in start order. Every component
 // `rudder up` starts is listed here, so adding one to the cluster is one entry.
+import { componentKubeconfigPath, SCHEDULER_IDENTITY } from './component-identities.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeAgents, nodeRuntimes } from './node-components.js';
@@ -135,12 +136,12 @@ export const CONTROLLER_MANAGER_ENTRY = join(DIST, 'services', 'controller-manag
 export const DEFAULT_CONTROLLER_MANAGER_PORT = 10257;
 
 /** A component that reaches the apiserver through the kubeconfig and serves its health port over HTTPS with the cluster certificate. */
-function clientComponent(layout: ClusterLayout, name: string, entry: string, port: number): ComponentSpec {
+function clientComponent(layout: ClusterLayout, name: string, entry: string, port: number, kubeconfig = kubeconfigPath(layout.dataDir)): ComponentSpec {
   return {
     name,
     entry,
     args: [
-      '--kubeconfig', kubeconfigPath(layout.dataDir),
+      '--kubeconfig', kubeconfig,
       '--cert-dir', pkiDir(layout.dataDir),
       '--bind-address', layout.bindAddress,
       '--secure-port', String(port),
@@ -154,7 +155,7 @@ function clientComponent(layout: ClusterLayout, name: string, entry: string, por
 
 /** The scheduler, started once the apiservers are ready. */
 export function scheduler(layout: ClusterLayout): ComponentSpec {
-  return clientComponent(layout, 'scheduler', SCHEDULER_ENTRY, layout.schedulerPort ?? DEFAULT_SCHEDULER_PORT);
+  return clientComponent(layout, 'scheduler', SCHEDULER_ENTRY, layout.schedulerPort ?? DEFAULT_SCHEDULER_PORT, componentKubeconfigPath(layout.dataDir, SCHEDULER_IDENTITY.component));
 }
 
 /** Pods' addresses in a local cluster (kind's default); each node gets a /24 of it. */

@@ -5,7 +5,8 @@
 // reach the apiserver at the host's address on the node bridge, where it listens.
 import { containerdCommand, kubeletNodeFlags } from '../../lib/local-nodes/containerd-config.js';
 import { netnsPath } from '../../lib/local-nodes/plan.js';
-import { busArgs, CLUSTER_DNS_ADDRESS, CLUSTER_DOMAIN, DEFAULT_KUBELET_PORT, KUBELET_ENTRY, kubeconfigPath, nodeMaster, pkiDir, podSubnet, type ClusterLayout, type ComponentSpec, type NodeLayout } from './components.js';
+import { componentKubeconfigPath, kubeletIdentity } from './component-identities.js';
+import { busArgs, CLUSTER_DNS_ADDRESS, CLUSTER_DOMAIN, DEFAULT_KUBELET_PORT, KUBELET_ENTRY, nodeMaster, pkiDir, podSubnet, type ClusterLayout, type ComponentSpec, type NodeLayout } from './components.js';
 import { nodeProxy } from './proxy-component.js';
 
 export function nodeContainerd(node: NodeLayout): ComponentSpec {
@@ -23,7 +24,7 @@ export function nodeKubelet(layout: ClusterLayout, node: NodeLayout): ComponentS
       `--net=${netnsPath(node.netns)}`,
       process.execPath,
       KUBELET_ENTRY,
-      '--kubeconfig', kubeconfigPath(layout.dataDir),
+      '--kubeconfig', componentKubeconfigPath(layout.dataDir, kubeletIdentity(node.name).component),
       ...nodeMaster(layout),
       '--cert-dir', pkiDir(layout.dataDir),
       '--address', '0.0.0.0',

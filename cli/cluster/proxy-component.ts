@@ -3,7 +3,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { netnsPath } from '../../lib/local-nodes/plan.js';
-import { busArgs, kubeconfigPath, nodeMaster, type ClusterLayout, type ComponentSpec } from './components.js';
+import { componentKubeconfigPath, proxyIdentity } from './component-identities.js';
+import { busArgs, nodeMaster, type ClusterLayout, type ComponentSpec } from './components.js';
 
 export const PROXY_ENTRY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'services', 'proxy', 'main.js');
 export const DEFAULT_PROXY_HEALTHZ_PORT = 10256;
@@ -30,7 +31,7 @@ export function nodeProxy(layout: ClusterLayout, node: ProxyNode): ComponentSpec
       `--net=${netnsPath(node.netns)}`,
       process.execPath,
       PROXY_ENTRY,
-      '--kubeconfig', kubeconfigPath(layout.dataDir),
+      '--kubeconfig', componentKubeconfigPath(layout.dataDir, proxyIdentity(node.name).component),
       ...nodeMaster(layout),
       '--hostname-override', node.name,
       '--cluster-cidr', node.clusterCidr,

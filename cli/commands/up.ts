@@ -12,6 +12,8 @@ import { freePort } from '../../lib/process/ports.js';
 import { commandInstalled } from '../../lib/process/installed.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
 import { ensureTokenFile } from '../../lib/pki/tokens.js';
+import { readCa } from '../../lib/pki/x509.js';
+import { kubeletIdentity, proxyIdentity, SCHEDULER_IDENTITY, writeComponentKubeconfigs } from '../cluster/component-identities.js';
 import { rudderCacheDir } from '../../lib/host/cache-dir.js';
 import { importLocalImages, prepareLocalNodes, type PreparedLocalNodes } from '../../lib/local-nodes/local-nodes.js';
 import { localNodesUnavailable } from '../../lib/local-nodes/prerequisites.js';
@@ -225,6 +227,9 @@ export async function up(given: UpOptions): Promise<number> {
   const caPem = readFileSync(pki.caCert, 'utf8');
   const kubeconfig = kubeconfigPath(dataDir);
   writeKubeconfig(kubeconfig, { name: 'rudder', server: apiserverUrl(layout), caPem, token });
+  // The scheduler and the real nodes' kubelets and proxies run as their own users (component-identities.ts).
+  const identities = [SCHEDULER_IDENTITY, ...(nodes?.nodes ?? []).flatMap((node) => [kubeletIdentity(node.name), proxyIdentity(node.name)])];
+  await writeComponentKubeconfigs(dataDir, apiserverUrl(layout), caPem, await readCa(pki.caCert, pki.caKey), identities);
 
   const imports = new Map<string, Promise<Error | void>>();
   const supervisor = new Supervisor({

@@ -5,6 +5,7 @@
 // ClusterIP (the proxy's rules in the node); `rudder down` leaves no namespace, link, mount,
 // cgroup, process or KUBE-* chain behind.
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import t from 'tap';
 import { NODE_IMAGE } from '../../lib/images/local-images.js';
 import { parsePrefix } from '../../lib/local-nodes/ipv4.js';
@@ -84,6 +85,14 @@ t.test('rudder up --nodes 2: real nodes run a Deployment reachable across nodes 
   t.ok(await until(async () => (await kube('get', 'nodes', '--no-headers')).stdout.trim().split('\n').filter((l) => /\sReady\s/.test(l)).length === 2, 30_000, 250), 'both nodes are Ready');
   const specCidrs = (await kube('get', 'nodes', '-o', 'jsonpath={range .items[*]}{.spec.podCIDR} {end}')).stdout.trim().split(' ');
   t.same(specCidrs, [cidr1, cidr2]);
+
+  // 3b. the scheduler, each kubelet and each proxy run as their own least-privilege users
+  const as = (component: string, ...args: string[]) => kubectl('1.33', join(dataDir, 'kubeconfigs', `${component}.kubeconfig`), args);
+  t.match((await as('scheduler', 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}')).stdout, 'system:kube-scheduler');
+  t.match((await as('scheduler', 'create', 'namespace', 'not-mine')).stderr, /Forbidden|forbidden/, 'the scheduler cannot create namespaces');
+  t.match((await as('kubelet-rudder-node-1', 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}')).stdout, 'system:node:rudder-node-1');
+  t.match((await as('kubelet-rudder-node-1', 'label', 'node', 'rudder-node-2', 'owned=no')).stderr, /forbidden/, "a kubelet cannot change another node");
+  t.match((await as('proxy-rudder-node-1', 'get', 'secrets', '-A')).stderr, /forbidden/, 'a proxy cannot read Secrets');
 
   // 4. a Deployment of two HTTP servers, one on each node (anti-affinity), and its Service
   const web = webDeployment({ affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }] } } });
