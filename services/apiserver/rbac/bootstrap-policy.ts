@@ -131,6 +131,8 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   clusterRole('system:persistent-volume-provisioner', [rule(['create', 'delete', 'get', 'list', 'watch'], [''], ['persistentvolumes']), rule(['get', 'list', 'watch', 'update'], [''], ['persistentvolumeclaims']), rule(READ, ['storage.k8s.io'], ['storageclasses']), rule(['watch'], [''], ['events']), rule(['create', 'patch', 'update'], ['', 'events.k8s.io'], ['events'])]),
   clusterRole('system:certificates.k8s.io:certificatesigningrequests:nodeclient', [rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/nodeclient'])]),
   clusterRole('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', [rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/selfnodeclient'])]),
+  // Rudder's own: the scheduler writes a pod's explanation (scheduler.rudder.dev/explanation) when the pod asks for one.
+  clusterRole('system:rudder:scheduler-explanations', [rule(['patch'], [''], ['pods'])]),
   clusterRole('system:volume-scheduler', [rule(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumes']), rule(READ, ['storage.k8s.io'], ['storageclasses']), rule(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumeclaims'])]),
   clusterRole('system:kube-scheduler', SCHEDULER_RULES),
   clusterRole('system:node-proxier', NODE_PROXIER_RULES),
@@ -149,6 +151,7 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:kube-dns', 'system:kube-dns', [subject('ServiceAccount', 'kube-dns', 'kube-system')]),
   binding('system:kube-scheduler', 'system:kube-scheduler', [subject('User', 'system:kube-scheduler')]),
   binding('system:volume-scheduler', 'system:volume-scheduler', [subject('User', 'system:kube-scheduler')]),
+  binding('system:rudder:scheduler-explanations', 'system:rudder:scheduler-explanations', [subject('User', 'system:kube-scheduler')]),
   binding('system:node', 'system:node', []),
   binding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [subject('Group', 'system:serviceaccounts')]),
 ];
