@@ -5,6 +5,7 @@
 // "would violate PodSecurity ..." as a Warning kubectl prints, for pods and for the pod templates
 // of workload resources (which are never refused, as in Kubernetes). Unlabelled namespaces are
 // privileged; an unknown level in a label is enforced as restricted (failing closed).
+import { isDeepStrictEqual } from 'node:util';
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../../lib/api/object.js';
 import { errors } from '../../../lib/api/status.js';
@@ -60,7 +61,7 @@ export function podSecurity(namespaceLabels: (namespace: string) => Labels): Adm
       const pod = asPod(isPod ? object : template!(object));
       if (!pod) return;
       // An update that leaves the pod's spec as it was is not evaluated again.
-      if (isPod && attributes.operation === 'UPDATE' && JSON.stringify(attributes.oldObject?.spec) === JSON.stringify(pod.spec)) return;
+      if (isPod && attributes.operation === 'UPDATE' && isDeepStrictEqual(attributes.oldObject?.spec, pod.spec)) return;
       if (isPod) {
         const enforce = policy(labels, 'enforce');
         const findings = podSecurityFindings(enforce.level, pod);

@@ -18,6 +18,8 @@ export interface AuditOptions {
 interface AuditedRequest {
   id: string;
   received: Date;
+  /** Who asked for what, worked out once the user is known (the policy's first look). */
+  attributes?: ReturnType<typeof requestAttributes> & { user: { name: string; uid: string; groups: string[] } };
   decision?: AuditDecision;
   /** Stages written so far. */
   written: Set<AuditStage>;
@@ -40,19 +42,19 @@ export function installAudit(app: FastifyInstance, options: AuditOptions): void 
   const { policy, sink } = options;
   const audits = new WeakMap<FastifyRequest, AuditedRequest>();
 
-  function attributesOf(request: FastifyRequest) {
-    const user = request.user ?? { name: '', uid: '', groups: [] };
-    return { user, ...requestAttributes(request.method, request.url, (request.query ?? {}) as Record<string, unknown>) };
+  function attributesOf(request: FastifyRequest, audit: AuditedRequest): NonNullable<AuditedRequest['attributes']> {
+    audit.attributes ??= { user: request.user ?? { name: '', uid: '', groups: [] }, ...requestAttributes(request.method, request.url, (request.query ?? {}) as Record<string, unknown>) };
+    return audit.attributes;
   }
 
   function decide(request: FastifyRequest, audit: AuditedRequest): AuditDecision {
-    audit.decision ??= policy.decide(attributesOf(request));
+    audit.decision ??= policy.decide(attributesOf(request, audit));
     return audit.decision;
   }
 
   function event(request: FastifyRequest, reply: FastifyReply, audit: AuditedRequest, stage: AuditStage): object {
     const level = audit.decision!.level;
-    const attributes = attributesOf(request);
+    const attributes = attributesOf(request, audit);
     const body = request.body as { metadata?: { name?: string; namespace?: string } } | undefined;
     const out: Record<string, unknown> = {
       kind: 'Event',
