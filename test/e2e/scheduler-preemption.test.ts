@@ -135,10 +135,15 @@ t.test('preemption spares a pod its PodDisruptionBudget protects when another vi
   const high = await client.get<Pod>(PODS, { namespace: 'default', name: 'high' });
   const preempted = await podEvents(client, 'plain', 'Preempted');
   t.equal(preempted[0]?.message, `Preempted by pod ${high.metadata?.uid} on node node-1`);
-  const plain = await client.get<Pod>(PODS, { namespace: 'default', name: 'plain' });
-  t.ok(plain.metadata?.deletionTimestamp, 'the unprotected pod is terminating');
+  // The event may be written before the deletion lands.
+  let plain: Pod | undefined;
+  await waitFor('the unprotected pod to be deleted', async () => {
+    plain = await client.get<Pod>(PODS, { namespace: 'default', name: 'plain' });
+    return !!plain.metadata?.deletionTimestamp;
+  }, 15_000).catch(() => undefined);
+  t.ok(plain?.metadata?.deletionTimestamp, 'the unprotected pod is terminating');
   t.match(
-    plain.status?.conditions?.find((c) => c.type === 'DisruptionTarget'),
+    plain?.status?.conditions?.find((c) => c.type === 'DisruptionTarget'),
     { status: 'True', reason: 'PreemptionByScheduler', message: 'default-scheduler: preempting to accommodate a higher priority pod' },
     'the victim carries the DisruptionTarget condition',
   );
