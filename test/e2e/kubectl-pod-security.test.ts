@@ -6,11 +6,12 @@
 // log and an --admission-control-config-file: the audit label puts the violations in the refused
 // pod's audit event (pod-security.kubernetes.io/audit-violations), and a namespace the
 // PodSecurityConfiguration exempts takes a privileged pod despite its enforce label.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { readAuditEvents, writeAuditPolicy, type AuditEvent } from '../helpers/audit-log.js';
 import { kubectl } from '../helpers/kubectl.js';
 import { KUBECTL_VERSIONS, kubectlBinary } from '../helpers/paths.js';
 import { until } from '../helpers/until.js';
@@ -23,26 +24,17 @@ t.teardown(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 t.before(async () => {
-  writeFileSync(join(dir, 'policy.yaml'), JSON.stringify({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'Metadata', verbs: ['create'], resources: [{ group: '', resources: ['pods'] }] }] }));
+  writeAuditPolicy(join(dir, 'policy.yaml'), ['create'], ['pods']);
   const psa = { apiVersion: 'pod-security.admission.config.k8s.io/v1', kind: 'PodSecurityConfiguration', exemptions: { namespaces: KUBECTL_VERSIONS.map((v) => `exempt-${v.replace('.', '-')}`) } };
   writeFileSync(join(dir, 'admission.yaml'), JSON.stringify({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'AdmissionConfiguration', plugins: [{ name: 'PodSecurity', configuration: psa }] }));
   apiserver = await startApiserver({ env: { RUDDER_AUDIT_POLICY_FILE: join(dir, 'policy.yaml'), RUDDER_AUDIT_LOG_PATH: auditLog, RUDDER_ADMISSION_CONTROL_CONFIG_FILE: join(dir, 'admission.yaml') } });
 });
 
-interface AuditEvent {
-  stage: string;
-  objectRef?: { namespace?: string; name?: string };
-  responseStatus?: { code: number };
-  annotations?: Record<string, string>;
-}
-
 /** The ResponseComplete audit event of the create of pod `name` in `namespace`, once the log has it (10 s at most). */
 async function podCreateEvent(namespace: string, name: string): Promise<AuditEvent | undefined> {
   let found: AuditEvent | undefined;
   await until(() => {
-    // whole lines only: the last one may still be being written
-    const events = readFileSync(auditLog, 'utf8').split('\n').slice(0, -1).map((line) => JSON.parse(line) as AuditEvent);
-    found = events.find((e) => e.stage === 'ResponseComplete' && e.objectRef?.namespace === namespace && e.objectRef?.name === name);
+    found = readAuditEvents(auditLog).find((e) => e.stage === 'ResponseComplete' && e.objectRef?.namespace === namespace && e.objectRef?.name === name);
     return found !== undefined;
   }, 10_000, 100);
   return found;
