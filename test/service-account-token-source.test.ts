@@ -1,7 +1,7 @@
 // A controller's ServiceAccount credentials (--use-service-account-credentials): the token source
 // makes the account when it is missing, asks for one token through the TokenRequest API however
-// many requests wait for it, asks again once 80% of its lifetime has passed, and a client using
-// it acts as the ServiceAccount with only that account's rights.
+// many requests wait for it, asks again once 80% of its lifetime has passed or after the apiserver
+// refused it, and a client using it acts as the ServiceAccount with only that account's rights.
 import t, { type Test } from 'tap';
 import { FakeClock } from '../lib/client/clock.js';
 import { RestClient, type RestClientConfig } from '../lib/client/rest-client.js';
@@ -66,6 +66,21 @@ t.test('a ServiceAccount token source gives a controller its own identity and re
   await clock.advance(2 * 60_000);
   await source.token();
   t.equal(root.tokenRequests, 2, 'a new token at 49 minutes (past 48)');
+});
+
+t.test('a token the apiserver refuses is replaced for the next request, the account made again', async (t) => {
+  const { server, root } = await apiserver(t);
+  const source = new ServiceAccountTokenSource({ client: root, namespace: 'kube-system', name: 'deployment-controller', clock: new FakeClock() });
+  const controller = new RestClient({ server: server.url, tokenSource: source, maxRetries: 0 });
+  t.teardown(() => controller.close());
+  const pods = findResource('', 'v1', 'pods')!;
+  await controller.list(pods, { namespace: 'default' });
+  // 1. the account deleted: its token no longer authenticates
+  await root.delete(SERVICE_ACCOUNTS, { namespace: 'kube-system', name: 'deployment-controller' });
+  await t.rejects(controller.list(pods, { namespace: 'default' }), { code: 401 }, 'the old token is refused');
+  // 2. the next request makes the account again and gets a new token
+  await t.resolves(controller.list(pods, { namespace: 'default' }), 'the next request works with a new token');
+  t.equal(root.tokenRequests, 2);
 });
 
 t.test('a due refresh that fails keeps serving the still-valid token; an expired one is not served', async (t) => {

@@ -180,6 +180,12 @@ export class RestClient {
     this.tokenSource = config.tokenSource;
   }
 
+  /** A 401 for the token source's token: it asks for a new one for the next request. */
+  private refused(headers: Record<string, string>): void {
+    const sent = headers.authorization?.slice('Bearer '.length);
+    if (this.tokenSource && sent) this.tokenSource.invalidate?.(sent);
+  }
+
   /** The headers of every request: the user agent and the credentials (a token source's current token). */
   private async headers(accept: string): Promise<Record<string, string>> {
     const headers: Record<string, string> = { ...this.baseHeaders, accept };
@@ -244,6 +250,7 @@ export class RestClient {
       }
       const body = Buffer.from(await response.body.arrayBuffer());
       const decoded = decodeBody(body, headerText(response.headers['content-type']));
+      if (statusCode === 401) this.refused(headers);
       if (statusCode >= 400) throw statusErrorFrom(statusCode, decoded);
       return decoded as T;
     }
@@ -329,6 +336,7 @@ export class RestClient {
           continue;
         }
         const body = Buffer.from(await response.body.arrayBuffer());
+        if (statusCode === 401) this.refused(headers);
         throw statusErrorFrom(statusCode, decodeBody(body, headerText(response.headers['content-type'])));
       }
       return new WatchStream<T>(response.body, headerText(response.headers['content-type']), () => {

@@ -1,5 +1,6 @@
 // A ServiceAccount's bearer token, asked for with another identity's client through the
-// TokenRequest API (serviceaccounts/<name>/token) and asked for again before it expires — how
+// TokenRequest API (serviceaccounts/<name>/token) and asked for again before it expires (or once the
+// apiserver refused it) — how
 // kube-controller-manager's --use-service-account-credentials gives each controller its own
 // credentials (client-go's DynamicControllerClientBuilder). The ServiceAccount is made when it is
 // missing, as Kubernetes does for its controllers' accounts in kube-system.
@@ -14,6 +15,8 @@ const SERVICE_ACCOUNTS = findResource('', 'v1', 'serviceaccounts')!;
 /** What a RestClient asks for its Authorization header before each request. Callers may call it concurrently. */
 export interface TokenSource {
   token(): Promise<string>;
+  /** The server refused `token` (401): the next token() asks for a new one instead of reusing it. */
+  invalidate?(token: string): void;
 }
 
 export interface ServiceAccountTokenSourceConfig {
@@ -48,6 +51,13 @@ export class ServiceAccountTokenSource implements TokenSource {
   /** The user the tokens authenticate as. */
   get username(): string {
     return `system:serviceaccount:${this.config.namespace}:${this.config.name}`;
+  }
+
+  invalidate(token: string): void {
+    if (this.current?.token !== token) return;
+    // as client-go's token source transport after a 401; the account may have been deleted and made again
+    this.current = undefined;
+    this.accountChecked = false;
   }
 
   token(): Promise<string> {
