@@ -103,7 +103,7 @@ const NODE_RULES: PolicyRule[] = [
  * Rudder's own: the kubelet process that hosts simulated nodes (`rudder up --sim-nodes`) is no
  * single node, so neither the Node authorizer nor system:node fits it. It registers and updates its
  * Nodes and their status, renews their Leases (a Role in kube-node-lease, below), runs the pods bound
- * to them (it reads pods, writes their status and deletes them once stopped), reports Events, and
+ * to them (it reads pods, writes their status and deletes them once stopped), may create Events, and
  * checks the callers of its own /metrics (TokenReview, SubjectAccessReview).
  */
 export const SIMULATED_NODES = 'system:rudder:simulated-nodes';
@@ -112,7 +112,7 @@ const SIMULATED_NODES_RULES: PolicyRule[] = [
   rule(['patch'], [''], ['nodes/status']),
   rule(['get', 'list', 'watch', 'delete'], [''], ['pods']),
   rule(['patch'], [''], ['pods/status']),
-  rule(['create', 'patch'], [''], ['events']),
+  rule(['create'], [''], ['events']),
   rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
   rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
 ];
