@@ -69,6 +69,16 @@ t.test('the compose scheduler reaches the apiserver by a name its certificate ho
   t.equal(parsed.leaderElect, true, 'active/standby by default, as kube-scheduler');
 });
 
+t.test('compose runs controllers as their ServiceAccounts, as rudder up does, and its DNS writes kube-dns (no rudder up writes it there)', async (t) => {
+  const parsed = (name: string, options: OptionSpecs) => parseOptions(name, options, { argv: compose.services[name]!.command!.slice(1), env: {} });
+  t.equal(parsed('controller-manager', controllerManagerOptions).useServiceAccountCredentials, true, 'compose: --use-service-account-credentials');
+  t.equal(parsed('dns', dnsOptions).registerService, true, 'compose: the DNS registers kube-dns');
+  const components = clusterComponents({ dataDir: '/data', bindAddress: '127.0.0.1', apiserverPort: 6443, logLevel: 'info', apiservers: 1, peerPort: 7443 });
+  const upArgs = (name: string) => components.find((c) => c.name === name)!.args;
+  t.equal(parseOptions('controller-manager', controllerManagerOptions, { argv: upArgs('controller-manager'), env: {} }).useServiceAccountCredentials, true, 'rudder up: --use-service-account-credentials');
+  t.equal(parseOptions('dns', dnsOptions, { argv: upArgs('dns'), env: {} }).registerService, false, 'rudder up: the DNS does not (rudder up writes kube-dns)');
+});
+
 t.test('the Dockerfile builds everything and ships what the entry points need', async (t) => {
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
   t.match(dockerfile, /RUN node scripts\/ensure\.mjs --force/);

@@ -5,7 +5,8 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import t from 'tap';
 import { CidrSet } from '../services/controller-manager/cidr-set.js';
-import { selectControllers } from '../services/controller-manager/controller-names.js';
+import { CONTROLLER_NAMES, controllerServiceAccount, selectControllers } from '../services/controller-manager/controller-names.js';
+import { CONTROLLER_CLUSTER_ROLE_BINDINGS, CONTROLLER_CLUSTER_ROLES } from '../services/apiserver/rbac/controller-roles.js';
 import { maxUnavailable, newReplicaSetReplicas, resolveFenceposts, templateHash } from '../services/controller-manager/deployment/rollout-math.js';
 import type { DeploymentObject, ReplicaSetObject } from '../services/controller-manager/deployment/types.js';
 import { affinityForNode, nodeShouldRunDaemonPod, rollingLimits, targetNodeName } from '../services/controller-manager/daemon-set.js';
@@ -25,6 +26,16 @@ t.test('--controllers: "*" and names with their pre-1.28 aliases, "-name" leaves
   t.same([...selectControllers(['*', '-garbagecollector', '-endpointslice-controller', '-serviceaccount', '-root-ca-cert-publisher', '-nodeipam', '-nodelifecycle', '-taint-eviction-controller', '-job', '-cronjob-controller', '-daemonset', '-statefulset', '-disruption', '-podgc', '-ttl-after-finished', '-pv-protection', '-pvc-protection'])].sort(), ['deployment-controller', 'namespace-controller', 'replicaset-controller', 'replicationcontroller-controller']);
   t.same([...selectControllers(['horizontalpodautoscaling', 'deployment-controller'])], ['deployment-controller'], 'a known controller Rudder does not run is accepted and not run');
   t.throws(() => selectControllers(['*', 'nosuch']), /"nosuch" is not in the list of known controllers/);
+});
+
+t.test('--use-service-account-credentials: every controller Rudder runs has a system:controller role bound to its ServiceAccount', async (t) => {
+  t.equal(controllerServiceAccount('taint-eviction-controller'), 'node-controller', "taint eviction shares node-controller's account, as in Kubernetes");
+  t.equal(controllerServiceAccount('garbage-collector-controller'), 'generic-garbage-collector');
+  for (const { name, serviceAccount } of CONTROLLER_NAMES) {
+    t.ok(CONTROLLER_CLUSTER_ROLES.some((r) => r.metadata?.name === `system:controller:${serviceAccount}`), `${name}: ClusterRole system:controller:${serviceAccount}`);
+    const binding = CONTROLLER_CLUSTER_ROLE_BINDINGS.find((b) => b.metadata?.name === `system:controller:${serviceAccount}`);
+    t.same(binding?.subjects, [{ kind: 'ServiceAccount', name: serviceAccount, namespace: 'kube-system' }], `${name}: bound to kube-system/${serviceAccount}`);
+  }
 });
 
 function pod(name: string, extra: { node?: string; phase?: string; ready?: boolean; readySince?: string; cost?: number; restarts?: number; created?: string } = {}): Pod {

@@ -1,7 +1,7 @@
 // The kube-dns Service and its EndpointSlice as the DNS server makes them: the 10th address of the
 // service range (as kubeadm gives CoreDNS), ports dns/dns-tcp, and no endpoint pods could not reach.
 import t from 'tap';
-import { clusterDnsAddress, kubeDnsService, kubeDnsSlice, unreachableFromPods } from '../services/dns/kube-dns-service.js';
+import { clusterDnsAddress, kubeDnsService, kubeDnsSlice, unreachableFromPods } from '../lib/cluster-dns/kube-dns-service.js';
 
 t.test('the cluster DNS address is the 10th of the service range', async (t) => {
   t.equal(clusterDnsAddress('10.96.0.0/12'), '10.96.0.10');

@@ -130,6 +130,29 @@ t.test('each controller\'s ServiceAccount in kube-system holds its system:contro
   t.equal(await review('system:serviceaccount:kube-system:job-controller', 'get', 'secrets', ''), false, 'no controller reads Secrets it has no business with');
 });
 
+t.test("Rudder's components: the simulated nodes' kubelet and the cluster DNS hold their roles and no more; the Lease Role is reconciled", async (t) => {
+  const review = async (user: string, groups: string[], verb: string, resource: string, namespace = '', subresource = ''): Promise<boolean> => {
+    const [group, plural] = resource.includes('.') ? [resource.slice(resource.indexOf('.') + 1), resource.slice(0, resource.indexOf('.'))] : ['', resource];
+    const answer = await admin('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { spec: { user, groups, resourceAttributes: { verb, resource: plural, group, namespace, subresource } } });
+    return (answer.body.status as { allowed: boolean }).allowed;
+  };
+  const sim = (verb: string, resource: string, namespace = '', subresource = '') => review('system:rudder:kubelet-sim', ['system:rudder:simulated-nodes'], verb, resource, namespace, subresource);
+  const dns = (verb: string, resource: string, namespace = '') => review('system:rudder:dns', [], verb, resource, namespace);
+  t.same(
+    [await sim('patch', 'nodes', '', 'status'), await sim('delete', 'pods', 'default'), await sim('update', 'leases.coordination.k8s.io', 'kube-node-lease'), await sim('update', 'leases.coordination.k8s.io', 'kube-system'), await sim('update', 'pods', 'default'), await sim('get', 'secrets', 'default')],
+    [true, true, true, false, false, false],
+    'the kubelet: node status, pod deletion and its Leases in kube-node-lease; not other Leases, pod updates or Secrets',
+  );
+  t.same([await dns('watch', 'endpointslices.discovery.k8s.io'), await dns('list', 'pods'), await dns('create', 'services', 'kube-system'), await dns('get', 'secrets', 'kube-system')], [true, true, false, false], 'the DNS reads, and writes nothing');
+
+  const leaseRole = '/apis/rbac.authorization.k8s.io/v1/namespaces/kube-node-lease/roles/system:rudder:simulated-nodes';
+  const role = (await admin('GET', leaseRole)).body;
+  t.equal((await admin('PUT', leaseRole, { ...role, rules: [] })).code, 200);
+  t.equal(await sim('update', 'leases.coordination.k8s.io', 'kube-node-lease'), false, 'the Lease Role emptied');
+  await bootstrapCluster(server.storage, { serviceIP: server.allocator.firstAddress(), serviceCIDRs: [server.allocator.serviceCidr], advertiseAddress: '127.0.0.1', port: 6443 });
+  t.equal(await sim('update', 'leases.coordination.k8s.io', 'kube-node-lease'), true, 'the next start gives its rules back');
+});
+
 t.test('anonymous requests see only the public info; bad credentials are 401', async (t) => {
   t.equal((await call(undefined, 'GET', '/version')).code, 200);
   t.equal((await call(undefined, 'GET', '/readyz')).code, 200);

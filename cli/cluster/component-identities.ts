@@ -1,16 +1,19 @@
 // Each component's own least-privilege identity, as kubeadm gives them: a client certificate from
 // the cluster CA in a kubeconfig of its own, for the user Kubernetes' default RBAC policy binds —
-// the scheduler as system:kube-scheduler (system:kube-scheduler, system:volume-scheduler), each
-// real node's kubelet as system:node:<node> in system:nodes (the Node authorizer and
-// NodeRestriction), each node's proxy as system:kube-proxy (system:node-proxier). Three keep the
-// admin kubeconfig for now: the controller-manager (it has no per-controller credentials yet), the
-// simulated nodes' kubelet (one process for many nodes is not one node) and the cluster DNS (it
-// writes the kube-dns Service and its EndpointSlice, which system:kube-dns does not allow).
+// the scheduler as system:kube-scheduler (system:kube-scheduler, system:volume-scheduler), the
+// controller-manager as system:kube-controller-manager (which with --use-service-account-credentials
+// only reads, elects its leader and asks for each controller's ServiceAccount token), each real
+// node's kubelet as system:node:<node> in system:nodes (the Node authorizer and NodeRestriction),
+// each node's proxy as system:kube-proxy (system:node-proxier). Two are Rudder's own: the kubelet
+// hosting the simulated nodes is no single node, so it is system:rudder:kubelet-sim in the group
+// system:rudder:simulated-nodes (that ClusterRole and a Role for Leases in kube-node-lease), and the
+// cluster DNS is system:rudder:dns with the rights kubeadm gives CoreDNS (system:coredns).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeKubeconfig } from '../../lib/client/kubeconfig.js';
 import { createClientCert } from '../../lib/pki/issue.js';
 import type { SigningCa } from '../../lib/pki/x509.js';
+import { CLUSTER_DNS_USER, SIMULATED_NODES } from '../../services/apiserver/rbac/bootstrap-policy.js';
 
 export interface ComponentIdentity {
   /** The component's name, as `rudder status` lists it; its kubeconfig is kubeconfigs/<name>.kubeconfig. */
@@ -24,6 +27,9 @@ export function componentKubeconfigPath(dataDir: string, component: string): str
 }
 
 export const SCHEDULER_IDENTITY: ComponentIdentity = { component: 'scheduler', user: 'system:kube-scheduler', groups: [] };
+export const CONTROLLER_MANAGER_IDENTITY: ComponentIdentity = { component: 'controller-manager', user: 'system:kube-controller-manager', groups: [] };
+export const SIM_KUBELET_IDENTITY: ComponentIdentity = { component: 'kubelet-sim', user: 'system:rudder:kubelet-sim', groups: [SIMULATED_NODES] };
+export const DNS_IDENTITY: ComponentIdentity = { component: 'dns', user: CLUSTER_DNS_USER, groups: [] };
 
 export function kubeletIdentity(node: string): ComponentIdentity {
   return { component: `kubelet-${node}`, user: `system:node:${node}`, groups: ['system:nodes'] };

@@ -1,6 +1,6 @@
 // The processes a local cluster runs and the flags each gets, in start order. Every component
 // `rudder up` starts is listed here, so adding one to the cluster is one entry.
-import { componentKubeconfigPath, SCHEDULER_IDENTITY } from './component-identities.js';
+import { componentKubeconfigPath, CONTROLLER_MANAGER_IDENTITY, DNS_IDENTITY, SCHEDULER_IDENTITY, SIM_KUBELET_IDENTITY } from './component-identities.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeAgents, nodeRuntimes } from './node-components.js';
@@ -114,10 +114,10 @@ export function simKubelet(layout: ClusterLayout): ComponentSpec {
   const port = layout.kubeletPort ?? DEFAULT_KUBELET_PORT;
   const nodes = layout.simNodes ?? 0;
   return {
-    name: 'kubelet-sim',
+    name: SIM_KUBELET_IDENTITY.component,
     entry: KUBELET_ENTRY,
     args: [
-      '--kubeconfig', kubeconfigPath(layout.dataDir),
+      '--kubeconfig', componentKubeconfigPath(layout.dataDir, SIM_KUBELET_IDENTITY.component),
       '--cert-dir', pkiDir(layout.dataDir),
       '--address', layout.bindAddress,
       '--port', String(port),
@@ -171,10 +171,14 @@ export function podSubnet(layout: ClusterLayout): string {
   return layout.podSubnet ?? simClusterCidr(layout.simNodes ?? 0);
 }
 
-/** The controller-manager, started after the scheduler; it hands nodes their pod CIDRs (from the range the kubelets use too). */
+/**
+ * The controller-manager, started after the scheduler, as system:kube-controller-manager with each
+ * controller acting as its own ServiceAccount; it hands nodes their pod CIDRs (from the range the
+ * kubelets use too).
+ */
 export function controllerManager(layout: ClusterLayout): ComponentSpec {
-  const spec = clientComponent(layout, 'controller-manager', CONTROLLER_MANAGER_ENTRY, layout.controllerManagerPort ?? DEFAULT_CONTROLLER_MANAGER_PORT);
-  return { ...spec, args: [...spec.args, '--allocate-node-cidrs', '--cluster-cidr', podSubnet(layout)] };
+  const spec = clientComponent(layout, CONTROLLER_MANAGER_IDENTITY.component, CONTROLLER_MANAGER_ENTRY, layout.controllerManagerPort ?? DEFAULT_CONTROLLER_MANAGER_PORT, componentKubeconfigPath(layout.dataDir, CONTROLLER_MANAGER_IDENTITY.component));
+  return { ...spec, args: [...spec.args, '--use-service-account-credentials', '--allocate-node-cidrs', '--cluster-cidr', podSubnet(layout)] };
 }
 
 export const DNS_ENTRY = join(DIST, 'services', 'dns', 'main.js');
@@ -184,15 +188,21 @@ export const DEFAULT_DNS_METRICS_PORT = 9153;
 export const CLUSTER_DOMAIN = 'cluster.local';
 export const CLUSTER_DNS_ADDRESS = '10.96.0.10';
 
-/** The cluster DNS, started after the controller-manager; it makes kube-system/kube-dns point at where it answers (the nodes' bridge address with real nodes). */
+/** Where the cluster DNS answers: port 53 (or the layout's) of the nodes' bridge address with real nodes, else of the bind address. */
+export function clusterDnsEndpoint(layout: ClusterLayout): { address: string; port: number } {
+  return { address: layout.nodeHostAddress ?? host(layout), port: layout.dnsPort ?? DEFAULT_DNS_PORT };
+}
+
+/** The cluster DNS, started after the controller-manager, with its own read-only identity; `rudder up` points kube-system/kube-dns at it (kube-dns-addon.ts). */
 export function clusterDns(layout: ClusterLayout): ComponentSpec {
   const metricsPort = layout.dnsMetricsPort ?? DEFAULT_DNS_METRICS_PORT;
+  const { address, port } = clusterDnsEndpoint(layout);
   return {
-    name: 'dns',
+    name: DNS_IDENTITY.component,
     entry: DNS_ENTRY,
     args: [
-      '--kubeconfig', kubeconfigPath(layout.dataDir),
-      '--dns-bind-address', `${layout.nodeHostAddress ?? host(layout)}:${layout.dnsPort ?? DEFAULT_DNS_PORT}`,
+      '--kubeconfig', componentKubeconfigPath(layout.dataDir, DNS_IDENTITY.component),
+      '--dns-bind-address', `${address}:${port}`,
       '--metrics-bind-address', `${host(layout)}:${metricsPort}`,
       '--cluster-domain', CLUSTER_DOMAIN,
       '--log-level', layout.logLevel,

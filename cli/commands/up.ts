@@ -13,7 +13,8 @@ import { commandInstalled } from '../../lib/process/installed.js';
 import { defaultServingHosts, ensurePki } from '../../lib/pki/certs.js';
 import { ensureTokenFile } from '../../lib/pki/tokens.js';
 import { readCa } from '../../lib/pki/x509.js';
-import { kubeletIdentity, proxyIdentity, SCHEDULER_IDENTITY, writeComponentKubeconfigs } from '../cluster/component-identities.js';
+import { CONTROLLER_MANAGER_IDENTITY, DNS_IDENTITY, kubeletIdentity, proxyIdentity, SCHEDULER_IDENTITY, SIM_KUBELET_IDENTITY, writeComponentKubeconfigs } from '../cluster/component-identities.js';
+import { writeKubeDnsAddon } from '../cluster/kube-dns-addon.js';
 import { rudderCacheDir } from '../../lib/host/cache-dir.js';
 import { importLocalImages, prepareLocalNodes, type PreparedLocalNodes } from '../../lib/local-nodes/local-nodes.js';
 import { localNodesUnavailable } from '../../lib/local-nodes/prerequisites.js';
@@ -227,8 +228,14 @@ export async function up(given: UpOptions): Promise<number> {
   const caPem = readFileSync(pki.caCert, 'utf8');
   const kubeconfig = kubeconfigPath(dataDir);
   writeKubeconfig(kubeconfig, { name: 'rudder', server: apiserverUrl(layout), caPem, token });
-  // The scheduler and the real nodes' kubelets and proxies run as their own users (component-identities.ts).
-  const identities = [SCHEDULER_IDENTITY, ...(nodes?.nodes ?? []).flatMap((node) => [kubeletIdentity(node.name), proxyIdentity(node.name)])];
+  // Every component runs as its own user (component-identities.ts).
+  const identities = [
+    SCHEDULER_IDENTITY,
+    CONTROLLER_MANAGER_IDENTITY,
+    DNS_IDENTITY,
+    ...(layout.simNodes ? [SIM_KUBELET_IDENTITY] : []),
+    ...(nodes?.nodes ?? []).flatMap((node) => [kubeletIdentity(node.name), proxyIdentity(node.name)]),
+  ];
   await writeComponentKubeconfigs(dataDir, apiserverUrl(layout), caPem, await readCa(pki.caCert, pki.caKey), identities);
 
   const imports = new Map<string, Promise<Error | void>>();
@@ -241,6 +248,8 @@ export async function up(given: UpOptions): Promise<number> {
     layout: (({ dataDir: _dir, ...rest }) => rest)(layout),
     // A node's images load while the control plane starts; the cluster is ready once they are in.
     onReady: async (spec) => {
+      // the addons the installer writes once the apiserver answers (the DNS cannot write its Service)
+      if (spec.name === 'apiserver' || spec.replica?.id === 1) await writeKubeDnsAddon(kubeconfig, layout);
       for (const node of nodes?.nodes ?? []) {
         if (spec.name === `containerd-${node.name}`) imports.set(node.name, importLocalImages(node, nodes!.images).catch((error: unknown) => error as Error));
         if (spec.name === `kubelet-${node.name}`) {

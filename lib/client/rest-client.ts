@@ -13,6 +13,7 @@ import { realClock, type Clock } from './clock.js';
 import { loadKubeconfig, type ClusterAccess } from './kubeconfig.js';
 import { resourcePath, type ObjectRef } from './paths.js';
 import { TokenBucket } from './token-bucket.js';
+import type { TokenSource } from './service-account-token-source.js';
 import { WatchStream } from './watch-stream.js';
 
 export type Encoding = 'json' | 'msgpack';
@@ -35,6 +36,8 @@ export interface RestClientConfig extends ClusterAccess {
   userAgent?: string;
   /** Most connections to the server (default: as many as requests in flight; each watch holds one). */
   connections?: number;
+  /** Asked for the bearer token before every request (a token that changes, e.g. a ServiceAccount's); wins over `token`. */
+  tokenSource?: TokenSource;
 }
 
 export interface RequestOptions {
@@ -150,6 +153,7 @@ export class RestClient {
   private readonly backoff: BackoffOptions;
   private readonly timeoutMs: number;
   private readonly baseHeaders: Record<string, string>;
+  private readonly tokenSource?: TokenSource;
 
   constructor(config: RestClientConfig) {
     const url = new URL(config.server);
@@ -173,6 +177,20 @@ export class RestClient {
     });
     this.baseHeaders = { 'user-agent': config.userAgent ?? 'rudder' };
     if (config.token) this.baseHeaders.authorization = `Bearer ${config.token}`;
+    this.tokenSource = config.tokenSource;
+  }
+
+  /** A 401 for the token source's token: it asks for a new one for the next request. */
+  private refused(headers: Record<string, string>): void {
+    const sent = headers.authorization?.slice('Bearer '.length);
+    if (this.tokenSource && sent) this.tokenSource.invalidate?.(sent);
+  }
+
+  /** The headers of every request: the user agent and the credentials (a token source's current token). */
+  private async headers(accept: string): Promise<Record<string, string>> {
+    const headers: Record<string, string> = { ...this.baseHeaders, accept };
+    if (this.tokenSource) headers.authorization = `Bearer ${await this.tokenSource.token()}`;
+    return headers;
   }
 
   /** A client for the current (or named) context of a kubeconfig file. */
@@ -196,7 +214,7 @@ export class RestClient {
    * with the decoded body of a 2xx answer, rejects with a StatusError otherwise.
    */
   async request<T = unknown>(options: RequestOptions): Promise<T> {
-    const headers: Record<string, string> = { ...this.baseHeaders, accept: this.accept() };
+    const headers = await this.headers(this.accept());
     let payload: Buffer | string | undefined;
     if (options.body !== undefined) {
       const encoded = this.encodeBody(options.body, options.contentType);
@@ -232,6 +250,7 @@ export class RestClient {
       }
       const body = Buffer.from(await response.body.arrayBuffer());
       const decoded = decodeBody(body, headerText(response.headers['content-type']));
+      if (statusCode === 401) this.refused(headers);
       if (statusCode >= 400) throw statusErrorFrom(statusCode, decoded);
       return decoded as T;
     }
@@ -291,7 +310,7 @@ export class RestClient {
     if (name !== undefined) query.fieldSelector = [`metadata.name=${name}`, rest.fieldSelector].filter(Boolean).join(',');
     const path = `${resourcePath(info, { namespace })}${queryString(query)}`;
     const accept = this.encoding === 'msgpack' ? `${MSGPACK_WATCH_MEDIA_TYPE}, ${MSGPACK_MEDIA_TYPE}, application/json;q=0.9` : 'application/json';
-    const headers = { ...this.baseHeaders, accept };
+    const headers = await this.headers(accept);
     for (let attempt = 0; ; attempt++) {
       await this.limiter.take(signal);
       const controller = new AbortController();
@@ -317,6 +336,7 @@ export class RestClient {
           continue;
         }
         const body = Buffer.from(await response.body.arrayBuffer());
+        if (statusCode === 401) this.refused(headers);
         throw statusErrorFrom(statusCode, decodeBody(body, headerText(response.headers['content-type'])));
       }
       return new WatchStream<T>(response.body, headerText(response.headers['content-type']), () => {

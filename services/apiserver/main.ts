@@ -18,6 +18,8 @@ import { apiserverOptions } from './options.js';
 import { replicationOptions } from './replication.js';
 import { servingLimits } from './http/serving-limits.js';
 import { auditOptions } from './audit/audit-options.js';
+import { loadAdmissionConfiguration } from './admission/admission-configuration.js';
+import { podSecurityConfiguration, type PodSecurityConfiguration } from './admission/pod-security-configuration.js';
 import { loadEncryptionConfig } from './encryption/encryption-config.js';
 import { EncryptingTransformer } from './encryption/encrypting-transformer.js';
 import { buildApiServer } from './server.js';
@@ -41,10 +43,16 @@ let replication;
 let serving;
 let audit: ReturnType<typeof auditOptions>;
 let encryption;
+let podSecurity: PodSecurityConfiguration;
 try {
   replication = replicationOptions(options);
   serving = servingLimits(options);
   audit = auditOptions(options);
+  try {
+    podSecurity = podSecurityConfiguration(loadAdmissionConfiguration(options.admissionControlConfigFile).pluginConfiguration('PodSecurity'));
+  } catch (error) {
+    throw new Error(`--admission-control-config-file ${options.admissionControlConfigFile}: ${(error as Error).message}`);
+  }
   encryption = options.encryptionProviderConfig ? new EncryptingTransformer(loadEncryptionConfig(options.encryptionProviderConfig)) : undefined;
 } catch (error) {
   process.stderr.write(`rudder-apiserver: ${(error as Error).message}\n`);
@@ -78,6 +86,7 @@ const server = await buildApiServer({
   serviceAccountIssuer: options.serviceAccountIssuer,
   kubeletTls: await ensureKubeletClientCert(certDir),
   audit,
+  podSecurity: podSecurity!,
 });
 const stopCompactor = startCompactor(store, options.compactionInterval, log);
 // Only the Raft leader publishes (a single replica has no Raft role: it always leads).

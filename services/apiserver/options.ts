@@ -38,6 +38,7 @@ export const apiserverOptions = {
   storeRequestTimeout: option.duration('5s', 'writes and linearizable reads that cannot reach a quorum fail with 503 after this'),
   snapshotWrites: option.number(100000, 'compact the Raft log (snapshot point) after this many writes'),
   encryptionProviderConfig: option.string('', 'EncryptionConfiguration (apiserver.config.k8s.io/v1): which resources are encrypted at rest, with which providers (aescbc, aesgcm, secretbox, identity) and keys'),
+  admissionControlConfigFile: option.string('', 'AdmissionConfiguration (apiserver.config.k8s.io/v1, YAML or JSON) with the admission plugins\' configurations, inline or by path: PodSecurity reads its PodSecurityConfiguration (defaults and exemptions)'),
   auditPolicyFile: option.string('', 'audit Policy (audit.k8s.io/v1, YAML or JSON) deciding which requests are audited and at what level; no file: no auditing'),
   auditLogPath: option.string('', 'where audit events go, one JSON line each ("-" for standard output); needs --audit-policy-file'),
   auditLogMaxsize: option.number(100, 'megabytes an audit log file grows to before it is rotated (0: never)'),

@@ -9,6 +9,7 @@ import { healthRoutes, type HealthCheck } from '../../lib/observe/health.js';
 import type { TokenUser } from '../../lib/auth/request-user.js';
 import { discoveryRoutes } from './discovery.js';
 import { adminRoutes } from './http/admin-routes.js';
+import type { PodSecurityConfiguration } from './admission/pod-security-configuration.js';
 import { installAudit, type AuditOptions } from './http/audit.js';
 import { installAuth } from './http/auth.js';
 import { accessReviewRoutes } from './http/access-review-routes.js';
@@ -91,6 +92,8 @@ export interface ApiServerDeps {
   kubeletTls?: KubeletClientTls;
   /** --audit-policy-file and --audit-log-path: which requests are audited, and where the events go. */
   audit?: AuditOptions;
+  /** PodSecurity's defaults and exemptions (--admission-control-config-file); absent: Kubernetes' defaults. */
+  podSecurity?: PodSecurityConfiguration;
 }
 
 export const DEFAULT_SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -187,7 +190,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     storageObjectInUseProtection(),
     defaultIngressClass(deps.store),
     mutatingWebhooks(webhooks),
-    podSecurity((name) => namespaces.labels(name)),
+    podSecurity((name) => namespaces.labels(name), deps.podSecurity),
     validatingWebhooks(webhooks),
     resourceQuotaAdmission(deps.store),
   ]);

@@ -6,30 +6,36 @@
 export interface ControllerName {
   readonly name: string;
   readonly aliases: readonly string[];
+  /**
+   * The ServiceAccount in kube-system it acts as with --use-service-account-credentials: the name
+   * kube-controller-manager gives it, whose rights are the ClusterRole system:controller:<account>
+   * (the node controllers share node-controller's, as in Kubernetes).
+   */
+  readonly serviceAccount: string;
 }
 
 /** The controllers Rudder runs, all on by default. */
 export const CONTROLLER_NAMES: readonly ControllerName[] = [
-  { name: 'replicaset-controller', aliases: ['replicaset'] },
-  { name: 'replicationcontroller-controller', aliases: ['replicationcontroller'] },
-  { name: 'deployment-controller', aliases: ['deployment'] },
-  { name: 'job-controller', aliases: ['job'] },
-  { name: 'cronjob-controller', aliases: ['cronjob'] },
-  { name: 'daemonset-controller', aliases: ['daemonset'] },
-  { name: 'garbage-collector-controller', aliases: ['garbagecollector'] },
-  { name: 'namespace-controller', aliases: ['namespace'] },
-  { name: 'endpointslice-controller', aliases: ['endpointslice'] },
-  { name: 'serviceaccount-controller', aliases: ['serviceaccount'] },
-  { name: 'root-ca-certificate-publisher-controller', aliases: ['root-ca-cert-publisher'] },
-  { name: 'node-ipam-controller', aliases: ['nodeipam'] },
-  { name: 'node-lifecycle-controller', aliases: ['nodelifecycle'] },
-  { name: 'taint-eviction-controller', aliases: [] },
-  { name: 'statefulset-controller', aliases: ['statefulset'] },
-  { name: 'disruption-controller', aliases: ['disruption'] },
-  { name: 'pod-garbage-collector-controller', aliases: ['podgc'] },
-  { name: 'ttl-after-finished-controller', aliases: ['ttl-after-finished'] },
-  { name: 'persistentvolume-protection-controller', aliases: ['pv-protection'] },
-  { name: 'persistentvolumeclaim-protection-controller', aliases: ['pvc-protection'] },
+  { name: 'replicaset-controller', aliases: ['replicaset'], serviceAccount: 'replicaset-controller' },
+  { name: 'replicationcontroller-controller', aliases: ['replicationcontroller'], serviceAccount: 'replication-controller' },
+  { name: 'deployment-controller', aliases: ['deployment'], serviceAccount: 'deployment-controller' },
+  { name: 'job-controller', aliases: ['job'], serviceAccount: 'job-controller' },
+  { name: 'cronjob-controller', aliases: ['cronjob'], serviceAccount: 'cronjob-controller' },
+  { name: 'daemonset-controller', aliases: ['daemonset'], serviceAccount: 'daemon-set-controller' },
+  { name: 'garbage-collector-controller', aliases: ['garbagecollector'], serviceAccount: 'generic-garbage-collector' },
+  { name: 'namespace-controller', aliases: ['namespace'], serviceAccount: 'namespace-controller' },
+  { name: 'endpointslice-controller', aliases: ['endpointslice'], serviceAccount: 'endpointslice-controller' },
+  { name: 'serviceaccount-controller', aliases: ['serviceaccount'], serviceAccount: 'service-account-controller' },
+  { name: 'root-ca-certificate-publisher-controller', aliases: ['root-ca-cert-publisher'], serviceAccount: 'root-ca-cert-publisher' },
+  { name: 'node-ipam-controller', aliases: ['nodeipam'], serviceAccount: 'node-controller' },
+  { name: 'node-lifecycle-controller', aliases: ['nodelifecycle'], serviceAccount: 'node-controller' },
+  { name: 'taint-eviction-controller', aliases: [], serviceAccount: 'node-controller' },
+  { name: 'statefulset-controller', aliases: ['statefulset'], serviceAccount: 'statefulset-controller' },
+  { name: 'disruption-controller', aliases: ['disruption'], serviceAccount: 'disruption-controller' },
+  { name: 'pod-garbage-collector-controller', aliases: ['podgc'], serviceAccount: 'pod-garbage-collector' },
+  { name: 'ttl-after-finished-controller', aliases: ['ttl-after-finished'], serviceAccount: 'ttl-after-finished-controller' },
+  { name: 'persistentvolume-protection-controller', aliases: ['pv-protection'], serviceAccount: 'pv-protection-controller' },
+  { name: 'persistentvolumeclaim-protection-controller', aliases: ['pvc-protection'], serviceAccount: 'pvc-protection-controller' },
 ];
 
 /** kube-controller-manager 1.36's other controllers and their aliases: accepted, and reported as not run. */
@@ -62,6 +68,13 @@ export const OTHER_KNOWN_NAMES: readonly string[] = [
   'ephemeral-volume', 'storage-version-gc', 'resource-claim-controller',
   'legacy-service-account-token-cleaner', 'cloud-node-lifecycle', 'service', 'route',
 ];
+
+/** The ServiceAccount a controller runs as with --use-service-account-credentials. */
+export function controllerServiceAccount(name: string): string {
+  const found = CONTROLLER_NAMES.find((c) => c.name === name);
+  if (!found) throw new Error(`no controller is named ${name}`);
+  return found.serviceAccount;
+}
 
 function canonical(word: string): string | undefined {
   return CONTROLLER_NAMES.find((c) => c.name === word || c.aliases.includes(word))?.name;

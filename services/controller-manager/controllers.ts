@@ -65,6 +65,8 @@ export interface ControllerDeps {
   metrics: Registry;
   log: Logger;
   settings: ControllerSettings;
+  /** The client a controller writes with (its own ServiceAccount's, see controller-clients.ts); default: `client`. */
+  clientFor?: (controller: string) => RestClient;
 }
 
 /** Throws unless every --concurrent-*-syncs is a positive integer. */
@@ -112,7 +114,7 @@ export function buildControllers(names: Iterable<string>, deps: ControllerDeps):
       skipped.push(name);
       continue;
     }
-    const controller = build({ ...deps, log: deps.log.child({ controller: name }) });
+    const controller = build({ ...deps, client: deps.clientFor?.(name) ?? deps.client, log: deps.log.child({ controller: name }) });
     if (controller) controllers.set(name, controller);
     else skipped.push(name);
   }

@@ -17,6 +17,7 @@ import { logProcessFaults } from '../../lib/observe/process-faults.js';
 import { onShutdown } from '../../lib/process/shutdown.js';
 import { CidrSet } from './cidr-set.js';
 import { selectControllers } from './controller-names.js';
+import { ControllerClients } from './controller-clients.js';
 import { buildControllers, checkConcurrency, type Controller } from './controllers.js';
 import { controllerManagerOptions } from './options.js';
 import { SharedInformers } from './shared-informers.js';
@@ -45,7 +46,9 @@ try {
   process.stderr.write(`rudder-controller-manager: ${(error as Error).message}\n`);
   process.exit(2);
 }
-const client = new RestClient({ ...access, encoding: 'msgpack', qps: options.kubeApiQps, burst: options.kubeApiBurst, userAgent: 'rudder-controller-manager', clock });
+const clientSettings = { encoding: 'msgpack' as const, qps: options.kubeApiQps, burst: options.kubeApiBurst, userAgent: 'rudder-controller-manager', clock };
+const client = new RestClient({ ...access, ...clientSettings });
+const controllerClients = new ControllerClients({ useServiceAccountCredentials: options.useServiceAccountCredentials, root: client, access, clock, clientSettings });
 const bus = createBus(options, client, log);
 const metrics = createMetricsRegistry('controller-manager');
 const faults = logProcessFaults(log, metrics);
@@ -67,10 +70,10 @@ const server = await buildComponentServer({
 });
 const address = await listenComponentServer(server, options.bindAddress, options.securePort, https !== undefined);
 faults.serving();
-log.info({ address, controllers: [...selected], identity }, 'controller-manager serving');
+log.info({ address, controllers: [...selected], identity, useServiceAccountCredentials: options.useServiceAccountCredentials }, 'controller-manager serving');
 
 async function lead(): Promise<void> {
-  const built = buildControllers(selected, { informers, client, clock, metrics, log, events, settings: { ...options, rootCa, nodeCidrs } });
+  const built = buildControllers(selected, { informers, client, clientFor: (name) => controllerClients.clientFor(name), clock, metrics, log, events, settings: { ...options, rootCa, nodeCidrs } });
   controllers = built.controllers;
   if (built.skipped.length > 0) log.info({ controllers: built.skipped }, 'controllers not run');
   informers.start();
@@ -88,5 +91,6 @@ const shutdown = onShutdown(log, async () => {
   await informers.stop();
   await server.close();
   await bus.close();
+  await controllerClients.close();
   await client.close();
 });

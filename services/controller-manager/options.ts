@@ -9,6 +9,7 @@ export const controllerManagerOptions = {
   kubeconfig: option.string('', 'kubeconfig of the apiserver to reconcile'),
   master: option.string('', 'apiserver URL; overrides the kubeconfig\'s server, or (without --kubeconfig) is used with the CA in --cert-dir and the admin token of --token-auth-file'),
   tokenAuthFile: option.string('', 'the apiserver\'s static token file: its admin token is used when no --kubeconfig is given'),
+  useServiceAccountCredentials: option.boolean(false, 'each controller acts as its own ServiceAccount in kube-system (deployment-controller, replicaset-controller, ...), with a token the controller-manager asks for through the TokenRequest API and renews, so the apiserver authorizes it by its system:controller:<name> ClusterRole'),
   controllers: option.list(['*'], 'controllers to run: "*" runs those on by default, "NAME" adds one, "-NAME" leaves one out (kube-controller-manager\'s names, e.g. replicaset-controller or its alias replicaset)'),
   bindAddress: option.string('127.0.0.1', 'address /livez, /readyz and /metrics listen on'),
   securePort: option.number(10257, 'port of /livez, /readyz and /metrics (0 picks a free port and logs it)'),

@@ -348,8 +348,9 @@ export class StatefulSetController extends QueueController {
         if (!claim || claim.metadata?.deletionTimestamp) continue;
         const owners = claimOwners(set, claim, pod, scaledDown);
         if (!owners) continue;
-        const patch = { metadata: { ownerReferences: owners, uid: claim.metadata?.uid, resourceVersion: claim.metadata?.resourceVersion } };
-        writes.push(this.config.client.patch(PVCS, { namespace, name }, patch, 'merge').catch((error: unknown) => {
+        // an update at the cached resourceVersion, as Kubernetes' controller writes claims (its role allows update, not patch)
+        const updated = { ...structuredClone(claim), metadata: { ...structuredClone(claim.metadata), ownerReferences: owners } };
+        writes.push(this.config.client.update(PVCS, updated).catch((error: unknown) => {
           if (!(error instanceof StatusError && (error.status.code === 404 || error.status.code === 409))) throw error;
         }));
       }

@@ -28,11 +28,12 @@ export function podUsesClaim(pod: Pod, claim: string): boolean {
   return (pod.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim || (v.ephemeral && `${pod.metadata?.name}-${v.name}` === claim));
 }
 
-/** Removes `finalizer` from a deleted object, naming its uid and resourceVersion so a changed object is looked at again. */
+/** Removes `finalizer` from a deleted object at its cached resourceVersion, so a changed object is looked at again. */
 async function removeFinalizer(context: ControllerContext, resource: ResourceInfo, obj: KubeObject, finalizer: string): Promise<void> {
   const finalizers = (obj.metadata?.finalizers ?? []).filter((f) => f !== finalizer);
   try {
-    await context.client.patch(resource, { namespace: obj.metadata?.namespace, name: obj.metadata?.name ?? '' }, { metadata: { finalizers, uid: obj.metadata?.uid, resourceVersion: obj.metadata?.resourceVersion } }, 'merge');
+    // an update, as Kubernetes' protection controllers write (their roles allow update, not patch); the cached resourceVersion makes a changed object conflict
+    await context.client.update(resource, { ...structuredClone(obj), metadata: { ...structuredClone(obj.metadata), finalizers } });
     context.log.info({ resource: resource.resource, name: objectKey(obj), reason: 'NotInUse' }, 'removed the protection finalizer');
   } catch (error) {
     if (error instanceof StatusError && error.status.code === 404) return;

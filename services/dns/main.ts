@@ -15,7 +15,7 @@ import { ClusterRecords } from './cluster-records.js';
 import { buildDnsHealthServer } from './health-server.js';
 import { DnsInformers } from './informers.js';
 import { startDnsServer } from './dns-server.js';
-import { clusterDnsAddress, registerKubeDns } from './kube-dns-service.js';
+import { clusterDnsAddress, registerKubeDns } from '../../lib/cluster-dns/kube-dns-service.js';
 import { dnsOptions } from './options.js';
 import { chooseUpstreams } from './upstreams.js';
 

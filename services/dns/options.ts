@@ -17,7 +17,7 @@ export const dnsOptions = {
   resolvConf: option.string('/etc/resolv.conf', 'the resolv.conf whose nameservers get names outside the cluster when no --upstream is given'),
   cacheSize: option.number(10000, 'answers kept in the cache'),
   serviceClusterIpRange: option.string('10.96.0.0/12', 'the Service range: the kube-dns Service takes its 10th address'),
-  registerService: option.boolean(true, 'make the kube-system/kube-dns Service and an EndpointSlice pointing here (--advertise-address and the DNS port)'),
+  registerService: option.boolean(false, 'make the kube-system/kube-dns Service and an EndpointSlice pointing here (--advertise-address and the DNS port), for a cluster whose installer does not (rudder up does; this needs rights to write Services and EndpointSlices in kube-system)'),
   advertiseAddress: option.string('', 'the address nodes reach this server on, for the kube-dns EndpointSlice (default: the address of --dns-bind-address)'),
   logLevel: option.string('info', 'log level', LOG_LEVELS),
   ...busOptions,

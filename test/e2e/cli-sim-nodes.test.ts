@@ -3,16 +3,26 @@
 // an address from that node's pod CIDR, the Deployment of examples/web.yaml becomes Available with
 // its two pods running and its Service's EndpointSlice listing them, a DaemonSet gets one pod bound
 // to each node (`kubectl rollout status` finishes), and `rudder down` stops the kubelet with the rest.
+// Every component runs as its own identity: the apiserver's audit log shows the Deployment's pods
+// created by the ServiceAccount replicaset-controller and the Nodes by the simulated nodes' kubelet,
+// and each identity can do no more than its role allows.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { readAuditEvents, writeAuditPolicy } from '../helpers/audit-log.js';
 import { kubectl } from '../helpers/kubectl.js';
 import { ROOT } from '../helpers/paths.js';
 import { until } from '../helpers/until.js';
 import { rudder, alive, upWithSimNodes } from '../helpers/rudder-cli.js';
 
 t.test('rudder up --sim-nodes 3: Ready nodes in kubectl and a pod that runs', async (t) => {
-  // 1. up with three simulated nodes; status lists their kubelet
-  const { up, dataDir, kubeconfig } = await upWithSimNodes(t, 3);
+  // 1. up with three simulated nodes (and an audit log of pod and node creations); status lists their kubelet
+  const auditDir = mkdtempSync(join(tmpdir(), 'rudder-sim-audit-'));
+  t.teardown(() => rmSync(auditDir, { recursive: true, force: true }));
+  const auditLog = join(auditDir, 'audit.log');
+  writeAuditPolicy(join(auditDir, 'policy.json'), ['create'], ['pods', 'nodes']);
+  const { up, dataDir, kubeconfig } = await upWithSimNodes(t, 3, { ...process.env, RUDDER_AUDIT_POLICY_FILE: join(auditDir, 'policy.json'), RUDDER_AUDIT_LOG_PATH: auditLog });
   t.equal(up.code, 0, up.stderr);
   const status = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as { components: { name: string; pid: number; healthy: boolean }[] };
   t.same(status.components.map((c) => [c.name, c.healthy]), [['apiserver', true], ['scheduler', true], ['controller-manager', true], ['dns', true], ['kubelet-sim', true]]);
@@ -55,6 +65,32 @@ t.test('rudder up --sim-nodes 3: Ready nodes in kubectl and a pod that runs', as
       return slice.stdout.trim() === 'true true';
     }, 20_000, 250),
     'the Service web has two ready endpoints',
+  );
+
+  // 5a. the controllers, the kubelet and the DNS act as themselves: the audit log names the
+  // ServiceAccount replicaset-controller as the creator of web's pods and the kubelet's own user as
+  // the creator of the Nodes; rudder up wrote kube-system/kube-dns; each identity is confined to its role
+  const created = (resource: string, user: string) => readAuditEvents(auditLog).filter((e) => e.stage === 'ResponseComplete' && e.objectRef?.resource === resource && e.user.username === user && e.responseStatus?.code === 201);
+  t.ok(await until(() => created('pods', 'system:serviceaccount:kube-system:replicaset-controller').length >= 2, 10_000, 100), "web's pods were created by system:serviceaccount:kube-system:replicaset-controller");
+  t.equal(created('nodes', 'system:rudder:kubelet-sim').length, 3, 'the three Nodes were registered by system:rudder:kubelet-sim');
+  t.equal((await kubectl('1.33', kubeconfig, ['get', 'service', 'kube-dns', '-n', 'kube-system', '-o', 'jsonpath={.spec.clusterIP}'])).stdout, '10.96.0.10', 'kube-dns is there');
+  const canI = async (as: string[], ...args: string[]) => (await kubectl('1.33', kubeconfig, ['auth', 'can-i', ...as.map((a, i) => (i === 0 ? `--as=${a}` : `--as-group=${a}`)), ...args])).stdout.trim();
+  const deploymentController = ['system:serviceaccount:kube-system:deployment-controller'];
+  const kubeletSim = ['system:rudder:kubelet-sim', 'system:rudder:simulated-nodes'];
+  const dns = ['system:rudder:dns'];
+  t.same(
+    [
+      await canI(deploymentController, 'create', 'replicasets.apps'),
+      await canI(deploymentController, 'create', 'secrets'),
+      await canI(kubeletSim, 'patch', 'nodes/status'),
+      await canI(kubeletSim, 'update', 'leases.coordination.k8s.io', '-n', 'kube-node-lease'),
+      await canI(kubeletSim, 'update', 'leases.coordination.k8s.io', '-n', 'default'),
+      await canI(kubeletSim, 'get', 'secrets', '-A'),
+      await canI(dns, 'watch', 'endpointslices.discovery.k8s.io', '-A'),
+      await canI(dns, 'update', 'services', '-n', 'kube-system'),
+    ],
+    ['yes', 'no', 'yes', 'yes', 'no', 'no', 'yes', 'no'],
+    'each identity has its role and no more',
   );
 
   // 5b. a DaemonSet gets one pod on each simulated node, bound there by the scheduler

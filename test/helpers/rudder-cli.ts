@@ -32,15 +32,16 @@ export function alive(pid: number): boolean {
 
 /**
  * `rudder up --detach --sim-nodes N` in a fresh data directory on free ports, without real nodes
- * (the default as root), taken down (and the directory removed) when the test ends.
+ * (the default as root), taken down (and the directory removed) when the test ends; `env` (default:
+ * this process's) reaches every component, e.g. RUDDER_AUDIT_* for the apiserver.
  */
-export async function upWithSimNodes(t: Test, nodes: number): Promise<{ up: RudderRun; dataDir: string; kubeconfig: string }> {
+export async function upWithSimNodes(t: Test, nodes: number, env?: NodeJS.ProcessEnv): Promise<{ up: RudderRun; dataDir: string; kubeconfig: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rudder-sim-'));
   t.teardown(() => {
     rudder(['down', '--data-dir', dataDir]);
     rmSync(dataDir, { recursive: true, force: true });
   });
   const ports = { port: await freePort(), scheduler: await freePort(), controllerManager: await freePort(), kubelet: await freePort() };
-  const up = rudder(['up', '--nodes', '0', '--detach', '--data-dir', dataDir, '--port', String(ports.port), '--scheduler-port', String(ports.scheduler), '--controller-manager-port', String(ports.controllerManager), '--sim-nodes', String(nodes), '--kubelet-port', String(ports.kubelet)]);
+  const up = rudder(['up', '--nodes', '0', '--detach', '--data-dir', dataDir, '--port', String(ports.port), '--scheduler-port', String(ports.scheduler), '--controller-manager-port', String(ports.controllerManager), '--sim-nodes', String(nodes), '--kubelet-port', String(ports.kubelet)], { env });
   return { up, dataDir, kubeconfig: join(dataDir, 'kubeconfig') };
 }

@@ -26,6 +26,8 @@ export interface AdmissionAttributes {
   readonly user: TokenUser | undefined;
   /** Adds a warning to the response (a Warning header), as a webhook's warnings reach the client. */
   readonly warn?: (message: string) => void;
+  /** Adds an annotation to the request's audit event (kube-apiserver's AddAnnotation), e.g. PodSecurity's audit-violations. */
+  readonly annotate?: (key: string, value: string) => void;
 }
 
 export interface AdmissionPlugin {

@@ -10,6 +10,20 @@ import type { AuditSink } from '../audit/audit-log.js';
 import { requestAttributes } from '../auth/request-attributes.js';
 import { isLongRunningRequest } from './request-class.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Annotations the request's handling adds to its audit event (admission plugins'). */
+    auditAnnotations?: Record<string, string>;
+  }
+}
+
+/** Adds an annotation to `request`'s audit event (kube-apiserver's audit.AddAuditAnnotation). */
+export function auditAnnotator(request: FastifyRequest): (key: string, value: string) => void {
+  return (key, value) => {
+    request.auditAnnotations = { ...request.auditAnnotations, [key]: value };
+  };
+}
+
 export interface AuditOptions {
   policy: AuditPolicy;
   sink: AuditSink;
@@ -94,7 +108,8 @@ export function installAudit(app: FastifyInstance, options: AuditOptions): void 
     out.requestReceivedTimestamp = audit.received.toISOString();
     out.stageTimestamp = (stage === 'RequestReceived' ? audit.received : new Date()).toISOString();
     const decision = request.authorizationDecision;
-    if (decision) out.annotations = { 'authorization.k8s.io/decision': decision.allowed ? 'allow' : 'forbid', 'authorization.k8s.io/reason': decision.reason };
+    const annotations = { ...(decision ? { 'authorization.k8s.io/decision': decision.allowed ? 'allow' : 'forbid', 'authorization.k8s.io/reason': decision.reason } : {}), ...request.auditAnnotations };
+    if (Object.keys(annotations).length > 0) out.annotations = annotations;
     return out;
   }
 

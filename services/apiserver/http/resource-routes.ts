@@ -27,6 +27,7 @@ const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
 import type { RequestMetrics } from './metrics.js';
 import { negotiate, type ResponseFormat } from '../../../lib/api/negotiate.js';
 import { serveWatch } from './watch-route.js';
+import { auditAnnotator } from './audit.js';
 import { parseDeleteOptions, parsePatchOptions, parseWriteParams, type WriteParams } from './write-params.js';
 
 export interface ResourceRoutesOptions {
@@ -112,9 +113,9 @@ function requireObject(body: unknown, info: RequestInfo['info']): KubeObject {
 }
 
 /** The write's parameters, its user, and the manager its fields are recorded for: ?fieldManager= or the User-Agent's first part. */
-function writeOptions(query: Record<string, unknown>, request: FastifyRequest, reply: FastifyReply): WriteParams & { user: FastifyRequest['user']; manager: string; warn: (message: string) => void } {
+function writeOptions(query: Record<string, unknown>, request: FastifyRequest, reply: FastifyReply): WriteParams & { user: FastifyRequest['user']; manager: string; warn: (message: string) => void; annotate: (key: string, value: string) => void } {
   const params = parseWriteParams(query);
-  return { ...params, user: request.user, manager: params.fieldManager ?? managerFromUserAgent(request.headers['user-agent']), warn: warner(reply) };
+  return { ...params, user: request.user, manager: params.fieldManager ?? managerFromUserAgent(request.headers['user-agent']), warn: warner(reply), annotate: auditAnnotator(request) };
 }
 
 /** `duplicate field` findings of a JSON body; other formats cannot repeat a key once parsed. */
@@ -260,11 +261,11 @@ export async function resourceRoutes(app: FastifyInstance, options: ResourceRout
         return send(reply, request, info, format, 200, patched, now);
       }
       case 'delete': {
-        const { object, deleted } = await resource.delete(ref, { ...parseDeleteOptions(query, request.body), user: request.user, warn: warner(reply) });
+        const { object, deleted } = await resource.delete(ref, { ...parseDeleteOptions(query, request.body), user: request.user, warn: warner(reply), annotate: auditAnnotator(request) });
         return send(reply, request, info, format, deleted ? 200 : 202, object, now);
       }
       case 'deletecollection': {
-        const removed = await resource.deleteCollection(ri.namespace, parseListOptions(query), { ...parseDeleteOptions(query, request.body), user: request.user, warn: warner(reply) });
+        const removed = await resource.deleteCollection(ri.namespace, parseListOptions(query), { ...parseDeleteOptions(query, request.body), user: request.user, warn: warner(reply), annotate: auditAnnotator(request) });
         return send(reply, request, info, format, 200, removed, now);
       }
     }

@@ -2,9 +2,9 @@
 // plugin/pkg/auth/authorizer/rbac/bootstrappolicy), labelled kubernetes.io/bootstrapping=rbac-defaults
 // and annotated for auto-update as Kubernetes writes them; the controllers' own roles are in
 // controller-roles.ts.
-import type { ClusterRole, ClusterRoleBinding, PolicyRule } from 'kubernetes-types/rbac/v1.js';
+import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding } from 'kubernetes-types/rbac/v1.js';
 import { CONTROLLER_CLUSTER_ROLE_BINDINGS, CONTROLLER_CLUSTER_ROLES } from './controller-roles.js';
-import { AGGREGATE, binding, clusterRole, READ, rule, subject, urls } from './policy-builders.js';
+import { AGGREGATE, binding, clusterRole, namespacedBinding, namespacedRole, READ, rule, subject, urls } from './policy-builders.js';
 
 const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
 const READ_WRITE = [...WRITE, ...READ];
@@ -99,6 +99,31 @@ const NODE_RULES: PolicyRule[] = [
   rule(READ, ['node.k8s.io'], ['runtimeclasses']),
 ];
 
+/**
+ * Rudder's own: the kubelet process that hosts simulated nodes (`rudder up --sim-nodes`) is no
+ * single node, so neither the Node authorizer nor system:node fits it. It registers and updates its
+ * Nodes and their status, renews their Leases (a Role in kube-node-lease, below), runs the pods bound
+ * to them (it reads pods, writes their status and deletes them once stopped), may create Events, and
+ * checks the callers of its own /metrics (TokenReview, SubjectAccessReview).
+ */
+export const SIMULATED_NODES = 'system:rudder:simulated-nodes';
+const SIMULATED_NODES_RULES: PolicyRule[] = [
+  rule(['get', 'list', 'watch', 'create', 'patch'], [''], ['nodes']),
+  rule(['patch'], [''], ['nodes/status']),
+  rule(['get', 'list', 'watch', 'delete'], [''], ['pods']),
+  rule(['patch'], [''], ['pods/status']),
+  rule(['create'], [''], ['events']),
+  rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+  rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+];
+
+/** Rudder's cluster DNS, with the rights kubeadm gives CoreDNS (its ClusterRole system:coredns). */
+export const CLUSTER_DNS_USER = 'system:rudder:dns';
+const COREDNS_RULES: PolicyRule[] = [
+  rule(['list', 'watch'], [''], ['endpoints', 'services', 'pods', 'namespaces']),
+  rule(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
+];
+
 const NODE_PROXIER_RULES: PolicyRule[] = [
   rule(['list', 'watch'], [''], ['services', 'endpoints']),
   rule(['get', 'list', 'watch'], [''], ['nodes']),
@@ -133,6 +158,8 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   clusterRole('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', [rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/selfnodeclient'])]),
   // Rudder's own: the scheduler writes a pod's explanation (scheduler.rudder.dev/explanation) when the pod asks for one.
   clusterRole('system:rudder:scheduler-explanations', [rule(['patch'], [''], ['pods'])]),
+  clusterRole(SIMULATED_NODES, SIMULATED_NODES_RULES),
+  clusterRole('system:coredns', COREDNS_RULES),
   clusterRole('system:volume-scheduler', [rule(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumes']), rule(READ, ['storage.k8s.io'], ['storageclasses']), rule(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumeclaims'])]),
   clusterRole('system:kube-scheduler', SCHEDULER_RULES),
   clusterRole('system:node-proxier', NODE_PROXIER_RULES),
@@ -152,6 +179,17 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:kube-scheduler', 'system:kube-scheduler', [subject('User', 'system:kube-scheduler')]),
   binding('system:volume-scheduler', 'system:volume-scheduler', [subject('User', 'system:kube-scheduler')]),
   binding('system:rudder:scheduler-explanations', 'system:rudder:scheduler-explanations', [subject('User', 'system:kube-scheduler')]),
+  binding(SIMULATED_NODES, SIMULATED_NODES, [subject('Group', SIMULATED_NODES)]),
+  binding('system:coredns', 'system:coredns', [subject('User', CLUSTER_DNS_USER)]),
   binding('system:node', 'system:node', []),
   binding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [subject('Group', 'system:serviceaccounts')]),
+];
+
+/** Roles of one namespace, as kube-apiserver's NamespaceRoles: the simulated nodes' Leases. */
+export const BOOTSTRAP_NAMESPACED_ROLES: readonly Role[] = [
+  namespacedRole('kube-node-lease', SIMULATED_NODES, [rule(['get', 'list', 'create', 'update'], ['coordination.k8s.io'], ['leases'])]),
+];
+
+export const BOOTSTRAP_NAMESPACED_ROLE_BINDINGS: readonly RoleBinding[] = [
+  namespacedBinding('kube-node-lease', SIMULATED_NODES, SIMULATED_NODES, [subject('Group', SIMULATED_NODES)]),
 ];

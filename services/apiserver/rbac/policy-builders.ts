@@ -1,7 +1,7 @@
 // Building blocks of the default RBAC policy: rules, and ClusterRoles and ClusterRoleBindings
 // labelled kubernetes.io/bootstrapping=rbac-defaults and annotated for auto-update as Kubernetes
 // writes its defaults.
-import type { ClusterRole, ClusterRoleBinding, PolicyRule, Subject } from 'kubernetes-types/rbac/v1.js';
+import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from 'kubernetes-types/rbac/v1.js';
 
 export const READ = ['get', 'list', 'watch'];
 
@@ -26,6 +26,18 @@ export function clusterRole(name: string, rules: PolicyRule[], labels: Record<st
   };
   if (aggregateFrom) role.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { [`${AGGREGATE}${aggregateFrom}`]: 'true' } }] };
   return role;
+}
+
+/** A Role in one namespace (kube-apiserver's NamespaceRoles), labelled and annotated as the ClusterRoles. */
+export function namespacedRole(namespace: string, name: string, rules: PolicyRule[]): Role {
+  const { metadata, ...rest } = clusterRole(name, rules);
+  return { ...rest, kind: 'Role', metadata: { ...metadata, namespace } };
+}
+
+/** A RoleBinding in `namespace` of the Role of the same namespace named `roleName`. */
+export function namespacedBinding(namespace: string, name: string, roleName: string, subjects: Subject[]): RoleBinding {
+  const { metadata, ...rest } = binding(name, roleName, subjects);
+  return { ...rest, kind: 'RoleBinding', metadata: { ...metadata, namespace }, roleRef: { ...rest.roleRef, kind: 'Role' } };
 }
 
 export function subject(kind: 'User' | 'Group' | 'ServiceAccount', name: string, namespace?: string): Subject {

@@ -1,4 +1,4 @@
-// The default ClusterRoles and ClusterRoleBindings reconciled at every start, as kube-apiserver's
+// The default ClusterRoles and ClusterRoleBindings (and the few namespaced Roles and RoleBindings) reconciled at every start, as kube-apiserver's
 // rbac/bootstrap-roles post-start hook does: a missing one is created; an existing one whose
 // rbac.authorization.kubernetes.io/autoupdate annotation is not "false" gets back the rules (or
 // subjects) of the default it lacks, keeping whatever was added to it. So a cluster kept across an
@@ -8,7 +8,7 @@ import type { KubeObject, StoredObject } from '../../../lib/api/object.js';
 import { findResource, type ResourceInfo } from '../../../lib/api/resources.js';
 import { isStatusError } from '../../../lib/api/status.js';
 import type { ApiStorage } from '../registry/api-storage.js';
-import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './bootstrap-policy.js';
+import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES, BOOTSTRAP_NAMESPACED_ROLE_BINDINGS, BOOTSTRAP_NAMESPACED_ROLES } from './bootstrap-policy.js';
 import { uncoveredRules } from './rules.js';
 
 const AUTOUPDATE = 'rbac.authorization.kubernetes.io/autoupdate';
@@ -42,16 +42,17 @@ const mergeBinding: Merge = (current, wanted) => {
 async function reconcile(storage: ApiStorage, info: ResourceInfo, wanted: KubeObject, merge: Merge): Promise<void> {
   const store = storage.for(info);
   const name = wanted.metadata?.name ?? '';
+  const namespace = wanted.metadata?.namespace;
   try {
-    await store.create(undefined, wanted, { dryRun: false });
+    await store.create(namespace, wanted, { dryRun: false });
     return;
   } catch (error) {
     if (!isStatusError(error) || error.code !== 409) throw error;
   }
-  const current = await store.get({ namespace: undefined, name });
+  const current = await store.get({ namespace, name });
   if (current.metadata?.annotations?.[AUTOUPDATE] === 'false') return;
   const merged = merge(current, wanted);
-  if (merged) await store.update({ namespace: undefined, name }, merged, { dryRun: false });
+  if (merged) await store.update({ namespace, name }, merged, { dryRun: false });
 }
 
 export async function reconcileBootstrapPolicy(storage: ApiStorage): Promise<void> {
@@ -59,4 +60,6 @@ export async function reconcileBootstrapPolicy(storage: ApiStorage): Promise<voi
   const clusterRoleBindings = served('clusterrolebindings');
   for (const role of BOOTSTRAP_CLUSTER_ROLES) await reconcile(storage, clusterRoles, role as unknown as KubeObject, mergeRole);
   for (const binding of BOOTSTRAP_CLUSTER_ROLE_BINDINGS) await reconcile(storage, clusterRoleBindings, binding as unknown as KubeObject, mergeBinding);
+  for (const role of BOOTSTRAP_NAMESPACED_ROLES) await reconcile(storage, served('roles'), role as unknown as KubeObject, mergeRole);
+  for (const binding of BOOTSTRAP_NAMESPACED_ROLE_BINDINGS) await reconcile(storage, served('rolebindings'), binding as unknown as KubeObject, mergeBinding);
 }

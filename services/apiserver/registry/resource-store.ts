@@ -35,6 +35,8 @@ export interface WriteOptions {
   user?: TokenUser;
   /** Adds a warning to the response (admission webhooks' warnings). */
   warn?: (message: string) => void;
+  /** Adds an annotation to the request's audit event (admission plugins' audit annotations). */
+  annotate?: (key: string, value: string) => void;
   /** The field manager the write is recorded for in metadata.managedFields; absent: the apiserver's own write, recorded for no one. */
   manager?: string;
   /** Server-side apply: take fields other managers own (?force=true). */
@@ -260,7 +262,7 @@ export class ResourceStore {
     options: WriteOptions,
     subresource?: string,
   ): AdmissionAttributes {
-    return { operation, info: this.info, subresource, namespace: ref.namespace, name: ref.name, object, oldObject, dryRun: options.dryRun, user: options.user, warn: options.warn };
+    return { operation, info: this.info, subresource, namespace: ref.namespace, name: ref.name, object, oldObject, dryRun: options.dryRun, user: options.user, warn: options.warn, annotate: options.annotate };
   }
 
   async create(namespace: string | undefined, body: KubeObject, options: CreateOptions): Promise<StoredObject> {

@@ -1,14 +1,16 @@
 // The Service pods' resolv.conf names: kube-system/kube-dns at the cluster DNS address (the 10th
 // of the service range, as kubeadm gives CoreDNS), with no selector and one EndpointSlice of our
-// own pointing at where this server listens, so each node's proxy takes the ClusterIP there.
-// Made or brought up to date at every start, since the address or port may have changed.
+// own pointing at where the DNS server listens, so each node's proxy takes the ClusterIP there.
+// `rudder up` writes them with the admin identity at every start (kubeadm's addon phase), since the
+// address or port may have changed; the DNS server writes them itself only when asked to
+// (--register-service, for clusters started without `rudder up`, such as docker-compose.yml).
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-import { findResource } from '../../lib/api/resources.js';
-import { StatusError } from '../../lib/api/status.js';
-import { nthAddress, parsePrefix } from '../../lib/local-nodes/ipv4.js';
-import type { RestClient } from '../../lib/client/rest-client.js';
-import type { Logger } from '../../lib/observe/logger.js';
+import { findResource } from '../api/resources.js';
+import { StatusError } from '../api/status.js';
+import { nthAddress, parsePrefix } from '../local-nodes/ipv4.js';
+import type { RestClient } from '../client/rest-client.js';
+import type { Logger } from '../observe/logger.js';
 
 export const KUBE_DNS = { namespace: 'kube-system', name: 'kube-dns' } as const;
 const SLICE_NAME = 'kube-dns-rudder';
