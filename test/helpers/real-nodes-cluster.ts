@@ -1,6 +1,7 @@
 // `rudder up --nodes 2` for a whole-cluster story: why it cannot run here (a skip reason), the
 // cluster on a node network of its own (tests run side by side) removed at teardown, and the
 // Deployment of small HTTP servers (each answers with its pod's name) the stories put on it.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,22 +20,29 @@ export function realNodesClusterSkip(): string | undefined {
   return undefined;
 }
 
-/** Starts the cluster (detached) in a new data dir with free ports; `rudder down` and the data dir's removal at teardown. */
-export async function upWithRealNodes(t: Test, env: NodeJS.ProcessEnv = process.env): Promise<{ up: RudderRun; dataDir: string; kubeconfig: string }> {
+/**
+ * Starts the cluster (detached) in a new data dir with free ports and `extraArgs` (e.g. --apiservers 3);
+ * `rudder down` and the data dir's removal at teardown. `upAgain` runs the same `rudder up` once more.
+ */
+export async function upWithRealNodes(t: Test, env: NodeJS.ProcessEnv = process.env, extraArgs: string[] = []): Promise<{ up: RudderRun; dataDir: string; kubeconfig: string; upAgain: () => RudderRun }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rudder-nodes-'));
   t.teardown(() => {
     rudder(['down', '--data-dir', dataDir]);
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const up = rudder(
-    [
-      'up', '--detach', '--data-dir', dataDir, '--port', String(await freePort()),
-      '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort()), '--kubelet-port', String(await freePort()),
-      '--nodes', '2', '--node-subnet', `10.213.${randomInt(1, 250)}.0/24`,
-    ],
-    { env, timeoutMs: 150_000 },
-  );
-  return { up, dataDir, kubeconfig: join(dataDir, 'kubeconfig') };
+  const args = [
+    'up', '--detach', '--data-dir', dataDir, '--port', String(await freePort()),
+    '--scheduler-port', String(await freePort()), '--controller-manager-port', String(await freePort()), '--kubelet-port', String(await freePort()),
+    '--nodes', '2', '--node-subnet', `10.213.${randomInt(1, 250)}.0/24`, ...extraArgs,
+  ];
+  const upAgain = (): RudderRun => rudder(args, { env, timeoutMs: 150_000 });
+  return { up: upAgain(), dataDir, kubeconfig: join(dataDir, 'kubeconfig'), upAgain };
+}
+
+/** The host's KUBE-* chains (the nodes' are in their namespaces and must never appear here). */
+export function hostKubeChains(): string[] {
+  const saved = spawnSync('iptables-save', [], { encoding: 'utf8' }).stdout ?? '';
+  return saved.split('\n').filter((line) => /^:KUBE-/.test(line)).map((line) => line.split(' ')[0]!).sort();
 }
 
 /** An HTTP server on 8080 answering every request with the pod's name. */
