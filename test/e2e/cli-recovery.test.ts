@@ -41,6 +41,11 @@ function answers(log: string): number[] {
   return log.split('\n').filter((line) => / ok frontend \S+ -> backend /.test(line)).map((line) => Number(line.split(' ')[0]));
 }
 
+/** The id in the names of the node network's namespaces and links (lib/local-nodes/plan.ts). */
+function nodeNetworkId(status: Status): string {
+  return /^rudder-([a-z0-9]+)-/.exec(status.nodes[0]?.namespace ?? '')?.[1] ?? '';
+}
+
 t.test('rudder up --apiservers 3 --nodes 2: killed components come back, and so does the cluster after a host crash', { skip: realNodesClusterSkip(), timeout: 300_000 }, async (t) => {
   const chainsBefore = hostKubeChains();
   const started = Date.now();
@@ -111,6 +116,7 @@ t.test('rudder up --apiservers 3 --nodes 2: killed components come back, and so 
   t.ok(longestSilence < 20_000, `the app kept answering (longest silence ${longestSilence} ms)`);
 
   // 5. a host crash: every Rudder process and each node's containerd SIGKILLed at once
+  const crashedId = nodeNetworkId(after);
   t.equal((await kube('create', 'configmap', 'before-crash', '--from-literal=written=yes')).code, 0);
   const state = JSON.parse(readFileSync(join(dataDir, 'cluster.json'), 'utf8')) as { supervisorPid: number; components: { pid: number }[] };
   const crashed = [state.supervisorPid, ...state.components.map((c) => c.pid)];
@@ -133,11 +139,12 @@ t.test('rudder up --apiservers 3 --nodes 2: killed components come back, and so 
 
   // 7. rudder down leaves no process, namespace, veth, bridge, mount, cgroup or KUBE-* chain
   const last = status();
-  const id = /^rudder-([a-z0-9]+)-/.exec(last.nodes[0]?.namespace ?? '')?.[1] ?? '';
   const down = rudder(['down', '--data-dir', dataDir]);
   t.equal(down.code, 0, down.stderr);
   t.ok(last.components.every((c) => !alive(c.pid)), 'no component is left running');
-  t.same(leftovers(id, dataDir), { namespaces: 0, links: 0, mounts: 0, containerdProcesses: 0, cgroups: 0 }, 'nothing of the nodes is left on the host');
+  const nothing = { namespaces: 0, links: 0, mounts: 0, containerdProcesses: 0, cgroups: 0 };
+  t.same(leftovers(nodeNetworkId(last), dataDir), nothing, 'nothing of the nodes is left on the host');
+  t.same(leftovers(crashedId, dataDir), nothing, 'nor of the nodes the crashed run had made');
   t.same(hostKubeChains(), chainsBefore, 'the host has the KUBE-* chains it had before');
   t.comment(`whole story: ${elapsed()}`);
 });
