@@ -46,7 +46,7 @@ function nodeNetworkId(status: Status): string {
   return /^rudder-([a-z0-9]+)-/.exec(status.nodes[0]?.namespace ?? '')?.[1] ?? '';
 }
 
-t.test('rudder up --apiservers 3 --nodes 2: killed components come back, and so does the cluster after a host crash', { skip: realNodesClusterSkip(), timeout: 300_000 }, async (t) => {
+t.test('rudder up --apiservers 3 --nodes 2: killed components come back, and so does the cluster after a host crash', { skip: realNodesClusterSkip(), timeout: 420_000 }, async (t) => {
   const chainsBefore = hostKubeChains();
   const started = Date.now();
   const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
