@@ -4,9 +4,11 @@
 // real nodes were asked for (--nodes N), root, the tools and the kernel features they need.
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { networkInterfaces } from 'node:os';
 import { tcpPortTaken } from '../../lib/host/tcp-listeners.js';
 import { nthAddress, parsePrefix } from '../../lib/local-nodes/ipv4.js';
 import { missingLocalNodePrerequisites } from '../../lib/local-nodes/prerequisites.js';
+import { MadeRecord, recordPath } from '../../lib/local-nodes/record.js';
 import { portFree } from './port.js';
 import type { PreflightFailure } from './preflight.js';
 import { isAlive } from './process.js';
@@ -72,14 +74,22 @@ async function portsAvailable(address: string, ports: UpPreflightInput['ports'])
   return failures;
 }
 
+/** The node network's host address is free, or held by the bridge this data dir's crashed run left (which `up` removes first). */
+function nodeSubnetAvailable(dataDir: string, nodeSubnet: string, hostAddress: string): PreflightFailure[] {
+  const ownBridges = new Set(new MadeRecord(recordPath(dataDir)).read().flatMap((made) => (made.kind === 'bridge' ? [made.name] : [])));
+  const holder = Object.entries(networkInterfaces()).find(([name, addresses]) => !ownBridges.has(name) && (addresses ?? []).some((a) => a.address === hostAddress))?.[0];
+  if (!holder) return [];
+  return [{ check: 'NodeSubnetAvailable', message: `the node network ${nodeSubnet} is in use: ${holder} has ${hostAddress} (another cluster with nodes?): choose another with --node-subnet, or run it with --nodes 0.` }];
+}
+
 function nodePrerequisites(nodes: number): PreflightFailure[] {
   if (nodes === 0) return [];
   return missingLocalNodePrerequisites().map((m) => ({ check: m.check, message: `real nodes (--nodes ${nodes}) need ${m.what}: ${m.fix}.` }));
 }
 
-/** Where the apiserver will listen: with real nodes, the host's address on their bridge (the first of the node subnet). */
-function listenAddress(input: UpPreflightInput): string | PreflightFailure {
-  if (input.nodes === 0 || input.bindAddress === '0.0.0.0') return input.bindAddress;
+/** The host's address on the real nodes' bridge (the first of the node subnet); undefined without real nodes. */
+function nodeHostAddress(input: UpPreflightInput): string | PreflightFailure | undefined {
+  if (input.nodes === 0) return undefined;
   try {
     return nthAddress(parsePrefix(input.nodeSubnet), 1);
   } catch (error) {
@@ -88,12 +98,15 @@ function listenAddress(input: UpPreflightInput): string | PreflightFailure {
 }
 
 export async function upPreflightFailures(input: UpPreflightInput): Promise<PreflightFailure[]> {
-  const address = listenAddress(input);
-  if (typeof address !== 'string') return [address];
+  const hostAddress = nodeHostAddress(input);
+  if (typeof hostAddress === 'object') return [hostAddress];
+  // with real nodes the apiserver listens on their bridge, unless on every address
+  const address = hostAddress !== undefined && input.bindAddress !== '0.0.0.0' ? hostAddress : input.bindAddress;
   return [
     ...dataDirAvailable(input.dataDir),
     ...dataDirWritable(input.dataDir),
     ...(await portsAvailable(address, input.ports)),
+    ...(hostAddress !== undefined ? nodeSubnetAvailable(input.dataDir, input.nodeSubnet, hostAddress) : []),
     ...(input.nodesAsked ? nodePrerequisites(input.nodes) : []),
   ];
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { freePort } from '../../lib/process/ports.js';
 import { localNodesSkip } from '../helpers/local-nodes.js';
-import { alive, rudder, upWithSimNodes } from '../helpers/rudder-cli.js';
+import { alive, CLI, rudder, upWithSimNodes } from '../helpers/rudder-cli.js';
 
 /** The preflight's lines of a run's stderr. */
 function preflightLines(stderr: string): string[] {
@@ -100,4 +100,17 @@ t.test('real nodes asked for without containerd on PATH: the missing binary and 
   // where real nodes can run, containerd is the only thing missing
   if (!localNodesSkip()) t.same(lines.slice(1), ['rudder: [preflight] nothing was started. To go on anyway: --ignore-preflight-errors=FileExisting-containerd']);
   t.notOk(existsSync(dataDir), 'nothing was made: no data dir');
+});
+
+t.test('a node network another cluster holds: named with the interface that has its address', { skip: process.getuid?.() === 0 ? false : 'needs root, to give an address to a link in a network namespace of its own' }, async (t) => {
+  // in a network namespace of the test's own, so the host's links are untouched: a link holding the node subnet's first address
+  const dataDir = join(scratchDir(t, 'rudder-preflight-'), 'cluster');
+  const script = [
+    'ip link add held0 type bridge', 'ip addr add 10.213.252.1/24 dev held0', 'ip link set held0 up',
+    `exec "${process.execPath}" "${CLI}" up --nodes 2 --node-subnet 10.213.252.0/24 --detach --data-dir "${dataDir}" --port 6443`,
+  ].join(' && ');
+  const up = spawnSync('unshare', ['--net', 'sh', '-c', script], { encoding: 'utf8', timeout: 60_000 });
+  t.equal(up.status, 1, up.stderr);
+  t.ok(preflightLines(up.stderr).includes('rudder: [preflight] NodeSubnetAvailable: the node network 10.213.252.0/24 is in use: held0 has 10.213.252.1 (another cluster with nodes?): choose another with --node-subnet, or run it with --nodes 0.'), up.stderr);
+  t.notOk(existsSync(dataDir), 'nothing was made');
 });
