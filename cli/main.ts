@@ -11,6 +11,7 @@ import { sim } from './commands/sim.js';
 import { restoreSnapshot, saveSnapshot } from './commands/snapshot.js';
 import { status } from './commands/status.js';
 import { up } from './commands/up.js';
+import { DEFAULT_NODE_SUBNET } from '../lib/local-nodes/plan.js';
 
 const DEFAULT_DATA_DIR = process.env.RUDDER_DATA_DIR ?? '.rudder';
 /** Real nodes need root (namespaces, bridges, containerd): root gets two, as kind's multi-node clusters start. */
@@ -46,7 +47,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--sim-nodes <n>', 'simulated nodes (KWOK-like, hosted by one kubelet process with the sim runtime)', integer(0, 100000), 0)
     .option('--kubelet-port <port>', "the kubelets' /readyz and /metrics port: the simulated nodes' kubelet's (default 10250, or a free one) and each real node's, in its namespace (default 10250)", integer(1, 65535))
     .option('--nodes <n>', 'real nodes: per node a network namespace on a host bridge running its containerd, kubelet and proxy (needs root, containerd, runc and the CNI plugins; without them, as many simulated nodes); default 2 as root, else 0', integer(0, 200), DEFAULT_NODES)
-    .option('--node-subnet <cidr>', "the real nodes' network on the host bridge; the apiserver listens on its first address", '10.213.0.0/24')
+    .option('--node-subnet <cidr>', "the real nodes' network on the host bridge; the apiserver listens on its first address", DEFAULT_NODE_SUBNET)
+    .option('--ignore-preflight-errors <checks>', 'preflight checks whose failure is only a warning: comma-separated names (e.g. Port-6443,FileExisting-runc), or all', '')
     .action(
       async (o: {
         dataDir: string;
@@ -65,8 +67,9 @@ async function main(argv: string[]): Promise<number> {
         kubeletPort?: number;
         nodes: number;
         nodeSubnet: string;
-      }) => {
-        exitCode = await up({ ...o, readyTimeoutSeconds: o.readyTimeout });
+        ignorePreflightErrors: string;
+      }, command: Command) => {
+        exitCode = await up({ ...o, readyTimeoutSeconds: o.readyTimeout, nodesAsked: command.getOptionValueSource('nodes') === 'cli' });
       },
     );
 

@@ -17,11 +17,14 @@ import { CONTROLLER_MANAGER_IDENTITY, DNS_IDENTITY, kubeletIdentity, proxyIdenti
 import { writeKubeDnsAddon } from '../cluster/kube-dns-addon.js';
 import { rudderCacheDir } from '../../lib/host/cache-dir.js';
 import { importLocalImages, prepareLocalNodes, type PreparedLocalNodes } from '../../lib/local-nodes/local-nodes.js';
+import { DEFAULT_NODE_SUBNET } from '../../lib/local-nodes/plan.js';
 import { localNodesUnavailable } from '../../lib/local-nodes/prerequisites.js';
 import { apiserverUrl, CLUSTER_CIDR, clusterComponents, DEFAULT_CONTROLLER_MANAGER_PORT, DEFAULT_DNS_METRICS_PORT, DEFAULT_DNS_PORT, DEFAULT_KUBELET_PORT, DEFAULT_SCHEDULER_PORT, kubeconfigPath, pkiDir, tokenFile, type ClusterLayout } from '../cluster/components.js';
 import { portFree } from '../cluster/port.js';
 import { isAlive } from '../cluster/process.js';
+import { formatOutcome, parseIgnored, sortFailures } from '../cluster/preflight.js';
 import { readState, removeState } from '../cluster/state.js';
+import { upPreflightFailures, type UpPreflightInput } from '../cluster/up-preflight.js';
 import { Supervisor } from '../cluster/supervisor.js';
 
 export interface UpOptions {
@@ -50,6 +53,10 @@ export interface UpOptions {
   nodes?: number;
   /** The node network on the host bridge (default 10.213.0.0/24); the apiserver listens on its first address. */
   nodeSubnet?: string;
+  /** --nodes was given on the command line: a missing prerequisite is a preflight error, not a fall back to simulated nodes. */
+  nodesAsked?: boolean;
+  /** Preflight checks whose failure is only a warning: comma-separated names, or `all` (kubeadm's flag). */
+  ignorePreflightErrors?: string;
 }
 
 const REDIS_MISSING =
@@ -75,18 +82,30 @@ function usage(dataDir: string, kubeconfig: string): string {
   ].join('\n');
 }
 
-/** Whether the apiservers' ports (and Raft peer ports) are free on the address they will listen on; says which is not. */
-async function portsFree(options: UpOptions, peerPort: number): Promise<boolean> {
-  const ports = Array.from({ length: options.apiservers }, (_, i) => options.port + i);
-  const peerPorts = options.apiservers > 1 ? Array.from({ length: options.apiservers }, (_, i) => peerPort + i) : [];
-  for (const port of [...ports, ...peerPorts]) {
-    if (!(await portFree(options.bindAddress, port))) {
-      const flag = peerPorts.includes(port) ? '--peer-port' : '--port';
-      process.stderr.write(`rudder: port ${port} on ${options.bindAddress} is already in use (another cluster?); choose another with ${flag}.\n`);
-      return false;
-    }
-  }
-  return true;
+/** The ports `up` will listen on that the user chose or that have no fallback, each with the flag that chooses it. */
+function listenPorts(options: UpOptions, peerPort: number): UpPreflightInput['ports'] {
+  const ports = Array.from({ length: options.apiservers }, (_, i) => ({ port: options.port + i, flag: '--port' }));
+  if (options.apiservers > 1) ports.push(...Array.from({ length: options.apiservers }, (_, i) => ({ port: peerPort + i, flag: '--peer-port' })));
+  if (options.schedulerPort !== undefined) ports.push({ port: options.schedulerPort, flag: '--scheduler-port' });
+  if (options.controllerManagerPort !== undefined) ports.push({ port: options.controllerManagerPort, flag: '--controller-manager-port' });
+  // a real node's kubelet listens in its namespace; only the simulated nodes' kubelet listens on the host
+  if (options.simNodes && options.kubeletPort !== undefined) ports.push({ port: options.kubeletPort, flag: '--kubelet-port' });
+  return ports;
+}
+
+/** Runs the preflight checks and prints their failures; false when one is fatal. */
+async function preflight(options: UpOptions, dataDir: string, peerPort: number, nodesAsked: boolean): Promise<boolean> {
+  const failures = await upPreflightFailures({
+    dataDir,
+    bindAddress: options.bindAddress,
+    ports: listenPorts(options, peerPort),
+    nodes: options.nodes ?? 0,
+    nodeSubnet: options.nodeSubnet ?? DEFAULT_NODE_SUBNET,
+    nodesAsked,
+  });
+  const outcome = sortFailures(failures, parseIgnored(options.ignorePreflightErrors ?? ''));
+  for (const line of formatOutcome(outcome)) process.stderr.write(`${line}\n`);
+  return outcome.errors.length === 0;
 }
 
 /** Real nodes are named as kind names its workers, after the cluster. */
@@ -120,6 +139,7 @@ async function upDetached(options: UpOptions, dataDir: string): Promise<number> 
       ...(options.kubeletPort !== undefined ? ['--kubelet-port', String(options.kubeletPort)] : []),
       '--nodes', String(options.nodes ?? 0),
       ...(options.nodeSubnet ? ['--node-subnet', options.nodeSubnet] : []),
+      ...(options.ignorePreflightErrors ? ['--ignore-preflight-errors', options.ignorePreflightErrors] : []),
     ],
     { detached: true, stdio: ['ignore', fd, fd], env: process.env },
   );
@@ -145,21 +165,14 @@ async function upDetached(options: UpOptions, dataDir: string): Promise<number> 
 export async function up(given: UpOptions): Promise<number> {
   let options = given;
   const dataDir = resolve(options.dataDir);
-  const existing = readState(dataDir);
-  if (existing && isAlive(existing.supervisorPid)) {
-    process.stdout.write(`Rudder is already running from ${dataDir} (supervisor pid ${existing.supervisorPid}).\n`);
-    process.stdout.write(usage(dataDir, existing.kubeconfig));
-    return 0;
-  }
-  const unavailable = options.nodes ? localNodesUnavailable() : undefined;
+  const unavailable = options.nodes && !options.nodesAsked ? localNodesUnavailable() : undefined;
   if (unavailable) {
     // what a user without root or containerd still gets: the same number of simulated nodes
     process.stderr.write(`rudder: starting ${options.nodes} simulated nodes instead of real ones: ${unavailable}.\n`);
     options = { ...options, nodes: 0, simNodes: options.simNodes || options.nodes };
   }
   const peerPort = options.peerPort ?? options.port + 1000;
-  // With real nodes the apiserver listens on the node bridge, which exists only once they are made.
-  if (!options.nodes && !(await portsFree(options, peerPort))) return 1;
+  if (!(await preflight(options, dataDir, peerPort, Boolean(options.nodesAsked && options.nodes)))) return 1;
   const localRedis = options.bus === 'redis' && !options.redisUrl;
   if (localRedis && !commandInstalled('redis-server')) {
     process.stderr.write(`rudder: ${REDIS_MISSING}\n`);
@@ -181,10 +194,6 @@ export async function up(given: UpOptions): Promise<number> {
     if (options.bindAddress === '127.0.0.1') options = { ...options, bindAddress: nodes.plan.hostAddress };
     if (options.bindAddress !== nodes.plan.hostAddress && options.bindAddress !== '0.0.0.0') {
       process.stderr.write(`rudder: with --nodes the apiserver must listen where the nodes reach it: leave --bind-address out (the nodes' bridge, ${nodes.plan.hostAddress}) or use 0.0.0.0.\n`);
-      await nodes.stop();
-      return 1;
-    }
-    if (!(await portsFree(options, peerPort))) {
       await nodes.stop();
       return 1;
     }

@@ -6,6 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { formatPrefix, nthAddress, nthSubnet, parsePrefix } from './ipv4.js';
 
+/** The node network on the host bridge when none is given. */
+export const DEFAULT_NODE_SUBNET = '10.213.0.0/24';
+
 export interface LocalNodesOptions {
   /** Where node state is kept (`<dataDir>/nodes/...`), and the creation record. */
   dataDir: string;
@@ -76,7 +79,7 @@ export function planLocalNodes(options: LocalNodesOptions): LocalNodesPlan {
   for (const name of options.names) if (!NAME.test(name)) throw new Error(`node name ${JSON.stringify(name)} must be a DNS label of at most 32 characters`);
   if (new Set(options.names).size !== options.names.length) throw new Error('node names must differ');
 
-  const nodeSubnet = parsePrefix(options.nodeSubnet ?? '10.213.0.0/24');
+  const nodeSubnet = parsePrefix(options.nodeSubnet ?? DEFAULT_NODE_SUBNET);
   if (2 ** (32 - nodeSubnet.length) < options.names.length + 3) throw new Error(`node subnet ${formatPrefix(nodeSubnet)} is too small for ${options.names.length} nodes`);
   const podSubnet = parsePrefix(options.podSubnet ?? '10.244.0.0/16');
   const podCidrLength = options.podCidrLength ?? 24;

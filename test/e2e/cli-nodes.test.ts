@@ -4,14 +4,13 @@
 // pod IPs from the two CIDRs; a pod on the first node reaches both pod IPs and the Service's
 // ClusterIP (the proxy's rules in the node); `rudder down` leaves no namespace, link, mount,
 // cgroup, process or KUBE-* chain behind.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import t from 'tap';
 import { NODE_IMAGE } from '../../lib/images/local-images.js';
 import { parsePrefix } from '../../lib/local-nodes/ipv4.js';
 import { kubectl } from '../helpers/kubectl.js';
 import { leftovers } from '../helpers/local-nodes.js';
-import { realNodesClusterSkip, upWithRealNodes, webDeployment } from '../helpers/real-nodes-cluster.js';
+import { hostKubeChains, realNodesClusterSkip, upWithRealNodes, webDeployment } from '../helpers/real-nodes-cluster.js';
 import { alive, rudder } from '../helpers/rudder-cli.js';
 import { until } from '../helpers/until.js';
 
@@ -23,12 +22,6 @@ interface Status {
 function inPrefix(ip: string, cidr: string): boolean {
   const prefix = parsePrefix(cidr);
   return parsePrefix(`${ip}/${prefix.length}`).base === prefix.base;
-}
-
-/** The host's KUBE-* chains (the nodes' are in their namespaces and must never appear here). */
-function hostKubeChains(): string[] {
-  const saved = spawnSync('iptables-save', [], { encoding: 'utf8' }).stdout ?? '';
-  return saved.split('\n').filter((line) => /^:KUBE-/.test(line)).map((line) => line.split(' ')[0]!).sort();
 }
 
 /**

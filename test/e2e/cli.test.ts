@@ -53,10 +53,11 @@ t.test('rudder up --detach, status, kubectl, down', async (t) => {
   const listed = await until(async () => (await kubectl('1.33', kubeconfig, ['get', 'pods', '-l', 'app=web', '-o', 'name'])).stdout.trim().split('\n').filter(Boolean).length === 2, 20_000);
   t.ok(listed, 'the Deployment has its 2 pods');
 
-  // 4. a second up finds it running
+  // 4. a second up on the same data dir is refused before it starts anything, saying how to use or stop the running one
   const again = rudder(['up', '--nodes', '0', '--detach', '--data-dir', dataDir, '--port', String(port), '--scheduler-port', schedulerPort, '--controller-manager-port', controllerManagerPort]);
-  t.equal(again.code, 0);
-  t.match(again.stdout, 'already running');
+  t.equal(again.code, 1);
+  t.match(again.stderr, `[preflight] DataDirAvailable: ${dataDir} holds a running cluster`);
+  t.match(again.stderr, `export KUBECONFIG=${kubeconfig}`);
 
   // 5. down stops every process
   const down = rudder(['down', '--data-dir', dataDir]);

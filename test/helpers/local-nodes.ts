@@ -57,7 +57,8 @@ function list(dir: string): string[] {
   }
 }
 
-function processArgvs(): string[][] {
+/** The command lines of the host's running processes (zombies left out). */
+export function processArgvs(): string[][] {
   const out: string[][] = [];
   for (const pid of list('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
