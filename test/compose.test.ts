@@ -79,7 +79,7 @@ t.test('the compose scheduler reaches the apiserver by a name its certificate ho
 });
 
 t.test('compose runs controllers as their ServiceAccounts, as rudder up does, and its DNS writes kube-dns (no rudder up writes it there)', async (t) => {
-  const parsed = (name: string, options: OptionSpecs) => parseOptions(name, options, { argv: compose.services[name]!.command!.slice(1), env: {} });
+  const parsed = (name: string, options: OptionSpecs) => parseOptions(name, options, { argv: composeFile.services[name]!.command!.slice(1), env: {} });
   t.equal(parsed('controller-manager', controllerManagerOptions).useServiceAccountCredentials, true, 'compose: --use-service-account-credentials');
   t.equal(parsed('dns', dnsOptions).registerService, true, 'compose: the DNS registers kube-dns');
   const components = clusterComponents({ dataDir: '/data', bindAddress: '127.0.0.1', apiserverPort: 6443, logLevel: 'info', apiservers: 1, peerPort: 7443 });
