@@ -14,7 +14,7 @@ import { runcContainers } from './runc-state.js';
 import { MadeRecord, type Made } from './record.js';
 
 /** Where libcni caches each attachment's result (containerd 1.6 keeps the default). */
-const CNI_CACHE = '/var/lib/cni/results';
+export const CNI_CACHE = '/var/lib/cni/results';
 
 function linkExists(name: string): boolean {
   return existsSync(`/sys/class/net/${name}`);

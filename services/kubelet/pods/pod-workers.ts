@@ -84,11 +84,16 @@ export class PodWorkers {
     this.queue.add(uid);
   }
 
-  /** The informer saw `pod` deleted. */
+  /**
+   * The informer saw `pod` deleted. As in Kubernetes (whose admission counts only the pods its pod
+   * manager still holds), a pod gone from the API stops counting against the node at once, while
+   * its containers are still being killed: its replacement is admitted.
+   */
   remove(pod: Pod): void {
     const entry = this.entries.get(pod.metadata?.uid ?? '');
     if (!entry) return;
     entry.gone = true;
+    this.config.nodes.get(entry.nodeName)?.admitted.delete(entry.uid);
     this.queue.add(entry.uid);
   }
 
