@@ -12,7 +12,7 @@ import { createBridge, createNodeNamespace } from './network.js';
 import { planLocalNodes, type LocalNodePlan, type LocalNodesOptions, type LocalNodesPlan } from './plan.js';
 import { MadeRecord, recordPath } from './record.js';
 
-export interface LocalNode extends LocalNodePlan {
+export interface LocalNode extends PreparedNode {
   containerdPid: number;
   containerdLog: string;
 }

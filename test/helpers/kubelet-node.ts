@@ -3,7 +3,7 @@
 import type { Test } from 'tap';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
-import { startKubelet } from '../../lib/harness/kubelet-process.js';
+import { startKubelet, type KubeletProcess } from '../../lib/harness/kubelet-process.js';
 import { kubeletNodeFlags } from '../../lib/local-nodes/containerd-config.js';
 import { startTestNodes, type TestNodes } from './local-nodes.js';
 
@@ -12,6 +12,9 @@ export interface KubeletNode {
   node: TestNodes['nodes'][number];
   apiserver: ApiserverProcess;
   client: RestClient;
+  kubelet: KubeletProcess;
+  /** What the kubelet was started with, to start it again the same way. */
+  kubeletFlags: string[];
 }
 
 export async function startKubeletNode(t: Test): Promise<KubeletNode> {
@@ -20,9 +23,10 @@ export async function startKubeletNode(t: Test): Promise<KubeletNode> {
   const node = nodes.nodes[0]!;
   const apiserver = await startApiserver();
   t.teardown(() => apiserver.stop());
-  const kubelet = await startKubelet(apiserver, [...kubeletNodeFlags(node), '--cluster-cidr', nodes.plan.nodes[0]!.podCIDR.replace(/\.\d+\.0\/24$/, '.0.0/16')]);
+  const kubeletFlags = [...kubeletNodeFlags(node), '--cluster-cidr', nodes.plan.nodes[0]!.podCIDR.replace(/\.\d+\.0\/24$/, '.0.0/16')];
+  const kubelet = await startKubelet(apiserver, kubeletFlags);
   t.teardown(() => kubelet.stop());
   const client = RestClient.fromKubeconfig(apiserver.kubeconfig);
   t.teardown(() => client.close());
-  return { nodes, node, apiserver, client };
+  return { nodes, node, apiserver, client, kubelet, kubeletFlags };
 }

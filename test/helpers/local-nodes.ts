@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { rudderCacheDir } from '../../lib/host/cache-dir.js';
-import { startLocalNodes, type LocalNodes } from '../../lib/local-nodes/local-nodes.js';
+import { startContainerd } from '../../lib/local-nodes/containerd-process.js';
+import { startLocalNodes, type LocalNode, type LocalNodes } from '../../lib/local-nodes/local-nodes.js';
+import { MadeRecord, recordPath } from '../../lib/local-nodes/record.js';
 import { mountTable } from '../../lib/host/mounts.js';
 import { localNodesUnavailable } from '../../lib/local-nodes/prerequisites.js';
 import { criSchemaUpToDate } from '../../build-tools/cri/fetch.js';
@@ -25,6 +27,8 @@ export function localNodesSkip(): string | undefined {
 
 export interface TestNodes extends LocalNodes {
   dataDir: string;
+  /** Starts a node's containerd again after the test ended it (recorded, so stop() ends it too); resolves to its pid once CRI answers. */
+  startContainerd(node: LocalNode): Promise<number>;
 }
 
 export async function startTestNodes(names: string[]): Promise<TestNodes> {
@@ -42,6 +46,7 @@ export async function startTestNodes(names: string[]): Promise<TestNodes> {
   return {
     ...nodes,
     dataDir,
+    startContainerd: async (node) => (await startContainerd(node, node.containerdConfig, new MadeRecord(recordPath(dataDir)))).pid,
     async stop() {
       await nodes.stop();
       rmSync(dataDir, { recursive: true, force: true });
