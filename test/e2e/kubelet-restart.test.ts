@@ -6,13 +6,14 @@
 // OnFailure pods run again in a new sandbox with restartCount 1, a running Never pod is Failed,
 // and a Never pod that had completed stays Succeeded.
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import t, { type Test } from 'tap';
 import { CriClient } from '../../lib/cri/client.js';
+import { adminCall } from '../../lib/client/admin.js';
 import { startKubelet } from '../../lib/harness/kubelet-process.js';
 import { cgroupPids } from '../../lib/host/cgroups.js';
 import { BUSYBOX_IMAGE } from '../../lib/images/local-images.js';
 import { killAll, processesWithArgument } from '../../lib/local-nodes/processes.js';
+import { POD_NAME_LABEL } from '../../services/kubelet/runtime/cri/labels.js';
 import { startKubeletNode } from '../helpers/kubelet-node.js';
 import { localNodesSkip } from '../helpers/local-nodes.js';
 import { PODS } from '../helpers/sched-api.js';
@@ -46,15 +47,13 @@ t.test('a real node\'s pods live through kubelet and containerd restarts and com
     client.create(PODS, sleeper(node.name, 'never', 'Never'), { namespace: 'default' }),
     client.create(PODS, sleeper(node.name, 'done', 'Never', 'echo done'), { namespace: 'default' }),
   ]);
-  const phases = async () => Object.fromEntries(await Promise.all([...RUNNING, 'done'].map(async (name) => [name, (await get(name)).status?.phase])));
   let seen: Record<string, unknown> = {};
   t.ok(await until(async () => {
-    seen = await phases();
+    seen = Object.fromEntries(await Promise.all([...RUNNING, 'done'].map(async (name) => [name, (await get(name)).status?.phase])));
     return RUNNING.every((name) => seen[name] === 'Running') && seen.done === 'Succeeded';
   }, 60_000, 250), `the pods run, the completed one Succeeded: ${JSON.stringify(seen)}`);
-  const containerIds = async () => Object.fromEntries(await Promise.all(RUNNING.map(async (name) => [name, (await get(name)).status?.containerStatuses?.[0]?.containerID])));
-  const first = await containerIds();
-  const sandboxOf = async (name: string) => (await cri.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.name': name }, state: { state: 'SANDBOX_READY' } }))[0]?.id;
+  const first = Object.fromEntries(await Promise.all(RUNNING.map(async (name) => [name, (await get(name)).status?.containerStatuses?.[0]?.containerID])));
+  const sandboxOf = async (name: string) => (await cri.listPodSandbox({ labelSelector: { [POD_NAME_LABEL]: name }, state: { state: 'SANDBOX_READY' } }))[0]?.id;
   const firstSandbox = await sandboxOf('always');
 
   /** Every running pod still runs its first container (same id, restartCount 0, running in containerd), the completed pod is still Succeeded. */
@@ -70,14 +69,25 @@ t.test('a real node\'s pods live through kubelet and containerd restarts and com
     t.ok(RUNNING.every((name) => running.has(first[name] as string)), `${after}: containerd still runs the first containers`);
     t.equal((await get('done')).status?.phase, 'Succeeded', `${after}: the completed pod stays Succeeded`);
   };
-  /** Nothing to wait for when nothing should change: a few of the kubelet's relists (one a second) and pod syncs. */
-  const relists = () => sleep(3000);
+  /** The restarted kubelet has relisted the runtime twice and synced every pod (its metrics say so): what it would change, it has. */
+  const synced = async () => {
+    let counts = '';
+    const ok = await until(async () => {
+      const metrics = (await adminCall(kubelet.url, apiserver.caPem, apiserver.token, 'GET', '/metrics')).body;
+      const count = (series: RegExp) => Number(series.exec(metrics)?.[1] ?? 0);
+      const relists = count(/^kubelet_pleg_relist_duration_seconds_count\{[^}]*\} (\d+)/m);
+      const syncs = count(/^kubelet_pod_worker_duration_seconds_count\{[^}]*operation="sync"[^}]*\} (\d+)/m);
+      counts = `${relists} relists, ${syncs} pod syncs`;
+      return relists >= 2 && syncs >= RUNNING.length + 1;
+    }, 60_000, 250);
+    t.ok(ok, `the restarted kubelet relisted and synced its pods (${counts})`);
+  };
 
   // 2. a kubelet killed and started again adopts the running containers
   await kubelet.kill('SIGKILL');
   kubelet = await startKubelet(apiserver, kubeletFlags);
   t.teardown(() => kubelet.stop());
-  await relists();
+  await synced();
   await t.test('after a kubelet restart', (t) => unchanged(t, 'kubelet restart'));
 
   // 3. the kubelet and containerd killed (the containers live on in their shims) and started again: the same
@@ -85,7 +95,7 @@ t.test('a real node\'s pods live through kubelet and containerd restarts and com
   await killAll(() => [containerdPid]);
   containerdPid = await nodes.startContainerd(node);
   kubelet = await startKubelet(apiserver, kubeletFlags);
-  await relists();
+  await synced();
   await t.test('after a kubelet and containerd restart', (t) => unchanged(t, 'containerd restart'));
 
   // 4. the whole node killed: kubelet, containerd, the shims and every container process
