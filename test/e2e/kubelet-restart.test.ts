@@ -4,7 +4,8 @@
 // their shims); and after the whole node was killed (kubelet, containerd, shims and every
 // container process, as by a power loss) the pods come back per restartPolicy: Always and
 // OnFailure pods run again in a new sandbox with restartCount 1, a running Never pod is Failed,
-// and a Never pod that had completed stays Succeeded.
+// a Never pod that had completed stays Succeeded, and the network of every sandbox the node lost
+// (the replaced ones', the Failed pod's) is released.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import t, { type Test } from 'tap';
 import { CriClient } from '../../lib/cri/client.js';
@@ -16,6 +17,7 @@ import { killAll, processesWithArgument } from '../../lib/local-nodes/processes.
 import { POD_NAME_LABEL } from '../../services/kubelet/runtime/cri/labels.js';
 import { startKubeletNode } from '../helpers/kubelet-node.js';
 import { localNodesSkip } from '../helpers/local-nodes.js';
+import { countNodeResources, type NodeResources } from '../helpers/node-resources.js';
 import { PODS } from '../helpers/sched-api.js';
 import { until } from '../helpers/until.js';
 
@@ -122,4 +124,12 @@ t.test('a real node\'s pods live through kubelet and containerd restarts and com
   t.equal(never?.containerID, first.never, 'the Never pod keeps its container');
   t.not(never?.state?.terminated?.exitCode ?? 0, 0, `which ended with a failure: ${JSON.stringify(never?.state)}`);
   t.equal(pods.done?.status?.phase, 'Succeeded', 'the completed pod stays Succeeded');
+
+  // 7. the network of the sandboxes the node lost is released (Kubernetes' killPod stops them): only the two running pods hold one
+  let held: NodeResources | undefined;
+  const released = await until(async () => {
+    held = await countNodeResources(node, cri);
+    return held.networkNamespaces === 2 && held.addressLeases === 2 && held.veths === 3;
+  }, 30_000, 250);
+  t.ok(released, `the pods' network namespaces, addresses and veths are the two running pods' (and the node's eth0): ${JSON.stringify(held)}`);
 });

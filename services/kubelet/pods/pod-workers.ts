@@ -12,7 +12,7 @@ import { RateLimitingQueue } from '../../../lib/client/workqueue/rate-limiting-q
 import type { Logger } from '../../../lib/observe/logger.js';
 import type { HostedNode } from '../hosted-node.js';
 import type { KubeletMetrics } from '../metrics.js';
-import type { PodObservation } from '../runtime/pod-runtime.js';
+import type { PodKillTarget, PodObservation, PodRuntime } from '../runtime/pod-runtime.js';
 import type { ProbeManager } from '../probes/probe-manager.js';
 import { admitPod } from './admission.js';
 import { generatePodStatus, rejectedPodStatus, terminatedState } from './api-status.js';
@@ -35,6 +35,8 @@ interface PodEntry {
   started: boolean;
   /** The CrashLoopBackOff message each waiting container's BackOff event was recorded for. */
   backOffNoted: Map<string, string>;
+  /** Finished, and its sandboxes stopped by this kubelet. */
+  released: boolean;
 }
 
 export interface PodWorkersConfig {
@@ -77,7 +79,7 @@ export class PodWorkers {
     if (!entry) {
       const now = this.config.clock.now();
       const started = pod.status?.startTime ? Date.parse(pod.status.startTime) : now;
-      entry = { uid, nodeName, pod, gone: false, admitted: false, firstSeen: now, startTime: started, lastTerminated: seedLastTerminated(pod), started: pod.status?.phase === 'Running', backOffNoted: new Map() };
+      entry = { uid, nodeName, pod, gone: false, admitted: false, firstSeen: now, startTime: started, lastTerminated: seedLastTerminated(pod), started: pod.status?.phase === 'Running', backOffNoted: new Map(), released: false };
       this.entries.set(uid, entry);
     }
     entry.pod = pod;
@@ -172,8 +174,7 @@ export class PodWorkers {
     if (terminalPhase(pod)) {
       // Finished (or refused): nothing may run any more; its sandbox and address go back.
       hosted.admitted.delete(uid);
-      const observed = await runtime.podStatus(uid);
-      if (observed?.sandbox?.ready || observed?.containers.some((c) => c.state === 'running')) await runtime.killPod(target, 0);
+      await this.release(entry, runtime, target, await runtime.podStatus(uid));
       return;
     }
     if (!entry.admitted) {
@@ -201,10 +202,7 @@ export class PodWorkers {
       if (previous?.state === 'exited') entry.lastTerminated.set(name, terminatedState(previous));
     }
     if (decision.terminal) {
-      if (observed?.sandbox?.ready) {
-        await runtime.killPod(target, 0);
-        observed = await runtime.podStatus(uid);
-      }
+      observed = await this.release(entry, runtime, target, observed);
       hosted.admitted.delete(uid);
     } else if (decision.plan.ensureSandbox || decision.plan.kill.length > 0 || decision.plan.start.length > 0) {
       const result = await runtime.syncPod(pod, decision.plan);
@@ -235,6 +233,20 @@ export class PodWorkers {
       this.config.metrics.startedPods.inc();
     }
     if (decision.retryInMs !== undefined) this.queue.addAfter(uid, decision.retryInMs);
+  }
+
+  /**
+   * A finished pod: whatever still runs is stopped, and every sandbox of it, ready or not, so that
+   * its network (namespace, veth, address) goes back — also that of a sandbox the runtime lost (a
+   * node whose processes were all killed), which Kubernetes' killPod stops too. Once per kubelet
+   * life for a pod where nothing runs; returns the runtime's view afterwards.
+   */
+  private async release(entry: PodEntry, runtime: PodRuntime, target: PodKillTarget, observed: PodObservation | undefined): Promise<PodObservation | undefined> {
+    const running = observed?.sandbox?.ready || observed?.containers.some((c) => c.state === 'running');
+    if (!running && (entry.released || !observed?.sandbox)) return observed;
+    await runtime.killPod(target, 0);
+    entry.released = true;
+    return runtime.podStatus(entry.uid);
   }
 
   /** A BackOff event per back-off step of a crash-looping container, as Kubernetes words it. */
