@@ -49,7 +49,7 @@ t.test('100 pods created and deleted on a real node leave nothing behind', { ski
   t.teardown(() => cri.close());
   const before = await countNodeResources(node, cri);
 
-  // 2. ten batches of ten pods: created, running, deleted (even ones gracefully, odd ones with grace 0)
+  // 2. five batches of twenty pods: created, running, deleted (even ones gracefully, odd ones with grace 0)
   const batchPods = (batch: number) => client.list<Pod>(PODS, { namespace: 'default', labelSelector: `batch=${batch}` });
   let whileRunning: NodeResources | undefined;
   for (let batch = 0; batch < BATCHES; batch++) {
