@@ -2,11 +2,13 @@
 // connection allows 5,000 requests per second with bursts of 10,000 (so the comparison is of
 // schedulers, not of client rate limiters), leader election off, against the bench's apiserver.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { componentHandle, type ComponentProcess } from '../harness/component-process.js';
 import { captureOutput } from '../process/child.js';
+import { freePort } from '../process/ports.js';
+import { probe } from '../process/probe.js';
 
 export const PEER_QPS = 5000;
 export const PEER_BURST = 10_000;
@@ -23,20 +25,26 @@ leaderElection:
 `;
 }
 
-/** Starts kube-scheduler from `binary` and waits until its informers have synced. */
+/**
+ * Starts kube-scheduler from `binary` on a free loopback port, serving with the self-signed
+ * certificate it writes to `dir`, and waits until its /readyz (informers synced) answers 200.
+ */
 export async function startKubeScheduler(binary: string, kubeconfig: string, dir: string, readyTimeoutMs = 120_000): Promise<ComponentProcess> {
   const config = join(dir, 'kube-scheduler.yaml');
   writeFileSync(config, kubeSchedulerConfiguration(kubeconfig));
+  const port = await freePort();
   let output = '';
-  const child = spawn(binary, ['--config', config, '--secure-port=0', '-v=1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['--config', config, '--bind-address', '127.0.0.1', '--secure-port', String(port), '--cert-dir', dir, '-v=1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   captureOutput(child, (text) => (output += text));
+  const url = `https://127.0.0.1:${port}`;
+  const certificate = join(dir, 'kube-scheduler.crt');
   const deadline = Date.now() + readyTimeoutMs;
-  while (!/Caches are synced|caches populated/i.test(output)) {
+  while (!(existsSync(certificate) && (await probe(`${url}/readyz`, readFileSync(certificate, 'utf8'))))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`kube-scheduler did not start:\n${output.slice(-4000)}`);
+      throw new Error(`kube-scheduler did not become ready:\n${output.slice(-4000)}`);
     }
-    await sleep(100);
+    await sleep(200);
   }
-  return componentHandle(child, '', 0, () => output);
+  return componentHandle(child, url, port, () => output);
 }

@@ -32,6 +32,8 @@ export interface BenchResults {
   runs: BenchRunResult[];
   comparison: SchedulerComparison | undefined;
   sloMet: boolean;
+  /** The machine's 1-minute load average before and after (it may be shared). */
+  loadAverage1m: { before: number; after: number };
 }
 
 const seconds = (ms: number): number => Math.round(ms) / 1000;
@@ -51,12 +53,12 @@ export function runResult(scheduler: string, run: ScenarioRun, scenario: Scenari
   };
 }
 
-export function benchResults(scenario: Scenario, cluster: BenchResults['cluster'], nodes: number, runs: BenchRunResult[]): BenchResults {
+export function benchResults(scenario: Scenario, cluster: BenchResults['cluster'], nodes: number, runs: BenchRunResult[], loadAverage1m: BenchResults['loadAverage1m']): BenchResults {
   const rudder = runs.find((r) => r.scheduler === 'rudder');
   const peer = runs.find((r) => r.scheduler === 'kube-scheduler');
   const rate = (r: BenchRunResult | undefined): number => r?.slis.schedulingThroughput?.podsPerSecond ?? 0;
   const comparison = rudder && peer ? { rudderPodsPerSecond: rate(rudder), kubeSchedulerPodsPerSecond: rate(peer), ratio: rate(peer) === 0 ? 0 : Math.round((rate(rudder) / rate(peer)) * 100) / 100 } : undefined;
-  return { scenario: scenario.name, description: scenario.description, cluster, nodes, date: new Date().toISOString(), runs, comparison, sloMet: runs.every((r) => r.sloMet) };
+  return { scenario: scenario.name, description: scenario.description, cluster, nodes, date: new Date().toISOString(), runs, comparison, sloMet: runs.every((r) => r.sloMet), loadAverage1m };
 }
 
 /** The summary table: one row per SLO check and run, then the comparison. */
