@@ -1,10 +1,10 @@
 // The bench's own API calls, timed as clusterloader2's APIResponsiveness groups them: by verb
-// (POST, GET, LIST, PUT, PATCH, DELETE), resource and scope (a single object, a namespace, the
+// (POST, GET, LIST, PUT, PATCH, DELETE, DELETECOLLECTION), resource and scope (a single object, a namespace, the
 // cluster). A call's latency runs from the request to its answer, retries included, as a
 // client sees it; a failed call counts too.
 import { summarize, type LatencySummary } from '../observe/latency-summary.js';
 
-export type Verb = 'POST' | 'GET' | 'LIST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Verb = 'POST' | 'GET' | 'LIST' | 'PUT' | 'PATCH' | 'DELETE' | 'DELETECOLLECTION';
 export type Scope = 'resource' | 'namespace' | 'cluster';
 
 export interface ApiCallSample {
@@ -20,6 +20,7 @@ export interface ApiCallGroup extends LatencySummary {
   errors: number;
 }
 
+/** Single-object writes: the mutating calls Kubernetes' API call latency SLO covers (not collections). */
 const MUTATING = new Set<Verb>(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const isMutating = (verb: Verb): boolean => MUTATING.has(verb);
 
