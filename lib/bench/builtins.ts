@@ -16,14 +16,13 @@ measurements: [apiCallLatency, podStartupLatency, schedulingThroughput]
 
 const SCHEDULER_THROUGHPUT = `
 name: scheduler-throughput
-description: 10,000 pods created as fast as 64 clients can, timed to their bindings.
+description: 10,000 pods created as fast as 64 clients can, timed to their bindings; left in place (the nodes hold 550,000).
 nodes: 5000
 concurrency: 64
 pod: {cpu: 100m, memory: 500Mi}
 phases:
 - {name: namespaces, action: createNamespaces, count: 1}
-- {name: pods, action: createPods, count: 10000, wait: scheduled, timeout: 10m}
-- {name: cleanup, action: deleteNamespaces, wait: deleted, timeout: 10m}
+- {name: pods, action: createPods, count: 10000, wait: scheduled, timeout: 20m}
 measurements: [schedulingThroughput, apiCallLatency]
 `;
 

@@ -34,7 +34,7 @@ measurements: [schedulingThroughput]
   const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'bench', join(dir, 'throughput.yaml'), '--peer', `kube-scheduler=${SCHEDULER}`, '--out', join(dir, 'out')], { timeout: 300_000, maxBuffer: 16 * 2 ** 20 });
   t.match(stdout, /rudder \/ kube-scheduler\s+scheduling throughput ratio/);
   const results = JSON.parse(readFileSync(join(dir, 'out', 'results.json'), 'utf8')) as BenchResults;
-  t.same(results.runs.map((r) => r.scheduler), ['rudder', 'kube-scheduler']);
+  t.same(results.runs.map((r) => r.scheduler), ['kube-scheduler', 'rudder'], 'the peer first, then Rudder');
   for (const run of results.runs) {
     t.equal(run.slis.schedulingThroughput?.scheduled, 200, `${run.scheduler} bound every pod`);
     t.same(run.phases.filter((p) => p.timedOut), [], `${run.scheduler}: every wait saw its condition`);
