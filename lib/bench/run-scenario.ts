@@ -119,10 +119,10 @@ class Run {
     this.o.hooks?.onPhase?.(phase, total);
   }
 
-  /** Pods per namespace for a phase: count, or podsPerNode × nodes spread over the namespaces. */
-  perNamespace(phase: Phase, podsPerObject: number): number {
-    if (phase.podsPerNode === undefined) return phase.count;
-    return Math.max(1, Math.ceil((phase.podsPerNode * this.o.nodes) / podsPerObject / Math.max(1, this.namespaces.length)));
+  /** Pods a phase makes in each namespace: podsPerNode × nodes spread over the namespaces, or `count` objects of `podsPerObject`. */
+  podsPerNamespace(phase: Phase, podsPerObject: number): number {
+    if (phase.podsPerNode === undefined) return phase.count * podsPerObject;
+    return Math.max(1, Math.ceil((phase.podsPerNode * this.o.nodes) / Math.max(1, this.namespaces.length)));
   }
 
   async createPod(namespace: string, name: string): Promise<void> {
@@ -161,17 +161,22 @@ class Run {
         });
       }
       case 'createDeployments': {
-        const per = this.perNamespace(phase, Math.max(1, phase.replicas));
+        // The last Deployment of a namespace takes the remainder, so podsPerNode makes that many pods.
+        const pods = this.podsPerNamespace(phase, phase.replicas);
+        const replicas = Math.max(1, phase.replicas);
+        const per = Math.max(1, Math.ceil(pods / replicas));
         const first = this.deployments.size;
         return pace(per * this.namespaces.length, async (i) => {
           const namespace = this.namespaces[i % this.namespaces.length]!;
+          const index = Math.floor(i / this.namespaces.length);
+          const size = phase.podsPerNode === undefined ? phase.replicas : Math.min(replicas, pods - index * replicas);
           const name = `${phase.name.replace(/[^a-z0-9-]/g, '-')}-${first + i}`;
-          await this.calls.timed('POST', 'deployments', 'namespace', () => client.create(DEPLOYMENTS, deploymentObject(scenario, this.runId, namespace, name, phase.replicas), { namespace }));
-          this.deployments.set(`${namespace}/${name}`, { namespace, name, replicas: phase.replicas });
+          await this.calls.timed('POST', 'deployments', 'namespace', () => client.create(DEPLOYMENTS, deploymentObject(scenario, this.runId, namespace, name, size), { namespace }));
+          this.deployments.set(`${namespace}/${name}`, { namespace, name, replicas: size });
         });
       }
       case 'createPods': {
-        const per = this.perNamespace(phase, 1);
+        const per = this.podsPerNamespace(phase, 1);
         const prefix = phase.name.replace(/[^a-z0-9-]/g, '-');
         return pace(per * this.namespaces.length, (i) => this.createPod(this.namespaces[i % this.namespaces.length]!, `${prefix}-${i}`));
       }
