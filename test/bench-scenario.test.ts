@@ -22,14 +22,15 @@ t.test('a scenario sets its own thresholds and defaults the rest', async (t) => 
 name: mine
 phases:
 - {name: ns, action: createNamespaces}
-- {name: p, action: createPods, count: 3, qps: 5, wait: running, timeout: 30s}
+- {name: p, action: createPods, count: 3, qps: 5, wait: running, timeout: 30s, backlog: true}
 slo: {podStartupP99: 2s, schedulingThroughput: 10}
 `);
   t.equal(s.nodes, 100);
   t.equal(s.slo.podStartupP99Ms, 2000);
   t.equal(s.slo.schedulingThroughputMin, 10);
   t.equal(s.slo.mutatingP99Ms, 1000);
-  t.match(s.phases[1], { action: 'createPods', count: 3, qps: 5, wait: 'running', timeoutMs: 30_000 });
+  t.match(s.phases[1], { action: 'createPods', count: 3, qps: 5, wait: 'running', timeoutMs: 30_000, backlog: true });
+  t.equal(s.phases[0]!.backlog, false);
 });
 
 t.test('a bad scenario names every problem by its field', async (t) => {
@@ -40,13 +41,13 @@ nodez: 3
 phases:
 - {name: p, action: createPods, wait: forever}
 - {name: p, action: explode}
-- {name: c, action: churnPods}
+- {name: c, action: churnPods, backlog: true}
 slo: {podStartupP99: soon}
 `),
   ) as ScenarioError;
   t.ok(error instanceof ScenarioError);
   const problems = error.problems.join('\n');
-  for (const field of ['nodez: unknown field', 'name: Invalid value', 'phases[0].wait: Unsupported value', 'phases[1].action: Unsupported value', 'phases[1].name: Duplicate value', 'phases[2].duration: Required value', 'slo.podStartupP99', 'phases[0].action: the first phase must be createNamespaces']) {
+  for (const field of ['nodez: unknown field', 'name: Invalid value', 'phases[0].wait: Unsupported value', 'phases[1].action: Unsupported value', 'phases[1].name: Duplicate value', 'phases[2].duration: Required value', 'phases[2].backlog: only createDeployments and createPods', 'slo.podStartupP99', 'phases[0].action: the first phase must be createNamespaces']) {
     t.match(problems, field);
   }
   t.throws(() => parseScenario('phases: ['), ScenarioError, 'unparseable YAML');

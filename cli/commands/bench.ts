@@ -11,11 +11,12 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findResource } from '../../lib/api/resources.js';
 import { startBenchCluster, rudderScheduler } from '../../lib/bench/bench-cluster.js';
+import type { ComponentProcess } from '../../lib/harness/component-process.js';
 import { BUILT_IN_SCENARIOS, builtInScenario } from '../../lib/bench/builtins.js';
 import { startKubeScheduler } from '../../lib/bench/peer-scheduler.js';
 import { benchReportHtml } from '../../lib/bench/report.js';
 import { benchResults, runResult, summaryRows, type BenchRunResult } from '../../lib/bench/results.js';
-import { runScenario, type RunHooks, type ScenarioRun } from '../../lib/bench/run-scenario.js';
+import { runScenario, type RunHooks, type ScenarioRun, type SchedulerControl } from '../../lib/bench/run-scenario.js';
 import { parseScenario, ScenarioError, type Scenario } from '../../lib/bench/scenario.js';
 import { RestClient, type Encoding } from '../../lib/client/rest-client.js';
 import { table } from '../text-table.js';
@@ -85,11 +86,11 @@ const loadAverage1m = (): number => Math.round(loadavg()[0]! * 100) / 100;
 const say = (line: string): void => void process.stderr.write(`rudder bench: ${line}\n`);
 
 /** Rudder's own apiserver speaks msgpack, which costs the bench's client less; any other speaks JSON. */
-async function runOnce(label: string, scenario: Scenario, kubeconfig: string, nodes: number, encoding: Encoding): Promise<ScenarioRun> {
+async function runOnce(label: string, scenario: Scenario, kubeconfig: string, nodes: number, encoding: Encoding, scheduler?: SchedulerControl): Promise<ScenarioRun> {
   const client = RestClient.fromKubeconfig(kubeconfig, { encoding, qps: 0, connections: scenario.concurrency + 8 });
   const hooks = progress(label);
   try {
-    return await runScenario({ scenario, client, nodes, hooks });
+    return await runScenario({ scenario, client, nodes, hooks, ...(scheduler ? { scheduler } : {}) });
   } finally {
     hooks.stop();
     await client.close();
@@ -112,6 +113,7 @@ export async function bench(o: BenchOptions): Promise<number> {
     scenario = loadScenario(o.scenario);
     peer = o.peer === undefined ? undefined : peerBinary(o.peer);
     if (peer && o.kubeconfig) throw new ScenarioError(['--peer needs a cluster the bench starts itself (it swaps the scheduler): leave out --kubeconfig']);
+    if (o.kubeconfig && scenario.phases.some((p) => p.backlog)) throw new ScenarioError(['a backlog phase needs a cluster the bench starts (it stops and starts the scheduler): leave out --kubeconfig']);
     if (o.kubeconfig && !existsSync(o.kubeconfig)) throw new ScenarioError([`--kubeconfig: no such file ${o.kubeconfig}`]);
   } catch (error) {
     say(error instanceof ScenarioError ? error.problems.join('\n  ') : (error as Error).message);
@@ -129,19 +131,22 @@ export async function bench(o: BenchOptions): Promise<number> {
       const cluster = await startBenchCluster(nodes, say);
       const scratch = mkdtempSync(join(tmpdir(), 'rudder-bench-'));
       try {
-        await cluster.replaceScheduler(rudderScheduler(cluster.apiserver));
+        const rudder = rudderScheduler(cluster.apiserver);
+        const control = (start: () => Promise<ComponentProcess>): SchedulerControl => ({ stop: () => cluster.replaceScheduler(undefined), start: () => cluster.replaceScheduler(start) });
+        await cluster.replaceScheduler(rudder);
         if (peer) {
           // A pass at a tenth of the scale warms the apiserver (its JIT, caches) so neither scheduler meets it cold.
           say(`warming up: ${scenario.name} once, unrecorded`);
-          await runOnce('warm-up', tenth(scenario), cluster.kubeconfig, nodes, 'msgpack');
+          await runOnce('warm-up', tenth(scenario), cluster.kubeconfig, nodes, 'msgpack', control(rudder));
           // The peer goes first: pods a scenario leaves in place then weigh on Rudder's run, not on its.
           say(`running ${scenario.name} on ${nodes} simulated nodes with kube-scheduler (${peer})`);
-          await cluster.replaceScheduler(() => startKubeScheduler(peer, cluster.kubeconfig, scratch));
-          runs.push({ scheduler: 'kube-scheduler', run: await runOnce('kube-scheduler', scenario, cluster.kubeconfig, nodes, 'msgpack') });
-          await cluster.replaceScheduler(rudderScheduler(cluster.apiserver));
+          const kubeScheduler = (): Promise<ComponentProcess> => startKubeScheduler(peer, cluster.kubeconfig, scratch);
+          await cluster.replaceScheduler(kubeScheduler);
+          runs.push({ scheduler: 'kube-scheduler', run: await runOnce('kube-scheduler', scenario, cluster.kubeconfig, nodes, 'msgpack', control(kubeScheduler)) });
+          await cluster.replaceScheduler(rudder);
         }
         say(`running ${scenario.name} on ${nodes} simulated nodes with Rudder's scheduler`);
-        runs.push({ scheduler: 'rudder', run: await runOnce(peer ? 'rudder' : '', scenario, cluster.kubeconfig, nodes, 'msgpack') });
+        runs.push({ scheduler: 'rudder', run: await runOnce(peer ? 'rudder' : '', scenario, cluster.kubeconfig, nodes, 'msgpack', control(rudder)) });
       } finally {
         await cluster.replaceScheduler(undefined);
         await cluster.stop();

@@ -9,7 +9,7 @@ export interface BenchRunResult {
   scheduler: string;
   runId: string;
   durationSeconds: number;
-  phases: (Omit<PhaseRecord, 'startMs' | 'endMs'> & { startSeconds: number; seconds: number })[];
+  phases: (Omit<PhaseRecord, 'startMs' | 'endMs' | 'schedulerStartMs'> & { startSeconds: number; seconds: number; schedulerStartSeconds: number | undefined })[];
   slis: BenchSlis;
   slos: SloCheck[];
   sloMet: boolean;
@@ -46,7 +46,7 @@ export function runResult(scheduler: string, run: ScenarioRun, scenario: Scenari
     scheduler,
     runId: run.runId,
     durationSeconds: seconds(run.durationMs),
-    phases: run.phases.map(({ startMs, endMs, ...p }) => ({ ...p, startSeconds: seconds(startMs), seconds: seconds(endMs - startMs) })),
+    phases: run.phases.map(({ startMs, endMs, schedulerStartMs, ...p }) => ({ ...p, startSeconds: seconds(startMs), seconds: seconds(endMs - startMs), schedulerStartSeconds: schedulerStartMs === undefined ? undefined : seconds(schedulerStartMs) })),
     slis,
     slos,
     sloMet: phasesOk && slos.every((c) => c.met),

@@ -32,6 +32,8 @@ export interface PhaseRecord {
   failedRequests: number;
   /** The wait did not see its condition before the phase's timeout. */
   timedOut: boolean;
+  /** A backlog phase: when the scheduler was started on the pods it made. */
+  schedulerStartMs: number | undefined;
 }
 
 export interface ScenarioRun {
@@ -51,6 +53,12 @@ export interface RunHooks {
   onWait?(phase: Phase, counts: PodCounts, expected: number): void;
 }
 
+/** Stops and starts the cluster's scheduler, for backlog phases. */
+export interface SchedulerControl {
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
 export interface RunOptions {
   scenario: Scenario;
   /** A client the run may use freely (its own rate limits off). */
@@ -60,6 +68,8 @@ export interface RunOptions {
   /** Names this run's namespaces (default: a random id). */
   runId?: string;
   hooks?: RunHooks;
+  /** Only a cluster the bench started has one; a backlog phase needs it. */
+  scheduler?: SchedulerControl;
 }
 
 const now = (): number => performance.now();
@@ -236,9 +246,9 @@ class Run {
     }
   }
 
-  async waitFor(phase: Phase): Promise<boolean> {
+  async waitFor(phase: Phase, condition: () => boolean | Promise<boolean> = () => this.settled(phase)): Promise<boolean> {
     const deadline = now() + phase.timeoutMs;
-    while (!(await this.settled(phase))) {
+    while (!(await condition())) {
       if (now() > deadline) return false;
       await sleep(200);
     }
@@ -278,9 +288,20 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
     const phases: PhaseRecord[] = [];
     for (const phase of o.scenario.phases) {
       const startMs = run.elapsed();
+      if (phase.backlog) {
+        if (!o.scheduler) throw new Error(`phase ${phase.name}: a backlog needs a cluster the bench starts (it stops and starts the scheduler)`);
+        await o.scheduler.stop();
+      }
       const [requests, failedRequests] = await run.act(phase);
+      let schedulerStartMs: number | undefined;
+      if (phase.backlog) {
+        // every pod of the backlog seen on the watch, then the scheduler
+        await run.waitFor({ ...phase, wait: 'none' }, () => run.timeline.counts().live >= run.expectedPods());
+        schedulerStartMs = run.elapsed();
+        await o.scheduler!.start();
+      }
       const timedOut = !(await run.waitFor(phase));
-      phases.push({ name: phase.name, action: phase.action, startMs, endMs: run.elapsed(), requests, failedRequests, timedOut });
+      phases.push({ name: phase.name, action: phase.action, startMs, endMs: run.elapsed(), requests, failedRequests, timedOut, schedulerStartMs });
     }
     probing.abort();
     await probe;

@@ -28,6 +28,12 @@ export interface Phase {
   durationMs: number;
   wait: Wait;
   timeoutMs: number;
+  /**
+   * createPods, createDeployments: make the phase's pods with the scheduler stopped, then start it,
+   * so scheduling throughput is the scheduler's (first binding to last), not the pace of creation.
+   * Needs a cluster the bench starts.
+   */
+  backlog: boolean;
 }
 
 export interface SloThresholds {
@@ -76,7 +82,7 @@ export class ScenarioError extends Error {
 }
 
 const TOP_FIELDS = new Set(['name', 'description', 'nodes', 'concurrency', 'pod', 'phases', 'measurements', 'slo']);
-const PHASE_FIELDS = new Set(['name', 'action', 'count', 'podsPerNode', 'replicas', 'qps', 'duration', 'wait', 'timeout']);
+const PHASE_FIELDS = new Set(['name', 'action', 'count', 'podsPerNode', 'replicas', 'qps', 'duration', 'wait', 'timeout', 'backlog']);
 const SLO_FIELDS: Record<string, keyof SloThresholds> = {
   mutatingP99: 'mutatingP99Ms',
   getP99: 'getP99Ms',
@@ -104,6 +110,9 @@ function phase(r: Reader, raw: unknown, path: string): Phase {
   const action = oneOf(r, o.action, `${path}.action`, ACTIONS, undefined);
   const podsPerNode = o.podsPerNode === undefined ? undefined : r.integer(o.podsPerNode, `${path}.podsPerNode`, 1, 1, 110);
   if (podsPerNode !== undefined && action !== 'createDeployments' && action !== 'createPods') r.fail(`${path}.podsPerNode`, 'only createDeployments and createPods take podsPerNode');
+  if (o.backlog !== undefined && typeof o.backlog !== 'boolean') r.fail(`${path}.backlog`, 'must be true or false');
+  const backlog = o.backlog === true;
+  if (backlog && action !== 'createDeployments' && action !== 'createPods') r.fail(`${path}.backlog`, 'only createDeployments and createPods take backlog');
   const durationMs = r.duration(o.duration, `${path}.duration`) ?? 0;
   if (action === 'churnPods' && durationMs <= 0) r.fail(`${path}.duration`, 'Required value: how long to churn, e.g. 30s');
   return {
@@ -116,6 +125,7 @@ function phase(r: Reader, raw: unknown, path: string): Phase {
     durationMs,
     wait: oneOf(r, o.wait, `${path}.wait`, WAITS, 'none'),
     timeoutMs: r.duration(o.timeout, `${path}.timeout`) ?? 600_000,
+    backlog,
   };
 }
 

@@ -18,7 +18,7 @@ export interface SloCheck {
 }
 
 export interface SchedulingThroughput {
-  /** Pods scheduled per second in the phase that scheduled most, from its start to its last binding. */
+  /** Pods scheduled per second in the phase that scheduled most, from its start (a backlog: its first binding) to its last binding. */
   podsPerSecond: number;
   phase: string | undefined;
   scheduled: number;
@@ -47,7 +47,9 @@ function schedulingThroughput(run: ScenarioRun): SchedulingThroughput {
     if (!['createPods', 'createDeployments', 'scaleDeployments'].includes(phase.action)) continue;
     const binds = records.filter((p) => p.createdMs >= phase.startMs && p.createdMs <= phase.endMs && p.boundMs !== undefined).map((p) => p.boundMs!);
     if (binds.length === 0) continue;
-    const seconds = Math.max(0.001, (Math.max(...binds) - phase.startMs) / 1000);
+    // A backlog is timed from its first binding to its last; other phases from their start.
+    const from = phase.schedulerStartMs === undefined ? phase.startMs : Math.min(...binds);
+    const seconds = Math.max(0.001, (Math.max(...binds) - from) / 1000);
     const podsPerSecond = Math.round(binds.length / seconds);
     if (!best || binds.length > best.scheduled) best = { phase: phase.name, scheduled: binds.length, podsPerSecond };
   }

@@ -1,6 +1,7 @@
 // rudder bench --peer kube-scheduler=PATH: the same scenario with Rudder's scheduler and with the
 // real kube-scheduler (v1.36.3, built by ../shared/kube-peers) on one apiserver and the same
-// simulated nodes; both schedule every pod and the results hold both rates and their ratio.
+// simulated nodes, once as pods arrive and once on a backlog made with the scheduler stopped;
+// both schedule every pod and the results hold both rates and their ratio.
 // Skipped when the peer binary is absent. Not part of `npm test` (CI has no peer binaries): run
 // it with `npm run test:peers`.
 import { execFile } from 'node:child_process';
@@ -27,6 +28,7 @@ pod: {cpu: 100m, memory: 500Mi}
 phases:
 - {name: namespaces, action: createNamespaces}
 - {name: pods, action: createPods, count: 200, wait: scheduled, timeout: 120s}
+- {name: backlog, action: createPods, count: 200, backlog: true, wait: scheduled, timeout: 120s}
 - {name: cleanup, action: deleteNamespaces, wait: deleted, timeout: 120s}
 measurements: [schedulingThroughput]
 `,
@@ -36,7 +38,8 @@ measurements: [schedulingThroughput]
   const results = JSON.parse(readFileSync(join(dir, 'out', 'results.json'), 'utf8')) as BenchResults;
   t.same(results.runs.map((r) => r.scheduler), ['kube-scheduler', 'rudder'], 'the peer first, then Rudder');
   for (const run of results.runs) {
-    t.equal(run.slis.schedulingThroughput?.scheduled, 200, `${run.scheduler} bound every pod`);
+    t.equal(run.slis.schedulingThroughput?.scheduled, 200, `${run.scheduler} bound every pod of a phase`);
+    t.ok(run.phases.find((p) => p.name === 'backlog')?.schedulerStartSeconds !== undefined, `${run.scheduler} was started on the backlog`);
     t.same(run.phases.filter((p) => p.timedOut), [], `${run.scheduler}: every wait saw its condition`);
   }
   const c = results.comparison!;

@@ -113,6 +113,10 @@ t.test('a bad scenario exits 2 and names the field', async (t) => {
   const result = await bench([join(dir, 'bad.yaml')]);
   t.equal(result.code, 2);
   t.match(result.stderr, /phases\[0\]\.qps: Invalid value/);
+  writeFileSync(join(dir, 'backlog.yaml'), 'name: backlog\nphases:\n- {name: ns, action: createNamespaces}\n- {name: p, action: createPods, backlog: true}\n');
+  const backlog = await bench([join(dir, 'backlog.yaml'), '--kubeconfig', join(dir, 'backlog.yaml')]);
+  t.equal(backlog.code, 2, 'a backlog (which stops the scheduler) needs a cluster the bench starts');
+  t.match(backlog.stderr, /a backlog phase needs a cluster the bench starts/);
   const unknown = await bench(['no-such-scenario']);
   t.equal(unknown.code, 2);
   t.match(unknown.stderr, /no built-in scenario "no-such-scenario" \(density, scheduler-throughput, churn\)/);
