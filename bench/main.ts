@@ -10,6 +10,7 @@ import { benchControllers } from './controllers.js';
 import { benchProxy } from './proxy.js';
 import { benchScheduler } from './scheduler.js';
 import { benchSchedulerKernel } from './scheduler-kernel.js';
+import { benchSchedulerPeer } from './scheduler-peer.js';
 import { benchSim } from './sim.js';
 import { benchStore } from './store.js';
 import { benchUp } from './up.js';
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   proxy: benchProxy,
   scheduler: benchScheduler,
   'scheduler-kernel': benchSchedulerKernel,
+  'scheduler-peer': benchSchedulerPeer,
   sim: benchSim,
   store: benchStore,
   up: benchUp,

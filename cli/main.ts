@@ -2,6 +2,7 @@
 // The `rudder` command: local cluster lifecycle and tools.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { addApiserver, removeApiserver } from './commands/apiserver.js';
+import { bench } from './commands/bench.js';
 import { down } from './commands/down.js';
 import { explain } from './commands/explain.js';
 import { kubeconfig } from './commands/kubeconfig.js';
@@ -193,6 +194,18 @@ async function main(argv: string[]): Promise<number> {
     .option('--compare <dirs...>', 'print two result directories (A B) side by side, metric by metric, with the difference')
     .action(async (o: { compare?: string[]; workload?: string; example: boolean; profiles: string; seed: number; out?: string; pluginModule: string[]; nativeKernel: boolean }) => {
       exitCode = await sim(o);
+    });
+
+  program
+    .command('bench')
+    .description("run a benchmark scenario (density, scheduler-throughput, churn, or a YAML file) and check Kubernetes' SLOs; exits 1 when one is missed")
+    .argument('<scenario>', 'a built-in scenario name or a scenario YAML file')
+    .option('--kubeconfig <file>', 'run against this running cluster (default: start one with simulated nodes)')
+    .option('--nodes <n>', "simulated nodes of the cluster the bench starts (default: the scenario's)", integer(1, 100000))
+    .option('--peer <name=path>', "also run the scenario with the real kube-scheduler: kube-scheduler=PATH")
+    .option('--out <dir>', 'where to write results.json and report.html', 'bench-out')
+    .action(async (scenario: string, o: { kubeconfig?: string; nodes?: number; peer?: string; out: string }) => {
+      exitCode = await bench({ ...o, scenario });
     });
 
   try {

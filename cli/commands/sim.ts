@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { compareResults, readResults } from '../../lib/sim/compare.js';
+import { table } from '../text-table.js';
 import { EXAMPLE_WORKLOAD, parseWorkload, resolveProfile, runSimulation, WorkloadError, type SimProfile, type Workload } from '../../lib/sim/index.js';
 
 export interface SimOptions {
@@ -24,11 +25,6 @@ function progressBar(): (profile: string, arrived: number, total: number) => voi
     process.stderr.write(`\r${profile.padEnd(20)} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${arrived}/${total} pods arrived`);
     if (arrived === total) process.stderr.write('\n');
   };
-}
-
-function table(rows: (string | number)[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i]! + 2)).join('').trimEnd()).join('\n');
 }
 
 function compare(dirs: string[]): number {

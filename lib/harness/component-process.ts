@@ -44,11 +44,16 @@ export async function startComponent(service: string, apiserver: ApiserverProces
     child.kill('SIGKILL');
     throw new Error(`${service} did not become ready:\n${output}`);
   }
+  return componentHandle(child, url, port, () => output);
+}
+
+/** The handle of a started component process: kill and stop signal it and wait for its exit. */
+export function componentHandle(child: ChildProcess, url: string, port: number, output: () => string): ComponentProcess {
   return {
     url,
     port,
     child,
-    output: () => output,
+    output,
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       await signalAndWait(child, signal);
     },
