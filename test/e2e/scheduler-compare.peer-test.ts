@@ -108,7 +108,7 @@ async function placeOnce(which: Scheduler, nodes: Node[], pods: Pod[]): Promise<
     let unscheduled = 0;
     for (const p of pods) {
       await client.create(PODS, p);
-      const at = await boundNode(client, p.metadata!.name!, 30_000);
+      const at = await boundNode(client, p.metadata!.name!, 30_000, 20);
       if (at === undefined) unscheduled++;
       else placed.set(at, (placed.get(at) ?? 0) + 1);
     }
