@@ -4,9 +4,9 @@
 // zone spread, required pod anti-affinity, preferred pod affinity, preferred node affinity and
 // varied requests. Each scheduler runs 5 times, each run on a fresh apiserver with the scheduler
 // already running; the pods are created one at a time, each once the one before is bound (so both
-// schedulers take them in the same order: kube-scheduler takes pods that are pending when it starts
-// in no fixed order). A run's result is its vector of pods per node (plus one entry for pods left
-// unscheduled).
+// schedulers take them in the same order: kube-scheduler took the pods pending at its start neither
+// in creation nor in name order). A run's result is its vector of pods per node (plus one entry for
+// pods left unscheduled).
 //
 // Distance: the L1 distance between two runs' vectors (the number of pod placements by which the
 // counts differ, summed over nodes), averaged over pairs. Rudder's distance to kube-scheduler is the
