@@ -191,12 +191,11 @@ func run(cs *kubernetes.Clientset, c kindCase) map[string]string {
 	w := out[0].Interface().(watch.Interface)
 	defer w.Stop()
 
-	current := out[0]
 	out, err = call(client, "Get", ctx, name, metav1.GetOptions{})
 	if err != nil {
 		return fail("update", err)
 	}
-	current = out[0]
+	current := out[0]
 	labels := meta(current).GetLabels()
 	if labels == nil {
 		labels = map[string]string{}
