@@ -32,13 +32,13 @@ export function pod(name: string, options: { cpu?: string; memory?: string; prio
   };
 }
 
-/** The node the pod gets bound to, or undefined after `timeoutMs`. */
-export async function boundNode(client: RestClient, name: string, timeoutMs = 15_000): Promise<string | undefined> {
+/** The node the pod gets bound to, or undefined after `timeoutMs`; asked every `intervalMs`. */
+export async function boundNode(client: RestClient, name: string, timeoutMs = 15_000, intervalMs = 100): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const current = await client.get<Pod>(PODS, { namespace: 'default', name });
     if (current.spec?.nodeName) return current.spec.nodeName;
-    await sleep(100);
+    await sleep(intervalMs);
   }
   return undefined;
 }
