@@ -176,7 +176,11 @@ t.test('docker-compose up for real: healthy services, kubectl from the host, rea
   const network = docker.run('docker', ['network', 'inspect', '--format', '{{.Id}}', `${project}_default`]).stdout.trim();
   const nodeContainers = docker.run('docker', ['inspect', '--format', '{{.Id}}', ...nodeServices.map((name) => `${project}_${name}_1`)]).stdout.trim().split('\n').filter(Boolean);
   t.equal(nodeContainers.length, nodeServices.length, 'a container per node');
-  // the nodes remove their pods (and so their mounts and cgroups) before they stop
+  // stopped, the nodes remove their pods (and so their mounts and cgroups) before containerd stops
+  const stopped = compose('stop', '--timeout', '20', ...nodeServices);
+  t.equal(stopped.code, 0, said('the nodes stop', stopped));
+  const nodeLog = compose('logs', '--no-color', 'node-1').stdout;
+  t.match(nodeLog, /"pods":[1-9]\d*,"msg":"pod sandboxes removed"/, 'node-1 removed its pods as it stopped');
   const down = compose('down', '-v', '--timeout', '20');
   t.equal(down.code, 0, said('compose down -v', down));
   t.equal(docker.run('docker', ['ps', '-aq']).stdout.trim(), '', 'no container');

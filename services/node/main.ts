@@ -34,16 +34,16 @@ const stopping = new AbortController();
 const children: ChildProcess[] = [];
 let containerdPid = 0;
 
-const stop = async (reason: string, code: number): Promise<never> => {
-  if (!stopping.signal.aborted) {
-    stopping.abort();
-    log.info({ reason }, 'stopping the node');
-    for (const child of children.reverse()) await signalAndWait(child, 'SIGTERM').catch(() => undefined);
-    if (containerdPid > 0) {
-      const removed = await removeAllPods(node).catch((error: unknown) => (log.warn({ err: error }, 'pods not removed'), 0));
-      log.info({ pods: removed }, 'pod sandboxes removed');
-      process.kill(containerdPid, 'SIGTERM');
-    }
+/** Stops the node once (a component's exit while it stops is part of the stop, not a new one). */
+const stop = async (reason: string, code: number): Promise<void> => {
+  if (stopping.signal.aborted) return;
+  stopping.abort();
+  log.info({ reason }, 'stopping the node');
+  for (const child of [...children].reverse()) await signalAndWait(child, 'SIGTERM').catch(() => undefined);
+  if (containerdPid > 0) {
+    const removed = await removeAllPods(node).catch((error: unknown) => (log.warn({ err: error }, 'pods not removed'), 0));
+    log.info({ pods: removed }, 'pod sandboxes removed');
+    process.kill(containerdPid, 'SIGTERM');
   }
   process.exit(code);
 };
