@@ -6,6 +6,8 @@ import { runCommand } from '../process/run.js';
 interface MountEntry {
   mountPoint: string;
   fsType: string;
+  /** Mounted read-only (its per-mount options). */
+  readOnly: boolean;
 }
 
 /** mountinfo escapes space, tab, newline and backslash as octal. */
@@ -20,7 +22,7 @@ export function mountTable(): MountEntry[] {
     .map((line) => {
       const fields = line.split(' ');
       const separator = fields.indexOf('-');
-      return { mountPoint: unescape(fields[4]!), fsType: fields[separator + 1] ?? '' };
+      return { mountPoint: unescape(fields[4]!), fsType: fields[separator + 1] ?? '', readOnly: (fields[5] ?? '').split(',').includes('ro') };
     });
 }
 

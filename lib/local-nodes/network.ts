@@ -17,8 +17,9 @@ export function inNode(node: Pick<LocalNodePlan, 'netns'>, command: string, args
   return runCommand('nsenter', [`--net=${netnsPath(node.netns)}`, command, ...args]);
 }
 
-/** The argv that starts `command` in the node's network namespace (nsenter execs it: same pid). */
+/** The argv that starts `command` in the node's network namespace (nsenter execs it: same pid); a node without one (a node container) runs it as it is. */
 export function nodeCommand(node: Pick<LocalNodePlan, 'netns'>, command: string, args: readonly string[]): [string, string[]] {
+  if (node.netns === '') return [command, [...args]];
   return ['nsenter', [`--net=${netnsPath(node.netns)}`, command, ...args]];
 }
 

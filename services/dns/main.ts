@@ -6,6 +6,7 @@ import { clusterAccess } from '../../lib/client/cluster-access.js';
 import type { ClusterAccess } from '../../lib/client/kubeconfig.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { parseBindAddress } from '../../lib/config/bind-address.js';
+import { hostIPv4 } from '../../lib/host/ipv4.js';
 import { loadOptions } from '../../lib/config/options.js';
 import { createLogger } from '../../lib/observe/logger.js';
 import { createMetricsRegistry } from '../../lib/observe/metrics.js';
@@ -52,7 +53,7 @@ const metricsPort = (health.server.address() as { port: number }).port;
 log.info({ dnsAddress: dnsAt.host, dnsPort, metricsPort, zone: options.clusterDomain, upstreams: upstreams.map((u) => `${u.host}:${u.port}`) }, 'dns started');
 
 faults.serving();
-if (options.registerService) void registerKubeDns(client, { clusterIP: clusterDnsAddress(options.serviceClusterIpRange), address: options.advertiseAddress || dnsAt.host, port: dnsPort, log });
+if (options.registerService) void registerKubeDns(client, { clusterIP: clusterDnsAddress(options.serviceClusterIpRange), address: options.advertiseAddress || (dnsAt.host === '0.0.0.0' ? hostIPv4() : dnsAt.host), port: dnsPort, log });
 
 onShutdown(log, async () => {
   await informers.stop();

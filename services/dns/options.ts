@@ -18,7 +18,7 @@ export const dnsOptions = {
   cacheSize: option.number(10000, 'answers kept in the cache'),
   serviceClusterIpRange: option.string('10.96.0.0/12', 'the Service range: the kube-dns Service takes its 10th address'),
   registerService: option.boolean(false, 'make the kube-system/kube-dns Service and an EndpointSlice pointing here (--advertise-address and the DNS port), for a cluster whose installer does not (rudder up does; this needs rights to write Services and EndpointSlices in kube-system)'),
-  advertiseAddress: option.string('', 'the address nodes reach this server on, for the kube-dns EndpointSlice (default: the address of --dns-bind-address)'),
+  advertiseAddress: option.string('', 'the address nodes reach this server on, for the kube-dns EndpointSlice (default: the address of --dns-bind-address, or the host\'s first IPv4 address when that is 0.0.0.0)'),
   logLevel: option.string('info', 'log level', LOG_LEVELS),
   ...busOptions,
 };

@@ -1,7 +1,7 @@
 // Facts about the machine a node runs on (nodeInfo, default capacity and addresses), read once.
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { arch, cpus, networkInterfaces, release, totalmem } from 'node:os';
+import { arch, cpus, release, totalmem } from 'node:os';
 import type { HostFacts } from './node-object.js';
 
 function readFirstLine(path: string): string | undefined {
@@ -55,10 +55,4 @@ export function hostMemoryBytes(): number {
   return totalmem();
 }
 
-/** The first non-internal IPv4 address, or 127.0.0.1. */
-export function hostIPv4(): string {
-  for (const addresses of Object.values(networkInterfaces())) {
-    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return '127.0.0.1';
-}
+export { hostIPv4 } from '../../../lib/host/ipv4.js';
