@@ -11,6 +11,7 @@ import t, { type Test } from 'tap';
 import { freePort } from '../../lib/process/ports.js';
 import { localNodesSkip } from '../helpers/local-nodes.js';
 import { alive, CLI, rudder, upWithSimNodes } from '../helpers/rudder-cli.js';
+import { until } from '../helpers/until.js';
 
 /** The preflight's lines of a run's stderr. */
 function preflightLines(stderr: string): string[] {
@@ -76,6 +77,7 @@ t.test('a data dir held by a running cluster, or by what a killed supervisor lef
   const state = JSON.parse(rudder(['status', '--data-dir', dataDir, '-o', 'json']).stdout) as { components: { pid: number }[] };
   const supervisorPid = Number(/supervisor pid (\d+)/.exec(held ?? '')?.[1]);
   process.kill(supervisorPid, 'SIGKILL');
+  t.ok(await until(() => !alive(supervisorPid), 10_000, 50), 'the supervisor is gone');
   const orphaned = rudder(['up', '--nodes', '0', '--detach', '--data-dir', dataDir, '--port', String(await freePort())]);
   t.equal(orphaned.code, 1);
   t.match(preflightLines(orphaned.stderr)[0], /DataDirAvailable: processes of an earlier run from .* still run \(apiserver pid \d+, .*\): stop them with `rudder down --data-dir /);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Test } from 'tap';
 import { freePort } from '../../lib/process/ports.js';
 import { DIST } from './paths.js';
+import { isAlive } from '../../cli/cluster/process.js';
 
 export const CLI = join(DIST, 'cli', 'main.js');
 
@@ -21,13 +22,9 @@ export function rudder(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
   return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Whether a process runs (a killed one not reaped yet does not). */
 export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return isAlive(pid);
 }
 
 /**
