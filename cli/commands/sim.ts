@@ -4,11 +4,14 @@ import { readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { compareResults, readResults } from '../../lib/sim/compare.js';
 import { table } from '../text-table.js';
+import { importTrace, isTraceFormat, TRACE_FORMATS, withTrace } from '../../lib/sim/import/index.js';
 import { EXAMPLE_WORKLOAD, parseWorkload, resolveProfile, runSimulation, WorkloadError, type SimProfile, type Workload } from '../../lib/sim/index.js';
 
 export interface SimOptions {
   compare?: string[];
   workload?: string;
+  trace?: string;
+  traceFormat?: string;
   example: boolean;
   profiles: string;
   seed: number;
@@ -51,6 +54,11 @@ export async function sim(o: SimOptions): Promise<number> {
   let profiles: SimProfile[];
   try {
     workload = o.workload ? parseWorkload(readFileSync(o.workload, 'utf8')) : EXAMPLE_WORKLOAD;
+    if (o.trace) {
+      const format = o.traceFormat ?? (extname(o.trace) === '.json' ? 'json' : 'csv');
+      if (!isTraceFormat(format)) throw new Error(`--trace-format ${format}: use ${TRACE_FORMATS.join(', ')}`);
+      workload = withTrace(workload, importTrace(readFileSync(o.trace, 'utf8'), format, workload));
+    } else if (o.traceFormat) throw new Error('--trace-format needs --trace FILE');
     const names = o.profiles.split(',').map((p) => p.trim()).filter((p) => p !== '');
     if (names.length === 0) throw new Error('--profiles names no profile');
     profiles = await Promise.all(names.map(resolveProfile));
@@ -64,7 +72,7 @@ export async function sim(o: SimOptions): Promise<number> {
     process.stderr.write(`rudder sim: ${message}\n`);
     return 2;
   }
-  const workloadName = o.workload ? basename(o.workload, extname(o.workload)) : 'example';
+  const workloadName = o.trace ? basename(o.trace, extname(o.trace)) : o.workload ? basename(o.workload, extname(o.workload)) : 'example';
   let run;
   try {
     run = await runSimulation({
