@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { compareResults, readResults } from '../../lib/sim/compare.js';
 import { table } from '../text-table.js';
+import { startClusterEngine, type ClusterEngine } from '../../lib/sim/cluster/cluster-engine.js';
 import { importTrace, isTraceFormat, TRACE_FORMATS, withTrace } from '../../lib/sim/import/index.js';
 import { EXAMPLE_WORKLOAD, parseWorkload, resolveProfile, runSimulation, WorkloadError, type SimProfile, type Workload } from '../../lib/sim/index.js';
 
@@ -18,6 +19,8 @@ export interface SimOptions {
   out?: string;
   pluginModule: string[];
   nativeKernel: boolean;
+  cluster: boolean;
+  timeScale: number;
 }
 
 function progressBar(): (profile: string, arrived: number, total: number) => void {
@@ -74,7 +77,13 @@ export async function sim(o: SimOptions): Promise<number> {
   }
   const workloadName = o.trace ? basename(o.trace, extname(o.trace)) : o.workload ? basename(o.workload, extname(o.workload)) : 'example';
   let run;
+  let cluster: ClusterEngine | undefined;
   try {
+    if (o.cluster) {
+      const say = (line: string): void => void process.stderr.write(`rudder sim: ${line}\n`);
+      say('starting a cluster: apiserver, controller-manager, a kubelet of simulated nodes per node pool');
+      cluster = await startClusterEngine({ workload, timeScale: o.timeScale, pluginModules: o.pluginModule, nativeKernel: o.nativeKernel, log: say });
+    }
     run = await runSimulation({
       workload,
       workloadName,
@@ -84,6 +93,7 @@ export async function sim(o: SimOptions): Promise<number> {
       nativeKernel: o.nativeKernel,
       ...(o.out ? { out: o.out } : {}),
       onProgress: progressBar(),
+      ...(cluster ? { engine: cluster.engine } : {}),
     });
   } catch (error) {
     if (error instanceof WorkloadError) {
@@ -92,6 +102,8 @@ export async function sim(o: SimOptions): Promise<number> {
     }
     process.stderr.write(`rudder sim: ${(error as Error).message}\n`);
     return 1;
+  } finally {
+    await cluster?.stop();
   }
   const { results, timings } = run;
   const rows: (string | number)[][] = [
