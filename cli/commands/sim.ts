@@ -62,6 +62,7 @@ export async function sim(o: SimOptions): Promise<number> {
       if (!isTraceFormat(format)) throw new Error(`--trace-format ${format}: use ${TRACE_FORMATS.join(', ')}`);
       workload = withTrace(workload, importTrace(readFileSync(o.trace, 'utf8'), format, workload));
     } else if (o.traceFormat) throw new Error('--trace-format needs --trace FILE');
+    if (o.timeScale !== 1 && !o.cluster) throw new Error('--time-scale needs --cluster (in process, time is virtual)');
     const names = o.profiles.split(',').map((p) => p.trim()).filter((p) => p !== '');
     if (names.length === 0) throw new Error('--profiles names no profile');
     profiles = await Promise.all(names.map(resolveProfile));
