@@ -26,6 +26,12 @@ function integer(min: number, max: number) {
   };
 }
 
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0');
+  return n;
+}
+
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command('rudder').description('A Kubernetes-compatible control plane.').showHelpAfterError().exitOverride();
@@ -185,14 +191,18 @@ async function main(argv: string[]): Promise<number> {
     .command('sim')
     .description('replay a workload against scheduler profiles in process, on virtual time, and compare the outcomes')
     .option('--workload <file>', 'the workload: node pools, timed pod arrivals and deletions (YAML or JSON)')
+    .option('--trace <file>', 'pods from a trace, added to the workload (whose node pools are the cluster, and the scale of normalised requests)')
+    .option('--trace-format <format>', 'the trace\'s format: alibaba-2018 (batch_task.csv or container_meta.csv), google-2019 (instance_events/collection_events JSON rows), csv or json (default: by the file\'s extension)')
     .option('--example', 'the bundled workload: 5,000 nodes and 100,000 pods from the synthetic generator', false)
     .option('--profiles <list>', 'comma-separated: default, least-allocated, most-allocated, balanced, or KubeSchedulerConfiguration files', 'default')
     .option('--seed <n>', 'seeds the generator and the scheduler\'s tie-breaking', integer(0, 2 ** 31 - 1), 1)
     .option('--out <dir>', 'write results.json, timings.json, CSV files and report.html here')
     .option('--plugin-module <path...>', 'ES modules with researcher plugins, as the scheduler loads them', [])
     .option('--no-native-kernel', 'run every plugin as TypeScript instead of through the Rust kernel')
+    .option('--cluster', 'replay through a full cluster it starts (apiserver, controller-manager, the scheduler as a process, a kubelet of simulated nodes per node pool) instead of in process', false)
+    .option('--time-scale <n>', 'with --cluster: virtual seconds per wall-clock second (1: real time)', positiveNumber, 1)
     .option('--compare <dirs...>', 'print two result directories (A B) side by side, metric by metric, with the difference')
-    .action(async (o: { compare?: string[]; workload?: string; example: boolean; profiles: string; seed: number; out?: string; pluginModule: string[]; nativeKernel: boolean }) => {
+    .action(async (o: { compare?: string[]; workload?: string; trace?: string; traceFormat?: string; example: boolean; profiles: string; seed: number; out?: string; pluginModule: string[]; nativeKernel: boolean; cluster: boolean; timeScale: number }) => {
       exitCode = await sim(o);
     });
 

@@ -4,17 +4,23 @@ import { readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { compareResults, readResults } from '../../lib/sim/compare.js';
 import { table } from '../text-table.js';
+import { startClusterEngine, type ClusterEngine } from '../../lib/sim/cluster/cluster-engine.js';
+import { importTrace, isTraceFormat, TRACE_FORMATS, withTrace } from '../../lib/sim/import/index.js';
 import { EXAMPLE_WORKLOAD, parseWorkload, resolveProfile, runSimulation, WorkloadError, type SimProfile, type Workload } from '../../lib/sim/index.js';
 
 export interface SimOptions {
   compare?: string[];
   workload?: string;
+  trace?: string;
+  traceFormat?: string;
   example: boolean;
   profiles: string;
   seed: number;
   out?: string;
   pluginModule: string[];
   nativeKernel: boolean;
+  cluster: boolean;
+  timeScale: number;
 }
 
 function progressBar(): (profile: string, arrived: number, total: number) => void {
@@ -51,6 +57,12 @@ export async function sim(o: SimOptions): Promise<number> {
   let profiles: SimProfile[];
   try {
     workload = o.workload ? parseWorkload(readFileSync(o.workload, 'utf8')) : EXAMPLE_WORKLOAD;
+    if (o.trace) {
+      const format = o.traceFormat ?? (extname(o.trace) === '.json' ? 'json' : 'csv');
+      if (!isTraceFormat(format)) throw new Error(`--trace-format ${format}: use ${TRACE_FORMATS.join(', ')}`);
+      workload = withTrace(workload, importTrace(readFileSync(o.trace, 'utf8'), format, workload));
+    } else if (o.traceFormat) throw new Error('--trace-format needs --trace FILE');
+    if (o.timeScale !== 1 && !o.cluster) throw new Error('--time-scale needs --cluster (in process, time is virtual)');
     const names = o.profiles.split(',').map((p) => p.trim()).filter((p) => p !== '');
     if (names.length === 0) throw new Error('--profiles names no profile');
     profiles = await Promise.all(names.map(resolveProfile));
@@ -64,9 +76,15 @@ export async function sim(o: SimOptions): Promise<number> {
     process.stderr.write(`rudder sim: ${message}\n`);
     return 2;
   }
-  const workloadName = o.workload ? basename(o.workload, extname(o.workload)) : 'example';
+  const workloadName = o.trace ? basename(o.trace, extname(o.trace)) : o.workload ? basename(o.workload, extname(o.workload)) : 'example';
   let run;
+  let cluster: ClusterEngine | undefined;
   try {
+    if (o.cluster) {
+      const say = (line: string): void => void process.stderr.write(`rudder sim: ${line}\n`);
+      say('starting a cluster: apiserver, controller-manager, a kubelet of simulated nodes per node pool');
+      cluster = await startClusterEngine({ workload, timeScale: o.timeScale, pluginModules: o.pluginModule, nativeKernel: o.nativeKernel, log: say });
+    }
     run = await runSimulation({
       workload,
       workloadName,
@@ -76,6 +94,7 @@ export async function sim(o: SimOptions): Promise<number> {
       nativeKernel: o.nativeKernel,
       ...(o.out ? { out: o.out } : {}),
       onProgress: progressBar(),
+      ...(cluster ? { engine: cluster.engine } : {}),
     });
   } catch (error) {
     if (error instanceof WorkloadError) {
@@ -84,6 +103,8 @@ export async function sim(o: SimOptions): Promise<number> {
     }
     process.stderr.write(`rudder sim: ${(error as Error).message}\n`);
     return 1;
+  } finally {
+    await cluster?.stop();
   }
   const { results, timings } = run;
   const rows: (string | number)[][] = [

@@ -19,7 +19,18 @@ export interface BenchCluster {
 /** The simulated nodes' kubelet needs a larger pod network above 256 nodes (one /24 each). */
 const clusterCidr = (nodes: number): string[] => (nodes <= 256 ? [] : ['--cluster-cidr', '100.64.0.0/10']);
 
-export async function startBenchCluster(nodes: number, log: (line: string) => void): Promise<BenchCluster> {
+export function startBenchCluster(nodes: number, log: (line: string) => void): Promise<BenchCluster> {
+  return startSimulatedCluster([{ nodes, args: ['--sim-nodes', String(nodes), ...clusterCidr(nodes)] }], log);
+}
+
+/** One kubelet hosting simulated nodes: how many, and its flags. */
+export interface SimulatedKubelet {
+  nodes: number;
+  args: string[];
+}
+
+/** The same cluster with a kubelet per entry (node pools of different sizes, labels, taints). */
+export async function startSimulatedCluster(kubelets: readonly SimulatedKubelet[], log: (line: string) => void): Promise<BenchCluster> {
   const started: ComponentProcess[] = [];
   const apiserver = await startApiserver({ readyTimeoutMs: 120_000 });
   let scheduler: ComponentProcess | undefined;
@@ -31,8 +42,10 @@ export async function startBenchCluster(nodes: number, log: (line: string) => vo
   try {
     log('starting the controller-manager');
     started.push(await startControllerManager(apiserver, ['--leader-elect=false'], { readyTimeoutMs: 120_000 }));
-    log(`starting a kubelet with ${nodes} simulated nodes`);
-    started.push(await startKubelet(apiserver, ['--sim-nodes', String(nodes), ...clusterCidr(nodes)], { readyTimeoutMs: 600_000 }));
+    for (const kubelet of kubelets) {
+      log(`starting a kubelet with ${kubelet.nodes} simulated nodes`);
+      started.push(await startKubelet(apiserver, kubelet.args, { readyTimeoutMs: 600_000 }));
+    }
   } catch (error) {
     await stop();
     throw error;

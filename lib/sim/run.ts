@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { SimProfile } from './profiles.js';
 import { reportHtml } from './report.js';
 import { simResults, simTimings, writeResultFiles, type SimResults, type SimTimings } from './results.js';
-import { simulate, type SimOutcome } from './simulator.js';
+import { simulate, type SimOutcome, type SimulateOptions } from './simulator.js';
 import { expandWorkload } from './trace.js';
 import type { Workload } from './workload.js';
 
@@ -21,6 +21,8 @@ export interface SimRunOptions {
   /** Where to write; nothing is written without it. */
   out?: string;
   onProgress?: (profile: string, arrived: number, total: number) => void;
+  /** What replays the trace against a profile: the in-process simulator (default), or a cluster. */
+  engine?: (options: SimulateOptions) => Promise<SimOutcome>;
 }
 
 export interface SimRun {
@@ -34,7 +36,7 @@ export async function runSimulation(options: SimRunOptions): Promise<SimRun> {
   const outcomes: SimOutcome[] = [];
   for (const profile of options.profiles) {
     outcomes.push(
-      await simulate({
+      await (options.engine ?? simulate)({
         trace,
         profile,
         seed: options.seed,

@@ -79,18 +79,12 @@ interface PodState {
 }
 
 /** The request a typical pod makes, for the fragmentation measure. */
-const TYPICAL_MILLI_CPU = 1000;
+export const TYPICAL_MILLI_CPU = 1000;
 
-export async function simulate(options: SimulateOptions): Promise<SimOutcome> {
-  const { trace, profile } = options;
-  const clock = new VirtualClock();
-  const cache = new SchedulerCache();
-  const usage = new ClusterUsage();
-  const accelerator = options.nativeKernel === false ? undefined : NativeAccelerator.create(cache);
-  const nominator = new Nominator<PodInfo>();
-  const pods = new Map<string, PodState>();
-  const outcome: SimOutcome = {
-    profile: profile.name,
+/** An outcome with nothing counted yet. */
+export function emptyOutcome(profile: string): SimOutcome {
+  return {
+    profile,
     placements: [],
     podsScheduled: 0,
     podsUnschedulable: 0,
@@ -105,6 +99,17 @@ export async function simulate(options: SimulateOptions): Promise<SimOutcome> {
     wallSeconds: 0,
     cpuSeconds: 0,
   };
+}
+
+export async function simulate(options: SimulateOptions): Promise<SimOutcome> {
+  const { trace, profile } = options;
+  const clock = new VirtualClock();
+  const cache = new SchedulerCache();
+  const usage = new ClusterUsage();
+  const accelerator = options.nativeKernel === false ? undefined : NativeAccelerator.create(cache);
+  const nominator = new Nominator<PodInfo>();
+  const pods = new Map<string, PodState>();
+  const outcome = emptyOutcome(profile.name);
   let lastEventMs = 0;
 
   const remove = (state: PodState): void => {

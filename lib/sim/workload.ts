@@ -77,7 +77,7 @@ function nodePool(r: Reader, raw: unknown, path: string): NodePool {
   };
 }
 
-function podGroup(r: Reader, raw: unknown, path: string): PodGroup {
+export function podGroup(r: Reader, raw: unknown, path: string): PodGroup {
   const o = r.object(raw, path);
   return {
     name: r.name(o.name, `${path}.name`),
