@@ -7,7 +7,7 @@ import t from 'tap';
 import { kubectl } from '../helpers/kubectl.js';
 import { freePort, freePortRange } from '../../lib/process/ports.js';
 import { until } from '../helpers/until.js';
-import { rudder } from '../helpers/rudder-cli.js';
+import { alive, rudder } from '../helpers/rudder-cli.js';
 
 // Three replicas take longer to start and stop than one.
 const SLOW = { timeoutMs: 180_000 };
@@ -68,12 +68,5 @@ t.test('rudder up --apiservers 3, status, kubectl, apiserver add and remove, dow
   // 5. down stops every replica
   const pids = status(dataDir).components.map((c) => c.pid);
   t.equal(rudder(['down', '--data-dir', dataDir], SLOW).code, 0);
-  t.ok(pids.every((pid) => {
-    try {
-      process.kill(pid, 0);
-      return false;
-    } catch {
-      return true;
-    }
-  }), 'no replica is left running');
+  t.ok(await until(() => pids.every((pid) => !alive(pid)), 10_000, 50), 'no replica is left running');
 });
