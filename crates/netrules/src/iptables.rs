@@ -4,7 +4,7 @@
 //! kube-proxy walks a map). A partial sync (kube-proxy's MinimizeIPTablesRestore) leaves out the
 //! chains of services that did not change.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::Arc;
 
 use crate::addr::Family;

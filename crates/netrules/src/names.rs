@@ -1,7 +1,7 @@
 //! kube-proxy's chain names: a prefix and the first 16 characters of the base32 encoding of
 //! the sha256 of the service port name and protocol (and, for an endpoint, its "ip:port").
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use data_encoding::BASE32;

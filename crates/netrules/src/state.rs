@@ -5,7 +5,9 @@
 //! before it, never the whole cluster. The state holds input and view only: any output format is
 //! written from the view.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Deserialize;
 

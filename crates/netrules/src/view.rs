@@ -3,7 +3,7 @@
 //! endpoints (deduplicated, sorted) and their categories for Cluster and Local traffic policy.
 //! Output formats (iptables here, nftables later) are written from this view only.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use crate::addr::{join_host_port, parse_ip, Cidr, Family};
@@ -224,7 +224,7 @@ fn collect_endpoints<'a>(
         Family::V4 => "IPv4",
         Family::V6 => "IPv6",
     };
-    let mut by_port: HashMap<PortKey, Vec<EndpointInfo>> = HashMap::new();
+    let mut by_port: HashMap<PortKey, Vec<EndpointInfo>> = HashMap::default();
     for slice in slices {
         if slice.address_type != wanted {
             continue;
@@ -430,7 +430,7 @@ impl ClusterView {
     ) -> Result<ClusterView, crate::Error> {
         let family = family_of(settings)
             .ok_or_else(|| crate::Error::Settings(format!("unknown IP family {:?}", settings.ip_family)))?;
-        let mut by_service: HashMap<String, Vec<&EndpointSlice>> = HashMap::new();
+        let mut by_service: HashMap<String, Vec<&EndpointSlice>> = HashMap::default();
         for slice in slices {
             if let Some(service) = service_of_slice(slice) {
                 by_service.entry(service).or_default().push(slice);
