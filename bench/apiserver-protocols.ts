@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'undici';
 import { encodeProtobufObject } from '../lib/api/protobuf/encode.js';
 import { PROTOBUF_MEDIA_TYPE, PROTOBUF_WATCH_MEDIA_TYPE } from '../lib/api/protobuf/envelope.js';
-import { startApiserver } from '../lib/harness/apiserver-process.js';
+import { startApiserver } from '../lib/launch/apiserver-process.js';
 import { Http2Sender } from './lib/http2-sender.js';
 import { pool, runLoad, type LoadRequest, type LoadResult, type LoadTarget } from './lib/load.js';
 import { processCpuSeconds, threadCpuSeconds } from './lib/process-cpu.js';

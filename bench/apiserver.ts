@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { startApiserver } from '../lib/harness/apiserver-process.js';
+import { startApiserver } from '../lib/launch/apiserver-process.js';
 import { addToken, ensureTokenFile } from '../lib/pki/tokens.js';
 import { freePort } from '../lib/process/ports.js';
 import { alternate, type Side } from './lib/alternate.js';

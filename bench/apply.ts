@@ -3,7 +3,7 @@
 // merge patch, in the same run against the same apiserver. Both sides warm up alike, then
 // alternate in rounds, each round changing every object it touches (so every request writes).
 // ratio = applies/s over merge patches/s.
-import { startApiserver } from '../lib/harness/apiserver-process.js';
+import { startApiserver } from '../lib/launch/apiserver-process.js';
 import { alternate, type Side } from './lib/alternate.js';
 import { runLoad, type LoadResult, type LoadTarget } from './lib/load.js';
 import { printTable, writeResults } from './lib/results.js';

@@ -14,8 +14,8 @@
 // that service's chains are written).
 import { loadavg } from 'node:os';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-import { NetNs } from '../lib/harness/netns.js';
-import { syntheticCluster } from '../lib/harness/proxy-cluster.js';
+import { NetNs } from '../lib/launch/netns.js';
+import { syntheticCluster } from '../lib/launch/proxy-cluster.js';
 import { nativeProxyRules, type CompiledRules, type NativeProxyState } from '../lib/native/proxy.js';
 import { compileReference } from '../lib/proxy/iptables.js';
 import { ensureJumpSteps } from '../lib/proxy/jump-chains.js';

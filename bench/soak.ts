@@ -6,7 +6,7 @@
 // writes bench/results/soak.json, and exits non-zero if a replica exited on its own or an
 // acknowledged write was lost. Options: --minutes N (10), --seed N (hostile traffic), --kill-every S (60).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startReplicaSet } from '../lib/harness/replica-set.js';
+import { startReplicaSet } from '../lib/launch/replica-set.js';
 import { printTable, writeResults } from './lib/results.js';
 import { finalCheck } from './soak/final-check.js';
 import { startHostileClients } from './soak/hostile-clients.js';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { startReplicaSet } from '../lib/harness/replica-set.js';
+import { startReplicaSet } from '../lib/launch/replica-set.js';
 import { freePort } from '../lib/process/ports.js';
 import { ensurePki } from '../lib/pki/certs.js';
 import { runLoad, type LoadRequest, type LoadTarget } from './lib/load.js';

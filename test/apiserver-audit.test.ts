@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { request } from 'undici';
-import { startApiserver } from '../lib/harness/apiserver-process.js';
+import { startApiserver } from '../lib/launch/apiserver-process.js';
 import { addToken, ensureTokenFile } from '../lib/pki/tokens.js';
 import { pool } from '../bench/lib/load.js';
 import { DIST } from './helpers/paths.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { exportSPKI, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import t from 'tap';
-import { startApiserver } from '../lib/harness/apiserver-process.js';
+import { startApiserver } from '../lib/launch/apiserver-process.js';
 import { pkiPaths } from '../lib/pki/certs.js';
 import { createClientCert, issueCertificate } from '../lib/pki/issue.js';
 import { ALGORITHM, readCa, serial, webcrypto, x509 } from '../lib/pki/x509.js';

@@ -7,7 +7,7 @@ import t from 'tap';
 import { realClock } from '../lib/client/clock.js';
 import { EventRecorder } from '../lib/client/event-recorder.js';
 import { RestClient } from '../lib/client/rest-client.js';
-import { startApiserver } from '../lib/harness/apiserver-process.js';
+import { startApiserver } from '../lib/launch/apiserver-process.js';
 import { createLogger } from '../lib/observe/logger.js';
 import { EVENTS } from './helpers/sched-api.js';
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { NetNs, netnsUnavailable } from '../lib/harness/netns.js';
+import { NetNs, netnsUnavailable } from '../lib/launch/netns.js';
 import { DIST } from './helpers/paths.js';
 
 const skip = netnsUnavailable(['iptables-legacy-restore', 'iptables-legacy-save', 'ip6tables-legacy', 'ip6tables-legacy-restore', 'ip6tables-legacy-save']);

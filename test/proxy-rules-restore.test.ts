@@ -1,8 +1,8 @@
 // iptables-restore --test accepts the ruleset of a 10,000-service cluster (10 endpoints each),
 // and a small one restores into a scratch namespace (legacy and nft backends).
 import t from 'tap';
-import { NetNs, netnsUnavailable } from '../lib/harness/netns.js';
-import { syntheticCluster } from '../lib/harness/proxy-cluster.js';
+import { NetNs, netnsUnavailable } from '../lib/launch/netns.js';
+import { syntheticCluster } from '../lib/launch/proxy-cluster.js';
 import { nativeProxyRules } from '../lib/native/proxy.js';
 
 const skip = netnsUnavailable(['iptables-legacy-restore', 'iptables-nft-restore']);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import type { ProxyObjects } from '../lib/proxy/objects.js';
 import { restoredRules } from './helpers/kube-proxy-peer.js';
-import { netnsUnavailable } from '../lib/harness/netns.js';
+import { netnsUnavailable } from '../lib/launch/netns.js';
 import { COMPARED_CLUSTERS, rudderRuleset, savedFixture, savedObjects } from './helpers/proxy-peer-clusters.js';
 
 const skip = netnsUnavailable(['iptables-nft', 'iptables-nft-save', 'iptables-nft-restore', 'nfacct']);

@@ -6,7 +6,7 @@
 import t from 'tap';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import type { Service } from 'kubernetes-types/core/v1.js';
-import { syntheticCluster } from '../lib/harness/proxy-cluster.js';
+import { syntheticCluster } from '../lib/launch/proxy-cluster.js';
 import { nativeProxyRules } from '../lib/native/proxy.js';
 import { compileReference } from '../lib/proxy/iptables.js';
 import type { ProxyInput } from '../lib/proxy/model.js';

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import t from 'tap';
 import { BASE_KEY, decodeStreamEvent, PUBLISHED_KEY } from '../lib/bus/redis-streams.js';
-import { redisServerInstalled, startRedis, type RedisProcess } from '../lib/harness/redis-process.js';
+import { redisServerInstalled, startRedis, type RedisProcess } from '../lib/launch/redis-process.js';
 import { Store } from '../lib/native/store.js';
 import { RedisPublisher } from '../services/apiserver/watch/redis-publisher.js';
 import { until } from './helpers/until.js';

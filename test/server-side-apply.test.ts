@@ -5,7 +5,7 @@
 // or JSON, works on the status and scale subresources; conflicts are a 409 Status with a cause
 // per field; an object written before it was managed is taken over through before-first-apply.
 import t from 'tap';
-import { startApiserver, type ApiserverProcess } from '../lib/harness/apiserver-process.js';
+import { startApiserver, type ApiserverProcess } from '../lib/launch/apiserver-process.js';
 import { rest, type RestResponse } from './helpers/rest.js';
 
 interface Entry {

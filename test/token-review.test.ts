@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { parse as parseYaml } from 'yaml';
-import { startApiserver } from '../lib/harness/apiserver-process.js';
+import { startApiserver } from '../lib/launch/apiserver-process.js';
 import { addToken, ensureTokenFile } from '../lib/pki/tokens.js';
 import { injectServer, type InjectServer } from './helpers/inject-server.js';
 import { kubectl } from './helpers/kubectl.js';

@@ -12,9 +12,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { findResource } from '../../lib/api/resources.js';
 import { adminCall } from '../../lib/client/admin.js';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
-import { startKubelet } from '../../lib/harness/kubelet-process.js';
-import { startScheduler } from '../../lib/harness/scheduler-process.js';
+import { startApiserver } from '../../lib/launch/apiserver-process.js';
+import { startKubelet } from '../../lib/launch/kubelet-process.js';
+import { startScheduler } from '../../lib/launch/scheduler-process.js';
 import { processCpuSeconds } from './process-cpu.js';
 import { summarize, type LatencySummary } from './stats.js';
 

@@ -6,8 +6,8 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { findResource } from '../../lib/api/resources.js';
 import { adminCall } from '../../lib/client/admin.js';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
-import { startScheduler } from '../../lib/harness/scheduler-process.js';
+import { startApiserver } from '../../lib/launch/apiserver-process.js';
+import { startScheduler } from '../../lib/launch/scheduler-process.js';
 import { processCpuSeconds } from './process-cpu.js';
 
 const NODES = findResource('', 'v1', 'nodes')!;

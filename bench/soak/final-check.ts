@@ -4,7 +4,7 @@
 // answer is held against the ledger: acknowledged writes present with their content (or a later
 // unconfirmed one), acknowledged deletes gone.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ReplicaSet } from '../../lib/harness/replica-set.js';
+import type { ReplicaSet } from '../../lib/launch/replica-set.js';
 import { answerJson, type ReplicaClients } from './http.js';
 import type { Ledger, LedgerCheck, ObjectState } from './ledger.js';
 import { tokenOf } from './valid-clients.js';

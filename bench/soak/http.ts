@@ -2,7 +2,7 @@
 // on every request, and every outcome as data: an answer with its status, or the error of a
 // request that got none (a refused or reset connection while a replica is down, a timeout).
 import type { Dispatcher, Pool } from 'undici';
-import type { ReplicaSet } from '../../lib/harness/replica-set.js';
+import type { ReplicaSet } from '../../lib/launch/replica-set.js';
 import { pool } from '../lib/load.js';
 
 export type Outcome = { kind: 'answer'; status: number; contentType: string; body: Buffer } | { kind: 'error'; error: string };

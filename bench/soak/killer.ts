@@ -4,7 +4,7 @@
 // again, so the soak goes on.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
-import type { Replica, ReplicaSet } from '../../lib/harness/replica-set.js';
+import type { Replica, ReplicaSet } from '../../lib/launch/replica-set.js';
 import type { Running } from './valid-clients.js';
 
 export interface Kill {

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect as connectTcp } from 'node:net';
 import { connect as connectTls, type TLSSocket } from 'node:tls';
-import type { ReplicaSet } from '../../lib/harness/replica-set.js';
+import type { ReplicaSet } from '../../lib/launch/replica-set.js';
 import type { ReplicaClients } from './http.js';
 import type { Traffic } from './traffic.js';
 import type { Running } from './valid-clients.js';

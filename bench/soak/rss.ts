@@ -2,7 +2,7 @@
 // every few seconds: the smallest, largest and last value per replica (across its restarts), and
 // a coarse series for the results file.
 import { readFileSync } from 'node:fs';
-import type { ReplicaSet } from '../../lib/harness/replica-set.js';
+import type { ReplicaSet } from '../../lib/launch/replica-set.js';
 import type { Running } from './valid-clients.js';
 
 /** Resident set size in MiB, or undefined when the process is gone. */

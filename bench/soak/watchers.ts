@@ -8,7 +8,7 @@ import { FrameSplitter } from '../../lib/api/frames.js';
 import { decodeMsgpack, MSGPACK_MEDIA_TYPE } from '../../lib/api/msgpack.js';
 import { decodeProtobufWatchEvent } from '../../lib/api/protobuf/decode.js';
 import { PROTOBUF_MEDIA_TYPE } from '../../lib/api/protobuf/envelope.js';
-import type { ReplicaSet } from '../../lib/harness/replica-set.js';
+import type { ReplicaSet } from '../../lib/launch/replica-set.js';
 import type { Running } from './valid-clients.js';
 
 type Format = 'json' | 'msgpack' | 'protobuf';

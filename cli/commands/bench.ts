@@ -11,7 +11,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findResource } from '../../lib/api/resources.js';
 import { startBenchCluster, rudderScheduler } from '../../lib/bench/bench-cluster.js';
-import type { ComponentProcess } from '../../lib/harness/component-process.js';
+import type { ComponentProcess } from '../../lib/launch/component-process.js';
 import { BUILT_IN_SCENARIOS, builtInScenario } from '../../lib/bench/builtins.js';
 import { startKubeScheduler } from '../../lib/bench/peer-scheduler.js';
 import { benchReportHtml } from '../../lib/bench/report.js';

@@ -2,11 +2,11 @@
 // --sim-nodes N` supervises (apiserver, controller-manager, scheduler, and one kubelet hosting N
 // simulated nodes), each on a free loopback port in a temporary data directory, stopped and
 // removed at the end. The scheduler can be swapped for a peer between runs.
-import { startApiserver, type ApiserverProcess } from '../harness/apiserver-process.js';
-import type { ComponentProcess } from '../harness/component-process.js';
-import { startControllerManager } from '../harness/controller-manager-process.js';
-import { startKubelet } from '../harness/kubelet-process.js';
-import { startScheduler } from '../harness/scheduler-process.js';
+import { startApiserver, type ApiserverProcess } from '../launch/apiserver-process.js';
+import type { ComponentProcess } from '../launch/component-process.js';
+import { startControllerManager } from '../launch/controller-manager-process.js';
+import { startKubelet } from '../launch/kubelet-process.js';
+import { startScheduler } from '../launch/scheduler-process.js';
 
 export interface BenchCluster {
   apiserver: ApiserverProcess;

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { componentHandle, type ComponentProcess } from '../harness/component-process.js';
+import { componentHandle, type ComponentProcess } from '../launch/component-process.js';
 import { captureOutput } from '../process/child.js';
 import { freePort } from '../process/ports.js';
 import { probe } from '../process/probe.js';

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { Http2Sender } from '../../bench/lib/http2-sender.js';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
 import { createClientCert } from '../../lib/pki/issue.js';
 import { readCa } from '../../lib/pki/x509.js';
 import { kubectl } from '../helpers/kubectl.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
-import { startReplicaSet } from '../../lib/harness/replica-set.js';
+import { startReplicaSet } from '../../lib/launch/replica-set.js';
 import { addToken, ensureTokenFile } from '../../lib/pki/tokens.js';
 import { rest, type RestResponse, type RestTarget } from '../helpers/rest.js';
 import { openWatch } from '../helpers/watch-stream.js';

@@ -10,7 +10,7 @@ import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
 import { until } from '../helpers/until.js';
 
 const HANDSHAKE_TIMEOUT_MS = 2000;

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
 import type { BenchResults } from '../../lib/bench/results.js';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
-import { startKubelet } from '../../lib/harness/kubelet-process.js';
-import { startScheduler } from '../../lib/harness/scheduler-process.js';
+import { startApiserver } from '../../lib/launch/apiserver-process.js';
+import { startKubelet } from '../../lib/launch/kubelet-process.js';
+import { startScheduler } from '../../lib/launch/scheduler-process.js';
 import { chromiumMissing, openReport } from '../helpers/chromium-report.js';
 import { CLI } from '../helpers/rudder-cli.js';
 

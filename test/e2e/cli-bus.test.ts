@@ -9,7 +9,7 @@ import t from 'tap';
 import { findResource } from '../../lib/api/resources.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { freePort } from '../../lib/process/ports.js';
-import { redisServerInstalled } from '../../lib/harness/redis-process.js';
+import { redisServerInstalled } from '../../lib/launch/redis-process.js';
 import { rudder, alive } from '../helpers/rudder-cli.js';
 
 t.test('rudder up --bus redis runs a local Redis the apiserver publishes to', { skip: !redisServerInstalled() && !process.env.RUDDER_CI && 'redis-server is not installed' }, async (t) => {

@@ -1,7 +1,7 @@
 // @kubernetes/client-node, the official JavaScript client: list, create and watch.
 import * as k8s from '@kubernetes/client-node';
 import t from 'tap';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
 
 let server: ApiserverProcess;
 t.before(async () => {

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
+import { startApiserver } from '../../lib/launch/apiserver-process.js';
 import { DIST } from '../helpers/paths.js';
 
 function exitOf(args: string[]): Promise<{ code: number | null; output: string }> {

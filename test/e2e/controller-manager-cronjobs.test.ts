@@ -11,7 +11,7 @@ import { HttpBus } from '../../lib/bus/http-bus.js';
 import { FakeClock, realClock } from '../../lib/client/clock.js';
 import { EventRecorder } from '../../lib/client/event-recorder.js';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
+import { startApiserver } from '../../lib/launch/apiserver-process.js';
 import { createLogger } from '../../lib/observe/logger.js';
 import { CronJobController } from '../../services/controller-manager/cronjob/cronjob-controller.js';
 import { SharedInformers } from '../../services/controller-manager/shared-informers.js';

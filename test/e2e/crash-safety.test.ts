@@ -1,7 +1,7 @@
 // Durability: SIGKILL the apiserver in the middle of a burst of concurrent creates, start it again
 // on the same data, and check that every acknowledged object survived and no refused one exists.
 import t from 'tap';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
+import { startApiserver } from '../../lib/launch/apiserver-process.js';
 import { rest } from '../helpers/rest.js';
 
 const CLIENTS = 32;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
 import { Store } from '../../lib/native/store.js';
 import { ensureTokenFile } from '../../lib/pki/tokens.js';
 import { rest, type RestTarget } from '../helpers/rest.js';

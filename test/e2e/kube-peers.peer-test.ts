@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
 import { RESOURCES } from '../../lib/api/resources.js';
 
 const PEERS = process.env.RUDDER_KUBE_PEERS_BIN ?? join(homedir(), '.cache', 'kube-peers', 'bin');

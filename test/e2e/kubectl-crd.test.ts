@@ -8,7 +8,7 @@
 // definition deletes its Widgets.
 import { join } from 'node:path';
 import t from 'tap';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
 import { kubectl, kubectlSession, kubectlStream } from '../helpers/kubectl.js';
 import { KUBECTL_VERSIONS } from '../helpers/paths.js';
 

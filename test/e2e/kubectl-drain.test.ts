@@ -5,7 +5,7 @@
 // Nothing computes PDB status either: the test writes it through /status as the disruption
 // controller would.
 import t from 'tap';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
 import { kubectl } from '../helpers/kubectl.js';
 import { KUBECTL_VERSIONS } from '../helpers/paths.js';
 import { rest } from '../helpers/rest.js';

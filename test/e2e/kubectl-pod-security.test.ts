@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
 import { readAuditEvents, writeAuditPolicy, type AuditEvent } from '../helpers/audit-log.js';
 import { kubectl } from '../helpers/kubectl.js';
 import { KUBECTL_VERSIONS, kubectlBinary } from '../helpers/paths.js';

@@ -6,7 +6,7 @@
 // `apply --server-side` taking the fields over without a conflict.
 import { join } from 'node:path';
 import t from 'tap';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
 import { kubectlSession } from '../helpers/kubectl.js';
 import { KUBECTL_VERSIONS } from '../helpers/paths.js';
 

@@ -6,7 +6,7 @@
 // kubectl from deleting its own configuration.
 import { existsSync } from 'node:fs';
 import t from 'tap';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
 import { startWebhookServer, type WebhookServer } from '../helpers/admission-webhook-server.js';
 import { kubectl } from '../helpers/kubectl.js';
 import { KUBECTL_VERSIONS, kubectlBinary } from '../helpers/paths.js';

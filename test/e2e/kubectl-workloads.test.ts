@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
 import { kubectl } from '../helpers/kubectl.js';
 import { type KindCase, kindStory } from '../helpers/kubectl-kind-story.js';
 import { KUBECTL_VERSIONS } from '../helpers/paths.js';

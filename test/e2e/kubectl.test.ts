@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
 import { kubectl, kubectlStream } from '../helpers/kubectl.js';
 import { KUBECTL_VERSIONS } from '../helpers/paths.js';
 import { rest } from '../helpers/rest.js';

@@ -13,7 +13,7 @@ import t from 'tap';
 import { CriClient } from '../../lib/cri/client.js';
 import { BUSYBOX_IMAGE, NODE_IMAGE } from '../../lib/images/local-images.js';
 import { runCommand } from '../../lib/process/run.js';
-import { startControllerManager } from '../../lib/harness/controller-manager-process.js';
+import { startControllerManager } from '../../lib/launch/controller-manager-process.js';
 import { findResource } from '../../lib/api/resources.js';
 import { startKubeletNode } from '../helpers/kubelet-node.js';
 import { kubectl } from '../helpers/kubectl.js';

@@ -10,7 +10,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import t, { type Test } from 'tap';
 import { CriClient } from '../../lib/cri/client.js';
 import { adminCall } from '../../lib/client/admin.js';
-import { startKubelet } from '../../lib/harness/kubelet-process.js';
+import { startKubelet } from '../../lib/launch/kubelet-process.js';
 import { cgroupPids } from '../../lib/host/cgroups.js';
 import { BUSYBOX_IMAGE } from '../../lib/images/local-images.js';
 import { killAll, processesWithArgument } from '../../lib/local-nodes/processes.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { LeaderElector } from '../../lib/client/leader-election.js';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
 import { DIST } from '../helpers/paths.js';
 import { until } from '../helpers/until.js';
 

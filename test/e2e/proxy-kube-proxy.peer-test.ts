@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import t from 'tap';
 import { kubeProxyUnavailable, restoredRules, runKubeProxy } from '../helpers/kube-proxy-peer.js';
-import { netnsUnavailable } from '../../lib/harness/netns.js';
+import { netnsUnavailable } from '../../lib/launch/netns.js';
 import { COMPARED_CLUSTERS, rudderRuleset, savedFixture, savedObjects } from '../helpers/proxy-peer-clusters.js';
 
 const skip = netnsUnavailable(['iptables-nft-save', 'iptables-nft-restore', 'nfacct']) ?? kubeProxyUnavailable();

@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { NetNs, netnsUnavailable } from '../../lib/harness/netns.js';
+import { NetNs, netnsUnavailable } from '../../lib/launch/netns.js';
 import { DIST, kubectlBinary } from '../helpers/paths.js';
 import { until } from '../helpers/until.js';
 

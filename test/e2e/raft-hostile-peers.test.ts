@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { startReplicaSet, type ReplicaReport } from '../../lib/harness/replica-set.js';
+import { startReplicaSet, type ReplicaReport } from '../../lib/launch/replica-set.js';
 import { ensurePki, pkiPaths } from '../../lib/pki/certs.js';
 import { createRaftPeerCert, raftPeerPaths } from '../../lib/pki/raft-peer.js';
 import { readCa } from '../../lib/pki/x509.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
 import t from 'tap';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
+import { startApiserver } from '../../lib/launch/apiserver-process.js';
 import { writeKubeconfig } from '../../lib/client/kubeconfig.js';
 import { pkiPaths } from '../../lib/pki/certs.js';
 import { createClientCert } from '../../lib/pki/issue.js';

@@ -1,6 +1,6 @@
 // Three apiserver replicas survive losing any one: the leader killed mid-load, a follower paused.
 import t from 'tap';
-import { startReplicaSet } from '../../lib/harness/replica-set.js';
+import { startReplicaSet } from '../../lib/launch/replica-set.js';
 import { rest } from '../helpers/rest.js';
 import { listOn, replayCreates, startWriters, target, waitFor } from '../helpers/replicas.js';
 

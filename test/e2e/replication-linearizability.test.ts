@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
-import { startReplicaSet, type ReplicaSet } from '../../lib/harness/replica-set.js';
+import { startReplicaSet, type ReplicaSet } from '../../lib/launch/replica-set.js';
 import { seededRandom } from '../../lib/sched/framework/random.js';
 import { ROOT } from '../helpers/paths.js';
 import { rest } from '../helpers/rest.js';

@@ -2,7 +2,7 @@
 // writes and quorum reads with a 503 in bounded time, the majority keeps serving, and after
 // healing the cut-off replica converges.
 import t from 'tap';
-import { startReplicaSet } from '../../lib/harness/replica-set.js';
+import { startReplicaSet } from '../../lib/launch/replica-set.js';
 import { rest } from '../helpers/rest.js';
 import { listOn, startWriters, target, waitFor } from '../helpers/replicas.js';
 

@@ -1,7 +1,7 @@
 // Restarting every replica recovers everything that was acknowledged: all three are SIGKILLed
 // in the middle of a burst of creates and started again on their data.
 import t from 'tap';
-import { startReplicaSet } from '../../lib/harness/replica-set.js';
+import { startReplicaSet } from '../../lib/launch/replica-set.js';
 import { rest } from '../helpers/rest.js';
 import { listOn, startWriters, target, waitFor } from '../helpers/replicas.js';
 

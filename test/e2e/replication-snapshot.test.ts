@@ -1,7 +1,7 @@
 // The Raft log is compacted after 100,000 writes, and a replica whose data was wiped rejoins
 // from a snapshot of the state machine (its watch history then starts at the snapshot).
 import t from 'tap';
-import { startReplicaSet } from '../../lib/harness/replica-set.js';
+import { startReplicaSet } from '../../lib/launch/replica-set.js';
 import { runLoad } from '../../bench/lib/load.js';
 import { rest } from '../helpers/rest.js';
 import { listOn, target, waitFor } from '../helpers/replicas.js';

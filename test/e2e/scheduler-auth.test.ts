@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { adminCall } from '../../lib/client/admin.js';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
-import { startScheduler } from '../../lib/harness/scheduler-process.js';
+import { startApiserver } from '../../lib/launch/apiserver-process.js';
+import { startScheduler } from '../../lib/launch/scheduler-process.js';
 import { addToken, ensureTokenFile } from '../../lib/pki/tokens.js';
 import { boundNode, node, NODES, pod, PODS } from '../helpers/sched-api.js';
 

@@ -8,9 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { findResource } from '../../lib/api/resources.js';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
+import { startApiserver } from '../../lib/launch/apiserver-process.js';
 import { probe } from '../../lib/process/probe.js';
-import { startScheduler } from '../../lib/harness/scheduler-process.js';
+import { startScheduler } from '../../lib/launch/scheduler-process.js';
 import { adminCall } from '../../lib/client/admin.js';
 import { boundNode, node, NODES, pod, podEvents, PODS } from '../helpers/sched-api.js';
 

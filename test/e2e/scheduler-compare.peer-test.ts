@@ -20,8 +20,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
-import { startScheduler } from '../../lib/harness/scheduler-process.js';
+import { startApiserver } from '../../lib/launch/apiserver-process.js';
+import { startScheduler } from '../../lib/launch/scheduler-process.js';
 import { signalAndWait } from '../../lib/process/child.js';
 import { boundNode, node, NODES, pod, PODS } from '../helpers/sched-api.js';
 

@@ -6,8 +6,8 @@
 // topology spread constraint one per zone.
 import t from 'tap';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
-import { startScheduler } from '../../lib/harness/scheduler-process.js';
+import { startApiserver } from '../../lib/launch/apiserver-process.js';
+import { startScheduler } from '../../lib/launch/scheduler-process.js';
 import { boundNode, node, NODES, pod, podEvents, PODS } from '../helpers/sched-api.js';
 
 t.test('pods land where kube-scheduler would put them', async (t) => {

@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import t from 'tap';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
-import { startScheduler } from '../../lib/harness/scheduler-process.js';
+import { startApiserver } from '../../lib/launch/apiserver-process.js';
+import { startScheduler } from '../../lib/launch/scheduler-process.js';
 import { ROOT } from '../helpers/paths.js';
 import { boundNode, node, NODES, pod, PODS } from '../helpers/sched-api.js';
 

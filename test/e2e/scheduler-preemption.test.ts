@@ -10,9 +10,9 @@ import t, { type Test } from 'tap';
 import { findResource } from '../../lib/api/resources.js';
 import { StatusError } from '../../lib/api/status.js';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
-import { startControllerManager } from '../../lib/harness/controller-manager-process.js';
-import { startScheduler } from '../../lib/harness/scheduler-process.js';
+import { startApiserver } from '../../lib/launch/apiserver-process.js';
+import { startControllerManager } from '../../lib/launch/controller-manager-process.js';
+import { startScheduler } from '../../lib/launch/scheduler-process.js';
 import { waitFor } from '../helpers/replicas.js';
 import { boundNode, node, NODES, pod, podEvents, PODS } from '../helpers/sched-api.js';
 

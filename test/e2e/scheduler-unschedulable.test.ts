@@ -5,8 +5,8 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import t from 'tap';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
-import { startScheduler } from '../../lib/harness/scheduler-process.js';
+import { startApiserver } from '../../lib/launch/apiserver-process.js';
+import { startScheduler } from '../../lib/launch/scheduler-process.js';
 import { boundNode, node, NODES, pod, podEvents, PODS } from '../helpers/sched-api.js';
 
 t.test('an unschedulable pod is told why, in Kubernetes\' words, and placed once a node fits', async (t) => {

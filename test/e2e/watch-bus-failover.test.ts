@@ -8,8 +8,8 @@ import { HttpBus } from '../../lib/bus/http-bus.js';
 import { RedisBus } from '../../lib/bus/redis-bus.js';
 import { Informer } from '../../lib/client/informer.js';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { redisServerInstalled, startRedis } from '../../lib/harness/redis-process.js';
-import { startReplicaSet } from '../../lib/harness/replica-set.js';
+import { redisServerInstalled, startRedis } from '../../lib/launch/redis-process.js';
+import { startReplicaSet } from '../../lib/launch/replica-set.js';
 import { collect, recordChanges } from '../helpers/bus-recorder.js';
 import { until } from '../helpers/until.js';
 

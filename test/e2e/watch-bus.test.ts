@@ -14,8 +14,8 @@ import { HttpBus } from '../../lib/bus/http-bus.js';
 import { RedisBus } from '../../lib/bus/redis-bus.js';
 import { Informer } from '../../lib/client/informer.js';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
-import { redisServerInstalled, startRedis, type RedisProcess } from '../../lib/harness/redis-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
+import { redisServerInstalled, startRedis, type RedisProcess } from '../../lib/launch/redis-process.js';
 import { collect, recordChanges, type Seen } from '../helpers/bus-recorder.js';
 import { until } from '../helpers/until.js';
 

@@ -2,7 +2,7 @@
 // writers: events ordered by resourceVersion, none missing or duplicated, resumable from any
 // resourceVersion, and a compacted resourceVersion answered with 410 Expired.
 import t from 'tap';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
 import { rest } from '../helpers/rest.js';
 import { openWatch, type WatchEventRecord } from '../helpers/watch-stream.js';
 

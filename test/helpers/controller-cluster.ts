@@ -1,8 +1,8 @@
 // An apiserver, the controller-manager and a kubelet stand-in, started for a controller test and
 // stopped with it; with kubectl and a REST client pointed at the apiserver.
 import type { Test } from 'tap';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
-import { startControllerManager, type ControllerManagerProcess } from '../../lib/harness/controller-manager-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
+import { startControllerManager, type ControllerManagerProcess } from '../../lib/launch/controller-manager-process.js';
 import { RestClient } from '../../lib/client/rest-client.js';
 import { kubectl, type KubectlResult } from './kubectl.js';
 import { KubeletStandIn, type KubeletStandInOptions } from './kubelet-stand-in.js';

@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ensureJumpSteps } from '../../lib/proxy/jump-chains.js';
 import { normalizeRules } from '../../lib/proxy/normalize.js';
-import { NetNs } from '../../lib/harness/netns.js';
+import { NetNs } from '../../lib/launch/netns.js';
 import { DIST } from './paths.js';
 import { until } from './until.js';
 

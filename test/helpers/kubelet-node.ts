@@ -2,8 +2,8 @@
 // kubelet, for the kubelet's e2e stories; everything stops at the test's teardown.
 import type { Test } from 'tap';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { startApiserver, type ApiserverProcess } from '../../lib/harness/apiserver-process.js';
-import { startKubelet, type KubeletProcess } from '../../lib/harness/kubelet-process.js';
+import { startApiserver, type ApiserverProcess } from '../../lib/launch/apiserver-process.js';
+import { startKubelet, type KubeletProcess } from '../../lib/launch/kubelet-process.js';
 import { kubeletNodeFlags } from '../../lib/local-nodes/containerd-config.js';
 import { startTestNodes, type TestNodes } from './local-nodes.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { findResource } from '../../lib/api/resources.js';
 import { loadKubeconfig } from '../../lib/client/kubeconfig.js';
 import { RestClient } from '../../lib/client/rest-client.js';
-import { startApiserver } from '../../lib/harness/apiserver-process.js';
+import { startApiserver } from '../../lib/launch/apiserver-process.js';
 import { readProxyObjects } from '../../lib/proxy/objects.js';
 
 const [fixture, nodeName, nodeIP] = process.argv.slice(2);

@@ -1,7 +1,7 @@
 // Helpers for multi-replica stories: a REST target per replica, closed-loop writers that record
 // what was acknowledged, and reading back what a replica holds.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Replica, ReplicaSet } from '../../lib/harness/replica-set.js';
+import type { Replica, ReplicaSet } from '../../lib/launch/replica-set.js';
 import { rest, type RestTarget } from './rest.js';
 
 export function target(set: ReplicaSet, replica: Replica | number): RestTarget {

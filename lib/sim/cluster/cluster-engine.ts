@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulatedCluster } from '../../bench/bench-cluster.js';
 import { RestClient } from '../../client/rest-client.js';
-import { startScheduler } from '../../harness/scheduler-process.js';
+import { startScheduler } from '../../launch/scheduler-process.js';
 import { generatedNodePools } from '../generator.js';
 import { profileFileName } from '../results.js';
 import type { SimOutcome, SimulateOptions } from '../simulator.js';

@@ -13,7 +13,7 @@ import { ensureTokenFile } from '../pki/tokens.js';
 import { freePort } from '../process/ports.js';
 import { captureOutput, signalAndWait } from '../process/child.js';
 
-/** dist/ of this checkout (this file compiles to dist/lib/harness/). */
+/** dist/ of this checkout (this file compiles to dist/lib/launch/). */
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface ApiserverProcess {
