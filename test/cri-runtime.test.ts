@@ -171,7 +171,9 @@ t.test('the CRI runtime runs pods on a real node', { skip }, async (t) => {
   t.test('a container over its memory limit ends OOMKilled', async (t) => {
     const p = pod({ restartPolicy: 'Never', containers: [{ name: 'hog', image: BUSYBOX_IMAGE, command: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=64M', 'count=1'], resources: { limits: { memory: '16Mi' } } }] }, 'Burstable');
     await runPod(runtime, p);
-    const hog = await containerState(runtime, p, 'hog', 'exited');
+    let hog = await containerState(runtime, p, 'hog', 'exited');
+    // containerd reports the OOM event apart from the exit: the reason may follow the exit.
+    await until(async () => (hog = await containerState(runtime, p, 'hog', 'exited')).reason === 'OOMKilled', 10_000, 100);
     t.equal(hog.reason, 'OOMKilled');
     t.equal(hog.exitCode, 137);
     await runtime.killPod({ uid: p.metadata!.uid!, name: p.metadata!.name!, namespace: 'default' }, 0);
