@@ -187,10 +187,10 @@ export class RestClient {
   }
 
   /** The headers of every request: the user agent and the credentials (a token source's current token). */
-  private async headers(accept: string): Promise<Record<string, string>> {
+  private headers(accept: string): Record<string, string> | Promise<Record<string, string>> {
     const headers: Record<string, string> = { ...this.baseHeaders, accept };
-    if (this.tokenSource) headers.authorization = `Bearer ${await this.tokenSource.token()}`;
-    return headers;
+    if (!this.tokenSource) return headers;
+    return this.tokenSource.token().then((token) => ({ ...headers, authorization: `Bearer ${token}` }));
   }
 
   /** A client for the current (or named) context of a kubeconfig file. */
@@ -214,7 +214,8 @@ export class RestClient {
    * with the decoded body of a 2xx answer, rejects with a StatusError otherwise.
    */
   async request<T = unknown>(options: RequestOptions): Promise<T> {
-    const headers = await this.headers(this.accept());
+    const pending = this.headers(this.accept());
+    const headers = pending instanceof Promise ? await pending : pending;
     let payload: Buffer | string | undefined;
     if (options.body !== undefined) {
       const encoded = this.encodeBody(options.body, options.contentType);
@@ -310,7 +311,8 @@ export class RestClient {
     if (name !== undefined) query.fieldSelector = [`metadata.name=${name}`, rest.fieldSelector].filter(Boolean).join(',');
     const path = `${resourcePath(info, { namespace })}${queryString(query)}`;
     const accept = this.encoding === 'msgpack' ? `${MSGPACK_WATCH_MEDIA_TYPE}, ${MSGPACK_MEDIA_TYPE}, application/json;q=0.9` : 'application/json';
-    const headers = await this.headers(accept);
+    const pending = this.headers(accept);
+    const headers = pending instanceof Promise ? await pending : pending;
     for (let attempt = 0; ; attempt++) {
       await this.limiter.take(signal);
       const controller = new AbortController();
