@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import type { Test } from 'tap';
 import { freePort } from '../../lib/process/ports.js';
 import { DIST } from './paths.js';
-import { isAlive } from '../../cli/cluster/process.js';
 
 export const CLI = join(DIST, 'cli', 'main.js');
 
@@ -22,10 +21,8 @@ export function rudder(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
   return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Whether a process runs (a killed one not reaped yet does not). */
-export function alive(pid: number): boolean {
-  return isAlive(pid);
-}
+/** Whether a process runs (a killed one not reaped yet does not): the CLI's own check. */
+export { isAlive as alive } from '../../cli/cluster/process.js';
 
 /**
  * `rudder up --detach --sim-nodes N` in a fresh data directory on free ports, without real nodes
